@@ -1,0 +1,183 @@
+/* gridsplit fleet model: sites, clusters, GPUs, training runs, inference services and their
+ * demand regions, and grid zones with their series. One model for the CLI, the daemon and the
+ * tests. A fleet is built by gs_fleet_load() (src/io/fleet_yaml.c) or by hand, checked by
+ * gs_fleet_validate(), and freed by gs_fleet_free(), which frees everything it points to.
+ * Cross references are indices into the fleet's arrays (e.g. cluster.site), resolved at load. */
+#ifndef GRIDSPLIT_FLEET_H
+#define GRIDSPLIT_FLEET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gridsplit/error.h"
+#include "gridsplit/series.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_ID_MAX 64
+#define GS_PATH_MAX 512
+
+typedef enum gs_class { GS_TRAINING = 0, GS_INFERENCE = 1 } gs_class;
+#define GS_NCLASS 2
+/** "training" / "inference" */
+const char *gs_class_name(gs_class c);
+
+typedef enum gs_cooling { GS_COOL_AIR = 0, GS_COOL_HYBRID, GS_COOL_LIQUID } gs_cooling;
+const char *gs_cooling_name(gs_cooling c);
+
+/** One GPU model of the catalogue. Power per GPU, in watts. */
+typedef struct gs_gpu {
+    char id[GS_ID_MAX];        /**< "H100", "B200", ... */
+    double board_w;            /**< board power (TDP) */
+    double idle_w;             /**< idle draw of a powered GPU */
+    double overhead_w;         /**< server overhead per GPU (CPU, memory, NIC, fans), at full load */
+    double overhead_idle_w;    /**< server overhead per GPU when the GPUs are idle */
+    char source[256];          /**< where the figures were read */
+} gs_gpu;
+
+/** A reference to a time series in a file, as written in the fleet file. */
+typedef struct gs_series_ref {
+    char path[GS_PATH_MAX];    /**< file, after ${GS_SHARED} and relative-path expansion; "" when absent */
+    char format[32];           /**< importer: "csv", "price", "carbon", "eia930", "ercot-dam-spp", ... */
+    char column[64];           /**< value column (csv), settlement point (ercot), "" for default */
+    char time_column[64];      /**< csv: timestamp column, "" for the first */
+    char tz[64];               /**< csv: time zone of naive timestamps, "" for UTC */
+    double scale;              /**< multiply values by this (unit conversion); 1 by default */
+} gs_series_ref;
+
+/** A grid pricing/balancing zone and its series (loaded on demand; NULL when absent). */
+typedef struct gs_zone {
+    char id[GS_ID_MAX];        /**< "ERCOT", "PJM-DOM", "DE-LU", ... */
+    gs_series_ref price_ref, carbon_ref, demand_ref;
+    gs_series *price_usd_per_mwh;
+    gs_series *carbon_g_per_kwh;
+    gs_series *demand_mw;      /**< the zone's system demand */
+} gs_zone;
+
+typedef enum gs_pue_kind { GS_PUE_CONST = 0, GS_PUE_MONTHLY, GS_PUE_SERIES } gs_pue_kind;
+
+typedef struct gs_site {
+    char id[GS_ID_MAX];
+    char name[128];
+    double lat, lon;           /**< degrees */
+    char tz[64];               /**< IANA time zone, e.g. "America/Chicago" */
+    int zone;                  /**< index into gs_fleet.zones */
+    double interconnect_mw;
+    gs_pue_kind pue_kind;
+    double pue;                /**< GS_PUE_CONST */
+    double pue_monthly[12];    /**< GS_PUE_MONTHLY, January first, by the site's local month */
+    gs_series_ref pue_ref;     /**< GS_PUE_SERIES */
+    gs_series *pue_series;
+    gs_cooling cooling;
+    double rack_kw_max;        /**< highest rack density the site supports */
+} gs_site;
+
+typedef struct gs_cluster {
+    char id[GS_ID_MAX];
+    int site;                  /**< index into sites */
+    gs_class cls;
+    int gpu;                   /**< index into gpus */
+    int gpus;                  /**< GPU count */
+    int racks;
+    double utilisation;        /**< training: mean GPU activity while running, 0..1 (default 0.9) */
+    int service;               /**< inference: index into services, -1 for none (idle) */
+    double cost_usd_per_gpu_hour; /**< value of an hour of one GPU (for the cost of pauses) */
+} gs_cluster;
+
+/** A training run plan on one cluster. */
+typedef struct gs_run {
+    char id[GS_ID_MAX];
+    int cluster;               /**< index into clusters (must be a training cluster) */
+    int gpus;                  /**< GPUs it uses (<= cluster gpus) */
+    int64_t start_s;           /**< UTC */
+    double length_s;           /**< wall-clock length, without pauses */
+    double utilisation;        /**< <0: the cluster's */
+    double ckpt_interval_s;    /**< time between checkpoints; 0: none */
+    double ckpt_duration_s;    /**< length of one checkpoint dip */
+    double ckpt_power_frac;    /**< power during a dip as a share of running power (0..1) */
+    double restart_overhead_s; /**< time lost on resuming after a pause */
+    int64_t deadline_s;        /**< UTC; 0: none */
+    double tier;               /**< floor on average throughput over the run (0..1); 1: must-run */
+    char workload[32];         /**< "pretraining", "finetuning", ... (power-cap curve) */
+} gs_run;
+
+/** A demand region of an inference service. */
+typedef struct gs_region {
+    char id[GS_ID_MAX];
+    double lat, lon;
+    char tz[64];
+    double share;              /**< share of the service's users (shares sum to 1) */
+    int site;                  /**< site serving it; -1: the nearest site running the service */
+} gs_region;
+
+/** The diurnal shape of demand in local time. Demand at local hour h is
+ * peak x (trough_frac + (1 - trough_frac) x bump(h)), trough_frac = 1 / peak_to_trough, where
+ * bump() is a smooth daily curve equal to 1 at peak_hour and 0 twelve hours away. */
+typedef struct gs_shape {
+    double peak_hour;          /**< local hour of the daily peak (default 15) */
+    double peak_to_trough;     /**< ratio of daily peak to daily minimum (default 4) */
+    double sharpness;          /**< exponent of the bump: >1 narrows the peak (default 1.5) */
+    double weekend_factor;     /**< weekend demand relative to weekday (default 0.85) */
+    double growth_per_year;    /**< compound growth, e.g. 0.5 for +50 %/year (default 0) */
+} gs_shape;
+
+typedef struct gs_service {
+    char id[GS_ID_MAX];
+    double peak_requests_per_s;    /**< total requests/s if every region peaked at once */
+    double energy_per_request_j;   /**< GPU energy per request above idle */
+    double requests_per_s_per_gpu; /**< throughput of one GPU */
+    double latency_budget_ms;
+    double floor_frac;             /**< share of GPUs always provisioned (default 0.2) */
+    double headroom_frac;          /**< provisioned GPUs above demand (default 0.15) */
+    gs_shape shape;
+    gs_series_ref demand_ref;      /**< measured demand (requests/s) replacing the shape */
+    gs_series *demand_rps;
+    int64_t growth_epoch_s;        /**< time from which growth compounds (default: simulation start) */
+    size_t nregions;
+    gs_region *regions;
+} gs_service;
+
+typedef struct gs_fleet {
+    char path[GS_PATH_MAX];    /**< file it was read from */
+    char name[128];
+    size_t ngpus, nzones, nsites, nclusters, nruns, nservices;
+    gs_gpu *gpus;
+    gs_zone *zones;
+    gs_site *sites;
+    gs_cluster *clusters;
+    gs_run *runs;
+    gs_service *services;
+    int64_t default_from_s, default_to_s; /**< period named in the file, 0 when absent */
+} gs_fleet;
+
+/** Read and validate a fleet file (YAML; see docs/fleet-format.md). On success *out owns a new
+ * fleet (free with gs_fleet_free) whose series are not loaded yet. On bad input returns
+ * GS_EINPUT with err naming file, line, column, field, the expected and the found value. */
+int gs_fleet_load(const char *path, gs_fleet **out, gs_error *err);
+
+/** Load every series the fleet references (zone price/carbon/demand, PUE series, measured
+ * demand) through the importers. Returns 0 or a negative gs_err. */
+int gs_fleet_load_series(gs_fleet *fleet, gs_error *err);
+
+/** Check the fleet's invariants (references, counts, PUE >= 1, shares, overlapping runs on the
+ * same GPUs, ...). Returns 0 or GS_EINPUT with err filled. gs_fleet_load calls it. */
+int gs_fleet_validate(const gs_fleet *fleet, gs_error *err);
+
+/** Free a fleet and all it owns; NULL is a no-op. */
+void gs_fleet_free(gs_fleet *fleet);
+
+/** The built-in GPU catalogue (data/catalog/gpus.yaml embedded at build time).
+ * *out is owned by the caller (free()). Returns 0 or a negative gs_err. */
+int gs_gpu_catalog(gs_gpu **out, size_t *n, gs_error *err);
+
+/** Index of the entity with this id, or -1. */
+int gs_fleet_find_site(const gs_fleet *f, const char *id);
+int gs_fleet_find_zone(const gs_fleet *f, const char *id);
+int gs_fleet_find_gpu(const gs_fleet *f, const char *id);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,73 @@
+/* gridsplit simulation: the power of every site, split by load class, over a period at a fixed
+ * step, and its summary statistics. A pure engine: gs_simulate() reads no file and no clock;
+ * the caller loads the fleet, its series and the time zones first (gs_sim_prepare). Memory is
+ * sites x classes x steps, never clusters x steps. */
+#ifndef GRIDSPLIT_SIM_H
+#define GRIDSPLIT_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gridsplit/error.h"
+#include "gridsplit/fleet.h"
+#include "gridsplit/tz.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gs_sim_opts {
+    int64_t from_s, to_s;     /**< UTC period [from, to) */
+    int64_t step_s;           /**< default 300 */
+} gs_sim_opts;
+
+/** Statistics of one load curve (a site and class, a site, a class fleet-wide, the fleet). */
+typedef struct gs_load_stats {
+    double energy_mwh;
+    double peak_mw, min_mw, mean_mw;
+    double load_factor;       /**< mean / peak */
+    double peak_to_trough;    /**< daily max / daily min, median over whole days (local days
+                                   for a site, UTC days fleet-wide); NaN if a day's min is 0 */
+    double peak_hour_local;   /**< hour of the daily peak in local time, median over days */
+    double coincidence;       /**< mean load in the zone's top 1 % system-demand hours divided by
+                                   the load's mean; NaN when the zone has no system demand */
+} gs_load_stats;
+
+/** Time zones the engine needs, computed at the edge: one per site and per region. */
+typedef struct gs_sim_tz {
+    gs_tz *site_tz;           /**< nsites */
+    gs_tz **region_tz;        /**< per service, per region */
+} gs_sim_tz;
+
+typedef struct gs_sim_result {
+    int64_t start_s, step_s;
+    size_t nsteps, nsites;
+    double *mw;               /**< [site][class][step]: index (site*GS_NCLASS + class)*nsteps + i;
+                                   MW at the grid connection (PUE applied), step average */
+    gs_load_stats *site_class;/**< [site*GS_NCLASS + class] */
+    gs_load_stats *site;      /**< [site], both classes */
+    gs_load_stats fleet_class[GS_NCLASS];
+    gs_load_stats fleet;
+} gs_sim_result;
+
+/** Load the time zones of the fleet's sites and regions for the period (edge work: reads the
+ * tz database). Free with gs_sim_tz_free. */
+int gs_sim_tz_load(const gs_fleet *f, int64_t from_s, int64_t to_s, gs_sim_tz *tz, gs_error *err);
+void gs_sim_tz_free(const gs_fleet *f, gs_sim_tz *tz);
+
+/** Run the simulation. *out is a new result owned by the caller (gs_sim_result_free). */
+int gs_simulate(const gs_fleet *f, const gs_sim_tz *tz, const gs_sim_opts *opts,
+                gs_sim_result **out, gs_error *err);
+
+/** Power at step i of site s, class c. */
+static inline double gs_sim_mw(const gs_sim_result *r, size_t site, gs_class c, size_t i)
+{
+    return r->mw[(site * GS_NCLASS + (size_t)c) * r->nsteps + i];
+}
+
+void gs_sim_result_free(gs_sim_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

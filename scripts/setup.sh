@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what gridsplit needs on Debian 12 and is missing: Debian packages through apt-get
+# (with sudo when not root) and the npm packages of web/ (npm ci). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(build-essential cmake ninja-build pkg-config zstd
+      libyaml-dev libzstd-dev zlib1g-dev libjansson-dev libcmocka-dev
+      nodejs npm chromium tzdata)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# A node and npm already on the PATH (e.g. from NodeSource) serve as well as Debian's.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  tmp=(); for p in "${missing[@]}"; do [[ $p == nodejs || $p == npm ]] || tmp+=("$p"); done
+  missing=("${tmp[@]+"${tmp[@]}"}")
+fi
+if ((${#missing[@]})); then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages in web/"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "setup: ok"

@@ -1,0 +1,9 @@
+/* cmd_series.c: TEMPORARY placeholder, replaced by the helper that owns this command. */
+#include <stdio.h>
+#include "cli/cli.h"
+int gs_cmd_series(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    fprintf(stderr, "gridsplit series: being written\n");
+    return 1;
+}

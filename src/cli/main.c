@@ -1,0 +1,72 @@
+/* main.c: the `gridsplit` command: dispatches to one subcommand per file (cli.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"check", gs_cmd_check, "validate a fleet file without running it"},
+    {"simulate", gs_cmd_simulate, "power of every site by load class over time, with a report"},
+    {"trace", gs_cmd_trace, "find the checkpoint rhythm in a GPU power log"},
+    {"series", gs_cmd_series, "import, check and resample a time series"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: gridsplit COMMAND [OPTIONS]\n\n"
+            "Models AI training and AI inference as the two grid loads they are.\n\n"
+            "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'gridsplit COMMAND --help' describes a command; docs/ has a page for each.\n"
+                 "Options: --version, --help\n");
+}
+
+int gs_cli_fail(const char *cmd, const gs_error *err)
+{
+    char buf[2048];
+    gs_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "gridsplit %s: %s\n", cmd, buf);
+    return gs_exit_code(err->code);
+}
+
+int gs_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "gridsplit %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'gridsplit %s --help')\n", cmd);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("gridsplit %s\n", GS_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "gridsplit: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
