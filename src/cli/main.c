@@ -16,6 +16,8 @@ static const struct command commands[] = {
     {"simulate", gs_cmd_simulate, "power of every site by load class over time, with a report"},
     {"trace", gs_cmd_trace, "find the checkpoint rhythm in a GPU power log"},
     {"series", gs_cmd_series, "import, check and resample a time series"},
+    {"headroom", gs_cmd_headroom, "how much flexible load a grid takes at a curtailment rate"},
+    {"latency", gs_cmd_latency, "round-trip model between places, calibrated on measurements"},
 };
 
 static void usage(FILE *out)
