@@ -10,6 +10,7 @@
 
 #include "gridsplit/error.h"
 #include "gridsplit/fleet.h"
+#include "gridsplit/load.h"
 #include "gridsplit/tz.h"
 
 #ifdef __cplusplus
@@ -17,8 +18,13 @@ extern "C" {
 #endif
 
 typedef struct gs_sim_opts {
-    int64_t from_s, to_s;     /**< UTC period [from, to) */
+    int64_t from_s, to_s;     /**< UTC period [from, to); to - from a whole number of steps */
     int64_t step_s;           /**< default 300 */
+    const gs_override *overrides; /**< pauses and power caps of training runs (may be NULL) */
+    size_t noverrides;
+    /** Called now and then with the share of the work done (0..1); may be NULL. */
+    void (*progress)(void *ctx, double done);
+    void *progress_ctx;
 } gs_sim_opts;
 
 /** Statistics of one load curve (a site and class, a site, a class fleet-wide, the fleet). */
@@ -48,6 +54,10 @@ typedef struct gs_sim_result {
     gs_load_stats *site;      /**< [site], both classes */
     gs_load_stats fleet_class[GS_NCLASS];
     gs_load_stats fleet;
+    /* Inference service levels over the period, per service. */
+    size_t nservices;
+    double *served_requests;  /**< [service] requests served */
+    double *unserved_requests;/**< [service] requests beyond the serving capacity of their site */
 } gs_sim_result;
 
 /** Load the time zones of the fleet's sites and regions for the period (edge work: reads the

@@ -1,0 +1,164 @@
+/* simout.c: writers of the simulation's load.csv and summary.json (include/gridsplit/simout.h). */
+#include "gridsplit/simout.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gridsplit/import.h"
+#include "io/outfile.h"
+
+/* Format v >= 0 or < 0 with 4 decimals into buf; returns length. Faster than printf. */
+static size_t fmt_fixed4(double v, char *buf)
+{
+    char *p = buf;
+    if (!isfinite(v)) {
+        memcpy(buf, "nan", 3);
+        return 3;
+    }
+    if (fabs(v) >= 1e14)
+        return (size_t)snprintf(buf, 40, "%.4f", v);
+    if (v < 0) {
+        *p++ = '-';
+        v = -v;
+    }
+    unsigned long long x = (unsigned long long)llround(v * 10000.0);
+    unsigned long long ip = x / 10000, fp = x % 10000;
+    char tmp[24];
+    int k = 0;
+    do {
+        tmp[k++] = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    while (k)
+        *p++ = tmp[--k];
+    *p++ = '.';
+    p[3] = (char)('0' + fp % 10);
+    fp /= 10;
+    p[2] = (char)('0' + fp % 10);
+    fp /= 10;
+    p[1] = (char)('0' + fp % 10);
+    fp /= 10;
+    p[0] = (char)('0' + fp % 10);
+    p += 4;
+    return (size_t)(p - buf);
+}
+
+int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_step_s,
+                      const char *path, gs_error *err)
+{
+    if (out_step_s <= 0)
+        out_step_s = r->step_s;
+    if (out_step_s % r->step_s != 0)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "load-step",
+                            "the output step (%lld s) must be a whole multiple of the simulation "
+                            "step (%lld s)",
+                            (long long)out_step_s, (long long)r->step_s);
+    size_t k = (size_t)(out_step_s / r->step_s);
+    gs__outfile o;
+    int rc = gs__outfile_open(&o, path, err);
+    if (rc < 0)
+        return rc;
+    fputs("timestamp,site,class,mw\n", o.f);
+    char ts[32], num[40];
+    for (size_t i = 0; i < r->nsteps; i += k) {
+        size_t m = i + k <= r->nsteps ? k : r->nsteps - i;
+        gs_format_time(r->start_s + (int64_t)i * r->step_s, ts);
+        for (size_t s = 0; s < r->nsites; s++) {
+            for (int c = 0; c < GS_NCLASS; c++) {
+                const double *v = r->mw + (s * GS_NCLASS + (size_t)c) * r->nsteps + i;
+                double acc = 0;
+                for (size_t j = 0; j < m; j++)
+                    acc += v[j];
+                size_t len = fmt_fixed4(acc / (double)m, num);
+                fputs(ts, o.f);
+                fputc(',', o.f);
+                fputs(f->sites[s].id, o.f);
+                fputc(',', o.f);
+                fputs(gs_class_name((gs_class)c), o.f);
+                fputc(',', o.f);
+                fwrite(num, 1, len, o.f);
+                fputc('\n', o.f);
+            }
+        }
+    }
+    return gs__outfile_commit(&o, err);
+}
+
+static json_t *num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *stats_json(const gs_load_stats *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "energy_mwh", num(s->energy_mwh));
+    json_object_set_new(o, "peak_mw", num(s->peak_mw));
+    json_object_set_new(o, "min_mw", num(s->min_mw));
+    json_object_set_new(o, "mean_mw", num(s->mean_mw));
+    json_object_set_new(o, "load_factor", num(s->load_factor));
+    json_object_set_new(o, "peak_to_trough", num(s->peak_to_trough));
+    json_object_set_new(o, "peak_hour_local", num(s->peak_hour_local));
+    json_object_set_new(o, "coincidence", num(s->coincidence));
+    return o;
+}
+
+int gs_write_summary_json(const gs_fleet *f, const gs_sim_result *r, const char *path,
+                          gs_error *err)
+{
+    char a[32], b[32];
+    gs_format_time(r->start_s, a);
+    gs_format_time(r->start_s + (int64_t)r->nsteps * r->step_s, b);
+    json_t *root = json_object();
+    json_object_set_new(root, "fleet", json_string(f->name));
+    json_object_set_new(root, "from", json_string(a));
+    json_object_set_new(root, "to", json_string(b));
+    json_object_set_new(root, "step_s", json_integer(r->step_s));
+    json_object_set_new(root, "steps", json_integer((json_int_t)r->nsteps));
+    json_t *fl = stats_json(&r->fleet);
+    json_t *fcl = json_object();
+    for (int c = 0; c < GS_NCLASS; c++)
+        json_object_set_new(fcl, gs_class_name((gs_class)c), stats_json(&r->fleet_class[c]));
+    json_object_set_new(fl, "classes", fcl);
+    json_object_set_new(root, "fleet_stats", fl);
+    json_t *sites = json_array();
+    for (size_t s = 0; s < r->nsites; s++) {
+        const gs_site *st = &f->sites[s];
+        json_t *so = stats_json(&r->site[s]);
+        json_object_set_new(so, "id", json_string(st->id));
+        json_object_set_new(so, "zone", json_string(f->zones[st->zone].id));
+        json_object_set_new(so, "tz", json_string(st->tz));
+        json_t *cl = json_object();
+        for (int c = 0; c < GS_NCLASS; c++)
+            json_object_set_new(cl, gs_class_name((gs_class)c),
+                                stats_json(&r->site_class[s * GS_NCLASS + (size_t)c]));
+        json_object_set_new(so, "classes", cl);
+        json_array_append_new(sites, so);
+    }
+    json_object_set_new(root, "sites", sites);
+    json_t *svs = json_array();
+    for (size_t v = 0; v < r->nservices; v++) {
+        json_t *so = json_object();
+        json_object_set_new(so, "id", json_string(f->services[v].id));
+        json_object_set_new(so, "served_requests", json_real(r->served_requests[v]));
+        json_object_set_new(so, "unserved_requests", json_real(r->unserved_requests[v]));
+        json_array_append_new(svs, so);
+    }
+    json_object_set_new(root, "services", svs);
+
+    gs__outfile o;
+    int rc = gs__outfile_open(&o, path, err);
+    if (rc == GS_OK) {
+        if (json_dumpf(root, o.f, JSON_INDENT(2) | JSON_REAL_PRECISION(8)) != 0) {
+            gs__outfile_abort(&o);
+            rc = gs_error_set(err, GS_EIO, path, 0, 0, NULL, "cannot write JSON");
+        } else {
+            fputc('\n', o.f);
+            rc = gs__outfile_commit(&o, err);
+        }
+    }
+    json_decref(root);
+    return rc;
+}

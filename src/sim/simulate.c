@@ -1,0 +1,484 @@
+/* simulate.c: the simulation engine (include/gridsplit/sim.h). Power of every site by load
+ * class over a period at a fixed step:
+ * - training: every training cluster draws idle power over the whole period; each run adds
+ *   (segment power - idle) x its GPUs over each segment of its timeline, added as ranges on a
+ *   difference array (O(runs + dips + steps), not O(clusters x steps)), and each checkpoint
+ *   dip subtracts its share of the step it falls in;
+ * - inference: at every step, each region's demand follows the service's shape in the region's
+ *   local time and is served by its site; the site's clusters provision GPUs for it (a floor
+ *   plus headroom above demand) and draw idle power for provisioned GPUs plus energy per
+ *   request served;
+ * - PUE (constant, monthly in the site's local time, or a series) turns IT power into power at
+ *   the grid connection. Statistics are computed in src/sim/stats.c. */
+#include "gridsplit/sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gridsplit/geo.h"
+#include "gridsplit/load.h"
+#include "sim/stats.h"
+
+#define WEEK_S 604800
+#define SHAPE_SLOT_S 300
+
+int gs_sim_tz_load(const gs_fleet *f, int64_t from_s, int64_t to_s, gs_sim_tz *tz, gs_error *err)
+{
+    memset(tz, 0, sizeof *tz);
+    tz->site_tz = calloc(f->nsites ? f->nsites : 1, sizeof *tz->site_tz);
+    tz->region_tz = calloc(f->nservices ? f->nservices : 1, sizeof *tz->region_tz);
+    if (!tz->site_tz || !tz->region_tz)
+        goto out_nomem;
+    /* a day of margin each side: local days at the period's edges */
+    from_s -= 2 * 86400;
+    to_s += 2 * 86400;
+    for (size_t s = 0; s < f->nsites; s++) {
+        int rc = gs_tz_load(f->sites[s].tz, from_s, to_s, &tz->site_tz[s], err);
+        if (rc < 0) {
+            snprintf(err->field, sizeof err->field, "sites[%zu].tz", s);
+            snprintf(err->file, sizeof err->file, "%s", f->path);
+            gs_sim_tz_free(f, tz);
+            return rc;
+        }
+    }
+    for (size_t v = 0; v < f->nservices; v++) {
+        const gs_service *sv = &f->services[v];
+        tz->region_tz[v] = calloc(sv->nregions ? sv->nregions : 1, sizeof(gs_tz));
+        if (!tz->region_tz[v])
+            goto out_nomem;
+        for (size_t g = 0; g < sv->nregions; g++) {
+            int rc = gs_tz_load(sv->regions[g].tz, from_s, to_s, &tz->region_tz[v][g], err);
+            if (rc < 0) {
+                snprintf(err->field, sizeof err->field, "services[%zu].regions[%zu].tz", v, g);
+                snprintf(err->file, sizeof err->file, "%s", f->path);
+                gs_sim_tz_free(f, tz);
+                return rc;
+            }
+        }
+    }
+    return GS_OK;
+out_nomem:
+    gs_sim_tz_free(f, tz);
+    return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+}
+
+void gs_sim_tz_free(const gs_fleet *f, gs_sim_tz *tz)
+{
+    if (!tz)
+        return;
+    if (tz->site_tz)
+        for (size_t s = 0; s < f->nsites; s++)
+            gs_tz_clear(&tz->site_tz[s]);
+    if (tz->region_tz)
+        for (size_t v = 0; v < f->nservices; v++) {
+            if (!tz->region_tz[v])
+                continue;
+            for (size_t g = 0; g < f->services[v].nregions; g++)
+                gs_tz_clear(&tz->region_tz[v][g]);
+            free(tz->region_tz[v]);
+        }
+    free(tz->site_tz);
+    free(tz->region_tz);
+    memset(tz, 0, sizeof *tz);
+}
+
+void gs_sim_result_free(gs_sim_result *r)
+{
+    if (!r)
+        return;
+    free(r->mw);
+    free(r->site_class);
+    free(r->site);
+    free(r->served_requests);
+    free(r->unserved_requests);
+    free(r);
+}
+
+/* The accumulation grid of one run: direct per-step adds (W) and a difference array for ranges. */
+typedef struct grid {
+    double *mw;    /* [site][class][step], W while accumulating */
+    double *diff;  /* [site][step + 1], training ranges, W */
+    size_t n;
+    int64_t from, to, step;
+} grid;
+
+static double *cell(grid *g, size_t site, gs_class c)
+{
+    return g->mw + (site * GS_NCLASS + (size_t)c) * g->n;
+}
+
+/* Add w watts over [a, b) to the training curve of site: partial steps directly, whole steps
+ * through the difference array. */
+static void add_range(grid *g, size_t site, int64_t a, int64_t b, double w)
+{
+    if (a < g->from)
+        a = g->from;
+    if (b > g->to)
+        b = g->to;
+    if (b <= a || w == 0)
+        return;
+    double *direct = cell(g, site, GS_TRAINING);
+    double *diff = g->diff + site * (g->n + 1);
+    size_t i0 = (size_t)((a - g->from) / g->step);
+    size_t i1 = (size_t)((b - g->from) / g->step);
+    double inv = 1.0 / (double)g->step;
+    if (i0 == i1) {
+        direct[i0] += w * (double)(b - a) * inv;
+        return;
+    }
+    int64_t s0 = g->from + (int64_t)i0 * g->step;
+    if (a > s0) {
+        direct[i0] += w * (double)(s0 + g->step - a) * inv;
+        i0++;
+    }
+    diff[i0] += w;
+    diff[i1] -= w;
+    if (i1 < g->n) {
+        int64_t e = b - (g->from + (int64_t)i1 * g->step);
+        if (e > 0)
+            direct[i1] += w * (double)e * inv;
+    }
+}
+
+/* Subtract the checkpoint dips of a running segment: dip k covers
+ * [seg_from + k I - D, seg_from + k I), at (1 - power_frac) x running power. */
+static void add_dips(grid *g, size_t site, const gs_run *run, const gs_segment *sg)
+{
+    double I = run->ckpt_interval_s, D = run->ckpt_duration_s;
+    if (I <= 0 || D <= 0 || !sg->dips)
+        return;
+    double drop_w = -(1.0 - run->ckpt_power_frac) * sg->gpu_power_w * run->gpus;
+    int64_t lo = sg->from_s > g->from ? sg->from_s : g->from;
+    int64_t hi = sg->to_s < g->to ? sg->to_s : g->to;
+    if (hi <= lo)
+        return;
+    double k0 = floor((double)(lo - sg->from_s) / I);
+    if (k0 < 1)
+        k0 = 1;
+    for (double k = k0;; k++) {
+        double d_end = (double)sg->from_s + k * I;
+        double d_start = d_end - D;
+        if (d_start >= (double)hi)
+            break;
+        if (d_end > (double)hi)
+            d_end = (double)hi;
+        if (d_start < (double)lo)
+            d_start = (double)lo;
+        if (d_end <= d_start)
+            continue;
+        /* spread over the steps the dip touches */
+        double *direct = cell(g, site, GS_TRAINING);
+        double t = d_start;
+        while (t < d_end) {
+            size_t i = (size_t)((t - (double)g->from) / (double)g->step);
+            if (i >= g->n)
+                break;
+            double step_end = (double)g->from + (double)(i + 1) * (double)g->step;
+            double e = step_end < d_end ? step_end : d_end;
+            direct[i] += drop_w * (e - t) / (double)g->step;
+            t = e;
+        }
+    }
+}
+
+static int simulate_training(const gs_fleet *f, const gs_sim_opts *o, grid *g, gs_error *err)
+{
+    for (size_t c = 0; c < f->nclusters; c++) {
+        const gs_cluster *cl = &f->clusters[c];
+        if (cl->cls != GS_TRAINING)
+            continue;
+        add_range(g, (size_t)cl->site, g->from, g->to,
+                  cl->gpus * gs_gpu_power_w(&f->gpus[cl->gpu], 0));
+    }
+    size_t max = 2 * o->noverrides + 4;
+    gs_segment *seg = malloc(max * sizeof *seg);
+    if (!seg)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    int rc = GS_OK;
+    for (size_t r = 0; r < f->nruns; r++) {
+        const gs_run *run = &f->runs[r];
+        const gs_cluster *cl = &f->clusters[run->cluster];
+        double idle_w = gs_gpu_power_w(&f->gpus[cl->gpu], 0);
+        int ns = gs_run_timeline(f, (int)r, o->overrides, o->noverrides, seg, max, err);
+        if (ns < 0) {
+            rc = ns;
+            break;
+        }
+        for (int i = 0; i < ns; i++) {
+            add_range(g, (size_t)cl->site, seg[i].from_s, seg[i].to_s,
+                      (seg[i].gpu_power_w - idle_w) * run->gpus);
+            add_dips(g, (size_t)cl->site, run, &seg[i]);
+        }
+    }
+    free(seg);
+    return rc;
+}
+
+/* Per (service, site): the inference clusters that serve it there. */
+typedef struct serving {
+    int service, site;
+    double rps;           /* demand routed here this step */
+    double gpus;          /* total GPUs of its clusters */
+} serving;
+
+static int nearest_serving_site(const gs_fleet *f, int service, double lat, double lon)
+{
+    int best = -1;
+    double bd = INFINITY;
+    for (size_t c = 0; c < f->nclusters; c++) {
+        const gs_cluster *cl = &f->clusters[c];
+        if (cl->cls != GS_INFERENCE || cl->service != service)
+            continue;
+        const gs_site *s = &f->sites[cl->site];
+        double d = gs_geo_distance_km(lat, lon, s->lat, s->lon);
+        if (d < bd) {
+            bd = d;
+            best = cl->site;
+        }
+    }
+    return best;
+}
+
+static int simulate_inference(const gs_fleet *f, const gs_sim_tz *tz, const gs_sim_opts *o,
+                              grid *g, gs_sim_result *r, gs_error *err)
+{
+    size_t nsv = f->nservices;
+    if (nsv == 0)
+        return GS_OK;
+    int rc = GS_OK;
+    /* serving groups: (service, site) */
+    serving *grp = calloc(f->nclusters ? f->nclusters : 1, sizeof *grp);
+    int *cl_grp = malloc((f->nclusters ? f->nclusters : 1) * sizeof *cl_grp);
+    int **reg_grp = calloc(nsv, sizeof *reg_grp);
+    size_t **hint = calloc(nsv, sizeof *hint);
+    double **week = calloc(nsv, sizeof *week);
+    size_t ngrp = 0;
+    if (!grp || !cl_grp || !reg_grp || !hint || !week)
+        goto out_nomem;
+    for (size_t c = 0; c < f->nclusters; c++) {
+        const gs_cluster *cl = &f->clusters[c];
+        cl_grp[c] = -1;
+        if (cl->cls != GS_INFERENCE || cl->service < 0)
+            continue;
+        size_t k;
+        for (k = 0; k < ngrp; k++)
+            if (grp[k].service == cl->service && grp[k].site == cl->site)
+                break;
+        if (k == ngrp) {
+            grp[k] = (serving){cl->service, cl->site, 0, 0};
+            ngrp++;
+        }
+        grp[k].gpus += cl->gpus;
+        cl_grp[c] = (int)k;
+    }
+    for (size_t v = 0; v < nsv; v++) {
+        const gs_service *sv = &f->services[v];
+        reg_grp[v] = malloc((sv->nregions ? sv->nregions : 1) * sizeof **reg_grp);
+        hint[v] = calloc(sv->nregions ? sv->nregions : 1, sizeof **hint);
+        week[v] = malloc((WEEK_S / SHAPE_SLOT_S) * sizeof **week);
+        if (!reg_grp[v] || !hint[v] || !week[v])
+            goto out_nomem;
+        for (int k = 0; k < WEEK_S / SHAPE_SLOT_S; k++)
+            week[v][k] = gs_shape_factor(&sv->shape, (int64_t)k * SHAPE_SLOT_S + SHAPE_SLOT_S / 2);
+        for (size_t rg = 0; rg < sv->nregions; rg++) {
+            const gs_region *re = &sv->regions[rg];
+            int site = re->site >= 0 ? re->site : nearest_serving_site(f, (int)v, re->lat, re->lon);
+            int k = -1;
+            for (size_t q = 0; q < ngrp; q++)
+                if (grp[q].service == (int)v && grp[q].site == site)
+                    k = (int)q;
+            if (k < 0) {
+                rc = gs_error_set(err, GS_EINPUT, f->path, 0, 0, "services.regions",
+                                  "region '%s' of service '%s' has no site running the service "
+                                  "to serve it",
+                                  re->id, sv->id);
+                goto out;
+            }
+            reg_grp[v][rg] = k;
+        }
+    }
+
+    int64_t epoch0 = g->from;
+    const double year_s = 365.2425 * 86400.0;
+    for (size_t i = 0; i < g->n; i++) {
+        int64_t t = g->from + (int64_t)i * g->step;
+        int64_t mid = t + g->step / 2;
+        for (size_t q = 0; q < ngrp; q++)
+            grp[q].rps = 0;
+        for (size_t v = 0; v < nsv; v++) {
+            const gs_service *sv = &f->services[v];
+            int64_t ep = sv->growth_epoch_s ? sv->growth_epoch_s : epoch0;
+            double growth = sv->shape.growth_per_year != 0
+                                ? pow(1.0 + sv->shape.growth_per_year, (double)(mid - ep) / year_s)
+                                : 1.0;
+            double measured = sv->demand_rps ? gs_series_at(sv->demand_rps, mid) : NAN;
+            for (size_t rg = 0; rg < sv->nregions; rg++) {
+                const gs_region *re = &sv->regions[rg];
+                double d;
+                if (sv->demand_rps) {
+                    d = isnan(measured) ? 0 : measured * re->share;
+                } else {
+                    int64_t local = mid + gs_tz_offset(&tz->region_tz[v][rg], mid, &hint[v][rg]);
+                    int64_t w = local % WEEK_S;
+                    if (w < 0)
+                        w += WEEK_S;
+                    d = sv->peak_requests_per_s * re->share * week[v][w / SHAPE_SLOT_S] * growth;
+                }
+                grp[reg_grp[v][rg]].rps += d;
+            }
+        }
+        for (size_t c = 0; c < f->nclusters; c++) {
+            int k = cl_grp[c];
+            if (k < 0)
+                continue;
+            const gs_cluster *cl = &f->clusters[c];
+            const gs_service *sv = &f->services[cl->service];
+            const gs_gpu *gp = &f->gpus[cl->gpu];
+            double rps = grp[k].rps * cl->gpus / grp[k].gpus;
+            double cap = cl->gpus * sv->requests_per_s_per_gpu;
+            double served = rps < cap ? rps : cap;
+            double prov = served / sv->requests_per_s_per_gpu * (1.0 + sv->headroom_frac);
+            double floor_g = sv->floor_frac * cl->gpus;
+            if (prov < floor_g)
+                prov = floor_g;
+            if (prov > cl->gpus)
+                prov = cl->gpus;
+            /* server overhead grows with GPU activity in proportion */
+            double dyn = gp->board_w - gp->idle_w;
+            double ovh = dyn > 0 ? (gp->overhead_w - gp->overhead_idle_w) / dyn : 0;
+            double w = prov * gs_gpu_power_w(gp, 0) + served * sv->energy_per_request_j * (1.0 + ovh);
+            cell(g, (size_t)cl->site, GS_INFERENCE)[i] += w;
+            r->served_requests[cl->service] += served * (double)g->step;
+            r->unserved_requests[cl->service] += (rps - served) * (double)g->step;
+        }
+        if (o->progress && (i & 4095) == 0)
+            o->progress(o->progress_ctx, 0.1 + 0.7 * (double)i / (double)g->n);
+    }
+    goto out;
+out_nomem:
+    rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+out:
+    for (size_t v = 0; v < nsv; v++) {
+        if (reg_grp)
+            free(reg_grp[v]);
+        if (hint)
+            free(hint[v]);
+        if (week)
+            free(week[v]);
+    }
+    free(reg_grp);
+    free(hint);
+    free(week);
+    free(grp);
+    free(cl_grp);
+    return rc;
+}
+
+/* Civil month (0..11) of a day count since 1970-01-01 (Howard Hinnant's algorithm). */
+static int month_of_days(int64_t z)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    return (int)(mp < 10 ? mp + 2 : mp - 10);
+}
+
+/* Turn the W grid into MW at the grid connection: add the training ranges, apply PUE. */
+static void finish_grid(const gs_fleet *f, const gs_sim_tz *tz, grid *g)
+{
+    for (size_t s = 0; s < f->nsites; s++) {
+        const gs_site *st = &f->sites[s];
+        double *tr = cell(g, s, GS_TRAINING);
+        double *in = cell(g, s, GS_INFERENCE);
+        const double *diff = g->diff + s * (g->n + 1);
+        double run = 0;
+        size_t hint = 0;
+        for (size_t i = 0; i < g->n; i++) {
+            run += diff[i];
+            double pue = st->pue;
+            int64_t t = g->from + (int64_t)i * g->step;
+            if (st->pue_kind == GS_PUE_MONTHLY) {
+                int64_t local = t + gs_tz_offset(&tz->site_tz[s], t, &hint);
+                int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+                pue = st->pue_monthly[month_of_days(day)];
+            } else if (st->pue_kind == GS_PUE_SERIES) {
+                double p = gs_series_at(st->pue_series, t + g->step / 2);
+                pue = isnan(p) ? st->pue : p;
+            }
+            if (!(pue >= 1.0))
+                pue = 1.0;
+            tr[i] = (tr[i] + run) * pue * 1e-6;
+            in[i] = in[i] * pue * 1e-6;
+        }
+    }
+}
+
+int gs_simulate(const gs_fleet *f, const gs_sim_tz *tz, const gs_sim_opts *opts,
+                gs_sim_result **out, gs_error *err)
+{
+    *out = NULL;
+    int64_t step = opts->step_s > 0 ? opts->step_s : 300;
+    if (opts->to_s <= opts->from_s)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "to",
+                            "the period is empty: 'to' must be after 'from'");
+    if ((opts->to_s - opts->from_s) % step != 0)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "to",
+                            "the period (%lld s) is not a whole number of %lld s steps",
+                            (long long)(opts->to_s - opts->from_s), (long long)step);
+    size_t n = (size_t)((opts->to_s - opts->from_s) / step);
+    gs_sim_result *r = calloc(1, sizeof *r);
+    grid g = {0};
+    int rc = GS_OK;
+    if (!r)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    r->start_s = opts->from_s;
+    r->step_s = step;
+    r->nsteps = n;
+    r->nsites = f->nsites;
+    r->nservices = f->nservices;
+    size_t ns = f->nsites ? f->nsites : 1;
+    r->mw = calloc(ns * GS_NCLASS * n, sizeof *r->mw);
+    r->site_class = calloc(ns * GS_NCLASS, sizeof *r->site_class);
+    r->site = calloc(ns, sizeof *r->site);
+    r->served_requests = calloc(f->nservices ? f->nservices : 1, sizeof(double));
+    r->unserved_requests = calloc(f->nservices ? f->nservices : 1, sizeof(double));
+    g.diff = calloc(ns * (n + 1), sizeof *g.diff);
+    if (!r->mw || !r->site_class || !r->site || !r->served_requests || !r->unserved_requests ||
+        !g.diff) {
+        rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL,
+                          "out of memory for %zu sites x %zu steps", f->nsites, n);
+        goto out_free;
+    }
+    g.mw = r->mw;
+    g.n = n;
+    g.from = opts->from_s;
+    g.to = opts->to_s;
+    g.step = step;
+    if (opts->progress)
+        opts->progress(opts->progress_ctx, 0.0);
+    if ((rc = simulate_training(f, opts, &g, err)) < 0)
+        goto out_free;
+    if (opts->progress)
+        opts->progress(opts->progress_ctx, 0.1);
+    if ((rc = simulate_inference(f, tz, opts, &g, r, err)) < 0)
+        goto out_free;
+    finish_grid(f, tz, &g);
+    if (opts->progress)
+        opts->progress(opts->progress_ctx, 0.8);
+    if ((rc = gs__sim_stats(f, tz, r, err)) < 0)
+        goto out_free;
+    if (opts->progress)
+        opts->progress(opts->progress_ctx, 1.0);
+    free(g.diff);
+    *out = r;
+    return GS_OK;
+out_free:
+    free(g.diff);
+    gs_sim_result_free(r);
+    return rc;
+}

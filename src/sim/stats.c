@@ -1,0 +1,182 @@
+/* stats.c: summary statistics of load curves: energy, peak, minimum, mean, load factor, the
+ * median daily peak-to-trough ratio and peak hour in local time, and coincidence with the
+ * zone's system peak (mean load in the zone's top 1 % demand steps / mean load). */
+#include "sim/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+void gs__curve_stats(const double *mw, size_t n, int64_t start_s, int64_t step_s, const gs_tz *tz,
+                     const unsigned char *top, gs_load_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->coincidence = NAN;
+    if (n == 0) {
+        out->peak_to_trough = out->peak_hour_local = out->load_factor = NAN;
+        return;
+    }
+    double sum = 0, peak = -INFINITY, low = INFINITY, top_sum = 0;
+    size_t top_n = 0;
+    /* days: at most n of them */
+    size_t maxdays = (size_t)((int64_t)n * step_s / 86400) + 3;
+    double *ratio = malloc(maxdays * sizeof *ratio);
+    double *hour = malloc(maxdays * sizeof *hour);
+    size_t nd = 0;
+    int64_t cur_day = INT64_MIN;
+    double dmax = 0, dmin = 0, dmax_h = 0;
+    int first_day = 1;
+    size_t hint = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = mw[i];
+        sum += v;
+        if (v > peak)
+            peak = v;
+        if (v < low)
+            low = v;
+        if (top && top[i]) {
+            top_sum += v;
+            top_n++;
+        }
+        int64_t t = start_s + (int64_t)i * step_s;
+        int64_t local = t + (tz ? gs_tz_offset(tz, t, &hint) : 0);
+        int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+        double h = (double)(local - day * 86400) / 3600.0;
+        if (day != cur_day) {
+            /* close the previous day: only whole days (not the first partial one) count */
+            if (cur_day != INT64_MIN && !first_day && ratio && hour) {
+                ratio[nd] = dmin > 0 ? dmax / dmin : NAN;
+                hour[nd] = dmax_h;
+                nd++;
+            }
+            if (cur_day != INT64_MIN)
+                first_day = 0;
+            /* a period starting at local midnight has no partial first day */
+            if (cur_day == INT64_MIN && local - day * 86400 < step_s)
+                first_day = 0;
+            cur_day = day;
+            dmax = -INFINITY;
+            dmin = INFINITY;
+        }
+        if (v > dmax) {
+            dmax = v;
+            dmax_h = h;
+        }
+        if (v < dmin)
+            dmin = v;
+    }
+    /* the last day counts when the period ends at local midnight */
+    if (cur_day != INT64_MIN && ratio && hour) {
+        int64_t t_end = start_s + (int64_t)n * step_s;
+        int64_t local_end = t_end + (tz ? gs_tz_offset(tz, t_end - 1, &hint) : 0);
+        if (local_end % 86400 == 0 && !first_day) {
+            ratio[nd] = dmin > 0 ? dmax / dmin : NAN;
+            hour[nd] = dmax_h;
+            nd++;
+        }
+    }
+    out->energy_mwh = sum * (double)step_s / 3600.0;
+    out->peak_mw = peak;
+    out->min_mw = low;
+    out->mean_mw = sum / (double)n;
+    out->load_factor = peak > 0 ? out->mean_mw / peak : NAN;
+    /* days with an undefined ratio (min 0) make the median undefined only if most are */
+    size_t nr = 0;
+    for (size_t d = 0; d < nd; d++)
+        if (!isnan(ratio[d]))
+            ratio[nr++] = ratio[d];
+    out->peak_to_trough = nr * 2 > nd ? median(ratio, nr) : NAN;
+    out->peak_hour_local = median(hour, nd);
+    if (top && top_n > 0 && out->mean_mw > 0)
+        out->coincidence = (top_sum / (double)top_n) / out->mean_mw;
+    free(ratio);
+    free(hour);
+}
+
+/* Mark the steps whose system demand is in the zone's top 1 % over the period. NULL when the
+ * zone has no demand series covering the period. */
+static unsigned char *top_mask(const gs_series *demand, int64_t start_s, int64_t step_s, size_t n)
+{
+    if (!demand)
+        return NULL;
+    double *v = malloc(n * sizeof *v);
+    double *sorted = malloc(n * sizeof *sorted);
+    unsigned char *mask = calloc(n, 1);
+    size_t k = 0;
+    if (!v || !sorted || !mask)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = gs_series_at(demand, start_s + (int64_t)i * step_s + step_s / 2);
+        if (!isnan(v[i]))
+            sorted[k++] = v[i];
+    }
+    if (k < 100 || k * 2 < n) /* too little of the period covered to say */
+        goto fail;
+    qsort(sorted, k, sizeof *sorted, cmp_double);
+    double thr = sorted[k - 1 - k / 100];
+    for (size_t i = 0; i < n; i++)
+        mask[i] = !isnan(v[i]) && v[i] >= thr;
+    free(v);
+    free(sorted);
+    return mask;
+fail:
+    free(v);
+    free(sorted);
+    free(mask);
+    return NULL;
+}
+
+int gs__sim_stats(const gs_fleet *f, const gs_sim_tz *tz, gs_sim_result *r, gs_error *err)
+{
+    size_t n = r->nsteps;
+    double *tot = malloc((n ? n : 1) * sizeof *tot);
+    double *fc = calloc((n ? n : 1) * GS_NCLASS, sizeof *fc);
+    unsigned char **masks = calloc(f->nzones ? f->nzones : 1, sizeof *masks);
+    if (!tot || !fc || !masks) {
+        free(tot);
+        free(fc);
+        free(masks);
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    for (size_t z = 0; z < f->nzones; z++)
+        masks[z] = top_mask(f->zones[z].demand_mw, r->start_s, r->step_s, n);
+    for (size_t s = 0; s < f->nsites; s++) {
+        const gs_tz *stz = tz ? &tz->site_tz[s] : NULL;
+        const unsigned char *m = masks[f->sites[s].zone];
+        for (int c = 0; c < GS_NCLASS; c++) {
+            const double *cv = r->mw + (s * GS_NCLASS + (size_t)c) * n;
+            gs__curve_stats(cv, n, r->start_s, r->step_s, stz, m, &r->site_class[s * GS_NCLASS + c]);
+            for (size_t i = 0; i < n; i++)
+                fc[(size_t)c * n + i] += cv[i];
+        }
+        const double *a = r->mw + (s * GS_NCLASS) * n, *b = a + n;
+        for (size_t i = 0; i < n; i++)
+            tot[i] = a[i] + b[i];
+        gs__curve_stats(tot, n, r->start_s, r->step_s, stz, m, &r->site[s]);
+    }
+    for (int c = 0; c < GS_NCLASS; c++)
+        gs__curve_stats(fc + (size_t)c * n, n, r->start_s, r->step_s, NULL, NULL, &r->fleet_class[c]);
+    for (size_t i = 0; i < n; i++)
+        tot[i] = fc[i] + fc[n + i];
+    gs__curve_stats(tot, n, r->start_s, r->step_s, NULL, NULL, &r->fleet);
+    for (size_t z = 0; z < f->nzones; z++)
+        free(masks[z]);
+    free(masks);
+    free(tot);
+    free(fc);
+    return GS_OK;
+}
