@@ -62,13 +62,18 @@ typedef struct gs_quality {
     size_t gaps, duplicates, outliers, filled;
 } gs_quality;
 
-void gs_quality_free(gs_quality *q); /**< frees the issues array (not q itself) */
+void gs_quality_free(gs_quality *q); /**< frees the issues array (not q itself) and zeroes q */
 
 /** Build a regular series on [from_s, to_s) at step_s from points (sorted by time by this
- * function if needed). from_s = to_s = 0: the points' own span. Duplicated timestamps keep the
- * first value and are reported; gaps (a whole step with no point) are reported and filled only
- * as fill says; outliers (further than 8 median absolute deviations from a centred median of
- * 24 points) are reported, not changed. q may be NULL. *out is owned by the caller. */
+ * function if needed). from_s = to_s = 0: the points' own span, aligned to step_s; step_s = 0:
+ * the points' native step (median spacing, at least 1 s). Each point covers from its time to
+ * the next point (or one native step when the next is more than 1.5 native steps away).
+ * Duplicated timestamps keep the first value and are reported; NaN values are missing; gaps
+ * (runs of whole steps no point covers) are reported before filling and filled only as fill
+ * says, each filled step reported; outliers (further than 8 median absolute deviations, the
+ * MAD taken at least 5 % of |median|, from the median of the 24 points centred on them) are
+ * reported, not changed. Issues are sorted by time. q may be NULL. *out is owned by the
+ * caller. Details: docs/series.md. */
 int gs_series_from_points(const gs_points *p, int64_t from_s, int64_t to_s, int64_t step_s,
                           gs_resample method, gs_fill fill, gs_quality *q, gs_series **out,
                           gs_error *err);
@@ -80,6 +85,19 @@ int gs_parse_step(const char *text, int64_t *step_s, gs_error *err);
 /** Parse an ISO 8601 time ("2024-01-01", "2024-01-01T00:00", "2024-01-01 00:00:00+02:00",
  * "...Z") into UTC seconds; naive times are UTC. Returns 0 or GS_EINPUT. */
 int gs_parse_time(const char *text, int64_t *t, gs_error *err);
+
+/** Like gs_parse_time, and also: "2025/07/27 00:34:45.155" (nvidia-smi), fractional seconds
+ * returned in *frac (in [0,1); frac may be NULL), and *has_offset (may be NULL) set to 1 when
+ * the text carried "Z" or a numeric offset, 0 for a naive time (taken as UTC). */
+int gs_parse_time_frac(const char *text, int64_t *t, double *frac, int *has_offset, gs_error *err);
+
+/** UTC seconds of a civil date and time (proleptic Gregorian, no time zone, no leap seconds).
+ * Fields may be out of range (hour 24, minute 60...): they carry over. */
+int64_t gs_utc_from_civil(int64_t year, int month, int day, int hour, int minute, int second);
+
+/** Civil date and time of UTC seconds t; any pointer may be NULL. */
+void gs_civil_from_utc(int64_t t, int64_t *year, int *month, int *day, int *hour, int *minute,
+                       int *second);
 
 /** Write UTC seconds as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
 void gs_format_time(int64_t t, char *buf);

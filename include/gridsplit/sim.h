@@ -37,6 +37,12 @@ typedef struct gs_load_stats {
     double peak_hour_local;   /**< hour of the daily peak in local time, median over days */
     double coincidence;       /**< mean load in the zone's top 1 % system-demand hours divided by
                                    the load's mean; NaN when the zone has no system demand */
+    double energy_cost_usd;   /**< energy x the zone's hourly price, over the steps that have a
+                                   price; NaN when the zone has no price series */
+    double mean_price_usd_per_mwh; /**< load-weighted price paid: cost / priced energy */
+    double price_coverage;    /**< share of the energy whose step has a price (1 = all) */
+    double co2_t;             /**< energy x the zone's carbon intensity (t CO2), NaN without one */
+    double carbon_coverage;   /**< share of the energy whose step has a carbon intensity */
 } gs_load_stats;
 
 /** Time zones the engine needs, computed at the edge: one per site and per region. */

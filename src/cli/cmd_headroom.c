@@ -1,9 +1,505 @@
-/* cmd_headroom.c: TEMPORARY placeholder, replaced by the helper that owns this command. */
+/* cmd_headroom.c: `gridsplit headroom`: curtailment-enabled headroom of a grid zone (the largest
+ * constant new load that fits at a curtailment rate), from any hourly demand CSV or from the
+ * EIA-930 files directly, for one zone or a list of them (docs/headroom.md). */
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
 #include "cli/cli.h"
+#include "gridsplit/headroom.h"
+#include "gridsplit/import.h"
+#include "io/outfile.h"
+
+static const char *const CMD = "headroom";
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: gridsplit headroom --csv FILE --column NAME [--time-column NAME] [--tz TZ]\n"
+            "       gridsplit headroom --eia930 DIR --ba NAME [--from YEAR --to YEAR] [--raw]\n"
+            "       gridsplit headroom --eia930 DIR (--all | --ba-list A,B,...) [--from YEAR --to YEAR]\n"
+            "\n"
+            "The largest constant new load L (MW) a zone takes if L is curtailed whenever demand + L\n"
+            "would exceed the zone's seasonal peak (June-August peak for April-October, December-\n"
+            "February peak for November-March), at each curtailment rate (curtailed MWh / (L x hours),\n"
+            "per calendar year, averaged over the years).\n"
+            "\n"
+            "Options:\n"
+            "  --rates LIST          curtailment rates in percent, each in (0, 100) (default 0.25,0.5,1,5)\n"
+            "  --format FMT          json (default for one zone), text, csv, markdown (default for a list)\n"
+            "  --out FILE            write there (atomically) instead of standard output\n"
+            "  --report-changes FILE every hour the cleaning changed, as CSV\n"
+            "  --from YEAR --to YEAR calendar years, inclusive (EIA-930 default 2016..2024)\n"
+            "  --raw                 EIA-930: raw columns and the original EIA files, cleaned by the\n"
+            "                        rule below instead of the release's cleaned column\n"
+            "  --spike-factor K      cleaning: a value above K x or below 1/K x the median of +-24 h is a\n"
+            "                        spike (default 2)\n"
+            "Cleaning: EIA-930 cleaned columns get only their missing hours filled; CSV input and --raw\n"
+            "get the full rule (missing, <= 0, >= 1e9, spikes, one-hour jumps), each bad hour linearly\n"
+            "interpolated from its valid neighbours; --report-changes lists them.\n");
+}
+
+typedef struct args {
+    const char *csv, *column, *time_column, *tz;
+    const char *eia, *ba, *ba_list, *out, *changes, *format;
+    int all, raw;
+    int year_from, year_to;
+    double rates[GS_HEADROOM_MAX_RATES];
+    size_t n_rates;
+    double spike;
+} args;
+
+static int parse_rates(const char *s, args *a)
+{
+    a->n_rates = 0;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        errno = 0;
+        double r = strtod(p, &end);
+        if (end == p || errno == ERANGE || (*end && *end != ','))
+            return gs_cli_usage_error(CMD, "--rates: expected numbers separated by commas, found '%s'", s);
+        if (!(r > 0 && r < 100))
+            return gs_cli_usage_error(CMD, "--rates: a curtailment rate must be in (0, 100) percent, found %g", r);
+        if (a->n_rates == GS_HEADROOM_MAX_RATES)
+            return gs_cli_usage_error(CMD, "--rates: at most %d rates", GS_HEADROOM_MAX_RATES);
+        a->rates[a->n_rates++] = r;
+        p = *end ? end + 1 : end;
+        if (*end == ',' && !*p)
+            return gs_cli_usage_error(CMD, "--rates: a rate is missing after the last comma in '%s'", s);
+    }
+    if (!a->n_rates)
+        return gs_cli_usage_error(CMD, "--rates: expected at least one rate");
+    return 0;
+}
+
+static int parse_year(const char *opt, const char *s, int *y)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < 1990 || v > 2100)
+        return gs_cli_usage_error(CMD, "%s: expected a year (1990..2100), found '%s'", opt, s);
+    *y = (int)v;
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->rates[0] = 0.25, a->rates[1] = 0.5, a->rates[2] = 1, a->rates[3] = 5;
+    a->n_rates = 4;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            help(stdout);
+            return -1;
+        }
+        if (strcmp(o, "--all") == 0) {
+            a->all = 1;
+            continue;
+        }
+        if (strcmp(o, "--raw") == 0) {
+            a->raw = 1;
+            continue;
+        }
+        const char **dst = NULL;
+        if (strcmp(o, "--csv") == 0) dst = &a->csv;
+        else if (strcmp(o, "--column") == 0) dst = &a->column;
+        else if (strcmp(o, "--time-column") == 0) dst = &a->time_column;
+        else if (strcmp(o, "--tz") == 0) dst = &a->tz;
+        else if (strcmp(o, "--eia930") == 0) dst = &a->eia;
+        else if (strcmp(o, "--ba") == 0) dst = &a->ba;
+        else if (strcmp(o, "--ba-list") == 0) dst = &a->ba_list;
+        else if (strcmp(o, "--out") == 0) dst = &a->out;
+        else if (strcmp(o, "--report-changes") == 0) dst = &a->changes;
+        else if (strcmp(o, "--format") == 0) dst = &a->format;
+        else if (strcmp(o, "--rates") != 0 && strcmp(o, "--from") != 0 && strcmp(o, "--to") != 0 &&
+                 strcmp(o, "--spike-factor") != 0)
+            return gs_cli_usage_error(CMD, "unknown option '%s'", o);
+        if (i + 1 >= argc)
+            return gs_cli_usage_error(CMD, "%s needs a value", o);
+        const char *v = argv[++i];
+        int rc = 0;
+        if (dst)
+            *dst = v;
+        else if (strcmp(o, "--rates") == 0)
+            rc = parse_rates(v, a);
+        else if (strcmp(o, "--from") == 0)
+            rc = parse_year(o, v, &a->year_from);
+        else if (strcmp(o, "--to") == 0)
+            rc = parse_year(o, v, &a->year_to);
+        else {
+            char *end;
+            a->spike = strtod(v, &end);
+            if (end == v || *end || !(a->spike > 1) || !isfinite(a->spike))
+                rc = gs_cli_usage_error(CMD, "--spike-factor: expected a number > 1, found '%s'", v);
+        }
+        if (rc)
+            return rc;
+    }
+    if (!a->csv && !a->eia)
+        return gs_cli_usage_error(CMD, "expected --csv FILE --column NAME or --eia930 DIR --ba NAME");
+    if (a->csv && a->eia)
+        return gs_cli_usage_error(CMD, "--csv and --eia930 exclude each other");
+    if (a->csv && !a->column)
+        return gs_cli_usage_error(CMD, "--csv needs --column NAME (the demand column)");
+    if (a->eia && !a->ba && !a->all && !a->ba_list)
+        return gs_cli_usage_error(CMD, "--eia930 needs --ba NAME, --ba-list A,B,... or --all");
+    if (a->eia && ((a->ba != NULL) + a->all + (a->ba_list != NULL)) > 1)
+        return gs_cli_usage_error(CMD, "--ba, --ba-list and --all exclude each other");
+    if (a->csv && (a->ba || a->all || a->ba_list || a->raw))
+        return gs_cli_usage_error(CMD, "--ba, --ba-list, --all and --raw go with --eia930");
+    if (a->year_from && a->year_to && a->year_from > a->year_to)
+        return gs_cli_usage_error(CMD, "--from %d is after --to %d", a->year_from, a->year_to);
+    if (!a->format)
+        a->format = (a->all || a->ba_list) ? "markdown" : "json";
+    if (strcmp(a->format, "json") && strcmp(a->format, "text") && strcmp(a->format, "csv") &&
+        strcmp(a->format, "markdown"))
+        return gs_cli_usage_error(CMD, "--format: expected json, text, csv or markdown, found '%s'",
+                                  a->format);
+    return 0;
+}
+
+/* One zone's answer with what went into it. */
+typedef struct zone_run {
+    char name[48], code[16];
+    char source[1100];
+    const char *cleaning;
+    gs_headroom h;
+    gs_demand_changes ch;
+    int year_from, year_to;
+} zone_run;
+
+static int load_zone(const args *a, const char *ba, zone_run *z, gs_error *err)
+{
+    gs_series *s = NULL;
+    int rc;
+    gs_clean_opts co = {0};
+    co.spike_factor = a->spike;
+    if (a->csv) {
+        gs_import_opts io = {0};
+        io.format = "csv";
+        io.time_column = a->time_column;
+        io.value_column = a->column;
+        io.tz = a->tz;
+        gs_points *p = NULL;
+        rc = gs_import_points(a->csv, &io, &p, err);
+        if (rc)
+            return rc;
+        int64_t from = 0, to = 0;
+        if (a->year_from || a->year_to) {
+            gs_parse_time("1990-01-01", &from, NULL);
+            gs_parse_time("2101-01-01", &to, NULL);
+            char buf[32];
+            if (a->year_from) {
+                snprintf(buf, sizeof buf, "%04d-01-01", a->year_from);
+                gs_parse_time(buf, &from, NULL);
+            }
+            if (a->year_to) {
+                snprintf(buf, sizeof buf, "%04d-01-01", a->year_to + 1);
+                gs_parse_time(buf, &to, NULL);
+            }
+        }
+        rc = gs_demand_from_points(p, from, to, &s, err);
+        gs_points_free(p);
+        if (rc) {
+            if (!err->file[0])
+                snprintf(err->file, sizeof err->file, "%s", a->csv);
+            return rc;
+        }
+        snprintf(z->name, sizeof z->name, "%s", a->column);
+        snprintf(z->source, sizeof z->source, "%s (column %s)", a->csv, a->column);
+        z->cleaning = "full rule: missing, <= 0, >= 1e9 MW, beyond k x / 1/k x the median of "
+                      "+-24 h, or a one-hour jump > 0.2 x that median -> linear interpolation";
+    } else {
+        gs_eia930_opts eo = {0};
+        eo.dir = a->eia;
+        eo.ba = ba;
+        eo.year_from = a->year_from;
+        eo.year_to = a->year_to;
+        eo.raw = a->raw;
+        gs_eia930_info info;
+        rc = gs_eia930_load(&eo, &s, &info, err);
+        if (rc)
+            return rc;
+        snprintf(z->name, sizeof z->name, "%s", info.name);
+        snprintf(z->code, sizeof z->code, "%s", info.code);
+        snprintf(z->source, sizeof z->source, "%s", info.sources);
+        co.only_missing = !a->raw;
+        z->cleaning = a->raw ? "raw EIA values, full rule: missing, <= 0, >= 1e9 MW, beyond k x / "
+                               "1/k x the median of +-24 h, or a one-hour jump > 0.2 x that "
+                               "median -> linear interpolation"
+                             : "the releases' cleaned column (Ruggles et al.); missing hours "
+                               "interpolated";
+    }
+    rc = gs_demand_clean(s, &co, &z->ch, err);
+    if (rc == GS_OK)
+        rc = gs_headroom_solve(s, a->rates, a->n_rates, &z->h, err);
+    gs_series_free(s);
+    if (rc == GS_OK) {
+        z->year_from = z->h.year_first;
+        z->year_to = z->h.year_last;
+    }
+    return rc;
+}
+
+static double rnd(double x, double unit) { return isfinite(x) ? round(x / unit) * unit : x; }
+
+static json_t *zone_json(const zone_run *z)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "zone", json_string(z->name));
+    if (z->code[0])
+        json_object_set_new(o, "eia_code", json_string(z->code));
+    json_object_set_new(o, "from", json_integer(z->year_from));
+    json_object_set_new(o, "to", json_integer(z->year_to));
+    char a[32], b[32];
+    gs_format_time(z->h.start_s, a);
+    gs_format_time(z->h.end_s, b);
+    json_object_set_new(o, "start_utc", json_string(a));
+    json_object_set_new(o, "end_utc", json_string(b));
+    json_object_set_new(o, "hours", json_integer((json_int_t)z->h.hours));
+    json_object_set_new(o, "years", json_real(rnd(z->h.years, 1e-4)));
+    json_t *t = json_object();
+    json_object_set_new(t, "summer", json_real(rnd(z->h.threshold_summer_mw, 0.1)));
+    json_object_set_new(t, "winter", json_real(rnd(z->h.threshold_winter_mw, 0.1)));
+    json_object_set_new(o, "threshold_mw", t);
+    json_t *rs = json_array();
+    for (size_t k = 0; k < z->h.n_results; k++) {
+        const gs_headroom_result *r = &z->h.results[k];
+        json_t *x = json_object();
+        json_object_set_new(x, "rate_pct", json_real(r->rate_pct));
+        json_object_set_new(x, "headroom_mw", json_real(rnd(r->headroom_mw, 0.1)));
+        json_object_set_new(x, "curtailed_hours_per_year", json_real(rnd(r->curtailed_hours_per_year, 0.01)));
+        json_object_set_new(x, "mean_event_hours", json_real(rnd(r->mean_event_hours, 0.01)));
+        json_object_set_new(x, "max_event_hours", json_real(r->max_event_hours));
+        json_object_set_new(x, "events", json_integer((json_int_t)r->events));
+        json_object_set_new(x, "hours_keeping_50pct", json_real(rnd(r->hours_keeping_50pct, 0.01)));
+        json_object_set_new(x, "hours_keeping_75pct", json_real(rnd(r->hours_keeping_75pct, 0.01)));
+        json_object_set_new(x, "hours_keeping_90pct", json_real(rnd(r->hours_keeping_90pct, 0.01)));
+        json_object_set_new(x, "curtailed_mwh_per_year", json_real(rnd(r->curtailed_mwh_per_year, 0.1)));
+        json_object_set_new(x, "achieved_rate_pct", json_real(rnd(r->achieved_rate_pct, 1e-9)));
+        json_array_append_new(rs, x);
+    }
+    json_object_set_new(o, "results", rs);
+    json_object_set_new(o, "load_factor", json_real(rnd(z->h.load_factor, 1e-4)));
+    json_object_set_new(o, "peak_mw", json_real(rnd(z->h.peak_mw, 0.1)));
+    json_object_set_new(o, "mean_mw", json_real(rnd(z->h.mean_mw, 0.1)));
+    json_object_set_new(o, "cleaned_hours", json_integer((json_int_t)z->ch.n));
+    json_t *bk = json_object();
+    for (int k = 0; k < GS_CHANGE_NKINDS; k++)
+        json_object_set_new(bk, gs_change_kind_name(k), json_integer((json_int_t)z->ch.by_kind[k]));
+    json_object_set_new(o, "cleaned_by_kind", bk);
+    json_object_set_new(o, "cleaning", json_string(z->cleaning));
+    json_object_set_new(o, "source", json_string(z->source));
+    return o;
+}
+
+static void write_text(FILE *f, const zone_run *z)
+{
+    fprintf(f, "%s%s%s%s: %d..%d, %zu hours, peak %.0f MW, load factor %.3f\n", z->name,
+            z->code[0] ? " (EIA " : "", z->code, z->code[0] ? ")" : "", z->year_from, z->year_to,
+            z->h.hours, z->h.peak_mw, z->h.load_factor);
+    fprintf(f, "thresholds: summer %.0f MW (Apr-Oct), winter %.0f MW (Nov-Mar)\n",
+            z->h.threshold_summer_mw, z->h.threshold_winter_mw);
+    fprintf(f, "source: %s\ncleaning: %s; %zu hours changed\n\n", z->source, z->cleaning, z->ch.n);
+    fprintf(f, "%8s %12s %10s %10s %10s %10s %10s\n", "rate %", "headroom MW", "hours/yr",
+            "event h", ">=50% h", ">=75% h", ">=90% h");
+    for (size_t k = 0; k < z->h.n_results; k++) {
+        const gs_headroom_result *r = &z->h.results[k];
+        fprintf(f, "%8g %12.0f %10.1f %10.2f %10.1f %10.1f %10.1f\n", r->rate_pct, r->headroom_mw,
+                r->curtailed_hours_per_year, r->mean_event_hours, r->hours_keeping_50pct,
+                r->hours_keeping_75pct, r->hours_keeping_90pct);
+    }
+}
+
+static void write_table(FILE *f, const zone_run *zs, size_t nz, const args *a, int markdown)
+{
+    size_t nr = a->n_rates;
+    if (markdown) {
+        fprintf(f, "| zone | EIA | peak GW | load factor |");
+        for (size_t k = 0; k < nr; k++)
+            fprintf(f, " %g %% GW |", a->rates[k]);
+        for (size_t k = 0; k < nr; k++)
+            fprintf(f, " %g %% h/yr |", a->rates[k]);
+        for (size_t k = 0; k < nr; k++)
+            fprintf(f, " %g %% event h |", a->rates[k]);
+        fprintf(f, " cleaned h |\n|---|---|--:|--:|");
+        for (size_t k = 0; k < 3 * nr + 1; k++)
+            fprintf(f, "--:|");
+        fprintf(f, "\n");
+    } else {
+        fprintf(f, "zone,eia_code,from,to,peak_mw,load_factor,threshold_summer_mw,threshold_winter_mw");
+        for (size_t k = 0; k < nr; k++)
+            fprintf(f, ",headroom_mw_%g,hours_per_year_%g,mean_event_hours_%g,keep50_%g,keep75_%g,keep90_%g",
+                    a->rates[k], a->rates[k], a->rates[k], a->rates[k], a->rates[k], a->rates[k]);
+        fprintf(f, ",cleaned_hours\n");
+    }
+    double tot[GS_HEADROOM_MAX_RATES] = {0}, hrs[GS_HEADROOM_MAX_RATES] = {0},
+           ev[GS_HEADROOM_MAX_RATES] = {0}, peak = 0;
+    for (size_t i = 0; i < nz; i++) {
+        const zone_run *z = &zs[i];
+        peak += z->h.peak_mw;
+        if (markdown) {
+            fprintf(f, "| %s | %s | %.1f | %.3f |", z->name, z->code, z->h.peak_mw / 1000,
+                    z->h.load_factor);
+            for (size_t k = 0; k < nr; k++)
+                fprintf(f, " %.2f |", z->h.results[k].headroom_mw / 1000);
+            for (size_t k = 0; k < nr; k++)
+                fprintf(f, " %.0f |", z->h.results[k].curtailed_hours_per_year);
+            for (size_t k = 0; k < nr; k++)
+                fprintf(f, " %.2f |", z->h.results[k].mean_event_hours);
+            fprintf(f, " %zu |\n", z->ch.n);
+        } else {
+            fprintf(f, "%s,%s,%d,%d,%.1f,%.4f,%.1f,%.1f", z->name, z->code, z->year_from,
+                    z->year_to, z->h.peak_mw, z->h.load_factor, z->h.threshold_summer_mw,
+                    z->h.threshold_winter_mw);
+            for (size_t k = 0; k < nr; k++) {
+                const gs_headroom_result *r = &z->h.results[k];
+                fprintf(f, ",%.1f,%.2f,%.2f,%.2f,%.2f,%.2f", r->headroom_mw,
+                        r->curtailed_hours_per_year, r->mean_event_hours, r->hours_keeping_50pct,
+                        r->hours_keeping_75pct, r->hours_keeping_90pct);
+            }
+            fprintf(f, ",%zu\n", z->ch.n);
+        }
+        for (size_t k = 0; k < nr; k++) {
+            tot[k] += z->h.results[k].headroom_mw;
+            hrs[k] += z->h.results[k].curtailed_hours_per_year;
+            ev[k] += z->h.results[k].mean_event_hours;
+        }
+    }
+    if (markdown && nz) {
+        fprintf(f, "| **total** (hours, events: mean of zones) | | %.1f | |", peak / 1000);
+        for (size_t k = 0; k < nr; k++)
+            fprintf(f, " **%.1f** |", tot[k] / 1000);
+        for (size_t k = 0; k < nr; k++)
+            fprintf(f, " %.0f |", hrs[k] / (double)nz);
+        for (size_t k = 0; k < nr; k++)
+            fprintf(f, " %.2f |", ev[k] / (double)nz);
+        fprintf(f, " |\n");
+    }
+}
+
+static int write_changes(const char *path, const zone_run *zs, size_t nz, gs_error *err)
+{
+    gs__outfile o;
+    int rc = gs__outfile_open(&o, path, err);
+    if (rc)
+        return rc;
+    fprintf(o.f, "zone,time_utc,kind,original_mw,replaced_mw\n");
+    for (size_t i = 0; i < nz; i++)
+        for (size_t k = 0; k < zs[i].ch.n; k++) {
+            const gs_demand_change *c = &zs[i].ch.v[k];
+            char ts[32];
+            gs_format_time(c->t, ts);
+            if (isnan(c->original))
+                fprintf(o.f, "%s,%s,%s,,%.3f\n", zs[i].name, ts, gs_change_kind_name(c->kind),
+                        c->replaced);
+            else
+                fprintf(o.f, "%s,%s,%s,%.3f,%.3f\n", zs[i].name, ts, gs_change_kind_name(c->kind),
+                        c->original, c->replaced);
+        }
+    return gs__outfile_commit(&o, err);
+}
+
 int gs_cmd_headroom(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    fprintf(stderr, "gridsplit headroom: being written\n");
-    return 1;
+    args a;
+    int rc = parse_args(argc, argv, &a);
+    if (rc < 0)
+        return 0; /* --help */
+    if (rc)
+        return rc;
+
+    /* the zones */
+    const char *list[64];
+    size_t nz = 0;
+    char *listbuf = NULL;
+    if (a.all) {
+        const char *const *d = gs_eia930_default_bas(&nz);
+        for (size_t i = 0; i < nz; i++)
+            list[i] = d[i];
+    } else if (a.ba_list) {
+        listbuf = strdup(a.ba_list);
+        if (!listbuf)
+            return 1;
+        for (char *t = listbuf; t;) {
+            char *comma = strchr(t, ',');
+            if (comma)
+                *comma = '\0';
+            if (*t) {
+                if (nz == 64) {
+                    free(listbuf);
+                    return gs_cli_usage_error(CMD, "--ba-list: at most 64 names");
+                }
+                list[nz++] = t;
+            }
+            t = comma ? comma + 1 : NULL;
+        }
+        if (!nz) {
+            free(listbuf);
+            return gs_cli_usage_error(CMD, "--ba-list: expected names separated by commas");
+        }
+    } else {
+        list[0] = a.ba;
+        nz = 1;
+    }
+
+    zone_run *zs = calloc(nz, sizeof *zs);
+    gs_error err = {0};
+    if (!zs) {
+        free(listbuf);
+        return 1;
+    }
+    for (size_t i = 0; i < nz && rc == 0; i++)
+        rc = load_zone(&a, list[i], &zs[i], &err);
+    int multi = a.all || a.ba_list;
+
+    if (rc == 0) {
+        gs__outfile o = {0};
+        FILE *f = stdout;
+        if (a.out) {
+            rc = gs__outfile_open(&o, a.out, &err);
+            f = o.f;
+        }
+        if (rc == 0) {
+            if (strcmp(a.format, "json") == 0) {
+                json_t *j;
+                if (multi) {
+                    j = json_array();
+                    for (size_t i = 0; i < nz; i++)
+                        json_array_append_new(j, zone_json(&zs[i]));
+                } else {
+                    j = zone_json(&zs[0]);
+                }
+                json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+                fputc('\n', f);
+                json_decref(j);
+            } else if (strcmp(a.format, "text") == 0) {
+                for (size_t i = 0; i < nz; i++) {
+                    if (i)
+                        fputc('\n', f);
+                    write_text(f, &zs[i]);
+                }
+            } else {
+                write_table(f, zs, nz, &a, strcmp(a.format, "markdown") == 0);
+            }
+            if (a.out)
+                rc = gs__outfile_commit(&o, &err);
+            else if (fflush(stdout) != 0)
+                rc = gs_error_set(&err, GS_EIO, "<stdout>", 0, 0, NULL, "cannot write");
+        }
+        if (rc == 0 && a.changes)
+            rc = write_changes(a.changes, zs, nz, &err);
+    }
+    for (size_t i = 0; i < nz; i++)
+        gs_demand_changes_free(&zs[i].ch);
+    free(zs);
+    free(listbuf);
+    return rc ? gs_cli_fail(CMD, &err) : 0;
 }

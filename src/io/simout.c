@@ -102,6 +102,11 @@ static json_t *stats_json(const gs_load_stats *s)
     json_object_set_new(o, "peak_to_trough", num(s->peak_to_trough));
     json_object_set_new(o, "peak_hour_local", num(s->peak_hour_local));
     json_object_set_new(o, "coincidence", num(s->coincidence));
+    json_object_set_new(o, "energy_cost_usd", num(s->energy_cost_usd));
+    json_object_set_new(o, "mean_price_usd_per_mwh", num(s->mean_price_usd_per_mwh));
+    json_object_set_new(o, "price_coverage", num(s->price_coverage));
+    json_object_set_new(o, "co2_t", num(s->co2_t));
+    json_object_set_new(o, "carbon_coverage", num(s->carbon_coverage));
     return o;
 }
 
@@ -122,6 +127,8 @@ int gs_write_summary_json(const gs_fleet *f, const gs_sim_result *r, const char 
     for (int c = 0; c < GS_NCLASS; c++)
         json_object_set_new(fcl, gs_class_name((gs_class)c), stats_json(&r->fleet_class[c]));
     json_object_set_new(fl, "classes", fcl);
+    /* fleet-wide days and hours are UTC: the fleet spans time zones */
+    json_object_set_new(fl, "time_basis", json_string("UTC"));
     json_object_set_new(root, "fleet_stats", fl);
     json_t *sites = json_array();
     for (size_t s = 0; s < r->nsites; s++) {

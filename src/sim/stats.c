@@ -21,11 +21,52 @@ static double median(double *v, size_t n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/* Cost and emissions of the curve against the zone's price and carbon series. */
+static void cost_and_carbon(const double *mw, size_t n, int64_t start_s, int64_t step_s,
+                            const gs_zone *zone, gs_load_stats *out)
+{
+    out->energy_cost_usd = out->mean_price_usd_per_mwh = out->price_coverage = NAN;
+    out->co2_t = out->carbon_coverage = NAN;
+    if (!zone)
+        return;
+    const gs_series *price = zone->price_usd_per_mwh, *co2 = zone->carbon_g_per_kwh;
+    double h = (double)step_s / 3600.0, all = 0, e_p = 0, cost = 0, e_c = 0, tons = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t mid = start_s + (int64_t)i * step_s + step_s / 2;
+        double e = mw[i] * h;
+        all += e;
+        if (price) {
+            double p = gs_series_at(price, mid);
+            if (!isnan(p)) {
+                e_p += e;
+                cost += e * p;
+            }
+        }
+        if (co2) {
+            double c = gs_series_at(co2, mid);
+            if (!isnan(c)) {
+                e_c += e;
+                tons += e * c * 1e-3; /* MWh x g/kWh = kg; / 1000 = t */
+            }
+        }
+    }
+    if (price) {
+        out->energy_cost_usd = cost;
+        out->mean_price_usd_per_mwh = e_p > 0 ? cost / e_p : NAN;
+        out->price_coverage = all > 0 ? e_p / all : NAN;
+    }
+    if (co2) {
+        out->co2_t = tons;
+        out->carbon_coverage = all > 0 ? e_c / all : NAN;
+    }
+}
+
 void gs__curve_stats(const double *mw, size_t n, int64_t start_s, int64_t step_s, const gs_tz *tz,
-                     const unsigned char *top, gs_load_stats *out)
+                     const unsigned char *top, const gs_zone *zone, gs_load_stats *out)
 {
     memset(out, 0, sizeof *out);
     out->coincidence = NAN;
+    cost_and_carbon(mw, n, start_s, step_s, zone, out);
     if (n == 0) {
         out->peak_to_trough = out->peak_hour_local = out->load_factor = NAN;
         return;
@@ -140,6 +181,38 @@ fail:
     return NULL;
 }
 
+/* Fleet-wide cost and emissions: sums over the sites that have the series (coverage says how
+ * much of the fleet's energy that is). */
+static void sum_site_costs(const gs_fleet *f, gs_sim_result *r)
+{
+    for (int c = -1; c < GS_NCLASS; c++) {
+        gs_load_stats *dst = c < 0 ? &r->fleet : &r->fleet_class[c];
+        double cost = 0, e_p = 0, tons = 0, e_c = 0, all = 0;
+        int any_p = 0, any_c = 0;
+        for (size_t s = 0; s < f->nsites; s++) {
+            const gs_load_stats *src = c < 0 ? &r->site[s] : &r->site_class[s * GS_NCLASS + (size_t)c];
+            all += src->energy_mwh;
+            if (!isnan(src->energy_cost_usd)) {
+                any_p = 1;
+                cost += src->energy_cost_usd;
+                if (src->energy_mwh > 0)
+                    e_p += src->energy_mwh * src->price_coverage;
+            }
+            if (!isnan(src->co2_t)) {
+                any_c = 1;
+                tons += src->co2_t;
+                if (src->energy_mwh > 0)
+                    e_c += src->energy_mwh * src->carbon_coverage;
+            }
+        }
+        dst->energy_cost_usd = any_p ? cost : NAN;
+        dst->mean_price_usd_per_mwh = any_p && e_p > 0 ? cost / e_p : NAN;
+        dst->price_coverage = any_p && all > 0 ? e_p / all : NAN;
+        dst->co2_t = any_c ? tons : NAN;
+        dst->carbon_coverage = any_c && all > 0 ? e_c / all : NAN;
+    }
+}
+
 int gs__sim_stats(const gs_fleet *f, const gs_sim_tz *tz, gs_sim_result *r, gs_error *err)
 {
     size_t n = r->nsteps;
@@ -157,22 +230,25 @@ int gs__sim_stats(const gs_fleet *f, const gs_sim_tz *tz, gs_sim_result *r, gs_e
     for (size_t s = 0; s < f->nsites; s++) {
         const gs_tz *stz = tz ? &tz->site_tz[s] : NULL;
         const unsigned char *m = masks[f->sites[s].zone];
+        const gs_zone *zn = &f->zones[f->sites[s].zone];
         for (int c = 0; c < GS_NCLASS; c++) {
             const double *cv = r->mw + (s * GS_NCLASS + (size_t)c) * n;
-            gs__curve_stats(cv, n, r->start_s, r->step_s, stz, m, &r->site_class[s * GS_NCLASS + c]);
+            gs__curve_stats(cv, n, r->start_s, r->step_s, stz, m, zn, &r->site_class[s * GS_NCLASS + c]);
             for (size_t i = 0; i < n; i++)
                 fc[(size_t)c * n + i] += cv[i];
         }
         const double *a = r->mw + (s * GS_NCLASS) * n, *b = a + n;
         for (size_t i = 0; i < n; i++)
             tot[i] = a[i] + b[i];
-        gs__curve_stats(tot, n, r->start_s, r->step_s, stz, m, &r->site[s]);
+        gs__curve_stats(tot, n, r->start_s, r->step_s, stz, m, zn, &r->site[s]);
     }
     for (int c = 0; c < GS_NCLASS; c++)
-        gs__curve_stats(fc + (size_t)c * n, n, r->start_s, r->step_s, NULL, NULL, &r->fleet_class[c]);
+        gs__curve_stats(fc + (size_t)c * n, n, r->start_s, r->step_s, NULL, NULL, NULL,
+                        &r->fleet_class[c]);
     for (size_t i = 0; i < n; i++)
         tot[i] = fc[i] + fc[n + i];
-    gs__curve_stats(tot, n, r->start_s, r->step_s, NULL, NULL, &r->fleet);
+    gs__curve_stats(tot, n, r->start_s, r->step_s, NULL, NULL, NULL, &r->fleet);
+    sum_site_costs(f, r);
     for (size_t z = 0; z < f->nzones; z++)
         free(masks[z]);
     free(masks);

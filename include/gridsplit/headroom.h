@@ -1,0 +1,170 @@
+/* gridsplit headroom: curtailment-enabled headroom of a grid zone. The largest constant new load
+ * L (MW) that fits beside a zone's hourly demand if it accepts curtailment whenever
+ * demand + L would exceed the zone's historical seasonal peak, at a given curtailment rate.
+ *
+ * Definitions (docs/headroom.md has the long form):
+ * - threshold of an hour: the highest June-August demand of the whole period for hours in
+ *   April-October, the highest December-February demand for hours in November-March (months of
+ *   the UTC timestamp);
+ * - curtailment of an hour: min(L, max(0, demand + L - threshold)) (the new load can give up at
+ *   most itself: in a shoulder-month hour already above the threshold it is curtailed fully);
+ * - curtailment rate: per calendar year curtailed MWh / (L x hours of the year), averaged over
+ *   the years (a partial year counts with weight hours/8760, capped at 1);
+ * - L at a rate is found exactly (the rate is a piecewise function W_k - S_k/L of L over the
+ *   sorted slacks threshold - demand), not by bisection.
+ *
+ * The engine (gs_headroom_solve, gs_headroom_eval, gs_demand_clean) is pure: no I/O, no globals.
+ * The loaders (gs_demand_from_points, gs_eia930_*) live in src/io/eia930.c and read files. */
+#ifndef GRIDSPLIT_HEADROOM_H
+#define GRIDSPLIT_HEADROOM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gridsplit/error.h"
+#include "gridsplit/series.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_HEADROOM_MAX_RATES 32
+
+/** What one curtailment rate gives. Hour counts are per year (mean over the calendar years). */
+typedef struct gs_headroom_result {
+    double rate_pct;                 /**< the requested rate, percent */
+    double achieved_rate_pct;        /**< the rate recomputed directly at headroom_mw */
+    double headroom_mw;              /**< L */
+    double curtailed_mwh_per_year;
+    double curtailed_hours_per_year; /**< hours with any curtailment */
+    double hours_keeping_50pct;      /**< curtailed hours in which at least 50 % of L runs */
+    double hours_keeping_75pct;
+    double hours_keeping_90pct;
+    double mean_event_hours;         /**< consecutive curtailed hours form one event */
+    double max_event_hours;
+    size_t events;                   /**< over the whole period */
+} gs_headroom_result;
+
+/** The answer for one zone and period. */
+typedef struct gs_headroom {
+    double threshold_summer_mw;  /**< highest June-August demand of the period */
+    double threshold_winter_mw;  /**< highest December-February demand of the period */
+    double peak_mw, mean_mw;
+    double load_factor;          /**< mean / peak */
+    int64_t start_s, end_s;      /**< [start, end) of the hours used */
+    size_t hours;
+    int year_first, year_last;
+    double years;                /**< effective years: sum of min(1, hours/8760) */
+    size_t n_results;
+    gs_headroom_result results[GS_HEADROOM_MAX_RATES];
+} gs_headroom;
+
+/** Solve for L at each rate in rates_pct (each in (0, 100)). demand: hourly (step 3600 s),
+ * no NaN (clean it first: gs_demand_clean), at least one June-August hour if there are
+ * April-October hours and one December-February hour if there are November-March hours.
+ * Fills *out. Returns 0, GS_EINPUT (bad series) or GS_ERANGE (a rate out of range). */
+int gs_headroom_solve(const gs_series *demand, const double *rates_pct, size_t n_rates,
+                      gs_headroom *out, gs_error *err);
+
+/** The seasonal thresholds of an hourly demand series (NaN where a season has no hour). */
+void gs_headroom_thresholds(const gs_series *demand, double *summer_mw, double *winter_mw);
+
+/** Evaluate a given new load L directly (O(n)): fills every field of *r except rate_pct
+ * (set to the achieved rate). Thresholds as from gs_headroom_thresholds. */
+int gs_headroom_eval(const gs_series *demand, double summer_mw, double winter_mw, double load_mw,
+                     gs_headroom_result *r, gs_error *err);
+
+/* ---- cleaning of raw demand (pure) ---- */
+
+enum {
+    GS_CHANGE_MISSING = 0,   /**< no value for the hour (a gap, an empty field, NaN) */
+    GS_CHANGE_NONPOSITIVE,   /**< value <= 0 */
+    GS_CHANGE_SENTINEL,      /**< value >= sentinel_mw (e.g. 2,147,480,000 in EIA files) */
+    GS_CHANGE_SPIKE_HIGH,    /**< value > spike_factor x rolling median */
+    GS_CHANGE_SPIKE_LOW,     /**< value < rolling median / spike_factor */
+    GS_CHANGE_JUMP,          /**< one hour off both neighbours, same side, by > jump x median */
+    GS_CHANGE_NKINDS
+};
+
+/** Name of a change kind ("missing", "non-positive", ...). */
+const char *gs_change_kind_name(int kind);
+
+typedef struct gs_demand_change {
+    int64_t t;          /**< UTC seconds of the hour */
+    int kind;           /**< GS_CHANGE_* */
+    double original;    /**< NaN when missing */
+    double replaced;
+} gs_demand_change;
+
+/** Changed hours; owned by the caller, free with gs_demand_changes_free. */
+typedef struct gs_demand_changes {
+    size_t n, cap;
+    gs_demand_change *v;
+    size_t by_kind[GS_CHANGE_NKINDS];
+} gs_demand_changes;
+
+void gs_demand_changes_free(gs_demand_changes *c); /**< frees the array, not c */
+
+typedef struct gs_clean_opts {
+    int only_missing;      /**< 1: fill NaN hours only (for already-cleaned data) */
+    double spike_factor;   /**< k; 0 means 2 */
+    int window_hours;      /**< half-width of the centred median window; 0 means 24 */
+    double sentinel_mw;    /**< 0 means 1e9 */
+    double jump_fraction;  /**< 0 means 0.2 */
+} gs_clean_opts;
+
+/** Clean an hourly series in place: a value that is missing (NaN), <= 0, >= sentinel,
+ * above k x / below 1/k x the median m of the valid values within +-window hours (needs at
+ * least window/2 valid neighbours), or a one-hour jump (above both neighbouring hours, or below
+ * both, by more than jump_fraction x m) is replaced by linear interpolation between the nearest
+ * valid hours before and after (the nearest valid value at either end). Every replaced hour
+ * is appended to *changes (may be NULL). Returns 0, GS_ENOMEM, or GS_EINPUT when the series
+ * has no valid hour. */
+int gs_demand_clean(gs_series *demand, const gs_clean_opts *opts, gs_demand_changes *changes,
+                    gs_error *err);
+
+/* ---- loading (src/io/eia930.c: reads files) ---- */
+
+/** Hourly series from points: each value in the hour floor(t/3600) (the mean when several
+ * share an hour), NaN for hours without a point, from the first to the last point's hour.
+ * from_s/to_s non-zero: keep only points in [from_s, to_s). *out owned by the caller. */
+int gs_demand_from_points(const gs_points *p, int64_t from_s, int64_t to_s, gs_series **out,
+                          gs_error *err);
+
+/** The 22 large US balancing authorities of Norris et al. (2025), by their usual names. */
+const char *const *gs_eia930_default_bas(size_t *n);
+
+/** Where the series of an EIA-930 load came from. */
+typedef struct gs_eia930_info {
+    char name[32];          /**< the name asked for, upper-case (e.g. "ERCOT") */
+    char code[16];          /**< EIA code (e.g. "ERCO") */
+    size_t files;           /**< files read */
+    size_t subregions;      /**< subregion files summed (2025 release) */
+    int used_2020_release, used_2025_release;
+    int64_t overlap_hours;  /**< hours present in both releases (the 2025 release wins) */
+    char sources[1024];     /**< human-readable: which release gave which years, which column */
+} gs_eia930_info;
+
+typedef struct gs_eia930_opts {
+    const char *dir;        /**< the eia930 folder (holding release_2020_Oct/...) */
+    const char *ba;         /**< a name (ERCOT, CAISO, DEC, ...) or an EIA code (ERCO, DUK) */
+    int year_from, year_to; /**< calendar years, inclusive; 0: 2016 and 2024 */
+    int raw;                /**< 1: raw columns / original EIA files (clean them yourself) */
+} gs_eia930_opts;
+
+/** Map a name to its EIA code ("ERCOT" -> "ERCO", "DEC" -> "DUK", "duk" -> "DUK"). Unknown
+ * names give GS_EINPUT with a message listing close names found in dir. */
+int gs_eia930_resolve(const char *dir, const char *name, char *code, size_t code_len,
+                      gs_error *err);
+
+/** Load one balancing authority's hourly demand over [year_from-01-01, year_to+1-01-01) UTC,
+ * joining the 2020 and 2025 releases (the later wins where they overlap) and summing
+ * subregions where the 2025 release lists the BA only by them. Hours no file has are NaN.
+ * *out owned by the caller. */
+int gs_eia930_load(const gs_eia930_opts *opts, gs_series **out, gs_eia930_info *info,
+                   gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

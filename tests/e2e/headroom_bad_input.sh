@@ -1,0 +1,29 @@
+#!/bin/bash
+# headroom refuses bad input with a message and exit code 2: a missing column, an unknown BA
+# (the message lists close names), a rate outside (0, 100), contradictory options.
+set -u
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+printf 'time,load\n2023-01-01 00:00,5\n2023-01-01 01:00,6\n' > "$out/d.csv"
+fail=0
+expect2() { # expect2 NAME PATTERN ARGS...: exit 2 and stderr matching PATTERN
+    local name=$1 pat=$2; shift 2
+    "$GS_BIN" headroom "$@" > "$out/o" 2> "$out/e"; local rc=$?
+    if [ $rc -ne 2 ]; then echo "$name: exit $rc, expected 2"; cat "$out/e"; fail=1; return; fi
+    grep -Eq -e "$pat" "$out/e" || { echo "$name: message does not match '$pat':"; cat "$out/e"; fail=1; }
+    [ -s "$out/o" ] && { echo "$name: wrote output"; fail=1; }
+}
+expect2 missing-column "demand|column.*nope|nope" --csv "$out/d.csv" --column nope
+expect2 no-column "--column" --csv "$out/d.csv"
+expect2 rate-zero "\(0, 100\)" --csv "$out/d.csv" --column load --rates 0
+expect2 rate-100 "\(0, 100\)" --csv "$out/d.csv" --column load --rates 0.5,100
+expect2 rate-text "numbers" --csv "$out/d.csv" --column load --rates abc
+expect2 no-source "--csv|--eia930" --rates 1
+expect2 bad-format "json, text" --csv "$out/d.csv" --column load --format xml
+expect2 bad-year "year" --csv "$out/d.csv" --column load --from 20x
+D="${GS_SHARED:-/work/shared}/data/eia930"
+if [ -d "$D/release_2020_Oct" ]; then
+    expect2 unknown-ba "unknown balancing authority 'ERCOTT'.*ERCOT" --eia930 "$D" --ba ERCOTT
+    expect2 unknown-ba2 "unknown balancing authority 'PJMX'.*PJM" --eia930 "$D" --ba PJMX
+fi
+exit $fail

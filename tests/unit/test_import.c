@@ -1,0 +1,327 @@
+/* test_import.c: every import format on small files written by the test (plain, .gz, .zst),
+ * ERCOT Central-time DST both ways, globs, and the exact errors for malformed rows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "gridsplit/import.h"
+
+static char dir[256];
+
+static int setup(void **st)
+{
+    (void)st;
+    snprintf(dir, sizeof dir, "/tmp/gs_test_import_XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **st)
+{
+    (void)st;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *put(const char *name, const char *text)
+{
+    static char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t n = strlen(name);
+    if (n > 3 && strcmp(name + n - 3, ".gz") == 0) {
+        gzFile g = gzopen(path, "wb");
+        assert_non_null(g);
+        assert_int_equal(gzwrite(g, text, (unsigned)strlen(text)), (int)strlen(text));
+        gzclose(g);
+    } else if (n > 4 && strcmp(name + n - 4, ".zst") == 0) {
+        size_t cap = ZSTD_compressBound(strlen(text));
+        void *buf = malloc(cap);
+        size_t z = ZSTD_compress(buf, cap, text, strlen(text), 3);
+        assert_false(ZSTD_isError(z));
+        FILE *f = fopen(path, "wb");
+        fwrite(buf, 1, z, f);
+        fclose(f);
+        free(buf);
+    } else {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+    }
+    return path;
+}
+
+static int64_t T(const char *s)
+{
+    int64_t t;
+    assert_int_equal(gs_parse_time(s, &t, NULL), GS_OK);
+    return t;
+}
+
+static gs_points *imp(const char *path, const gs_import_opts *o)
+{
+    gs_points *p = NULL;
+    gs_error e = {0};
+    int rc = gs_import_points(path, o, &p, &e);
+    if (rc != GS_OK)
+        fail_msg("import %s: %s", path, e.message);
+    return p;
+}
+
+static gs_error imp_fail(const char *path, const gs_import_opts *o)
+{
+    gs_points *p = NULL;
+    gs_error e = {0};
+    assert_int_equal(gs_import_points(path, o, &p, &e), GS_EINPUT);
+    assert_null(p);
+    return e;
+}
+
+static void test_csv_reads_named_columns_and_local_time_across_dst(void **st)
+{
+    (void)st;
+    const char *f = put("load.csv", "id,when,mw\n"
+                                    "a,2024-03-10 01:00,10\n"
+                                    "b,2024-03-10 03:00,11\n"
+                                    "c,2024-11-03 01:00,12\n"
+                                    "d,2024-11-03 01:00,13\n"
+                                    "e,2024-11-03 02:00+00:00,14\n");
+    gs_import_opts o = {.time_column = "when", .value_column = "mw", .tz = "America/New_York"};
+    gs_points *p = imp(f, &o);
+    assert_int_equal(p->n, 5);
+    assert_int_equal(p->t[0], T("2024-03-10T06:00Z")); /* EST */
+    assert_int_equal(p->t[1], T("2024-03-10T07:00Z")); /* EDT: one hour later in UTC */
+    assert_int_equal(p->t[2], T("2024-11-03T05:00Z")); /* first 01:00 (EDT) */
+    assert_int_equal(p->t[3], T("2024-11-03T06:00Z")); /* repeated 01:00 (EST) */
+    assert_int_equal(p->t[4], T("2024-11-03T02:00Z")); /* an explicit offset wins */
+    assert_true(p->v[3] == 13.0);
+    assert_string_equal(p->name, "mw");
+    gs_points_free(p);
+}
+
+static void test_csv_rejects_local_time_inside_the_spring_gap(void **st)
+{
+    (void)st;
+    const char *f = put("gap.csv", "t,v\n2024-03-10 02:30,1\n");
+    gs_import_opts o = {.tz = "America/New_York"};
+    gs_error e = imp_fail(f, &o);
+    assert_int_equal(e.line, 2);
+    assert_int_equal(e.column, 1);
+    assert_string_equal(e.field, "t");
+    assert_non_null(strstr(e.message, "does not exist in time zone America/New_York"));
+}
+
+static void test_price_file_is_detected_with_its_unit(void **st)
+{
+    (void)st;
+    const char *f = put("p.csv.zst", "Datetime (UTC),Datetime (Local),Price (USD/MWh)\n"
+                                     "2023-01-01 00:00:00+00:00,2022-12-31 18:00:00-06:00,10.42\n"
+                                     "2023-01-01 01:00:00+00:00,2022-12-31 19:00:00-06:00,-3.5\n");
+    gs_points *p = imp(f, NULL);
+    assert_int_equal(p->n, 2);
+    assert_string_equal(p->unit, "USD/MWh");
+    assert_int_equal(p->t[1], T("2023-01-01T01:00Z"));
+    assert_true(p->v[1] == -3.5);
+    gs_points_free(p);
+}
+
+static void test_carbon_reads_direct_by_default_and_lca_on_request(void **st)
+{
+    (void)st;
+    const char *f = put("c.csv.gz",
+                        "Datetime (UTC),Country,Zone Name,Zone Id,Carbon Intensity gCO\xe2\x82\x82"
+                        "eq/kWh (direct),Carbon Intensity gCO\xe2\x82\x82"
+                        "eq/kWh (LCA),Low Carbon Percentage\n"
+                        "2021-01-01 00:00:00,Australia,New South Wales,AU-NSW,543.41,594.78,28.5\n");
+    gs_points *p = imp(f, NULL);
+    assert_true(p->v[0] == 543.41);
+    assert_string_equal(p->unit, "gCO2/kWh");
+    gs_points_free(p);
+    gs_import_opts o = {.format = "carbon", .value_column = "lca"};
+    p = imp(f, &o);
+    assert_true(p->v[0] == 594.78);
+    gs_points_free(p);
+}
+
+static void test_eia930_keeps_empty_cells_as_missing_points(void **st)
+{
+    (void)st;
+    const char *f = put("ba.csv", "date_time,raw demand (MW),category,cleaned demand (MW)\n"
+                                  "2020-01-01 00:00:00,525,OKAY,525\n"
+                                  "2020-01-01 01:00:00,EMPTY,MISSING,\n"
+                                  "2020-01-01 02:00:00,900,ANOMALOUS,536\n");
+    gs_points *p = imp(f, NULL);
+    assert_int_equal(p->n, 3);
+    assert_true(isnan(p->v[1]));
+    assert_true(p->v[2] == 536);
+    assert_string_equal(p->unit, "MW");
+    gs_points_free(p);
+    gs_import_opts o = {.value_column = "raw"};
+    p = imp(f, &o);
+    assert_true(p->v[2] == 900);
+    gs_points_free(p);
+    const char *orig = put("orig.csv", "date_time,demand (MW)\n2020-01-01 00:00:00,525\n");
+    p = imp(orig, NULL);
+    assert_true(p->v[0] == 525);
+    gs_points_free(p);
+}
+
+static void test_ercot_spp_converts_central_time_with_dst_and_repeated_hour(void **st)
+{
+    (void)st;
+    const char *f = put("spp.csv", "sheet,Delivery Date,Hour Ending,Repeated Hour Flag,Settlement Point,Settlement Point Price\n"
+                                   "Mar,03/08/2015,02:00,N,HB_HUBAVG,18.07\n"
+                                   "Mar,03/08/2015,02:00,N,HB_NORTH,99\n"
+                                   "Mar,03/08/2015,04:00,N,HB_HUBAVG,17.75\n"
+                                   "Nov,11/01/2015,02:00,N,HB_HUBAVG,15.5\n"
+                                   "Nov,11/01/2015,02:00,Y,HB_HUBAVG,15.34\n"
+                                   "Nov,11/01/2015,03:00,N,HB_HUBAVG,13.22\n"
+                                   "Dec,12/31/2015,24:00,N,HB_HUBAVG,20\n");
+    gs_points *p = imp(f, NULL);
+    assert_int_equal(p->n, 6);
+    assert_string_equal(p->name, "HB_HUBAVG");
+    assert_int_equal(p->t[0], T("2015-03-08T07:00Z")); /* HE02 CST = 01:00-06:00 */
+    assert_int_equal(p->t[1], T("2015-03-08T08:00Z")); /* HE04 CDT: contiguous in UTC */
+    assert_int_equal(p->t[2], T("2015-11-01T06:00Z")); /* HE02 first (CDT) */
+    assert_int_equal(p->t[3], T("2015-11-01T07:00Z")); /* HE02 repeated (CST) */
+    assert_int_equal(p->t[4], T("2015-11-01T08:00Z"));
+    assert_int_equal(p->t[5], T("2016-01-01T05:00Z")); /* HE24 = 23:00 CST */
+    gs_points_free(p);
+    gs_import_opts o = {.value_column = "HB_WEST"};
+    gs_error e = imp_fail(f, &o);
+    assert_non_null(strstr(e.message, "expected rows for settlement point 'HB_WEST', found only HB_HUBAVG, HB_NORTH"));
+}
+
+static void test_ercot_as_picks_a_product_despite_header_spaces(void **st)
+{
+    (void)st;
+    const char *f = put("as.csv", "Delivery Date,Hour Ending,Repeated Hour Flag,REGDN,REGUP ,RRS,NSPIN\n"
+                                  "01/01/2015,01:00,N,2.11,2.5,3,1\n");
+    gs_import_opts o = {.value_column = "REGUP"};
+    gs_points *p = imp(f, &o);
+    assert_true(p->v[0] == 2.5);
+    assert_string_equal(p->unit, "USD/MW-h");
+    assert_int_equal(p->t[0], T("2015-01-01T06:00Z"));
+    gs_points_free(p);
+    o.value_column = NULL;
+    gs_error e = imp_fail(f, &o);
+    assert_non_null(strstr(e.message, "expected a product"));
+}
+
+static void test_nvidia_smi_sums_gpus_per_sample_and_keeps_subseconds(void **st)
+{
+    (void)st;
+    const char *f = put("smi.csv", "timestamp, power.draw [W], utilization.gpu [%], memory.used [MiB]\n"
+                                   "2025/07/27 00:34:45.155, 72.36 W, 0 %, 131 MiB\n"
+                                   "2025/07/27 00:34:45.160, 70.00 W, 0 %, 17 MiB\n"
+                                   "2025/07/27 00:34:45.220, 100.00 W, 0 %, 17 MiB\n"
+                                   "2025/07/27 00:34:45.225, 60.00 W, 0 %, 17 MiB\n"
+                                   "2025/07/27 00:34:45.355, 80.00 W, 0 %, 17 MiB\n"
+                                   "2025/07/27 00:34:45.356, 81.00 W, 0 %, 17 MiB\n"
+                                   "2025/07/27 00:34:45.455, 1.00 W, 0 %, 17 MiB\n");
+    gs_points *p = imp(f, NULL);
+    /* 2 GPUs per sample (most common group); the cut-off last row is dropped */
+    assert_int_equal(p->n, 3);
+    assert_string_equal(p->unit, "W");
+    assert_true(fabs(p->v[0] - 142.36) < 1e-9);
+    assert_true(fabs(p->v[1] - 160.0) < 1e-9);
+    assert_true(fabs(p->v[2] - 161.0) < 1e-9);
+    assert_non_null(p->t_frac);
+    assert_true(fabs(p->t_frac[1] - 0.22) < 1e-9);
+    gs_points_free(p);
+    const char *g = put("agg.csv", "datetime,power_watts,time_seconds\n"
+                                   "2025-07-27 00:47:09.120,575.3,0.0\n"
+                                   "2025-07-27 00:47:09.236,575.33,0.116\n");
+    gs_import_opts o = {.format = "nvidia-smi"};
+    p = imp(g, &o);
+    assert_int_equal(p->n, 2);
+    assert_true(fabs(p->t_frac[1] - 0.236) < 1e-9);
+    gs_points_free(p);
+}
+
+static void test_glob_reads_matching_files_in_name_order(void **st)
+{
+    (void)st;
+    put("g_2.csv.zst", "t,v\n2024-01-01T02:00Z,2\n");
+    put("g_1.csv.gz", "t,v\n2024-01-01T01:00Z,1\n");
+    char pat[300];
+    snprintf(pat, sizeof pat, "%s/g_*", dir);
+    gs_points *p = imp(pat, NULL);
+    assert_int_equal(p->n, 2);
+    assert_true(p->v[0] == 1 && p->v[1] == 2);
+    gs_points_free(p);
+    snprintf(pat, sizeof pat, "%s/nothing_*", dir);
+    gs_error e = imp_fail(pat, NULL);
+    assert_non_null(strstr(e.message, "expected at least one file matching"));
+}
+
+static void test_malformed_rows_name_file_line_column_field(void **st)
+{
+    (void)st;
+    const char *f = put("bad_t.csv", "time,mw\n2024-01-01T00:00Z,1\n2024-01-01T0l:00Z,2\n");
+    gs_error e = imp_fail(f, NULL);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 1);
+    assert_string_equal(e.field, "time");
+    assert_non_null(strstr(e.message, "found '2024-01-01T0l:00Z'"));
+    assert_non_null(strstr(e.file, "bad_t.csv"));
+
+    f = put("bad_v.csv", "time,mw\n2024-01-01T00:00Z,12x\n");
+    e = imp_fail(f, NULL);
+    assert_int_equal(e.line, 2);
+    assert_int_equal(e.column, 19);
+    assert_string_equal(e.field, "mw");
+    assert_string_equal(e.message, "expected a number, found '12x'");
+
+    f = put("short.csv", "time,a,b\n2024-01-01T00:00Z,1\n");
+    gs_import_opts o = {.value_column = "b"};
+    e = imp_fail(f, &o);
+    assert_int_equal(e.line, 2);
+    assert_non_null(strstr(e.message, "expected 3 fields as in the header, found 2"));
+
+    o.value_column = "mw";
+    e = imp_fail(f, &o);
+    assert_int_equal(e.line, 1);
+    assert_non_null(strstr(e.message, "expected a column named 'mw' in the header, found columns 'time', 'a', 'b'"));
+
+    gs_import_opts u = {.format = "excel"};
+    e = imp_fail(f, &u);
+    assert_string_equal(e.field, "format");
+    assert_non_null(strstr(e.message, "found 'excel'"));
+
+    gs_import_opts w = {.format = "price"};
+    e = imp_fail(f, &w);
+    assert_non_null(strstr(e.message, "expected the header of a 'price' file"));
+
+    f = put("spp_bad.csv", "Delivery Date,Hour Ending,Repeated Hour Flag,Settlement Point,Settlement Point Price\n"
+                           "02/30/2015,01:00,N,HB_HUBAVG,1\n");
+    e = imp_fail(f, NULL);
+    assert_string_equal(e.field, "Delivery Date");
+    assert_non_null(strstr(e.message, "no such day"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_csv_reads_named_columns_and_local_time_across_dst),
+        cmocka_unit_test(test_csv_rejects_local_time_inside_the_spring_gap),
+        cmocka_unit_test(test_price_file_is_detected_with_its_unit),
+        cmocka_unit_test(test_carbon_reads_direct_by_default_and_lca_on_request),
+        cmocka_unit_test(test_eia930_keeps_empty_cells_as_missing_points),
+        cmocka_unit_test(test_ercot_spp_converts_central_time_with_dst_and_repeated_hour),
+        cmocka_unit_test(test_ercot_as_picks_a_product_despite_header_spaces),
+        cmocka_unit_test(test_nvidia_smi_sums_gpus_per_sample_and_keeps_subseconds),
+        cmocka_unit_test(test_glob_reads_matching_files_in_name_order),
+        cmocka_unit_test(test_malformed_rows_name_file_line_column_field),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,209 @@
+/* test_resample.c: points to regular series in both directions, the native step, gaps,
+ * duplicates and outliers reported with their timestamps, and filling only when asked. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <math.h>
+#include <cmocka.h>
+
+#include "gridsplit/import.h"
+
+#define H 3600
+static const int64_t T0 = 1709164800; /* 2024-02-29T00:00:00Z: a leap day */
+
+static gs_points *hourly(const double *v, size_t n)
+{
+    gs_points *p = gs_points_new();
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(gs_points_push(p, T0 + (int64_t)i * H, 0, v[i]), GS_OK);
+    return p;
+}
+
+static gs_series *run(const gs_points *p, int64_t from, int64_t to, int64_t step, gs_resample m,
+                      gs_fill f, gs_quality *q)
+{
+    gs_series *s = NULL;
+    gs_error e = {0};
+    int rc = gs_series_from_points(p, from, to, step, m, f, q, &s, &e);
+    if (rc != GS_OK)
+        fail_msg("%s", e.message);
+    return s;
+}
+
+static void test_native_step_is_the_median_spacing(void **st)
+{
+    (void)st;
+    double v[] = {1, 2, 3, 4};
+    gs_points *p = hourly(v, 4);
+    gs_series *s = run(p, 0, 0, 0, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL);
+    assert_int_equal(s->step_s, H);
+    assert_int_equal(s->start_s, T0);
+    assert_int_equal(s->n, 4);
+    assert_true(s->v[3] == 4);
+    gs_series_free(s);
+    gs_points_free(p);
+}
+
+static void test_mean_to_a_coarser_step_averages_each_step(void **st)
+{
+    (void)st;
+    double v[48];
+    for (int i = 0; i < 48; i++)
+        v[i] = i < 24 ? 10 : 20 + (i % 2);
+    gs_points *p = hourly(v, 48);
+    gs_series *s = run(p, 0, 0, 86400, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL);
+    assert_int_equal(s->n, 2);
+    assert_int_equal(s->start_s, T0);
+    assert_true(fabs(s->v[0] - 10) < 1e-12);
+    assert_true(fabs(s->v[1] - 20.5) < 1e-12);
+    gs_series_free(s);
+    /* 3 h steps across the leap day into March 1st */
+    s = run(p, T0 + 21 * H, T0 + 27 * H, 3 * H, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL);
+    assert_int_equal(s->n, 2);
+    assert_true(fabs(s->v[0] - 10) < 1e-12);
+    assert_true(fabs(s->v[1] - (20 + 21 + 20) / 3.0) < 1e-12);
+    gs_series_free(s);
+    gs_points_free(p);
+}
+
+static void test_finer_steps_hold_or_interpolate(void **st)
+{
+    (void)st;
+    double v[] = {0, 60, 120};
+    gs_points *p = hourly(v, 3);
+    gs_series *s = run(p, T0, T0 + 2 * H, 900, GS_RESAMPLE_HOLD, GS_FILL_NONE, NULL);
+    assert_int_equal(s->n, 8);
+    assert_true(s->v[3] == 0 && s->v[4] == 60);
+    gs_series_free(s);
+    s = run(p, T0, T0 + 2 * H, 900, GS_RESAMPLE_INTERP, GS_FILL_NONE, NULL);
+    assert_true(s->v[1] == 15 && s->v[4] == 60 && s->v[7] == 105);
+    gs_series_free(s);
+    /* mean to a finer step is the covering value */
+    s = run(p, T0, T0 + 2 * H, 900, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL);
+    assert_true(s->v[3] == 0 && s->v[5] == 60);
+    gs_series_free(s);
+    gs_points_free(p);
+}
+
+static void test_gaps_are_reported_with_timestamps_and_left_empty(void **st)
+{
+    (void)st;
+    double v[] = {1, 2, 3, 4, 5, 6};
+    gs_points *p = hourly(v, 6);
+    p->t[3] += 2 * H; /* hours 3 and 4 missing */
+    p->t[4] += 2 * H;
+    p->t[5] += 2 * H;
+    gs_quality q = {0};
+    gs_series *s = run(p, 0, 0, H, GS_RESAMPLE_MEAN, GS_FILL_NONE, &q);
+    assert_int_equal(s->n, 8);
+    assert_true(isnan(s->v[3]) && isnan(s->v[4]));
+    assert_int_equal(q.gaps, 1);
+    assert_int_equal(q.issues[0].kind, GS_ISSUE_GAP);
+    assert_int_equal(q.issues[0].t, T0 + 3 * H);
+    assert_int_equal(q.issues[0].length_s, 2 * H);
+    gs_quality_free(&q);
+    gs_series_free(s);
+    /* filled only when asked, each filled step reported */
+    s = run(p, 0, 0, H, GS_RESAMPLE_MEAN, GS_FILL_INTERP, &q);
+    assert_true(fabs(s->v[3] - (3 + 1 / 3.0)) < 1e-12);
+    assert_true(fabs(s->v[4] - (3 + 2 / 3.0)) < 1e-12);
+    assert_int_equal(q.filled, 2);
+    gs_quality_free(&q);
+    gs_series_free(s);
+    s = run(p, 0, 0, H, GS_RESAMPLE_INTERP, GS_FILL_HOLD, &q);
+    assert_true(s->v[3] == 3 && s->v[4] == 3);
+    gs_quality_free(&q);
+    gs_series_free(s);
+    /* a period wider than the data: uncovered head and tail are gaps */
+    s = run(p, T0 - 2 * H, T0 + 10 * H, H, GS_RESAMPLE_MEAN, GS_FILL_ZERO, &q);
+    assert_int_equal(q.gaps, 3);
+    assert_int_equal(q.issues[0].t, T0 - 2 * H);
+    assert_true(s->v[0] == 0);
+    gs_quality_free(&q);
+    gs_series_free(s);
+    gs_points_free(p);
+}
+
+static void test_duplicates_keep_the_first_value_and_are_reported(void **st)
+{
+    (void)st;
+    gs_points *p = gs_points_new();
+    gs_points_push(p, T0 + H, 0, 2);
+    gs_points_push(p, T0, 0, 1);
+    gs_points_push(p, T0 + H, 0, 99);
+    gs_points_push(p, T0 + 2 * H, 0, 3);
+    gs_quality q = {0};
+    gs_series *s = run(p, 0, 0, H, GS_RESAMPLE_MEAN, GS_FILL_NONE, &q);
+    assert_int_equal(s->n, 3);
+    assert_true(s->v[0] == 1 && s->v[1] == 2 && s->v[2] == 3);
+    assert_int_equal(q.duplicates, 1);
+    assert_int_equal(q.issues[0].t, T0 + H);
+    assert_true(q.issues[0].value == 99);
+    gs_quality_free(&q);
+    gs_series_free(s);
+    gs_points_free(p);
+}
+
+static void test_outliers_are_reported_not_changed(void **st)
+{
+    (void)st;
+    double v[72];
+    for (int i = 0; i < 72; i++)
+        v[i] = 100 + (i % 5);
+    v[40] = 2147480000.0; /* an EIA-930 style sentinel */
+    gs_points *p = hourly(v, 72);
+    gs_quality q = {0};
+    gs_series *s = run(p, 0, 0, H, GS_RESAMPLE_MEAN, GS_FILL_NONE, &q);
+    assert_int_equal(q.outliers, 1);
+    assert_int_equal(q.issues[0].kind, GS_ISSUE_OUTLIER);
+    assert_int_equal(q.issues[0].t, T0 + 40 * H);
+    assert_true(s->v[40] == 2147480000.0);
+    gs_quality_free(&q);
+    gs_series_free(s);
+    gs_points_free(p);
+}
+
+static void test_subsecond_points_average_into_seconds(void **st)
+{
+    (void)st;
+    gs_points *p = gs_points_new();
+    for (int i = 0; i < 20; i++)
+        gs_points_push(p, T0 + i / 10, (i % 10) / 10.0, i < 10 ? 500 : 700);
+    gs_series *s = run(p, 0, 0, 1, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL);
+    assert_int_equal(s->n, 2);
+    assert_true(fabs(s->v[0] - 500) < 1e-9 && fabs(s->v[1] - 700) < 1e-9);
+    gs_series_free(s);
+    gs_points_free(p);
+}
+
+static void test_bad_arguments_are_input_errors(void **st)
+{
+    (void)st;
+    double v[] = {NAN, NAN};
+    gs_points *p = hourly(v, 2);
+    gs_series *s = NULL;
+    gs_error e = {0};
+    assert_int_equal(gs_series_from_points(p, 0, 0, H, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL, &s, &e), GS_EINPUT);
+    assert_null(s);
+    assert_int_equal(gs_series_from_points(p, 10, 5, H, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL, &s, &e), GS_EINPUT);
+    assert_int_equal(gs_series_from_points(p, 0, 0, -1, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL, &s, &e), GS_EINPUT);
+    gs_points_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_native_step_is_the_median_spacing),
+        cmocka_unit_test(test_mean_to_a_coarser_step_averages_each_step),
+        cmocka_unit_test(test_finer_steps_hold_or_interpolate),
+        cmocka_unit_test(test_gaps_are_reported_with_timestamps_and_left_empty),
+        cmocka_unit_test(test_duplicates_keep_the_first_value_and_are_reported),
+        cmocka_unit_test(test_outliers_are_reported_not_changed),
+        cmocka_unit_test(test_subsecond_points_average_into_seconds),
+        cmocka_unit_test(test_bad_arguments_are_input_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
