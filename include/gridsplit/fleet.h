@@ -162,7 +162,12 @@ int gs_fleet_load(const char *path, gs_fleet **out, gs_error *err);
 int gs_fleet_load_series(gs_fleet *fleet, gs_error *err);
 
 /** Check the fleet's invariants (references, counts, PUE >= 1, shares, overlapping runs on the
- * same GPUs, ...). Returns 0 or GS_EINPUT with err filled. gs_fleet_load calls it. */
+ * same GPUs, ...). Returns 0 or GS_EINPUT with err filled. gs_fleet_load calls it.
+ * err names the field path ("clusters[2].gpus", "training.runs[0].tier") and the fleet's path,
+ * without a line (gs_fleet_load adds the line and column). For fleets built by hand: ids must
+ * be non-empty and unique; run.utilisation < 0 (the cluster's) or in (0, 1]; run.tier and
+ * cluster.utilisation in (0, 1]; run.workload one of pretraining, finetuning, inference-batch;
+ * site and region tz must exist in the tz database; inference clusters need a service. */
 int gs_fleet_validate(const gs_fleet *fleet, gs_error *err);
 
 /** Free a fleet and all it owns; NULL is a no-op. */
@@ -176,6 +181,13 @@ int gs_gpu_catalog(gs_gpu **out, size_t *n, gs_error *err);
 int gs_fleet_find_site(const gs_fleet *f, const char *id);
 int gs_fleet_find_zone(const gs_fleet *f, const char *id);
 int gs_fleet_find_gpu(const gs_fleet *f, const char *id);
+int gs_fleet_find_cluster(const gs_fleet *f, const char *id);
+int gs_fleet_find_service(const gs_fleet *f, const char *id);
+int gs_fleet_find_run(const gs_fleet *f, const char *id);
+
+/** IT nameplate of a cluster in MW: GPUs x (board_w + overhead_w) of its GPU model, without
+ * PUE. 0 when the cluster's GPU index is out of range. */
+double gs_cluster_nameplate_mw(const gs_fleet *f, const gs_cluster *c);
 
 #ifdef __cplusplus
 }

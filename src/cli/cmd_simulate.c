@@ -150,7 +150,8 @@ int gs_cmd_simulate(int argc, char **argv)
         goto out_write_fail;
     if (!no_report) {
         snprintf(path, sizeof path, "%s/report.html", out);
-        if ((rc = gs_report_write_html(f, r, path, &err)) < 0)
+        gs_report_opts ro = {.tz = &tz};
+        if ((rc = gs_report_write_html_opts(f, r, &ro, path, &err)) < 0)
             goto out_write_fail;
     }
     if (!quiet)

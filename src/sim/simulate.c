@@ -223,6 +223,16 @@ typedef struct serving {
     double gpus;          /* total GPUs of its clusters */
 } serving;
 
+/* An inference cluster as the step loop sees it. */
+typedef struct icl {
+    int grp, service;
+    double share;         /* its share of the group's GPUs, and so of the group's demand */
+    double gpus, cap_rps, gpus_per_rps, floor_gpus;
+    double idle_w;        /* per provisioned GPU */
+    double w_per_rps;     /* energy per request with its server overhead, W per request/s */
+    double *out;          /* the site's inference curve */
+} icl;
+
 static int nearest_serving_site(const gs_fleet *f, int service, double lat, double lon)
 {
     int best = -1;
@@ -254,6 +264,7 @@ static int simulate_inference(const gs_fleet *f, const gs_sim_tz *tz, const gs_s
     int **reg_grp = calloc(nsv, sizeof *reg_grp);
     size_t **hint = calloc(nsv, sizeof *hint);
     double **week = calloc(nsv, sizeof *week);
+    icl *ics = NULL;
     size_t ngrp = 0;
     if (!grp || !cl_grp || !reg_grp || !hint || !week)
         goto out_nomem;
@@ -300,6 +311,33 @@ static int simulate_inference(const gs_fleet *f, const gs_sim_tz *tz, const gs_s
         }
     }
 
+    /* the inference clusters, with what the step loop needs precomputed */
+    size_t nic = 0;
+    ics = malloc((f->nclusters ? f->nclusters : 1) * sizeof *ics);
+    if (!ics)
+        goto out_nomem;
+    for (size_t c = 0; c < f->nclusters; c++) {
+        int k = cl_grp[c];
+        if (k < 0)
+            continue;
+        const gs_cluster *cl = &f->clusters[c];
+        const gs_service *sv = &f->services[cl->service];
+        const gs_gpu *gp = &f->gpus[cl->gpu];
+        /* server overhead grows with GPU activity in proportion */
+        double dyn = gp->board_w - gp->idle_w;
+        double ovh = dyn > 0 ? (gp->overhead_w - gp->overhead_idle_w) / dyn : 0;
+        ics[nic++] = (icl){.grp = k,
+                           .service = cl->service,
+                           .share = cl->gpus / grp[k].gpus,
+                           .gpus = cl->gpus,
+                           .cap_rps = cl->gpus * sv->requests_per_s_per_gpu,
+                           .gpus_per_rps = (1.0 + sv->headroom_frac) / sv->requests_per_s_per_gpu,
+                           .floor_gpus = sv->floor_frac * cl->gpus,
+                           .idle_w = gs_gpu_power_w(gp, 0),
+                           .w_per_rps = sv->energy_per_request_j * (1.0 + ovh),
+                           .out = cell(g, (size_t)cl->site, GS_INFERENCE)};
+    }
+
     int64_t epoch0 = g->from;
     const double year_s = 365.2425 * 86400.0;
     for (size_t i = 0; i < g->n; i++) {
@@ -329,29 +367,18 @@ static int simulate_inference(const gs_fleet *f, const gs_sim_tz *tz, const gs_s
                 grp[reg_grp[v][rg]].rps += d;
             }
         }
-        for (size_t c = 0; c < f->nclusters; c++) {
-            int k = cl_grp[c];
-            if (k < 0)
-                continue;
-            const gs_cluster *cl = &f->clusters[c];
-            const gs_service *sv = &f->services[cl->service];
-            const gs_gpu *gp = &f->gpus[cl->gpu];
-            double rps = grp[k].rps * cl->gpus / grp[k].gpus;
-            double cap = cl->gpus * sv->requests_per_s_per_gpu;
-            double served = rps < cap ? rps : cap;
-            double prov = served / sv->requests_per_s_per_gpu * (1.0 + sv->headroom_frac);
-            double floor_g = sv->floor_frac * cl->gpus;
-            if (prov < floor_g)
-                prov = floor_g;
-            if (prov > cl->gpus)
-                prov = cl->gpus;
-            /* server overhead grows with GPU activity in proportion */
-            double dyn = gp->board_w - gp->idle_w;
-            double ovh = dyn > 0 ? (gp->overhead_w - gp->overhead_idle_w) / dyn : 0;
-            double w = prov * gs_gpu_power_w(gp, 0) + served * sv->energy_per_request_j * (1.0 + ovh);
-            cell(g, (size_t)cl->site, GS_INFERENCE)[i] += w;
-            r->served_requests[cl->service] += served * (double)g->step;
-            r->unserved_requests[cl->service] += (rps - served) * (double)g->step;
+        for (size_t q = 0; q < nic; q++) {
+            const icl *ic = &ics[q];
+            double rps = grp[ic->grp].rps * ic->share;
+            double served = rps < ic->cap_rps ? rps : ic->cap_rps;
+            double prov = served * ic->gpus_per_rps;
+            if (prov < ic->floor_gpus)
+                prov = ic->floor_gpus;
+            if (prov > ic->gpus)
+                prov = ic->gpus;
+            ic->out[i] += prov * ic->idle_w + served * ic->w_per_rps;
+            r->served_requests[ic->service] += served * (double)g->step;
+            r->unserved_requests[ic->service] += (rps - served) * (double)g->step;
         }
         if (o->progress && (i & 4095) == 0)
             o->progress(o->progress_ctx, 0.1 + 0.7 * (double)i / (double)g->n);
@@ -371,6 +398,7 @@ out:
     free(reg_grp);
     free(hint);
     free(week);
+    free(ics);
     free(grp);
     free(cl_grp);
     return rc;

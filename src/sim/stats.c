@@ -141,7 +141,8 @@ void gs__curve_stats(const double *mw, size_t n, int64_t start_s, int64_t step_s
         if (!isnan(ratio[d]))
             ratio[nr++] = ratio[d];
     out->peak_to_trough = nr * 2 > nd ? median(ratio, nr) : NAN;
-    out->peak_hour_local = median(hour, nd);
+    /* a load that never draws power, or a flat one, has no peak hour */
+    out->peak_hour_local = peak > low ? median(hour, nd) : NAN;
     if (top && top_n > 0 && out->mean_mw > 0)
         out->coincidence = (top_sum / (double)top_n) / out->mean_mw;
     free(ratio);

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every benchmark in bench/ against the plain (RelWithDebInfo) build, one at a time, each
+# on one core (taskset -c 0 where available). Figures go to stdout; docs/PERFORMANCE.md quotes
+# them with this command. Real-data benchmarks read $GS_SHARED/data (default ../shared).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export GS_SHARED=${GS_SHARED:-$PWD/../shared}
+pin=""
+command -v taskset >/dev/null && pin="taskset -c 0"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "== bench_sim (synthetic: 100 sites, 1,000 clusters, a year at 5 min)"
+$pin "$BUILD/bench_sim" "$tmp"
+echo "== bench_import (a year of hourly series for 50 zones)"
+$pin "$BUILD/bench_import"
+echo "== bench_headroom (22 BAs x 9 years x 4 rates)"
+$pin "$BUILD/bench_headroom"

@@ -1,0 +1,597 @@
+/* fleet.c: the fleet model's invariants (gs_fleet_validate), lookups, names, the built-in GPU
+ * catalogue and freeing (include/gridsplit/fleet.h). Reading fleet files is src/io/fleet_yaml.c.
+ * gs_fleet_validate reports the field path of what is wrong ("clusters[2].gpus") with the
+ * fleet's file but no line: gs_fleet_load maps the field back to its line and column. */
+#include "gridsplit/fleet.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gridsplit/import.h"
+#include "gridsplit/tz.h"
+#include "io/assets.h"
+
+/* Internal, shared with src/io/fleet_yaml.c (declared there too; no internal fleet header). */
+const char *gs__nearest(const char *word, const char *base, size_t stride, size_t n);
+const char *gs__nearest_word(const char *const *list, const char *word);
+int gs__gpus_from_yaml(const char *text, size_t len, const char *name, gs_gpu **out, size_t *n,
+                       gs_error *err);
+extern const char *const gs__series_formats[];
+extern const char *const gs__workloads[];
+
+/* The importers of include/gridsplit/import.h, as a fleet's series refs may name them. */
+const char *const gs__series_formats[] = {"auto",          "csv",          "price",
+                                          "carbon",        "eia930",       "ercot-dam-spp",
+                                          "ercot-dam-as",  "nvidia-smi",   NULL};
+/* Training workloads, each with its own power-cap curve. */
+const char *const gs__workloads[] = {"pretraining", "finetuning", "inference-batch", NULL};
+
+const char *gs_class_name(gs_class c)
+{
+    switch (c) {
+    case GS_TRAINING: return "training";
+    case GS_INFERENCE: return "inference";
+    }
+    return "unknown";
+}
+
+const char *gs_cooling_name(gs_cooling c)
+{
+    switch (c) {
+    case GS_COOL_AIR: return "air";
+    case GS_COOL_HYBRID: return "hybrid";
+    case GS_COOL_LIQUID: return "liquid";
+    }
+    return "unknown";
+}
+
+/* ---- nearest word (edit distance), for "did you mean" ---- */
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63)
+        la = 63;
+    if (lb > 63)
+        lb = 63;
+    size_t prev[64], cur[64];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+            size_t m = sub < del ? sub : del;
+            cur[j] = m < ins ? m : ins;
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
+    }
+    return prev[lb];
+}
+
+/** The string among n strings (the first char array of each element, stride bytes apart) closest
+ * to word, or NULL when none is close enough to be a likely typo. */
+const char *gs__nearest(const char *word, const char *base, size_t stride, size_t n)
+{
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    size_t lw = strlen(word);
+    size_t limit = lw / 3 > 2 ? lw / 3 : 2;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = base + i * stride;
+        size_t d = edit_distance(word, s);
+        if (d < best_d && d <= limit && d < lw && d < strlen(s)) {
+            best = s;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* The index of name in a NULL-terminated list, or -1. */
+static int list_index(const char *const *list, const char *name)
+{
+    for (int i = 0; list[i]; i++)
+        if (strcmp(list[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/** The word of a NULL-terminated list closest to word, or NULL when none is a likely typo. */
+const char *gs__nearest_word(const char *const *list, const char *word)
+{
+    size_t n = 0;
+    while (list[n])
+        n++;
+    const char *best = NULL;
+    size_t best_d = (size_t)-1, lw = strlen(word);
+    size_t limit = lw / 3 > 2 ? lw / 3 : 2;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = edit_distance(word, list[i]);
+        if (d < best_d && d <= limit && d < lw) {
+            best = list[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+static void list_join(const char *const *list, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; list[i] && used < len; i++) {
+        int k = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", list[i]);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+}
+
+/* ---- lookups ---- */
+
+#define FIND(arr, n, id)                                                                           \
+    do {                                                                                           \
+        if (!f || !(id))                                                                           \
+            return -1;                                                                             \
+        for (size_t i_ = 0; i_ < (n); i_++)                                                        \
+            if (strcmp((arr)[i_].id, (id)) == 0)                                                   \
+                return (int)i_;                                                                    \
+        return -1;                                                                                 \
+    } while (0)
+
+int gs_fleet_find_site(const gs_fleet *f, const char *id) { FIND(f->sites, f->nsites, id); }
+int gs_fleet_find_zone(const gs_fleet *f, const char *id) { FIND(f->zones, f->nzones, id); }
+int gs_fleet_find_gpu(const gs_fleet *f, const char *id) { FIND(f->gpus, f->ngpus, id); }
+int gs_fleet_find_cluster(const gs_fleet *f, const char *id) { FIND(f->clusters, f->nclusters, id); }
+int gs_fleet_find_service(const gs_fleet *f, const char *id) { FIND(f->services, f->nservices, id); }
+int gs_fleet_find_run(const gs_fleet *f, const char *id) { FIND(f->runs, f->nruns, id); }
+
+double gs_cluster_nameplate_mw(const gs_fleet *f, const gs_cluster *c)
+{
+    if (!f || !c || c->gpu < 0 || (size_t)c->gpu >= f->ngpus)
+        return 0.0;
+    const gs_gpu *g = &f->gpus[c->gpu];
+    return (double)c->gpus * (g->board_w + g->overhead_w) / 1e6;
+}
+
+/* ---- freeing ---- */
+
+void gs_fleet_free(gs_fleet *fleet)
+{
+    if (!fleet)
+        return;
+    for (size_t i = 0; i < fleet->nzones; i++) {
+        gs_series_free(fleet->zones[i].price_usd_per_mwh);
+        gs_series_free(fleet->zones[i].carbon_g_per_kwh);
+        gs_series_free(fleet->zones[i].demand_mw);
+    }
+    for (size_t i = 0; i < fleet->nsites; i++)
+        gs_series_free(fleet->sites[i].pue_series);
+    for (size_t i = 0; i < fleet->nservices; i++) {
+        gs_series_free(fleet->services[i].demand_rps);
+        free(fleet->services[i].regions);
+    }
+    free(fleet->gpus);
+    free(fleet->zones);
+    free(fleet->sites);
+    free(fleet->clusters);
+    free(fleet->runs);
+    free(fleet->services);
+    free(fleet);
+}
+
+/* ---- GPU catalogue ---- */
+
+int gs_gpu_catalog(gs_gpu **out, size_t *n, gs_error *err)
+{
+    size_t len = 0;
+    const char *text = gs__asset("gpus.yaml", &len);
+    *out = NULL;
+    *n = 0;
+    if (!text)
+        return gs_error_set(err, GS_ERUNTIME, "gpus.yaml", 0, 0, NULL,
+                            "the built-in GPU catalogue is missing from this build");
+    return gs__gpus_from_yaml(text, len, "gpus.yaml (built-in catalogue)", out, n, err);
+}
+
+/* ---- validation ---- */
+
+/* Fill err with the fleet's file, no line (the loader maps the field to one), and a field path
+ * built as SECT[I].KEY (i < 0: no index; key NULL: none). */
+static int bad(const gs_fleet *f, gs_error *err, const char *sect, long i, const char *key,
+               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+static int bad(const gs_fleet *f, gs_error *err, const char *sect, long i, const char *key,
+               const char *fmt, ...)
+{
+    char field[128], msg[1024];
+    int k;
+    if (i >= 0)
+        k = snprintf(field, sizeof field, "%s[%ld]%s%s", sect, i, key ? "." : "", key ? key : "");
+    else
+        k = snprintf(field, sizeof field, "%s%s%s", sect, key ? "." : "", key ? key : "");
+    if (k < 0)
+        field[0] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return gs_error_set(err, GS_EINPUT, f->path[0] ? f->path : NULL, 0, 0, field, "%s", msg);
+}
+
+static void fmt_time(int64_t t, char *buf)
+{
+    gs_format_time(t, buf);
+}
+
+/* A duration as people write it: "3h", "4min", "90s", "28d", or seconds with a unit. */
+static void fmt_dur(double s, char *buf, size_t len)
+{
+    if (s > 0 && s == floor(s) && fmod(s, 86400) == 0)
+        snprintf(buf, len, "%.0fd", s / 86400);
+    else if (s > 0 && s == floor(s) && fmod(s, 3600) == 0)
+        snprintf(buf, len, "%.0fh", s / 3600);
+    else if (s > 0 && s == floor(s) && fmod(s, 60) == 0)
+        snprintf(buf, len, "%.0fmin", s / 60);
+    else
+        snprintf(buf, len, "%.10gs", s);
+}
+
+static int check_id(const gs_fleet *f, gs_error *err, const char *sect, size_t i, const char *id,
+                    const char *base, size_t stride)
+{
+    if (!id[0])
+        return bad(f, err, sect, (long)i, "id", "expected a non-empty id, found ''");
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(base + j * stride, id) == 0)
+            return bad(f, err, sect, (long)i, "id", "duplicate id '%s' (also %s[%zu])", id, sect, j);
+    return GS_OK;
+}
+
+static int check_tz(const gs_fleet *f, gs_error *err, const char *sect, long i, const char *tz)
+{
+    if (!tz[0])
+        return bad(f, err, sect, i, "tz", "expected an IANA time zone such as America/Chicago, found ''");
+    gs_tz z;
+    gs_error e = {0};
+    int rc = gs_tz_load(tz, 0, 86400, &z, &e);
+    gs_tz_clear(&z);
+    if (rc == GS_ENOMEM)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    if (rc != GS_OK)
+        return bad(f, err, sect, i, "tz",
+                   "expected an IANA time zone name such as America/Chicago (none such in the tz "
+                   "database), found '%s'",
+                   tz);
+    return GS_OK;
+}
+
+static int check_latlon(const gs_fleet *f, gs_error *err, const char *sect, long i, double lat,
+                        double lon)
+{
+    if (!(lat >= -90 && lat <= 90))
+        return bad(f, err, sect, i, "lat", "expected a latitude in degrees within [-90, 90], found '%.10g'", lat);
+    if (!(lon >= -180 && lon <= 180))
+        return bad(f, err, sect, i, "lon", "expected a longitude in degrees within [-180, 180], found '%.10g'", lon);
+    return GS_OK;
+}
+
+static int check_ref(const gs_fleet *f, gs_error *err, const char *sect, long i, const char *key,
+                     const gs_series_ref *r)
+{
+    if (!r->path[0])
+        return GS_OK;
+    char field[96];
+    int k = snprintf(field, sizeof field, "%s.format", key);
+    if (k < 0 || (size_t)k >= sizeof field)
+        field[0] = '\0';
+    if (list_index(gs__series_formats, r->format) < 0) {
+        char all[256];
+        list_join(gs__series_formats, all, sizeof all);
+        const char *near = gs__nearest_word(gs__series_formats, r->format);
+        if (near)
+            return bad(f, err, sect, i, field, "expected one of %s, found '%s' (did you mean '%s'?)",
+                       all, r->format, near);
+        return bad(f, err, sect, i, field, "expected one of %s, found '%s'", all, r->format);
+    }
+    if (!(r->scale != 0 && isfinite(r->scale))) {
+        k = snprintf(field, sizeof field, "%s.scale", key);
+        if (k < 0 || (size_t)k >= sizeof field)
+            field[0] = '\0';
+        return bad(f, err, sect, i, field, "expected a non-zero number, found '%.10g'", r->scale);
+    }
+    return GS_OK;
+}
+
+static int check_frac(const gs_fleet *f, gs_error *err, const char *sect, long i, const char *key,
+                      double v, int open_low)
+{
+    if (open_low ? !(v > 0 && v <= 1) : !(v >= 0 && v <= 1))
+        return bad(f, err, sect, i, key, "expected a fraction within %s0, 1], found '%.10g'",
+                   open_low ? "(" : "[", v);
+    return GS_OK;
+}
+
+static int check_pos(const gs_fleet *f, gs_error *err, const char *sect, long i, const char *key,
+                     double v, const char *what)
+{
+    if (!(v > 0 && isfinite(v)))
+        return bad(f, err, sect, i, key, "expected a positive %s, found '%.10g'", what, v);
+    return GS_OK;
+}
+
+static int validate_sites(const gs_fleet *f, gs_error *err)
+{
+    for (size_t i = 0; i < f->nzones; i++) {
+        const gs_zone *z = &f->zones[i];
+        int rc = check_id(f, err, "zones", i, z->id, f->zones[0].id, sizeof *z);
+        if (!rc) rc = check_ref(f, err, "zones", (long)i, "price", &z->price_ref);
+        if (!rc) rc = check_ref(f, err, "zones", (long)i, "carbon", &z->carbon_ref);
+        if (!rc) rc = check_ref(f, err, "zones", (long)i, "demand", &z->demand_ref);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < f->nsites; i++) {
+        const gs_site *s = &f->sites[i];
+        long li = (long)i;
+        int rc = check_id(f, err, "sites", i, s->id, f->sites[0].id, sizeof *s);
+        if (!rc) rc = check_latlon(f, err, "sites", li, s->lat, s->lon);
+        if (!rc) rc = check_tz(f, err, "sites", li, s->tz);
+        if (rc)
+            return rc;
+        if (s->zone < 0 || (size_t)s->zone >= f->nzones)
+            return bad(f, err, "sites", li, "zone", "refers to a missing zone (index %d of %zu)",
+                       s->zone, f->nzones);
+        if ((rc = check_pos(f, err, "sites", li, "interconnect_mw", s->interconnect_mw, "number of MW")))
+            return rc;
+        switch (s->pue_kind) {
+        case GS_PUE_CONST:
+            if (!(s->pue >= 1 && isfinite(s->pue)))
+                return bad(f, err, "sites", li, "pue", "expected a PUE of at least 1, found '%.10g'", s->pue);
+            break;
+        case GS_PUE_MONTHLY:
+            for (int m = 0; m < 12; m++)
+                if (!(s->pue_monthly[m] >= 1 && isfinite(s->pue_monthly[m]))) {
+                    char key[32];
+                    snprintf(key, sizeof key, "pue.monthly[%d]", m);
+                    return bad(f, err, "sites", li, key, "expected a PUE of at least 1, found '%.10g'",
+                               s->pue_monthly[m]);
+                }
+            break;
+        case GS_PUE_SERIES:
+            if (!s->pue_ref.path[0])
+                return bad(f, err, "sites", li, "pue", "expected a PUE series file, found no path");
+            if ((rc = check_ref(f, err, "sites", li, "pue", &s->pue_ref)))
+                return rc;
+            break;
+        default:
+            return bad(f, err, "sites", li, "pue", "unknown PUE kind %d", (int)s->pue_kind);
+        }
+        if ((unsigned)s->cooling > GS_COOL_LIQUID)
+            return bad(f, err, "sites", li, "cooling", "expected air, hybrid or liquid, found %d", (int)s->cooling);
+        if (!(s->rack_kw_max >= 0 && isfinite(s->rack_kw_max)))
+            return bad(f, err, "sites", li, "rack_kw_max",
+                       "expected a rack density in kW of 0 (not stated) or more, found '%.10g'", s->rack_kw_max);
+    }
+    return GS_OK;
+}
+
+static int validate_gpus(const gs_fleet *f, gs_error *err)
+{
+    for (size_t i = 0; i < f->ngpus; i++) {
+        const gs_gpu *g = &f->gpus[i];
+        long li = (long)i;
+        int rc = check_id(f, err, "gpus", i, g->id, f->gpus[0].id, sizeof *g);
+        if (!rc) rc = check_pos(f, err, "gpus", li, "board_w", g->board_w, "power in W");
+        if (rc)
+            return rc;
+        const struct { const char *key; double v; } w[] = {
+            {"idle_w", g->idle_w}, {"overhead_w", g->overhead_w}, {"overhead_idle_w", g->overhead_idle_w}};
+        for (size_t k = 0; k < 3; k++)
+            if (!(w[k].v >= 0 && isfinite(w[k].v)))
+                return bad(f, err, "gpus", li, w[k].key, "expected a power in W of 0 or more, found '%.10g'", w[k].v);
+    }
+    return GS_OK;
+}
+
+static int validate_clusters(const gs_fleet *f, gs_error *err)
+{
+    for (size_t i = 0; i < f->nclusters; i++) {
+        const gs_cluster *c = &f->clusters[i];
+        long li = (long)i;
+        int rc = check_id(f, err, "clusters", i, c->id, f->clusters[0].id, sizeof *c);
+        if (rc)
+            return rc;
+        if (c->site < 0 || (size_t)c->site >= f->nsites)
+            return bad(f, err, "clusters", li, "site", "refers to a missing site (index %d of %zu)", c->site, f->nsites);
+        if (c->cls != GS_TRAINING && c->cls != GS_INFERENCE)
+            return bad(f, err, "clusters", li, "class", "expected training or inference, found %d", (int)c->cls);
+        if (c->gpu < 0 || (size_t)c->gpu >= f->ngpus)
+            return bad(f, err, "clusters", li, "gpu", "refers to a missing GPU model (index %d of %zu)", c->gpu, f->ngpus);
+        if (c->gpus <= 0)
+            return bad(f, err, "clusters", li, "gpus", "expected a positive integer, found '%d'", c->gpus);
+        if (c->racks <= 0)
+            return bad(f, err, "clusters", li, "racks", "expected a positive integer, found '%d'", c->racks);
+        if ((rc = check_frac(f, err, "clusters", li, "utilisation", c->utilisation, 1)))
+            return rc;
+        if (!(c->cost_usd_per_gpu_hour >= 0 && isfinite(c->cost_usd_per_gpu_hour)))
+            return bad(f, err, "clusters", li, "cost_usd_per_gpu_hour",
+                       "expected a cost in USD of 0 or more, found '%.10g'", c->cost_usd_per_gpu_hour);
+        if (c->cls == GS_INFERENCE && (c->service < 0 || (size_t)c->service >= f->nservices))
+            return bad(f, err, "clusters", li, "service",
+                       "an inference cluster needs the service it runs: expected one of the fleet's "
+                       "%zu services, found %s",
+                       f->nservices, c->service < 0 ? "none" : "a missing index");
+    }
+    return GS_OK;
+}
+
+static int validate_runs(const gs_fleet *f, gs_error *err)
+{
+    const char *R = "training.runs";
+    for (size_t i = 0; i < f->nruns; i++) {
+        const gs_run *r = &f->runs[i];
+        long li = (long)i;
+        int rc = check_id(f, err, R, i, r->id, f->runs[0].id, sizeof *r);
+        if (rc)
+            return rc;
+        if (r->cluster < 0 || (size_t)r->cluster >= f->nclusters)
+            return bad(f, err, R, li, "cluster", "refers to a missing cluster (index %d of %zu)", r->cluster, f->nclusters);
+        const gs_cluster *c = &f->clusters[r->cluster];
+        if (c->cls != GS_TRAINING)
+            return bad(f, err, R, li, "cluster", "expected a training cluster, found '%s' (an inference cluster)", c->id);
+        if (r->gpus <= 0)
+            return bad(f, err, R, li, "gpus", "expected a positive integer, found '%d'", r->gpus);
+        if (r->gpus > c->gpus)
+            return bad(f, err, R, li, "gpus", "expected at most the %d GPUs of cluster '%s', found '%d'",
+                       c->gpus, c->id, r->gpus);
+        if (!(r->length_s > 0 && isfinite(r->length_s)))
+            return bad(f, err, R, li, "length", "expected a positive duration, found %.10g s", r->length_s);
+        if (!(r->utilisation < 0 || (r->utilisation > 0 && r->utilisation <= 1)))
+            return bad(f, err, R, li, "utilisation",
+                       "expected a fraction within (0, 1] (or below 0 for the cluster's), found '%.10g'", r->utilisation);
+        if (!(r->ckpt_interval_s >= 0 && isfinite(r->ckpt_interval_s)))
+            return bad(f, err, R, li, "checkpoint.interval", "expected a duration of 0 or more, found %.10g s", r->ckpt_interval_s);
+        if (r->ckpt_interval_s > 0) {
+            if (!(r->ckpt_duration_s > 0))
+                return bad(f, err, R, li, "checkpoint.duration", "expected a positive duration, found %.10g s",
+                           r->ckpt_duration_s);
+            if (r->ckpt_duration_s >= r->ckpt_interval_s) {
+                char a[32], b[32];
+                fmt_dur(r->ckpt_interval_s, a, sizeof a);
+                fmt_dur(r->ckpt_duration_s, b, sizeof b);
+                return bad(f, err, R, li, "checkpoint.duration",
+                           "expected a checkpoint shorter than its interval (%s), found '%s'", a, b);
+            }
+            if ((rc = check_frac(f, err, R, li, "checkpoint.power_frac", r->ckpt_power_frac, 0)))
+                return rc;
+        }
+        if (!(r->restart_overhead_s >= 0 && isfinite(r->restart_overhead_s)))
+            return bad(f, err, R, li, "restart_overhead", "expected a duration of 0 or more, found %.10g s",
+                       r->restart_overhead_s);
+        if (r->deadline_s != 0 && (double)r->start_s + r->length_s > (double)r->deadline_s) {
+            char a[32], b[32];
+            fmt_time(r->start_s + (int64_t)ceil(r->length_s), a);
+            fmt_time(r->deadline_s, b);
+            return bad(f, err, R, li, "deadline",
+                       "expected a deadline no earlier than the run's end without pauses (start + length = %s), found '%s'",
+                       a, b);
+        }
+        if ((rc = check_frac(f, err, R, li, "tier", r->tier, 1)))
+            return rc;
+        if (list_index(gs__workloads, r->workload) < 0) {
+            const char *near = gs__nearest_word(gs__workloads, r->workload);
+            return bad(f, err, R, li, "workload", "expected pretraining, finetuning or inference-batch, found '%s'%s%s%s",
+                       r->workload, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        }
+    }
+    /* Runs planned on the same cluster at the same time must fit in its GPUs. The GPUs in use
+     * only rise at a run's start, so checking at each start is enough. */
+    for (size_t i = 0; i < f->nruns; i++) {
+        const gs_run *r = &f->runs[i];
+        const gs_cluster *c = &f->clusters[r->cluster];
+        long used = 0;
+        size_t other = i;
+        for (size_t j = 0; j < f->nruns; j++) {
+            const gs_run *q = &f->runs[j];
+            if (q->cluster != r->cluster)
+                continue;
+            if (q->start_s <= r->start_s && (double)r->start_s < (double)q->start_s + q->length_s) {
+                used += q->gpus;
+                if (j != i)
+                    other = j;
+            }
+        }
+        if (used > c->gpus) {
+            char t[32];
+            fmt_time(r->start_s, t);
+            return bad(f, err, "training.runs", (long)i, "start",
+                       "run '%s' overlaps run '%s' on cluster '%s' at %s: expected at most the "
+                       "cluster's %d GPUs in use, found %ld",
+                       r->id, f->runs[other].id, c->id, t, c->gpus, used);
+        }
+    }
+    return GS_OK;
+}
+
+static int validate_services(const gs_fleet *f, gs_error *err)
+{
+    for (size_t i = 0; i < f->nservices; i++) {
+        const gs_service *s = &f->services[i];
+        long li = (long)i;
+        const char *S = "services";
+        int rc = check_id(f, err, S, i, s->id, f->services[0].id, sizeof *s);
+        if (!rc) rc = check_pos(f, err, S, li, "peak_requests_per_s", s->peak_requests_per_s, "number of requests/s");
+        if (!rc) rc = check_pos(f, err, S, li, "energy_per_request_j", s->energy_per_request_j, "energy in J");
+        if (!rc) rc = check_pos(f, err, S, li, "requests_per_s_per_gpu", s->requests_per_s_per_gpu, "number of requests/s");
+        if (!rc) rc = check_pos(f, err, S, li, "latency_budget_ms", s->latency_budget_ms, "time in ms");
+        if (!rc) rc = check_frac(f, err, S, li, "floor_frac", s->floor_frac, 0);
+        if (!rc) rc = check_ref(f, err, S, li, "demand", &s->demand_ref);
+        if (rc)
+            return rc;
+        if (!(s->headroom_frac >= 0 && isfinite(s->headroom_frac)))
+            return bad(f, err, S, li, "headroom_frac", "expected a fraction of 0 or more, found '%.10g'", s->headroom_frac);
+        const gs_shape *h = &s->shape;
+        if (!(h->peak_hour >= 0 && h->peak_hour < 24))
+            return bad(f, err, S, li, "shape.peak_hour", "expected a local hour within [0, 24), found '%.10g'", h->peak_hour);
+        if (!(h->peak_to_trough >= 1 && isfinite(h->peak_to_trough)))
+            return bad(f, err, S, li, "shape.peak_to_trough", "expected a ratio of at least 1, found '%.10g'", h->peak_to_trough);
+        if ((rc = check_pos(f, err, S, li, "shape.sharpness", h->sharpness, "exponent")))
+            return rc;
+        if (!(h->weekend_factor >= 0 && isfinite(h->weekend_factor)))
+            return bad(f, err, S, li, "shape.weekend_factor", "expected a factor of 0 or more, found '%.10g'", h->weekend_factor);
+        if (!(h->growth_per_year > -1 && isfinite(h->growth_per_year)))
+            return bad(f, err, S, li, "shape.growth_per_year", "expected a yearly growth above -1, found '%.10g'", h->growth_per_year);
+        char rs[64];
+        snprintf(rs, sizeof rs, "services[%zu].regions", i);
+        if (s->nregions == 0 || !s->regions)
+            return bad(f, err, S, li, "regions", "expected at least one demand region, found none");
+        double sum = 0;
+        for (size_t j = 0; j < s->nregions; j++) {
+            const gs_region *g = &s->regions[j];
+            long lj = (long)j;
+            if ((rc = check_id(f, err, rs, j, g->id, s->regions[0].id, sizeof *g)))
+                return rc;
+            if ((rc = check_latlon(f, err, rs, lj, g->lat, g->lon)))
+                return rc;
+            if ((rc = check_tz(f, err, rs, lj, g->tz)))
+                return rc;
+            if ((rc = check_frac(f, err, rs, lj, "share", g->share, 1)))
+                return rc;
+            if (g->site < -1 || (g->site >= 0 && (size_t)g->site >= f->nsites))
+                return bad(f, err, rs, lj, "site", "refers to a missing site (index %d of %zu)", g->site, f->nsites);
+            sum += g->share;
+        }
+        if (fabs(sum - 1.0) > 1e-3)
+            return bad(f, err, S, li, "regions", "expected region shares summing to 1, found %.6g", sum);
+    }
+    return GS_OK;
+}
+
+int gs_fleet_validate(const gs_fleet *fleet, gs_error *err)
+{
+    if (!fleet)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, NULL, "no fleet");
+    const gs_fleet *f = fleet;
+    if ((f->ngpus && !f->gpus) || (f->nzones && !f->zones) || (f->nsites && !f->sites) ||
+        (f->nclusters && !f->clusters) || (f->nruns && !f->runs) || (f->nservices && !f->services))
+        return bad(f, err, "fleet", -1, NULL, "an array is NULL while its count is not zero");
+    if (f->default_from_s || f->default_to_s) {
+        if (f->default_to_s <= f->default_from_s) {
+            char a[32], b[32];
+            fmt_time(f->default_from_s, a);
+            fmt_time(f->default_to_s, b);
+            return bad(f, err, "period", -1, "to", "expected a time after period.from (%s), found '%s'", a, b);
+        }
+    }
+    int rc = validate_gpus(f, err);
+    if (!rc) rc = validate_sites(f, err);
+    if (!rc) rc = validate_services(f, err);
+    if (!rc) rc = validate_clusters(f, err);
+    if (!rc) rc = validate_runs(f, err);
+    return rc;
+}
