@@ -24,7 +24,7 @@ static size_t fmt_fixed4(double v, char *buf)
         *p++ = '-';
         v = -v;
     }
-    unsigned long long x = (unsigned long long)llround(v * 10000.0);
+    unsigned long long x = (unsigned long long)(v * 10000.0 + 0.5);
     unsigned long long ip = x / 10000, fp = x % 10000;
     char tmp[24];
     int k = 0;
@@ -70,41 +70,65 @@ int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_ste
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
     size_t used = 0, idlen[GS_NCLASS] = {0};
-    for (int c = 0; c < GS_NCLASS; c++)
-        idlen[c] = strlen(gs_class_name((gs_class)c));
+    const char *cname[GS_NCLASS];
+    for (int c = 0; c < GS_NCLASS; c++) {
+        cname[c] = gs_class_name((gs_class)c);
+        idlen[c] = strlen(cname[c]);
+    }
+    /* Output rows are produced in blocks of steps: first the block's means are gathered series
+     * by series (sequential reads of each curve), then the rows are written time by time. */
+    enum { BLOCK = 64 };
+    size_t ncurves = r->nsites * GS_NCLASS;
+    double *blk = malloc((ncurves ? ncurves : 1) * BLOCK * sizeof *blk);
+    if (!blk) {
+        free(buf);
+        gs__outfile_abort(&o);
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    size_t nout = (r->nsteps + k - 1) / k;
     char ts[32];
-    for (size_t i = 0; i < r->nsteps; i += k) {
-        size_t m = i + k <= r->nsteps ? k : r->nsteps - i;
-        gs_format_time(r->start_s + (int64_t)i * r->step_s, ts);
-        size_t tslen = strlen(ts);
-        for (size_t s = 0; s < r->nsites; s++) {
-            const char *sid = f->sites[s].id;
-            size_t slen = strlen(sid);
-            for (int c = 0; c < GS_NCLASS; c++) {
-                const double *v = r->mw + (s * GS_NCLASS + (size_t)c) * r->nsteps + i;
+    for (size_t b0 = 0; b0 < nout; b0 += BLOCK) {
+        size_t nb = nout - b0 < BLOCK ? nout - b0 : BLOCK;
+        for (size_t q = 0; q < ncurves; q++) {
+            const double *v = r->mw + q * r->nsteps;
+            for (size_t j = 0; j < nb; j++) {
+                size_t i = (b0 + j) * k;
+                size_t m = i + k <= r->nsteps ? k : r->nsteps - i;
                 double acc = 0;
-                for (size_t j = 0; j < m; j++)
-                    acc += v[j];
-                if (used + tslen + slen + idlen[c] + 48 > BUF) {
-                    fwrite(buf, 1, used, o.f);
-                    used = 0;
+                for (size_t u = 0; u < m; u++)
+                    acc += v[i + u];
+                blk[j * ncurves + q] = acc / (double)m;
+            }
+        }
+        for (size_t j = 0; j < nb; j++) {
+            gs_format_time(r->start_s + (int64_t)((b0 + j) * k) * r->step_s, ts);
+            size_t tslen = strlen(ts);
+            for (size_t s = 0; s < r->nsites; s++) {
+                const char *sid = f->sites[s].id;
+                size_t slen = strlen(sid);
+                for (int c = 0; c < GS_NCLASS; c++) {
+                    if (used + tslen + slen + idlen[c] + 48 > BUF) {
+                        fwrite(buf, 1, used, o.f);
+                        used = 0;
+                    }
+                    char *p = buf + used;
+                    memcpy(p, ts, tslen);
+                    p += tslen;
+                    *p++ = ',';
+                    memcpy(p, sid, slen);
+                    p += slen;
+                    *p++ = ',';
+                    memcpy(p, cname[c], idlen[c]);
+                    p += idlen[c];
+                    *p++ = ',';
+                    p += fmt_fixed4(blk[j * ncurves + s * GS_NCLASS + (size_t)c], p);
+                    *p++ = '\n';
+                    used = (size_t)(p - buf);
                 }
-                char *p = buf + used;
-                memcpy(p, ts, tslen);
-                p += tslen;
-                *p++ = ',';
-                memcpy(p, sid, slen);
-                p += slen;
-                *p++ = ',';
-                memcpy(p, gs_class_name((gs_class)c), idlen[c]);
-                p += idlen[c];
-                *p++ = ',';
-                p += fmt_fixed4(acc / (double)m, p);
-                *p++ = '\n';
-                used = (size_t)(p - buf);
             }
         }
     }
+    free(blk);
     fwrite(buf, 1, used, o.f);
     free(buf);
     return gs__outfile_commit(&o, err);
