@@ -421,6 +421,16 @@ static int validate_clusters(const gs_fleet *f, gs_error *err)
         if (!(c->cost_usd_per_gpu_hour >= 0 && isfinite(c->cost_usd_per_gpu_hour)))
             return bad(f, err, "clusters", li, "cost_usd_per_gpu_hour",
                        "expected a cost in USD of 0 or more, found '%.10g'", c->cost_usd_per_gpu_hour);
+        /* the racks must fit the site's density: nameplate kW per rack <= rack_kw_max */
+        double rack_kw = gs_cluster_nameplate_mw(f, c) * 1000.0 / c->racks;
+        const gs_site *cs = &f->sites[c->site];
+        if (cs->rack_kw_max > 0 && rack_kw > cs->rack_kw_max + 1e-9)
+            return bad(f, err, "clusters", li, "racks",
+                       "%d %s GPUs in %d racks is %.1f kW per rack at nameplate, more than site "
+                       "'%s' supports: expected at most %.1f kW per rack (rack_kw_max), found "
+                       "%.1f; spread the GPUs over at least %d racks",
+                       c->gpus, f->gpus[c->gpu].id, c->racks, rack_kw, cs->id, cs->rack_kw_max,
+                       rack_kw, (int)ceil(gs_cluster_nameplate_mw(f, c) * 1000.0 / cs->rack_kw_max));
         if (c->cls == GS_INFERENCE && (c->service < 0 || (size_t)c->service >= f->nservices))
             return bad(f, err, "clusters", li, "service",
                        "an inference cluster needs the service it runs: expected one of the fleet's "
