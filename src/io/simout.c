@@ -2,6 +2,7 @@
 #include "gridsplit/simout.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,93 @@ static size_t fmt_fixed4(double v, char *buf)
     return (size_t)(p - buf);
 }
 
+/* A writer thread: the formatter fills one buffer while the thread writes the other, so
+ * formatting overlaps the kernel's copy and the CSV is written at the disk's pace. */
+typedef struct bgwriter {
+    FILE *f;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *pending;        /* buffer handed over, NULL when the thread is idle */
+    size_t pending_len;
+    int done, failed, started;
+} bgwriter;
+
+static void *bg_main(void *arg)
+{
+    bgwriter *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->pending && !w->done)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->pending && w->done)
+            break;
+        char *b = w->pending;
+        size_t n = w->pending_len;
+        pthread_mutex_unlock(&w->mu);
+        size_t wrote = fwrite(b, 1, n, w->f);
+        pthread_mutex_lock(&w->mu);
+        if (wrote != n)
+            w->failed = 1;
+        w->pending = NULL;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Hand buf over (waiting for the previous one to be written); without a thread, write it. */
+static void bg_submit(bgwriter *w, char *buf, size_t n)
+{
+    if (!w->started) {
+        if (fwrite(buf, 1, n, w->f) != n)
+            w->failed = 1;
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
+    while (w->pending)
+        pthread_cond_wait(&w->cv, &w->mu);
+    w->pending = buf;
+    w->pending_len = n;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Wait until nothing is pending (so the caller may reuse the other buffer). */
+static void bg_wait(bgwriter *w)
+{
+    if (!w->started)
+        return;
+    pthread_mutex_lock(&w->mu);
+    while (w->pending)
+        pthread_cond_wait(&w->cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void bg_start(bgwriter *w, FILE *f)
+{
+    memset(w, 0, sizeof *w);
+    w->f = f;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    w->started = pthread_create(&w->th, NULL, bg_main, w) == 0;
+}
+
+/* Finish: wait for the last buffer, stop the thread. Returns 0, or -1 if a write failed. */
+static int bg_finish(bgwriter *w)
+{
+    if (w->started) {
+        pthread_mutex_lock(&w->mu);
+        w->done = 1;
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->th, NULL);
+    }
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+    return w->failed ? -1 : 0;
+}
+
 int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_step_s,
                       const char *path, gs_error *err)
 {
@@ -64,8 +152,12 @@ int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_ste
     fputs("timestamp,site,class,mw\n", o.f);
     /* Rows are assembled in a buffer and written in large blocks: this runs at disk speed. */
     enum { BUF = 1 << 20 };
-    char *buf = malloc(BUF);
-    if (!buf) {
+    char *bufs[2] = {malloc(BUF), malloc(BUF)};
+    char *buf = bufs[0];
+    int cur = 0;
+    if (!bufs[0] || !bufs[1]) {
+        free(bufs[0]);
+        free(bufs[1]);
         gs__outfile_abort(&o);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
@@ -81,11 +173,15 @@ int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_ste
     size_t ncurves = r->nsites * GS_NCLASS;
     double *blk = malloc((ncurves ? ncurves : 1) * BLOCK * sizeof *blk);
     if (!blk) {
-        free(buf);
+        free(bufs[0]);
+        free(bufs[1]);
         gs__outfile_abort(&o);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
     size_t nout = (r->nsteps + k - 1) / k;
+    bgwriter bw;
+    fflush(o.f);
+    bg_start(&bw, o.f);
     char ts[32];
     for (size_t b0 = 0; b0 < nout; b0 += BLOCK) {
         size_t nb = nout - b0 < BLOCK ? nout - b0 : BLOCK;
@@ -108,7 +204,9 @@ int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_ste
                 size_t slen = strlen(sid);
                 for (int c = 0; c < GS_NCLASS; c++) {
                     if (used + tslen + slen + idlen[c] + 48 > BUF) {
-                        fwrite(buf, 1, used, o.f);
+                        bg_submit(&bw, buf, used);
+                        cur ^= 1;
+                        buf = bufs[cur];
                         used = 0;
                     }
                     char *p = buf + used;
@@ -129,8 +227,15 @@ int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_ste
         }
     }
     free(blk);
-    fwrite(buf, 1, used, o.f);
-    free(buf);
+    bg_submit(&bw, buf, used);
+    bg_wait(&bw);
+    int wfail = bg_finish(&bw);
+    free(bufs[0]);
+    free(bufs[1]);
+    if (wfail) {
+        gs__outfile_abort(&o);
+        return gs_error_set(err, GS_EIO, path, 0, 0, NULL, "write failed");
+    }
     return gs__outfile_commit(&o, err);
 }
 
