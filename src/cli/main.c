@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"series", gs_cmd_series, "import, check and resample a time series"},
     {"headroom", gs_cmd_headroom, "how much flexible load a grid takes at a curtailment rate"},
     {"latency", gs_cmd_latency, "round-trip model between places, calibrated on measurements"},
+    {"regions", gs_cmd_regions, "demand regions from population: cities grouped by k-means or by country"},
 };
 
 static void usage(FILE *out)
