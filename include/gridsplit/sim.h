@@ -1,7 +1,8 @@
 /* gridsplit simulation: the power of every site, split by load class, over a period at a fixed
  * step, and its summary statistics. A pure engine: gs_simulate() reads no file and no clock;
  * the caller loads the fleet, its series and the time zones first (gs_sim_prepare). Memory is
- * sites x classes x steps, never clusters x steps. */
+ * sites x classes x steps, never clusters x steps. Inference demand is routed to sites by
+ * src/net/route.c at every step (docs/route.md). */
 #ifndef GRIDSPLIT_SIM_H
 #define GRIDSPLIT_SIM_H
 
@@ -11,6 +12,7 @@
 #include "gridsplit/error.h"
 #include "gridsplit/fleet.h"
 #include "gridsplit/load.h"
+#include "gridsplit/route.h"
 #include "gridsplit/tz.h"
 
 #ifdef __cplusplus
@@ -22,6 +24,22 @@ typedef struct gs_sim_opts {
     int64_t step_s;           /**< default 300 */
     const gs_override *overrides; /**< pauses and power caps of training runs (may be NULL) */
     size_t noverrides;
+    /* Inference routing (include/gridsplit/route.h, docs/route.md). At every step each
+     * region's demand is routed to the sites running its service within the latency budget,
+     * within capacity, at least cost; a region with `site:` set stays on that site unless the
+     * site is under a grid cap, when its overflow may spill to other sites within budget. */
+    const gs_route_opts *route;   /**< routing options; NULL: gs_route_opts_default() */
+    const gs_route_cap *caps;     /**< grid caps on sites' inference MW (events); may be NULL */
+    size_t ncaps;
+    /** Per site, a series of caps on its inference MW (e.g. from the planner); NULL, or NULL
+     * entries, or NaN values: no cap. With caps, the lowest applies. */
+    const gs_series *const *site_cap_mw;
+    /** Called after routing each step (t: the step's middle, UTC) with the router (read its
+     * flows with gs_router_flow), the demand [service][region] in requests/s, the caps
+     * (INFINITY: none) and the PUE of every site; may be NULL. */
+    void (*on_route)(void *ctx, const gs_router *r, int64_t t, const double *const *demand,
+                     const double *cap_mw, const double *pue);
+    void *route_ctx;
     /** Called now and then with the share of the work done (0..1); may be NULL. */
     void (*progress)(void *ctx, double done);
     void *progress_ctx;
@@ -63,7 +81,8 @@ typedef struct gs_sim_result {
     /* Inference service levels over the period, per service. */
     size_t nservices;
     double *served_requests;  /**< [service] requests served */
-    double *unserved_requests;/**< [service] requests beyond the serving capacity of their site */
+    double *unserved_requests;/**< [service] requests no site could serve within the latency
+                                   budget and capacity (grid caps included) */
 } gs_sim_result;
 
 /** Load the time zones of the fleet's sites and regions for the period (edge work: reads the

@@ -13,6 +13,10 @@ int gs_cmd_series(int argc, char **argv);
 int gs_cmd_headroom(int argc, char **argv);
 int gs_cmd_latency(int argc, char **argv);
 int gs_cmd_regions(int argc, char **argv);
+int gs_cmd_markets(int argc, char **argv);
+int gs_cmd_plan(int argc, char **argv);
+int gs_cmd_route(int argc, char **argv);
+int gs_cmd_site(int argc, char **argv);
 
 /** Print err to stderr as "gridsplit CMD: FILE:LINE:COL: field 'F': message" and return the
  * exit code for it. */

@@ -18,6 +18,10 @@ static const struct command commands[] = {
     {"series", gs_cmd_series, "import, check and resample a time series"},
     {"headroom", gs_cmd_headroom, "how much flexible load a grid takes at a curtailment rate"},
     {"latency", gs_cmd_latency, "round-trip model between places, calibrated on measurements"},
+    {"plan", gs_cmd_plan, "what to curtail when the grid calls: one event planned, as JSON"},
+    {"markets", gs_cmd_markets, "market products and grid events with their rules and sources"},
+    {"route", gs_cmd_route, "route inference demand to sites within its latency budget"},
+    {"site", gs_cmd_site, "rank candidate sites, one score per load class; choose inference sites"},
     {"regions", gs_cmd_regions, "demand regions from population: cities grouped by k-means or by country"},
 };
 

@@ -5,8 +5,10 @@
  *   difference array (O(runs + dips + steps), not O(clusters x steps)), and each checkpoint
  *   dip subtracts its share of the step it falls in;
  * - inference: at every step, each region's demand follows the service's shape in the region's
- *   local time and is served by its site; the site's clusters provision GPUs for it (a floor
- *   plus headroom above demand) and draw idle power for provisioned GPUs plus energy per
+ *   local time and is routed to sites (src/net/route.c: within the latency budget and the
+ *   sites' capacity, grid caps included, at least cost; a pinned region stays on its site
+ *   unless the site is capped); each site's clusters provision GPUs for what they serve (a
+ *   floor plus headroom above demand) and draw idle power for provisioned GPUs plus energy per
  *   request served;
  * - PUE (constant, monthly in the site's local time, or a series) turns IT power into power at
  *   the grid connection. Statistics are computed in src/sim/stats.c. */
@@ -17,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gridsplit/geo.h"
 #include "gridsplit/load.h"
 #include "sim/stats.h"
 
@@ -216,13 +217,6 @@ static int simulate_training(const gs_fleet *f, const gs_sim_opts *o, grid *g, g
     return rc;
 }
 
-/* Per (service, site): the inference clusters that serve it there. */
-typedef struct serving {
-    int service, site;
-    double rps;           /* demand routed here this step */
-    double gpus;          /* total GPUs of its clusters */
-} serving;
-
 /* An inference cluster as the step loop sees it. */
 typedef struct icl {
     int grp, service;
@@ -233,22 +227,21 @@ typedef struct icl {
     double *out;          /* the site's inference curve */
 } icl;
 
-static int nearest_serving_site(const gs_fleet *f, int service, double lat, double lon)
+static int month_of_days(int64_t z);
+
+/* PUE of site s at UTC time t (constant, monthly by local month, or a series). */
+static double site_pue(const gs_site *st, const gs_tz *tz, int64_t t, int64_t mid, size_t *hint)
 {
-    int best = -1;
-    double bd = INFINITY;
-    for (size_t c = 0; c < f->nclusters; c++) {
-        const gs_cluster *cl = &f->clusters[c];
-        if (cl->cls != GS_INFERENCE || cl->service != service)
-            continue;
-        const gs_site *s = &f->sites[cl->site];
-        double d = gs_geo_distance_km(lat, lon, s->lat, s->lon);
-        if (d < bd) {
-            bd = d;
-            best = cl->site;
-        }
+    double pue = st->pue;
+    if (st->pue_kind == GS_PUE_MONTHLY) {
+        int64_t local = t + gs_tz_offset(tz, t, hint);
+        int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+        pue = st->pue_monthly[month_of_days(day)];
+    } else if (st->pue_kind == GS_PUE_SERIES) {
+        double p = gs_series_at(st->pue_series, mid);
+        pue = isnan(p) ? st->pue : p;
     }
-    return best;
+    return pue >= 1.0 ? pue : 1.0;
 }
 
 static int simulate_inference(const gs_fleet *f, const gs_sim_tz *tz, const gs_sim_opts *o,
@@ -258,77 +251,76 @@ static int simulate_inference(const gs_fleet *f, const gs_sim_tz *tz, const gs_s
     if (nsv == 0)
         return GS_OK;
     int rc = GS_OK;
-    /* serving groups: (service, site) */
-    serving *grp = calloc(f->nclusters ? f->nclusters : 1, sizeof *grp);
-    int *cl_grp = malloc((f->nclusters ? f->nclusters : 1) * sizeof *cl_grp);
-    int **reg_grp = calloc(nsv, sizeof *reg_grp);
+    gs_router *rt = NULL;
     size_t **hint = calloc(nsv, sizeof *hint);
     double **week = calloc(nsv, sizeof *week);
+    double **dem = calloc(nsv, sizeof *dem);
+    size_t ns = f->nsites ? f->nsites : 1;
+    double *pue = malloc(ns * sizeof *pue);
+    double *capmw = malloc(ns * sizeof *capmw);
+    size_t *pue_hint = calloc(ns, sizeof *pue_hint);
+    int *inf_site = calloc(ns, sizeof *inf_site); /* 1: the site has inference clusters */
+    int *capped_site = calloc(ns, sizeof *capped_site); /* 1: some cap names the site */
     icl *ics = NULL;
-    size_t ngrp = 0;
-    if (!grp || !cl_grp || !reg_grp || !hint || !week)
+    if (!hint || !week || !dem || !pue || !capmw || !pue_hint || !inf_site || !capped_site)
         goto out_nomem;
-    for (size_t c = 0; c < f->nclusters; c++) {
-        const gs_cluster *cl = &f->clusters[c];
-        cl_grp[c] = -1;
-        if (cl->cls != GS_INFERENCE || cl->service < 0)
-            continue;
-        size_t k;
-        for (k = 0; k < ngrp; k++)
-            if (grp[k].service == cl->service && grp[k].site == cl->site)
-                break;
-        if (k == ngrp) {
-            grp[k] = (serving){cl->service, cl->site, 0, 0};
-            ngrp++;
-        }
-        grp[k].gpus += cl->gpus;
-        cl_grp[c] = (int)k;
-    }
+    if ((rc = gs_router_new(f, o->route, &rt, err)) < 0)
+        goto out;
     for (size_t v = 0; v < nsv; v++) {
         const gs_service *sv = &f->services[v];
-        reg_grp[v] = malloc((sv->nregions ? sv->nregions : 1) * sizeof **reg_grp);
         hint[v] = calloc(sv->nregions ? sv->nregions : 1, sizeof **hint);
         week[v] = malloc((WEEK_S / SHAPE_SLOT_S) * sizeof **week);
-        if (!reg_grp[v] || !hint[v] || !week[v])
+        dem[v] = calloc(sv->nregions ? sv->nregions : 1, sizeof **dem);
+        if (!hint[v] || !week[v] || !dem[v])
             goto out_nomem;
         for (int k = 0; k < WEEK_S / SHAPE_SLOT_S; k++)
             week[v][k] = gs_shape_factor(&sv->shape, (int64_t)k * SHAPE_SLOT_S + SHAPE_SLOT_S / 2);
+        int serves = 0;
+        for (size_t s = 0; s < f->nsites; s++)
+            if (gs_router_group_of(rt, (int)v, (int)s) >= 0)
+                serves = 1;
         for (size_t rg = 0; rg < sv->nregions; rg++) {
             const gs_region *re = &sv->regions[rg];
-            int site = re->site >= 0 ? re->site : nearest_serving_site(f, (int)v, re->lat, re->lon);
-            int k = -1;
-            for (size_t q = 0; q < ngrp; q++)
-                if (grp[q].service == (int)v && grp[q].site == site)
-                    k = (int)q;
-            if (k < 0) {
+            if (!serves || (re->site >= 0 && gs_router_group_of(rt, (int)v, re->site) < 0)) {
                 rc = gs_error_set(err, GS_EINPUT, f->path, 0, 0, "services.regions",
                                   "region '%s' of service '%s' has no site running the service "
                                   "to serve it",
                                   re->id, sv->id);
                 goto out;
             }
-            reg_grp[v][rg] = k;
         }
     }
+    int any_cap = o->ncaps > 0;
+    for (size_t c = 0; c < o->ncaps; c++)
+        if (o->caps[c].site >= 0 && (size_t)o->caps[c].site < f->nsites)
+            capped_site[o->caps[c].site] = 1;
+    if (o->site_cap_mw)
+        for (size_t s = 0; s < f->nsites; s++)
+            if (o->site_cap_mw[s]) {
+                capped_site[s] = 1;
+                any_cap = 1;
+            }
 
     /* the inference clusters, with what the step loop needs precomputed */
     size_t nic = 0;
     ics = malloc((f->nclusters ? f->nclusters : 1) * sizeof *ics);
     if (!ics)
         goto out_nomem;
+    const gs_route_group *groups = gs_router_groups(rt);
     for (size_t c = 0; c < f->nclusters; c++) {
-        int k = cl_grp[c];
-        if (k < 0)
-            continue;
         const gs_cluster *cl = &f->clusters[c];
+        if (cl->cls != GS_INFERENCE || cl->service < 0)
+            continue;
+        int k = gs_router_group_of(rt, cl->service, cl->site);
         const gs_service *sv = &f->services[cl->service];
         const gs_gpu *gp = &f->gpus[cl->gpu];
+        inf_site[cl->site] = 1;
         /* server overhead grows with GPU activity in proportion */
         double dyn = gp->board_w - gp->idle_w;
         double ovh = dyn > 0 ? (gp->overhead_w - gp->overhead_idle_w) / dyn : 0;
         ics[nic++] = (icl){.grp = k,
                            .service = cl->service,
-                           .share = cl->gpus / grp[k].gpus,
+                           .share = cl->gpus / groups[k].gpus,
                            .gpus = cl->gpus,
                            .cap_rps = cl->gpus * sv->requests_per_s_per_gpu,
                            .gpus_per_rps = (1.0 + sv->headroom_frac) / sv->requests_per_s_per_gpu,
@@ -337,14 +329,17 @@ static int simulate_inference(const gs_fleet *f, const gs_sim_tz *tz, const gs_s
                            .w_per_rps = sv->energy_per_request_j * (1.0 + ovh),
                            .out = cell(g, (size_t)cl->site, GS_INFERENCE)};
     }
+    for (size_t s = 0; s < f->nsites; s++) {
+        pue[s] = f->sites[s].pue >= 1.0 ? f->sites[s].pue : 1.0;
+        capmw[s] = INFINITY;
+    }
 
     int64_t epoch0 = g->from;
     const double year_s = 365.2425 * 86400.0;
+    const double *grps = gs_router_group_rps(rt);
     for (size_t i = 0; i < g->n; i++) {
         int64_t t = g->from + (int64_t)i * g->step;
         int64_t mid = t + g->step / 2;
-        for (size_t q = 0; q < ngrp; q++)
-            grp[q].rps = 0;
         for (size_t v = 0; v < nsv; v++) {
             const gs_service *sv = &f->services[v];
             int64_t ep = sv->growth_epoch_s ? sv->growth_epoch_s : epoch0;
@@ -364,12 +359,44 @@ static int simulate_inference(const gs_fleet *f, const gs_sim_tz *tz, const gs_s
                         w += WEEK_S;
                     d = sv->peak_requests_per_s * re->share * week[v][w / SHAPE_SLOT_S] * growth;
                 }
-                grp[reg_grp[v][rg]].rps += d;
+                dem[v][rg] = d;
             }
+        }
+        for (size_t s = 0; s < f->nsites; s++)
+            if (inf_site[s] && f->sites[s].pue_kind != GS_PUE_CONST)
+                pue[s] = site_pue(&f->sites[s], &tz->site_tz[s], t, mid, &pue_hint[s]);
+        if (any_cap) {
+            for (size_t s = 0; s < f->nsites; s++) {
+                if (!capped_site[s])
+                    continue;
+                double c = INFINITY;
+                if (o->site_cap_mw && o->site_cap_mw[s]) {
+                    double v = gs_series_at(o->site_cap_mw[s], mid);
+                    if (!isnan(v) && v < c)
+                        c = v;
+                }
+                capmw[s] = c;
+            }
+            for (size_t c = 0; c < o->ncaps; c++) {
+                const gs_route_cap *cp = &o->caps[c];
+                if (cp->site >= 0 && (size_t)cp->site < f->nsites && mid >= cp->from_s &&
+                    mid < cp->to_s && cp->mw < capmw[cp->site])
+                    capmw[cp->site] = cp->mw;
+            }
+        }
+        gs_router_step(rt, mid, (const double *const *)dem, any_cap ? capmw : NULL, pue);
+        if (o->on_route)
+            o->on_route(o->route_ctx, rt, mid, (const double *const *)dem, capmw, pue);
+        for (size_t v = 0; v < nsv; v++) {
+            const double *un = gs_router_unserved(rt, (int)v);
+            double u = 0;
+            for (size_t rg = 0; rg < f->services[v].nregions; rg++)
+                u += un[rg];
+            r->unserved_requests[v] += u * (double)g->step;
         }
         for (size_t q = 0; q < nic; q++) {
             const icl *ic = &ics[q];
-            double rps = grp[ic->grp].rps * ic->share;
+            double rps = grps[ic->grp] * ic->share;
             double served = rps < ic->cap_rps ? rps : ic->cap_rps;
             double prov = served * ic->gpus_per_rps;
             if (prov < ic->floor_gpus)
@@ -388,19 +415,23 @@ out_nomem:
     rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
 out:
     for (size_t v = 0; v < nsv; v++) {
-        if (reg_grp)
-            free(reg_grp[v]);
         if (hint)
             free(hint[v]);
         if (week)
             free(week[v]);
+        if (dem)
+            free(dem[v]);
     }
-    free(reg_grp);
     free(hint);
     free(week);
+    free(dem);
+    free(pue);
+    free(capmw);
+    free(pue_hint);
+    free(inf_site);
+    free(capped_site);
     free(ics);
-    free(grp);
-    free(cl_grp);
+    gs_router_free(rt);
     return rc;
 }
 
@@ -428,18 +459,8 @@ static void finish_grid(const gs_fleet *f, const gs_sim_tz *tz, grid *g)
         size_t hint = 0;
         for (size_t i = 0; i < g->n; i++) {
             run += diff[i];
-            double pue = st->pue;
             int64_t t = g->from + (int64_t)i * g->step;
-            if (st->pue_kind == GS_PUE_MONTHLY) {
-                int64_t local = t + gs_tz_offset(&tz->site_tz[s], t, &hint);
-                int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-                pue = st->pue_monthly[month_of_days(day)];
-            } else if (st->pue_kind == GS_PUE_SERIES) {
-                double p = gs_series_at(st->pue_series, t + g->step / 2);
-                pue = isnan(p) ? st->pue : p;
-            }
-            if (!(pue >= 1.0))
-                pue = 1.0;
+            double pue = site_pue(st, &tz->site_tz[s], t, t + g->step / 2, &hint);
             tr[i] = (tr[i] + run) * pue * 1e-6;
             in[i] = in[i] * pue * 1e-6;
         }

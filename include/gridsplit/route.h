@@ -1,0 +1,187 @@
+/* gridsplit routing of inference demand: at every step, each demand region's requests are
+ * sent to the sites running its service so that the round trip fits the service's latency
+ * budget, no site serves more than its capacity (GPUs x requests_per_s_per_gpu, shrunk by grid
+ * caps through the site's power model), and the cost is least: energy at the site's price plus
+ * a penalty per ms of round trip. What no site can take within budget is unserved, and reported.
+ *
+ * Two layers, both pure (no I/O, no globals, deterministic):
+ * - gs_transport: a min-cost transportation solver (sources with supply, destinations with
+ *   capacity, sparse arcs, an "unserved" option per source at a prohibitive cost). It starts
+ *   from every source on its cheapest arc (optimal when no capacity binds, and reused while the
+ *   costs do not change) and, when some destination overflows, moves the excess along shortest
+ *   augmenting paths in the residual graph (successive shortest paths with Dijkstra on reduced
+ *   costs; the start is dual-feasible by construction). docs/route.md has the method.
+ * - gs_router: the fleet's services, regions and serving sites turned into transportation
+ *   problems (RTTs precomputed once with the plain calibrated latency model), solved per step.
+ *
+ * Reading events and writing flows/summaries lives in src/io/route_out.c (declared at the end). */
+#ifndef GRIDSPLIT_ROUTE_H
+#define GRIDSPLIT_ROUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gridsplit/error.h"
+#include "gridsplit/fleet.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Server time subtracted from a service's latency_budget_ms to give the network RTT limit,
+ * until the fleet file has a field for it: RTT limit = latency_budget_ms - server_ms. */
+#define GS_ROUTE_DEFAULT_SERVER_MS 50.0
+/** Latency penalty: USD per million requests per ms of round trip (100 ms ~ 2 USD/Mreq, about
+ * the energy cost of a million 55 J requests at 50 USD/MWh with overheads and PUE). */
+#define GS_ROUTE_DEFAULT_USD_PER_MREQ_MS 0.02
+/** Price used at a site whose zone has no price series, or no value at the step. */
+#define GS_ROUTE_DEFAULT_PRICE_USD_PER_MWH 50.0
+/** Extra cost (USD per million requests) of serving a pinned region (region.site set) at
+ * another site; such arcs exist only while the pinned site is under a grid cap. */
+#define GS_ROUTE_PIN_PENALTY_USD_PER_MREQ 1000.0
+/** Plain latency model used for routing: the robust fit on the IBM Cloud VPC matrix, produced by
+ * `gridsplit latency --calibrate ../shared/data/geo/ibm_cloud_vpc_latency_weekly.csv.zst
+ * --regions data/catalog/latency_regions.csv` (docs/latency.md); the same numbers as
+ * GS_LATENCY_DEFAULT_ROUTE_FACTOR / GS_LATENCY_DEFAULT_OVERHEAD_MS. */
+#define GS_ROUTE_ROUTE_FACTOR 1.535
+#define GS_ROUTE_OVERHEAD_MS 3.273
+
+typedef struct gs_route_opts {
+    double server_ms;            /**< RTT limit = budget - server_ms (a budget <= 0: no limit) */
+    double usd_per_mreq_ms;      /**< latency penalty */
+    double default_price_usd_per_mwh;
+    double route_factor;         /**< plain latency model */
+    double overhead_ms;
+} gs_route_opts;
+
+/** The defaults above. */
+gs_route_opts gs_route_opts_default(void);
+
+/** A grid cap on a site's inference draw (MW at the grid connection, PUE included) over
+ * [from_s, to_s). Several caps on one site at once: the lowest applies. */
+typedef struct gs_route_cap {
+    char id[GS_ID_MAX];          /**< the event's name (reports) */
+    int site;                    /**< index into fleet->sites */
+    int64_t from_s, to_s;
+    double mw;                   /**< >= 0 */
+} gs_route_cap;
+
+/* ---- the transportation solver -------------------------------------------------------- */
+
+typedef struct gs_transport gs_transport;
+
+/** A solver for nsrc sources and ndst destinations joined by narcs arcs (arc k from
+ * arc_src[k] to arc_dst[k], any order, no duplicates needed). All memory is allocated here,
+ * once: solving allocates nothing. Returns 0, GS_EINPUT for a bad index, or GS_ENOMEM. */
+int gs_transport_new(size_t nsrc, size_t ndst, const int *arc_src, const int *arc_dst,
+                     size_t narcs, gs_transport **out, gs_error *err);
+void gs_transport_free(gs_transport *t);
+
+/** Minimise sum cost[k] flow[k] + M x sum unserved, M larger than any chain of rerouting (so
+ * the most demand is served first, then at least cost), subject to: for each source i,
+ * sum of its arcs' flow + unserved[i] = supply[i]; for each destination j, inflow <= cap[j]
+ * (INFINITY for none). off[k] != 0 disables arc k (off may be NULL). same_costs: 1 when cost
+ * and off are unchanged since the previous call (the cheapest arc of each source is reused).
+ * Writes flow[narcs] and unserved[nsrc]. Deterministic: ties go to the lower arc index.
+ * Returns the number of augmenting paths used (0 when no capacity bound). */
+int gs_transport_solve(gs_transport *t, const double *supply, const double *cap,
+                       const double *cost, const unsigned char *off, int same_costs,
+                       double *flow, double *unserved);
+
+/* ---- the fleet router ----------------------------------------------------------------- */
+
+/** One region -> site pair of a service that may carry requests. */
+typedef struct gs_route_arc {
+    int region;                  /**< index into the service's regions */
+    int site;                    /**< index into fleet->sites */
+    int group;                   /**< index of the (service, site) serving group */
+    double rtt_ms;
+    int pinned;                  /**< 1: the region's own site (region.site) */
+    int spill;                   /**< 1: another site for a pinned region, used only while the
+                                      pinned site is under a grid cap */
+} gs_route_arc;
+
+/** The inference clusters of one service at one site, served as one pool. */
+typedef struct gs_route_group {
+    int service, site;
+    double gpus;                 /**< GPUs of its clusters */
+    double cap_rps;              /**< uncapped capacity: gpus x requests_per_s_per_gpu */
+    double j_per_req;            /**< marginal IT energy per request above the floor: energy per
+                                      request with server overhead + idle of the GPUs provisioned
+                                      for it (headroom included), J */
+} gs_route_group;
+
+typedef struct gs_router gs_router;
+
+/** Build the router of fleet f: serving groups, arcs within each service's RTT limit (a pinned
+ * region keeps its own site whatever the RTT), RTTs from the plain model. o may be NULL
+ * (defaults). Returns 0, or GS_ENOMEM. The router reads f while it lives. */
+int gs_router_new(const gs_fleet *f, const gs_route_opts *o, gs_router **out, gs_error *err);
+void gs_router_free(gs_router *r);
+
+/** Route one step at UTC time t (the step's middle, for prices): demand[v][g] requests/s of
+ * region g of service v; cap_mw[s] the grid cap on site s's inference draw (INFINITY or NULL
+ * for none); pue[s] the PUE of site s at this step (NULL: the site's constant pue). A cap is
+ * shared by the services at the site in proportion to their GPUs. Allocates nothing. */
+void gs_router_step(gs_router *r, int64_t t, const double *const *demand, const double *cap_mw,
+                    const double *pue);
+
+/* Results of the last step, valid until the next gs_router_step. */
+const gs_route_arc *gs_router_arcs(const gs_router *r, int service, size_t *narcs);
+const double *gs_router_flow(const gs_router *r, int service);      /**< [arc] requests/s */
+const double *gs_router_unserved(const gs_router *r, int service);  /**< [region] requests/s */
+/** The region's preferred site (its pinned site, else the cheapest within budget), -1 none. */
+int gs_router_home_site(const gs_router *r, int service, int region);
+size_t gs_router_group_count(const gs_router *r);
+const gs_route_group *gs_router_groups(const gs_router *r);
+/** Index of the (service, site) group, or -1. */
+int gs_router_group_of(const gs_router *r, int service, int site);
+const double *gs_router_group_rps(const gs_router *r);   /**< [group] requests/s served */
+const double *gs_router_group_cap(const gs_router *r);   /**< [group] capacity at this step */
+/** Inference MW of site s at the grid connection for the last step's routing (provisioned
+ * GPUs at idle + energy per request served, with server overhead, x pue). */
+double gs_router_site_mw(const gs_router *r, int site, double pue);
+/** RTT limit of service v in ms (INFINITY when it has no budget). */
+double gs_router_rtt_limit_ms(const gs_router *r, int service);
+/** Augmenting paths used so far (a measure of how often capacity bound). */
+uint64_t gs_router_augmentations(const gs_router *r);
+
+/** Request capacity (requests/s) of a site's pool of clusters under an IT power limit it_w
+ * (watts, PUE removed): the largest served rate whose power (provisioned GPUs at idle, with
+ * the service's floor and headroom, + energy per request) fits. Exposed for tests. */
+double gs_route_capacity_under_w(const gs_fleet *f, int service, int site, double it_w);
+
+/* ---- reading and writing (src/io/route_out.c) ------------------------------------------ */
+
+/** Read an events file (JSON, docs/route.md): {"events": [{"id", "site", "from", "to",
+ * "cap_mw"}]}. Sites are resolved against f. *caps is caller-owned (free()). Errors are
+ * GS_EINPUT naming the file, the field and what was found. */
+int gs_route_events_read(const char *path, const gs_fleet *f, gs_route_cap **caps, size_t *n,
+                         gs_error *err);
+
+/** Follows a routed simulation (pass gs_route_recorder_step as gs_sim_opts.on_route and the
+ * recorder as route_ctx): streams flows.csv (timestamp of the step's start, service, region,
+ * site, requests_per_s, rtt_ms; non-zero flows only) when flows_csv is not NULL, totals
+ * requests per region and site, and for each cap (event) routes its window again without caps
+ * to report MW moved, where to, the RTT added to the moved requests (mean, p95) and the
+ * requests left unserved by it. caps must outlive the recorder. */
+typedef struct gs_route_recorder gs_route_recorder;
+int gs_route_recorder_new(const gs_fleet *f, const gs_route_opts *o, const gs_route_cap *caps,
+                          size_t ncaps, int64_t step_s, const char *flows_csv,
+                          gs_route_recorder **out, gs_error *err);
+void gs_route_recorder_step(void *ctx, const gs_router *r, int64_t t,
+                            const double *const *demand, const double *cap_mw,
+                            const double *pue);
+/** Commit flows.csv and write summary_json (when not NULL): options, sites (coordinates,
+ * capacity, served, unserved of the regions whose home it is, RTT mean and p95), services
+ * with their regions (coordinates, pinned and home site, demand, served, unserved, RTT mean and
+ * p95, requests per site), events. Returns 0 or GS_EIO. */
+int gs_route_recorder_finish(gs_route_recorder *rec, const char *summary_json, int64_t from_s,
+                             int64_t to_s, gs_error *err);
+/** Free; removes an uncommitted flows.csv. NULL is a no-op. */
+void gs_route_recorder_free(gs_route_recorder *rec);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,250 @@
+/* gridsplit site: scoring of candidate sites, separately per load class, and placement of
+ * inference sites (docs/site.md).
+ *
+ * A candidates file (src/io/candidates.c) gives grid zones (price, carbon and system-demand
+ * series, or clearly labelled assumed figures), candidate sites (location, zone, interconnection,
+ * years to power, PUE, land and build cost, rack density and cooling), weights, scales and
+ * parameters. The engines here are pure: gs_site_rank ranks the candidates for one class with
+ * every component of the score shown (raw value, unit, normalised 0..1, weight, contribution);
+ * gs_site_place chooses K inference sites by a facility-location MIP (COIN-OR Cbc).
+ *
+ * Normalisation of a component: linear between two anchors in the raw unit, clamped to [0, 1]:
+ * norm = (raw - worst) / (best - worst). A component without data (e.g. a zone without a demand
+ * series and no assumed headroom) is shown as such, contributes nothing, and the score is the sum
+ * of contributions divided by the weight of the components that have data (weight_with_data). */
+#ifndef GRIDSPLIT_SITE_H
+#define GRIDSPLIT_SITE_H
+
+#include <stddef.h>
+
+#include "gridsplit/error.h"
+#include "gridsplit/fleet.h"
+#include "gridsplit/latency.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Score components. Which ones a class uses: gs_site_class_components. */
+typedef enum gs_site_comp {
+    GS_SC_ENERGY_COST = 0, /**< delivered energy cost, USD per MWh of IT energy (price x PUE;
+                                training: net of curtailing the top-price hours) */
+    GS_SC_HEADROOM,        /**< training: min(curtailment-enabled headroom of the zone, interconnection), MW */
+    GS_SC_YEARS_TO_POWER,  /**< training: years until the grid connection is energised */
+    GS_SC_CARBON,          /**< training: mean carbon intensity of the zone, gCO2/kWh */
+    GS_SC_DENSITY,         /**< rack density the site can host (cooling cap applied), kW/rack */
+    GS_SC_REACH,           /**< inference: share of users within the latency budget, 0..1 */
+    GS_SC_RTT,             /**< inference: demand-weighted round trip to all users, ms */
+    GS_SC_GRID,            /**< inference: MW available (interconnection, zone headroom) */
+    GS_SC_BUILD_COST,      /**< land + build cost, USD per MW (weight 0 by default: shown only) */
+    GS_SC_N
+} gs_site_comp;
+
+/** Key of a component in the candidates file and the outputs ("energy_cost", ...). */
+const char *gs_site_comp_name(gs_site_comp c);
+/** Unit of a component's raw value ("USD/MWh", "MW", ...). */
+const char *gs_site_comp_unit(gs_site_comp c);
+/** The components a class is scored on, in display order; returns their number. */
+size_t gs_site_class_components(gs_class cls, gs_site_comp *out);
+
+#define GS_SITE_MAX_COMP 8
+
+/** A grid zone of the candidates file. Each figure comes from a series when one is referenced,
+ * else from an assumed constant (NaN when absent). */
+typedef struct gs_site_zone {
+    char id[GS_ID_MAX];
+    gs_series_ref price_ref, carbon_ref, demand_ref;
+    char eia930_ba[32];                 /**< EIA-930 balancing authority for the demand, "" none */
+    double price_assumed_usd_per_mwh;   /**< NaN: none */
+    double carbon_assumed_g_per_kwh;    /**< NaN: none */
+    double headroom_assumed_mw;         /**< NaN: none */
+    char source[256];                   /**< where assumed figures come from */
+    gs_series *price;                   /**< loaded by gs_site_file_load_series; owned */
+    gs_series *carbon;
+    gs_series *demand;                  /**< hourly system demand, MW */
+} gs_site_zone;
+
+typedef struct gs_site_cand {
+    char id[GS_ID_MAX];
+    char name[128];
+    double lat, lon;
+    int zone;                  /**< index into gs_site_file.zones */
+    double interconnect_mw;    /**< grid connection the site can get, MW */
+    double years_to_power;     /**< years until energised */
+    double pue;                /**< power usage effectiveness (from `pue`, or `climate`) */
+    char climate[32];          /**< "" or the climate the PUE was taken from */
+    double land_usd_per_mw, build_usd_per_mw;
+    double rack_kw_max;        /**< highest rack density the site's design supports */
+    gs_cooling cooling;
+    int classes;               /**< bit 1 << GS_TRAINING, 1 << GS_INFERENCE: offered for */
+    char source[256];          /**< where the figures come from; "assumed: ..." when assumed */
+} gs_site_cand;
+
+/** Parameters of a run; defaults in gs_site_params_default (docs/site.md). */
+typedef struct gs_site_params {
+    double need_mw[GS_NCLASS];          /**< the load to place per site (200 training, 40 inference) */
+    double flex_hours_share;            /**< training: share of hours curtailed at the top prices (0.01) */
+    double headroom_rate_pct;           /**< curtailment rate of the zone headroom (1 %) */
+    double latency_budget_ms;           /**< inference round-trip budget (80 ms) */
+    double rack_kw_range[GS_NCLASS][2]; /**< densities to host: training 100-160, inference 15-40 kW */
+    double cooling_cap_kw[3];           /**< density cap by cooling: air 30, hybrid 60, liquid inf */
+    double demand_mw;                   /**< placement: total inference demand to serve (200 MW) */
+    double latency_penalty_usd_per_ms_mw_year; /**< placement: cost of 1 ms for 1 MW of demand (2000) */
+    double site_fixed_usd_per_year;     /**< placement: fixed cost of opening a site (10e6) */
+    double capex_annuity;               /**< placement: yearly share of land + build cost (0.1) */
+} gs_site_params;
+
+/** Documented defaults. */
+gs_site_params gs_site_params_default(void);
+
+/** A candidates file: zones, candidates, optional regions, weights, scales, parameters. */
+typedef struct gs_site_file {
+    char path[GS_PATH_MAX];
+    char name[128];
+    size_t nzones, ncands, nregions;
+    gs_site_zone *zones;
+    gs_site_cand *cands;
+    gs_region *regions;                 /**< from `regions_file`, or NULL */
+    char regions_path[GS_PATH_MAX];
+    double weight[GS_NCLASS][GS_SC_N];  /**< defaults, or as given in `weights:` */
+    double best[GS_SC_N], worst[GS_SC_N]; /**< anchors as given in `scales:`; NaN: default */
+    gs_site_params params;
+    char eia930_dir[GS_PATH_MAX];       /**< for zones' `eia930:` names (default ${GS_SHARED}/data/eia930) */
+    int year;                           /**< calendar year of EIA-930 demand (default 2023) */
+} gs_site_file;
+
+/** Default weights of a class (each class sums to 1). */
+void gs_site_default_weights(gs_class cls, double *w /* [GS_SC_N] */);
+
+/* ---- reading (src/io/candidates.c) ---- */
+
+/** Read and validate a candidates file (docs/site.md). Bad input is GS_EINPUT naming file, line,
+ * column and field. *out owned by the caller: gs_site_file_free. Series are not loaded. */
+int gs_site_file_load(const char *path, gs_site_file **out, gs_error *err);
+/** Read a `regions:` YAML file (fleet format) into *regions (caller frees with free()). Shares
+ * must sum to 1 within 0.001. */
+int gs_site_regions_load(const char *path, gs_region **regions, size_t *n, gs_error *err);
+/** Load every zone series (price, carbon, demand file or EIA-930 BA). */
+int gs_site_file_load_series(gs_site_file *f, gs_error *err);
+void gs_site_file_free(gs_site_file *f);
+
+/* ---- scoring (src/site/score.c, pure) ---- */
+
+typedef struct gs_site_component {
+    gs_site_comp comp;
+    double raw;            /**< NaN when no data */
+    double best, worst;    /**< anchors used */
+    double norm;           /**< 0..1; NaN when no data */
+    double weight;
+    double contribution;   /**< weight x norm (0 without data) */
+    int assumed;           /**< 1 when raw rests on an assumed figure of the file */
+    char note[192];        /**< how raw was obtained */
+} gs_site_component;
+
+/** Zone figures computed from its series (or assumed constants). */
+typedef struct gs_site_zone_stats {
+    double mean_price_usd_per_mwh;
+    double flex_price_usd_per_mwh;  /**< mean price over the hours left after curtailing the top share */
+    double price_hours;
+    int price_assumed;
+    double mean_carbon_g_per_kwh;
+    int carbon_assumed;
+    double headroom_mw;             /**< at params.headroom_rate_pct; NaN when no data */
+    int headroom_assumed;
+    double peak_demand_mw;
+} gs_site_zone_stats;
+
+/** Hook for a market value model: USD per MWh of IT energy that flexibility earns or avoids at a
+ * site (replacing the simple top-hours avoided cost). Must be pure. */
+typedef double (*gs_site_flex_value_fn)(const gs_site_file *f, size_t cand,
+                                        const gs_site_zone_stats *zs, void *ctx);
+
+typedef struct gs_site_score {
+    int cand;                       /**< index into f->cands */
+    int rank;                       /**< 1 = best */
+    double score;                   /**< 0..1 */
+    double weight_with_data;
+    size_t ncomp;
+    gs_site_component comp[GS_SITE_MAX_COMP];
+    double mean_price_usd_per_mwh, pue;
+    double energy_cost_usd_per_mwh;      /**< mean price x PUE */
+    double flex_value_usd_per_mwh;       /**< training: avoided cost per MWh by curtailing */
+    double energy_cost_net_usd_per_mwh;  /**< training: energy_cost - flex_value */
+    double headroom_mw, available_mw;    /**< zone headroom; min(interconnect, headroom) */
+    double density_kw;                   /**< hostable density */
+    int hosts_range;                     /**< 1 when the whole class range of densities fits */
+    double reach_share, rtt_ms;          /**< inference */
+    double build_usd_per_mw;
+} gs_site_score;
+
+typedef struct gs_site_result {
+    gs_class cls;
+    size_t n;                       /**< candidates offered for the class */
+    gs_site_score *s;               /**< sorted by rank; owned (gs_site_result_free) */
+    gs_site_zone_stats *zones;      /**< per zone; owned */
+    size_t nzones;
+} gs_site_result;
+
+typedef struct gs_site_score_opts {
+    const gs_region *regions;       /**< inference: demand regions (required) */
+    size_t nregions;
+    const gs_latency_model *latency; /**< NULL: gs_latency_model_default() */
+    gs_site_flex_value_fn flex_value; /**< NULL: the top-hours avoided cost */
+    void *flex_ctx;
+} gs_site_score_opts;
+
+/** Score every candidate offered for cls. Returns 0, GS_EINPUT (no candidate for the class, no
+ * regions for inference, a zone without price), GS_ENOMEM. Deterministic: ties rank by id. */
+int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *opts,
+                  gs_site_result *out, gs_error *err);
+void gs_site_result_free(gs_site_result *r);
+
+/** The zone figures alone (pure; used by gs_site_rank). */
+int gs_site_zone_stats_compute(const gs_site_file *f, size_t zone, gs_site_zone_stats *out,
+                               gs_error *err);
+
+/* ---- placement (src/site/place.c, COIN-OR Cbc) ---- */
+
+typedef struct gs_site_placement {
+    int k;
+    int status;                 /**< 0 optimal, 1 stopped at the time limit with a solution, -1 none */
+    size_t nopen;
+    int *open;                  /**< candidate indexes opened (nopen); owned */
+    int *assign;                /**< per region: candidate serving most of it, -1 unserved; owned */
+    double *served;             /**< per region: share of its demand served within budget; owned */
+    double coverage;            /**< share of all demand served within budget */
+    double unserved_mw;         /**< demand not served (no site within budget, or capacity short) */
+    double cost_usd_per_year;   /**< objective without the unserved penalty */
+    double energy_usd_per_year, latency_usd_per_year, capex_usd_per_year, fixed_usd_per_year;
+    double mean_rtt_ms;         /**< demand-weighted over served demand */
+    double seconds;             /**< solve time, filled by the caller if it measures it (engines read no clock) */
+} gs_site_placement;
+
+/** Choose k inference sites among the candidates scored in r (r->cls must be inference) to
+ * serve every region within the latency budget at least cost. Regions no candidate reaches
+ * within budget, and demand beyond the chosen sites' capacity, are unserved (reported, never
+ * silent). Returns 0, GS_EINPUT (k out of range), GS_ERUNTIME (solver failure), GS_ENOMEM. */
+int gs_site_place(const gs_site_file *f, const gs_site_result *r, const gs_site_score_opts *opts,
+                  int k, double max_seconds, gs_site_placement *out, gs_error *err);
+void gs_site_placement_free(gs_site_placement *p);
+
+/* ---- outputs (src/io/site_report.c) ---- */
+
+typedef struct gs_site_outputs {
+    const gs_site_file *f;
+    const gs_site_result *r;
+    const gs_region *regions;
+    size_t nregions;
+    const gs_latency_model *latency;
+    const gs_site_placement *place; /**< NULL, or 3: K-1, K, K+1 (entries with k <= 0 skipped) */
+    size_t nplace;
+    int chosen;                     /**< index into place of the K run, -1 none */
+} gs_site_outputs;
+
+/** Write DIR/scores.csv, DIR/scores.json and DIR/report.html (each atomically). */
+int gs_site_write_outputs(const gs_site_outputs *o, const char *dir, gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

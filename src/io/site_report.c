@@ -1,0 +1,458 @@
+/* site_report.c: the outputs of `gridsplit site` (include/gridsplit/site.h, docs/site.md):
+ * scores.csv (one row per candidate, every component's raw value, normalised value, weight and
+ * contribution), scores.json (the same plus zones, regions and placement runs) and report.html
+ * (self-contained: web/site.html with site.css, site.js, topojson-client and the world-atlas
+ * 110m land outlines inline, the data as one JSON block escaped for <script>). Each file is
+ * written under a temporary name and renamed. Deterministic: no clock, no solve times. */
+#include "gridsplit/site.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "io/assets.h"
+#include "io/outfile.h"
+
+/* Unit suffix of a component's raw column in scores.csv. */
+static const char *csv_unit(gs_site_comp c)
+{
+    switch (c) {
+    case GS_SC_ENERGY_COST: return "usd_per_mwh";
+    case GS_SC_HEADROOM: return "mw";
+    case GS_SC_YEARS_TO_POWER: return "years";
+    case GS_SC_CARBON: return "g_per_kwh";
+    case GS_SC_DENSITY: return "kw_per_rack";
+    case GS_SC_REACH: return "share";
+    case GS_SC_RTT: return "ms";
+    case GS_SC_GRID: return "mw";
+    case GS_SC_BUILD_COST: return "usd_per_mw";
+    default: return "value";
+    }
+}
+
+/* Round to a fixed number of significant decimals so outputs stay short and stable. */
+static double rnd(double v, int decimals)
+{
+    if (!isfinite(v))
+        return v;
+    double p = pow(10.0, decimals);
+    double r = round(v * p) / p;
+    return r == 0 ? 0 : r;
+}
+
+static json_t *jnum(double v, int decimals)
+{
+    return isfinite(v) ? json_real(rnd(v, decimals)) : json_null();
+}
+
+static void csv_str(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}
+
+static void csv_num(FILE *f, double v, int decimals)
+{
+    if (!isfinite(v))
+        return; /* empty field: no data */
+    char buf[64];
+    int n = snprintf(buf, sizeof buf, "%.*f", decimals, rnd(v, decimals));
+    if (strchr(buf, '.')) {
+        while (n > 0 && buf[n - 1] == '0')
+            buf[--n] = '\0';
+        if (n > 0 && buf[n - 1] == '.')
+            buf[--n] = '\0';
+    }
+    fputs(strcmp(buf, "-0") ? buf : "0", f);
+}
+
+static int write_csv(const gs_site_outputs *o, const char *path, gs_error *err)
+{
+    gs__outfile of;
+    int rc = gs__outfile_open(&of, path, err);
+    if (rc)
+        return rc;
+    FILE *f = of.f;
+    const gs_site_result *r = o->r;
+    gs_site_comp comps[GS_SITE_MAX_COMP];
+    size_t nc = gs_site_class_components(r->cls, comps);
+    fputs("rank,id,name,class,zone,lat,lon,score,weight_with_data", f);
+    for (size_t c = 0; c < nc; c++) {
+        const char *n = gs_site_comp_name(comps[c]);
+        fprintf(f, ",%s_%s,%s_norm,%s_weight,%s_contribution,%s_assumed", n, csv_unit(comps[c]), n, n,
+                n, n);
+    }
+    fputs(",chosen\n", f);
+    const gs_site_placement *pl = o->chosen >= 0 ? &o->place[o->chosen] : NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        const gs_site_score *s = &r->s[i];
+        const gs_site_cand *k = &o->f->cands[s->cand];
+        fprintf(f, "%d,", s->rank);
+        csv_str(f, k->id);
+        fputc(',', f);
+        csv_str(f, k->name);
+        fprintf(f, ",%s,", gs_class_name(r->cls));
+        csv_str(f, o->f->zones[k->zone].id);
+        fputc(',', f);
+        csv_num(f, k->lat, 4);
+        fputc(',', f);
+        csv_num(f, k->lon, 4);
+        fputc(',', f);
+        csv_num(f, s->score, 4);
+        fputc(',', f);
+        csv_num(f, s->weight_with_data, 4);
+        for (size_t c = 0; c < s->ncomp; c++) {
+            const gs_site_component *x = &s->comp[c];
+            fputc(',', f);
+            csv_num(f, x->raw, x->comp == GS_SC_REACH ? 4 : 2);
+            fputc(',', f);
+            csv_num(f, x->norm, 4);
+            fputc(',', f);
+            csv_num(f, x->weight, 4);
+            fputc(',', f);
+            csv_num(f, x->contribution, 4);
+            fprintf(f, ",%d", x->assumed);
+        }
+        int chosen = 0;
+        for (size_t j = 0; pl && j < pl->nopen; j++)
+            if (pl->open[j] == s->cand)
+                chosen = 1;
+        fprintf(f, ",%d\n", chosen);
+    }
+    return gs__outfile_commit(&of, err);
+}
+
+static json_t *placement_json(const gs_site_outputs *o, const gs_site_placement *p)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "k", json_integer(p->k));
+    json_object_set_new(j, "status", json_string(p->status == 0 ? "optimal" : "time limit"));
+    json_t *sites = json_array();
+    for (size_t i = 0; i < p->nopen; i++)
+        json_array_append_new(sites, json_string(o->f->cands[p->open[i]].id));
+    json_object_set_new(j, "sites", sites);
+    json_object_set_new(j, "coverage_share", jnum(p->coverage, 4));
+    json_object_set_new(j, "unserved_mw", jnum(p->unserved_mw, 3));
+    json_object_set_new(j, "cost_usd_per_year", jnum(p->cost_usd_per_year, 0));
+    json_object_set_new(j, "energy_usd_per_year", jnum(p->energy_usd_per_year, 0));
+    json_object_set_new(j, "latency_penalty_usd_per_year", jnum(p->latency_usd_per_year, 0));
+    json_object_set_new(j, "capex_usd_per_year", jnum(p->capex_usd_per_year, 0));
+    json_object_set_new(j, "fixed_usd_per_year", jnum(p->fixed_usd_per_year, 0));
+    json_object_set_new(j, "mean_rtt_ms", jnum(p->mean_rtt_ms, 2));
+    json_t *as = json_array(), *sv = json_array();
+    for (size_t i = 0; i < o->nregions; i++) {
+        json_array_append_new(as, p->assign[i] >= 0 ? json_string(o->f->cands[p->assign[i]].id) : json_null());
+        json_array_append_new(sv, jnum(p->served[i], 4));
+    }
+    json_object_set_new(j, "assign", as);
+    json_object_set_new(j, "served_share", sv);
+    return j;
+}
+
+static json_t *build_json(const gs_site_outputs *o)
+{
+    const gs_site_file *f = o->f;
+    const gs_site_result *r = o->r;
+    const gs_site_params *p = &f->params;
+    json_t *root = json_object();
+    json_object_set_new(root, "name", json_string(f->name));
+    json_object_set_new(root, "class", json_string(gs_class_name(r->cls)));
+#ifdef GS_VERSION
+    json_object_set_new(root, "gridsplit", json_string(GS_VERSION));
+#endif
+    json_object_set_new(root, "year", json_integer(f->year));
+    json_t *pj = json_object();
+    json_object_set_new(pj, "need_mw", jnum(p->need_mw[r->cls], 3));
+    json_object_set_new(pj, "flex_hours_share", jnum(p->flex_hours_share, 6));
+    json_object_set_new(pj, "headroom_rate_pct", jnum(p->headroom_rate_pct, 4));
+    json_object_set_new(pj, "latency_budget_ms", jnum(p->latency_budget_ms, 3));
+    json_object_set_new(pj, "rack_kw_min", jnum(p->rack_kw_range[r->cls][0], 1));
+    json_object_set_new(pj, "rack_kw_max", jnum(p->rack_kw_range[r->cls][1], 1));
+    json_object_set_new(pj, "demand_mw", jnum(p->demand_mw, 3));
+    json_object_set_new(pj, "latency_penalty_usd_per_ms_mw_year", jnum(p->latency_penalty_usd_per_ms_mw_year, 2));
+    json_object_set_new(pj, "site_fixed_usd_per_year", jnum(p->site_fixed_usd_per_year, 0));
+    json_object_set_new(pj, "capex_annuity", jnum(p->capex_annuity, 6));
+    json_object_set_new(root, "params", pj);
+
+    json_t *cands = json_array();
+    const gs_site_placement *pl = o->chosen >= 0 ? &o->place[o->chosen] : NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        const gs_site_score *s = &r->s[i];
+        const gs_site_cand *k = &f->cands[s->cand];
+        json_t *c = json_object();
+        json_object_set_new(c, "rank", json_integer(s->rank));
+        json_object_set_new(c, "id", json_string(k->id));
+        json_object_set_new(c, "name", json_string(k->name));
+        json_object_set_new(c, "zone", json_string(f->zones[k->zone].id));
+        json_object_set_new(c, "lat", jnum(k->lat, 4));
+        json_object_set_new(c, "lon", jnum(k->lon, 4));
+        json_object_set_new(c, "score", jnum(s->score, 4));
+        json_object_set_new(c, "weight_with_data", jnum(s->weight_with_data, 4));
+        int chosen = 0;
+        for (size_t j = 0; pl && j < pl->nopen; j++)
+            chosen |= pl->open[j] == s->cand;
+        json_object_set_new(c, "chosen", json_boolean(chosen));
+        json_t *comps = json_array();
+        for (size_t q = 0; q < s->ncomp; q++) {
+            const gs_site_component *x = &s->comp[q];
+            json_t *cj = json_object();
+            json_object_set_new(cj, "name", json_string(gs_site_comp_name(x->comp)));
+            json_object_set_new(cj, "unit", json_string(gs_site_comp_unit(x->comp)));
+            json_object_set_new(cj, "raw", jnum(x->raw, x->comp == GS_SC_REACH ? 4 : 2));
+            json_object_set_new(cj, "best", jnum(x->best, 4));
+            json_object_set_new(cj, "worst", jnum(x->worst, 4));
+            json_object_set_new(cj, "norm", jnum(x->norm, 4));
+            json_object_set_new(cj, "weight", jnum(x->weight, 4));
+            json_object_set_new(cj, "contribution", jnum(x->contribution, 4));
+            json_object_set_new(cj, "assumed", json_boolean(x->assumed));
+            json_object_set_new(cj, "note", json_string(x->note));
+            json_array_append_new(comps, cj);
+        }
+        json_object_set_new(c, "components", comps);
+        json_t *d = json_object();
+        json_object_set_new(d, "mean_price_usd_per_mwh", jnum(s->mean_price_usd_per_mwh, 2));
+        json_object_set_new(d, "pue", jnum(s->pue, 3));
+        json_object_set_new(d, "energy_cost_usd_per_mwh", jnum(s->energy_cost_usd_per_mwh, 2));
+        json_object_set_new(d, "flex_value_usd_per_mwh", jnum(s->flex_value_usd_per_mwh, 2));
+        json_object_set_new(d, "energy_cost_net_usd_per_mwh", jnum(s->energy_cost_net_usd_per_mwh, 2));
+        json_object_set_new(d, "headroom_mw", jnum(s->headroom_mw, 1));
+        json_object_set_new(d, "interconnect_mw", jnum(k->interconnect_mw, 1));
+        json_object_set_new(d, "available_mw", jnum(s->available_mw, 1));
+        json_object_set_new(d, "density_kw", jnum(s->density_kw, 1));
+        json_object_set_new(d, "hosts_class_range", json_boolean(s->hosts_range));
+        json_object_set_new(d, "reach_share", jnum(s->reach_share, 4));
+        json_object_set_new(d, "rtt_ms", jnum(s->rtt_ms, 2));
+        json_object_set_new(d, "build_usd_per_mw", jnum(s->build_usd_per_mw, 0));
+        json_object_set_new(d, "years_to_power", jnum(k->years_to_power, 2));
+        json_object_set_new(d, "cooling", json_string(gs_cooling_name(k->cooling)));
+        json_object_set_new(c, "details", d);
+        json_object_set_new(c, "source", json_string(k->source));
+        json_array_append_new(cands, c);
+    }
+    json_object_set_new(root, "candidates", cands);
+
+    json_t *zones = json_array();
+    for (size_t z = 0; z < f->nzones; z++) {
+        const gs_site_zone_stats *zs = &r->zones[z];
+        json_t *zj = json_object();
+        json_object_set_new(zj, "id", json_string(f->zones[z].id));
+        json_object_set_new(zj, "mean_price_usd_per_mwh", jnum(zs->mean_price_usd_per_mwh, 2));
+        json_object_set_new(zj, "flex_price_usd_per_mwh", jnum(zs->flex_price_usd_per_mwh, 2));
+        json_object_set_new(zj, "price_assumed", json_boolean(zs->price_assumed));
+        json_object_set_new(zj, "price_hours", jnum(zs->price_hours, 0));
+        json_object_set_new(zj, "mean_carbon_g_per_kwh", jnum(zs->mean_carbon_g_per_kwh, 1));
+        json_object_set_new(zj, "carbon_assumed", json_boolean(zs->carbon_assumed));
+        json_object_set_new(zj, "headroom_mw", jnum(zs->headroom_mw, 1));
+        json_object_set_new(zj, "headroom_assumed", json_boolean(zs->headroom_assumed));
+        json_object_set_new(zj, "peak_demand_mw", jnum(zs->peak_demand_mw, 1));
+        json_object_set_new(zj, "source", json_string(f->zones[z].source));
+        json_array_append_new(zones, zj);
+    }
+    json_object_set_new(root, "zones", zones);
+
+    json_t *regs = json_array();
+    gs_latency_model lm = o->latency ? *o->latency : gs_latency_model_default();
+    for (size_t i = 0; i < o->nregions; i++) {
+        const gs_region *g = &o->regions[i];
+        json_t *rj = json_object();
+        json_object_set_new(rj, "id", json_string(g->id));
+        json_object_set_new(rj, "lat", jnum(g->lat, 4));
+        json_object_set_new(rj, "lon", jnum(g->lon, 4));
+        json_object_set_new(rj, "share", jnum(g->share, 6));
+        /* round trip to the best-ranked candidate and to the nearest one */
+        double near = INFINITY;
+        for (size_t q = 0; q < r->n; q++) {
+            const gs_site_cand *k = &f->cands[r->s[q].cand];
+            double ms = gs_latency_rtt_ms(&lm, k->lat, k->lon, g->lat, g->lon);
+            if (ms < near)
+                near = ms;
+        }
+        json_object_set_new(rj, "nearest_rtt_ms", jnum(near, 2));
+        json_array_append_new(regs, rj);
+    }
+    json_object_set_new(root, "regions", regs);
+
+    if (o->nplace) {
+        json_t *pa = json_object();
+        json_object_set_new(pa, "k", json_integer(o->chosen >= 0 ? o->place[o->chosen].k : 0));
+        json_t *runs = json_array();
+        for (size_t i = 0; i < o->nplace; i++)
+            if (o->place[i].k > 0 && o->place[i].open)
+                json_array_append_new(runs, placement_json(o, &o->place[i]));
+        json_object_set_new(pa, "runs", runs);
+        json_object_set_new(root, "placement", pa);
+    } else {
+        json_object_set_new(root, "placement", json_null());
+    }
+    return root;
+}
+
+static int write_json(json_t *root, const char *path, gs_error *err)
+{
+    gs__outfile of;
+    int rc = gs__outfile_open(&of, path, err);
+    if (rc)
+        return rc;
+    if (json_dumpf(root, of.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) != 0) {
+        gs__outfile_abort(&of);
+        return gs_error_set(err, GS_EIO, path, 0, 0, NULL, "cannot write the JSON");
+    }
+    fputc('\n', of.f);
+    return gs__outfile_commit(&of, err);
+}
+
+/* JSON text inside <script>: '<', '>' and '&' only occur inside strings, where \u escapes are
+ * equivalent; so no "</script>" or "<!--" can end the block early. */
+static void w_script_json(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            fputs("\\u003c", f);
+        else if (*s == '>')
+            fputs("\\u003e", f);
+        else if (*s == '&')
+            fputs("\\u0026", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+static void w_html(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+/* An asset inlined in <script> or <style>, with any "</script" or "</style" broken up. */
+static int w_asset(FILE *f, const char *name, gs_error *err)
+{
+    size_t len = 0;
+    const char *s = gs__asset(name, &len);
+    if (!s)
+        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
+                            "web asset %s is not embedded in this build", name);
+    size_t from = 0;
+    for (size_t i = 0; i + 1 < len; i++)
+        if (s[i] == '<' && s[i + 1] == '/' &&
+            (strncasecmp(s + i + 2, "script", 6) == 0 || strncasecmp(s + i + 2, "style", 5) == 0)) {
+            fwrite(s + from, 1, i - from, f);
+            fputs("<\\/", f);
+            from = i + 2;
+        }
+    fwrite(s + from, 1, len - from, f);
+    return GS_OK;
+}
+
+static int write_html(const gs_site_outputs *o, const char *data, const char *path, gs_error *err)
+{
+    size_t len = 0;
+    const char *t = gs__asset("site.html", &len);
+    if (!t)
+        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
+                            "report template site.html is not embedded in this build");
+    gs__outfile of;
+    int rc = gs__outfile_open(&of, path, err);
+    if (rc)
+        return rc;
+    FILE *f = of.f;
+    const char *p = t, *end = t + len;
+    while (p < end && !rc) {
+        const char *m = strstr(p, "@@GS_");
+        if (!m || m >= end) {
+            fwrite(p, 1, (size_t)(end - p), f);
+            break;
+        }
+        fwrite(p, 1, (size_t)(m - p), f);
+        const char *key = m + 5, *close = strstr(key, "@@");
+        if (!close) {
+            rc = gs_error_set(err, GS_ERUNTIME, "site.html", 0, 0, NULL, "unterminated placeholder");
+            break;
+        }
+        size_t kl = (size_t)(close - key);
+#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
+        if (IS("TITLE")) {
+            w_html(f, o->f->name);
+            fputs(" \xc2\xb7 ", f);
+            w_html(f, gs_class_name(o->r->cls));
+        } else if (IS("CLASS")) {
+            w_html(f, gs_class_name(o->r->cls));
+        } else if (IS("VERSION")) {
+#ifdef GS_VERSION
+            w_html(f, GS_VERSION);
+#endif
+        } else if (IS("CSS")) {
+            rc = w_asset(f, "site.css", err);
+        } else if (IS("JS")) {
+            rc = w_asset(f, "site.js", err);
+        } else if (IS("TOPOJSON_JS")) {
+            rc = w_asset(f, "topojson-client.min.js", err);
+        } else if (IS("LAND")) {
+            size_t ll = 0;
+            const char *land = gs__asset("land-110m.json", &ll);
+            if (!land)
+                rc = gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
+                                  "land-110m.json (world-atlas) is not embedded in this build");
+            else
+                w_script_json(f, land);
+        } else if (IS("DATA")) {
+            w_script_json(f, data);
+        } else {
+            rc = gs_error_set(err, GS_ERUNTIME, "site.html", 0, 0, NULL,
+                              "unknown placeholder @@GS_%.*s@@", (int)kl, key);
+        }
+#undef IS
+        p = close + 2;
+    }
+    if (rc) {
+        gs__outfile_abort(&of);
+        return rc;
+    }
+    return gs__outfile_commit(&of, err);
+}
+
+int gs_site_write_outputs(const gs_site_outputs *o, const char *dir, gs_error *err)
+{
+    char path[1024];
+    int rc = gs__mkdirs(dir, err);
+    if (rc)
+        return rc;
+    snprintf(path, sizeof path, "%s/scores.csv", dir);
+    if ((rc = write_csv(o, path, err)))
+        return rc;
+    json_t *root = build_json(o);
+    if (!root)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    snprintf(path, sizeof path, "%s/scores.json", dir);
+    rc = write_json(root, path, err);
+    char *data = rc ? NULL : json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    json_decref(root);
+    if (rc)
+        return rc;
+    if (!data)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    rc = write_html(o, data, path, err);
+    free(data);
+    return rc;
+}

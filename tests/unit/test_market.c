@@ -1,0 +1,333 @@
+/* test_market.c: the market catalogue (loading, validation, sources) and the market rules
+ * (eligibility, deployment fit, stacking, payments, penalties). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "gridsplit/market.h"
+
+static gs_market_catalog *load(void)
+{
+    gs_error err = {0};
+    gs_market_catalog *cat = NULL;
+    int rc = gs_market_catalog_load(NULL, &cat, &err);
+    if (rc)
+        fprintf(stderr, "%s:%d: %s: %s\n", err.file, err.line, err.field, err.message);
+    assert_int_equal(rc, 0);
+    return cat;
+}
+
+static void catalogue_loads_and_every_product_has_a_source_and_eligible_classes(void **state)
+{
+    gs_market_catalog *cat = load();
+    assert_true(cat->nproducts >= 15);
+    assert_true(cat->nevents >= 8);
+    for (size_t i = 0; i < cat->nproducts; i++) {
+        const gs_product *p = &cat->products[i];
+        assert_true(p->src_rules[0] != '\0');
+        assert_true(p->src_eligibility[0] != '\0');
+        assert_true(p->nzones >= 1);
+        assert_int_equal(p->eligible[GS_TRAINING], GS_ELIG_YES);
+        assert_true(p->eligible[GS_INFERENCE] != GS_ELIG_YES);
+        for (size_t k = 0; k < p->nprices; k++)
+            assert_true(p->prices[k].source[0] != '\0');
+        if (p->has_series)
+            assert_true(p->series.source[0] != '\0');
+        if (!isnan(p->full_response_s) || !isnan(p->notice_s))
+            assert_true(p->src_timing[0] != '\0');
+        if (!isnan(p->max_duration_s) || !isnan(p->min_duration_s))
+            assert_true(p->src_duration[0] != '\0');
+    }
+    for (size_t i = 0; i < cat->nevents; i++) {
+        assert_true(cat->events[i].source[0] != '\0');
+        assert_true(cat->events[i].end_s > cat->events[i].start_s);
+    }
+    gs_market_catalog_free(cat);
+}
+
+static void catalogue_has_the_published_pjm_capacity_prices(void **state)
+{
+    gs_market_catalog *cat = load();
+    const gs_product *p = gs_market_find_product(cat, "PJM-CAPACITY-DR");
+    assert_non_null(p);
+    assert_int_equal(p->availability_unit, GS_UNIT_USD_PER_MW_DAY);
+    int seen = 0;
+    for (size_t i = 0; i < p->nprices; i++) {
+        const gs_published_price *q = &p->prices[i];
+        if (!strcmp(q->period, "2025/2026") && !strcmp(q->zone, "PJM-RTO"))
+            seen += fabs(q->value - 269.92) < 1e-9;
+        if (!strcmp(q->period, "2025/2026") && !strcmp(q->zone, "PJM-DOM"))
+            seen += fabs(q->value - 444.26) < 1e-9;
+        if (!strcmp(q->period, "2026/2027"))
+            seen += fabs(q->value - 329.17) < 1e-9;
+        if (!strcmp(q->period, "2027/2028"))
+            seen += fabs(q->value - 333.44) < 1e-9;
+    }
+    assert_int_equal(seen, 4);
+    const gs_grid_event *e = gs_market_find_event(cat, "ERCOT-EEA2-2023-09-06");
+    assert_non_null(e);
+    assert_int_equal(e->kind, GS_EV_EMERGENCY);
+    assert_true(e->start_s == 1694046300); /* 2023-09-07T00:25:00Z */
+    gs_market_catalog_free(cat);
+}
+
+static void inference_is_ineligible_for_reserves_and_may_only_shift_for_energy(void **state)
+{
+    gs_market_catalog *cat = load();
+    gs_error err = {0};
+    for (size_t i = 0; i < cat->nproducts; i++) {
+        const gs_product *p = &cat->products[i];
+        if (p->kind == GS_PK_RESERVE || p->kind == GS_PK_REGULATION || p->kind == GS_PK_EMERGENCY) {
+            assert_int_equal(gs_product_eligibility(p, GS_INFERENCE), GS_ELIG_NO);
+            assert_int_equal(gs_product_check_class(p, GS_INFERENCE, 1, &err), GS_EINPUT);
+        }
+        assert_int_equal(gs_product_check_class(p, GS_TRAINING, 0, &err), 0);
+    }
+    const gs_product *ecrs = gs_market_find_product(cat, "ERCOT-ECRS");
+    assert_int_equal(gs_product_check_class(ecrs, GS_INFERENCE, 0, &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "inference load is not eligible for ERCOT-ECRS"));
+    const gs_product *rt = gs_market_find_product(cat, "ERCOT-RT-ENERGY");
+    assert_int_equal(gs_product_check_class(rt, GS_INFERENCE, 1, &err), 0);
+    assert_int_equal(gs_product_check_class(rt, GS_INFERENCE, 0, &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "only by shifting"));
+    gs_market_catalog_free(cat);
+}
+
+static void deployment_longer_than_max_duration_is_rejected_with_a_clear_message(void **state)
+{
+    gs_market_catalog *cat = load();
+    gs_error err = {0};
+    const gs_product *ers = gs_market_find_product(cat, "ERCOT-ERS-30");
+    assert_non_null(ers);
+    gs_deployment ok = {.response_s = 900, .duration_s = 4 * 3600};
+    assert_int_equal(gs_deployment_check(ers, &ok, &err), 0);
+    gs_deployment too_long = {.response_s = 900, .duration_s = 10 * 3600};
+    assert_int_equal(gs_deployment_check(ers, &too_long, &err), GS_ERANGE);
+    assert_string_equal(err.field, "max_duration");
+    assert_non_null(strstr(err.message, "a 10 h deployment exceeds ERCOT-ERS-30's maximum duration of 8 h"));
+    assert_non_null(strstr(err.message, "source:"));
+    gs_deployment too_slow = {.response_s = 3600, .duration_s = 3600};
+    assert_int_equal(gs_deployment_check(ers, &too_slow, &err), GS_ERANGE);
+    assert_string_equal(err.field, "full_response");
+    assert_non_null(strstr(err.message, "needs 1 h to respond"));
+    gs_market_catalog_free(cat);
+}
+
+static void deployment_check_applies_calls_and_min_duration_of_a_user_product(void **state)
+{
+    const char *text = "products:\n"
+                       "  - id: TEST-DR\n    name: test\n    market: T\n    zones: [T]\n    kind: emergency\n"
+                       "    direction: down\n    min_duration: 30min\n    max_duration: 2h\n"
+                       "    max_calls_per_day: 1\n    max_calls_per_year: 10\n"
+                       "    eligible: {training: yes, inference: no}\n"
+                       "    sources: {rules: r, duration: d, frequency: f, eligibility: e}\n";
+    gs_market_catalog cat = {0};
+    gs_error err = {0};
+    assert_int_equal(gs_market_catalog_parse(text, strlen(text), "t.yaml", &cat, &err), 0);
+    const gs_product *p = gs_market_find_product(&cat, "TEST-DR");
+    gs_deployment d = {.duration_s = 600};
+    assert_int_equal(gs_deployment_check(p, &d, &err), GS_ERANGE);
+    assert_string_equal(err.field, "min_duration");
+    d = (gs_deployment){.duration_s = 3600, .calls_per_day = 2};
+    assert_int_equal(gs_deployment_check(p, &d, &err), GS_ERANGE);
+    assert_string_equal(err.field, "max_calls_per_day");
+    d = (gs_deployment){.duration_s = 3600, .calls_per_day = 1, .calls_per_year = 11};
+    assert_int_equal(gs_deployment_check(p, &d, &err), GS_ERANGE);
+    assert_string_equal(err.field, "max_calls_per_year");
+    free(cat.products[0].prices);
+    free(cat.products);
+}
+
+static gs_product mk(const char *id, gs_direction dir)
+{
+    gs_product p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.id, sizeof p.id, "%s", id);
+    p.direction = dir;
+    p.penalty_factor = NAN;
+    return p;
+}
+
+static void stacking_never_sells_the_same_mw_twice(void **state)
+{
+    gs_product rrs = mk("RRS", GS_DIR_DOWN), ecrs = mk("ECRS", GS_DIR_DOWN), regdn = mk("REGDN", GS_DIR_UP),
+               fcr = mk("FCR", GS_DIR_BOTH);
+    gs_headroom room[2] = {{.down_mw = 100, .up_mw = 20}, {.down_mw = 50, .up_mw = 0}};
+    gs_offer offers[] = {
+        {.interval = 0, .product = &ecrs, .mw = 80, .priority = 20},
+        {.interval = 0, .product = &rrs, .mw = 60, .priority = 10},
+        {.interval = 0, .product = &regdn, .mw = 30, .priority = 40},
+        {.interval = 1, .product = &fcr, .mw = 10, .priority = 5},
+        {.interval = 1, .product = &rrs, .mw = 70, .priority = 10},
+    };
+    double alloc[5];
+    gs_error err = {0};
+    assert_int_equal(gs_stack_allocate(offers, 5, room, 2, alloc, &err), 0);
+    /* interval 0: RRS first (60 of 100 down), then ECRS gets the remaining 40; Reg-Down uses up room */
+    assert_true(fabs(alloc[1] - 60) < 1e-12);
+    assert_true(fabs(alloc[0] - 40) < 1e-12);
+    assert_true(fabs(alloc[2] - 20) < 1e-12);
+    /* interval 1: symmetric FCR needs up room too: none, so 0; RRS gets 50 */
+    assert_true(alloc[3] == 0);
+    assert_true(fabs(alloc[4] - 50) < 1e-12);
+    /* the offers as given oversell interval 0 down: named in the error */
+    assert_int_equal(gs_stack_check(offers, 5, room, 2, &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "interval 0: 140 MW offered down but only 100 MW"));
+    assert_non_null(strstr(err.message, "ECRS 80 MW"));
+    /* the allocation itself always passes the check */
+    gs_offer fixed[5];
+    for (int i = 0; i < 5; i++) {
+        fixed[i] = offers[i];
+        fixed[i].mw = alloc[i];
+    }
+    assert_int_equal(gs_stack_check(fixed, 5, room, 2, &err), 0);
+    /* bad input */
+    offers[0].mw = -1;
+    assert_int_equal(gs_stack_allocate(offers, 5, room, 2, alloc, &err), GS_EINPUT);
+    offers[0].mw = 1;
+    offers[0].interval = 7;
+    assert_int_equal(gs_stack_check(offers, 5, room, 2, &err), GS_EINPUT);
+}
+
+static void payments_and_penalties_on_hand_examples(void **state)
+{
+    gs_product hourly = mk("H", GS_DIR_DOWN), daily = mk("D", GS_DIR_DOWN), none = mk("N", GS_DIR_DOWN);
+    hourly.availability_unit = GS_UNIT_USD_PER_MW_H;
+    hourly.energy_unit = GS_UNIT_USD_PER_MWH;
+    daily.availability_unit = GS_UNIT_USD_PER_MW_DAY;
+    /* 50 MW of ECRS for 4 h at 76.77 $/MW-h = 15,354 $ */
+    assert_true(fabs(gs_availability_payment(&hourly, 50, 4, 76.77) - 15354.0) < 1e-6);
+    /* 100 MW of capacity for a whole day at 269.92 $/MW-day = 26,992 $; for a year (365 d) */
+    assert_true(fabs(gs_availability_payment(&daily, 100, 24, 269.92) - 26992.0) < 1e-6);
+    assert_true(fabs(gs_availability_payment(&daily, 1, 24 * 365, 269.92) - 98520.8) < 1e-6);
+    /* energy: 25 MWh at 1,910 $/MWh */
+    assert_true(fabs(gs_energy_payment(&hourly, 25, 1910) - 47750.0) < 1e-6);
+    assert_true(gs_energy_payment(&daily, 25, 1910) == 0);
+    assert_true(gs_availability_payment(&none, 10, 1, 100) == 0);
+    /* shortfall: 50 MW committed, 40 delivered, 2 h at 10 $/MW-h: forfeit 10 x 2 x 10 = 200 $ */
+    assert_true(fabs(gs_shortfall_penalty(&hourly, 50, 40, 2, 10) - 200.0) < 1e-9);
+    hourly.penalty_factor = 3;
+    assert_true(fabs(gs_shortfall_penalty(&hourly, 50, 40, 2, 10) - 600.0) < 1e-9);
+    assert_true(gs_shortfall_penalty(&hourly, 50, 55, 2, 10) == 0);
+}
+
+static int parse_err(const char *text, gs_error *err)
+{
+    gs_market_catalog cat = {0};
+    int rc = gs_market_catalog_parse(text, strlen(text), "user.yaml", &cat, err);
+    for (size_t i = 0; i < cat.nproducts; i++)
+        free(cat.products[i].prices);
+    free(cat.products);
+    free(cat.events);
+    return rc;
+}
+
+#define PROD "products:\n  - id: X\n    name: x\n    market: M\n    zones: [Z]\n    kind: reserve\n    direction: down\n" \
+             "    eligible: {training: yes, inference: no}\n"
+
+static void bad_catalogues_are_rejected_with_file_line_field_expected_and_found(void **state)
+{
+    gs_error err = {0};
+    assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e}\n    max_duraton: 2h\n", &err), GS_EINPUT);
+    assert_string_equal(err.file, "user.yaml");
+    assert_int_equal(err.line, 10);
+    assert_non_null(strstr(err.message, "did you mean 'max_duration'"));
+
+    assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e, duration: d}\n    max_duration: 2 hours\n", &err), GS_EINPUT);
+    assert_string_equal(err.field, "products[0].max_duration");
+    assert_non_null(strstr(err.message, "found '2 hours'"));
+
+    assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e}\n    max_duration: 2h\n", &err), GS_EINPUT);
+    assert_string_equal(err.field, "products[0].sources.duration");
+
+    assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e, payment: p}\n    availability_unit: USD/MWh\n", &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "expected an availability unit"));
+
+    assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e, payment: p}\n    availability_unit: $/MW\n", &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "expected a price unit"));
+
+    assert_int_equal(parse_err("products:\n  - id: X\n    name: x\n    market: M\n    zones: [Z]\n    kind: reserve\n"
+                               "    direction: down\n    eligible: {training: yes, inference: shift}\n"
+                               "    sources: {rules: r, eligibility: e}\n", &err), GS_EINPUT);
+    assert_string_equal(err.field, "products[0].eligible.inference");
+
+    assert_int_equal(parse_err(PROD "    sources: {eligibility: e}\n", &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "'rules'"));
+
+    assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e, duration: d}\n    min_duration: 3h\n    max_duration: 2h\n", &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "longer than max_duration"));
+
+    assert_int_equal(parse_err("events:\n  - id: E\n    zones: [ERCOT]\n    kind: emergency\n    start: 2023-09-07T02:00:00Z\n"
+                               "    end: 2023-09-07T01:00:00Z\n    precision: minute\n    action: a\n    source: s\n", &err), GS_EINPUT);
+    assert_string_equal(err.field, "events[0].end");
+
+    assert_int_equal(parse_err("events:\n  - id: E\n    zones: [ERCOT]\n    kind: emergency\n    start: 2023-09-07 02:00\n"
+                               "    end: 2023-09-07T03:00:00Z\n    precision: minute\n    action: a\n    source: s\n", &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "UTC time"));
+}
+
+static void user_catalogue_overrides_and_adds(void **state)
+{
+    char path[] = "/tmp/gs_test_market_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("products:\n  - id: ERCOT-ERS-30\n    name: replaced\n    market: ERCOT\n    zones: [ERCOT]\n"
+          "    kind: emergency\n    direction: down\n    max_duration: 4h\n    eligible: {training: yes, inference: no}\n"
+          "    sources: {rules: mine, duration: mine, eligibility: mine}\n"
+          "events:\n  - id: MY-EVENT\n    zones: [ERCOT]\n    kind: reserve-deployment\n    start: 2024-01-01T00:00:00Z\n"
+          "    end: 2024-01-01T01:00:00Z\n    precision: minute\n    action: a\n    source: s\n", f);
+    fclose(f);
+    gs_market_catalog *base = load(), *cat = NULL;
+    gs_error err = {0};
+    assert_int_equal(gs_market_catalog_load(path, &cat, &err), 0);
+    remove(path);
+    assert_int_equal(cat->nproducts, base->nproducts);
+    assert_int_equal(cat->nevents, base->nevents + 1);
+    const gs_product *p = gs_market_find_product(cat, "ERCOT-ERS-30");
+    assert_string_equal(p->name, "replaced");
+    assert_true(p->max_duration_s == 4 * 3600);
+    assert_non_null(gs_market_find_event(cat, "MY-EVENT"));
+    gs_market_catalog *none = NULL;
+    assert_int_equal(gs_market_catalog_load("/nonexistent/markets.yaml", &none, &err), GS_EINPUT);
+    assert_null(none);
+    gs_market_catalog_free(cat);
+    gs_market_catalog_free(base);
+}
+
+static void zone_filter_matches_market_zone_and_rto_wide_products(void **state)
+{
+    gs_market_catalog *cat = load();
+    const gs_product *sr = gs_market_find_product(cat, "PJM-SYNC-RESERVE"), *ecrs = gs_market_find_product(cat, "ERCOT-ECRS");
+    assert_true(gs_product_in_zone(sr, "PJM"));
+    assert_true(gs_product_in_zone(sr, "PJM-DOM"));
+    assert_false(gs_product_in_zone(sr, "ERCOT"));
+    assert_true(gs_product_in_zone(ecrs, "ercot"));
+    assert_false(gs_product_in_zone(ecrs, "DE-LU"));
+    gs_market_catalog_free(cat);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(catalogue_loads_and_every_product_has_a_source_and_eligible_classes),
+        cmocka_unit_test(catalogue_has_the_published_pjm_capacity_prices),
+        cmocka_unit_test(inference_is_ineligible_for_reserves_and_may_only_shift_for_energy),
+        cmocka_unit_test(deployment_longer_than_max_duration_is_rejected_with_a_clear_message),
+        cmocka_unit_test(deployment_check_applies_calls_and_min_duration_of_a_user_product),
+        cmocka_unit_test(stacking_never_sells_the_same_mw_twice),
+        cmocka_unit_test(payments_and_penalties_on_hand_examples),
+        cmocka_unit_test(bad_catalogues_are_rejected_with_file_line_field_expected_and_found),
+        cmocka_unit_test(user_catalogue_overrides_and_adds),
+        cmocka_unit_test(zone_filter_matches_market_zone_and_rto_wide_products),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

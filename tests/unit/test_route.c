@@ -1,0 +1,393 @@
+/* test_route: routing of inference demand (include/gridsplit/route.h). The transportation
+ * solver is checked against the LP solved by COIN-OR Clp on random instances (fixed seed);
+ * the fleet router against its invariants (budget, capacity, conservation, unserved reported,
+ * determinism); simulate against a grid cap. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <Clp_C_Interface.h>
+
+#include "gridsplit/route.h"
+#include "gridsplit/sim.h"
+
+#define T0 1704067200 /* 2024-01-01T00:00Z */
+#define DAY 86400
+
+/* deterministic generator (SplitMix64) */
+static uint64_t rng_state;
+static double urand(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) / 9007199254740992.0;
+}
+
+typedef struct inst {
+    int ns, nd, na;
+    int src[64], dst[64];
+    double cost[64], supply[8], cap[6];
+} inst;
+
+static void random_instance(inst *p)
+{
+    p->ns = 1 + (int)(urand() * 8);
+    p->nd = 1 + (int)(urand() * 6);
+    p->na = 0;
+    for (int i = 0; i < p->ns; i++)
+        for (int j = 0; j < p->nd; j++)
+            if (urand() < 0.6) {
+                p->src[p->na] = i;
+                p->dst[p->na] = j;
+                p->cost[p->na] = urand() < 0.2 ? floor(urand() * 3) : urand() * 10; /* ties too */
+                p->na++;
+            }
+    for (int i = 0; i < p->ns; i++)
+        p->supply[i] = urand() < 0.1 ? 0 : urand() * 100;
+    for (int j = 0; j < p->nd; j++)
+        p->cap[j] = urand() < 0.15 ? INFINITY : urand() * 120;
+}
+
+/* The LP: min cost.x + M u  s.t.  sum_j x_ij + u_i = s_i,  sum_i x_ij <= c_j,  x, u >= 0. */
+static void clp_solve(const inst *p, double *unserved_total, double *served_cost)
+{
+    const double M = 1e5;
+    int ncol = p->na + p->ns, nrow = p->ns + p->nd;
+    CoinBigIndex start[80];
+    int index[160];
+    double value[160], collb[80], colub[80], obj[80], rowlb[16], rowub[16];
+    int nz = 0;
+    for (int k = 0; k < p->na; k++) {
+        start[k] = nz;
+        index[nz] = p->src[k];
+        value[nz++] = 1;
+        index[nz] = p->ns + p->dst[k];
+        value[nz++] = 1;
+        collb[k] = 0;
+        colub[k] = 1e30;
+        obj[k] = p->cost[k];
+    }
+    for (int i = 0; i < p->ns; i++) {
+        start[p->na + i] = nz;
+        index[nz] = i;
+        value[nz++] = 1;
+        collb[p->na + i] = 0;
+        colub[p->na + i] = 1e30;
+        obj[p->na + i] = M;
+    }
+    start[ncol] = nz;
+    for (int i = 0; i < p->ns; i++)
+        rowlb[i] = rowub[i] = p->supply[i];
+    for (int j = 0; j < p->nd; j++) {
+        rowlb[p->ns + j] = -1e30;
+        rowub[p->ns + j] = isfinite(p->cap[j]) ? p->cap[j] : 1e30;
+    }
+    Clp_Simplex *m = Clp_newModel();
+    Clp_setLogLevel(m, 0);
+    Clp_loadProblem(m, ncol, nrow, start, index, value, collb, colub, obj, rowlb, rowub);
+    Clp_initialSolve(m);
+    assert_int_equal(Clp_status(m), 0);
+    const double *x = Clp_getColSolution(m);
+    *unserved_total = 0;
+    *served_cost = 0;
+    for (int k = 0; k < p->na; k++)
+        *served_cost += p->cost[k] * x[k];
+    for (int i = 0; i < p->ns; i++)
+        *unserved_total += x[p->na + i];
+    Clp_deleteModel(m);
+}
+
+static void check_feasible(const inst *p, const double *flow, const double *un)
+{
+    for (int i = 0; i < p->ns; i++) {
+        double out = un[i];
+        assert_true(un[i] >= -1e-9);
+        for (int k = 0; k < p->na; k++)
+            if (p->src[k] == i)
+                out += flow[k];
+        assert_float_equal(out, p->supply[i], 1e-6);
+    }
+    for (int j = 0; j < p->nd; j++) {
+        double in = 0;
+        for (int k = 0; k < p->na; k++) {
+            assert_true(flow[k] >= 0);
+            if (p->dst[k] == j)
+                in += flow[k];
+        }
+        assert_true(in <= p->cap[j] + 1e-6);
+    }
+}
+
+static void compare_with_clp(const inst *p, const double *flow, const double *un)
+{
+    check_feasible(p, flow, un);
+    double lp_un, lp_cost, my_un = 0, my_cost = 0;
+    clp_solve(p, &lp_un, &lp_cost);
+    for (int i = 0; i < p->ns; i++)
+        my_un += un[i];
+    for (int k = 0; k < p->na; k++)
+        my_cost += p->cost[k] * flow[k];
+    assert_float_equal(my_un, lp_un, 1e-6 * (1 + lp_un));
+    assert_float_equal(my_cost, lp_cost, 1e-6 * (1 + fabs(lp_cost)));
+}
+
+static void transport_matches_the_lp_on_random_instances(void **state)
+{
+    (void)state;
+    rng_state = 20240101;
+    int bound = 0;
+    for (int n = 0; n < 500; n++) {
+        inst p;
+        random_instance(&p);
+        gs_transport *t = NULL;
+        gs_error err = {0};
+        assert_int_equal(gs_transport_new((size_t)p.ns, (size_t)p.nd, p.src, p.dst,
+                                          (size_t)p.na, &t, &err),
+                         0);
+        double flow[64], un[8];
+        int paths = gs_transport_solve(t, p.supply, p.cap, p.cost, NULL, 0, flow, un);
+        bound += paths > 0;
+        compare_with_clp(&p, flow, un);
+        /* the next steps reuse the cheapest arcs: demand drifts, costs stay */
+        for (int step = 0; step < 5; step++) {
+            for (int i = 0; i < p.ns; i++)
+                p.supply[i] *= 0.8 + 0.4 * urand();
+            gs_transport_solve(t, p.supply, p.cap, p.cost, NULL, 1, flow, un);
+            compare_with_clp(&p, flow, un);
+        }
+        gs_transport_free(t);
+    }
+    assert_true(bound > 100); /* capacity bound in many instances: the SSP phase was tested */
+}
+
+static void transport_disabled_arcs_carry_nothing(void **state)
+{
+    (void)state;
+    int src[] = {0, 0}, dst[] = {0, 1};
+    double cost[] = {1, 5}, supply[] = {10}, cap[] = {4, INFINITY}, flow[2], un[1];
+    unsigned char off[] = {0, 1};
+    gs_transport *t = NULL;
+    assert_int_equal(gs_transport_new(1, 2, src, dst, 2, &t, NULL), 0);
+    gs_transport_solve(t, supply, cap, cost, off, 0, flow, un);
+    assert_float_equal(flow[0], 4, 1e-9);
+    assert_float_equal(flow[1], 0, 0);
+    assert_float_equal(un[0], 6, 1e-9);
+    off[1] = 0;
+    gs_transport_solve(t, supply, cap, cost, off, 0, flow, un);
+    assert_float_equal(flow[1], 6, 1e-9);
+    assert_float_equal(un[0], 0, 1e-9);
+    gs_transport_free(t);
+}
+
+/* ---- a hand-built fleet: 6 sites, 12 regions ------------------------------------------- */
+
+typedef struct hand {
+    gs_fleet f;
+    gs_gpu gpu;
+    gs_zone zone;
+    gs_site site[6];
+    gs_cluster cl[6];
+    gs_service sv;
+    gs_region reg[12];
+} hand;
+
+static const double SITE_LL[6][2] = {{39.04, -77.49}, {41.88, -87.63}, {33.75, -84.39},
+                                     {50.11, 8.68},   {53.35, -6.26},  {45.32, -73.87}};
+
+static void build(hand *h, double peak)
+{
+    memset(h, 0, sizeof *h);
+    h->gpu = (gs_gpu){"H100", 700, 72, 575, 230, "test"};
+    snprintf(h->zone.id, sizeof h->zone.id, "Z");
+    for (int s = 0; s < 6; s++) {
+        snprintf(h->site[s].id, sizeof h->site[s].id, "s%d", s);
+        snprintf(h->site[s].tz, sizeof h->site[s].tz, "UTC");
+        h->site[s].pue = 1.2 + 0.02 * s;
+        h->site[s].lat = SITE_LL[s][0];
+        h->site[s].lon = SITE_LL[s][1];
+        h->cl[s] = (gs_cluster){.site = s, .cls = GS_INFERENCE, .gpu = 0,
+                                .gpus = 500 + 300 * s, .service = 0};
+        snprintf(h->cl[s].id, sizeof h->cl[s].id, "c%d", s);
+    }
+    h->sv = (gs_service){.id = "chat", .peak_requests_per_s = peak, .energy_per_request_j = 50,
+                         .requests_per_s_per_gpu = 10, .latency_budget_ms = 120,
+                         .floor_frac = 0.1, .headroom_frac = 0.15,
+                         .shape = {15, 4, 1.5, 1.0, 0}};
+    for (int g = 0; g < 12; g++) {
+        gs_region *re = &h->reg[g];
+        snprintf(re->id, sizeof re->id, "r%d", g);
+        snprintf(re->tz, sizeof re->tz, "UTC");
+        re->lat = 30 + 25 * urand();
+        re->lon = -120 + 140 * urand();
+        re->share = 1.0 / 12;
+        re->site = g == 0 ? 0 : -1; /* one pinned region */
+    }
+    h->sv.regions = h->reg;
+    h->sv.nregions = 12;
+    h->f = (gs_fleet){.name = "hand", .ngpus = 1, .nzones = 1, .nsites = 6, .nclusters = 6,
+                      .nservices = 1};
+    h->f.gpus = &h->gpu;
+    h->f.zones = &h->zone;
+    h->f.sites = h->site;
+    h->f.clusters = h->cl;
+    h->f.services = &h->sv;
+}
+
+static void check_router_step(const gs_router *rt, const hand *h, const double *demand)
+{
+    size_t na;
+    const gs_route_arc *arcs = gs_router_arcs(rt, 0, &na);
+    const double *flow = gs_router_flow(rt, 0), *un = gs_router_unserved(rt, 0);
+    double limit = gs_router_rtt_limit_ms(rt, 0);
+    double tot[12] = {0};
+    for (size_t a = 0; a < na; a++) {
+        assert_true(flow[a] >= 0);
+        if (flow[a] > 0 && !arcs[a].pinned)
+            assert_true(arcs[a].rtt_ms <= limit); /* every served request within budget */
+        tot[arcs[a].region] += flow[a];
+    }
+    for (int g = 0; g < 12; g++)
+        assert_float_equal(tot[g] + un[g], demand[g], 1e-6);
+    const double *rps = gs_router_group_rps(rt), *cap = gs_router_group_cap(rt);
+    for (size_t k = 0; k < gs_router_group_count(rt); k++)
+        assert_true(rps[k] <= cap[k] + 1e-6); /* capacity never exceeded */
+    (void)h;
+}
+
+static void router_respects_budget_and_capacity_and_reports_unserved(void **state)
+{
+    (void)state;
+    rng_state = 7;
+    hand h;
+    build(&h, 600000); /* ~50,000 rps per region at peak: more than the sites hold */
+    gs_router *rt = NULL;
+    gs_error err = {0};
+    assert_int_equal(gs_router_new(&h.f, NULL, &rt, &err), 0);
+    double dem[12], cap[6];
+    const double *dd[1] = {dem};
+    double short_total = 0;
+    for (int step = 0; step < 200; step++) {
+        for (int g = 0; g < 12; g++)
+            dem[g] = 50000.0 / 12 * 12 * urand() * (step % 2 ? 1.0 : 0.2);
+        for (int s = 0; s < 6; s++)
+            cap[s] = step % 3 == 0 && s < 2 ? 5.0 * urand() : INFINITY;
+        gs_router_step(rt, T0 + step * 300, dd, cap, NULL);
+        check_router_step(rt, &h, dem);
+        const double *un = gs_router_unserved(rt, 0);
+        for (int g = 0; g < 12; g++)
+            short_total += un[g];
+    }
+    assert_true(short_total > 0); /* capacity short: unserved reported */
+    assert_true(gs_router_augmentations(rt) > 0);
+    gs_router_free(rt);
+}
+
+static void router_is_deterministic(void **state)
+{
+    (void)state;
+    static double flows[2][4096];
+    memset(flows, 0, sizeof flows);
+    size_t na = 0;
+    for (int run = 0; run < 2; run++) {
+        rng_state = 11;
+        hand h;
+        build(&h, 300000);
+        gs_router *rt = NULL;
+        assert_int_equal(gs_router_new(&h.f, NULL, &rt, NULL), 0);
+        double dem[12], cap[6];
+        const double *dd[1] = {dem};
+        size_t off = 0;
+        for (int step = 0; step < 40; step++) {
+            for (int g = 0; g < 12; g++)
+                dem[g] = 40000 * urand();
+            for (int s = 0; s < 6; s++)
+                cap[s] = s == 0 ? 3.0 : INFINITY;
+            gs_router_step(rt, T0 + step * 300, dd, cap, NULL);
+            const double *fl = gs_router_flow(rt, 0);
+            gs_router_arcs(rt, 0, &na);
+            for (size_t a = 0; a < na && off < 4096; a++)
+                flows[run][off++] = fl[a];
+        }
+        gs_router_free(rt);
+    }
+    assert_memory_equal(flows[0], flows[1], sizeof flows[0]);
+}
+
+static void capacity_under_a_cap_follows_the_power_model(void **state)
+{
+    (void)state;
+    rng_state = 3;
+    hand h;
+    build(&h, 100000);
+    /* site 0: 500 H100; floor 50 GPUs; full power 500 x 302 + 5000 rps x 50 x (1 + 345/628) */
+    double full = 500 * 302 + 5000 * 50 * (1 + 345.0 / 628.0);
+    assert_float_equal(gs_route_capacity_under_w(&h.f, 0, 0, full * 2), 5000, 1e-9);
+    assert_float_equal(gs_route_capacity_under_w(&h.f, 0, 0, 50 * 302 * 0.5), 0, 0);
+    double w = 0.6 * full;
+    double c = gs_route_capacity_under_w(&h.f, 0, 0, w);
+    /* above the floor, power = rps x (1.15/10 x 302 + 50 x 1.549...) */
+    double per = 1.15 / 10 * 302 + 50 * (1 + 345.0 / 628.0);
+    assert_float_equal(c, w / per, 1e-6 * c);
+}
+
+static void simulate_under_a_cap_moves_demand_and_keeps_the_site_under_it(void **state)
+{
+    (void)state;
+    rng_state = 5;
+    hand h;
+    build(&h, 30000);
+    for (int g = 0; g < 12; g++) { /* all regions near site 0 (Ashburn) */
+        h.reg[g].lat = 39 + 0.1 * g;
+        h.reg[g].lon = -77 - 0.1 * g;
+    }
+    gs_sim_tz tz;
+    gs_error err = {0};
+    assert_int_equal(gs_sim_tz_load(&h.f, T0, T0 + 2 * DAY, &tz, &err), 0);
+    gs_route_cap cap = {.id = "cap", .site = 0, .from_s = T0 + DAY, .to_s = T0 + 2 * DAY,
+                        .mw = 0.5};
+    gs_sim_opts o = {.from_s = T0, .to_s = T0 + 2 * DAY, .step_s = 300, .caps = &cap,
+                     .ncaps = 1};
+    gs_sim_result *r = NULL;
+    assert_int_equal(gs_simulate(&h.f, &tz, &o, &r, &err), 0);
+    double before = 0, during = 0, others_before = 0, others_during = 0;
+    for (size_t i = 0; i < r->nsteps; i++) {
+        double mw0 = gs_sim_mw(r, 0, GS_INFERENCE, i);
+        double rest = 0;
+        for (size_t s = 1; s < 6; s++)
+            rest += gs_sim_mw(r, s, GS_INFERENCE, i);
+        if (i < r->nsteps / 2) {
+            before += mw0;
+            others_before += rest;
+        } else {
+            assert_true(mw0 <= 0.5 + 1e-9);
+            during += mw0;
+            others_during += rest;
+        }
+    }
+    assert_true(during < before);
+    assert_true(others_during > others_before); /* the demand went elsewhere */
+    assert_float_equal(r->unserved_requests[0], 0, 1e-6);
+    gs_sim_result_free(r);
+    gs_sim_tz_free(&h.f, &tz);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(transport_matches_the_lp_on_random_instances),
+        cmocka_unit_test(transport_disabled_arcs_carry_nothing),
+        cmocka_unit_test(router_respects_budget_and_capacity_and_reports_unserved),
+        cmocka_unit_test(router_is_deterministic),
+        cmocka_unit_test(capacity_under_a_cap_follows_the_power_model),
+        cmocka_unit_test(simulate_under_a_cap_moves_demand_and_keeps_the_site_under_it),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
