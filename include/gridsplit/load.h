@@ -20,9 +20,11 @@ extern "C" {
  * idle_w + a (board_w - idle_w) + overhead_idle_w + a (overhead_w - overhead_idle_w). */
 double gs_gpu_power_w(const gs_gpu *g, double activity);
 
-/** A state imposed on a training run over [from_s, to_s): a pause (GPUs idle, no progress) or
- * a power cap (GPU power limited to cap_frac of board power, progress at throughput_frac). */
-typedef enum gs_override_kind { GS_OVR_PAUSE = 1, GS_OVR_CAP = 2 } gs_override_kind;
+/** A state imposed on a training run over [from_s, to_s): a pause (GPUs idle, no progress), a
+ * power cap (GPU power limited to cap_frac of board power, progress at throughput_frac), or off
+ * (the run's servers powered down, 0 W, no progress: a requeue). Pause and off are followed by
+ * the run's restart overhead. */
+typedef enum gs_override_kind { GS_OVR_PAUSE = 1, GS_OVR_CAP = 2, GS_OVR_OFF = 3 } gs_override_kind;
 typedef struct gs_override {
     int run;                  /**< index into fleet->runs */
     gs_override_kind kind;
@@ -32,7 +34,7 @@ typedef struct gs_override {
 } gs_override;
 
 /** One stretch of a run's timeline with constant state. */
-typedef enum gs_seg_kind { GS_SEG_RUN = 0, GS_SEG_PAUSED, GS_SEG_RESTART, GS_SEG_CAPPED } gs_seg_kind;
+typedef enum gs_seg_kind { GS_SEG_RUN = 0, GS_SEG_PAUSED, GS_SEG_RESTART, GS_SEG_CAPPED, GS_SEG_OFF } gs_seg_kind;
 typedef struct gs_segment {
     gs_seg_kind kind;
     int64_t from_s, to_s;

@@ -98,9 +98,10 @@ int gs_run_timeline(const gs_fleet *f, int r, const gs_override *ovr, size_t nov
             work_left -= span;
             t = from;
         }
-        if (o->kind == GS_OVR_PAUSE) {
-            if ((rc = push(seg, max, &n, GS_SEG_PAUSED, from, o->to_s, gs_gpu_power_w(g, 0), 0.0,
-                           err)) < 0)
+        if (o->kind == GS_OVR_PAUSE || o->kind == GS_OVR_OFF) {
+            int off = o->kind == GS_OVR_OFF;
+            if ((rc = push(seg, max, &n, off ? GS_SEG_OFF : GS_SEG_PAUSED, from, o->to_s,
+                           off ? 0.0 : gs_gpu_power_w(g, 0), 0.0, err)) < 0)
                 goto out;
             int64_t back = o->to_s + (int64_t)ceil(run->restart_overhead_s);
             if ((rc = push(seg, max, &n, GS_SEG_RESTART, o->to_s, back, run_w, 0.0, err)) < 0)

@@ -520,7 +520,9 @@ static int entry_overrides(gs_plan *p, size_t *cap, const gs_plan_job *j, const 
         int64_t stop = end;
         if (e->lever == GS_LEVER_REQUEUE)
             stop += (int64_t)ceil(pol->requeue_overhead_s > 0 ? pol->requeue_overhead_s : 0);
-        rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_PAUSE, e->from_s, stop, 0, 0});
+        rc = push_ovr(p, cap, (gs_override){j->run,
+                                             e->lever == GS_LEVER_REQUEUE ? GS_OVR_OFF : GS_OVR_PAUSE,
+                                             e->from_s, stop, 0, 0});
         int redo_now = e->lever == GS_LEVER_PAUSE_NOW ||
                        (e->lever == GS_LEVER_REQUEUE && e->cost.lost_s >
                         (double)(stop - e->from_s) + ro + 0.5);

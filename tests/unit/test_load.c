@@ -96,6 +96,24 @@ static void pause_delays_the_end_by_pause_plus_restart(void **state)
     assert_float_equal(extra, (3 * 3600 + 600) / (28.0 * 86400), 1e-9);
 }
 
+static void off_override_powers_the_servers_down_and_delays_like_a_pause(void **state)
+{
+    (void)state;
+    gs_fleet f;
+    gs_gpu g;
+    gs_cluster c;
+    gs_run r;
+    one_run_fleet(&f, &g, &c, &r);
+    gs_override o = {0, GS_OVR_OFF, 1000000 + 3600, 1000000 + 7200, 0, 0};
+    gs_segment seg[8];
+    gs_error err = {0};
+    int n = gs_run_timeline(&f, 0, &o, 1, seg, 8, &err);
+    assert_int_equal(n, 4);
+    assert_int_equal(seg[1].kind, GS_SEG_OFF);
+    assert_float_equal(seg[1].gpu_power_w, 0, 1e-12);
+    assert_int_equal(seg[3].to_s, 1000000 + 28 * 86400 + 3600 + 600);
+}
+
 static void power_cap_lowers_power_and_stretches_the_run(void **state)
 {
     (void)state;
@@ -139,6 +157,7 @@ int main(void)
         cmocka_unit_test(checkpoint_dip_time_counts_dips_at_the_end_of_each_interval),
         cmocka_unit_test(run_without_overrides_is_one_running_segment),
         cmocka_unit_test(pause_delays_the_end_by_pause_plus_restart),
+        cmocka_unit_test(off_override_powers_the_servers_down_and_delays_like_a_pause),
         cmocka_unit_test(power_cap_lowers_power_and_stretches_the_run),
         cmocka_unit_test(shape_peaks_at_peak_hour_with_the_stated_ratio),
     };
