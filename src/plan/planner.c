@@ -9,6 +9,7 @@
 #include "gridsplit/plan.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,7 @@ void gs_policy_default(gs_policy_kind k, gs_policy *p)
 
 typedef struct opt {
     gs_lever lever;
+    int src;               /* what it came from (SRC_*: a cap point, a shed share, a lever) */
     double cut_mw, cost_usd;
     double cap_frac, thr;
     int64_t from_s;
@@ -64,13 +66,42 @@ typedef struct opt {
     double lost_requests;
 } opt;
 
+/* One job's options as job_options lists them (scratch: lives on the stack). */
 typedef struct jobopts {
-    int job;
     int n;                 /* options; [0] is "run" */
+    int only;              /* -1: list every option; else only the one from source only */
     opt o[MAXOPT];
-    int hull[MAXOPT];      /* indices of the lower convex hull, by cut */
-    int nhull;
 } jobopts;
+
+/* Sources of options: cap points and shed shares are 0.., the other levers these. */
+enum { SRC_CKPT = GS_CAPCURVE_MAX, SRC_NOW, SRC_REQUEUE, SRC_SHRINK };
+
+/* What the search needs of one kept option: 16 bytes, in one pool for all jobs. */
+typedef struct cand {
+    double cut_mw, cost_usd;
+} cand;
+
+/* One in-scope job as the search sees it: its kept (undominated) options sorted by cut are
+ * pool[first .. first + n), [0] "run"; tag[k] is option k's source (the chosen one is
+ * listed again, alone, for the plan's entry); hull[] the lower convex hull. */
+typedef struct jobsol {
+    int job;
+    int first;
+    unsigned char n, nhull;
+    unsigned char tag[MAXOPT];
+    unsigned char hull[MAXOPT];
+} jobsol;
+
+/* The "run" option of every job (the memset zeroes its padding: entries compare bytewise). */
+static void run_opt(const gs_event *ev, opt *o)
+{
+    memset(o, 0, sizeof *o);
+    o->lever = GS_LEVER_RUN;
+    o->thr = 1;
+    o->from_s = ev->start_s;
+    o->fc.avg_throughput = 1;
+    o->fc.tier_ok = 1;
+}
 
 static int in_scope(const gs_plan_state *st, const gs_event *ev, const gs_plan_job *j)
 {
@@ -87,7 +118,7 @@ static double train_mw(const gs_plan_job *j, double activity)
     return j->flex.gpus * gs_gpu_power_w(j->gpu, activity) * j->pue * 1e-6;
 }
 
-static void add_opt(jobopts *jo, const gs_plan_job *j, gs_lever lever, double mw_after,
+static void add_opt(jobopts *jo, const gs_plan_job *j, int src, gs_lever lever, double mw_after,
                     double lost_s, double cap, double thr, int64_t from, const gs_policy *pol)
 {
     if (jo->n >= MAXOPT)
@@ -95,6 +126,7 @@ static void add_opt(jobopts *jo, const gs_plan_job *j, gs_lever lever, double mw
     opt *o = &jo->o[jo->n];
     memset(o, 0, sizeof *o);
     o->lever = lever;
+    o->src = src;
     o->cut_mw = j->power_mw - mw_after;
     if (!(o->cut_mw > 1e-12))
         return;
@@ -108,19 +140,17 @@ static void add_opt(jobopts *jo, const gs_plan_job *j, gs_lever lever, double mw
     jo->n++;
 }
 
-/* The admissible options of job j for event ev. */
+#define WANT(jo, s) ((jo)->only < 0 || (jo)->only == (s))
+
+/* The admissible options of job j for event ev; only < 0: all of them, "run" first; else
+ * "run" and the one from source only (to list a chosen option again, as it was). */
 static void job_options(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
-                        int ji, jobopts *jo)
+                        int ji, int only, jobopts *jo)
 {
     const gs_plan_job *j = &st->jobs[ji];
-    memset(jo, 0, sizeof *jo);
-    jo->job = ji;
+    run_opt(ev, &jo->o[0]);
     jo->n = 1; /* run */
-    jo->o[0].lever = GS_LEVER_RUN;
-    jo->o[0].thr = 1;
-    jo->o[0].from_s = ev->start_s;
-    jo->o[0].fc.avg_throughput = 1;
-    jo->o[0].fc.tier_ok = 1;
+    jo->only = only;
     double dur = (double)(ev->end_s - ev->start_s);
     int64_t now = ev->start_s - (ev->notice_s > 0 ? ev->notice_s : 0);
     int64_t ready = ev->start_s + (ev->ramp_s > 0 ? ev->ramp_s : 0); /* target applies from */
@@ -129,9 +159,12 @@ static void job_options(const gs_plan_state *st, const gs_event *ev, const gs_po
             return;
         static const double fr[] = {0.25, 0.5, 1.0};
         for (int k = 0; k < 3 && jo->n < MAXOPT; k++) {
+            if (!WANT(jo, k))
+                continue;
             opt *o = &jo->o[jo->n];
             memset(o, 0, sizeof *o);
             o->lever = GS_LEVER_SHED;
+            o->src = k;
             o->cut_mw = fr[k] * j->power_mw;
             o->lost_requests = fr[k] * j->requests_per_s * dur;
             o->cost_usd = o->lost_requests * pol->usd_per_request;
@@ -152,6 +185,8 @@ static void job_options(const gs_plan_state *st, const gs_event *ev, const gs_po
     /* power caps: need cap_lead_s before the target applies */
     if (j->curve && now + pol->cap_lead_s <= ready) {
         for (size_t k = 0; k + 1 < j->curve->n; k++) {
+            if (!WANT(jo, (int)k))
+                continue;
             double cap = j->curve->cap_frac[k];
             double cap_w = cap * g->board_w;
             if (cap_w >= run_gpu_w)
@@ -161,7 +196,7 @@ static void job_options(const gs_plan_state *st, const gs_event *ev, const gs_po
                 a = 0;
             double thr = gs_capcurve_throughput(j->curve, cap);
             double lost = gs_flex_lost_s(&j->flex, GS_LEVER_CAP, dur, -1, thr, 0);
-            add_opt(jo, j, GS_LEVER_CAP, train_mw(j, a), lost, cap, thr, ev->start_s, pol);
+            add_opt(jo, j, (int)k, GS_LEVER_CAP, train_mw(j, a), lost, cap, thr, ev->start_s, pol);
         }
     }
     double idle_mw = train_mw(j, 0);
@@ -169,96 +204,173 @@ static void job_options(const gs_plan_state *st, const gs_event *ev, const gs_po
                   j->next_ckpt_s <= (double)ev->start_s;
     double early = ckpt_ok ? (double)ev->start_s - j->next_ckpt_s : -1;
     int64_t ckpt_t = ckpt_ok ? (int64_t)j->next_ckpt_s : ev->start_s;
-    if (ckpt_ok) {
+    if (ckpt_ok && WANT(jo, SRC_CKPT)) {
         double lost = gs_flex_lost_s(&j->flex, GS_LEVER_PAUSE_CKPT, dur, early, 0, 0);
-        add_opt(jo, j, GS_LEVER_PAUSE_CKPT, idle_mw, lost, 0, 0, ckpt_t, pol);
+        add_opt(jo, j, SRC_CKPT, GS_LEVER_PAUSE_CKPT, idle_mw, lost, 0, 0, ckpt_t, pol);
     }
-    if (now + pol->pause_lead_s <= ready) {
+    if (now + pol->pause_lead_s <= ready && WANT(jo, SRC_NOW)) {
         double lost = gs_flex_lost_s(&j->flex, GS_LEVER_PAUSE_NOW, dur, -1, 0, 0);
-        add_opt(jo, j, GS_LEVER_PAUSE_NOW, idle_mw, lost, 0, 0, ev->start_s, pol);
+        add_opt(jo, j, SRC_NOW, GS_LEVER_PAUSE_NOW, idle_mw, lost, 0, 0, ev->start_s, pol);
     }
-    if (ckpt_ok || now + pol->pause_lead_s <= ready) {
+    if ((ckpt_ok || now + pol->pause_lead_s <= ready) && WANT(jo, SRC_REQUEUE)) {
         double lost = gs_flex_lost_s(&j->flex, GS_LEVER_REQUEUE, dur, early, 0,
                                      pol->requeue_overhead_s);
-        add_opt(jo, j, GS_LEVER_REQUEUE, 0, lost, 0, 0, ckpt_t, pol);
+        add_opt(jo, j, SRC_REQUEUE, GS_LEVER_REQUEUE, 0, lost, 0, 0, ckpt_t, pol);
     }
     double k = pol->shrink_frac;
-    if (k > 0 && k < 1 && now + pol->pause_lead_s <= ready) {
+    if (k > 0 && k < 1 && now + pol->pause_lead_s <= ready && WANT(jo, SRC_SHRINK)) {
         double lost = gs_flex_lost_s(&j->flex, GS_LEVER_SHRINK, dur, -1, k, 0);
         double a = k * util;
         double cap = g->board_w > 0 ? (g->idle_w + a * (g->board_w - g->idle_w)) / g->board_w : 1;
-        add_opt(jo, j, GS_LEVER_SHRINK, train_mw(j, a), lost, cap, k, ev->start_s, pol);
+        add_opt(jo, j, SRC_SHRINK, GS_LEVER_SHRINK, train_mw(j, a), lost, cap, k, ev->start_s, pol);
     }
 }
 
-/* Keep options that are not dominated (a bigger cut for no more money), sorted by cut. */
-static int cmp_opt(const void *a, const void *b)
+/* Order of options by cut, then cost, then lever. */
+static int opt_less(const opt *x, const opt *y)
 {
-    const opt *x = a, *y = b;
     if (x->cut_mw != y->cut_mw)
-        return x->cut_mw < y->cut_mw ? -1 : 1;
+        return x->cut_mw < y->cut_mw;
     if (x->cost_usd != y->cost_usd)
-        return x->cost_usd < y->cost_usd ? -1 : 1;
-    return (int)x->lever - (int)y->lever;
+        return x->cost_usd < y->cost_usd;
+    return (int)x->lever < (int)y->lever;
 }
 
-static void prune_and_hull(jobopts *jo)
+/* Keep the options of jo that are not dominated (a bigger cut for no more money), sorted by
+ * cut, in pool[js->first ..], and their lower convex hull from the origin ("run"). Option i is
+ * dominated by k != i when k cuts at least as much for no more money and strictly so, or
+ * equally and k comes first. */
+static void prune_and_hull(const jobopts *jo, jobsol *js, cand *pool)
 {
-    qsort(jo->o + 1, (size_t)(jo->n - 1), sizeof(opt), cmp_opt);
-    /* drop dominated: walking by cut ascending, an option must cost more than every smaller one
-     * and be dominated by no larger one at no more cost */
-    opt keep[MAXOPT];
-    int nk = 0;
-    for (int i = 0; i < jo->n; i++) {
-        int dom = 0;
-        for (int k = 0; k < jo->n && !dom; k++) {
-            if (k == i)
-                continue;
-            const opt *a = &jo->o[k], *b = &jo->o[i];
-            if (a->cut_mw >= b->cut_mw && a->cost_usd <= b->cost_usd &&
-                (a->cut_mw > b->cut_mw || a->cost_usd < b->cost_usd || k < i))
-                dom = 1;
+    int n = jo->n;
+    int idx[MAXOPT];
+    idx[0] = 0; /* "run" stays first */
+    for (int i = 1; i < n; i++) { /* stable insertion sort of the rest */
+        int v = i, p = i;
+        while (p > 1 && opt_less(&jo->o[v], &jo->o[idx[p - 1]])) {
+            idx[p] = idx[p - 1];
+            p--;
         }
-        if (!dom || i == 0)
-            keep[nk++] = jo->o[i];
+        idx[p] = v;
     }
-    memcpy(jo->o, keep, (size_t)nk * sizeof(opt));
-    jo->n = nk;
+    /* In that order an option can only be dominated by "run", by an equal cut before it (then
+     * at no more cost), or by a strictly bigger cut at no more cost: one pass from the right
+     * with the least cost of the strictly bigger cuts. */
+    char dom[MAXOPT];
+    const opt *o0 = &jo->o[0];
+    double minw = 0;
+    int have = 0;
+    for (int p = n - 1; p >= 1;) {
+        double c = jo->o[idx[p]].cut_mw;
+        int q = p;
+        while (q > 1 && jo->o[idx[q - 1]].cut_mw == c)
+            q--;
+        for (int r = q; r <= p; r++) {
+            const opt *b = &jo->o[idx[r]];
+            dom[r] = r > q || (have && minw <= b->cost_usd) ||
+                     (o0->cut_mw >= b->cut_mw && o0->cost_usd <= b->cost_usd);
+        }
+        for (int r = q; r <= p; r++) {
+            double w = jo->o[idx[r]].cost_usd;
+            if (!have || w < minw)
+                minw = w;
+            have = 1;
+        }
+        p = q - 1;
+    }
+    cand *kc = pool + js->first;
+    int nk = 0;
+    for (int p = 0; p < n; p++)
+        if (p == 0 || !dom[p]) {
+            kc[nk] = (cand){jo->o[idx[p]].cut_mw, jo->o[idx[p]].cost_usd};
+            js->tag[nk++] = (unsigned char)jo->o[idx[p]].src;
+        }
+    js->n = (unsigned char)nk;
     /* lower convex hull from the origin (option 0) */
-    jo->nhull = 0;
-    for (int i = 0; i < jo->n; i++) {
-        while (jo->nhull >= 2) {
-            const opt *p = &jo->o[jo->hull[jo->nhull - 2]], *q = &jo->o[jo->hull[jo->nhull - 1]];
-            const opt *r = &jo->o[i];
+    int nh = 0;
+    for (int i = 0; i < nk; i++) {
+        while (nh >= 2) {
+            const cand *p = &kc[js->hull[nh - 2]], *q = &kc[js->hull[nh - 1]];
+            const cand *r = &kc[i];
             double cross = (q->cut_mw - p->cut_mw) * (r->cost_usd - p->cost_usd) -
                            (q->cost_usd - p->cost_usd) * (r->cut_mw - p->cut_mw);
             if (cross <= 0)
-                jo->nhull--;
+                nh--;
             else
                 break;
         }
-        jo->hull[jo->nhull++] = i;
+        js->hull[nh++] = (unsigned char)i;
     }
+    js->nhull = (unsigned char)nh;
 }
 
+/* One hull step of one job; the greedy takes them by (slope, jo, h). key: the slope as an
+ * unsigned integer of the same order (-0 as +0), so that a stable radix sort of the steps,
+ * generated in (jo, h) order, gives that order without comparisons. */
 typedef struct step {
-    int jo, h;          /* job-options index, hull position reached */
-    double slope;
+    uint64_t key;
+    int jo, h;          /* jobsol index, hull position reached */
 } step;
 
-static int cmp_step(const void *a, const void *b)
+static uint64_t slope_key(double slope)
 {
-    const step *x = a, *y = b;
-    if (x->slope != y->slope)
-        return x->slope < y->slope ? -1 : 1;
-    if (x->jo != y->jo)
-        return x->jo - y->jo;
-    return x->h - y->h;
+    if (slope == 0)
+        slope = 0; /* -0 compares equal to +0 */
+    uint64_t u;
+    memcpy(&u, &slope, sizeof u);
+    return (u >> 63) ? ~u : u | (1ULL << 63);
+}
+
+#define RADIX_BITS 11
+#define RADIX_N (1 << RADIX_BITS)
+#define RADIX_PASSES 3 /* the key's top 32 bits: 11 + 11 + 10 */
+
+/* Stable sort of a[0..n) by key; tmp: n more steps, cnt: RADIX_PASSES x RADIX_N counters.
+ * An LSD radix sort on the keys' top 32 bits (digits all steps share are skipped), then a
+ * stable insertion sort of the runs equal there (rare: slopes within a few parts per
+ * million). Returns a or tmp, whichever holds the result. */
+static step *sort_steps(step *a, step *tmp, size_t n, size_t *cnt)
+{
+    memset(cnt, 0, (size_t)RADIX_PASSES * RADIX_N * sizeof *cnt);
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < RADIX_PASSES; d++)
+            cnt[(size_t)d * RADIX_N + ((a[i].key >> (32 + d * RADIX_BITS)) & (RADIX_N - 1))]++;
+    step *src = a, *dst = tmp;
+    for (int d = 0; d < RADIX_PASSES; d++) {
+        size_t *c = cnt + (size_t)d * RADIX_N;
+        int shift = 32 + d * RADIX_BITS;
+        if (n == 0 || c[(src[0].key >> shift) & (RADIX_N - 1)] == n)
+            continue;
+        size_t sum = 0;
+        for (int b = 0; b < RADIX_N; b++) {
+            size_t t = c[b];
+            c[b] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[c[(src[i].key >> shift) & (RADIX_N - 1)]++] = src[i];
+        step *t = src;
+        src = dst;
+        dst = t;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if (src[i].key >> 32 != src[i - 1].key >> 32 || src[i].key >= src[i - 1].key)
+            continue;
+        step v = src[i];
+        size_t p = i;
+        while (p > 0 && v.key < src[p - 1].key) {
+            src[p] = src[p - 1];
+            p--;
+        }
+        src[p] = v;
+    }
+    return src;
 }
 
 /* Exhaustive search over the core jobs (their full option sets), others fixed. */
 typedef struct dfs {
-    jobopts *jos;
+    const jobsol *js;
+    const cand *pool;
     const int *core;
     int ncore;
     double *suffix;     /* max cut of core[k..] */
@@ -286,10 +398,11 @@ static void dfs_go(dfs *d, int k, double need, double cost)
     }
     if (k == d->ncore || d->suffix[k] < need - 1e-9)
         return;
-    const jobopts *jo = &d->jos[d->core[k]];
-    for (int i = jo->n - 1; i >= 0; i--) { /* bigger cuts first: finds covers early */
+    const jobsol *js = &d->js[d->core[k]];
+    const cand *o = d->pool + js->first;
+    for (int i = js->n - 1; i >= 0; i--) { /* bigger cuts first: finds covers early */
         d->cur[k] = i;
-        dfs_go(d, k + 1, need - jo->o[i].cut_mw, cost + jo->o[i].cost_usd);
+        dfs_go(d, k + 1, need - o[i].cut_mw, cost + o[i].cost_usd);
     }
     d->cur[k] = 0;
 }
@@ -307,9 +420,14 @@ static int cmp_corekey(const void *a, const void *b)
     return x->jo - y->jo;
 }
 
-/* Least-cost cover: choice[i] = option index of jos[i]. Returns 1 if proved optimal. */
-static int solve_cover(jobopts *jos, int n, double need, int *choice, const gs_policy *pol,
-                       int *err_nomem)
+/* Option k of job js in the pool. */
+#define OPT(js, k) (&pool[(js).first + (k)])
+/* The largest cut of job js. */
+#define MAXCUT(js) (pool[(js).first + (js).n - 1].cut_mw)
+
+/* Least-cost cover: choice[i] = option index of js[i]. Returns 1 if proved optimal. */
+static int solve_cover(const jobsol *js, const cand *pool, int n, double need, int *choice,
+                       const gs_policy *pol, int *err_nomem)
 {
     for (int i = 0; i < n; i++)
         choice[i] = 0;
@@ -318,51 +436,55 @@ static int solve_cover(jobopts *jos, int n, double need, int *choice, const gs_p
     /* total available; if short, take every job's largest cut (cheapest among equals) */
     double avail = 0;
     for (int i = 0; i < n; i++)
-        avail += jos[i].o[jos[i].n - 1].cut_mw;
+        avail += MAXCUT(js[i]);
     if (avail < need - 1e-9) {
         for (int i = 0; i < n; i++)
-            choice[i] = jos[i].n - 1;
+            choice[i] = js[i].n - 1;
         return 1;
     }
     size_t nsteps = 0;
     for (int i = 0; i < n; i++)
-        nsteps += (size_t)(jos[i].nhull - 1);
-    step *steps = malloc((nsteps ? nsteps : 1) * sizeof *steps);
+        nsteps += (size_t)(js[i].nhull - 1);
+    step *steps = malloc((nsteps ? 2 * nsteps : 1) * sizeof *steps);
+    size_t *cnt = malloc((size_t)RADIX_PASSES * RADIX_N * sizeof *cnt);
     int *hpos = calloc((size_t)n + 1, sizeof *hpos);
-    if (!steps || !hpos) {
+    if (!steps || !cnt || !hpos) {
         free(steps);
+        free(cnt);
         free(hpos);
         *err_nomem = 1;
         return 0;
     }
     size_t ns = 0;
     for (int i = 0; i < n; i++)
-        for (int h = 1; h < jos[i].nhull; h++) {
-            const opt *p = &jos[i].o[jos[i].hull[h - 1]], *q = &jos[i].o[jos[i].hull[h]];
-            steps[ns++] = (step){i, h, (q->cost_usd - p->cost_usd) / (q->cut_mw - p->cut_mw)};
+        for (int h = 1; h < js[i].nhull; h++) {
+            const cand *p = OPT(js[i], js[i].hull[h - 1]), *q = OPT(js[i], js[i].hull[h]);
+            steps[ns++] = (step){slope_key((q->cost_usd - p->cost_usd) / (q->cut_mw - p->cut_mw)),
+                                 i, h};
         }
-    qsort(steps, ns, sizeof *steps, cmp_step);
+    const step *sorted = sort_steps(steps, steps + ns, ns, cnt);
+    free(cnt);
     double got = 0;
     size_t brk = 0;
     for (size_t s = 0; s < ns && got < need - 1e-9; s++) {
-        const jobopts *jo = &jos[steps[s].jo];
-        got += jo->o[jo->hull[steps[s].h]].cut_mw - jo->o[jo->hull[hpos[steps[s].jo]]].cut_mw;
-        hpos[steps[s].jo] = steps[s].h;
+        const jobsol *j = &js[sorted[s].jo];
+        got += OPT(*j, j->hull[sorted[s].h])->cut_mw - OPT(*j, j->hull[hpos[sorted[s].jo]])->cut_mw;
+        hpos[sorted[s].jo] = sorted[s].h;
         brk = s;
     }
     for (int i = 0; i < n; i++)
-        choice[i] = jos[i].hull[hpos[i]];
+        choice[i] = js[i].hull[hpos[i]];
     /* repair: downgrade choices the target does not need, biggest saving first */
     for (int pass = 0; pass < 4; pass++) {
         double excess = got - need;
         int bi = -1, bo = -1;
         double bsave = 1e-9;
         for (int i = 0; i < n; i++) {
-            const opt *c = &jos[i].o[choice[i]];
-            for (int k = 0; k < jos[i].n; k++) {
-                const opt *o = &jos[i].o[k];
-                double save = c->cost_usd - o->cost_usd;
-                if (save > bsave && c->cut_mw - o->cut_mw <= excess + 1e-9) {
+            const cand *o = OPT(js[i], 0);
+            const cand *c = &o[choice[i]];
+            for (int k = 0; k < js[i].n; k++) {
+                double save = c->cost_usd - o[k].cost_usd;
+                if (save > bsave && c->cut_mw - o[k].cut_mw <= excess + 1e-9) {
                     bsave = save;
                     bi = i;
                     bo = k;
@@ -371,7 +493,7 @@ static int solve_cover(jobopts *jos, int n, double need, int *choice, const gs_p
         }
         if (bi < 0)
             break;
-        got -= jos[bi].o[choice[bi]].cut_mw - jos[bi].o[bo].cut_mw;
+        got -= OPT(js[bi], choice[bi])->cut_mw - OPT(js[bi], bo)->cut_mw;
         choice[bi] = bo;
     }
     int optimal = 0;
@@ -384,42 +506,42 @@ static int solve_cover(jobopts *jos, int n, double need, int *choice, const gs_p
         char *inc = calloc((size_t)n + 1, 1);
         int nwith = 0;
         for (int i = 0; i < n; i++)
-            nwith += jos[i].n > 1;
+            nwith += js[i].n > 1;
         if (core && cur && best && suffix && inc) {
             int nc = 0;
             if (nwith <= K) {
                 for (int i = 0; i < n; i++)
-                    if (jos[i].n > 1)
+                    if (js[i].n > 1)
                         core[nc++] = i;
             } else {
                 for (size_t d = 0; nc < K && d <= ns; d++) {
-                    size_t cand[2] = {brk + d, brk >= d ? brk - d : (size_t)-1};
+                    size_t cand_s[2] = {brk + d, brk >= d ? brk - d : (size_t)-1};
                     for (int c = 0; c < 2 && nc < K; c++)
-                        if (cand[c] < ns && !inc[steps[cand[c]].jo]) {
-                            inc[steps[cand[c]].jo] = 1;
-                            core[nc++] = steps[cand[c]].jo;
+                        if (cand_s[c] < ns && !inc[sorted[cand_s[c]].jo]) {
+                            inc[sorted[cand_s[c]].jo] = 1;
+                            core[nc++] = sorted[cand_s[c]].jo;
                         }
                 }
             }
             core_key *ck = malloc((size_t)(nc ? nc : 1) * sizeof *ck);
             if (ck) {
                 for (int c = 0; c < nc; c++)
-                    ck[c] = (core_key){core[c], jos[core[c]].o[jos[core[c]].n - 1].cut_mw};
+                    ck[c] = (core_key){core[c], MAXCUT(js[core[c]])};
                 qsort(ck, (size_t)nc, sizeof *ck, cmp_corekey);
                 for (int c = 0; c < nc; c++)
                     core[c] = ck[c].jo;
                 free(ck);
                 double fixed_cut = 0, core_cost = 0;
                 for (int i = 0; i < n; i++)
-                    fixed_cut += jos[i].o[choice[i]].cut_mw;
+                    fixed_cut += OPT(js[i], choice[i])->cut_mw;
                 for (int c = 0; c < nc; c++) {
-                    fixed_cut -= jos[core[c]].o[choice[core[c]]].cut_mw;
-                    core_cost += jos[core[c]].o[choice[core[c]]].cost_usd;
+                    fixed_cut -= OPT(js[core[c]], choice[core[c]])->cut_mw;
+                    core_cost += OPT(js[core[c]], choice[core[c]])->cost_usd;
                     best[c] = choice[core[c]];
                 }
                 for (int c = nc - 1; c >= 0; c--)
-                    suffix[c] = suffix[c + 1] + jos[core[c]].o[jos[core[c]].n - 1].cut_mw;
-                dfs d = {jos, core, nc, suffix, cur, best, core_cost + 1e-9, 0,
+                    suffix[c] = suffix[c + 1] + MAXCUT(js[core[c]]);
+                dfs d = {js, pool, core, nc, suffix, cur, best, core_cost + 1e-9, 0,
                          nwith <= K ? 5000000L : 50000L, 0};
                 dfs_go(&d, 0, need - fixed_cut, 0);
                 for (int c = 0; c < nc; c++)
@@ -446,7 +568,7 @@ size_t gs_plan_job_options(const gs_plan_state *st, const gs_event *ev, const gs
     if (job >= st->njobs)
         return 0;
     jobopts jo;
-    job_options(st, ev, pol, (int)job, &jo);
+    job_options(st, ev, pol, (int)job, -1, &jo);
     const gs_plan_job *j = &st->jobs[job];
     for (int i = 0; i < jo.n && (size_t)i < max; i++) {
         const opt *o = &jo.o[i];
@@ -597,21 +719,27 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
     size_t nin = 0;
     for (size_t i = 0; i < st->njobs; i++)
         nin += in_scope(st, ev, &st->jobs[i]);
-    jobopts *jos = malloc((nin ? nin : 1) * sizeof *jos);
+    jobsol *jos = malloc((nin ? nin : 1) * sizeof *jos);
+    cand *pool = malloc((nin ? nin : 1) * MAXOPT * sizeof *pool);
     int *choice = malloc((nin ? nin : 1) * sizeof *choice);
     out->entries = malloc((nin ? nin : 1) * sizeof *out->entries);
-    if (!jos || !choice || !out->entries) {
+    if (!jos || !pool || !choice || !out->entries) {
         free(jos);
+        free(pool);
         free(choice);
         gs_plan_free(out);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
-    int n = 0;
+    int n = 0, npool = 0;
+    jobopts jo; /* scratch */
     for (size_t i = 0; i < st->njobs; i++)
         if (in_scope(st, ev, &st->jobs[i])) {
-            job_options(st, ev, pol, (int)i, &jos[n]);
-            prune_and_hull(&jos[n]);
-            out->available_mw += jos[n].o[jos[n].n - 1].cut_mw;
+            job_options(st, ev, pol, (int)i, -1, &jo);
+            jos[n].job = (int)i;
+            jos[n].first = npool;
+            prune_and_hull(&jo, &jos[n], pool);
+            npool += jos[n].n;
+            out->available_mw += MAXCUT(jos[n]);
             choice[n] = 0;
             n++;
         }
@@ -627,7 +755,7 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
         for (int i = 0; i < n; i++) {
             double bestv = 0;
             for (int k = 1; k < jos[i].n; k++) {
-                const opt *o = &jos[i].o[k];
+                const cand *o = OPT(jos[i], k);
                 double v = (ev->kind == GS_PEV_PRICE ? ev->price_usd_per_mwh * o->cut_mw * hours
                                                     : pol->capacity_usd_per_mw * o->cut_mw) -
                            o->cost_usd;
@@ -639,12 +767,13 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
         }
         out->optimal = 1;
     } else if (need > 0) {
-        out->optimal = solve_cover(jos, n, need, choice, pol, &nomem);
+        out->optimal = solve_cover(jos, pool, n, need, choice, pol, &nomem);
     } else {
         out->optimal = 1;
     }
     if (nomem) {
         free(jos);
+        free(pool);
         free(choice);
         gs_plan_free(out);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -655,7 +784,12 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
     int rc = GS_OK;
     for (int i = 0; i < n && rc == GS_OK; i++) {
         const gs_plan_job *j = &st->jobs[jos[i].job];
-        const opt *o = &jos[i].o[choice[i]];
+        /* the chosen option in full: "run", or listed again (only curtailed jobs) */
+        if (choice[i] == 0)
+            run_opt(ev, &jo.o[0]);
+        else
+            job_options(st, ev, pol, jos[i].job, jos[i].tag[choice[i]], &jo);
+        const opt *o = &jo.o[choice[i] == 0 ? 0 : 1];
         gs_plan_entry *e = &out->entries[out->nentries++];
         memset(e, 0, sizeof *e);
         e->job = jos[i].job;
@@ -678,6 +812,7 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
         rc = entry_overrides(out, &ocap, j, e, pol, ev->end_s);
     }
     free(jos);
+    free(pool);
     free(choice);
     if (rc < 0) {
         gs_plan_free(out);
