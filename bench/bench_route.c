@@ -1,11 +1,12 @@
 /* bench_route: routing of inference demand, 200 regions x 100 sites, a year at 5-minute steps
  * (105,408 steps) on one core. One service; regions and sites spread over the inhabited
- * latitudes; RTT limit 150 ms (budget 200 - 50 ms server time); capacity 1.25x the peak of the
- * sum of demand but uneven, so that capacity binds at regional peaks; hourly prices per site
+ * latitudes; RTT limit 150 ms (budget 200 - 50 ms server time); GPU capacity CAP_FACTOR
+ * (default 3) x the peak of the sum of demand, uneven across sites (0.3x .. 1.7x the mean) so
+ * that capacity binds at some sites' local peaks; hourly prices per site
  * (every hour changes the costs); and 50 grid caps of 4 h on random sites.
  * Prints the time of the routing alone (gs_router_step, demand precomputed per step from the
  * diurnal shape in each region's solar time) and of the whole gs_simulate with routing.
- * Usage: bench_route */
+ * Usage: bench_route [CAP_FACTOR] */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,9 @@
 #define NZONES 100
 #define NCAPS 50
 #define T0 1704067200LL /* 2024-01-01 */
+#ifndef YEAR
 #define YEAR (366LL * 86400)
+#endif
 #define STEP 300
 
 static double now(void)
@@ -42,7 +45,7 @@ static double urand(void)
     return (double)(z >> 11) / 9007199254740992.0;
 }
 
-static gs_fleet *make_fleet(void)
+static gs_fleet *make_fleet(double cap_factor)
 {
     gs_fleet *f = calloc(1, sizeof *f);
     snprintf(f->name, sizeof f->name, "bench-route");
@@ -104,8 +107,8 @@ static gs_fleet *make_fleet(void)
     }
     for (int g = 0; g < NREGIONS; g++)
         sv->regions[g].share /= tot;
-    /* GPUs: 1.25x the peak in total, uneven (0.3x .. 1.7x of the mean) */
-    double gpus_total = 1.25 * sv->peak_requests_per_s / sv->requests_per_s_per_gpu;
+    /* GPUs: cap_factor x the peak in total, uneven (0.3x .. 1.7x of the mean) */
+    double gpus_total = cap_factor * sv->peak_requests_per_s / sv->requests_per_s_per_gpu;
     double w[NSITES], wt = 0;
     for (int s = 0; s < NSITES; s++)
         wt += (w[s] = 0.3 + 1.4 * urand());
@@ -114,9 +117,13 @@ static gs_fleet *make_fleet(void)
     return f;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    gs_fleet *f = make_fleet();
+    double cap_factor = argc > 1 ? strtod(argv[1], NULL) : 3.0;
+    if (!(cap_factor > 0))
+        cap_factor = 3.0;
+    gs_fleet *f = make_fleet(cap_factor);
+    printf("GPU capacity %.2f x the peak of total demand\n", cap_factor);
     gs_error err = {0};
     gs_route_cap caps[NCAPS];
     for (int c = 0; c < NCAPS; c++) {

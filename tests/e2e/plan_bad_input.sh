@@ -8,9 +8,6 @@ set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-if "$GS_BIN" plan --help 2>&1 | grep -q "unknown command"; then
-    echo "SKIP: the plan command is not registered in src/cli/main.c yet"; exit 77
-fi
 fleet="$GS_SRC/examples/demo/fleet.yaml"
 
 expect2() { # name, extra args, words the message must hold

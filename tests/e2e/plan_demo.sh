@@ -11,9 +11,6 @@ shared="${GS_SHARED:-$GS_SRC/../shared}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-if "$GS_BIN" plan --help 2>&1 | grep -q "unknown command"; then
-    echo "SKIP: the plan command is not registered in src/cli/main.c yet"; exit 77
-fi
 fleet="$GS_SRC/examples/demo/fleet.yaml"
 ev="$GS_SRC/examples/events"
 num() { sed -n "s/^  \"$1\": \\(-\\?[0-9.e+-]*\\).*/\\1/p" "$2" | head -1; }

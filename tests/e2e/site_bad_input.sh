@@ -5,9 +5,6 @@
 # shares do not sum to 1. Needs no shared data (zones with assumed prices).
 set -u
 : "${GS_SRC:?}" "${GS_BIN:?}"
-if ! "$GS_BIN" site --help >/dev/null 2>&1; then
-    echo "site_bad_input: skipped, 'gridsplit site' is not registered in this build" >&2; exit 77
-fi
 d=$(mktemp -d "${TMPDIR:-/tmp}/gs_site_bad.XXXXXX")
 trap 'rm -rf "$d"' EXIT
 fail() { echo "site_bad_input: FAIL: $*" >&2; exit 1; }

@@ -20,9 +20,6 @@ if [ -n "$missing" ]; then
     fi
     echo "site_browser: skipped, missing: $missing" >&2; exit 77
 fi
-if ! "$GS_BIN" site --help >/dev/null 2>&1; then
-    echo "site_browser: skipped, 'gridsplit site' is not registered in this build" >&2; exit 77
-fi
 out=$(mktemp -d "${TMPDIR:-/tmp}/gs_site_browser.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 ex="$GS_SRC/examples/sites/candidates.yaml"

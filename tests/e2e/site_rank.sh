@@ -8,9 +8,6 @@ set -u
 GS_SHARED=${GS_SHARED:-$GS_SRC/../shared}
 export GS_SHARED
 [ -d "$GS_SHARED/data/prices" ] || { echo "site_rank: skipped, no $GS_SHARED/data" >&2; exit 77; }
-if ! "$GS_BIN" site --help >/dev/null 2>&1; then
-    echo "site_rank: skipped, 'gridsplit site' is not registered in this build" >&2; exit 77
-fi
 out=$(mktemp -d "${TMPDIR:-/tmp}/gs_site_rank.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 ex="$GS_SRC/examples/sites/candidates.yaml"

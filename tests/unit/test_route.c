@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
 #include <Clp_C_Interface.h>
+#pragma GCC diagnostic pop
 
 #include "gridsplit/route.h"
 #include "gridsplit/sim.h"
