@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake ninja-build pkg-config zstd
       libyaml-dev libzstd-dev zlib1g-dev libjansson-dev libcmocka-dev
-      nodejs npm chromium tzdata jq
+      nodejs npm chromium tzdata jq python3
       coinor-libcbc-dev coinor-libclp-dev)
 
 missing=()

@@ -15,6 +15,7 @@ int gs_cmd_latency(int argc, char **argv);
 int gs_cmd_regions(int argc, char **argv);
 int gs_cmd_markets(int argc, char **argv);
 int gs_cmd_plan(int argc, char **argv);
+int gs_cmd_flex(int argc, char **argv);
 int gs_cmd_route(int argc, char **argv);
 int gs_cmd_site(int argc, char **argv);
 

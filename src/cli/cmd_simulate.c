@@ -154,6 +154,14 @@ int gs_cmd_simulate(int argc, char **argv)
         if ((rc = gs_report_write_html_opts(f, r, &ro, path, &err)) < 0)
             goto out_write_fail;
     }
+    for (size_t s = 0; s < r->nsites; s++) {
+        const gs_site *st = &f->sites[s];
+        if (st->interconnect_mw > 0 && r->site[s].peak_mw > st->interconnect_mw)
+            fprintf(stderr,
+                    "simulate: warning: site '%s' peaks at %.1f MW, above its %.1f MW "
+                    "interconnection\n",
+                    st->id, r->site[s].peak_mw, st->interconnect_mw);
+    }
     if (!quiet)
         fprintf(stderr,
                 "simulate: %zu sites, %zu steps of %lld s; fleet peak %.1f MW (training %.1f, "

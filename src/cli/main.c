@@ -19,6 +19,7 @@ static const struct command commands[] = {
     {"headroom", gs_cmd_headroom, "how much flexible load a grid takes at a curtailment rate"},
     {"latency", gs_cmd_latency, "round-trip model between places, calibrated on measurements"},
     {"plan", gs_cmd_plan, "what to curtail when the grid calls: one event planned, as JSON"},
+    {"flex", gs_cmd_flex, "what flexibility earns per cluster and product, and what it costs (backtest)"},
     {"markets", gs_cmd_markets, "market products and grid events with their rules and sources"},
     {"route", gs_cmd_route, "route inference demand to sites within its latency budget"},
     {"site", gs_cmd_site, "rank candidate sites, one score per load class; choose inference sites"},

@@ -290,6 +290,11 @@ int gs_write_summary_json(const gs_fleet *f, const gs_sim_result *r, const char 
         json_object_set_new(so, "id", json_string(st->id));
         json_object_set_new(so, "zone", json_string(f->zones[st->zone].id));
         json_object_set_new(so, "tz", json_string(st->tz));
+        /* the site's peak against its grid connection: above 1, the fleet plan does not fit */
+        json_object_set_new(so, "interconnect_mw", num(st->interconnect_mw));
+        json_object_set_new(so, "peak_over_interconnect",
+                            num(st->interconnect_mw > 0 ? r->site[s].peak_mw / st->interconnect_mw
+                                                        : NAN));
         json_t *cl = json_object();
         for (int c = 0; c < GS_NCLASS; c++)
             json_object_set_new(cl, gs_class_name((gs_class)c),

@@ -4,7 +4,6 @@
 set -u
 D="${GS_SHARED:-/work/shared}/data/eia930"
 [ -d "$D/release_2020_Oct" ] && [ -d "$D/release_2025_Jan_include_subregions" ] || { echo "no EIA-930 data at $D"; exit 77; }
-command -v python3 >/dev/null || { echo "python3 needed to read the JSON"; exit 77; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$GS_BIN" headroom --eia930 "$D" --ba ERCOT --from 2016 --to 2024 > "$out/h.json" || { echo "headroom failed"; exit 1; }

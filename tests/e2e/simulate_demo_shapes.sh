@@ -33,4 +33,7 @@ jq -e '[.services[] | .unserved_requests == 0] | all' "$out/summary.json" >/dev/
 # each site's peak is mid-afternoon in its own time zone, so the UTC peak hours differ (offset by time zone)
 utc_hours=$(awk -F, 'NR>1 && $3=="inference" && substr($1,1,10)=="2024-03-06" {h=substr($1,12,2)+0; if ($4>m[$2]) {m[$2]=$4; p[$2]=h}} END {for (s in p) print p[s]}' "$out/load.csv" | sort -n | uniq | wc -l)
 [ "$utc_hours" -ge 3 ] || { echo "inference sites peak at the same UTC hour"; exit 1; }
+# every site fits its grid connection
+jq -e '[.sites[] | .peak_over_interconnect < 1] | all' "$out/summary.json" >/dev/null \
+  || { echo "a demo site peaks above its interconnection"; exit 1; }
 echo "ok"

@@ -9,7 +9,6 @@ if [ ! -f "$D/ckpt100.csv.zst" ]; then
     echo "skip: $D absent"
     exit 77
 fi
-command -v jq >/dev/null || { echo "skip: jq absent"; exit 77; }
 fail=0
 # check FILE JQ-EXPRESSION DESCRIPTION
 check() {

@@ -7,7 +7,6 @@ if [ ! -f "$D/ckpt100.csv.zst" ]; then
     echo "skip: $D absent"
     exit 77
 fi
-command -v jq >/dev/null || { echo "skip: jq absent"; exit 77; }
 fail=0
 out=$("$GS_BIN" trace --format json "$D/ckpt100.csv.zst") || { echo "FAIL: exit $?"; exit 1; }
 keys=$(jq -r '[.steady_w, .dip_w, .dip_period_s, .dip_duration_s, .dip_share] | map(type) | join(",")' <<<"$out")
