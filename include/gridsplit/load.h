@@ -50,6 +50,11 @@ typedef struct gs_segment {
 int gs_run_timeline(const gs_fleet *f, int r, const gs_override *ovr, size_t novr,
                     gs_segment *seg, size_t max, gs_error *err);
 
+/** The same, for the run started at start_s instead of its planned start (a run that waits
+ * for GPUs still held by an earlier, delayed run on its cluster). */
+int gs_run_timeline_at(const gs_fleet *f, int r, int64_t start_s, const gs_override *ovr,
+                       size_t novr, gs_segment *seg, size_t max, gs_error *err);
+
 /** Checkpoint dip time (s) within [a, b) seconds after the start of dipping, for dips of length
  * dur_s at the end of every interval_s (dip k covers [k I - D, k I)). */
 double gs_ckpt_dip_time(double a, double b, double interval_s, double dur_s);

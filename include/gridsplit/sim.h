@@ -83,6 +83,11 @@ typedef struct gs_sim_result {
     double *served_requests;  /**< [service] requests served */
     double *unserved_requests;/**< [service] requests no site could serve within the latency
                                    budget and capacity (grid caps included) */
+    /* Training runs as simulated, per run: a run waits while an earlier run on its cluster,
+     * delayed by pauses or caps, still holds the GPUs it needs. */
+    size_t nruns;
+    int64_t *run_start_s;     /**< [run] effective start (>= planned start) */
+    int64_t *run_end_s;       /**< [run] end: when its work is done */
 } gs_sim_result;
 
 /** Load the time zones of the fleet's sites and regions for the period (edge work: reads the

@@ -312,6 +312,22 @@ int gs_write_summary_json(const gs_fleet *f, const gs_sim_result *r, const char 
         json_array_append_new(svs, so);
     }
     json_object_set_new(root, "services", svs);
+    /* training runs as simulated: a run waits for GPUs an earlier, delayed run still holds */
+    json_t *runs = json_array();
+    for (size_t q = 0; q < r->nruns; q++) {
+        const gs_run *run = &f->runs[q];
+        char t0[32], t1[32];
+        gs_format_time(r->run_start_s[q], t0);
+        gs_format_time(r->run_end_s[q], t1);
+        json_t *ro = json_object();
+        json_object_set_new(ro, "id", json_string(run->id));
+        json_object_set_new(ro, "cluster", json_string(f->clusters[run->cluster].id));
+        json_object_set_new(ro, "start", json_string(t0));
+        json_object_set_new(ro, "end", json_string(t1));
+        json_object_set_new(ro, "delay_s", json_integer(r->run_start_s[q] - run->start_s));
+        json_array_append_new(runs, ro);
+    }
+    json_object_set_new(root, "runs", runs);
 
     gs__outfile o;
     int rc = gs__outfile_open(&o, path, err);

@@ -55,6 +55,12 @@ static int push(gs_segment *seg, size_t max, size_t *n, gs_seg_kind kind, int64_
 int gs_run_timeline(const gs_fleet *f, int r, const gs_override *ovr, size_t novr,
                     gs_segment *seg, size_t max, gs_error *err)
 {
+    return gs_run_timeline_at(f, r, f->runs[r].start_s, ovr, novr, seg, max, err);
+}
+
+int gs_run_timeline_at(const gs_fleet *f, int r, int64_t start_s, const gs_override *ovr,
+                       size_t novr, gs_segment *seg, size_t max, gs_error *err)
+{
     const gs_run *run = &f->runs[r];
     const gs_cluster *c = &f->clusters[run->cluster];
     const gs_gpu *g = &f->gpus[c->gpu];
@@ -77,7 +83,7 @@ int gs_run_timeline(const gs_fleet *f, int r, const gs_override *ovr, size_t nov
     size_t n = 0;
     int rc = GS_OK;
     double work_left = run->length_s; /* seconds of full-speed progress still to do */
-    int64_t t = run->start_s;
+    int64_t t = start_s;
     for (size_t i = 0; i < nm && work_left > 0; i++) {
         const gs_override *o = mine[i];
         int64_t from = o->from_s > t ? o->from_s : t;

@@ -94,6 +94,8 @@ void gs_sim_result_free(gs_sim_result *r)
     free(r->site);
     free(r->served_requests);
     free(r->unserved_requests);
+    free(r->run_start_s);
+    free(r->run_end_s);
     free(r);
 }
 
@@ -184,7 +186,48 @@ static void add_dips(grid *g, size_t site, const gs_run *run, const gs_segment *
     }
 }
 
-static int simulate_training(const gs_fleet *f, const gs_sim_opts *o, grid *g, gs_error *err)
+/* A run's place in the start order: by cluster, then planned start, then index. */
+typedef struct run_key {
+    int cluster;
+    int64_t start_s;
+    size_t idx;
+} run_key;
+
+static int cmp_run_key(const void *a, const void *b)
+{
+    const run_key *x = a, *y = b;
+    if (x->cluster != y->cluster)
+        return (x->cluster > y->cluster) - (x->cluster < y->cluster);
+    if (x->start_s != y->start_s)
+        return (x->start_s > y->start_s) - (x->start_s < y->start_s);
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Earliest time >= want at which cluster c has `need` GPUs free, given the runs already placed
+ * on it (order[0..k), with their effective starts and ends). */
+static int64_t earliest_free(const gs_fleet *f, const gs_sim_result *r, const size_t *order,
+                             size_t k, int cluster_gpus, int need, int64_t want)
+{
+    int64_t t = want;
+    for (;;) {
+        int busy = 0;
+        int64_t next = INT64_MAX;
+        for (size_t j = 0; j < k; j++) {
+            size_t q = order[j];
+            if (r->run_start_s[q] <= t && t < r->run_end_s[q]) {
+                busy += f->runs[q].gpus;
+                if (r->run_end_s[q] < next)
+                    next = r->run_end_s[q];
+            }
+        }
+        if (cluster_gpus - busy >= need || next == INT64_MAX)
+            return t;
+        t = next;
+    }
+}
+
+static int simulate_training(const gs_fleet *f, const gs_sim_opts *o, grid *g, gs_sim_result *r,
+                             gs_error *err)
 {
     for (size_t c = 0; c < f->nclusters; c++) {
         const gs_cluster *cl = &f->clusters[c];
@@ -195,24 +238,46 @@ static int simulate_training(const gs_fleet *f, const gs_sim_opts *o, grid *g, g
     }
     size_t max = 2 * o->noverrides + 4;
     gs_segment *seg = malloc(max * sizeof *seg);
-    if (!seg)
+    size_t *order = malloc((f->nruns ? f->nruns : 1) * sizeof *order);
+    run_key *keys = malloc((f->nruns ? f->nruns : 1) * sizeof *keys);
+    if (!seg || !order || !keys) {
+        free(seg);
+        free(order);
+        free(keys);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    /* by cluster, then planned start: each run starts when its GPUs are free */
+    for (size_t q = 0; q < f->nruns; q++)
+        keys[q] = (run_key){f->runs[q].cluster, f->runs[q].start_s, q};
+    qsort(keys, f->nruns, sizeof *keys, cmp_run_key);
+    for (size_t q = 0; q < f->nruns; q++)
+        order[q] = keys[q].idx;
+    free(keys);
     int rc = GS_OK;
-    for (size_t r = 0; r < f->nruns; r++) {
-        const gs_run *run = &f->runs[r];
+    size_t first = 0; /* first run of the current cluster in order[] */
+    for (size_t k = 0; k < f->nruns; k++) {
+        size_t q = order[k];
+        const gs_run *run = &f->runs[q];
         const gs_cluster *cl = &f->clusters[run->cluster];
+        if (k == 0 || run->cluster != f->runs[order[k - 1]].cluster)
+            first = k;
+        int64_t start = earliest_free(f, r, order + first, k - first, cl->gpus, run->gpus,
+                                      run->start_s);
         double idle_w = gs_gpu_power_w(&f->gpus[cl->gpu], 0);
-        int ns = gs_run_timeline(f, (int)r, o->overrides, o->noverrides, seg, max, err);
+        int ns = gs_run_timeline_at(f, (int)q, start, o->overrides, o->noverrides, seg, max, err);
         if (ns < 0) {
             rc = ns;
             break;
         }
+        r->run_start_s[q] = start;
+        r->run_end_s[q] = ns > 0 ? seg[ns - 1].to_s : start;
         for (int i = 0; i < ns; i++) {
             add_range(g, (size_t)cl->site, seg[i].from_s, seg[i].to_s,
                       (seg[i].gpu_power_w - idle_w) * run->gpus);
             add_dips(g, (size_t)cl->site, run, &seg[i]);
         }
     }
+    free(order);
     free(seg);
     return rc;
 }
@@ -496,8 +561,12 @@ int gs_simulate(const gs_fleet *f, const gs_sim_tz *tz, const gs_sim_opts *opts,
     r->site = calloc(ns, sizeof *r->site);
     r->served_requests = calloc(f->nservices ? f->nservices : 1, sizeof(double));
     r->unserved_requests = calloc(f->nservices ? f->nservices : 1, sizeof(double));
+    r->nruns = f->nruns;
+    r->run_start_s = calloc(f->nruns ? f->nruns : 1, sizeof *r->run_start_s);
+    r->run_end_s = calloc(f->nruns ? f->nruns : 1, sizeof *r->run_end_s);
     g.diff = calloc(ns * (n + 1), sizeof *g.diff);
     if (!r->mw || !r->site_class || !r->site || !r->served_requests || !r->unserved_requests ||
+        !r->run_start_s || !r->run_end_s ||
         !g.diff) {
         rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL,
                           "out of memory for %zu sites x %zu steps", f->nsites, n);
@@ -510,7 +579,7 @@ int gs_simulate(const gs_fleet *f, const gs_sim_tz *tz, const gs_sim_opts *opts,
     g.step = step;
     if (opts->progress)
         opts->progress(opts->progress_ctx, 0.0);
-    if ((rc = simulate_training(f, opts, &g, err)) < 0)
+    if ((rc = simulate_training(f, opts, &g, r, err)) < 0)
         goto out_free;
     if (opts->progress)
         opts->progress(opts->progress_ctx, 0.1);

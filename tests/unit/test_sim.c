@@ -177,6 +177,36 @@ static void pause_override_drops_training_to_idle(void **state)
     gs_sim_tz_free(&h.f, &tz);
 }
 
+static void a_delayed_run_pushes_the_next_one_on_its_cluster(void **state)
+{
+    (void)state;
+    hand h;
+    build(&h);
+    gs_run runs[2] = {h.run, h.run};
+    runs[0].start_s = T0;
+    runs[0].length_s = 2.0 * DAY;
+    runs[1].start_s = T0 + 2 * DAY; /* back to back: needs all 1000 GPUs when run 0 ends */
+    snprintf(runs[1].id, sizeof runs[1].id, "r2");
+    h.f.runs = runs;
+    h.f.nruns = 2;
+    gs_override o = {0, GS_OVR_PAUSE, T0 + DAY, T0 + DAY + 6 * 3600, 0, 0};
+    gs_sim_tz tz;
+    gs_error err = {0};
+    assert_int_equal(gs_sim_tz_load(&h.f, T0, T0 + 6 * DAY, &tz, &err), 0);
+    gs_sim_opts opt = {.from_s = T0, .to_s = T0 + 6 * DAY, .step_s = 300, .overrides = &o,
+                       .noverrides = 1};
+    gs_sim_result *r = NULL;
+    assert_int_equal(gs_simulate(&h.f, &tz, &opt, &r, &err), 0);
+    int64_t end0 = T0 + 2 * DAY + 6 * 3600; /* no restart overhead in the hand fleet */
+    assert_int_equal(r->run_end_s[0], end0);
+    assert_int_equal(r->run_start_s[1], end0);
+    assert_int_equal(r->run_end_s[1], end0 + 5 * DAY);
+    /* never more than one run's power on the cluster: no double counting while it waits */
+    assert_true(r->site_class[GS_TRAINING].peak_mw <= 1000 * 1275 * 1.2 / 1e6 + 1e-9);
+    gs_sim_result_free(r);
+    gs_sim_tz_free(&h.f, &tz);
+}
+
 static void period_must_be_whole_steps(void **state)
 {
     (void)state;
@@ -202,6 +232,7 @@ int main(void)
         cmocka_unit_test(inference_peaks_mid_afternoon_local_time_at_each_site),
         cmocka_unit_test(demand_beyond_capacity_is_reported_unserved),
         cmocka_unit_test(pause_override_drops_training_to_idle),
+        cmocka_unit_test(a_delayed_run_pushes_the_next_one_on_its_cluster),
         cmocka_unit_test(period_must_be_whole_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
