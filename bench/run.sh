@@ -18,6 +18,8 @@ echo "== bench_headroom (22 BAs x 9 years x 4 rates)"
 $pin "$BUILD/bench_headroom"
 echo "== bench_planner (one event over 10,000 jobs)"
 $pin "$BUILD/bench_planner"
+echo "== bench_flex (a year of flex at 5 min, 100 clusters, 1,000 jobs)"
+$pin "$BUILD/bench_flex"
 echo "== bench_site (100 candidates, 200 regions, choose 10)"
 $pin "$BUILD/bench_site" 100 200 10
 echo "== bench_route (200 regions x 100 sites, a year at 5 min)"
