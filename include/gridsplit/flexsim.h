@@ -159,6 +159,10 @@ typedef struct gs_flexsim_result {
     /** Fleet training energy over the period from gs_simulate without and with every plan's
      * overrides (the difference also holds the work moved past a run's planned end). */
     double base_training_mwh, flex_training_mwh;
+    /** Every plan's overrides (pauses, caps, off) over the period, in planning order: given to
+     * gs_simulate they draw the fleet's load under the policy (`simulate --policy`). */
+    gs_override *overrides;
+    size_t noverrides;
 } gs_flexsim_result;
 
 /** Run the backtest of fleet f (series loaded) over opts' period with the products and events

@@ -88,6 +88,7 @@ typedef struct gs_sim_result {
     size_t nruns;
     int64_t *run_start_s;     /**< [run] effective start (>= planned start) */
     int64_t *run_end_s;       /**< [run] end: when its work is done */
+    size_t overrides_applied; /**< pauses and caps from the planner that shaped the curves */
 } gs_sim_result;
 
 /** Load the time zones of the fleet's sites and regions for the period (edge work: reads the

@@ -14,6 +14,8 @@
 #include "gridsplit/sim.h"
 #include "gridsplit/simout.h"
 #include "io/outfile.h"
+#include "cli/flexrun.h"
+#include "gridsplit/flexsim.h"
 
 static const char *HELP =
     "usage: gridsplit simulate FLEET.yaml --out DIR [options]\n"
@@ -27,6 +29,11 @@ static const char *HELP =
     "  --to TIME          end, exclusive (default: the fleet's period.to)\n"
     "  --step STEP        simulation step: 1min, 5min, 15min, 1h, ... (default 5min)\n"
     "  --load-step STEP   step of load.csv, a multiple of --step (default: --step)\n"
+    "  --policy P         apply the planner to the period's grid events and prices: flexible\n"
+    "                     (curtail training when it pays, as `gridsplit flex` decides) or must-run\n"
+    "                     (the default: the fleet's run plans as they are)\n"
+    "  --events E         with --policy: catalog (default: the catalogue's events in the fleet's\n"
+    "                     zones), none, an event FILE, or catalog,FILE\n"
     "  --no-csv           do not write load.csv\n"
     "  --no-report        do not write report.html\n"
     "  --quiet            no progress bar and no closing message\n"
@@ -63,8 +70,10 @@ int gs_cmd_simulate(int argc, char **argv)
         {"to", required_argument, 0, 't'},      {"step", required_argument, 0, 's'},
         {"load-step", required_argument, 0, 'l'}, {"no-csv", no_argument, 0, 'C'},
         {"no-report", no_argument, 0, 'R'},     {"quiet", no_argument, 0, 'q'},
+        {"policy", required_argument, 0, 'p'},  {"events", required_argument, 0, 'e'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *out = NULL, *from = NULL, *to = NULL, *step = "5min", *load_step = NULL;
+    const char *policy = "must-run", *events = "catalog";
     int no_csv = 0, no_report = 0, quiet = 0, c;
     gs_error err = {0};
     optind = 1;
@@ -79,6 +88,8 @@ int gs_cmd_simulate(int argc, char **argv)
         case 'C': no_csv = 1; break;
         case 'R': no_report = 1; break;
         case 'q': quiet = 1; break;
+        case 'p': policy = optarg; break;
+        case 'e': events = optarg; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:
             return gs_cli_usage_error("simulate", "unknown or incomplete option '%s'",
@@ -90,6 +101,9 @@ int gs_cmd_simulate(int argc, char **argv)
                                   argc - optind);
     if (!out)
         return gs_cli_usage_error("simulate", "--out DIR is required");
+    if (strcmp(policy, "flexible") != 0 && strcmp(policy, "must-run") != 0)
+        return gs_cli_usage_error("simulate", "--policy: expected flexible or must-run, found '%s'",
+                                  policy);
     const char *fleet_path = argv[optind];
 
     gs_sim_opts so = {0};
@@ -126,11 +140,37 @@ int gs_cmd_simulate(int argc, char **argv)
     gs_sim_tz tz;
     if ((rc = gs_sim_tz_load(f, so.from_s, so.to_s, &tz, &err)) < 0)
         goto out_fail;
+    gs__flexrun fr;
+    memset(&fr, 0, sizeof fr);
+    gs_flexsim_result *plan = NULL;
+    if (strcmp(policy, "flexible") == 0) {
+        /* the one planner over the period's events and prices, as `gridsplit flex` runs it */
+        gs_flexsim_opts fo;
+        gs_flexsim_opts_default(&fo);
+        fo.from_s = so.from_s;
+        fo.to_s = so.to_s;
+        fo.step_s = so.step_s;
+        fo.policy = GS_POLICY_PRICE;
+        if ((rc = gs__flexrun_prepare(&fr, f, &fo, NULL, NULL, events, NULL, 0, &err)) < 0 ||
+            (rc = gs_flexsim_run(f, &tz, fr.prods, fr.np, fr.fev, fr.nfev, &fo, &plan, &err)) < 0) {
+            gs__flexrun_clear(&fr);
+            gs_sim_tz_free(f, &tz);
+            goto out_fail;
+        }
+        so.overrides = plan->overrides;
+        so.noverrides = plan->noverrides;
+        if (!quiet)
+            fprintf(stderr, "simulate: policy flexible: %zu events and %zu price hours planned, %zu "
+                            "pauses and caps applied\n",
+                    plan->nevents, plan->price_hours_screened, plan->noverrides);
+    }
     struct progress pg = {!quiet && isatty(2), -1};
     so.progress = show_progress;
     so.progress_ctx = &pg;
     gs_sim_result *r = NULL;
     rc = gs_simulate(f, &tz, &so, &r, &err);
+    gs_flexsim_free(plan);
+    gs__flexrun_clear(&fr);
     if (rc < 0) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", fleet_path);

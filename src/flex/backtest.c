@@ -43,6 +43,7 @@ void gs_flexsim_free(gs_flexsim_result *r)
     free(r->excl);
     free(r->curtailed_mw);
     free(r->reserved_mw);
+    free(r->overrides);
     free(r);
 }
 
@@ -1282,6 +1283,10 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
         res->planner_calls = calls;
     }
     rc = GS_OK;
+    /* hand the plans' overrides to the result: `simulate --policy` draws the same load */
+    res->overrides = ovr;
+    res->noverrides = novr;
+    ovr = NULL;
 done:
     gs_sim_result_free(base);
     gs_sim_result_free(flex);

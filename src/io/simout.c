@@ -275,6 +275,7 @@ int gs_write_summary_json(const gs_fleet *f, const gs_sim_result *r, const char 
     json_object_set_new(root, "to", json_string(b));
     json_object_set_new(root, "step_s", json_integer(r->step_s));
     json_object_set_new(root, "steps", json_integer((json_int_t)r->nsteps));
+    json_object_set_new(root, "overrides_applied", json_integer((json_int_t)r->overrides_applied));
     json_t *fl = stats_json(&r->fleet);
     json_t *fcl = json_object();
     for (int c = 0; c < GS_NCLASS; c++)

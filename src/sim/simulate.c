@@ -562,6 +562,7 @@ int gs_simulate(const gs_fleet *f, const gs_sim_tz *tz, const gs_sim_opts *opts,
     r->served_requests = calloc(f->nservices ? f->nservices : 1, sizeof(double));
     r->unserved_requests = calloc(f->nservices ? f->nservices : 1, sizeof(double));
     r->nruns = f->nruns;
+    r->overrides_applied = opts->noverrides;
     r->run_start_s = calloc(f->nruns ? f->nruns : 1, sizeof *r->run_start_s);
     r->run_end_s = calloc(f->nruns ? f->nruns : 1, sizeof *r->run_end_s);
     g.diff = calloc(ns * (n + 1), sizeof *g.diff);
