@@ -5,7 +5,9 @@
  * that capacity binds at some sites' local peaks; hourly prices per site
  * (every hour changes the costs); and 50 grid caps of 4 h on random sites.
  * Prints the time of the routing alone (gs_router_step, demand precomputed per step from the
- * diurnal shape in each region's solar time) and of the whole gs_simulate with routing.
+ * diurnal shape in each region's solar time), broken down by the kind of step (warm: only
+ * demand changed; repaired: prices or caps changed too; fresh: the first), and of the whole
+ * gs_simulate with routing.
  * Usage: bench_route [CAP_FACTOR] */
 #include <math.h>
 #include <stdio.h>
@@ -146,6 +148,11 @@ int main(int argc, char **argv)
     double *dem = malloc(NREGIONS * sizeof *dem), capmw[NSITES];
     const double *dd[1] = {dem};
     double unserved = 0, served = 0;
+    /* per kind of step (0 fresh, 1 repaired, 2 warm): steps, time, Dijkstra runs, paths */
+    double kt[3] = {0}, kmax[3] = {0};
+    uint64_t kn[3] = {0}, kd[3] = {0}, ka[3] = {0};
+    gs_transport_stats st0, st1;
+    gs_router_stats(rt, &st0);
     double t0 = now();
     for (size_t i = 0; i < nsteps; i++) {
         int64_t mid = T0 + (int64_t)i * STEP + STEP / 2;
@@ -162,7 +169,18 @@ int main(int argc, char **argv)
                 capmw[caps[c].site] = caps[c].mw;
                 any = 1;
             }
+        double ts = now();
         gs_router_step(rt, mid, dd, any ? capmw : NULL, NULL);
+        double te = now() - ts;
+        gs_router_stats(rt, &st1);
+        int kind = st1.fresh > st0.fresh ? 0 : st1.repaired > st0.repaired ? 1 : 2;
+        kn[kind]++;
+        kt[kind] += te;
+        if (te > kmax[kind])
+            kmax[kind] = te;
+        kd[kind] += st1.dijkstra - st0.dijkstra;
+        ka[kind] += st1.augmentations - st0.augmentations;
+        st0 = st1;
         const double *un = gs_router_unserved(rt, 0);
         for (int g = 0; g < NREGIONS; g++) {
             unserved += un[g] * STEP;
@@ -176,6 +194,13 @@ int main(int argc, char **argv)
            (unsigned long long)gs_router_augmentations(rt), unserved / (served + unserved));
     printf("routing alone (target < 5 s):        %.3f s (%.1f us per step)\n", t1 - t0,
            (t1 - t0) / (double)nsteps * 1e6);
+    static const char *kname[3] = {"fresh", "repaired (prices/caps changed)", "warm (demand only)"};
+    for (int k = 0; k < 3; k++)
+        if (kn[k])
+            printf("  %-31s %7llu steps, %8.3f s, %7.1f us/step (max %7.1f), "
+                   "%5.2f Dijkstra/step, %6.2f paths/step\n",
+                   kname[k], (unsigned long long)kn[k], kt[k], kt[k] / (double)kn[k] * 1e6,
+                   kmax[k] * 1e6, (double)kd[k] / (double)kn[k], (double)ka[k] / (double)kn[k]);
     gs_router_free(rt);
 
     /* 2. the whole simulation with routing, demand in each region's time zone */

@@ -1,14 +1,12 @@
 /* site.js: draws the gridsplit site report (web/site.html) from the inline JSON blocks #gs-data
- * (scores, regions, placement) and #gs-land (world-atlas land-110m TopoJSON, decoded with
- * topojson-client, inlined before this script): an equirectangular world map on a canvas with
- * the land, the demand regions (circles by share; green when a chosen site serves them within
- * the budget), the candidate sites coloured by score (chosen ones ringed), and the tables.
- * Every string from the data is inserted with textContent, never as HTML. Sets
- * body[data-gs-ready] when done (tests wait on it), body[data-gs-error] on failure. */
+ * (scores, regions, placement) and #gs-land (world-atlas land-110m TopoJSON): the world map of
+ * web/map.js (gsMap, inlined before this script) with the demand regions (circles by share;
+ * green when a chosen site serves them within the budget), the candidate sites coloured by
+ * score (chosen ones ringed), and the tables. Every string from the data is inserted with
+ * textContent, never as HTML. Sets body[data-gs-ready] when done (tests wait on it),
+ * body[data-gs-error] on failure. */
 (function () {
   "use strict";
-
-  var LAT_TOP = 84, LAT_BOTTOM = -58;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -46,48 +44,8 @@
   }
 
   function drawMap(canvas, land, data) {
-    var cssW = canvas.clientWidth || 1200;
-    var cssH = Math.round(cssW * (LAT_TOP - LAT_BOTTOM) / 360);
-    var dpr = window.devicePixelRatio || 1;
-    canvas.style.height = cssH + "px";
-    canvas.width = Math.round(cssW * dpr);
-    canvas.height = Math.round(cssH * dpr);
-    var ctx = canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    function X(lon) { return (lon + 180) / 360 * cssW; }
-    function Y(lat) { return (LAT_TOP - lat) / (LAT_TOP - LAT_BOTTOM) * cssH; }
-
-    ctx.fillStyle = "#dfeaf3";
-    ctx.fillRect(0, 0, cssW, cssH);
-    ctx.strokeStyle = "rgba(120,140,160,0.25)";
-    ctx.lineWidth = 1;
-    for (var g = -150; g <= 180; g += 30) { ctx.beginPath(); ctx.moveTo(X(g), 0); ctx.lineTo(X(g), cssH); ctx.stroke(); }
-    for (var h = -30; h <= 60; h += 30) { ctx.beginPath(); ctx.moveTo(0, Y(h)); ctx.lineTo(cssW, Y(h)); ctx.stroke(); }
-
-    /* land: rings of every polygon; a jump across the antimeridian starts a new sub-path */
-    var geo = topojson.feature(land, land.objects.land);
-    var feats = geo.type === "FeatureCollection" ? geo.features : [geo];
-    ctx.beginPath();
-    feats.forEach(function (f) {
-      var gm = f.geometry;
-      if (!gm) return;
-      var polys = gm.type === "Polygon" ? [gm.coordinates] : gm.type === "MultiPolygon" ? gm.coordinates : [];
-      polys.forEach(function (poly) {
-        poly.forEach(function (ring) {
-          var prev = null;
-          ring.forEach(function (p) {
-            if (prev === null || Math.abs(p[0] - prev[0]) > 180) ctx.moveTo(X(p[0]), Y(p[1]));
-            else ctx.lineTo(X(p[0]), Y(p[1]));
-            prev = p;
-          });
-        });
-      });
-    });
-    ctx.fillStyle = "#c9d3bf";
-    ctx.fill("evenodd");
-    ctx.strokeStyle = "#9aa88f";
-    ctx.lineWidth = 0.6;
-    ctx.stroke();
+    var m = gsMap.draw(canvas, land);
+    var ctx = m.ctx, X = m.X, Y = m.Y;
 
     var byId = {};
     data.candidates.forEach(function (c) { byId[c.id] = c; });
@@ -134,10 +92,7 @@
       ctx.fillStyle = scoreColor(c.score); ctx.fill();
       ctx.lineWidth = 1.2; ctx.strokeStyle = "#fff"; ctx.stroke();
       if (c.rank <= 5 || c.chosen) {
-        var label = "#" + c.rank + " " + c.id;
-        ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.85)";
-        ctx.strokeText(label, x + 9, y - 7);
-        ctx.fillStyle = "#1d2733"; ctx.fillText(label, x + 9, y - 7);
+        gsMap.label(ctx, "#" + c.rank + " " + c.id, x + 9, y - 7);
       }
     });
   }

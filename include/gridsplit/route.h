@@ -80,13 +80,34 @@ void gs_transport_free(gs_transport *t);
 /** Minimise sum cost[k] flow[k] + M x sum unserved, M larger than any chain of rerouting (so
  * the most demand is served first, then at least cost), subject to: for each source i,
  * sum of its arcs' flow + unserved[i] = supply[i]; for each destination j, inflow <= cap[j]
- * (INFINITY for none). off[k] != 0 disables arc k (off may be NULL). same_costs: 1 when cost
- * and off are unchanged since the previous call (the cheapest arc of each source is reused).
- * Writes flow[narcs] and unserved[nsrc]. Deterministic: ties go to the lower arc index.
- * Returns the number of augmenting paths used (0 when no capacity bound). */
+ * (INFINITY for none). off[k] != 0 disables arc k (off may be NULL). same_costs: 1 promises
+ * that cost and off are unchanged since the previous call (0: they are compared).
+ * Writes flow[narcs] and unserved[nsrc]. Allocates nothing.
+ *
+ * Warm start: the solver keeps the previous call's optimal flow and node potentials and
+ * re-optimises from them; a first call (or one after gs_transport_reset) starts fresh from
+ * every source on its cheapest arc. The cost is always the least (and the unserved total the
+ * least); when several flows share it, which one is returned depends on the starting point:
+ * a fresh start breaks ties towards the lower arc index, a warm start keeps as much of the
+ * previous flow as stays optimal. The same sequence of calls gives the same results.
+ * Returns the number of augmenting paths used (0 when nothing had to move). */
 int gs_transport_solve(gs_transport *t, const double *supply, const double *cap,
                        const double *cost, const unsigned char *off, int same_costs,
                        double *flow, double *unserved);
+
+/** Forget the previous solution: the next solve starts fresh (as the first one does). */
+void gs_transport_reset(gs_transport *t);
+
+/** Work done by a solver (or, gs_router_stats, by all of a router's solvers) so far. */
+typedef struct gs_transport_stats {
+    uint64_t solves;             /**< calls */
+    uint64_t fresh;              /**< started from the cheapest arcs (first call, reset) */
+    uint64_t repaired;           /**< warm, after costs, disabled arcs or capacities changed */
+    uint64_t warm;               /**< warm, only supplies changed */
+    uint64_t dijkstra;           /**< shortest-path searches (potential updates) */
+    uint64_t augmentations;      /**< augmenting paths */
+} gs_transport_stats;
+void gs_transport_get_stats(const gs_transport *t, gs_transport_stats *out);
 
 /* ---- the fleet router ----------------------------------------------------------------- */
 
@@ -145,6 +166,8 @@ double gs_router_site_mw(const gs_router *r, int site, double pue);
 double gs_router_rtt_limit_ms(const gs_router *r, int service);
 /** Augmenting paths used so far (a measure of how often capacity bound). */
 uint64_t gs_router_augmentations(const gs_router *r);
+/** The solvers' work so far, summed over services. */
+void gs_router_stats(const gs_router *r, gs_transport_stats *out);
 
 /** Request capacity (requests/s) of a site's pool of clusters under an IT power limit it_w
  * (watts, PUE removed): the largest served rate whose power (provisioned GPUs at idle, with
@@ -180,6 +203,30 @@ int gs_route_recorder_finish(gs_route_recorder *rec, const char *summary_json, i
                              int64_t to_s, gs_error *err);
 /** Free; removes an uncommitted flows.csv. NULL is a no-op. */
 void gs_route_recorder_free(gs_route_recorder *rec);
+
+/* ---- the HTML report (src/io/route_report.c, docs/route.md "The report") ---------------- */
+
+/** Follows a routed simulation like the recorder, for report.html: pass
+ * gs_route_report_step as gs_sim_opts.on_route and the report as route_ctx; it forwards every
+ * step to rec (may be NULL), then keeps what summary.json does not have: each site's mean and
+ * peak inference MW, and for each cap (event) the flows per (region, site) over its window with
+ * the cap and without it (its own uncapped router, stepped only inside event windows). Memory:
+ * sites + events x arcs. o and caps must outlive it. Returns 0 or GS_ENOMEM. */
+typedef struct gs_route_report gs_route_report;
+int gs_route_report_new(const gs_fleet *f, const gs_route_opts *o, const gs_route_cap *caps,
+                        size_t ncaps, gs_route_recorder *rec, gs_route_report **out,
+                        gs_error *err);
+void gs_route_report_step(void *ctx, const gs_router *r, int64_t t,
+                          const double *const *demand, const double *cap_mw,
+                          const double *pue);
+/** Write report_html (self-contained, offline: web/route.html with its CSS and JS, the map
+ * script, topojson-client and the world-atlas land outlines inline) from summary_json (as
+ * written by gs_route_recorder_finish) and what rep gathered. Deterministic. Returns 0,
+ * GS_EINPUT (summary unreadable), GS_EIO or GS_ERUNTIME (an asset missing from the build). */
+int gs_route_report_write(const gs_route_report *rep, const char *summary_json,
+                          const char *report_html, gs_error *err);
+/** NULL is a no-op; does not free the recorder. */
+void gs_route_report_free(gs_route_report *rep);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,6 @@
 /* cmd_route.c: `gridsplit route FLEET.yaml --out DIR`: inference demand routed to sites within
  * the latency budget and capacity (grid caps from --events included), at least cost; writes
- * DIR/flows.csv and DIR/summary.json (docs/route.md). */
+ * DIR/flows.csv, DIR/summary.json and DIR/report.html (docs/route.md). */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,7 +21,8 @@ static const char *HELP =
     "within the latency budget, within each site's capacity (shrunk by grid caps), at least\n"
     "cost (energy at the site's price + a penalty per ms). Writes DIR/flows.csv\n"
     "(timestamp,service,region,site,requests_per_s,rtt_ms) and DIR/summary.json (per site,\n"
-    "per region, per event: MW moved, where to, latency added, unserved).\n"
+    "per region, per event: MW moved, where to, latency added, unserved) and DIR/report.html\n"
+    "(self-contained, opens offline: world map of sites, regions and flows, events, tables).\n"
     "\n"
     "Options:\n"
     "  --out DIR              output directory (created if missing; required)\n"
@@ -33,6 +34,7 @@ static const char *HELP =
     "  --latency-penalty X    USD per million requests per ms of RTT (default 0.02)\n"
     "  --default-price X      USD/MWh where a zone has no price (default 50)\n"
     "  --no-flows             do not write flows.csv\n"
+    "  --no-report            do not write report.html\n"
     "  --quiet                no closing message\n"
     "  -h, --help             this text\n"
     "\n"
@@ -53,9 +55,10 @@ int gs_cmd_route(int argc, char **argv)
         {"events", required_argument, 0, 'e'},       {"server-ms", required_argument, 0, 'S'},
         {"latency-penalty", required_argument, 0, 'L'}, {"default-price", required_argument, 0, 'P'},
         {"no-flows", no_argument, 0, 'F'},           {"quiet", no_argument, 0, 'q'},
+        {"no-report", no_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
     const char *out = NULL, *from = NULL, *to = NULL, *step = "5min", *events = NULL;
-    int quiet = 0, no_flows = 0, c;
+    int quiet = 0, no_flows = 0, no_report = 0, c;
     gs_route_opts ro = gs_route_opts_default();
     gs_error err = {0};
     optind = 1;
@@ -85,6 +88,7 @@ int gs_cmd_route(int argc, char **argv)
                                           optarg);
             break;
         case 'F': no_flows = 1; break;
+        case 'R': no_report = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:
@@ -108,6 +112,7 @@ int gs_cmd_route(int argc, char **argv)
     gs_route_cap *caps = NULL;
     size_t ncaps = 0;
     gs_route_recorder *rec = NULL;
+    gs_route_report *rep = NULL;
     gs_sim_result *r = NULL;
     gs_sim_tz tz = {0};
     int have_tz = 0;
@@ -137,9 +142,10 @@ int gs_cmd_route(int argc, char **argv)
     have_tz = 1;
     if (gs__mkdirs(out, &err) < 0)
         goto fail;
-    char flows[1024], summary[1024];
+    char flows[1024], summary[1024], report[1024];
     snprintf(flows, sizeof flows, "%s/flows.csv", out);
     snprintf(summary, sizeof summary, "%s/summary.json", out);
+    snprintf(report, sizeof report, "%s/report.html", out);
     if (gs_route_recorder_new(f, &ro, caps, ncaps, so.step_s, no_flows ? NULL : flows, &rec,
                               &err) < 0)
         goto fail;
@@ -148,12 +154,20 @@ int gs_cmd_route(int argc, char **argv)
     so.ncaps = ncaps;
     so.on_route = gs_route_recorder_step;
     so.route_ctx = rec;
+    if (!no_report) {
+        if (gs_route_report_new(f, &ro, caps, ncaps, rec, &rep, &err) < 0)
+            goto fail;
+        so.on_route = gs_route_report_step; /* forwards each step to rec */
+        so.route_ctx = rep;
+    }
     if (gs_simulate(f, &tz, &so, &r, &err) < 0) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", fleet_path);
         goto fail;
     }
     if (gs_route_recorder_finish(rec, summary, so.from_s, so.to_s, &err) < 0)
+        goto fail;
+    if (rep && gs_route_report_write(rep, summary, report, &err) < 0)
         goto fail;
     if (!quiet) {
         double served = 0, unserved = 0;
@@ -166,6 +180,7 @@ int gs_cmd_route(int argc, char **argv)
                 "%.4g unserved; outputs in %s/\n",
                 f->nservices, r->nsteps, (long long)r->step_s, ncaps, served, unserved, out);
     }
+    gs_route_report_free(rep);
     gs_route_recorder_free(rec);
     gs_sim_result_free(r);
     gs_sim_tz_free(f, &tz);
@@ -173,6 +188,7 @@ int gs_cmd_route(int argc, char **argv)
     gs_fleet_free(f);
     return 0;
 fail:
+    gs_route_report_free(rep);
     gs_route_recorder_free(rec);
     gs_sim_result_free(r);
     if (have_tz)

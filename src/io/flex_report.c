@@ -10,53 +10,8 @@
 #include <strings.h>
 
 #include "io/assets.h"
+#include "io/html.h"
 #include "io/outfile.h"
-
-static void w_script_json(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<')
-            fputs("\\u003c", f);
-        else if (*s == '>')
-            fputs("\\u003e", f);
-        else if (*s == '&')
-            fputs("\\u0026", f);
-        else
-            fputc(*s, f);
-    }
-}
-
-static void w_html(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
-
-static int w_asset(FILE *f, const char *name, gs_error *err)
-{
-    size_t len = 0;
-    const char *s = gs__asset(name, &len);
-    if (!s)
-        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL, "web asset %s is not embedded in this build", name);
-    size_t from = 0;
-    for (size_t i = 0; i + 1 < len; i++)
-        if (s[i] == '<' && s[i + 1] == '/' &&
-            (strncasecmp(s + i + 2, "script", 6) == 0 || strncasecmp(s + i + 2, "style", 5) == 0)) {
-            fwrite(s + from, 1, i - from, f);
-            fputs("<\\/", f);
-            from = i + 2;
-        }
-    fwrite(s + from, 1, len - from, f);
-    return GS_OK;
-}
 
 int gs_flexsim_write_report(const gs_fleet *fl, const gs_flexsim_product *prods, size_t nprods,
                             const gs_flexsim_opts *opts, const gs_flexsim_result *r, const char *path,
@@ -92,21 +47,21 @@ int gs_flexsim_write_report(const gs_fleet *fl, const gs_flexsim_product *prods,
         size_t kl = (size_t)(close - key);
 #define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
         if (IS("TITLE"))
-            w_html(f, fl->name);
+            gs__html_text(f, fl->name);
         else if (IS("VERSION")) {
 #ifdef GS_VERSION
-            w_html(f, GS_VERSION);
+            gs__html_text(f, GS_VERSION);
 #endif
         } else if (IS("CSS"))
-            rc = w_asset(f, "flex.css", err);
+            rc = gs__html_asset(f, "flex.css", err);
         else if (IS("JS"))
-            rc = w_asset(f, "flex.js", err);
+            rc = gs__html_asset(f, "flex.js", err);
         else if (IS("UPLOT_CSS"))
-            rc = w_asset(f, "uPlot.min.css", err);
+            rc = gs__html_asset(f, "uPlot.min.css", err);
         else if (IS("UPLOT_JS"))
-            rc = w_asset(f, "uPlot.iife.min.js", err);
+            rc = gs__html_asset(f, "uPlot.iife.min.js", err);
         else if (IS("DATA"))
-            w_script_json(f, data);
+            gs__html_script_json(f, data);
         else
             rc = gs_error_set(err, GS_ERUNTIME, "flex.html", 0, 0, NULL, "unknown placeholder @@GS_%.*s@@", (int)kl, key);
 #undef IS

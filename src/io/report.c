@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "io/assets.h"
+#include "io/html.h"
 #include "io/outfile.h"
 
 static const char *const CLASS_NAMES[GS_NCLASS] = {"training", "inference"};
@@ -22,20 +23,6 @@ static const char *const CLASS_NAMES[GS_NCLASS] = {"training", "inference"};
 /* ---- low-level writers ------------------------------------------------------------------ */
 
 static void w_str(FILE *f, const char *s) { fputs(s, f); }
-
-static void w_html(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
 
 /* A JSON string that is also safe inside <script>: '<', '>' and '&' become \u escapes, so no
  * "</script>" or "<!--" can appear in the data block. */
@@ -83,25 +70,6 @@ static void w_num(FILE *f, double v, int decimals)
         fputs("0", f);
     else
         fputs(buf, f);
-}
-
-/* Inline an asset inside <script> or <style>: any "</script" or "</style" in it is broken up
- * ("<\/...") so it cannot close the element early. */
-static void w_inline(FILE *f, const char *s, size_t len)
-{
-    size_t i = 0, from = 0;
-    while (i + 1 < len) {
-        if (s[i] == '<' && s[i + 1] == '/' &&
-            (strncasecmp(s + i + 2, "script", 6) == 0 || strncasecmp(s + i + 2, "style", 5) == 0)) {
-            fwrite(s + from, 1, i - from, f);
-            fputs("<\\/", f);
-            i += 2;
-            from = i;
-        } else {
-            i++;
-        }
-    }
-    fwrite(s + from, 1, len - from, f);
 }
 
 /* "1,234,567.8": fixed decimals with thousands separators; non-finite: an em dash. */
@@ -366,20 +334,20 @@ static void w_stats_row(FILE *f, const char *row_class, const char *scope, const
     if (cls[0]) {
         /* a class row: the scope is the row above; named for screen readers only */
         w_str(f, "<span class=\"sr\">");
-        w_html(f, scope);
+        gs__html_text(f, scope);
         w_str(f, "</span>");
     } else {
-        w_html(f, scope);
+        gs__html_text(f, scope);
     }
     if (!cls[0] && scope_id && scope_id[0]) {
         w_str(f, " <span class=\"muted\">");
-        w_html(f, scope_id);
+        gs__html_text(f, scope_id);
         w_str(f, "</span>");
     }
     w_str(f, "</th><td class=\"cls\">");
     if (cls[0]) {
         fprintf(f, "<span class=\"swatch %s\"></span>", cls);
-        w_html(f, cls);
+        gs__html_text(f, cls);
     } else {
         w_str(f, "all");
     }
@@ -411,17 +379,6 @@ static void w_summary(FILE *f, const report_ctx *c)
 
 /* ---- template --------------------------------------------------------------------------- */
 
-static int w_asset(FILE *f, const char *name, gs_error *err)
-{
-    size_t len = 0;
-    const char *a = gs__asset(name, &len);
-    if (!a)
-        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
-                            "report asset %s is not embedded in this build", name);
-    w_inline(f, a, len);
-    return GS_OK;
-}
-
 static int w_placeholder(FILE *f, report_ctx *c, const char *key, size_t klen, gs_error *err)
 {
     const gs_fleet *fl = c->f;
@@ -429,17 +386,17 @@ static int w_placeholder(FILE *f, report_ctx *c, const char *key, size_t klen, g
     char buf[128];
 #define IS(k) (klen == sizeof(k) - 1 && memcmp(key, k, klen) == 0)
     if (IS("TITLE")) {
-        w_html(f, c->o && c->o->title ? c->o->title : (fl->name[0] ? fl->name : "fleet"));
+        gs__html_text(f, c->o && c->o->title ? c->o->title : (fl->name[0] ? fl->name : "fleet"));
     } else if (IS("PERIOD")) {
         fmt_utc(buf, sizeof buf, r->start_s);
-        w_html(f, buf);
+        gs__html_text(f, buf);
         w_str(f, " \xe2\x86\x92 ");
         fmt_utc(buf, sizeof buf, r->start_s + (int64_t)r->nsteps * r->step_s);
-        w_html(f, buf);
+        gs__html_text(f, buf);
         w_str(f, " UTC");
     } else if (IS("STEP")) {
         fmt_step(buf, sizeof buf, r->step_s);
-        w_html(f, buf);
+        gs__html_text(f, buf);
         fprintf(f, " <span class=\"muted\">(%zu steps)</span>", r->nsteps);
     } else if (IS("SITES")) {
         fprintf(f, "%zu", fl->nsites);
@@ -478,16 +435,16 @@ static int w_placeholder(FILE *f, report_ctx *c, const char *key, size_t klen, g
     } else if (IS("DATA")) {
         w_data(f, c);
     } else if (IS("UPLOT_CSS")) {
-        return w_asset(f, "uPlot.min.css", err);
+        return gs__html_asset(f, "uPlot.min.css", err);
     } else if (IS("REPORT_CSS")) {
-        return w_asset(f, "report.css", err);
+        return gs__html_asset(f, "report.css", err);
     } else if (IS("UPLOT_JS")) {
-        return w_asset(f, "uPlot.iife.min.js", err);
+        return gs__html_asset(f, "uPlot.iife.min.js", err);
     } else if (IS("REPORT_JS")) {
-        return w_asset(f, "report.js", err);
+        return gs__html_asset(f, "report.js", err);
     } else if (IS("VERSION")) {
 #ifdef GS_VERSION
-        w_html(f, GS_VERSION);
+        gs__html_text(f, GS_VERSION);
 #endif
     } else {
         return gs_error_set(err, GS_ERUNTIME, "report.html", 0, 0, NULL,

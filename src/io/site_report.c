@@ -1,9 +1,10 @@
 /* site_report.c: the outputs of `gridsplit site` (include/gridsplit/site.h, docs/site.md):
  * scores.csv (one row per candidate, every component's raw value, normalised value, weight and
  * contribution), scores.json (the same plus zones, regions and placement runs) and report.html
- * (self-contained: web/site.html with site.css, site.js, topojson-client and the world-atlas
- * 110m land outlines inline, the data as one JSON block escaped for <script>). Each file is
- * written under a temporary name and renamed. Deterministic: no clock, no solve times. */
+ * (self-contained: web/site.html with site.css, site.js, the shared map.js, topojson-client and
+ * the world-atlas 110m land outlines inline, the data as one JSON block escaped for <script>).
+ * Each file is written under a temporary name and renamed. Deterministic: no clock, no solve
+ * times. */
 #include "gridsplit/site.h"
 
 #include <math.h>
@@ -15,6 +16,7 @@
 #include <jansson.h>
 
 #include "io/assets.h"
+#include "io/html.h"
 #include "io/outfile.h"
 
 /* Unit suffix of a component's raw column in scores.csv. */
@@ -314,56 +316,6 @@ static int write_json(json_t *root, const char *path, gs_error *err)
     return gs__outfile_commit(&of, err);
 }
 
-/* JSON text inside <script>: '<', '>' and '&' only occur inside strings, where \u escapes are
- * equivalent; so no "</script>" or "<!--" can end the block early. */
-static void w_script_json(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<')
-            fputs("\\u003c", f);
-        else if (*s == '>')
-            fputs("\\u003e", f);
-        else if (*s == '&')
-            fputs("\\u0026", f);
-        else
-            fputc(*s, f);
-    }
-}
-
-static void w_html(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
-
-/* An asset inlined in <script> or <style>, with any "</script" or "</style" broken up. */
-static int w_asset(FILE *f, const char *name, gs_error *err)
-{
-    size_t len = 0;
-    const char *s = gs__asset(name, &len);
-    if (!s)
-        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
-                            "web asset %s is not embedded in this build", name);
-    size_t from = 0;
-    for (size_t i = 0; i + 1 < len; i++)
-        if (s[i] == '<' && s[i + 1] == '/' &&
-            (strncasecmp(s + i + 2, "script", 6) == 0 || strncasecmp(s + i + 2, "style", 5) == 0)) {
-            fwrite(s + from, 1, i - from, f);
-            fputs("<\\/", f);
-            from = i + 2;
-        }
-    fwrite(s + from, 1, len - from, f);
-    return GS_OK;
-}
-
 static int write_html(const gs_site_outputs *o, const char *data, const char *path, gs_error *err)
 {
     size_t len = 0;
@@ -392,21 +344,23 @@ static int write_html(const gs_site_outputs *o, const char *data, const char *pa
         size_t kl = (size_t)(close - key);
 #define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
         if (IS("TITLE")) {
-            w_html(f, o->f->name);
+            gs__html_text(f, o->f->name);
             fputs(" \xc2\xb7 ", f);
-            w_html(f, gs_class_name(o->r->cls));
+            gs__html_text(f, gs_class_name(o->r->cls));
         } else if (IS("CLASS")) {
-            w_html(f, gs_class_name(o->r->cls));
+            gs__html_text(f, gs_class_name(o->r->cls));
         } else if (IS("VERSION")) {
 #ifdef GS_VERSION
-            w_html(f, GS_VERSION);
+            gs__html_text(f, GS_VERSION);
 #endif
         } else if (IS("CSS")) {
-            rc = w_asset(f, "site.css", err);
+            rc = gs__html_asset(f, "site.css", err);
         } else if (IS("JS")) {
-            rc = w_asset(f, "site.js", err);
+            rc = gs__html_asset(f, "site.js", err);
         } else if (IS("TOPOJSON_JS")) {
-            rc = w_asset(f, "topojson-client.min.js", err);
+            rc = gs__html_asset(f, "topojson-client.min.js", err);
+        } else if (IS("MAP_JS")) {
+            rc = gs__html_asset(f, "map.js", err);
         } else if (IS("LAND")) {
             size_t ll = 0;
             const char *land = gs__asset("land-110m.json", &ll);
@@ -414,9 +368,9 @@ static int write_html(const gs_site_outputs *o, const char *data, const char *pa
                 rc = gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
                                   "land-110m.json (world-atlas) is not embedded in this build");
             else
-                w_script_json(f, land);
+                gs__html_script_json(f, land);
         } else if (IS("DATA")) {
-            w_script_json(f, data);
+            gs__html_script_json(f, data);
         } else {
             rc = gs_error_set(err, GS_ERUNTIME, "site.html", 0, 0, NULL,
                               "unknown placeholder @@GS_%.*s@@", (int)kl, key);

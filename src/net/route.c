@@ -11,8 +11,6 @@
 #include "gridsplit/latency.h"
 #include "gridsplit/load.h"
 
-#define EPS 1e-9
-
 gs_route_opts gs_route_opts_default(void)
 {
     return (gs_route_opts){.server_ms = GS_ROUTE_DEFAULT_SERVER_MS,
@@ -24,19 +22,51 @@ gs_route_opts gs_route_opts_default(void)
 
 /* ---- transportation solver ---------------------------------------------------------------- */
 
+/* The network: sources 0..ns-1, destinations ns..ns+nd-1, and a sink T = ns+nd. Arc k joins
+ * source arc_src[k] to destination arc_dst[k] (cost[k], no upper bound); every source has an
+ * "unserved" arc to T (cost M, no bound) and every destination an arc to T (cost 0, bound
+ * cap[j]). Source i supplies supply[i], T absorbs the total. The state kept between solves is a
+ * flow x (arcs), un (source -> T), load (destination -> T) and node potentials phi such that
+ * every residual arc has a non-negative reduced cost c(u,v) + phi(u) - phi(v): the flow is
+ * optimal for what it carries. A solve restores feasibility for the new supplies (and
+ * optimality for new costs or capacities) with a primal-dual method: flow moves from nodes
+ * with excess to nodes with deficit along arcs of zero reduced cost (the "tight" graph,
+ * Dinic's blocking flows), and when no such path is left, Dijkstra on reduced costs from the
+ * excess nodes raises the potentials. */
+
 struct gs_transport {
     size_t nsrc, ndst, narcs, nnodes;
     int *arc_src, *arc_dst;
     size_t *src_start, *src_arc; /* arcs by source (CSR), ascending arc index */
     size_t *dst_start, *dst_arc; /* arcs by destination */
-    int *best;                   /* cheapest active arc of each source, -1 none */
+    /* the state kept between solves (the warm start) */
+    int have;                    /* a previous solution is held */
+    double *x, *un, *load;       /* flows: [arc], [source] unserved, [destination] served */
+    double *cost0, *cap0;        /* costs and capacities the state is optimal for */
+    unsigned char *off0;
     double big_m;                /* cost of an unserved unit */
-    double *load;                /* [dst] inflow */
-    /* Dijkstra, nodes: sources, destinations, U (unserved), T (sink) */
-    double *phi, *dist;
-    int *pred, *pred_arc;        /* pred_arc: arc index, -1 for U/T arcs */
-    int *heap, *pos;             /* indexed binary heap; pos -1: not in heap, -2: settled */
+    double *phi;                 /* [node] potentials */
+    double *ex;                  /* [node] excess: supply - net outflow */
+    int *supp, *spos;            /* arcs with positive flow; spos[k] its position, -1 none */
+    size_t nsupp;
+    double eps, tol;             /* flow and reduced-cost tolerances of the current solve */
+    /* tight graph: arcs of zero reduced cost under phi */
+    int tight_ok;
+    int *tl;                     /* tight arcs, by source */
+    size_t *ts_start;            /* [nsrc + 1] into tl */
+    size_t *td_start;            /* [ndst + 1] into td_arc: tight arcs by destination */
+    int *td_arc;
+    unsigned char *tight_u;      /* [source]: its unserved arc is tight */
+    unsigned char *tight_d;      /* [destination]: its arc to T is tight */
+    /* Dijkstra: indexed binary heap on dist; hpos -1 not in heap, -2 settled */
+    double *dist;
+    int *heap, *hpos;
     size_t nheap;
+    size_t *sd_start;            /* [ndst + 1] positive-flow arcs by destination */
+    int *sd_arc;
+    /* blocking flows */
+    int *level, *queue, *cur, *stk;
+    gs_transport_stats st;
 };
 
 void gs_transport_free(gs_transport *t)
@@ -49,14 +79,31 @@ void gs_transport_free(gs_transport *t)
     free(t->src_arc);
     free(t->dst_start);
     free(t->dst_arc);
-    free(t->best);
+    free(t->x);
+    free(t->un);
     free(t->load);
+    free(t->cost0);
+    free(t->cap0);
+    free(t->off0);
     free(t->phi);
+    free(t->ex);
+    free(t->supp);
+    free(t->spos);
+    free(t->tl);
+    free(t->ts_start);
+    free(t->td_start);
+    free(t->td_arc);
+    free(t->tight_u);
+    free(t->tight_d);
     free(t->dist);
-    free(t->pred);
-    free(t->pred_arc);
     free(t->heap);
-    free(t->pos);
+    free(t->hpos);
+    free(t->sd_start);
+    free(t->sd_arc);
+    free(t->level);
+    free(t->queue);
+    free(t->cur);
+    free(t->stk);
     free(t);
 }
 
@@ -91,25 +138,45 @@ int gs_transport_new(size_t nsrc, size_t ndst, const int *arc_src, const int *ar
     t->nsrc = nsrc;
     t->ndst = ndst;
     t->narcs = narcs;
-    t->nnodes = nsrc + ndst + 2;
-    size_t na = narcs ? narcs : 1, nn = t->nnodes;
-    t->arc_src = malloc(na * sizeof *t->arc_src);
-    t->arc_dst = malloc(na * sizeof *t->arc_dst);
-    t->src_start = malloc((nsrc + 1) * sizeof *t->src_start);
-    t->src_arc = malloc(na * sizeof *t->src_arc);
-    t->dst_start = malloc((ndst + 1) * sizeof *t->dst_start);
-    t->dst_arc = malloc(na * sizeof *t->dst_arc);
-    t->best = malloc((nsrc ? nsrc : 1) * sizeof *t->best);
-    t->load = malloc((ndst ? ndst : 1) * sizeof *t->load);
-    t->phi = malloc(nn * sizeof *t->phi);
+    t->nnodes = nsrc + ndst + 1;
+    size_t na = narcs ? narcs : 1, nn = t->nnodes, ns1 = nsrc + 1, nd1 = ndst + 1;
+    size_t ns = nsrc ? nsrc : 1, nd = ndst ? ndst : 1;
+    t->arc_src = calloc(na, sizeof *t->arc_src);
+    t->arc_dst = calloc(na, sizeof *t->arc_dst);
+    t->src_start = calloc(ns1, sizeof *t->src_start);
+    t->src_arc = calloc(na, sizeof *t->src_arc);
+    t->dst_start = calloc(nd1, sizeof *t->dst_start);
+    t->dst_arc = calloc(na, sizeof *t->dst_arc);
+    t->x = calloc(na, sizeof *t->x);
+    t->un = calloc(ns, sizeof *t->un);
+    t->load = calloc(nd, sizeof *t->load);
+    t->cost0 = calloc(na, sizeof *t->cost0);
+    t->cap0 = calloc(nd, sizeof *t->cap0);
+    t->off0 = calloc(na, 1);
+    t->phi = calloc(nn, sizeof *t->phi);
+    t->ex = calloc(nn, sizeof *t->ex);
+    t->supp = malloc(na * sizeof *t->supp);
+    t->spos = malloc(na * sizeof *t->spos);
+    t->tl = malloc(na * sizeof *t->tl);
+    t->ts_start = malloc(ns1 * sizeof *t->ts_start);
+    t->td_start = malloc(nd1 * sizeof *t->td_start);
+    t->td_arc = malloc(na * sizeof *t->td_arc);
+    t->tight_u = calloc(ns, 1);
+    t->tight_d = calloc(nd, 1);
     t->dist = malloc(nn * sizeof *t->dist);
-    t->pred = malloc(nn * sizeof *t->pred);
-    t->pred_arc = malloc(nn * sizeof *t->pred_arc);
     t->heap = malloc(nn * sizeof *t->heap);
-    t->pos = malloc(nn * sizeof *t->pos);
+    t->hpos = malloc(nn * sizeof *t->hpos);
+    t->sd_start = malloc(nd1 * sizeof *t->sd_start);
+    t->sd_arc = malloc(na * sizeof *t->sd_arc);
+    t->level = malloc(nn * sizeof *t->level);
+    t->queue = malloc(nn * sizeof *t->queue);
+    t->cur = malloc(nn * sizeof *t->cur);
+    t->stk = malloc(nn * sizeof *t->stk);
     if (!t->arc_src || !t->arc_dst || !t->src_start || !t->src_arc || !t->dst_start ||
-        !t->dst_arc || !t->best || !t->load || !t->phi || !t->dist || !t->pred || !t->pred_arc ||
-        !t->heap || !t->pos) {
+        !t->dst_arc || !t->x || !t->un || !t->load || !t->cost0 || !t->cap0 || !t->off0 ||
+        !t->phi || !t->ex || !t->supp || !t->spos || !t->tl || !t->ts_start || !t->td_start ||
+        !t->td_arc || !t->tight_u || !t->tight_d || !t->dist || !t->heap || !t->hpos ||
+        !t->sd_start || !t->sd_arc || !t->level || !t->queue || !t->cur || !t->stk) {
         gs_transport_free(t);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
@@ -119,254 +186,687 @@ int gs_transport_new(size_t nsrc, size_t ndst, const int *arc_src, const int *ar
     }
     csr(nsrc, t->arc_src, narcs, t->src_start, t->src_arc);
     csr(ndst, t->arc_dst, narcs, t->dst_start, t->dst_arc);
-    for (size_t i = 0; i < nsrc; i++)
-        t->best[i] = -1;
+    for (size_t k = 0; k < narcs; k++)
+        t->spos[k] = -1;
     *out = t;
     return GS_OK;
 }
 
-/* indexed min-heap on dist */
+void gs_transport_reset(gs_transport *t) { t->have = 0; }
+
+void gs_transport_get_stats(const gs_transport *t, gs_transport_stats *out) { *out = t->st; }
+
+/* ---- small helpers ---- */
+
+static double supply_of(const double *supply, size_t i)
+{
+    return supply[i] > 0 ? supply[i] : 0; /* negative or NaN: nothing */
+}
+
+static double cap_of(const double *cap, size_t j)
+{
+    if (!cap || isnan(cap[j]))
+        return INFINITY;
+    return cap[j] > 0 ? cap[j] : 0;
+}
+
+static void supp_add(gs_transport *t, int k)
+{
+    t->spos[k] = (int)t->nsupp;
+    t->supp[t->nsupp++] = k;
+}
+
+static void supp_del(gs_transport *t, int k)
+{
+    int p = t->spos[k];
+    int last = t->supp[--t->nsupp];
+    t->supp[p] = last;
+    t->spos[last] = p;
+    t->spos[k] = -1;
+}
+
+/* ---- indexed min-heap on dist, ties to the lower node ---- */
+
+static int heap_less(const gs_transport *t, int a, int b)
+{
+    return t->dist[a] < t->dist[b] || (t->dist[a] == t->dist[b] && a < b);
+}
+
 static void heap_up(gs_transport *t, size_t i)
 {
     int v = t->heap[i];
-    double d = t->dist[v];
     while (i > 0) {
         size_t p = (i - 1) / 2;
         int u = t->heap[p];
-        if (t->dist[u] < d || (t->dist[u] == d && u < v))
+        if (!heap_less(t, v, u))
             break;
         t->heap[i] = u;
-        t->pos[u] = (int)i;
+        t->hpos[u] = (int)i;
         i = p;
     }
     t->heap[i] = v;
-    t->pos[v] = (int)i;
+    t->hpos[v] = (int)i;
 }
 
 static void heap_down(gs_transport *t, size_t i)
 {
     int v = t->heap[i];
-    double d = t->dist[v];
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= t->nheap)
             break;
-        if (c + 1 < t->nheap) {
-            int a = t->heap[c], b = t->heap[c + 1];
-            if (t->dist[b] < t->dist[a] || (t->dist[b] == t->dist[a] && b < a))
-                c++;
-        }
+        if (c + 1 < t->nheap && heap_less(t, t->heap[c + 1], t->heap[c]))
+            c++;
         int u = t->heap[c];
-        if (t->dist[u] > d || (t->dist[u] == d && u > v))
+        if (!heap_less(t, u, v))
             break;
         t->heap[i] = u;
-        t->pos[u] = (int)i;
+        t->hpos[u] = (int)i;
         i = c;
     }
     t->heap[i] = v;
-    t->pos[v] = (int)i;
+    t->hpos[v] = (int)i;
 }
 
-static void relax(gs_transport *t, int u, int v, double rc, int arc)
+static void relax(gs_transport *t, int u, int v, double rc)
 {
-    if (t->pos[v] == -2)
-        return;
     if (rc < 0)
         rc = 0; /* rounding: reduced costs are >= 0 in exact arithmetic */
     double d = t->dist[u] + rc;
     if (d < t->dist[v]) {
         t->dist[v] = d;
-        t->pred[v] = u;
-        t->pred_arc[v] = arc;
-        if (t->pos[v] < 0) {
+        if (t->hpos[v] < 0) {
             t->heap[t->nheap] = v;
-            t->pos[v] = (int)t->nheap;
+            t->hpos[v] = (int)t->nheap;
             t->nheap++;
         }
-        heap_up(t, (size_t)t->pos[v]);
+        heap_up(t, (size_t)t->hpos[v]);
     }
+}
+
+/* ---- the starts ---- */
+
+/* Fresh start: every source on its cheapest active arc (ties: the lower arc index), each
+ * destination passing on at most its capacity (an overflowing one keeps the excess). The
+ * potentials (a source at minus its cheapest cost, the rest 0) make every residual arc's
+ * reduced cost non-negative. */
+static void start_fresh(gs_transport *t, const double *supply, const double *cost,
+                        const unsigned char *off, double big_m)
+{
+    size_t ns = t->nsrc, nd = t->ndst;
+    for (size_t q = 0; q < t->nsupp; q++) {
+        t->x[t->supp[q]] = 0;
+        t->spos[t->supp[q]] = -1;
+    }
+    t->nsupp = 0;
+    t->big_m = big_m;
+    for (size_t j = 0; j < nd; j++)
+        t->load[j] = 0;
+    for (size_t i = 0; i < ns; i++) {
+        int b = -1;
+        for (size_t q = t->src_start[i]; q < t->src_start[i + 1]; q++) {
+            size_t k = t->src_arc[q];
+            if (off && off[k])
+                continue;
+            if (b < 0 || cost[k] < cost[b])
+                b = (int)k;
+        }
+        double s = supply_of(supply, i);
+        if (b < 0) {
+            t->un[i] = s;
+            t->phi[i] = -big_m;
+            continue;
+        }
+        t->un[i] = 0;
+        t->phi[i] = -cost[b];
+        if (s > 0) {
+            t->x[b] = s;
+            supp_add(t, b);
+            t->load[t->arc_dst[b]] += s;
+        }
+    }
+    for (size_t j = 0; j < nd; j++) {
+        if (t->load[j] > t->cap0[j])
+            t->load[j] = t->cap0[j];
+        t->phi[ns + j] = 0;
+    }
+    t->phi[ns + nd] = 0;
+    t->tight_ok = 0;
+    t->st.fresh++;
+}
+
+/* Warm start after costs, disabled arcs or capacities changed: keep the previous flow where it
+ * stays optimal, and make every residual arc's reduced cost non-negative again by moving the
+ * potentials and removing flow from the arcs that are no longer of zero reduced cost (the
+ * removed flow becomes excess and deficit that the solve routes again). */
+static void start_repair(gs_transport *t, const double *cost, const unsigned char *off,
+                         int costs_changed, double big_m)
+{
+    size_t ns = t->nsrc, nd = t->ndst;
+    const int T = (int)(ns + nd);
+    double eps = t->eps, tol = t->tol;
+    if (big_m > t->big_m)
+        t->big_m = big_m; /* kept when it suffices: the unserved arcs keep their costs */
+    double M = t->big_m;
+    /* potentials relative to T (a common shift changes no reduced cost) */
+    double pt = t->phi[T];
+    for (size_t v = 0; v < t->nnodes; v++)
+        t->phi[v] -= pt;
+    /* flow on arcs switched off, and above a lower capacity */
+    if (off)
+        for (size_t q = t->nsupp; q-- > 0;) {
+            int k = t->supp[q];
+            if (off[k]) {
+                t->x[k] = 0;
+                supp_del(t, k);
+            }
+        }
+    for (size_t j = 0; j < nd; j++)
+        if (t->load[j] > t->cap0[j])
+            t->load[j] = t->cap0[j];
+    /* destinations: where all arcs into j changed cost by the same amount (a price change at
+     * a site), shifting phi_j by it keeps their reduced costs; the arc to T bounds the shift:
+     * a full destination (no room) needs phi_j <= phi_T, an empty one phi_j >= phi_T, a partly
+     * used one phi_j = phi_T. */
+    for (size_t j = 0; j < nd; j++) {
+        double dj = INFINITY;
+        if (costs_changed)
+            for (size_t q = t->dst_start[j]; q < t->dst_start[j + 1]; q++) {
+                size_t k = t->dst_arc[q];
+                double d = cost[k] - t->cost0[k];
+                if (d < dj)
+                    dj = d;
+            }
+        if (!isfinite(dj))
+            dj = 0;
+        double c = t->cap0[j], l = t->load[j], *p = &t->phi[ns + j];
+        int full = l >= c - eps, empty = l <= eps;
+        if (full && empty)
+            *p += dj; /* no capacity: no residual arc to or from T */
+        else if (full)
+            *p = fmin(*p + dj, 0);
+        else if (empty)
+            *p = fmax(*p + dj, 0);
+        else
+            *p = 0;
+    }
+    /* sources: the least potential that keeps all their arcs' reduced costs >= 0 */
+    for (size_t i = 0; i < ns; i++) {
+        double m = -M;
+        for (size_t q = t->src_start[i]; q < t->src_start[i + 1]; q++) {
+            size_t k = t->src_arc[q];
+            if (off && off[k])
+                continue;
+            double v = t->phi[ns + (size_t)t->arc_dst[k]] - cost[k];
+            if (v > m)
+                m = v;
+        }
+        t->phi[i] = m;
+    }
+    /* flow only on arcs of zero reduced cost */
+    for (size_t q = t->nsupp; q-- > 0;) {
+        int k = t->supp[q];
+        double rc = cost[k] + t->phi[t->arc_src[k]] - t->phi[ns + (size_t)t->arc_dst[k]];
+        if (rc > tol) {
+            t->x[k] = 0;
+            supp_del(t, k);
+        }
+    }
+    for (size_t i = 0; i < ns; i++)
+        if (t->un[i] > 0 && M + t->phi[i] > tol)
+            t->un[i] = 0;
+    for (size_t j = 0; j < nd; j++) {
+        double p = t->phi[ns + j];
+        if (p < -tol && t->cap0[j] - t->load[j] > eps)
+            t->load[j] = t->cap0[j]; /* finite: an unbounded destination is never full */
+        else if (p > tol && t->load[j] > eps)
+            t->load[j] = 0;
+    }
+    t->tight_ok = 0;
+    t->st.repaired++;
+}
+
+static void compute_excess(gs_transport *t, const double *supply, double total)
+{
+    size_t ns = t->nsrc, nd = t->ndst;
+    double et = -total;
+    for (size_t i = 0; i < ns; i++) {
+        t->ex[i] = supply_of(supply, i) - t->un[i];
+        et += t->un[i];
+    }
+    for (size_t j = 0; j < nd; j++) {
+        t->ex[ns + j] = -t->load[j];
+        et += t->load[j];
+    }
+    t->ex[ns + nd] = et;
+    for (size_t q = 0; q < t->nsupp; q++) {
+        int k = t->supp[q];
+        t->ex[t->arc_src[k]] -= t->x[k];
+        t->ex[ns + (size_t)t->arc_dst[k]] += t->x[k];
+    }
+}
+
+/* ---- the tight graph and blocking flows on it ---- */
+
+static void build_tight(gs_transport *t, const double *cost, const unsigned char *off)
+{
+    size_t ns = t->nsrc, nd = t->ndst, n = 0;
+    const double *phi = t->phi, tol = t->tol;
+    double pT = phi[ns + nd];
+    for (size_t j = 0; j <= nd; j++)
+        t->td_start[j] = 0;
+    for (size_t i = 0; i < ns; i++) {
+        t->ts_start[i] = n;
+        double pi = phi[i];
+        for (size_t q = t->src_start[i]; q < t->src_start[i + 1]; q++) {
+            size_t k = t->src_arc[q];
+            if (off && off[k])
+                continue;
+            int j = t->arc_dst[k];
+            if (cost[k] + pi - phi[ns + (size_t)j] <= tol) {
+                t->tl[n++] = (int)k;
+                t->td_start[j + 1]++;
+            }
+        }
+        t->tight_u[i] = t->big_m + pi - pT <= tol;
+    }
+    t->ts_start[ns] = n;
+    for (size_t j = 0; j < nd; j++) {
+        t->td_start[j + 1] += t->td_start[j];
+        t->tight_d[j] = fabs(phi[ns + j] - pT) <= tol;
+    }
+    size_t *fill = t->td_start;
+    for (size_t q = 0; q < n; q++)
+        t->td_arc[fill[t->arc_dst[t->tl[q]]]++] = t->tl[q];
+    for (size_t j = nd; j > 0; j--)
+        t->td_start[j] = t->td_start[j - 1];
+    t->td_start[0] = 0;
+    t->tight_ok = 1;
+}
+
+enum { FWD, BWD, SRC_T, T_SRC, DST_T, T_DST };
+
+/* The p-th tight residual arc out of node u: its head, residual capacity, kind and index.
+ * Returns 0 past the end. */
+static int tight_arc(const gs_transport *t, int u, size_t p, int *v, double *res, int *kind,
+                     int *idx)
+{
+    size_t ns = t->nsrc, nd = t->ndst;
+    if ((size_t)u < ns) {
+        size_t a = t->ts_start[u], b = t->ts_start[u + 1];
+        if (a + p < b) {
+            int k = t->tl[a + p];
+            *v = (int)ns + t->arc_dst[k];
+            *res = INFINITY;
+            *kind = FWD;
+            *idx = k;
+            return 1;
+        }
+        if (a + p > b)
+            return 0;
+        *v = (int)(ns + nd);
+        *res = t->tight_u[u] ? INFINITY : 0;
+        *kind = SRC_T;
+        *idx = u;
+        return 1;
+    }
+    if ((size_t)u < ns + nd) {
+        size_t j = (size_t)u - ns, a = t->td_start[j], b = t->td_start[j + 1];
+        if (a + p < b) {
+            int k = t->td_arc[a + p];
+            *v = t->arc_src[k];
+            *res = t->x[k];
+            *kind = BWD;
+            *idx = k;
+            return 1;
+        }
+        if (a + p > b)
+            return 0;
+        *v = (int)(ns + nd);
+        *res = t->tight_d[j] ? t->cap0[j] - t->load[j] : 0;
+        *kind = DST_T;
+        *idx = (int)j;
+        return 1;
+    }
+    if (p < nd) {
+        *v = (int)(ns + p);
+        *res = t->tight_d[p] ? t->load[p] : 0;
+        *kind = T_DST;
+        *idx = (int)p;
+        return 1;
+    }
+    if (p < nd + ns) {
+        size_t i = p - nd;
+        *v = (int)i;
+        *res = t->tight_u[i] ? t->un[i] : 0;
+        *kind = T_SRC;
+        *idx = (int)i;
+        return 1;
+    }
+    return 0;
+}
+
+static void push(gs_transport *t, int u, int v, int kind, int idx, double delta)
+{
+    double eps = t->eps;
+    switch (kind) {
+    case FWD:
+        if (t->spos[idx] < 0)
+            supp_add(t, idx);
+        t->x[idx] += delta;
+        break;
+    case BWD:
+        t->x[idx] -= delta;
+        if (t->x[idx] <= eps) {
+            t->x[idx] = 0;
+            supp_del(t, idx);
+        }
+        break;
+    case SRC_T:
+        t->un[idx] += delta;
+        break;
+    case T_SRC:
+        t->un[idx] -= delta;
+        if (t->un[idx] <= eps)
+            t->un[idx] = 0;
+        break;
+    case DST_T:
+        t->load[idx] += delta;
+        if (t->load[idx] >= t->cap0[idx] - eps)
+            t->load[idx] = t->cap0[idx];
+        break;
+    default: /* T_DST */
+        t->load[idx] -= delta;
+        if (t->load[idx] <= eps)
+            t->load[idx] = 0;
+        break;
+    }
+    t->ex[u] -= delta;
+    t->ex[v] += delta;
+}
+
+/* One augmenting path from excess node s along the level graph to a node with a deficit. */
+static int augment_from(gs_transport *t, int s)
+{
+    double eps = t->eps;
+    int d = 0;
+    t->stk[0] = s;
+    while (d >= 0) {
+        int u = t->stk[d];
+        if (d > 0 && t->ex[u] < -eps) {
+            double delta = t->ex[s] < -t->ex[u] ? t->ex[s] : -t->ex[u];
+            int v, kind, idx;
+            double res;
+            for (int e = 0; e < d; e++) {
+                tight_arc(t, t->stk[e], (size_t)t->cur[t->stk[e]], &v, &res, &kind, &idx);
+                if (res < delta)
+                    delta = res;
+            }
+            for (int e = 0; e < d; e++) {
+                tight_arc(t, t->stk[e], (size_t)t->cur[t->stk[e]], &v, &res, &kind, &idx);
+                push(t, t->stk[e], v, kind, idx, delta);
+            }
+            return 1;
+        }
+        int v, kind, idx, adv = 0;
+        double res;
+        while (tight_arc(t, u, (size_t)t->cur[u], &v, &res, &kind, &idx)) {
+            if (res > eps && t->level[v] == t->level[u] + 1) {
+                t->stk[++d] = v;
+                adv = 1;
+                break;
+            }
+            t->cur[u]++;
+        }
+        if (!adv) {
+            t->level[u] = -1; /* dead end for this round */
+            d--;
+            if (d >= 0)
+                t->cur[t->stk[d]]++;
+        }
+    }
+    return 0;
+}
+
+/* Dinic on the tight graph: blocking flows from all excess nodes to all deficit nodes until
+ * no deficit can be reached. Returns the number of augmenting paths. */
+static int tight_flow(gs_transport *t)
+{
+    size_t nn = t->nnodes;
+    double eps = t->eps;
+    int paths = 0;
+    for (size_t round = 0; round < 4 * nn + 16; round++) {
+        size_t qh = 0, qt = 0;
+        for (size_t v = 0; v < nn; v++) {
+            t->level[v] = -1;
+            t->cur[v] = 0;
+            if (t->ex[v] > eps) {
+                t->level[v] = 0;
+                t->queue[qt++] = (int)v;
+            }
+        }
+        int found = 0;
+        while (qh < qt) {
+            int u = t->queue[qh++];
+            if (t->ex[u] < -eps) {
+                found = 1;
+                continue; /* a deficit ends a path */
+            }
+            int v, kind, idx;
+            double res;
+            for (size_t p = 0; tight_arc(t, u, p, &v, &res, &kind, &idx); p++)
+                if (res > eps && t->level[v] < 0) {
+                    t->level[v] = t->level[u] + 1;
+                    t->queue[qt++] = v;
+                }
+        }
+        if (!found)
+            break;
+        for (size_t s = 0; s < nn; s++)
+            if (t->level[s] == 0)
+                while (t->ex[s] > eps && augment_from(t, (int)s))
+                    paths++;
+    }
+    return paths;
+}
+
+/* Dijkstra on reduced costs over the residual graph from all excess nodes, until every deficit
+ * node is settled; potentials += min(dist, last settled dist). Returns 0 when no deficit node
+ * can be reached. */
+static int raise_potentials(gs_transport *t, const double *cost, const unsigned char *off)
+{
+    size_t ns = t->nsrc, nd = t->ndst, nn = t->nnodes;
+    const int T = (int)(ns + nd);
+    double eps = t->eps, M = t->big_m, *phi = t->phi;
+    /* positive-flow arcs by destination */
+    for (size_t j = 0; j <= nd; j++)
+        t->sd_start[j] = 0;
+    for (size_t q = 0; q < t->nsupp; q++)
+        t->sd_start[t->arc_dst[t->supp[q]] + 1]++;
+    for (size_t j = 0; j < nd; j++)
+        t->sd_start[j + 1] += t->sd_start[j];
+    size_t *fill = t->sd_start;
+    for (size_t q = 0; q < t->nsupp; q++)
+        t->sd_arc[fill[t->arc_dst[t->supp[q]]]++] = t->supp[q];
+    for (size_t j = nd; j > 0; j--)
+        t->sd_start[j] = t->sd_start[j - 1];
+    t->sd_start[0] = 0;
+
+    t->nheap = 0;
+    size_t ndef = 0, reached = 0;
+    for (size_t v = 0; v < nn; v++) {
+        t->dist[v] = INFINITY;
+        t->hpos[v] = -1;
+        if (t->ex[v] < -eps)
+            ndef++;
+    }
+    for (size_t v = 0; v < nn; v++)
+        if (t->ex[v] > eps) {
+            t->dist[v] = 0;
+            t->heap[t->nheap] = (int)v;
+            t->hpos[v] = (int)t->nheap;
+            t->nheap++;
+        }
+    if (!t->nheap || !ndef)
+        return 0;
+    double last = 0;
+    while (t->nheap > 0) {
+        int u = t->heap[0];
+        t->nheap--;
+        if (t->nheap > 0) {
+            t->heap[0] = t->heap[t->nheap];
+            t->hpos[t->heap[0]] = 0;
+            heap_down(t, 0);
+        }
+        t->hpos[u] = -2;
+        last = t->dist[u];
+        if (t->ex[u] < -eps && ++reached == ndef)
+            break;
+        double pu = phi[u];
+        if ((size_t)u < ns) {
+            for (size_t q = t->src_start[u]; q < t->src_start[u + 1]; q++) {
+                size_t k = t->src_arc[q];
+                int v = (int)ns + t->arc_dst[k];
+                if (t->hpos[v] == -2 || (off && off[k]))
+                    continue;
+                relax(t, u, v, cost[k] + pu - phi[v]);
+            }
+            if (t->hpos[T] != -2)
+                relax(t, u, T, M + pu - phi[T]);
+        } else if (u < T) {
+            size_t j = (size_t)u - ns;
+            for (size_t q = t->sd_start[j]; q < t->sd_start[j + 1]; q++) {
+                int k = t->sd_arc[q];
+                int v = t->arc_src[k];
+                if (t->hpos[v] != -2 && t->x[k] > eps)
+                    relax(t, u, v, -cost[k] + pu - phi[v]);
+            }
+            if (t->hpos[T] != -2 && t->cap0[j] - t->load[j] > eps)
+                relax(t, u, T, pu - phi[T]);
+        } else {
+            for (size_t j = 0; j < nd; j++)
+                if (t->hpos[ns + j] != -2 && t->load[j] > eps)
+                    relax(t, u, (int)(ns + j), pu - phi[ns + j]);
+            for (size_t i = 0; i < ns; i++)
+                if (t->hpos[i] != -2 && t->un[i] > eps)
+                    relax(t, u, (int)i, -M + pu - phi[i]);
+        }
+    }
+    if (!reached)
+        return 0;
+    for (size_t v = 0; v < nn; v++)
+        phi[v] += t->dist[v] < last ? t->dist[v] : last;
+    t->tight_ok = 0;
+    t->st.dijkstra++;
+    return 1;
+}
+
+static int unbalanced(const gs_transport *t)
+{
+    int pos = 0, neg = 0;
+    for (size_t v = 0; v < t->nnodes; v++) {
+        pos |= t->ex[v] > t->eps;
+        neg |= t->ex[v] < -t->eps;
+    }
+    return pos && neg;
+}
+
+/* Route the excess to the deficits. Returns the paths used, or -1 if it cannot finish (never
+ * seen: a guard against numerical trouble). */
+static int route_excess(gs_transport *t, const double *cost, const unsigned char *off)
+{
+    int paths = 0;
+    for (size_t phase = 0; unbalanced(t); phase++) {
+        if (!t->tight_ok)
+            build_tight(t, cost, off);
+        paths += tight_flow(t);
+        if (!unbalanced(t))
+            break;
+        if (phase > 4 * t->nnodes + 64 || !raise_potentials(t, cost, off))
+            return -1;
+    }
+    return paths;
+}
+
+/* The solve, leaving the result in t->x, t->un, t->load. */
+static int transport_run(gs_transport *t, const double *supply, const double *cap,
+                         const double *cost, const unsigned char *off, int same_costs)
+{
+    size_t ns = t->nsrc, nd = t->ndst, na = t->narcs;
+    t->st.solves++;
+    double total = 0;
+    for (size_t i = 0; i < ns; i++)
+        total += supply_of(supply, i);
+    t->eps = 1e-13 * (1.0 + total);
+    int caps_changed = 0;
+    for (size_t j = 0; j < nd; j++) {
+        double c = cap_of(cap, j);
+        if (c != t->cap0[j]) {
+            caps_changed = 1;
+            t->cap0[j] = c;
+        }
+    }
+    int costs_changed = !t->have;
+    if (t->have && !same_costs) {
+        costs_changed = na && memcmp(cost, t->cost0, na * sizeof *cost) != 0;
+        for (size_t k = 0; k < na && !costs_changed; k++)
+            costs_changed = (off ? off[k] : 0) != t->off0[k];
+    }
+    double big_m = t->big_m;
+    if (costs_changed) {
+        double maxabs = 0;
+        for (size_t k = 0; k < na; k++)
+            if (!(off && off[k]) && fabs(cost[k]) > maxabs)
+                maxabs = fabs(cost[k]);
+        /* larger than any chain of reroutings: serving more always wins */
+        big_m = (maxabs + 1.0) * 4.0 * (double)(ns + nd + 2);
+    }
+    if (!t->have || big_m > t->big_m)
+        t->tol = 1e-13 * big_m;
+    if (!t->have)
+        start_fresh(t, supply, cost, off, big_m);
+    else if (costs_changed || caps_changed)
+        start_repair(t, cost, off, costs_changed, big_m);
+    else
+        t->st.warm++;
+    if (costs_changed) {
+        if (na)
+            memcpy(t->cost0, cost, na * sizeof *cost);
+        for (size_t k = 0; k < na; k++)
+            t->off0[k] = off ? off[k] : 0;
+    }
+    compute_excess(t, supply, total);
+    int paths = route_excess(t, cost, off);
+    if (paths < 0) { /* start again from the cheapest arcs */
+        start_fresh(t, supply, cost, off, big_m);
+        t->tol = 1e-13 * big_m;
+        compute_excess(t, supply, total);
+        paths = route_excess(t, cost, off);
+        if (paths < 0)
+            paths = 0;
+    }
+    /* keep the potentials small (a common shift changes no reduced cost) */
+    const size_t T = ns + nd;
+    if (fabs(t->phi[T]) > t->big_m) {
+        double pt = t->phi[T];
+        for (size_t v = 0; v < t->nnodes; v++)
+            t->phi[v] -= pt;
+        t->tight_ok = 0;
+    }
+    t->have = 1;
+    t->st.augmentations += (uint64_t)paths;
+    return paths;
 }
 
 int gs_transport_solve(gs_transport *t, const double *supply, const double *cap,
                        const double *cost, const unsigned char *off, int same_costs,
                        double *flow, double *unserved)
 {
-    size_t ns = t->nsrc, nd = t->ndst;
-    const int U = (int)(ns + nd), T = U + 1;
-    if (!same_costs) {
-        double maxabs = 0;
-        for (size_t i = 0; i < ns; i++) {
-            int b = -1;
-            for (size_t q = t->src_start[i]; q < t->src_start[i + 1]; q++) {
-                size_t k = t->src_arc[q];
-                if (off && off[k])
-                    continue;
-                if (b < 0 || cost[k] < cost[b])
-                    b = (int)k;
-                if (fabs(cost[k]) > maxabs)
-                    maxabs = fabs(cost[k]);
-            }
-            t->best[i] = b;
-        }
-        /* larger than any chain of reroutings: serving more always wins */
-        t->big_m = (maxabs + 1.0) * 4.0 * (double)(ns + nd + 2);
-    }
-    /* start: every source on its cheapest arc (optimal when no capacity binds) */
+    int paths = transport_run(t, supply, cap, cost, off, same_costs);
     if (t->narcs)
-        memset(flow, 0, t->narcs * sizeof *flow);
-    for (size_t j = 0; j < nd; j++)
-        t->load[j] = 0;
-    for (size_t i = 0; i < ns; i++) {
-        int b = t->best[i];
-        double s = supply[i] > 0 ? supply[i] : 0;
-        if (b < 0) {
-            unserved[i] = s;
-            continue;
-        }
-        unserved[i] = 0;
-        flow[b] = s;
-        t->load[t->arc_dst[b]] += s;
-    }
-    int over = 0;
-    for (size_t j = 0; j < nd && !over; j++)
-        if (cap && t->load[j] > cap[j] + EPS)
-            over = 1;
-    if (!over)
-        return 0;
-
-    /* successive shortest paths from the overflowing destinations. Potentials: a source at
-     * minus the cost of its current option, everything else 0: every residual arc has a
-     * non-negative reduced cost c(u,v) + phi(u) - phi(v). */
-    double M = t->big_m;
-    for (size_t i = 0; i < ns; i++)
-        t->phi[i] = t->best[i] >= 0 ? -cost[t->best[i]] : -M;
-    for (size_t v = ns; v < t->nnodes; v++)
-        t->phi[v] = 0;
-    int paths = 0;
-    for (;;) {
-        for (size_t v = 0; v < t->nnodes; v++) {
-            t->dist[v] = INFINITY;
-            t->pos[v] = -1;
-        }
-        t->nheap = 0;
-        int any = 0;
-        for (size_t j = 0; j < nd; j++)
-            if (t->load[j] > cap[j] + EPS) {
-                int v = (int)(ns + j);
-                t->dist[v] = 0;
-                t->pred[v] = -1;
-                t->pred_arc[v] = -1;
-                t->heap[t->nheap] = v;
-                t->pos[v] = (int)t->nheap;
-                t->nheap++;
-                heap_up(t, t->nheap - 1);
-                any = 1;
-            }
-        if (!any)
-            break;
-        while (t->nheap > 0) {
-            int u = t->heap[0];
-            t->nheap--;
-            if (t->nheap > 0) {
-                t->heap[0] = t->heap[t->nheap];
-                t->pos[t->heap[0]] = 0;
-                heap_down(t, 0);
-            }
-            t->pos[u] = -2;
-            if (u == T)
-                break;
-            double pu = t->phi[u];
-            if (u < (int)ns) { /* source: forward arcs, and to U */
-                size_t i = (size_t)u;
-                for (size_t q = t->src_start[i]; q < t->src_start[i + 1]; q++) {
-                    size_t k = t->src_arc[q];
-                    if (off && off[k])
-                        continue;
-                    int v = (int)ns + t->arc_dst[k];
-                    relax(t, u, v, cost[k] + pu - t->phi[v], (int)k);
-                }
-                relax(t, u, U, M + pu - t->phi[U], -1);
-            } else if (u < U) { /* destination: backward arcs, and to T when it has room */
-                size_t j = (size_t)u - ns;
-                for (size_t q = t->dst_start[j]; q < t->dst_start[j + 1]; q++) {
-                    size_t k = t->dst_arc[q];
-                    if (flow[k] <= EPS)
-                        continue;
-                    int v = t->arc_src[k];
-                    relax(t, u, v, -cost[k] + pu - t->phi[v], (int)k);
-                }
-                if (t->load[j] < cap[j] - EPS)
-                    relax(t, u, T, pu - t->phi[T], -1);
-            } else { /* U: back to sources with unserved demand, and to T */
-                for (size_t i = 0; i < ns; i++)
-                    if (unserved[i] > EPS)
-                        relax(t, u, (int)i, -M + pu - t->phi[i], -1);
-                relax(t, u, T, pu - t->phi[T], -1);
-            }
-        }
-        if (!isfinite(t->dist[T]))
-            break; /* cannot happen: an overflowing destination always reaches U */
-        double dT = t->dist[T];
-        for (size_t v = 0; v < t->nnodes; v++)
-            t->phi[v] += t->dist[v] < dT ? t->dist[v] : dT;
-        /* bottleneck along the path T <- ... <- start */
-        double delta = INFINITY;
-        int v = T;
-        int start = -1;
-        while (v >= 0) {
-            int u = t->pred[v];
-            if (u < 0) {
-                start = v;
-                break;
-            }
-            int k = t->pred_arc[v];
-            if (v == T && u < U) {
-                size_t j = (size_t)u - ns;
-                double room = cap[j] - t->load[j];
-                if (room < delta)
-                    delta = room;
-            } else if (u >= (int)ns && u < U && v < (int)ns) {
-                if (flow[k] < delta) /* backward arc */
-                    delta = flow[k];
-            } else if (u == U && v < (int)ns) {
-                if (unserved[v] < delta)
-                    delta = unserved[v];
-            }
-            v = u;
-        }
-        size_t js = (size_t)start - ns;
-        double excess = t->load[js] - cap[js];
-        if (excess < delta)
-            delta = excess;
-        /* augment */
-        v = T;
-        while (t->pred[v] >= 0) {
-            int u = t->pred[v];
-            int k = t->pred_arc[v];
-            if (v == T && u < U) {
-                t->load[(size_t)u - ns] += delta;
-            } else if (u < (int)ns && v >= (int)ns && v < U) {
-                flow[k] += delta;
-            } else if (u >= (int)ns && u < U && v < (int)ns) {
-                flow[k] -= delta;
-                if (flow[k] < EPS)
-                    flow[k] = 0;
-            } else if (u < (int)ns && v == U) {
-                unserved[u] += delta;
-            } else if (u == U && v < (int)ns) {
-                unserved[v] -= delta;
-                if (unserved[v] < EPS)
-                    unserved[v] = 0;
-            }
-            v = u;
-        }
-        t->load[js] -= delta;
-        if (t->load[js] - cap[js] < EPS)
-            t->load[js] = cap[js];
-        paths++;
-        if (paths > 1000000)
-            break; /* guard against a numerical loop; never seen */
-    }
+        memcpy(flow, t->x, t->narcs * sizeof *flow);
+    if (t->nsrc)
+        memcpy(unserved, t->un, t->nsrc * sizeof *unserved);
     return paths;
 }
 
@@ -378,7 +878,7 @@ typedef struct svc_route {
     gs_route_arc *arcs;
     int *groups;          /* local destination -> global group */
     int *arc_local_dst;
-    double *cost, *flow, *unserved, *cap, *prev_gcost;
+    double *cost, *cap, *prev_gcost; /* flows and unserved: in tp (the warm start) */
     unsigned char *off, *prev_capped;
     int *home;            /* [region] home site */
     int have_costs;
@@ -465,8 +965,6 @@ void gs_router_free(gs_router *r)
             free(s->groups);
             free(s->arc_local_dst);
             free(s->cost);
-            free(s->flow);
-            free(s->unserved);
             free(s->cap);
             free(s->prev_gcost);
             free(s->off);
@@ -603,14 +1101,11 @@ int gs_router_new(const gs_fleet *f, const gs_route_opts *o, gs_router **out, gs
         int *asrc = malloc(nab * sizeof *asrc);
         s->arc_local_dst = malloc(nab * sizeof *s->arc_local_dst);
         s->cost = malloc(nab * sizeof *s->cost);
-        s->flow = calloc(nab, sizeof *s->flow);
         s->off = calloc(nab, 1);
-        s->unserved = calloc(sv->nregions ? sv->nregions : 1, sizeof *s->unserved);
         s->cap = malloc((ng ? ng : 1) * sizeof *s->cap);
         s->prev_gcost = malloc((ng ? ng : 1) * sizeof *s->prev_gcost);
         s->prev_capped = calloc(ng ? ng : 1, 1);
-        if (!asrc || !s->arc_local_dst || !s->cost || !s->flow || !s->off || !s->unserved ||
-            !s->cap || !s->prev_gcost || !s->prev_capped) {
+        if (!asrc || !s->arc_local_dst || !s->cost || !s->off || !s->cap || !s->prev_gcost || !s->prev_capped) {
             free(asrc);
             goto nomem;
         }
@@ -693,11 +1188,10 @@ void gs_router_step(gs_router *r, int64_t t, const double *const *demand, const 
             }
             s->have_costs = 1;
         }
-        int paths = gs_transport_solve(s->tp, demand[v], s->cap, s->cost, s->off, same, s->flow,
-                                       s->unserved);
+        int paths = transport_run(s->tp, demand[v], s->cap, s->cost, s->off, same);
         r->augmentations += (uint64_t)paths;
-        for (size_t a = 0; a < s->narcs; a++)
-            r->rps[s->arcs[a].group] += s->flow[a];
+        for (size_t q = 0; q < s->ngroups; q++)
+            r->rps[s->groups[q]] += s->tp->load[q];
     }
 }
 
@@ -706,10 +1200,10 @@ const gs_route_arc *gs_router_arcs(const gs_router *r, int service, size_t *narc
     *narcs = r->sv[service].narcs;
     return r->sv[service].arcs;
 }
-const double *gs_router_flow(const gs_router *r, int service) { return r->sv[service].flow; }
+const double *gs_router_flow(const gs_router *r, int service) { return r->sv[service].tp->x; }
 const double *gs_router_unserved(const gs_router *r, int service)
 {
-    return r->sv[service].unserved;
+    return r->sv[service].tp->un;
 }
 int gs_router_home_site(const gs_router *r, int service, int region)
 {
@@ -729,6 +1223,20 @@ double gs_router_rtt_limit_ms(const gs_router *r, int service)
     return r->sv[service].rtt_limit_ms;
 }
 uint64_t gs_router_augmentations(const gs_router *r) { return r->augmentations; }
+
+void gs_router_stats(const gs_router *r, gs_transport_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t v = 0; v < r->f->nservices; v++) {
+        const gs_transport_stats *a = &r->sv[v].tp->st;
+        out->solves += a->solves;
+        out->fresh += a->fresh;
+        out->repaired += a->repaired;
+        out->warm += a->warm;
+        out->dijkstra += a->dijkstra;
+        out->augmentations += a->augmentations;
+    }
+}
 
 const double *gs_router_group_rps(const gs_router *r) { return r->rps; }
 const double *gs_router_group_cap(const gs_router *r) { return r->capnow; }

@@ -1,0 +1,59 @@
+/* html.c: escaping and inlining for the self-contained HTML reports (see html.h). */
+#include "io/html.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "io/assets.h"
+
+void gs__html_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+void gs__html_script_json(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            fputs("\\u003c", f);
+        else if (*s == '>')
+            fputs("\\u003e", f);
+        else if (*s == '&')
+            fputs("\\u0026", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+void gs__html_inline(FILE *f, const char *s, size_t len)
+{
+    size_t from = 0;
+    for (size_t i = 0; i + 1 < len; i++)
+        if (s[i] == '<' && s[i + 1] == '/' &&
+            (strncasecmp(s + i + 2, "script", 6) == 0 || strncasecmp(s + i + 2, "style", 5) == 0)) {
+            fwrite(s + from, 1, i - from, f);
+            fputs("<\\/", f);
+            from = i + 2;
+        }
+    fwrite(s + from, 1, len - from, f);
+}
+
+int gs__html_asset(FILE *f, const char *name, gs_error *err)
+{
+    size_t len = 0;
+    const char *s = gs__asset(name, &len);
+    if (!s)
+        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
+                            "web asset %s is not embedded in this build", name);
+    gs__html_inline(f, s, len);
+    return GS_OK;
+}

@@ -1,0 +1,26 @@
+/* html.h (internal): writing self-contained HTML reports: text escaped for HTML, JSON text made
+ * safe inside <script>, and embedded assets inlined in <script> or <style>. Shared by every
+ * report writer (report.c, flex_report.c, site_report.c, route_report.c). */
+#ifndef GS_IO_HTML_H
+#define GS_IO_HTML_H
+
+#include <stdio.h>
+
+#include "gridsplit/error.h"
+
+/** Write s with &, <, >, " and ' as HTML entities. */
+void gs__html_text(FILE *f, const char *s);
+
+/** Write JSON text s inside a <script> block: '<', '>' and '&' (which only occur inside JSON
+ * strings) become \u escapes, so no "</script>" or "<!--" can end the block early. */
+void gs__html_script_json(FILE *f, const char *s);
+
+/** Write len bytes of s inside <script> or <style>, breaking up any "</script" or "</style"
+ * ("<\/...") so it cannot close the element early. */
+void gs__html_inline(FILE *f, const char *s, size_t len);
+
+/** Inline the embedded asset called name (gs__asset) with gs__html_inline. Returns 0, or
+ * GS_ERUNTIME when the build does not embed it. */
+int gs__html_asset(FILE *f, const char *name, gs_error *err);
+
+#endif

@@ -1,0 +1,177 @@
+// route_check.mjs: open a `gridsplit route` report (report.html) in headless Chromium with the
+// network cut off and check it renders: no console or page errors, no dialog (escaping), no
+// request other than file:// (or data:/blob:), the map shows land (land-coloured pixels), the
+// flows (blue line pixels, one drawn per (region, site) pair of the data) and, when an event
+// moved requests, the moved flows (magenta pixels); the header names the fleet, the period,
+// the step, the budget and RTT limit; the events, sites and regions tables have one filled row
+// per event / inference site / region; clicking an event row selects it. Saves a full-page
+// screenshot.
+//
+// usage: node tests/browser/route_check.mjs REPORT.html SCREENSHOT.png
+// env:   GS_SRC (repo root; default: two levels up), CHROMIUM (default /usr/bin/chromium)
+// exit:  0 ok, 1 a check failed, 2 bad usage or the browser could not start
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const src = process.env.GS_SRC || path.resolve(here, '..', '..');
+const require = createRequire(path.join(src, 'web', 'package.json'));
+
+const [reportArg, shotArg] = process.argv.slice(2);
+if (!reportArg || !shotArg) {
+  console.error('usage: node route_check.mjs REPORT.html SCREENSHOT.png');
+  process.exit(2);
+}
+const report = path.resolve(reportArg);
+const shot = path.resolve(shotArg);
+if (!fs.existsSync(report)) {
+  console.error(`route_check: no such report: ${report}`);
+  process.exit(2);
+}
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch (e) {
+  console.error(`route_check: cannot load playwright-core from ${src}/web/node_modules: ${e.message}`);
+  process.exit(2);
+}
+
+const failures = [];
+const fail = (msg) => { failures.push(msg); console.error(`FAIL: ${msg}`); };
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-route-chromium-'));
+let context;
+try {
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1360, height: 900 },
+    deviceScaleFactor: 1,
+    offline: true,
+  });
+} catch (e) {
+  console.error(`route_check: cannot start chromium: ${e.message}`);
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+  process.exit(2);
+}
+
+try {
+  const blocked = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file://') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    blocked.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const page = context.pages()[0] || await context.newPage();
+  page.on('request', (req) => {
+    const url = req.url();
+    if (!/^(file|data|blob):/.test(url) && !blocked.includes(url)) blocked.push(url);
+  });
+  page.on('websocket', (ws) => blocked.push(ws.url()));
+  const consoleErrors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+
+  await page.goto(pathToFileURL(report).href, { waitUntil: 'load', timeout: 60000 });
+  try {
+    await page.waitForFunction(() => document.body.dataset.gsReady === '1' || document.body.dataset.gsError,
+                               null, { timeout: 60000 });
+  } catch (e) {
+    fail(`the page did not finish drawing: ${e.message.split('\n')[0]}`);
+  }
+  const err = await page.evaluate(() => document.body.dataset.gsError || null);
+  if (err) fail(`the report's script failed: ${err}`);
+
+  const info = await page.evaluate(() => {
+    const d = JSON.parse(document.getElementById('gs-data').textContent);
+    return {
+      fleet: d.fleet, from: d.from, nEvents: d.events.length, nFlows: d.flows.length,
+      nRegions: d.regions.length, nInference: d.sites.filter((s) => s.inference).length,
+      gained: d.events.reduce((a, e) => a + e.gained.length, 0),
+      budget: d.services.map((s) => s.latency_budget_ms),
+      h1: document.querySelector('h1').textContent, title: document.title,
+      facts: document.getElementById('facts').textContent,
+      drawn: window.gsRoute ? window.gsRoute.drawn : null,
+    };
+  });
+  if (info.h1 !== info.fleet) fail(`header shows ${JSON.stringify(info.h1)}, want the fleet ${JSON.stringify(info.fleet)}`);
+  if (!info.title.startsWith(info.fleet)) fail(`title ${JSON.stringify(info.title)} does not start with the fleet's name`);
+  for (const word of ['Period', 'Step', 'latency budget', 'RTT limit'])
+    if (!info.facts.includes(word)) fail(`header lacks "${word}": ${info.facts}`);
+  if (!info.facts.includes(info.from.slice(0, 10))) fail(`header lacks the period start ${info.from}`);
+
+  // land #c9d3bf (201,211,191); flows: blue lines (b well above r and g); moved flows: magenta
+  const px = await page.evaluate(() => {
+    const c = document.getElementById('map');
+    const { width, height } = c;
+    const d = c.getContext('2d').getImageData(0, 0, width, height).data;
+    let land = 0, flow = 0, moved = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      const r = d[i], g = d[i + 1], b = d[i + 2];
+      if (Math.abs(r - 201) < 8 && Math.abs(g - 211) < 8 && Math.abs(b - 191) < 8) land++;
+      if (b - r > 50 && b - g > 15) flow++;
+      if (r - g > 110 && b - g > 35) moved++;
+    }
+    return { width, height, land: land / (width * height), flow, moved };
+  });
+  if (!(px.land > 0.12)) fail(`map shows too little land: ${(100 * px.land).toFixed(1)} % of pixels (want > 12 %)`);
+  if (!info.nFlows) fail('the report has no flows');
+  if (!info.drawn || info.drawn.flows !== info.nFlows) fail(`map drew ${info.drawn && info.drawn.flows} flows, want ${info.nFlows}`);
+  if (!(px.flow > 300)) fail(`map shows no flow lines (${px.flow} blue pixels)`);
+  if (info.gained) {
+    if (!info.drawn || info.drawn.moved !== info.gained) fail(`map drew ${info.drawn && info.drawn.moved} moved flows, want ${info.gained}`);
+    if (!(px.moved > 100)) fail(`map shows no moved flows (${px.moved} magenta pixels)`);
+  }
+
+  // tables: one filled row per event / inference site / region
+  const rows = await page.evaluate(() => {
+    const r = (id) => [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()));
+    return { events: r('events-table'), sites: r('sites-table'), regions: r('regions-table') };
+  });
+  const filled = (name, list, want) => {
+    if (list.length !== want) fail(`${name} table has ${list.length} rows, want ${want}`);
+    list.forEach((cells, i) => {
+      if (cells.length < 5 || cells.some((c) => c === '')) fail(`${name} table row ${i} has empty cells: ${JSON.stringify(cells)}`);
+    });
+  };
+  if (info.nEvents) filled('events', rows.events, info.nEvents);
+  else if (rows.events.length !== 1) fail('events table: want one row saying there are no events');
+  filled('sites', rows.sites, info.nInference);
+  filled('regions', rows.regions, info.nRegions);
+  if (!info.nInference) fail('no inference site in the report');
+  if (!info.nRegions) fail('no demand region in the report');
+
+  // picking an event selects it
+  if (info.nEvents) {
+    await page.click('#events-table tbody tr:first-child');
+    const sel = await page.evaluate(() => window.gsRoute.selected);
+    if (JSON.stringify(sel) !== '[0]') fail(`clicking the first event selected ${JSON.stringify(sel)}`);
+  }
+
+  fs.mkdirSync(path.dirname(shot), { recursive: true });
+  await page.screenshot({ path: shot, fullPage: true });
+  if (blocked.length) fail(`the report tried to reach the network: ${[...new Set(blocked)].join(', ')}`);
+  if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
+  if (dialogs.length) fail(`the page opened dialogs (escaping broken?): ${dialogs.join(' | ')}`);
+  console.log(`route_check: ${info.nFlows} flows, ${info.nEvents} events (${info.gained} moved flows), ` +
+              `${info.nInference} sites, ${info.nRegions} regions, land ${(100 * px.land).toFixed(1)} %, ` +
+              `flow pixels ${px.flow}, moved pixels ${px.moved}; screenshot ${shot}`);
+} catch (e) {
+  fail(`unexpected: ${e.stack || e.message}`);
+} finally {
+  await context.close().catch(() => {});
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+}
+if (failures.length) {
+  console.error(`route_check: ${failures.length} check(s) failed for ${report}`);
+  process.exit(1);
+}
+console.log('route_check: ok');
