@@ -148,7 +148,7 @@ int main(int argc, char **argv)
     double *dem = malloc(NREGIONS * sizeof *dem), capmw[NSITES];
     const double *dd[1] = {dem};
     double unserved = 0, served = 0;
-    /* per kind of step (0 fresh, 1 repaired, 2 warm): steps, time, Dijkstra runs, paths */
+    /* per kind of step (0 fresh, 1 repaired, 2 warm): steps, time, dual and primal pivots */
     double kt[3] = {0}, kmax[3] = {0};
     uint64_t kn[3] = {0}, kd[3] = {0}, ka[3] = {0};
     gs_transport_stats st0, st1;
@@ -178,8 +178,8 @@ int main(int argc, char **argv)
         kt[kind] += te;
         if (te > kmax[kind])
             kmax[kind] = te;
-        kd[kind] += st1.dijkstra - st0.dijkstra;
-        ka[kind] += st1.augmentations - st0.augmentations;
+        kd[kind] += st1.dual_pivots - st0.dual_pivots;
+        ka[kind] += st1.primal_pivots - st0.primal_pivots;
         st0 = st1;
         const double *un = gs_router_unserved(rt, 0);
         for (int g = 0; g < NREGIONS; g++) {
@@ -190,7 +190,7 @@ int main(int argc, char **argv)
     double t1 = now();
     printf("regions %d, sites %d, arcs within budget %zu (%.0f %% of pairs), steps %zu\n",
            NREGIONS, NSITES, na, 100.0 * (double)na / (NREGIONS * NSITES), nsteps);
-    printf("augmenting paths (capacity bound) %llu; unserved share %.2e\n",
+    printf("pivots (basis changes) %llu; unserved share %.2e\n",
            (unsigned long long)gs_router_augmentations(rt), unserved / (served + unserved));
     printf("routing alone (target < 5 s):        %.3f s (%.1f us per step)\n", t1 - t0,
            (t1 - t0) / (double)nsteps * 1e6);
@@ -198,7 +198,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < 3; k++)
         if (kn[k])
             printf("  %-31s %7llu steps, %8.3f s, %7.1f us/step (max %7.1f), "
-                   "%5.2f Dijkstra/step, %6.2f paths/step\n",
+                   "%6.2f dual + %6.2f primal pivots/step\n",
                    kname[k], (unsigned long long)kn[k], kt[k], kt[k] / (double)kn[k] * 1e6,
                    kmax[k] * 1e6, (double)kd[k] / (double)kn[k], (double)ka[k] / (double)kn[k]);
     gs_router_free(rt);

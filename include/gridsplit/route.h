@@ -6,11 +6,10 @@
  *
  * Two layers, both pure (no I/O, no globals, deterministic):
  * - gs_transport: a min-cost transportation solver (sources with supply, destinations with
- *   capacity, sparse arcs, an "unserved" option per source at a prohibitive cost). It starts
- *   from every source on its cheapest arc (optimal when no capacity binds, and reused while the
- *   costs do not change) and, when some destination overflows, moves the excess along shortest
- *   augmenting paths in the residual graph (successive shortest paths with Dijkstra on reduced
- *   costs; the start is dual-feasible by construction). docs/route.md has the method.
+ *   capacity, sparse arcs, an "unserved" option per source at a prohibitive cost): a network
+ *   simplex that keeps its basis (spanning tree, flows, potentials) from one call to the next.
+ *   New demand or capacities: dual simplex pivots from the previous optimal basis; new costs:
+ *   primal simplex pivots from it. docs/route.md has the method.
  * - gs_router: the fleet's services, regions and serving sites turned into transportation
  *   problems (RTTs precomputed once with the plain calibrated latency model), solved per step.
  *
@@ -90,7 +89,7 @@ void gs_transport_free(gs_transport *t);
  * least); when several flows share it, which one is returned depends on the starting point:
  * a fresh start breaks ties towards the lower arc index, a warm start keeps as much of the
  * previous flow as stays optimal. The same sequence of calls gives the same results.
- * Returns the number of augmenting paths used (0 when nothing had to move). */
+ * Returns the number of simplex pivots used (0 when the previous basis stayed optimal). */
 int gs_transport_solve(gs_transport *t, const double *supply, const double *cap,
                        const double *cost, const unsigned char *off, int same_costs,
                        double *flow, double *unserved);
@@ -104,8 +103,9 @@ typedef struct gs_transport_stats {
     uint64_t fresh;              /**< started from the cheapest arcs (first call, reset) */
     uint64_t repaired;           /**< warm, after costs, disabled arcs or capacities changed */
     uint64_t warm;               /**< warm, only supplies changed */
-    uint64_t dijkstra;           /**< shortest-path searches (potential updates) */
-    uint64_t augmentations;      /**< augmenting paths */
+    uint64_t primal_pivots;      /**< basis changes restoring optimality after new costs */
+    uint64_t dual_pivots;        /**< basis changes restoring feasibility after new supplies,
+                                      capacities or disabled arcs */
 } gs_transport_stats;
 void gs_transport_get_stats(const gs_transport *t, gs_transport_stats *out);
 
@@ -164,7 +164,8 @@ const double *gs_router_group_cap(const gs_router *r);   /**< [group] capacity a
 double gs_router_site_mw(const gs_router *r, int site, double pue);
 /** RTT limit of service v in ms (INFINITY when it has no budget). */
 double gs_router_rtt_limit_ms(const gs_router *r, int service);
-/** Augmenting paths used so far (a measure of how often capacity bound). */
+/** Simplex pivots (basis changes) used so far, primal and dual: a measure of how much the
+ * routing changed from step to step. */
 uint64_t gs_router_augmentations(const gs_router *r);
 /** The solvers' work so far, summed over services. */
 void gs_router_stats(const gs_router *r, gs_transport_stats *out);

@@ -1,5 +1,5 @@
 /* route.c: routing of inference demand (include/gridsplit/route.h): the min-cost
- * transportation solver (cheapest-arc start + successive shortest paths on reduced costs) and
+ * transportation solver (a network simplex that keeps its basis from one step to the next) and
  * the fleet router that builds one transportation problem per service and solves it per step.
  * Pure: no I/O, no globals; all memory is allocated by the constructors. */
 #include "gridsplit/route.h"
@@ -22,50 +22,53 @@ gs_route_opts gs_route_opts_default(void)
 
 /* ---- transportation solver ---------------------------------------------------------------- */
 
-/* The network: sources 0..ns-1, destinations ns..ns+nd-1, and a sink T = ns+nd. Arc k joins
- * source arc_src[k] to destination arc_dst[k] (cost[k], no upper bound); every source has an
- * "unserved" arc to T (cost M, no bound) and every destination an arc to T (cost 0, bound
- * cap[j]). Source i supplies supply[i], T absorbs the total. The state kept between solves is a
- * flow x (arcs), un (source -> T), load (destination -> T) and node potentials phi such that
- * every residual arc has a non-negative reduced cost c(u,v) + phi(u) - phi(v): the flow is
- * optimal for what it carries. A solve restores feasibility for the new supplies (and
- * optimality for new costs or capacities) with a primal-dual method: flow moves from nodes
- * with excess to nodes with deficit along arcs of zero reduced cost (the "tight" graph,
- * Dinic's blocking flows), and when no such path is left, Dijkstra on reduced costs from the
- * excess nodes raises the potentials. */
+/* A network simplex on: sources 0..ns-1, destinations ns..ns+nd-1 and a root T = ns+nd. Arcs
+ * (index a): 0..na-1 the transportation arcs (source -> destination, cost[a], no bound; a
+ * disabled arc has bound 0); na+i the "unserved" arc of source i (i -> T, cost M, no bound);
+ * na+ns+j the arc of destination j to T (cost 0, bound cap[j]). Source i supplies supply[i] and
+ * T absorbs the total.
+ *
+ * A basis is a spanning tree of arcs; every other arc is at its lower bound (0) or, for the
+ * destination arcs, at its upper bound (cap). The tree fixes the flows (from the supplies) and
+ * the potentials (reduced cost c(u,v) + phi(u) - phi(v) = 0 on tree arcs). It is optimal when
+ * the flows are within bounds (primal feasible) and the reduced costs have the right sign
+ * (dual feasible: >= 0 at the lower bound, <= 0 at the upper).
+ *
+ * The basis is kept between solves. New supplies, capacities or disabled arcs leave it dual
+ * feasible: the dual simplex restores the bounds. New costs leave it primal feasible: the
+ * primal simplex (block pricing, strongly feasible leaving-arc rule) restores the signs. A
+ * first solve starts from the tree of unserved arcs (all demand unserved, M-cost start). The
+ * trees here have ~300 nodes: a primal pivot re-hangs the subtree it cuts off (parents,
+ * depths, potentials) and moves flow around its cycle; a dual pivot, rare, and the start of a
+ * solve recompute the tree order, potentials and flows whole (O(nodes)) from the supplies.
+ * A destination losing its capacity while full at its bound (a cap that disappears) cannot be
+ * kept at an infinite bound: that solve starts fresh (the router's capacities are finite). */
+
+enum { ST_BASIC, ST_LOWER, ST_UPPER };
 
 struct gs_transport {
-    size_t nsrc, ndst, narcs, nnodes;
+    size_t nsrc, ndst, narcs, nnodes, m;
     int *arc_src, *arc_dst;
     size_t *src_start, *src_arc; /* arcs by source (CSR), ascending arc index */
     size_t *dst_start, *dst_arc; /* arcs by destination */
-    /* the state kept between solves (the warm start) */
-    int have;                    /* a previous solution is held */
-    double *x, *un, *load;       /* flows: [arc], [source] unserved, [destination] served */
-    double *cost0, *cap0;        /* costs and capacities the state is optimal for */
-    unsigned char *off0;
+    int *tail, *head;            /* [m] ends of every arc, the unserved and T arcs included */
+    int have;                    /* a basis from a previous solve is held */
+    unsigned char *state;        /* [m] */
+    double *cst, *ub, *x;        /* [m] cost, upper bound, flow */
+    unsigned char *off0;         /* [narcs] disabled at the previous solve */
+    double *b;                   /* [node] supply (T: minus the total) */
     double big_m;                /* cost of an unserved unit */
-    double *phi;                 /* [node] potentials */
-    double *ex;                  /* [node] excess: supply - net outflow */
-    int *supp, *spos;            /* arcs with positive flow; spos[k] its position, -1 none */
-    size_t nsupp;
-    double eps, tol;             /* flow and reduced-cost tolerances of the current solve */
-    /* tight graph: arcs of zero reduced cost under phi */
-    int tight_ok;
-    int *tl;                     /* tight arcs, by source */
-    size_t *ts_start;            /* [nsrc + 1] into tl */
-    size_t *td_start;            /* [ndst + 1] into td_arc: tight arcs by destination */
-    int *td_arc;
-    unsigned char *tight_u;      /* [source]: its unserved arc is tight */
-    unsigned char *tight_d;      /* [destination]: its arc to T is tight */
-    /* Dijkstra: indexed binary heap on dist; hpos -1 not in heap, -2 settled */
-    double *dist;
-    int *heap, *hpos;
-    size_t nheap;
-    size_t *sd_start;            /* [ndst + 1] positive-flow arcs by destination */
-    int *sd_arc;
-    /* blocking flows */
-    int *level, *queue, *cur, *stk;
+    double eps, tol;             /* flow and reduced-cost tolerances */
+    /* the tree */
+    int *tree, *tpos;            /* tree arcs [nnodes - 1]; tpos[a] position or -1 */
+    int *parent, *parc, *order, *depth; /* [node]; parc: arc to the parent */
+    int *first, *nxt, *prv;      /* tree arcs by node: linked lists of slots 2a (at the tail
+                                    of arc a) and 2a + 1 (at its head) */
+    int *bfs;                    /* [node] scratch queue */
+    double *phi, *sub;           /* [node] potentials, subtree net supply */
+    unsigned char *side;         /* [node] dual pivot: 1 in the subtree cut off */
+    size_t block_next;           /* primal pricing: next arc to look at */
+    int order_ok;                /* order (BFS from T) matches the tree */
     gs_transport_stats st;
 };
 
@@ -79,31 +82,27 @@ void gs_transport_free(gs_transport *t)
     free(t->src_arc);
     free(t->dst_start);
     free(t->dst_arc);
+    free(t->tail);
+    free(t->head);
+    free(t->state);
+    free(t->cst);
+    free(t->ub);
     free(t->x);
-    free(t->un);
-    free(t->load);
-    free(t->cost0);
-    free(t->cap0);
     free(t->off0);
+    free(t->b);
+    free(t->tree);
+    free(t->tpos);
+    free(t->parent);
+    free(t->parc);
+    free(t->order);
+    free(t->depth);
+    free(t->first);
+    free(t->nxt);
+    free(t->prv);
+    free(t->bfs);
     free(t->phi);
-    free(t->ex);
-    free(t->supp);
-    free(t->spos);
-    free(t->tl);
-    free(t->ts_start);
-    free(t->td_start);
-    free(t->td_arc);
-    free(t->tight_u);
-    free(t->tight_d);
-    free(t->dist);
-    free(t->heap);
-    free(t->hpos);
-    free(t->sd_start);
-    free(t->sd_arc);
-    free(t->level);
-    free(t->queue);
-    free(t->cur);
-    free(t->stk);
+    free(t->sub);
+    free(t->side);
     free(t);
 }
 
@@ -139,44 +138,39 @@ int gs_transport_new(size_t nsrc, size_t ndst, const int *arc_src, const int *ar
     t->ndst = ndst;
     t->narcs = narcs;
     t->nnodes = nsrc + ndst + 1;
-    size_t na = narcs ? narcs : 1, nn = t->nnodes, ns1 = nsrc + 1, nd1 = ndst + 1;
-    size_t ns = nsrc ? nsrc : 1, nd = ndst ? ndst : 1;
+    t->m = narcs + nsrc + ndst;
+    size_t na = narcs ? narcs : 1, nn = t->nnodes, m = t->m ? t->m : 1;
     t->arc_src = calloc(na, sizeof *t->arc_src);
     t->arc_dst = calloc(na, sizeof *t->arc_dst);
-    t->src_start = calloc(ns1, sizeof *t->src_start);
+    t->src_start = calloc(nsrc + 1, sizeof *t->src_start);
     t->src_arc = calloc(na, sizeof *t->src_arc);
-    t->dst_start = calloc(nd1, sizeof *t->dst_start);
+    t->dst_start = calloc(ndst + 1, sizeof *t->dst_start);
     t->dst_arc = calloc(na, sizeof *t->dst_arc);
-    t->x = calloc(na, sizeof *t->x);
-    t->un = calloc(ns, sizeof *t->un);
-    t->load = calloc(nd, sizeof *t->load);
-    t->cost0 = calloc(na, sizeof *t->cost0);
-    t->cap0 = calloc(nd, sizeof *t->cap0);
+    t->tail = calloc(m, sizeof *t->tail);
+    t->head = calloc(m, sizeof *t->head);
+    t->state = calloc(m, 1);
+    t->cst = calloc(m, sizeof *t->cst);
+    t->ub = calloc(m, sizeof *t->ub);
+    t->x = calloc(m, sizeof *t->x);
     t->off0 = calloc(na, 1);
+    t->b = calloc(nn, sizeof *t->b);
+    t->tree = calloc(nn, sizeof *t->tree);
+    t->tpos = calloc(m, sizeof *t->tpos);
+    t->parent = calloc(nn, sizeof *t->parent);
+    t->parc = calloc(nn, sizeof *t->parc);
+    t->order = calloc(nn, sizeof *t->order);
+    t->depth = calloc(nn, sizeof *t->depth);
+    t->first = calloc(nn, sizeof *t->first);
+    t->nxt = calloc(2 * m, sizeof *t->nxt);
+    t->prv = calloc(2 * m, sizeof *t->prv);
+    t->bfs = calloc(nn, sizeof *t->bfs);
     t->phi = calloc(nn, sizeof *t->phi);
-    t->ex = calloc(nn, sizeof *t->ex);
-    t->supp = malloc(na * sizeof *t->supp);
-    t->spos = malloc(na * sizeof *t->spos);
-    t->tl = malloc(na * sizeof *t->tl);
-    t->ts_start = malloc(ns1 * sizeof *t->ts_start);
-    t->td_start = malloc(nd1 * sizeof *t->td_start);
-    t->td_arc = malloc(na * sizeof *t->td_arc);
-    t->tight_u = calloc(ns, 1);
-    t->tight_d = calloc(nd, 1);
-    t->dist = malloc(nn * sizeof *t->dist);
-    t->heap = malloc(nn * sizeof *t->heap);
-    t->hpos = malloc(nn * sizeof *t->hpos);
-    t->sd_start = malloc(nd1 * sizeof *t->sd_start);
-    t->sd_arc = malloc(na * sizeof *t->sd_arc);
-    t->level = malloc(nn * sizeof *t->level);
-    t->queue = malloc(nn * sizeof *t->queue);
-    t->cur = malloc(nn * sizeof *t->cur);
-    t->stk = malloc(nn * sizeof *t->stk);
+    t->sub = calloc(nn, sizeof *t->sub);
+    t->side = calloc(nn, 1);
     if (!t->arc_src || !t->arc_dst || !t->src_start || !t->src_arc || !t->dst_start ||
-        !t->dst_arc || !t->x || !t->un || !t->load || !t->cost0 || !t->cap0 || !t->off0 ||
-        !t->phi || !t->ex || !t->supp || !t->spos || !t->tl || !t->ts_start || !t->td_start ||
-        !t->td_arc || !t->tight_u || !t->tight_d || !t->dist || !t->heap || !t->hpos ||
-        !t->sd_start || !t->sd_arc || !t->level || !t->queue || !t->cur || !t->stk) {
+        !t->dst_arc || !t->tail || !t->head || !t->state || !t->cst || !t->ub || !t->x || !t->off0 || !t->b ||
+        !t->tree || !t->tpos || !t->parent || !t->parc || !t->order || !t->depth ||
+        !t->first || !t->nxt || !t->prv || !t->bfs || !t->phi || !t->sub || !t->side) {
         gs_transport_free(t);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
@@ -186,8 +180,18 @@ int gs_transport_new(size_t nsrc, size_t ndst, const int *arc_src, const int *ar
     }
     csr(nsrc, t->arc_src, narcs, t->src_start, t->src_arc);
     csr(ndst, t->arc_dst, narcs, t->dst_start, t->dst_arc);
-    for (size_t k = 0; k < narcs; k++)
-        t->spos[k] = -1;
+    for (size_t a = 0; a < narcs; a++) {
+        t->tail[a] = arc_src[a];
+        t->head[a] = (int)nsrc + arc_dst[a];
+    }
+    for (size_t i = 0; i < nsrc; i++) {
+        t->tail[narcs + i] = (int)i;
+        t->head[narcs + i] = (int)(nsrc + ndst);
+    }
+    for (size_t j = 0; j < ndst; j++) {
+        t->tail[narcs + nsrc + j] = (int)(nsrc + j);
+        t->head[narcs + nsrc + j] = (int)(nsrc + ndst);
+    }
     *out = t;
     return GS_OK;
 }
@@ -195,8 +199,6 @@ int gs_transport_new(size_t nsrc, size_t ndst, const int *arc_src, const int *ar
 void gs_transport_reset(gs_transport *t) { t->have = 0; }
 
 void gs_transport_get_stats(const gs_transport *t, gs_transport_stats *out) { *out = t->st; }
-
-/* ---- small helpers ---- */
 
 static double supply_of(const double *supply, size_t i)
 {
@@ -210,664 +212,490 @@ static double cap_of(const double *cap, size_t j)
     return cap[j] > 0 ? cap[j] : 0;
 }
 
-static void supp_add(gs_transport *t, int k)
+static double rc_of(const gs_transport *t, size_t a)
 {
-    t->spos[k] = (int)t->nsupp;
-    t->supp[t->nsupp++] = k;
+    return t->cst[a] + t->phi[t->tail[a]] - t->phi[t->head[a]];
 }
 
-static void supp_del(gs_transport *t, int k)
+static void tree_flows(gs_transport *t);
+
+/* Tree order (BFS from T), parents, depths, potentials and flows, from the tree arcs, the
+ * supplies and the non-tree arcs at their upper bound (destination arcs only). */
+static void tree_update(gs_transport *t)
 {
-    int p = t->spos[k];
-    int last = t->supp[--t->nsupp];
-    t->supp[p] = last;
-    t->spos[last] = p;
-    t->spos[k] = -1;
-}
-
-/* ---- indexed min-heap on dist, ties to the lower node ---- */
-
-static int heap_less(const gs_transport *t, int a, int b)
-{
-    return t->dist[a] < t->dist[b] || (t->dist[a] == t->dist[b] && a < b);
-}
-
-static void heap_up(gs_transport *t, size_t i)
-{
-    int v = t->heap[i];
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        int u = t->heap[p];
-        if (!heap_less(t, v, u))
-            break;
-        t->heap[i] = u;
-        t->hpos[u] = (int)i;
-        i = p;
-    }
-    t->heap[i] = v;
-    t->hpos[v] = (int)i;
-}
-
-static void heap_down(gs_transport *t, size_t i)
-{
-    int v = t->heap[i];
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= t->nheap)
-            break;
-        if (c + 1 < t->nheap && heap_less(t, t->heap[c + 1], t->heap[c]))
-            c++;
-        int u = t->heap[c];
-        if (!heap_less(t, u, v))
-            break;
-        t->heap[i] = u;
-        t->hpos[u] = (int)i;
-        i = c;
-    }
-    t->heap[i] = v;
-    t->hpos[v] = (int)i;
-}
-
-static void relax(gs_transport *t, int u, int v, double rc)
-{
-    if (rc < 0)
-        rc = 0; /* rounding: reduced costs are >= 0 in exact arithmetic */
-    double d = t->dist[u] + rc;
-    if (d < t->dist[v]) {
-        t->dist[v] = d;
-        if (t->hpos[v] < 0) {
-            t->heap[t->nheap] = v;
-            t->hpos[v] = (int)t->nheap;
-            t->nheap++;
-        }
-        heap_up(t, (size_t)t->hpos[v]);
-    }
-}
-
-/* ---- the starts ---- */
-
-/* Fresh start: every source on its cheapest active arc (ties: the lower arc index), each
- * destination passing on at most its capacity (an overflowing one keeps the excess). The
- * potentials (a source at minus its cheapest cost, the rest 0) make every residual arc's
- * reduced cost non-negative. */
-static void start_fresh(gs_transport *t, const double *supply, const double *cost,
-                        const unsigned char *off, double big_m)
-{
-    size_t ns = t->nsrc, nd = t->ndst;
-    for (size_t q = 0; q < t->nsupp; q++) {
-        t->x[t->supp[q]] = 0;
-        t->spos[t->supp[q]] = -1;
-    }
-    t->nsupp = 0;
-    t->big_m = big_m;
-    for (size_t j = 0; j < nd; j++)
-        t->load[j] = 0;
-    for (size_t i = 0; i < ns; i++) {
-        int b = -1;
-        for (size_t q = t->src_start[i]; q < t->src_start[i + 1]; q++) {
-            size_t k = t->src_arc[q];
-            if (off && off[k])
+    size_t nn = t->nnodes;
+    const int T = (int)(nn - 1);
+    size_t qh = 0, qt = 0;
+    t->order[qt++] = T;
+    t->parent[T] = -1;
+    t->parc[T] = -1;
+    t->depth[T] = 0;
+    t->phi[T] = 0;
+    while (qh < qt) {
+        int u = t->order[qh++];
+        for (int sl = t->first[u]; sl >= 0; sl = t->nxt[sl]) {
+            int a = sl >> 1;
+            if (a == t->parc[u])
                 continue;
-            if (b < 0 || cost[k] < cost[b])
-                b = (int)k;
-        }
-        double s = supply_of(supply, i);
-        if (b < 0) {
-            t->un[i] = s;
-            t->phi[i] = -big_m;
-            continue;
-        }
-        t->un[i] = 0;
-        t->phi[i] = -cost[b];
-        if (s > 0) {
-            t->x[b] = s;
-            supp_add(t, b);
-            t->load[t->arc_dst[b]] += s;
+            int tl = t->tail[a], hd = t->head[a];
+            int v = tl == u ? hd : tl;
+            t->parent[v] = u;
+            t->parc[v] = a;
+            t->depth[v] = t->depth[u] + 1;
+            /* reduced cost 0 on tree arcs: phi(head) = phi(tail) + cost */
+            t->phi[v] = tl == u ? t->phi[u] + t->cst[a] : t->phi[u] - t->cst[a];
+            t->order[qt++] = v;
         }
     }
-    for (size_t j = 0; j < nd; j++) {
-        if (t->load[j] > t->cap0[j])
-            t->load[j] = t->cap0[j];
-        t->phi[ns + j] = 0;
+    t->order_ok = 1;
+    tree_flows(t);
+}
+
+/* Flows of the tree arcs: the net supply of each subtree leaves it by its parent arc. */
+static void tree_flows(gs_transport *t)
+{
+    size_t nn = t->nnodes;
+    const int T = (int)(nn - 1);
+    for (size_t v = 0; v < nn; v++)
+        t->sub[v] = t->b[v];
+    for (size_t j = 0; j < t->ndst; j++) {
+        size_t a = t->narcs + t->nsrc + j;
+        if (t->state[a] == ST_UPPER) {
+            t->sub[t->nsrc + j] -= t->ub[a];
+            t->sub[T] += t->ub[a];
+        }
     }
-    t->phi[ns + nd] = 0;
-    t->tight_ok = 0;
+    for (size_t q = nn; q-- > 1;) {
+        int v = t->order[q];
+        int a = t->parc[v];
+        t->x[a] = t->tail[a] == v ? t->sub[v] : -t->sub[v];
+        t->sub[t->parent[v]] += t->sub[v];
+    }
+}
+
+static void slot_link(gs_transport *t, int sl, int v)
+{
+    t->prv[sl] = -1;
+    t->nxt[sl] = t->first[v];
+    if (t->first[v] >= 0)
+        t->prv[t->first[v]] = sl;
+    t->first[v] = sl;
+}
+
+static void slot_unlink(gs_transport *t, int sl, int v)
+{
+    if (t->prv[sl] >= 0)
+        t->nxt[t->prv[sl]] = t->nxt[sl];
+    else
+        t->first[v] = t->nxt[sl];
+    if (t->nxt[sl] >= 0)
+        t->prv[t->nxt[sl]] = t->prv[sl];
+}
+
+static void tree_swap(gs_transport *t, int out_arc, int in_arc)
+{
+    slot_unlink(t, 2 * out_arc, t->tail[out_arc]);
+    slot_unlink(t, 2 * out_arc + 1, t->head[out_arc]);
+    slot_link(t, 2 * in_arc, t->tail[in_arc]);
+    slot_link(t, 2 * in_arc + 1, t->head[in_arc]);
+    int p = t->tpos[out_arc];
+    t->tree[p] = in_arc;
+    t->tpos[in_arc] = p;
+    t->tpos[out_arc] = -1;
+    t->state[in_arc] = ST_BASIC;
+}
+
+/* The starting basis: every source on its unserved arc, every destination arc at 0. */
+static void basis_fresh(gs_transport *t)
+{
+    size_t na = t->narcs;
+    for (size_t a = 0; a < t->m; a++) {
+        t->state[a] = a < na ? ST_LOWER : ST_BASIC;
+        t->tpos[a] = a < na ? -1 : (int)(a - na);
+        if (a >= na)
+            t->tree[a - na] = (int)a;
+    }
+    for (size_t v = 0; v < t->nnodes; v++)
+        t->first[v] = -1;
+    for (size_t q = 0; q + 1 < t->nnodes; q++) {
+        int a = t->tree[q];
+        slot_link(t, 2 * a, t->tail[a]);
+        slot_link(t, 2 * a + 1, t->head[a]);
+    }
+    t->block_next = 0;
     t->st.fresh++;
 }
 
-/* Warm start after costs, disabled arcs or capacities changed: keep the previous flow where it
- * stays optimal, and make every residual arc's reduced cost non-negative again by moving the
- * potentials and removing flow from the arcs that are no longer of zero reduced cost (the
- * removed flow becomes excess and deficit that the solve routes again). */
-static void start_repair(gs_transport *t, const double *cost, const unsigned char *off,
-                         int costs_changed, double big_m)
+/* Primal simplex from a primal feasible basis. Returns the pivots, or -1 past the limit. */
+static int primal(gs_transport *t, size_t limit)
 {
-    size_t ns = t->nsrc, nd = t->ndst;
-    const int T = (int)(ns + nd);
-    double eps = t->eps, tol = t->tol;
-    if (big_m > t->big_m)
-        t->big_m = big_m; /* kept when it suffices: the unserved arcs keep their costs */
-    double M = t->big_m;
-    /* potentials relative to T (a common shift changes no reduced cost) */
-    double pt = t->phi[T];
-    for (size_t v = 0; v < t->nnodes; v++)
-        t->phi[v] -= pt;
-    /* flow on arcs switched off, and above a lower capacity */
-    if (off)
-        for (size_t q = t->nsupp; q-- > 0;) {
-            int k = t->supp[q];
-            if (off[k]) {
-                t->x[k] = 0;
-                supp_del(t, k);
-            }
-        }
-    for (size_t j = 0; j < nd; j++)
-        if (t->load[j] > t->cap0[j])
-            t->load[j] = t->cap0[j];
-    /* destinations: where all arcs into j changed cost by the same amount (a price change at
-     * a site), shifting phi_j by it keeps their reduced costs; the arc to T bounds the shift:
-     * a full destination (no room) needs phi_j <= phi_T, an empty one phi_j >= phi_T, a partly
-     * used one phi_j = phi_T. */
-    for (size_t j = 0; j < nd; j++) {
-        double dj = INFINITY;
-        if (costs_changed)
-            for (size_t q = t->dst_start[j]; q < t->dst_start[j + 1]; q++) {
-                size_t k = t->dst_arc[q];
-                double d = cost[k] - t->cost0[k];
-                if (d < dj)
-                    dj = d;
-            }
-        if (!isfinite(dj))
-            dj = 0;
-        double c = t->cap0[j], l = t->load[j], *p = &t->phi[ns + j];
-        int full = l >= c - eps, empty = l <= eps;
-        if (full && empty)
-            *p += dj; /* no capacity: no residual arc to or from T */
-        else if (full)
-            *p = fmin(*p + dj, 0);
-        else if (empty)
-            *p = fmax(*p + dj, 0);
-        else
-            *p = 0;
-    }
-    /* sources: the least potential that keeps all their arcs' reduced costs >= 0 */
-    for (size_t i = 0; i < ns; i++) {
-        double m = -M;
-        for (size_t q = t->src_start[i]; q < t->src_start[i + 1]; q++) {
-            size_t k = t->src_arc[q];
-            if (off && off[k])
-                continue;
-            double v = t->phi[ns + (size_t)t->arc_dst[k]] - cost[k];
-            if (v > m)
-                m = v;
-        }
-        t->phi[i] = m;
-    }
-    /* flow only on arcs of zero reduced cost */
-    for (size_t q = t->nsupp; q-- > 0;) {
-        int k = t->supp[q];
-        double rc = cost[k] + t->phi[t->arc_src[k]] - t->phi[ns + (size_t)t->arc_dst[k]];
-        if (rc > tol) {
-            t->x[k] = 0;
-            supp_del(t, k);
-        }
-    }
-    for (size_t i = 0; i < ns; i++)
-        if (t->un[i] > 0 && M + t->phi[i] > tol)
-            t->un[i] = 0;
-    for (size_t j = 0; j < nd; j++) {
-        double p = t->phi[ns + j];
-        if (p < -tol && t->cap0[j] - t->load[j] > eps)
-            t->load[j] = t->cap0[j]; /* finite: an unbounded destination is never full */
-        else if (p > tol && t->load[j] > eps)
-            t->load[j] = 0;
-    }
-    t->tight_ok = 0;
-    t->st.repaired++;
-}
-
-static void compute_excess(gs_transport *t, const double *supply, double total)
-{
-    size_t ns = t->nsrc, nd = t->ndst;
-    double et = -total;
-    for (size_t i = 0; i < ns; i++) {
-        t->ex[i] = supply_of(supply, i) - t->un[i];
-        et += t->un[i];
-    }
-    for (size_t j = 0; j < nd; j++) {
-        t->ex[ns + j] = -t->load[j];
-        et += t->load[j];
-    }
-    t->ex[ns + nd] = et;
-    for (size_t q = 0; q < t->nsupp; q++) {
-        int k = t->supp[q];
-        t->ex[t->arc_src[k]] -= t->x[k];
-        t->ex[ns + (size_t)t->arc_dst[k]] += t->x[k];
-    }
-}
-
-/* ---- the tight graph and blocking flows on it ---- */
-
-static void build_tight(gs_transport *t, const double *cost, const unsigned char *off)
-{
-    size_t ns = t->nsrc, nd = t->ndst, n = 0;
-    const double *phi = t->phi, tol = t->tol;
-    double pT = phi[ns + nd];
-    for (size_t j = 0; j <= nd; j++)
-        t->td_start[j] = 0;
-    for (size_t i = 0; i < ns; i++) {
-        t->ts_start[i] = n;
-        double pi = phi[i];
-        for (size_t q = t->src_start[i]; q < t->src_start[i + 1]; q++) {
-            size_t k = t->src_arc[q];
-            if (off && off[k])
-                continue;
-            int j = t->arc_dst[k];
-            if (cost[k] + pi - phi[ns + (size_t)j] <= tol) {
-                t->tl[n++] = (int)k;
-                t->td_start[j + 1]++;
-            }
-        }
-        t->tight_u[i] = t->big_m + pi - pT <= tol;
-    }
-    t->ts_start[ns] = n;
-    for (size_t j = 0; j < nd; j++) {
-        t->td_start[j + 1] += t->td_start[j];
-        t->tight_d[j] = fabs(phi[ns + j] - pT) <= tol;
-    }
-    size_t *fill = t->td_start;
-    for (size_t q = 0; q < n; q++)
-        t->td_arc[fill[t->arc_dst[t->tl[q]]]++] = t->tl[q];
-    for (size_t j = nd; j > 0; j--)
-        t->td_start[j] = t->td_start[j - 1];
-    t->td_start[0] = 0;
-    t->tight_ok = 1;
-}
-
-enum { FWD, BWD, SRC_T, T_SRC, DST_T, T_DST };
-
-/* The p-th tight residual arc out of node u: its head, residual capacity, kind and index.
- * Returns 0 past the end. */
-static int tight_arc(const gs_transport *t, int u, size_t p, int *v, double *res, int *kind,
-                     int *idx)
-{
-    size_t ns = t->nsrc, nd = t->ndst;
-    if ((size_t)u < ns) {
-        size_t a = t->ts_start[u], b = t->ts_start[u + 1];
-        if (a + p < b) {
-            int k = t->tl[a + p];
-            *v = (int)ns + t->arc_dst[k];
-            *res = INFINITY;
-            *kind = FWD;
-            *idx = k;
-            return 1;
-        }
-        if (a + p > b)
-            return 0;
-        *v = (int)(ns + nd);
-        *res = t->tight_u[u] ? INFINITY : 0;
-        *kind = SRC_T;
-        *idx = u;
-        return 1;
-    }
-    if ((size_t)u < ns + nd) {
-        size_t j = (size_t)u - ns, a = t->td_start[j], b = t->td_start[j + 1];
-        if (a + p < b) {
-            int k = t->td_arc[a + p];
-            *v = t->arc_src[k];
-            *res = t->x[k];
-            *kind = BWD;
-            *idx = k;
-            return 1;
-        }
-        if (a + p > b)
-            return 0;
-        *v = (int)(ns + nd);
-        *res = t->tight_d[j] ? t->cap0[j] - t->load[j] : 0;
-        *kind = DST_T;
-        *idx = (int)j;
-        return 1;
-    }
-    if (p < nd) {
-        *v = (int)(ns + p);
-        *res = t->tight_d[p] ? t->load[p] : 0;
-        *kind = T_DST;
-        *idx = (int)p;
-        return 1;
-    }
-    if (p < nd + ns) {
-        size_t i = p - nd;
-        *v = (int)i;
-        *res = t->tight_u[i] ? t->un[i] : 0;
-        *kind = T_SRC;
-        *idx = (int)i;
-        return 1;
-    }
-    return 0;
-}
-
-static void push(gs_transport *t, int u, int v, int kind, int idx, double delta)
-{
-    double eps = t->eps;
-    switch (kind) {
-    case FWD:
-        if (t->spos[idx] < 0)
-            supp_add(t, idx);
-        t->x[idx] += delta;
-        break;
-    case BWD:
-        t->x[idx] -= delta;
-        if (t->x[idx] <= eps) {
-            t->x[idx] = 0;
-            supp_del(t, idx);
-        }
-        break;
-    case SRC_T:
-        t->un[idx] += delta;
-        break;
-    case T_SRC:
-        t->un[idx] -= delta;
-        if (t->un[idx] <= eps)
-            t->un[idx] = 0;
-        break;
-    case DST_T:
-        t->load[idx] += delta;
-        if (t->load[idx] >= t->cap0[idx] - eps)
-            t->load[idx] = t->cap0[idx];
-        break;
-    default: /* T_DST */
-        t->load[idx] -= delta;
-        if (t->load[idx] <= eps)
-            t->load[idx] = 0;
-        break;
-    }
-    t->ex[u] -= delta;
-    t->ex[v] += delta;
-}
-
-/* One augmenting path from excess node s along the level graph to a node with a deficit. */
-static int augment_from(gs_transport *t, int s)
-{
-    double eps = t->eps;
-    int d = 0;
-    t->stk[0] = s;
-    while (d >= 0) {
-        int u = t->stk[d];
-        if (d > 0 && t->ex[u] < -eps) {
-            double delta = t->ex[s] < -t->ex[u] ? t->ex[s] : -t->ex[u];
-            int v, kind, idx;
-            double res;
-            for (int e = 0; e < d; e++) {
-                tight_arc(t, t->stk[e], (size_t)t->cur[t->stk[e]], &v, &res, &kind, &idx);
-                if (res < delta)
-                    delta = res;
-            }
-            for (int e = 0; e < d; e++) {
-                tight_arc(t, t->stk[e], (size_t)t->cur[t->stk[e]], &v, &res, &kind, &idx);
-                push(t, t->stk[e], v, kind, idx, delta);
-            }
-            return 1;
-        }
-        int v, kind, idx, adv = 0;
-        double res;
-        while (tight_arc(t, u, (size_t)t->cur[u], &v, &res, &kind, &idx)) {
-            if (res > eps && t->level[v] == t->level[u] + 1) {
-                t->stk[++d] = v;
-                adv = 1;
-                break;
-            }
-            t->cur[u]++;
-        }
-        if (!adv) {
-            t->level[u] = -1; /* dead end for this round */
-            d--;
-            if (d >= 0)
-                t->cur[t->stk[d]]++;
-        }
-    }
-    return 0;
-}
-
-/* Dinic on the tight graph: blocking flows from all excess nodes to all deficit nodes until
- * no deficit can be reached. Returns the number of augmenting paths. */
-static int tight_flow(gs_transport *t)
-{
-    size_t nn = t->nnodes;
-    double eps = t->eps;
-    int paths = 0;
-    for (size_t round = 0; round < 4 * nn + 16; round++) {
-        size_t qh = 0, qt = 0;
-        for (size_t v = 0; v < nn; v++) {
-            t->level[v] = -1;
-            t->cur[v] = 0;
-            if (t->ex[v] > eps) {
-                t->level[v] = 0;
-                t->queue[qt++] = (int)v;
-            }
-        }
-        int found = 0;
-        while (qh < qt) {
-            int u = t->queue[qh++];
-            if (t->ex[u] < -eps) {
-                found = 1;
-                continue; /* a deficit ends a path */
-            }
-            int v, kind, idx;
-            double res;
-            for (size_t p = 0; tight_arc(t, u, p, &v, &res, &kind, &idx); p++)
-                if (res > eps && t->level[v] < 0) {
-                    t->level[v] = t->level[u] + 1;
-                    t->queue[qt++] = v;
+    size_t m = t->m;
+    size_t block = (size_t)sqrt((double)m);
+    if (block < 16)
+        block = 16;
+    int pivots = 0;
+    for (;;) {
+        /* block search: the most violating arc of the first block that has one */
+        int in = -1;
+        double best = 0;
+        size_t a = t->block_next, seen = 0, inblock = 0;
+        while (seen < m) {
+            if (t->state[a] == ST_LOWER && t->ub[a] > 0) {
+                double r = rc_of(t, a);
+                if (r < -t->tol && -r > best) {
+                    best = -r;
+                    in = (int)a;
                 }
-        }
-        if (!found)
-            break;
-        for (size_t s = 0; s < nn; s++)
-            if (t->level[s] == 0)
-                while (t->ex[s] > eps && augment_from(t, (int)s))
-                    paths++;
-    }
-    return paths;
-}
-
-/* Dijkstra on reduced costs over the residual graph from all excess nodes, until every deficit
- * node is settled; potentials += min(dist, last settled dist). Returns 0 when no deficit node
- * can be reached. */
-static int raise_potentials(gs_transport *t, const double *cost, const unsigned char *off)
-{
-    size_t ns = t->nsrc, nd = t->ndst, nn = t->nnodes;
-    const int T = (int)(ns + nd);
-    double eps = t->eps, M = t->big_m, *phi = t->phi;
-    /* positive-flow arcs by destination */
-    for (size_t j = 0; j <= nd; j++)
-        t->sd_start[j] = 0;
-    for (size_t q = 0; q < t->nsupp; q++)
-        t->sd_start[t->arc_dst[t->supp[q]] + 1]++;
-    for (size_t j = 0; j < nd; j++)
-        t->sd_start[j + 1] += t->sd_start[j];
-    size_t *fill = t->sd_start;
-    for (size_t q = 0; q < t->nsupp; q++)
-        t->sd_arc[fill[t->arc_dst[t->supp[q]]]++] = t->supp[q];
-    for (size_t j = nd; j > 0; j--)
-        t->sd_start[j] = t->sd_start[j - 1];
-    t->sd_start[0] = 0;
-
-    t->nheap = 0;
-    size_t ndef = 0, reached = 0;
-    for (size_t v = 0; v < nn; v++) {
-        t->dist[v] = INFINITY;
-        t->hpos[v] = -1;
-        if (t->ex[v] < -eps)
-            ndef++;
-    }
-    for (size_t v = 0; v < nn; v++)
-        if (t->ex[v] > eps) {
-            t->dist[v] = 0;
-            t->heap[t->nheap] = (int)v;
-            t->hpos[v] = (int)t->nheap;
-            t->nheap++;
-        }
-    if (!t->nheap || !ndef)
-        return 0;
-    double last = 0;
-    while (t->nheap > 0) {
-        int u = t->heap[0];
-        t->nheap--;
-        if (t->nheap > 0) {
-            t->heap[0] = t->heap[t->nheap];
-            t->hpos[t->heap[0]] = 0;
-            heap_down(t, 0);
-        }
-        t->hpos[u] = -2;
-        last = t->dist[u];
-        if (t->ex[u] < -eps && ++reached == ndef)
-            break;
-        double pu = phi[u];
-        if ((size_t)u < ns) {
-            for (size_t q = t->src_start[u]; q < t->src_start[u + 1]; q++) {
-                size_t k = t->src_arc[q];
-                int v = (int)ns + t->arc_dst[k];
-                if (t->hpos[v] == -2 || (off && off[k]))
-                    continue;
-                relax(t, u, v, cost[k] + pu - phi[v]);
+            } else if (t->state[a] == ST_UPPER) {
+                double r = rc_of(t, a);
+                if (r > t->tol && r > best) {
+                    best = r;
+                    in = (int)a;
+                }
             }
-            if (t->hpos[T] != -2)
-                relax(t, u, T, M + pu - phi[T]);
-        } else if (u < T) {
-            size_t j = (size_t)u - ns;
-            for (size_t q = t->sd_start[j]; q < t->sd_start[j + 1]; q++) {
-                int k = t->sd_arc[q];
-                int v = t->arc_src[k];
-                if (t->hpos[v] != -2 && t->x[k] > eps)
-                    relax(t, u, v, -cost[k] + pu - phi[v]);
+            seen++;
+            if (++a == m)
+                a = 0;
+            if (++inblock == block) {
+                if (in >= 0)
+                    break;
+                inblock = 0;
             }
-            if (t->hpos[T] != -2 && t->cap0[j] - t->load[j] > eps)
-                relax(t, u, T, pu - phi[T]);
-        } else {
-            for (size_t j = 0; j < nd; j++)
-                if (t->hpos[ns + j] != -2 && t->load[j] > eps)
-                    relax(t, u, (int)(ns + j), pu - phi[ns + j]);
-            for (size_t i = 0; i < ns; i++)
-                if (t->hpos[i] != -2 && t->un[i] > eps)
-                    relax(t, u, (int)i, -M + pu - phi[i]);
         }
-    }
-    if (!reached)
-        return 0;
-    for (size_t v = 0; v < nn; v++)
-        phi[v] += t->dist[v] < last ? t->dist[v] : last;
-    t->tight_ok = 0;
-    t->st.dijkstra++;
-    return 1;
-}
-
-static int unbalanced(const gs_transport *t)
-{
-    int pos = 0, neg = 0;
-    for (size_t v = 0; v < t->nnodes; v++) {
-        pos |= t->ex[v] > t->eps;
-        neg |= t->ex[v] < -t->eps;
-    }
-    return pos && neg;
-}
-
-/* Route the excess to the deficits. Returns the paths used, or -1 if it cannot finish (never
- * seen: a guard against numerical trouble). */
-static int route_excess(gs_transport *t, const double *cost, const unsigned char *off)
-{
-    int paths = 0;
-    for (size_t phase = 0; unbalanced(t); phase++) {
-        if (!t->tight_ok)
-            build_tight(t, cost, off);
-        paths += tight_flow(t);
-        if (!unbalanced(t))
-            break;
-        if (phase > 4 * t->nnodes + 64 || !raise_potentials(t, cost, off))
+        t->block_next = a;
+        if (in < 0)
+            return pivots;
+        if ((size_t)pivots >= limit)
             return -1;
+        /* the cycle: first -> second along the entering arc, back through the tree */
+        int up = t->state[in] == ST_LOWER; /* flow on the entering arc increases */
+        int first = up ? t->tail[in] : t->head[in];
+        int second = up ? t->head[in] : t->tail[in];
+        double delta = t->ub[in];
+        int out = in, out_dec = 0, out_side = 0; /* out_dec: its flow decreases */
+        int u = first, v = second;
+        while (u != v) { /* find the join */
+            if (t->depth[u] >= t->depth[v])
+                u = t->parent[u];
+            else
+                v = t->parent[v];
+        }
+        int join = u;
+        /* first -> join: flow runs from the parent down to the child */
+        for (u = first; u != join; u = t->parent[u]) {
+            int e = t->parc[u];
+            double d = t->tail[e] == u ? t->x[e] : t->ub[e] - t->x[e];
+            if (d < delta) {
+                delta = d;
+                out = e;
+                out_dec = t->tail[e] == u;
+                out_side = 1;
+            }
+        }
+        /* second -> join: flow runs from the child up to the parent */
+        for (u = second; u != join; u = t->parent[u]) {
+            int e = t->parc[u];
+            double d = t->tail[e] == u ? t->ub[e] - t->x[e] : t->x[e];
+            if (d <= delta) {
+                delta = d;
+                out = e;
+                out_dec = t->tail[e] != u;
+                out_side = 2;
+            }
+        }
+        if (!isfinite(delta))
+            return -1; /* unbounded: cannot happen with the unserved arcs */
+        pivots++;
+        /* flows around the cycle */
+        if (delta > 0) {
+            t->x[in] += up ? delta : -delta;
+            for (u = first; u != join; u = t->parent[u]) {
+                int e = t->parc[u];
+                t->x[e] += t->tail[e] == u ? -delta : delta;
+            }
+            for (u = second; u != join; u = t->parent[u]) {
+                int e = t->parc[u];
+                t->x[e] += t->tail[e] == u ? delta : -delta;
+            }
+        }
+        if (out == in) { /* the entering arc goes from one bound to the other */
+            t->state[in] = up ? ST_UPPER : ST_LOWER;
+            t->x[in] = up ? t->ub[in] : 0;
+            continue;
+        }
+        t->state[out] = out_dec || !(t->ub[out] > 0) ? ST_LOWER : ST_UPPER;
+        t->x[out] = t->state[out] == ST_UPPER ? t->ub[out] : 0;
+        /* the subtree cut off by the leaving arc hangs from the entering arc now: its
+         * parents, depths and potentials, by a search from the entering arc's end in it */
+        int in_first = out_side == 1;
+        int q = in_first ? first : second, o = in_first ? second : first;
+        tree_swap(t, out, in);
+        t->parent[q] = o;
+        t->parc[q] = in;
+        t->depth[q] = t->depth[o] + 1;
+        t->phi[q] = t->tail[in] == o ? t->phi[o] + t->cst[in] : t->phi[o] - t->cst[in];
+        size_t qh = 0, qt = 0;
+        t->bfs[qt++] = q;
+        while (qh < qt) {
+            int w = t->bfs[qh++];
+            for (int sl = t->first[w]; sl >= 0; sl = t->nxt[sl]) {
+                int e = sl >> 1;
+                if (e == t->parc[w])
+                    continue;
+                int y = t->tail[e] == w ? t->head[e] : t->tail[e];
+                t->parent[y] = w;
+                t->parc[y] = e;
+                t->depth[y] = t->depth[w] + 1;
+                t->phi[y] = t->tail[e] == w ? t->phi[w] + t->cst[e] : t->phi[w] - t->cst[e];
+                t->bfs[qt++] = y;
+            }
+        }
+        t->order_ok = 0;
     }
-    return paths;
 }
 
-/* The solve, leaving the result in t->x, t->un, t->load. */
+/* Dual simplex from a dual feasible basis: while a tree arc is outside its bounds, it leaves
+ * at the bound it crossed and the arc entering across the same cut is the one of least
+ * |reduced cost| (ties: the lower arc index). Returns the pivots, or -1 past the limit. */
+static int dual(gs_transport *t, size_t limit)
+{
+    size_t nn = t->nnodes, nt = nn - 1, m = t->m, ns = t->nsrc, nd = t->ndst, na = t->narcs;
+    double eps = t->eps;
+    int pivots = 0;
+    for (;;) {
+        int out = -1;
+        double worst = eps;
+        for (size_t q = 0; q < nt; q++) {
+            int a = t->tree[q];
+            double v = t->x[a] < 0 ? -t->x[a] : t->x[a] - t->ub[a];
+            if (v > worst || (v == worst && out >= 0 && a < out)) {
+                worst = v;
+                out = a;
+            }
+        }
+        if (out < 0)
+            return pivots;
+        if ((size_t)pivots >= limit)
+            return -1;
+        int below = t->x[out] < 0;
+        int tl = t->tail[out], hd = t->head[out];
+        int child = t->parc[tl] == out ? tl : hd;
+        size_t nsub = 0;
+        t->side[t->order[0]] = 0;
+        for (size_t q = 1; q < nn; q++) {
+            int v = t->order[q];
+            t->side[v] = v == child || t->side[t->parent[v]];
+            nsub += t->side[v];
+        }
+        /* flow must cross the cut from side sx to the other; the arcs across it are found
+         * from the nodes of the smaller side */
+        unsigned char sx = below ? t->side[hd] : t->side[tl];
+        unsigned char scan = nsub <= nn / 2;
+        int in = -1;
+        double key = INFINITY;
+        for (size_t v = 0; v < nn; v++) {
+            if (t->side[v] != scan)
+                continue;
+            size_t q0, q1, extra0, extra1;
+            const size_t *list;
+            if (v < ns) {
+                list = t->src_arc;
+                q0 = t->src_start[v];
+                q1 = t->src_start[v + 1];
+                extra0 = na + v;
+                extra1 = extra0 + 1;
+            } else if (v < ns + nd) {
+                list = t->dst_arc;
+                q0 = t->dst_start[v - ns];
+                q1 = t->dst_start[v - ns + 1];
+                extra0 = na + ns + (v - ns);
+                extra1 = extra0 + 1;
+            } else { /* T: the unserved and destination arcs */
+                list = NULL;
+                q0 = q1 = 0;
+                extra0 = na;
+                extra1 = m;
+            }
+            for (size_t q = q0; q < q1 + (extra1 - extra0); q++) {
+                size_t a = q < q1 ? list[q] : extra0 + (q - q1);
+                unsigned char st = t->state[a];
+                if (st == ST_BASIC)
+                    continue;
+                int p = t->tail[a], h = t->head[a];
+                if (t->side[p] == t->side[h])
+                    continue;
+                double k;
+                if (st == ST_LOWER && t->ub[a] > 0 && t->side[p] == sx)
+                    k = rc_of(t, a);
+                else if (st == ST_UPPER && t->side[h] == sx)
+                    k = -rc_of(t, a);
+                else
+                    continue;
+                if (k < key || (k == key && (int)a < in)) {
+                    key = k;
+                    in = (int)a;
+                }
+            }
+        }
+        if (in < 0)
+            return -1; /* infeasible: cannot happen with the unserved arcs */
+        t->state[out] = below || !(t->ub[out] > 0) ? ST_LOWER : ST_UPPER;
+        t->x[out] = t->state[out] == ST_UPPER ? t->ub[out] : 0;
+        if (t->state[in] == ST_UPPER)
+            t->x[in] = t->ub[in];
+        tree_swap(t, out, in);
+        tree_update(t);
+        pivots++;
+    }
+}
+
+static void set_costs(gs_transport *t, const double *cost, const unsigned char *off)
+{
+    size_t na = t->narcs, ns = t->nsrc;
+    if (na)
+        memcpy(t->cst, cost, na * sizeof *cost);
+    for (size_t a = 0; a < na; a++) {
+        t->off0[a] = off ? off[a] != 0 : 0;
+        t->ub[a] = t->off0[a] ? 0 : INFINITY;
+    }
+    for (size_t i = 0; i < ns; i++) {
+        t->cst[na + i] = t->big_m;
+        t->ub[na + i] = INFINITY;
+    }
+}
+
+static int solve_fresh(gs_transport *t, const double *cost, const unsigned char *off,
+                       double big_m, size_t limit)
+{
+    t->big_m = big_m;
+    t->tol = 1e-12 * big_m;
+    set_costs(t, cost, off);
+    basis_fresh(t);
+    for (size_t a = 0; a < t->m; a++)
+        t->x[a] = 0;
+    tree_update(t);
+    int p = primal(t, limit);
+    t->st.primal_pivots += p > 0 ? (uint64_t)p : 0;
+    return p;
+}
+
+/* The solve, leaving the result in t->x (arcs, then unserved, then destination loads). */
 static int transport_run(gs_transport *t, const double *supply, const double *cap,
                          const double *cost, const unsigned char *off, int same_costs)
 {
-    size_t ns = t->nsrc, nd = t->ndst, na = t->narcs;
+    size_t ns = t->nsrc, nd = t->ndst, na = t->narcs, nn = t->nnodes;
+    const size_t T = ns + nd;
     t->st.solves++;
     double total = 0;
-    for (size_t i = 0; i < ns; i++)
-        total += supply_of(supply, i);
-    t->eps = 1e-13 * (1.0 + total);
-    int caps_changed = 0;
-    for (size_t j = 0; j < nd; j++) {
-        double c = cap_of(cap, j);
-        if (c != t->cap0[j]) {
-            caps_changed = 1;
-            t->cap0[j] = c;
-        }
+    for (size_t i = 0; i < ns; i++) {
+        t->b[i] = supply_of(supply, i);
+        total += t->b[i];
     }
-    int costs_changed = !t->have;
+    for (size_t j = 0; j < nd; j++)
+        t->b[ns + j] = 0;
+    t->b[T] = -total;
+    t->eps = 1e-13 * (1.0 + total);
+    size_t limit = 50 * (t->m + nn) + 1000;
+    int changed_costs = !t->have;
     if (t->have && !same_costs) {
-        costs_changed = na && memcmp(cost, t->cost0, na * sizeof *cost) != 0;
-        for (size_t k = 0; k < na && !costs_changed; k++)
-            costs_changed = (off ? off[k] : 0) != t->off0[k];
+        changed_costs = na && memcmp(cost, t->cst, na * sizeof *cost) != 0;
+        for (size_t a = 0; a < na && !changed_costs; a++)
+            changed_costs = (off ? off[a] != 0 : 0) != t->off0[a];
     }
     double big_m = t->big_m;
-    if (costs_changed) {
+    if (changed_costs) {
         double maxabs = 0;
-        for (size_t k = 0; k < na; k++)
-            if (!(off && off[k]) && fabs(cost[k]) > maxabs)
-                maxabs = fabs(cost[k]);
+        for (size_t a = 0; a < na; a++)
+            if (!(off && off[a]) && fabs(cost[a]) > maxabs)
+                maxabs = fabs(cost[a]);
         /* larger than any chain of reroutings: serving more always wins */
         big_m = (maxabs + 1.0) * 4.0 * (double)(ns + nd + 2);
+        if (t->have && big_m < t->big_m)
+            big_m = t->big_m; /* kept while it suffices */
     }
-    if (!t->have || big_m > t->big_m)
-        t->tol = 1e-13 * big_m;
-    if (!t->have)
-        start_fresh(t, supply, cost, off, big_m);
-    else if (costs_changed || caps_changed)
-        start_repair(t, cost, off, costs_changed, big_m);
-    else
-        t->st.warm++;
-    if (costs_changed) {
-        if (na)
-            memcpy(t->cost0, cost, na * sizeof *cost);
-        for (size_t k = 0; k < na; k++)
-            t->off0[k] = off ? off[k] : 0;
+    int fresh = !t->have, pivots = 0, changed_caps = 0;
+    for (size_t j = 0; j < nd; j++) {
+        size_t a = na + ns + j;
+        double c = cap_of(cap, j);
+        if (c != t->ub[a]) {
+            changed_caps = 1;
+            t->ub[a] = c;
+            if (t->state[a] == ST_UPPER) {
+                if (!isfinite(c))
+                    fresh = 1; /* at an infinite bound: start again */
+                t->x[a] = c;
+            }
+        }
     }
-    compute_excess(t, supply, total);
-    int paths = route_excess(t, cost, off);
-    if (paths < 0) { /* start again from the cheapest arcs */
-        start_fresh(t, supply, cost, off, big_m);
-        t->tol = 1e-13 * big_m;
-        compute_excess(t, supply, total);
-        paths = route_excess(t, cost, off);
-        if (paths < 0)
-            paths = 0;
+    if (!fresh) {
+        /* 1. new supplies, capacities, arcs switched off, at the old costs: dual simplex */
+        int enable = 0;
+        if (changed_costs)
+            for (size_t a = 0; a < na; a++) {
+                int o = off ? off[a] != 0 : 0;
+                if (o && !t->off0[a])
+                    t->ub[a] = 0;
+                else if (!o && t->off0[a])
+                    enable = 1;
+            }
+        if (t->order_ok)
+            tree_flows(t); /* the tree and potentials are the last solve's */
+        else
+            tree_update(t);
+        int pd = dual(t, limit);
+        if (pd < 0)
+            fresh = 1;
+        else {
+            pivots += pd;
+            t->st.dual_pivots += (uint64_t)pd;
+        }
+        /* 2. new costs (and arcs switched on): primal simplex */
+        if (!fresh && (changed_costs || enable)) {
+            t->big_m = big_m;
+            t->tol = 1e-12 * big_m;
+            set_costs(t, cost, off);
+            tree_update(t);
+            int pp = primal(t, limit);
+            if (pp < 0)
+                fresh = 1;
+            else {
+                pivots += pp;
+                t->st.primal_pivots += (uint64_t)pp;
+            }
+        }
+        if (!fresh) {
+            if (changed_costs || changed_caps)
+                t->st.repaired++;
+            else
+                t->st.warm++;
+        }
     }
-    /* keep the potentials small (a common shift changes no reduced cost) */
-    const size_t T = ns + nd;
-    if (fabs(t->phi[T]) > t->big_m) {
-        double pt = t->phi[T];
-        for (size_t v = 0; v < t->nnodes; v++)
-            t->phi[v] -= pt;
-        t->tight_ok = 0;
+    if (fresh) {
+        int p = solve_fresh(t, cost, off, big_m, limit);
+        pivots = p > 0 ? p : 0;
+    }
+    /* rounding: flows within their bounds */
+    for (size_t q = 0; q + 1 < nn; q++) {
+        int a = t->tree[q];
+        if (t->x[a] < 0)
+            t->x[a] = 0;
+        else if (t->x[a] > t->ub[a])
+            t->x[a] = t->ub[a];
     }
     t->have = 1;
-    t->st.augmentations += (uint64_t)paths;
-    return paths;
+    return pivots;
 }
 
 int gs_transport_solve(gs_transport *t, const double *supply, const double *cap,
                        const double *cost, const unsigned char *off, int same_costs,
                        double *flow, double *unserved)
 {
-    int paths = transport_run(t, supply, cap, cost, off, same_costs);
+    int pivots = transport_run(t, supply, cap, cost, off, same_costs);
     if (t->narcs)
         memcpy(flow, t->x, t->narcs * sizeof *flow);
     if (t->nsrc)
-        memcpy(unserved, t->un, t->nsrc * sizeof *unserved);
-    return paths;
+        memcpy(unserved, t->x + t->narcs, t->nsrc * sizeof *unserved);
+    return pivots;
 }
 
 /* ---- the fleet router --------------------------------------------------------------------- */
@@ -1190,8 +1018,9 @@ void gs_router_step(gs_router *r, int64_t t, const double *const *demand, const 
         }
         int paths = transport_run(s->tp, demand[v], s->cap, s->cost, s->off, same);
         r->augmentations += (uint64_t)paths;
+        const double *load = s->tp->x + s->tp->narcs + s->tp->nsrc;
         for (size_t q = 0; q < s->ngroups; q++)
-            r->rps[s->groups[q]] += s->tp->load[q];
+            r->rps[s->groups[q]] += load[q];
     }
 }
 
@@ -1203,7 +1032,7 @@ const gs_route_arc *gs_router_arcs(const gs_router *r, int service, size_t *narc
 const double *gs_router_flow(const gs_router *r, int service) { return r->sv[service].tp->x; }
 const double *gs_router_unserved(const gs_router *r, int service)
 {
-    return r->sv[service].tp->un;
+    return r->sv[service].tp->x + r->sv[service].tp->narcs;
 }
 int gs_router_home_site(const gs_router *r, int service, int region)
 {
@@ -1233,8 +1062,8 @@ void gs_router_stats(const gs_router *r, gs_transport_stats *out)
         out->fresh += a->fresh;
         out->repaired += a->repaired;
         out->warm += a->warm;
-        out->dijkstra += a->dijkstra;
-        out->augmentations += a->augmentations;
+        out->primal_pivots += a->primal_pivots;
+        out->dual_pivots += a->dual_pivots;
     }
 }
 

@@ -142,6 +142,35 @@ static void compare_with_clp(const inst *p, const double *flow, const double *un
     assert_float_equal(my_cost, lp_cost, 1e-6 * (1 + fabs(lp_cost)));
 }
 
+static int some_destination_full(const inst *p, const double *flow)
+{
+    for (int j = 0; j < p->nd; j++) {
+        double in = 0;
+        for (int k = 0; k < p->na; k++)
+            if (p->dst[k] == j)
+                in += flow[k];
+        if (isfinite(p->cap[j]) && p->cap[j] > 0 && in >= p->cap[j] - 1e-9)
+            return 1;
+    }
+    return 0;
+}
+
+static double cost_of(const inst *p, const double *flow)
+{
+    double c = 0;
+    for (int k = 0; k < p->na; k++)
+        c += p->cost[k] * flow[k];
+    return c;
+}
+
+static double sum_of(const double *v, int n)
+{
+    double s = 0;
+    for (int i = 0; i < n; i++)
+        s += v[i];
+    return s;
+}
+
 static void transport_matches_the_lp_on_random_instances(void **state)
 {
     (void)state;
@@ -156,10 +185,10 @@ static void transport_matches_the_lp_on_random_instances(void **state)
                                           (size_t)p.na, &t, &err),
                          0);
         double flow[64], un[8];
-        int paths = gs_transport_solve(t, p.supply, p.cap, p.cost, NULL, 0, flow, un);
-        bound += paths > 0;
+        gs_transport_solve(t, p.supply, p.cap, p.cost, NULL, 0, flow, un);
+        bound += some_destination_full(&p, flow);
         compare_with_clp(&p, flow, un);
-        /* the next steps reuse the cheapest arcs: demand drifts, costs stay */
+        /* the next steps start from the previous solution: demand drifts, costs stay */
         for (int step = 0; step < 5; step++) {
             for (int i = 0; i < p.ns; i++)
                 p.supply[i] *= 0.8 + 0.4 * urand();
@@ -168,7 +197,126 @@ static void transport_matches_the_lp_on_random_instances(void **state)
         }
         gs_transport_free(t);
     }
-    assert_true(bound > 100); /* capacity bound in many instances: the SSP phase was tested */
+    assert_true(bound > 100); /* capacity bound in many instances */
+}
+
+/* Warm starts (the previous step's basis) give the cost, served and unserved totals of a fresh
+ * solve on random multi-step sequences: demand drifts every step; at some steps the prices of
+ * destinations change (every arc into one destination by the same amount, as a site's price
+ * does), arbitrary arc costs change, caps appear and disappear, arcs switch off and on. */
+static void transport_warm_start_equals_a_fresh_solve_on_random_sequences(void **state)
+{
+    (void)state;
+    rng_state = 20240607;
+    int kinds[5] = {0};
+    uint64_t fresh_total = 0;
+    for (int n = 0; n < 300; n++) {
+        inst p;
+        random_instance(&p);
+        gs_transport *warm = NULL, *fresh = NULL;
+        assert_int_equal(gs_transport_new((size_t)p.ns, (size_t)p.nd, p.src, p.dst,
+                                          (size_t)p.na, &warm, NULL),
+                         0);
+        assert_int_equal(gs_transport_new((size_t)p.ns, (size_t)p.nd, p.src, p.dst,
+                                          (size_t)p.na, &fresh, NULL),
+                         0);
+        unsigned char off[64] = {0};
+        double fw[64], uw[8], ff[64], uf[8];
+        int caps_gone = 0;
+        for (int step = 0; step < 30; step++) {
+            int same = 1;
+            for (int i = 0; i < p.ns; i++)
+                p.supply[i] = urand() < 0.05 ? 0 : p.supply[i] * (0.85 + 0.3 * urand()) + 1;
+            double u = urand();
+            if (step > 0 && u < 0.25) { /* a destination's price moves */
+                int j = (int)(urand() * p.nd);
+                double d = urand() * 4 - 2;
+                for (int k = 0; k < p.na; k++)
+                    if (p.dst[k] == j)
+                        p.cost[k] = fabs(p.cost[k] + d);
+                same = 0;
+                kinds[0]++;
+            } else if (step > 0 && u < 0.35) { /* arbitrary costs */
+                for (int k = 0; k < p.na; k++)
+                    if (urand() < 0.3)
+                        p.cost[k] = urand() < 0.3 ? floor(urand() * 3) : urand() * 10;
+                same = 0;
+                kinds[1]++;
+            } else if (step > 0 && u < 0.5) { /* a cap appears, changes or disappears */
+                int j = (int)(urand() * p.nd);
+                p.cap[j] = isfinite(p.cap[j]) && urand() < 0.5 ? INFINITY : urand() * 120;
+                caps_gone += !isfinite(p.cap[j]);
+                kinds[2]++;
+            } else if (step > 0 && u < 0.6 && p.na > 0) { /* an arc switches off or on */
+                int k = (int)(urand() * p.na);
+                off[k] = !off[k];
+                same = 0;
+                kinds[3]++;
+            } else {
+                kinds[4]++;
+            }
+            gs_transport_solve(warm, p.supply, p.cap, p.cost, off, same, fw, uw);
+            gs_transport_reset(fresh);
+            gs_transport_solve(fresh, p.supply, p.cap, p.cost, off, 0, ff, uf);
+            check_feasible(&p, fw, uw);
+            for (int k = 0; k < p.na; k++)
+                if (off[k])
+                    assert_float_equal(fw[k], 0, 0);
+            double un_w = sum_of(uw, p.ns), un_f = sum_of(uf, p.ns);
+            assert_float_equal(un_w, un_f, 1e-6 * (1 + un_f));
+            double served_w = sum_of(fw, p.na), served_f = sum_of(ff, p.na);
+            assert_float_equal(served_w, served_f, 1e-6 * (1 + served_f));
+            double cw = cost_of(&p, fw), cf = cost_of(&p, ff);
+            assert_float_equal(cw, cf, 1e-6 * (1 + fabs(cf)));
+            if (step % 10 == 9) { /* and both are the LP's optimum */
+                int any_off = 0;
+                for (int k = 0; k < p.na; k++)
+                    any_off |= off[k];
+                if (!any_off)
+                    compare_with_clp(&p, fw, uw);
+            }
+        }
+        gs_transport_stats st;
+        gs_transport_get_stats(warm, &st);
+        assert_int_equal(st.solves, 30);
+        /* fresh only at the start, or where a full destination lost its cap */
+        assert_true(st.fresh >= 1 && st.fresh <= 1 + (uint64_t)caps_gone);
+        fresh_total += st.fresh - 1;
+        assert_int_equal(st.fresh + st.repaired + st.warm, 30);
+        gs_transport_free(warm);
+        gs_transport_free(fresh);
+    }
+    for (int k = 0; k < 5; k++)
+        assert_true(kinds[k] > 100);
+    assert_true(fresh_total < (uint64_t)kinds[2] / 4);
+}
+
+/* The same calls give the same flows (a warm start is a function of the calls so far). */
+static void transport_warm_start_is_deterministic(void **state)
+{
+    (void)state;
+    double out[2][40 * 64];
+    for (int run = 0; run < 2; run++) {
+        rng_state = 99;
+        inst p;
+        random_instance(&p);
+        gs_transport *t = NULL;
+        assert_int_equal(gs_transport_new((size_t)p.ns, (size_t)p.nd, p.src, p.dst,
+                                          (size_t)p.na, &t, NULL),
+                         0);
+        double fl[64], un[8];
+        for (int step = 0; step < 40; step++) {
+            for (int i = 0; i < p.ns; i++)
+                p.supply[i] *= 0.8 + 0.4 * urand();
+            if (step % 7 == 3)
+                for (int k = 0; k < p.na; k++)
+                    p.cost[k] = urand() < 0.5 ? 1 : 2; /* many ties */
+            gs_transport_solve(t, p.supply, p.cap, p.cost, NULL, step % 7 != 3, fl, un);
+            memcpy(&out[run][step * 64], fl, sizeof fl);
+        }
+        gs_transport_free(t);
+    }
+    assert_memory_equal(out[0], out[1], sizeof out[0]);
 }
 
 static void transport_disabled_arcs_carry_nothing(void **state)
@@ -324,6 +472,76 @@ static void router_is_deterministic(void **state)
     assert_memory_equal(flows[0], flows[1], sizeof flows[0]);
 }
 
+/* The routing objective of the router's last step: energy at the site's price, the latency
+ * penalty, the pinned regions' spill penalty (docs/route.md). */
+static double router_cost(const gs_router *rt, const hand *h, int64_t t)
+{
+    size_t na;
+    const gs_route_arc *arcs = gs_router_arcs(rt, 0, &na);
+    const double *flow = gs_router_flow(rt, 0);
+    const gs_route_group *groups = gs_router_groups(rt);
+    double price = gs_series_at(h->zone.price_usd_per_mwh, t), c = 0;
+    for (size_t a = 0; a < na; a++) {
+        const gs_route_group *g = &groups[arcs[a].group];
+        double per = price * g->j_per_req * h->site[arcs[a].site].pue / 3600.0 +
+                     GS_ROUTE_DEFAULT_USD_PER_MREQ_MS * arcs[a].rtt_ms +
+                     (arcs[a].spill ? GS_ROUTE_PIN_PENALTY_USD_PER_MREQ : 0);
+        c += flow[a] * per;
+    }
+    return c;
+}
+
+/* A router stepping warm through prices that change every hour and caps that come and go
+ * gives, at every step, the served and unserved totals and the cost of a router that solves
+ * that step alone (fresh). */
+static void router_warm_steps_equal_fresh_solves(void **state)
+{
+    (void)state;
+    rng_state = 17;
+    hand h;
+    build(&h, 400000);
+    for (int s = 0; s < 6; s++) /* one zone per site would be the same: prices per step */
+        h.site[s].pue = 1.1 + 0.05 * s;
+    gs_series *price = gs_series_new(T0, 3600, 48);
+    assert_non_null(price);
+    for (size_t i = 0; i < price->n; i++)
+        price->v[i] = 20 + 80 * urand();
+    h.zone.price_usd_per_mwh = price;
+    gs_router *warm = NULL;
+    assert_int_equal(gs_router_new(&h.f, NULL, &warm, NULL), 0);
+    double dem[12], cap[6];
+    const double *dd[1] = {dem};
+    for (int step = 0; step < 288; step++) {
+        int64_t t = T0 + step * 300 + 150;
+        for (int g = 0; g < 12; g++)
+            dem[g] = 40000 * (0.5 + 0.5 * sin(step * 0.05 + g)) + 5000 * urand();
+        for (int s = 0; s < 6; s++)
+            cap[s] = (step / 12 + s) % 5 == 0 ? 1.0 + 4.0 * urand() : INFINITY;
+        gs_router_step(warm, t, dd, cap, NULL);
+        check_router_step(warm, &h, dem);
+        gs_router *fresh = NULL;
+        assert_int_equal(gs_router_new(&h.f, NULL, &fresh, NULL), 0);
+        gs_router_step(fresh, t, dd, cap, NULL);
+        const double *uw = gs_router_unserved(warm, 0), *uf = gs_router_unserved(fresh, 0);
+        double su_w = 0, su_f = 0, sd = 0;
+        for (int g = 0; g < 12; g++) {
+            su_w += uw[g];
+            su_f += uf[g];
+            sd += dem[g];
+        }
+        assert_float_equal(su_w, su_f, 1e-9 * sd);
+        double cw = router_cost(warm, &h, t), cf = router_cost(fresh, &h, t);
+        assert_float_equal(cw, cf, 1e-9 * fabs(cf));
+        gs_router_free(fresh);
+    }
+    gs_transport_stats st;
+    gs_router_stats(warm, &st);
+    assert_int_equal(st.fresh, 1);
+    assert_true(st.repaired > 20 && st.warm > 100);
+    gs_router_free(warm);
+    gs_series_free(price);
+}
+
 static void capacity_under_a_cap_follows_the_power_model(void **state)
 {
     (void)state;
@@ -386,9 +604,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(transport_matches_the_lp_on_random_instances),
+        cmocka_unit_test(transport_warm_start_equals_a_fresh_solve_on_random_sequences),
+        cmocka_unit_test(transport_warm_start_is_deterministic),
         cmocka_unit_test(transport_disabled_arcs_carry_nothing),
         cmocka_unit_test(router_respects_budget_and_capacity_and_reports_unserved),
         cmocka_unit_test(router_is_deterministic),
+        cmocka_unit_test(router_warm_steps_equal_fresh_solves),
         cmocka_unit_test(capacity_under_a_cap_follows_the_power_model),
         cmocka_unit_test(simulate_under_a_cap_moves_demand_and_keeps_the_site_under_it),
     };
