@@ -13,14 +13,41 @@
 #include "io/html.h"
 #include "io/outfile.h"
 
+struct flex_fill {
+    const gs_fleet *fl;
+    const char *data;
+};
+
+static int fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
+{
+    const struct flex_fill *x = ctx;
+#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
+    if (IS("TITLE"))
+        gs__html_text(f, x->fl->name);
+    else if (IS("VERSION")) {
+#ifdef GS_VERSION
+        gs__html_text(f, GS_VERSION);
+#endif
+    } else if (IS("CSS"))
+        return gs__html_asset(f, "flex.css", err);
+    else if (IS("JS"))
+        return gs__html_asset(f, "flex.js", err);
+    else if (IS("UPLOT_CSS"))
+        return gs__html_asset(f, "uPlot.min.css", err);
+    else if (IS("UPLOT_JS"))
+        return gs__html_asset(f, "uPlot.iife.min.js", err);
+    else if (IS("DATA"))
+        gs__html_script_json(f, x->data);
+    else
+        return 1;
+#undef IS
+    return GS_OK;
+}
+
 int gs_flexsim_write_report(const gs_fleet *fl, const gs_flexsim_product *prods, size_t nprods,
                             const gs_flexsim_opts *opts, const gs_flexsim_result *r, const char *path,
                             gs_error *err)
 {
-    size_t len = 0;
-    const char *t = gs__asset("flex.html", &len);
-    if (!t)
-        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL, "report template flex.html is not embedded in this build");
     char *data = gs_flexsim_summary_json(fl, prods, nprods, opts, r, 1);
     if (!data)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -30,43 +57,7 @@ int gs_flexsim_write_report(const gs_fleet *fl, const gs_flexsim_product *prods,
         free(data);
         return rc;
     }
-    FILE *f = of.f;
-    const char *p = t, *end = t + len;
-    while (p < end && !rc) {
-        const char *m = strstr(p, "@@GS_");
-        if (!m || m >= end) {
-            fwrite(p, 1, (size_t)(end - p), f);
-            break;
-        }
-        fwrite(p, 1, (size_t)(m - p), f);
-        const char *key = m + 5, *close = strstr(key, "@@");
-        if (!close) {
-            rc = gs_error_set(err, GS_ERUNTIME, "flex.html", 0, 0, NULL, "unterminated placeholder");
-            break;
-        }
-        size_t kl = (size_t)(close - key);
-#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
-        if (IS("TITLE"))
-            gs__html_text(f, fl->name);
-        else if (IS("VERSION")) {
-#ifdef GS_VERSION
-            gs__html_text(f, GS_VERSION);
-#endif
-        } else if (IS("CSS"))
-            rc = gs__html_asset(f, "flex.css", err);
-        else if (IS("JS"))
-            rc = gs__html_asset(f, "flex.js", err);
-        else if (IS("UPLOT_CSS"))
-            rc = gs__html_asset(f, "uPlot.min.css", err);
-        else if (IS("UPLOT_JS"))
-            rc = gs__html_asset(f, "uPlot.iife.min.js", err);
-        else if (IS("DATA"))
-            gs__html_script_json(f, data);
-        else
-            rc = gs_error_set(err, GS_ERUNTIME, "flex.html", 0, 0, NULL, "unknown placeholder @@GS_%.*s@@", (int)kl, key);
-#undef IS
-        p = close + 2;
-    }
+    rc = gs__html_template(of.f, "flex.html", fill, &(struct flex_fill){fl, data}, err);
     free(data);
     if (rc) {
         gs__outfile_abort(&of);

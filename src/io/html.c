@@ -57,3 +57,33 @@ int gs__html_asset(FILE *f, const char *name, gs_error *err)
     gs__html_inline(f, s, len);
     return GS_OK;
 }
+
+int gs__html_template(FILE *f, const char *name, gs__html_fill fill, void *ctx, gs_error *err)
+{
+    size_t len = 0;
+    const char *t = gs__asset(name, &len);
+    if (!t)
+        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
+                            "report template %s is not embedded in this build", name);
+    const char *p = t, *end = t + len;
+    while (p < end) {
+        const char *m = strstr(p, "@@GS_");
+        if (!m || m >= end) {
+            fwrite(p, 1, (size_t)(end - p), f);
+            break;
+        }
+        fwrite(p, 1, (size_t)(m - p), f);
+        const char *key = m + 5, *close = strstr(key, "@@");
+        if (!close)
+            return gs_error_set(err, GS_ERUNTIME, name, 0, 0, NULL, "unterminated placeholder");
+        size_t klen = (size_t)(close - key);
+        int rc = fill(f, ctx, key, klen, err);
+        if (rc < 0)
+            return rc;
+        if (rc > 0)
+            return gs_error_set(err, GS_ERUNTIME, name, 0, 0, NULL,
+                                "unknown placeholder @@GS_%.*s@@", (int)klen, key);
+        p = close + 2;
+    }
+    return GS_OK;
+}

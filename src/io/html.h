@@ -23,4 +23,13 @@ void gs__html_inline(FILE *f, const char *s, size_t len);
  * GS_ERUNTIME when the build does not embed it. */
 int gs__html_asset(FILE *f, const char *name, gs_error *err);
 
+/** The value of one placeholder @@GS_KEY@@ of a template (key: klen bytes, not terminated):
+ * write it to f and return 0, a negative gs_err on failure, or 1 when the key is unknown. */
+typedef int (*gs__html_fill)(FILE *f, void *ctx, const char *key, size_t klen, gs_error *err);
+
+/** Write the embedded template called name to f, each @@GS_KEY@@ replaced through fill.
+ * Returns 0, or a negative gs_err (a missing template, an unterminated or unknown placeholder,
+ * or fill's error). */
+int gs__html_template(FILE *f, const char *name, gs__html_fill fill, void *ctx, gs_error *err);
+
 #endif

@@ -379,8 +379,9 @@ static void w_summary(FILE *f, const report_ctx *c)
 
 /* ---- template --------------------------------------------------------------------------- */
 
-static int w_placeholder(FILE *f, report_ctx *c, const char *key, size_t klen, gs_error *err)
+static int w_placeholder(FILE *f, void *ctx, const char *key, size_t klen, gs_error *err)
 {
+    report_ctx *c = ctx;
     const gs_fleet *fl = c->f;
     const gs_sim_result *r = c->r;
     char buf[128];
@@ -447,39 +448,9 @@ static int w_placeholder(FILE *f, report_ctx *c, const char *key, size_t klen, g
         gs__html_text(f, GS_VERSION);
 #endif
     } else {
-        return gs_error_set(err, GS_ERUNTIME, "report.html", 0, 0, NULL,
-                            "unknown placeholder @@GS_%.*s@@ in the report template", (int)klen,
-                            key);
+        return 1; /* unknown: gs__html_template says so */
     }
 #undef IS
-    return GS_OK;
-}
-
-static int w_template(FILE *f, report_ctx *c, gs_error *err)
-{
-    size_t len = 0;
-    const char *t = gs__asset("report.html", &len);
-    if (!t)
-        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
-                            "report template report.html is not embedded in this build");
-    const char *p = t, *end = t + len;
-    while (p < end) {
-        const char *m = strstr(p, "@@GS_");
-        if (!m || m >= end) {
-            fwrite(p, 1, (size_t)(end - p), f);
-            break;
-        }
-        fwrite(p, 1, (size_t)(m - p), f);
-        const char *key = m + 5;
-        const char *close = strstr(key, "@@");
-        if (!close)
-            return gs_error_set(err, GS_ERUNTIME, "report.html", 0, 0, NULL,
-                                "unterminated placeholder in the report template");
-        int rc = w_placeholder(f, c, key, (size_t)(close - key), err);
-        if (rc)
-            return rc;
-        p = close + 2;
-    }
     return GS_OK;
 }
 
@@ -539,7 +510,7 @@ int gs_report_write_html_opts(const gs_fleet *f, const gs_sim_result *r,
         free(c.fleet_mw);
         return rc;
     }
-    rc = w_template(o.f, &c, err);
+    rc = gs__html_template(o.f, "report.html", w_placeholder, &c, err);
     free(c.fleet_mw);
     if (rc) {
         gs__outfile_abort(&o);

@@ -372,6 +372,45 @@ static json_t *build_data(const gs_route_report *rep, json_t *sum)
 
 /* ---- the HTML file ------------------------------------------------------------------------- */
 
+struct route_fill {
+    const gs_route_report *rep;
+    const char *text;
+};
+
+static int fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
+{
+    const struct route_fill *x = ctx;
+#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
+    if (IS("TITLE")) {
+        gs__html_text(f, x->rep->f->name);
+    } else if (IS("VERSION")) {
+#ifdef GS_VERSION
+        gs__html_text(f, GS_VERSION);
+#endif
+    } else if (IS("CSS")) {
+        return gs__html_asset(f, "route.css", err);
+    } else if (IS("MAP_JS")) {
+        return gs__html_asset(f, "map.js", err);
+    } else if (IS("JS")) {
+        return gs__html_asset(f, "route.js", err);
+    } else if (IS("TOPOJSON_JS")) {
+        return gs__html_asset(f, "topojson-client.min.js", err);
+    } else if (IS("LAND")) {
+        size_t ll = 0;
+        const char *land = gs__asset("land-110m.json", &ll);
+        if (!land)
+            return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
+                                "land-110m.json (world-atlas) is not embedded in this build");
+        gs__html_script_json(f, land);
+    } else if (IS("DATA")) {
+        gs__html_script_json(f, x->text);
+    } else {
+        return 1;
+    }
+#undef IS
+    return GS_OK;
+}
+
 int gs_route_report_write(const gs_route_report *rep, const char *summary_json,
                           const char *report_html, gs_error *err)
 {
@@ -387,67 +426,13 @@ int gs_route_report_write(const gs_route_report *rep, const char *summary_json,
     json_decref(data);
     if (!text)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    size_t len = 0;
-    const char *t = gs__asset("route.html", &len);
-    if (!t) {
-        free(text);
-        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
-                            "report template route.html is not embedded in this build");
-    }
     gs__outfile of;
     int rc = gs__outfile_open(&of, report_html, err);
     if (rc) {
         free(text);
         return rc;
     }
-    FILE *f = of.f;
-    const char *p = t, *end = t + len;
-    while (p < end && !rc) {
-        const char *m = strstr(p, "@@GS_");
-        if (!m || m >= end) {
-            fwrite(p, 1, (size_t)(end - p), f);
-            break;
-        }
-        fwrite(p, 1, (size_t)(m - p), f);
-        const char *key = m + 5, *close = strstr(key, "@@");
-        if (!close) {
-            rc = gs_error_set(err, GS_ERUNTIME, "route.html", 0, 0, NULL,
-                              "unterminated placeholder");
-            break;
-        }
-        size_t kl = (size_t)(close - key);
-#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
-        if (IS("TITLE")) {
-            gs__html_text(f, rep->f->name);
-        } else if (IS("VERSION")) {
-#ifdef GS_VERSION
-            gs__html_text(f, GS_VERSION);
-#endif
-        } else if (IS("CSS")) {
-            rc = gs__html_asset(f, "route.css", err);
-        } else if (IS("MAP_JS")) {
-            rc = gs__html_asset(f, "map.js", err);
-        } else if (IS("JS")) {
-            rc = gs__html_asset(f, "route.js", err);
-        } else if (IS("TOPOJSON_JS")) {
-            rc = gs__html_asset(f, "topojson-client.min.js", err);
-        } else if (IS("LAND")) {
-            size_t ll = 0;
-            const char *land = gs__asset("land-110m.json", &ll);
-            if (!land)
-                rc = gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
-                                  "land-110m.json (world-atlas) is not embedded in this build");
-            else
-                gs__html_script_json(f, land);
-        } else if (IS("DATA")) {
-            gs__html_script_json(f, text);
-        } else {
-            rc = gs_error_set(err, GS_ERUNTIME, "route.html", 0, 0, NULL,
-                              "unknown placeholder @@GS_%.*s@@", (int)kl, key);
-        }
-#undef IS
-        p = close + 2;
-    }
+    rc = gs__html_template(of.f, "route.html", fill, &(struct route_fill){rep, text}, err);
     free(text);
     if (rc) {
         gs__outfile_abort(&of);
