@@ -10,85 +10,10 @@
 // usage: node tests/browser/route_check.mjs REPORT.html SCREENSHOT.png
 // env:   GS_SRC (repo root; default: two levels up), CHROMIUM (default /usr/bin/chromium)
 // exit:  0 ok, 1 a check failed, 2 bad usage or the browser could not start
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// (the browser, the network cut, the error and dialog collection and the screenshot: lib.mjs)
+import { checkReport } from './lib.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const src = process.env.GS_SRC || path.resolve(here, '..', '..');
-const require = createRequire(path.join(src, 'web', 'package.json'));
-
-const [reportArg, shotArg] = process.argv.slice(2);
-if (!reportArg || !shotArg) {
-  console.error('usage: node route_check.mjs REPORT.html SCREENSHOT.png');
-  process.exit(2);
-}
-const report = path.resolve(reportArg);
-const shot = path.resolve(shotArg);
-if (!fs.existsSync(report)) {
-  console.error(`route_check: no such report: ${report}`);
-  process.exit(2);
-}
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (e) {
-  console.error(`route_check: cannot load playwright-core from ${src}/web/node_modules: ${e.message}`);
-  process.exit(2);
-}
-
-const failures = [];
-const fail = (msg) => { failures.push(msg); console.error(`FAIL: ${msg}`); };
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-route-chromium-'));
-let context;
-try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1360, height: 900 },
-    deviceScaleFactor: 1,
-    offline: true,
-  });
-} catch (e) {
-  console.error(`route_check: cannot start chromium: ${e.message}`);
-  fs.rmSync(userDataDir, { recursive: true, force: true });
-  process.exit(2);
-}
-
-try {
-  const blocked = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file://') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    blocked.push(url);
-    return route.abort('blockedbyclient');
-  });
-  const page = context.pages()[0] || await context.newPage();
-  page.on('request', (req) => {
-    const url = req.url();
-    if (!/^(file|data|blob):/.test(url) && !blocked.includes(url)) blocked.push(url);
-  });
-  page.on('websocket', (ws) => blocked.push(ws.url()));
-  const consoleErrors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-  const dialogs = [];
-  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
-
-  await page.goto(pathToFileURL(report).href, { waitUntil: 'load', timeout: 60000 });
-  try {
-    await page.waitForFunction(() => document.body.dataset.gsReady === '1' || document.body.dataset.gsError,
-                               null, { timeout: 60000 });
-  } catch (e) {
-    fail(`the page did not finish drawing: ${e.message.split('\n')[0]}`);
-  }
-  const err = await page.evaluate(() => document.body.dataset.gsError || null);
-  if (err) fail(`the report's script failed: ${err}`);
-
+await checkReport('route_check', { dialogs: true, checks: async (page, fail) => {
   const info = await page.evaluate(() => {
     const d = JSON.parse(document.getElementById('gs-data').textContent);
     return {
@@ -156,22 +81,7 @@ try {
     if (JSON.stringify(sel) !== '[0]') fail(`clicking the first event selected ${JSON.stringify(sel)}`);
   }
 
-  fs.mkdirSync(path.dirname(shot), { recursive: true });
-  await page.screenshot({ path: shot, fullPage: true });
-  if (blocked.length) fail(`the report tried to reach the network: ${[...new Set(blocked)].join(', ')}`);
-  if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
-  if (dialogs.length) fail(`the page opened dialogs (escaping broken?): ${dialogs.join(' | ')}`);
-  console.log(`route_check: ${info.nFlows} flows, ${info.nEvents} events (${info.gained} moved flows), ` +
-              `${info.nInference} sites, ${info.nRegions} regions, land ${(100 * px.land).toFixed(1)} %, ` +
-              `flow pixels ${px.flow}, moved pixels ${px.moved}; screenshot ${shot}`);
-} catch (e) {
-  fail(`unexpected: ${e.stack || e.message}`);
-} finally {
-  await context.close().catch(() => {});
-  fs.rmSync(userDataDir, { recursive: true, force: true });
-}
-if (failures.length) {
-  console.error(`route_check: ${failures.length} check(s) failed for ${report}`);
-  process.exit(1);
-}
-console.log('route_check: ok');
+  return `${info.nFlows} flows, ${info.nEvents} events (${info.gained} moved flows), ` +
+         `${info.nInference} sites, ${info.nRegions} regions, land ${(100 * px.land).toFixed(1)} %, ` +
+         `flow pixels ${px.flow}, moved pixels ${px.moved}`;
+} });

@@ -7,83 +7,10 @@
 // usage: node tests/browser/site_check.mjs REPORT.html SCREENSHOT.png
 // env:   GS_SRC (repo root; default: two levels up), CHROMIUM (default /usr/bin/chromium)
 // exit:  0 ok, 1 a check failed, 2 bad usage or the browser could not start
-import { createRequire } from 'node:module';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// (the browser, the network cut, the error collection and the screenshot: lib.mjs)
+import { checkReport } from './lib.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const src = process.env.GS_SRC || path.resolve(here, '..', '..');
-const require = createRequire(path.join(src, 'web', 'package.json'));
-
-const [reportArg, shotArg] = process.argv.slice(2);
-if (!reportArg || !shotArg) {
-  console.error('usage: node site_check.mjs REPORT.html SCREENSHOT.png');
-  process.exit(2);
-}
-const report = path.resolve(reportArg);
-const shot = path.resolve(shotArg);
-if (!fs.existsSync(report)) {
-  console.error(`site_check: no such report: ${report}`);
-  process.exit(2);
-}
-let chromium;
-try {
-  ({ chromium } = require('playwright-core'));
-} catch (e) {
-  console.error(`site_check: cannot load playwright-core from ${src}/web/node_modules: ${e.message}`);
-  process.exit(2);
-}
-
-const failures = [];
-const fail = (msg) => { failures.push(msg); console.error(`FAIL: ${msg}`); };
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-site-chromium-'));
-let context;
-try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1360, height: 900 },
-    deviceScaleFactor: 1,
-    offline: true,
-  });
-} catch (e) {
-  console.error(`site_check: cannot start chromium: ${e.message}`);
-  fs.rmSync(userDataDir, { recursive: true, force: true });
-  process.exit(2);
-}
-
-try {
-  const blocked = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file://') || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    blocked.push(url);
-    return route.abort('blockedbyclient');
-  });
-  const page = context.pages()[0] || await context.newPage();
-  page.on('request', (req) => {
-    const url = req.url();
-    if (!/^(file|data|blob):/.test(url) && !blocked.includes(url)) blocked.push(url);
-  });
-  page.on('websocket', (ws) => blocked.push(ws.url()));
-  const consoleErrors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
-  page.on('pageerror', (err) => consoleErrors.push(`page error: ${err.message}`));
-
-  await page.goto(pathToFileURL(report).href, { waitUntil: 'load', timeout: 60000 });
-  try {
-    await page.waitForFunction(() => document.body.dataset.gsReady === '1' || document.body.dataset.gsError,
-                               null, { timeout: 60000 });
-  } catch (e) {
-    fail(`the page did not finish drawing: ${e.message.split('\n')[0]}`);
-  }
-  const err = await page.evaluate(() => document.body.dataset.gsError || null);
-  if (err) fail(`the report's script failed: ${err}`);
-
+await checkReport('site_check', { checks: async (page, fail) => {
   const info = await page.evaluate(() => {
     const d = JSON.parse(document.getElementById('gs-data').textContent);
     return { n: d.candidates.length, runs: d.placement ? d.placement.runs.length : 0,
@@ -113,19 +40,5 @@ try {
     if (prow !== info.runs) fail(`placement table has ${prow} rows, want ${info.runs}`);
     if (!info.chosen) fail('placement ran but no candidate is marked chosen');
   }
-  fs.mkdirSync(path.dirname(shot), { recursive: true });
-  await page.screenshot({ path: shot, fullPage: true });
-  if (blocked.length) fail(`the report tried to reach the network: ${[...new Set(blocked)].join(', ')}`);
-  if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
-  console.log(`site_check: ${info.cls}, ${rows} candidates, ${info.runs} placement runs, land ${(100 * px.land).toFixed(1)} % of the map; screenshot ${shot}`);
-} catch (e) {
-  fail(`unexpected: ${e.stack || e.message}`);
-} finally {
-  await context.close().catch(() => {});
-  fs.rmSync(userDataDir, { recursive: true, force: true });
-}
-if (failures.length) {
-  console.error(`site_check: ${failures.length} check(s) failed for ${report}`);
-  process.exit(1);
-}
-console.log('site_check: ok');
+  return `${info.cls}, ${rows} candidates, ${info.runs} placement runs, land ${(100 * px.land).toFixed(1)} % of the map`;
+} });
