@@ -2,7 +2,8 @@
  * (scores, regions, placement) and #gs-land (world-atlas land-110m TopoJSON): the world map of
  * web/map.js (gsMap, inlined before this script) with the demand regions (circles by share;
  * green when a chosen site serves them within the budget), the candidate sites coloured by
- * score (chosen ones ringed), and the tables. Every string from the data is inserted with
+ * score (chosen ones ringed), and the tables (training: the energy cost's flexibility breakdown
+ * per market product). Every string from the data is inserted with
  * textContent, never as HTML. Sets body[data-gs-ready] when done (tests wait on it),
  * body[data-gs-error] on failure. */
 (function () {
@@ -17,6 +18,7 @@
 
   function fmt(v, d) {
     if (v == null || !isFinite(v)) return "\u2014";
+    v = Number(v) + 0; /* no "-0" */
     return Number(v).toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
   }
 
@@ -170,6 +172,44 @@
     });
   }
 
+  /* training: the energy cost's breakdown per candidate: gross, the arbitrage proxy, each market
+   * product of the zone (value, unit, basis; or why it earns nothing), deployments, net */
+  function flexTable(table, data) {
+    var thead = table.querySelector("thead"), tbody = table.querySelector("tbody");
+    var tr = el("tr");
+    ["Rank", "Site", "Component", "Basis", "Price", "Hours sold", "USD/MW-yr offered", "USD/MWh", "Note"].forEach(function (h, i) {
+      tr.appendChild(el("th", i === 0 || (i >= 4 && i <= 7) ? "num" : "", h));
+    });
+    thead.appendChild(tr);
+    data.candidates.forEach(function (c) {
+      var fl = c.flexibility;
+      if (!fl) return;
+      var lines = [{ name: "energy cost (mean price × PUE)", basis: "", v: fl.energy_cost_gross_usd_per_mwh, note: "" },
+                   { name: "− arbitrage (top-price hours)", basis: fl.arbitrage.basis, v: -fl.arbitrage.usd_per_mwh, note: fl.arbitrage.note }];
+      fl.products.forEach(function (p) {
+        lines.push({ name: "− " + p.product + " (" + p.kind + ")", basis: p.priced ? (p.basis + (p.label ? ": " + p.label : "")) : "not priced",
+                     price: p.price_mean != null ? fmt(p.price_mean, 2) + " " + p.unit : "", hours: p.hours_sold,
+                     permw: p.priced ? p.usd_per_mw_year : null, v: p.priced ? -p.usd_per_mwh : null, note: p.note, dim: !p.priced });
+      });
+      lines.push({ name: "= net energy cost", basis: "", v: fl.energy_cost_net_usd_per_mwh, note: "offered " + fmt(fl.offered_mw, 0) + " MW of a " + fmt(fl.load_mw, 0) + " MW mean load", strong: true });
+      lines.forEach(function (l, i) {
+        var row = el("tr", l.dim ? "dim" : "");
+        row.appendChild(el("td", "num", i === 0 ? c.rank : ""));
+        row.appendChild(el("td", "", i === 0 ? c.id : ""));
+        row.appendChild(el(l.strong ? "th" : "td", "", l.name));
+        row.appendChild(el("td", "", l.basis));
+        row.appendChild(el("td", "num", l.price || ""));
+        row.appendChild(el("td", "num", l.hours != null && l.hours > 0 ? fmt(l.hours, 0) : ""));
+        row.appendChild(el("td", "num", l.permw != null ? fmt(l.permw, 0) : ""));
+        row.appendChild(el("td", "num", l.v != null ? fmt(l.v, 2) : "—"));
+        var note = el("td", "detail", l.note ? (l.note.length > 90 ? l.note.slice(0, 90) + "…" : l.note) : "");
+        note.title = l.note || "";
+        row.appendChild(note);
+        tbody.appendChild(row);
+      });
+    });
+  }
+
   function placementTable(table, data) {
     var thead = table.querySelector("thead"), tbody = table.querySelector("tbody");
     var tr = el("tr");
@@ -221,6 +261,15 @@
         " ms at least cost (energy + " + fmt(p.latency_penalty_usd_per_ms_mw_year, 0) + " USD per ms per MW-year + " +
         fmt(100 * p.capex_annuity, 0) + " %/yr of land and build + " + fmt(p.site_fixed_usd_per_year / 1e6, 1) + " MUSD/yr per site). Costs in MUSD/yr.";
       placementTable(document.getElementById("placement-table"), data);
+    }
+    if (data.class === "training" && data.candidates.length && data.candidates[0].flexibility) {
+      document.getElementById("flex").hidden = false;
+      document.getElementById("flex-sub").textContent =
+        "USD per MWh of IT energy. Each hour not curtailed for arbitrage, " + fmt(100 * p.flex_offer_share, 0) +
+        " % of the interconnection (at most the load, " + fmt(100 * p.training_utilisation, 0) +
+        " % of it) is offered to the zone's priced reserve and capacity products, most valuable first, never twice; deployments cost the GPU-hours lost at " +
+        fmt(p.usd_per_gpu_hour, 2) + " USD. Hover a note for the price's period and source.";
+      flexTable(document.getElementById("flex-table"), data);
     }
     scoreTable(document.getElementById("score-table"), data);
     var timer = null;

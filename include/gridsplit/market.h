@@ -106,6 +106,8 @@ typedef struct gs_product {
                                              then uses 1, the model's assumption) */
     gs_eligibility eligible[GS_NCLASS]; /**< by gs_class */
     int priority;                       /**< default stacking order (lower first) */
+    int64_t opens_s;                    /**< UTC time the product began (0: before any data);
+                                             a published annual figure applies from then */
     char telemetry[GS_MARKET_TEXT], baseline[GS_MARKET_TEXT], penalty[GS_MARKET_TEXT];
     char payment[GS_MARKET_TEXT];       /**< how availability and energy are paid, in words */
     char notes[GS_MARKET_TEXT];
@@ -206,10 +208,10 @@ typedef struct gs_deployment {
 int gs_deployment_check(const gs_product *p, const gs_deployment *d, gs_error *err);
 
 /** What the load can sell in one interval: MW it can reduce (down) and MW it can add (up). */
-typedef struct gs_headroom {
+typedef struct gs_stack_room {
     double down_mw;
     double up_mw;
-} gs_headroom;
+} gs_stack_room;
 
 /** One offer: mw of product in interval; lower priority is served first (ties: array order). */
 typedef struct gs_offer {
@@ -223,13 +225,13 @@ typedef struct gs_offer {
  * twice: a down product uses down headroom, an up product up headroom, a symmetric (both)
  * product uses both. alloc_mw[i] (n values) gets what offer i may sell (0..offers[i].mw).
  * Returns 0, or GS_EINPUT for an offer with a negative or NaN MW or an interval >= nintervals. */
-int gs_stack_allocate(const gs_offer *offers, size_t n, const gs_headroom *room, size_t nintervals,
+int gs_stack_allocate(const gs_offer *offers, size_t n, const gs_stack_room *room, size_t nintervals,
                       double *alloc_mw, gs_error *err);
 
 /** 0 when the offers as given fit the headroom of every interval (nothing sold twice); else
  * GS_EINPUT naming the first oversold interval, the direction, the MW offered and available, and
  * the offers involved. */
-int gs_stack_check(const gs_offer *offers, size_t n, const gs_headroom *room, size_t nintervals,
+int gs_stack_check(const gs_offer *offers, size_t n, const gs_stack_room *room, size_t nintervals,
                    gs_error *err);
 
 /** Availability payment for mw offered over hours at price (in p's availability unit: per MW-h,

@@ -20,6 +20,10 @@
 #include "gridsplit/error.h"
 #include "gridsplit/fleet.h"
 #include "gridsplit/latency.h"
+#include "gridsplit/series.h"
+
+/* The market catalogue (gridsplit/market.h), by its tag only: site.h needs no more of it. */
+struct gs_market_catalog;
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,13 +32,15 @@ extern "C" {
 /** Score components. Which ones a class uses: gs_site_class_components. */
 typedef enum gs_site_comp {
     GS_SC_ENERGY_COST = 0, /**< delivered energy cost, USD per MWh of IT energy (price x PUE;
-                                training: net of curtailing the top-price hours) */
+                                training: net of curtailing the top-price hours and of the
+                                market catalogue's reserve and capacity revenue) */
     GS_SC_HEADROOM,        /**< training: min(curtailment-enabled headroom of the zone, interconnection), MW */
     GS_SC_YEARS_TO_POWER,  /**< training: years until the grid connection is energised */
     GS_SC_CARBON,          /**< training: mean carbon intensity of the zone, gCO2/kWh */
     GS_SC_DENSITY,         /**< rack density the site can host (cooling cap applied), kW/rack */
     GS_SC_REACH,           /**< inference: share of users within the latency budget, 0..1 */
-    GS_SC_RTT,             /**< inference: demand-weighted round trip to all users, ms */
+    GS_SC_RTT,             /**< inference: demand-weighted round trip to the users within the
+                                latency budget (the budget itself when none), ms */
     GS_SC_GRID,            /**< inference: MW available (interconnection, zone headroom) */
     GS_SC_BUILD_COST,      /**< land + build cost, USD per MW (weight 0 by default: shown only) */
     GS_SC_N
@@ -92,6 +98,15 @@ typedef struct gs_site_params {
     double latency_penalty_usd_per_ms_mw_year; /**< placement: cost of 1 ms for 1 MW of demand (2000) */
     double site_fixed_usd_per_year;     /**< placement: fixed cost of opening a site (10e6) */
     double capex_annuity;               /**< placement: yearly share of land + build cost (0.1) */
+    /* training: flexibility revenue from the market catalogue (docs/site.md) */
+    double training_utilisation;        /**< mean load / interconnection (0.85) */
+    double flex_offer_share;            /**< share of the interconnection offered to reserves and
+                                             capacity, availability only (0.5); capped by the load */
+    double gpu_kw;                      /**< IT kW per GPU incl. its server share (1.275: H100 in a
+                                             DGX H100, data/catalog/gpus.yaml) */
+    double usd_per_gpu_hour;            /**< value of a GPU-hour lost in a deployment (2.0) */
+    double checkpoint_interval_h;       /**< a deployment pauses at once, losing half of it (3 h) */
+    double restart_overhead_s;          /**< lost on every resume after a deployment (600 s) */
 } gs_site_params;
 
 /** Documented defaults. */
@@ -154,6 +169,34 @@ typedef struct gs_site_zone_stats {
     double peak_demand_mw;
 } gs_site_zone_stats;
 
+/** One product of the market catalogue as valued for a training candidate: what the MW offered
+ * earn over the file's year (availability only), or why nothing (excluded, with the reason). */
+#define GS_SITE_MAX_MARKET 16
+typedef struct gs_site_market_line {
+    char product[GS_ID_MAX];            /**< catalogue id; "deployments" for the cost line */
+    char kind[16];                      /**< gs_product_kind_name; "cost" for deployments */
+    char direction[8];                  /**< gs_direction_name */
+    int priced;                         /**< 1: it has a price in the year and earns */
+    char basis[24];                     /**< "published" or "series" ("" when excluded) */
+    char label[128];                    /**< e.g. "published annual average clearing price" */
+    char unit[16];                      /**< price unit, e.g. "USD/MW-h", "USD/MW-day" */
+    double price_mean;                  /**< mean price over the hours it was sold, in unit */
+    double hours_sold;                  /**< hours of the year with MW sold */
+    double mw_sold;                     /**< mean MW sold over those hours */
+    double usd_per_year;                /**< availability revenue (deployments: cost, negative) */
+    double usd_per_mw_year;             /**< per MW offered */
+    double usd_per_mwh;                 /**< per MWh of the site's IT energy (negative for a cost) */
+    char note[320];                     /**< period, zone and source of the price, or why excluded */
+} gs_site_market_line;
+
+/** A product's hourly price series for the year, loaded at the edge
+ * (gs_site_market_series_load) and passed to the engine. */
+typedef struct gs_site_market_series {
+    char product[GS_ID_MAX];
+    gs_series *price;                   /**< hourly over the year, in the product's unit; NULL: none */
+    char note[192];                     /**< what was read, or why nothing */
+} gs_site_market_series;
+
 /** Hook for a market value model: USD per MWh of IT energy that flexibility earns or avoids at a
  * site (replacing the simple top-hours avoided cost). Must be pure. */
 typedef double (*gs_site_flex_value_fn)(const gs_site_file *f, size_t cand,
@@ -168,12 +211,18 @@ typedef struct gs_site_score {
     gs_site_component comp[GS_SITE_MAX_COMP];
     double mean_price_usd_per_mwh, pue;
     double energy_cost_usd_per_mwh;      /**< mean price x PUE */
-    double flex_value_usd_per_mwh;       /**< training: avoided cost per MWh by curtailing */
+    double flex_value_usd_per_mwh;       /**< training: arbitrage + market, USD per MWh of IT energy */
     double energy_cost_net_usd_per_mwh;  /**< training: energy_cost - flex_value */
+    double arbitrage_usd_per_mwh;        /**< training: avoided cost of the curtailed top-price hours */
+    double market_usd_per_mwh;           /**< training: market revenue net of deployment cost */
+    double load_mw, offer_mw;            /**< training: mean load (interconnection x utilisation), MW offered */
+    size_t nmarket;                      /**< product lines (and a last "deployments" line when any) */
+    gs_site_market_line market[GS_SITE_MAX_MARKET];
     double headroom_mw, available_mw;    /**< zone headroom; min(interconnect, headroom) */
     double density_kw;                   /**< hostable density */
     int hosts_range;                     /**< 1 when the whole class range of densities fits */
-    double reach_share, rtt_ms;          /**< inference */
+    double reach_share, rtt_ms;          /**< inference: rtt_ms over the users reached */
+    double rtt_all_ms;                   /**< inference: demand-weighted over all regions (shown only) */
     double build_usd_per_mw;
 } gs_site_score;
 
@@ -189,8 +238,11 @@ typedef struct gs_site_score_opts {
     const gs_region *regions;       /**< inference: demand regions (required) */
     size_t nregions;
     const gs_latency_model *latency; /**< NULL: gs_latency_model_default() */
-    gs_site_flex_value_fn flex_value; /**< NULL: the top-hours avoided cost */
+    gs_site_flex_value_fn flex_value; /**< NULL: the top-hours avoided cost (arbitrage only) */
     void *flex_ctx;
+    const struct gs_market_catalog *markets; /**< training: products and events (NULL: no market revenue) */
+    const gs_site_market_series *mseries; /**< series prices of the year per product (may be NULL) */
+    size_t nmseries;
 } gs_site_score_opts;
 
 /** Score every candidate offered for cls. Returns 0, GS_EINPUT (no candidate for the class, no

@@ -9,7 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include "cli/cli.h"
+#include "gridsplit/import.h"
+#include "gridsplit/market.h"
 #include "gridsplit/site.h"
 
 static const char *const CMD = "site";
@@ -18,13 +22,14 @@ static void help(FILE *f)
 {
     fprintf(f,
             "usage: gridsplit site CANDIDATES.yaml --class training|inference --out DIR\n"
-            "                      [--choose K] [--regions FILE] [--max-seconds S]\n"
+            "                      [--choose K] [--regions FILE] [--max-seconds S] [--catalog FILE]\n"
             "\n"
             "Ranks candidate sites for one load class. Every component of the score is shown:\n"
             "raw value and unit, normalised 0..1, weight, contribution (docs/site.md).\n"
-            "  training:  energy cost net of curtailing the top-price hours, zone headroom at\n"
-            "             the curtailment rate, years to power, carbon, 100-160 kW racks\n"
-            "  inference: users within the latency budget, demand-weighted RTT, energy cost,\n"
+            "  training:  energy cost net of curtailing the top-price hours and of the reserve and\n"
+            "             capacity revenue of the market catalogue (each product shown), zone\n"
+            "             headroom at the curtailment rate, years to power, carbon, 100-160 kW racks\n"
+            "  inference: users within the latency budget, RTT to those users, energy cost,\n"
             "             grid capacity vs need, 15-40 kW racks\n"
             "\n"
             "Options:\n"
@@ -35,6 +40,8 @@ static void help(FILE *f)
             "  --choose K        inference: choose K sites serving all demand within the budget at\n"
             "                    least cost (COIN-OR Cbc), and show K-1 and K+1 too\n"
             "  --max-seconds S   time limit of each placement solve (default 60)\n"
+            "  --catalog FILE    training: market products and events replacing or adding to the\n"
+            "                    built-in catalogue (docs/markets.md)\n"
             "\n"
             "Exit codes: 0 ok, 2 bad input, 1 run-time failure.\n");
 }
@@ -50,6 +57,116 @@ static int parse_int(const char *s, int *out)
     return 0;
 }
 
+/* ${GS_SHARED} in a catalogue series path: the environment variable, else the nearest "shared"
+ * directory beside the candidates file's directory or an ancestor, else ../shared. */
+static void expand_shared(const char *raw, const char *file, char *out, size_t len)
+{
+    const char *key = "${GS_SHARED}", *p = strstr(raw, key);
+    if (!p) {
+        snprintf(out, len, "%s", raw);
+        return;
+    }
+    char shared[1024] = "";
+    const char *env = getenv("GS_SHARED");
+    if (env && env[0]) {
+        snprintf(shared, sizeof shared, "%s", env);
+    } else {
+        char dir[900];
+        snprintf(dir, sizeof dir, "%s", file);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = 0;
+        else
+            snprintf(dir, sizeof dir, ".");
+        for (int up = 0; up < 8 && !shared[0]; up++) {
+            char probe[1000];
+            struct stat sb;
+            snprintf(probe, sizeof probe, "%s/../shared", dir);
+            if (stat(probe, &sb) == 0 && S_ISDIR(sb.st_mode))
+                snprintf(shared, sizeof shared, "%s", probe);
+            size_t n = strlen(dir);
+            if (n + 4 >= sizeof dir)
+                break;
+            memcpy(dir + n, "/..", 4);
+        }
+        if (!shared[0])
+            snprintf(shared, sizeof shared, "../shared");
+    }
+    snprintf(out, len, "%.*s%s%s", (int)(p - raw), raw, shared, p + strlen(key));
+}
+
+/* The year's hourly price series of every catalogue product a training candidate could sell
+ * (zone, training-eligible, availability paid, with a series), through the importers. A series
+ * that does not cover the year, or whose files are absent, leaves price NULL with the reason. */
+static void free_market_series(gs_site_market_series *s, size_t n);
+
+static int load_market_series(const gs_site_file *f, const gs_market_catalog *cat,
+                              gs_site_market_series **out, size_t *nout, gs_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    gs_site_market_series *ms = calloc(cat->nproducts ? cat->nproducts : 1, sizeof *ms);
+    if (!ms)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    size_t n = 0;
+    int64_t t0 = gs_utc_from_civil(f->year, 1, 1, 0, 0, 0), t1 = gs_utc_from_civil(f->year + 1, 1, 1, 0, 0, 0);
+    for (size_t i = 0; i < cat->nproducts; i++) {
+        const gs_product *p = &cat->products[i];
+        if (!p->has_series || !gs_price_unit_is_availability(p->availability_unit) ||
+            gs_product_eligibility(p, GS_TRAINING) != GS_ELIG_YES)
+            continue;
+        int used = 0;
+        for (size_t k = 0; k < f->ncands && !used; k++)
+            used = (f->cands[k].classes & (1 << GS_TRAINING)) &&
+                   gs_product_in_zone(p, f->zones[f->cands[k].zone].id);
+        if (!used)
+            continue;
+        gs_site_market_series *m = &ms[n++];
+        snprintf(m->product, sizeof m->product, "%s", p->id);
+        char path[GS_PATH_MAX + 256];
+        expand_shared(p->series.path, f->path, path, sizeof path);
+        gs_import_opts io = {0};
+        io.format = p->series.format;
+        io.value_column = p->series.column[0] ? p->series.column : NULL;
+        gs_points *pts = NULL;
+        gs_error ie = {0};
+        int rc = gs_import_points(path, &io, &pts, &ie);
+        if (rc == 0)
+            rc = gs_series_from_points(pts, t0, t1, 3600, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL, &m->price, &ie);
+        gs_points_free(pts);
+        if (rc) {
+            if (rc == GS_ENOMEM) {
+                free_market_series(ms, n);
+                return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            }
+            snprintf(m->note, sizeof m->note, "series %s not read (%.120s)", p->series.format, ie.message);
+            m->price = NULL;
+            continue;
+        }
+        size_t have = 0;
+        for (size_t h = 0; h < m->price->n; h++)
+            have += isfinite(m->price->v[h]) != 0;
+        if (!have) {
+            gs_series_free(m->price);
+            m->price = NULL;
+            snprintf(m->note, sizeof m->note, "series %s %s covers %s, not %d", p->series.format,
+                     p->series.column, p->series.span, f->year);
+        } else {
+            snprintf(m->note, sizeof m->note, "series %s %s, %d", p->series.format, p->series.column, f->year);
+        }
+    }
+    *out = ms;
+    *nout = n;
+    return GS_OK;
+}
+
+static void free_market_series(gs_site_market_series *s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        gs_series_free(s[i].price);
+    free(s);
+}
+
 static double now_s(void)
 {
     struct timespec t;
@@ -59,7 +176,7 @@ static double now_s(void)
 
 int gs_cmd_site(int argc, char **argv)
 {
-    const char *file = NULL, *cls_s = NULL, *out = NULL, *regions_path = NULL;
+    const char *file = NULL, *cls_s = NULL, *out = NULL, *regions_path = NULL, *catalog = NULL;
     int choose = 0;
     double max_s = 60;
     for (int i = 1; i < argc; i++) {
@@ -70,7 +187,7 @@ int gs_cmd_site(int argc, char **argv)
         }
         int has_val = i + 1 < argc;
         if (!strcmp(a, "--class") || !strcmp(a, "--out") || !strcmp(a, "--choose") ||
-            !strcmp(a, "--regions") || !strcmp(a, "--max-seconds")) {
+            !strcmp(a, "--regions") || !strcmp(a, "--max-seconds") || !strcmp(a, "--catalog")) {
             if (!has_val)
                 return gs_cli_usage_error(CMD, "option %s needs a value", a);
             const char *v = argv[++i];
@@ -80,6 +197,8 @@ int gs_cmd_site(int argc, char **argv)
                 out = v;
             else if (!strcmp(a, "--regions"))
                 regions_path = v;
+            else if (!strcmp(a, "--catalog"))
+                catalog = v;
             else if (!strcmp(a, "--choose")) {
                 if (parse_int(v, &choose) || choose < 1)
                     return gs_cli_usage_error(CMD, "--choose: expected a positive integer, found '%s'", v);
@@ -110,6 +229,8 @@ int gs_cmd_site(int argc, char **argv)
         return gs_cli_usage_error(CMD, "--class: expected training or inference, found '%s'", cls_s);
     if (!out)
         return gs_cli_usage_error(CMD, "--out DIR is required");
+    if (catalog && cls != GS_TRAINING)
+        return gs_cli_usage_error(CMD, "--catalog values training flexibility: use it with --class training");
     if (choose && cls != GS_INFERENCE)
         return gs_cli_usage_error(CMD, "--choose places inference sites: use it with --class inference");
 
@@ -118,6 +239,9 @@ int gs_cmd_site(int argc, char **argv)
     gs_region *regs = NULL;
     size_t nregs = 0;
     gs_site_result res = {0};
+    gs_market_catalog *cat = NULL;
+    gs_site_market_series *mser = NULL;
+    size_t nmser = 0;
     gs_site_placement place[3];
     memset(place, 0, sizeof place);
     int rc = gs_site_file_load(file, &f, &err);
@@ -141,6 +265,14 @@ int gs_cmd_site(int argc, char **argv)
     so.regions = R;
     so.nregions = NR;
     so.latency = &lm;
+    if (cls == GS_TRAINING) {
+        if ((rc = gs_market_catalog_load(catalog, &cat, &err)) ||
+            (rc = load_market_series(f, cat, &mser, &nmser, &err)))
+            goto fail;
+        so.markets = cat;
+        so.mseries = mser;
+        so.nmseries = nmser;
+    }
     if ((rc = gs_site_rank(f, cls, &so, &res, &err)))
         goto fail;
 
@@ -231,6 +363,8 @@ out:
     for (int q = 0; q < 3; q++)
         gs_site_placement_free(&place[q]);
     gs_site_result_free(&res);
+    free_market_series(mser, nmser);
+    gs_market_catalog_free(cat);
     free(regs);
     gs_site_file_free(f);
     return rc;

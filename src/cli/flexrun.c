@@ -53,12 +53,10 @@ static void expand_path(const char *raw, const char *fleet_path, char *out, size
     snprintf(out, len, "%.*s%s%s", (int)(p - raw), raw, shared, p + strlen(key));
 }
 
-/* ECRS opened on 10 June 2023: a 2023 annual average applies from then. */
-static int64_t product_opens(const char *id)
+/* When a product began: a published annual figure applies from then (the catalogue's opens). */
+static int64_t product_opens(const gs_product *p)
 {
-    if (!strcmp(id, "ERCOT-ECRS"))
-        return gs_utc_from_civil(2023, 6, 10, 5, 0, 0);
-    return INT64_MIN;
+    return p->opens_s ? p->opens_s : INT64_MIN;
 }
 
 /* A published price that covers the period: period "YYYY" (that calendar year, UTC) or
@@ -97,7 +95,7 @@ static int apply_published(const gs_product *p, const gs_fleet *f, gs_series *s,
         }
         if (!zonal && !rto && strcasecmp(pp->zone, p->market))
             continue;
-        int64_t open = product_opens(p->id);
+        int64_t open = product_opens(p);
         if (open > a)
             a = open;
         int used = 0;
@@ -110,11 +108,15 @@ static int apply_published(const gs_product *p, const gs_fleet *f, gs_series *s,
         }
         if (used) {
             any = 1;
+            char opened[128] = "";
+            if (open > INT64_MIN) {
+                char ts[32];
+                gs_format_time(open, ts);
+                snprintf(opened, sizeof opened, ", from %.10s when %s opened", ts, p->id);
+            }
             lab += (size_t)snprintf(label + lab, lab < len ? len - lab : 0, "%s%s %s %g %s (%s%s; %s)",
                                     lab ? "; " : "", pp->period, pp->zone, pp->value,
-                                    gs_price_unit_name(pp->unit), pp->label,
-                                    open > INT64_MIN ? ", from 2023-06-10 when ECRS opened" : "",
-                                    pp->source);
+                                    gs_price_unit_name(pp->unit), pp->label, opened, pp->source);
             if (lab >= len)
                 lab = len - 1;
         }

@@ -260,7 +260,7 @@ static int stack_hour(eng *e, int c, size_t h, gs_class cls, double down_mw, dou
     }
     if (!n)
         return 0;
-    gs_headroom room = {down_mw > 0 ? down_mw : 0, up_mw > 0 ? up_mw : 0};
+    gs_stack_room room = {down_mw > 0 ? down_mw : 0, up_mw > 0 ? up_mw : 0};
     /* realized curtailments may exceed the planner's 10-minute headroom (a pause decided an hour
      * ahead): the headroom is then what was actually cut */
     if (realized_mw > room.down_mw)
@@ -1163,7 +1163,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
                     if (prods[e->oprod[q]].p->direction != GS_DIR_UP)
                         res->reserved_mw[s * nh + h] += e->alloc[q];
                 }
-                gs_headroom room = {fmax(down, real), up};
+                gs_stack_room room = {fmax(down, real), up};
                 if ((rc = gs_stack_check(e->offers, (size_t)n, &room, 1, err)) < 0) {
                     rc = gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, "stacking",
                                       "internal: hour %zu of cluster %s oversold: %s", h, f->clusters[c].id,

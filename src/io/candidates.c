@@ -659,7 +659,9 @@ static int parse_params(ctx *c, const yaml_node_t *root, gs_site_file *f)
     static const char *const keys[] = {"need_mw_training", "need_mw_inference", "flex_hours_share",
                                        "headroom_rate_pct", "latency_budget_ms", "demand_mw",
                                        "latency_penalty_usd_per_ms_mw_year", "site_fixed_usd_per_year",
-                                       "capex_annuity", NULL};
+                                       "capex_annuity", "training_utilisation", "flex_offer_share",
+                                       "gpu_kw", "usd_per_gpu_hour", "checkpoint_interval_h",
+                                       "restart_overhead_s", NULL};
     char path[PATH_LEN];
     yaml_node_t *m;
     gs_site_params *p = &f->params;
@@ -675,7 +677,13 @@ static int parse_params(ctx *c, const yaml_node_t *root, gs_site_file *f)
         (rc = get_range(c, m, path, "demand_mw", OPT, 0, 1, 1e7, "MW, > 0", &p->demand_mw)) < 0 ||
         (rc = get_range(c, m, path, "latency_penalty_usd_per_ms_mw_year", OPT, 0, 0, 1e12, "USD, >= 0", &p->latency_penalty_usd_per_ms_mw_year)) < 0 ||
         (rc = get_range(c, m, path, "site_fixed_usd_per_year", OPT, 0, 0, 1e13, "USD, >= 0", &p->site_fixed_usd_per_year)) < 0 ||
-        (rc = get_range(c, m, path, "capex_annuity", OPT, 0, 0, 1, "a yearly share in [0, 1]", &p->capex_annuity)) < 0)
+        (rc = get_range(c, m, path, "capex_annuity", OPT, 0, 0, 1, "a yearly share in [0, 1]", &p->capex_annuity)) < 0 ||
+        (rc = get_range(c, m, path, "training_utilisation", OPT, 0, 1, 1, "a share of the interconnection in (0, 1]", &p->training_utilisation)) < 0 ||
+        (rc = get_range(c, m, path, "flex_offer_share", OPT, 0, 0, 1, "a share of the interconnection in [0, 1]", &p->flex_offer_share)) < 0 ||
+        (rc = get_range(c, m, path, "gpu_kw", OPT, 0, 1, 100, "kW per GPU, > 0", &p->gpu_kw)) < 0 ||
+        (rc = get_range(c, m, path, "usd_per_gpu_hour", OPT, 0, 0, 1e4, "USD per GPU-hour, >= 0", &p->usd_per_gpu_hour)) < 0 ||
+        (rc = get_range(c, m, path, "checkpoint_interval_h", OPT, 0, 0, 1e4, "hours, >= 0", &p->checkpoint_interval_h)) < 0 ||
+        (rc = get_range(c, m, path, "restart_overhead_s", OPT, 0, 0, 1e7, "seconds, >= 0", &p->restart_overhead_s)) < 0)
         return rc;
     return GS_OK;
 }

@@ -97,6 +97,8 @@ static int write_csv(const gs_site_outputs *o, const char *path, gs_error *err)
         fprintf(f, ",%s_%s,%s_norm,%s_weight,%s_contribution,%s_assumed", n, csv_unit(comps[c]), n, n,
                 n, n);
     }
+    if (r->cls == GS_TRAINING)
+        fputs(",energy_gross_usd_per_mwh,arbitrage_usd_per_mwh,market_usd_per_mwh", f);
     fputs(",chosen\n", f);
     const gs_site_placement *pl = o->chosen >= 0 ? &o->place[o->chosen] : NULL;
     for (size_t i = 0; i < r->n; i++) {
@@ -127,6 +129,14 @@ static int write_csv(const gs_site_outputs *o, const char *path, gs_error *err)
             fputc(',', f);
             csv_num(f, x->contribution, 4);
             fprintf(f, ",%d", x->assumed);
+        }
+        if (r->cls == GS_TRAINING) {
+            fputc(',', f);
+            csv_num(f, s->energy_cost_usd_per_mwh, 2);
+            fputc(',', f);
+            csv_num(f, s->arbitrage_usd_per_mwh, 2);
+            fputc(',', f);
+            csv_num(f, s->market_usd_per_mwh, 2);
         }
         int chosen = 0;
         for (size_t j = 0; pl && j < pl->nopen; j++)
@@ -164,6 +174,49 @@ static json_t *placement_json(const gs_site_outputs *o, const gs_site_placement 
     return j;
 }
 
+/* Training: the energy cost's flexibility breakdown: the arbitrage proxy and each catalogue
+ * product of the zone (priced: revenue; not: why), and the deployments' cost. */
+static json_t *flex_json(const gs_site_file *f, const gs_site_result *r, const gs_site_score *s)
+{
+    const gs_site_zone_stats *zs = &r->zones[f->cands[s->cand].zone];
+    json_t *j = json_object();
+    json_object_set_new(j, "energy_cost_gross_usd_per_mwh", jnum(s->energy_cost_usd_per_mwh, 2));
+    json_t *a = json_object();
+    json_object_set_new(a, "usd_per_mwh", jnum(s->arbitrage_usd_per_mwh, 2));
+    json_object_set_new(a, "hours_share", jnum(f->params.flex_hours_share, 6));
+    json_object_set_new(a, "basis", json_string(zs->price_assumed ? "assumed constant price" : "series"));
+    json_object_set_new(a, "note", json_string("avoided cost of not buying the top-price hours: (mean price - "
+                                               "mean of the hours kept) x PUE; no reserve is sold in those hours"));
+    json_object_set_new(j, "arbitrage", a);
+    json_object_set_new(j, "load_mw", jnum(s->load_mw, 1));
+    json_object_set_new(j, "offered_mw", jnum(s->offer_mw, 1));
+    json_object_set_new(j, "market_usd_per_mwh", jnum(s->market_usd_per_mwh, 2));
+    json_object_set_new(j, "flex_value_usd_per_mwh", jnum(s->flex_value_usd_per_mwh, 2));
+    json_object_set_new(j, "energy_cost_net_usd_per_mwh", jnum(s->energy_cost_net_usd_per_mwh, 2));
+    json_t *ps = json_array();
+    for (size_t q = 0; q < s->nmarket; q++) {
+        const gs_site_market_line *L = &s->market[q];
+        json_t *pj = json_object();
+        json_object_set_new(pj, "product", json_string(L->product));
+        json_object_set_new(pj, "kind", json_string(L->kind));
+        json_object_set_new(pj, "direction", json_string(L->direction));
+        json_object_set_new(pj, "priced", json_boolean(L->priced));
+        json_object_set_new(pj, "basis", L->basis[0] ? json_string(L->basis) : json_null());
+        json_object_set_new(pj, "label", L->label[0] ? json_string(L->label) : json_null());
+        json_object_set_new(pj, "unit", json_string(L->unit));
+        json_object_set_new(pj, "price_mean", jnum(L->price_mean, 3));
+        json_object_set_new(pj, "hours_sold", jnum(L->hours_sold, 2));
+        json_object_set_new(pj, "mw_sold", jnum(L->mw_sold, 2));
+        json_object_set_new(pj, "usd_per_year", jnum(L->usd_per_year, 0));
+        json_object_set_new(pj, "usd_per_mw_year", jnum(L->usd_per_mw_year, 0));
+        json_object_set_new(pj, "usd_per_mwh", jnum(L->usd_per_mwh, 3));
+        json_object_set_new(pj, "note", json_string(L->note));
+        json_array_append_new(ps, pj);
+    }
+    json_object_set_new(j, "products", ps);
+    return j;
+}
+
 static json_t *build_json(const gs_site_outputs *o)
 {
     const gs_site_file *f = o->f;
@@ -187,6 +240,14 @@ static json_t *build_json(const gs_site_outputs *o)
     json_object_set_new(pj, "latency_penalty_usd_per_ms_mw_year", jnum(p->latency_penalty_usd_per_ms_mw_year, 2));
     json_object_set_new(pj, "site_fixed_usd_per_year", jnum(p->site_fixed_usd_per_year, 0));
     json_object_set_new(pj, "capex_annuity", jnum(p->capex_annuity, 6));
+    if (r->cls == GS_TRAINING) {
+        json_object_set_new(pj, "training_utilisation", jnum(p->training_utilisation, 4));
+        json_object_set_new(pj, "flex_offer_share", jnum(p->flex_offer_share, 4));
+        json_object_set_new(pj, "gpu_kw", jnum(p->gpu_kw, 4));
+        json_object_set_new(pj, "usd_per_gpu_hour", jnum(p->usd_per_gpu_hour, 4));
+        json_object_set_new(pj, "checkpoint_interval_h", jnum(p->checkpoint_interval_h, 3));
+        json_object_set_new(pj, "restart_overhead_s", jnum(p->restart_overhead_s, 1));
+    }
     json_object_set_new(root, "params", pj);
 
     json_t *cands = json_array();
@@ -237,10 +298,13 @@ static json_t *build_json(const gs_site_outputs *o)
         json_object_set_new(d, "hosts_class_range", json_boolean(s->hosts_range));
         json_object_set_new(d, "reach_share", jnum(s->reach_share, 4));
         json_object_set_new(d, "rtt_ms", jnum(s->rtt_ms, 2));
+        json_object_set_new(d, "rtt_all_regions_ms", jnum(s->rtt_all_ms, 2));
         json_object_set_new(d, "build_usd_per_mw", jnum(s->build_usd_per_mw, 0));
         json_object_set_new(d, "years_to_power", jnum(k->years_to_power, 2));
         json_object_set_new(d, "cooling", json_string(gs_cooling_name(k->cooling)));
         json_object_set_new(c, "details", d);
+        if (r->cls == GS_TRAINING)
+            json_object_set_new(c, "flexibility", flex_json(f, r, s));
         json_object_set_new(c, "source", json_string(k->source));
         json_array_append_new(cands, c);
     }

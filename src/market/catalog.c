@@ -322,7 +322,7 @@ static const char *const product_keys[] = {
     "id", "name", "market", "zones", "kind", "direction", "notice", "full_response", "min_duration",
     "max_duration", "max_calls_per_day", "max_calls_per_year", "availability_unit", "energy_unit",
     "payment", "penalty", "penalty_factor", "telemetry", "baseline", "eligible", "priority",
-    "series", "prices", "notes", "sources", NULL};
+    "series", "prices", "notes", "sources", "opens", NULL};
 static const char *const source_keys[] = {"rules", "timing", "duration", "frequency", "payment",
                                           "penalty", "eligibility", "telemetry", NULL};
 static const char *const series_keys[] = {"format", "path", "column", "unit", "span", "source", NULL};
@@ -485,6 +485,11 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
         (rc = opt_text(c, pm, "baseline", base, p->baseline, sizeof p->baseline, &tele)) ||
         (rc = opt_text(c, pm, "notes", base, p->notes, sizeof p->notes, NULL)))
         return rc;
+    if ((v = get(c, pm, "opens"))) {
+        subpath(path, base, "opens");
+        if ((rc = read_time(c, v, path, &p->opens_s)))
+            return rc;
+    }
     if ((v = get(c, pm, "penalty_factor"))) {
         pen = 1;
         subpath(path, base, "penalty_factor");

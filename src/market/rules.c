@@ -94,7 +94,7 @@ static int uses_up(const gs_product *p)
     return p->direction == GS_DIR_UP || p->direction == GS_DIR_BOTH;
 }
 
-static int check_offers(const gs_offer *offers, size_t n, const gs_headroom *room, size_t nintervals,
+static int check_offers(const gs_offer *offers, size_t n, const gs_stack_room *room, size_t nintervals,
                         gs_error *err)
 {
     for (size_t i = 0; i < n; i++) {
@@ -108,7 +108,7 @@ static int check_offers(const gs_offer *offers, size_t n, const gs_headroom *roo
             return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "offers",
                                 "offer %zu (%s): interval %zu is outside the %zu intervals given", i,
                                 o->product->id, o->interval, nintervals);
-        const gs_headroom *r = &room[o->interval];
+        const gs_stack_room *r = &room[o->interval];
         if (!(r->down_mw >= 0) || !(r->up_mw >= 0))
             return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "headroom",
                                 "interval %zu: expected headroom >= 0, found down %g MW, up %g MW", o->interval,
@@ -133,7 +133,7 @@ static int cmp_ord(const void *a, const void *b)
     return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-int gs_stack_allocate(const gs_offer *offers, size_t n, const gs_headroom *room, size_t nintervals,
+int gs_stack_allocate(const gs_offer *offers, size_t n, const gs_stack_room *room, size_t nintervals,
                       double *alloc_mw, gs_error *err)
 {
     int rc = check_offers(offers, n, room, nintervals, err);
@@ -173,7 +173,7 @@ int gs_stack_allocate(const gs_offer *offers, size_t n, const gs_headroom *room,
     return 0;
 }
 
-int gs_stack_check(const gs_offer *offers, size_t n, const gs_headroom *room, size_t nintervals,
+int gs_stack_check(const gs_offer *offers, size_t n, const gs_stack_room *room, size_t nintervals,
                    gs_error *err)
 {
     int rc = check_offers(offers, n, room, nintervals, err);

@@ -2,15 +2,24 @@
  * Owns: the component catalogue (names, units, default weights and anchors), the zone figures
  * (mean and flexible price, mean carbon, curtailment-enabled headroom through gs_headroom_solve)
  * and the per-candidate components, each kept with its raw value, anchors, normalised value,
- * weight and contribution. Pure: no I/O, no globals, deterministic (ties rank by id). */
+ * weight and contribution; for training, the flexibility value netted from the energy cost:
+ * the top-hours arbitrage proxy and the market catalogue's reserve and capacity revenue (stacked
+ * with market.h, never in the arbitrage hours, net of deployments priced with flex.h), each
+ * product shown. Pure: no I/O, no globals, deterministic (ties rank by id). */
 #include "gridsplit/site.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gridsplit/flex.h"
 #include "gridsplit/headroom.h"
+#include "gridsplit/import.h"
+#include "gridsplit/market.h"
 
 static const struct {
     const char *name, *unit;
@@ -60,10 +69,11 @@ void gs_site_default_weights(gs_class cls, double *w)
         w[GS_SC_CARBON] = 0.15;
         w[GS_SC_DENSITY] = 0.10;
     } else {
-        w[GS_SC_REACH] = 0.35;
-        w[GS_SC_RTT] = 0.20;
+        /* latency to users drives inference siting (DESIGN.md): reach and RTT hold 0.60 */
+        w[GS_SC_REACH] = 0.45;
+        w[GS_SC_RTT] = 0.15;
         w[GS_SC_ENERGY_COST] = 0.15;
-        w[GS_SC_GRID] = 0.20;
+        w[GS_SC_GRID] = 0.15;
         w[GS_SC_DENSITY] = 0.10;
     }
     w[GS_SC_BUILD_COST] = 0; /* shown, not weighted, unless the file says so */
@@ -89,6 +99,12 @@ gs_site_params gs_site_params_default(void)
     p.latency_penalty_usd_per_ms_mw_year = 2000;
     p.site_fixed_usd_per_year = 10e6;
     p.capex_annuity = 0.10;
+    p.training_utilisation = 0.85;
+    p.flex_offer_share = 0.5;
+    p.gpu_kw = 1.275;
+    p.usd_per_gpu_hour = 2.0;
+    p.checkpoint_interval_h = 3;
+    p.restart_overhead_s = 600;
     return p;
 }
 
@@ -103,8 +119,8 @@ static void default_anchors(const gs_site_file *f, gs_class cls, gs_site_comp c,
     case GS_SC_YEARS_TO_POWER: *best = 1; *worst = 6; break;
     case GS_SC_CARBON: *best = 0; *worst = 700; break;
     case GS_SC_DENSITY: *best = p->rack_kw_range[cls][1]; *worst = p->rack_kw_range[cls][0]; break;
-    case GS_SC_REACH: *best = 1; *worst = 0; break;
-    case GS_SC_RTT: *best = 10; *worst = 250; break;
+    case GS_SC_REACH: *best = 0.5; *worst = 0; break;
+    case GS_SC_RTT: *best = 10; *worst = p->latency_budget_ms; break;
     case GS_SC_GRID: *best = p->need_mw[cls]; *worst = 0; break;
     case GS_SC_BUILD_COST: *best = 5e6; *worst = 15e6; break;
     default: *best = 1; *worst = 0; break;
@@ -212,6 +228,395 @@ static void set_comp(gs_site_component *c, gs_site_comp k, double raw, double be
     c->contribution = weight * c->norm;
 }
 
+/* ---- flexibility revenue from the market catalogue (training; docs/site.md) ---- */
+
+/* When a product began: a published annual figure applies from then (the catalogue's opens). */
+static int64_t product_opens(const gs_product *p)
+{
+    return p->opens_s ? p->opens_s : INT64_MIN;
+}
+
+/* Span of a published figure's period: "YYYY" (calendar year, UTC) or "YYYY/YYYY" (a PJM delivery
+ * year from 1 June 04:00Z). 0 for other periods ("2025, 12:00-16:00" covers no whole year). */
+static int published_span(const char *period, int64_t *a, int64_t *b)
+{
+    int y1 = 0, y2 = 0, nread = 0;
+    if (sscanf(period, "%d/%d%n", &y1, &y2, &nread) == 2 && period[nread] == 0) {
+        *a = gs_utc_from_civil(y1, 6, 1, 4, 0, 0);
+        *b = gs_utc_from_civil(y2, 6, 1, 4, 0, 0);
+        return 1;
+    }
+    nread = 0;
+    if (sscanf(period, "%d%n", &y1, &nread) == 1 && period[nread] == 0) {
+        *a = gs_utc_from_civil(y1, 1, 1, 0, 0, 0);
+        *b = gs_utc_from_civil(y1 + 1, 1, 1, 0, 0, 0);
+        return 1;
+    }
+    return 0;
+}
+
+/* 2: the figure is for zone itself; 1: market-wide ("PJM-RTO", or the market's name); 0: other. */
+static int figure_zone(const gs_product *p, const gs_published_price *pp, const char *zone)
+{
+    if (!strcasecmp(pp->zone, zone))
+        return 2;
+    if (!strcasecmp(pp->zone, p->market))
+        return 1;
+    size_t n = strlen(pp->zone);
+    if (n > 4 && !strcasecmp(pp->zone + n - 4, "-RTO"))
+        return 1;
+    return 0;
+}
+
+static double rate_per_mw_h(gs_price_unit u, double price)
+{
+    return u == GS_UNIT_USD_PER_MW_DAY ? price / 24.0 : price;
+}
+
+static void appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+typedef struct mprod {
+    const gs_product *p;
+    gs_site_market_line *line;
+    double *price;          /* per hour of the year, NaN: no price */
+} mprod;
+
+/* Fill the hourly price of a product from a series of the edge, else the published figures
+ * covering the year (a zonal figure beats the market-wide one). Returns the hours priced. */
+static size_t product_prices(const gs_product *p, const char *zone, const gs_site_score_opts *opts,
+                             int64_t t0, size_t nh, double *pr, gs_site_market_line *L)
+{
+    for (size_t h = 0; h < nh; h++)
+        pr[h] = NAN;
+    size_t have = 0;
+    for (size_t k = 0; k < opts->nmseries && opts->mseries; k++) {
+        const gs_site_market_series *ms = &opts->mseries[k];
+        if (strcmp(ms->product, p->id))
+            continue;
+        if (ms->price)
+            for (size_t h = 0; h < nh; h++) {
+                double v = gs_series_at(ms->price, t0 + (int64_t)h * 3600);
+                if (isfinite(v)) {
+                    pr[h] = v;
+                    have++;
+                }
+            }
+        if (have) {
+            snprintf(L->basis, sizeof L->basis, "series");
+            L->label[0] = L->note[0] = 0;
+            appendf(L->label, sizeof L->label, "series %s %s (%s)", p->series.format,
+                    p->series.column, p->series.span);
+            appendf(L->note, sizeof L->note, "%s; %zu hours priced; source: %s", ms->note, have,
+                    p->series.source);
+            return have;
+        }
+        snprintf(L->note, sizeof L->note, "%s; ", ms->note);
+    }
+    int64_t open = product_opens(p);
+    for (int level = 2; level >= 1; level--) {
+        for (size_t k = 0; k < p->nprices; k++) {
+            const gs_published_price *pp = &p->prices[k];
+            int64_t a, b;
+            if (figure_zone(p, pp, zone) != level || !published_span(pp->period, &a, &b))
+                continue;
+            if (open > a)
+                a = open;
+            size_t used = 0;
+            for (size_t h = 0; h < nh; h++) {
+                int64_t t = t0 + (int64_t)h * 3600;
+                if (t >= a && t < b && isnan(pr[h])) {
+                    pr[h] = pp->value;
+                    used++;
+                }
+            }
+            if (!used)
+                continue;
+            have += used;
+            if (!L->basis[0]) {
+                snprintf(L->basis, sizeof L->basis, "published");
+                snprintf(L->label, sizeof L->label, "%s", pp->label);
+            }
+            char opened[48] = "";
+            if (open > INT64_MIN) {
+                char ts[32];
+                gs_format_time(open, ts);
+                snprintf(opened, sizeof opened, " (from its opening, %.10s)", ts);
+            }
+            appendf(L->note, sizeof L->note, "%s %s %g %s for %zu h%s; ", pp->period, pp->zone,
+                    pp->value, gs_price_unit_name(pp->unit), used, opened);
+        }
+    }
+    if (have) {
+        const char *src = "";
+        for (size_t k = 0; k < p->nprices && !src[0]; k++)
+            src = p->prices[k].source;
+        appendf(L->note, sizeof L->note, "source: %s", src);
+    }
+    return have;
+}
+
+/* The market revenue of training candidate k (score s), net of its deployments' cost: each hour
+ * of the file's year not curtailed for arbitrage (curt), the MW offered are sold to the zone's
+ * priced products in order of value per MW-h (gs_stack_allocate: never twice); availability
+ * paid with gs_availability_payment; each catalogue grid event of the zone in the year deploys
+ * the MW sold at its start, priced by the flex lever cost (pause at once). Pure. */
+static int market_value(const gs_site_file *f, const gs_site_cand *k, const gs_site_score_opts *opts,
+                        const gs_series *zprice, const unsigned char *curt, gs_site_score *s,
+                        gs_error *err)
+{
+    const gs_site_params *P = &f->params;
+    const gs_market_catalog *cat = opts->markets;
+    const char *zone = f->zones[k->zone].id;
+    int64_t t0 = gs_utc_from_civil(f->year, 1, 1, 0, 0, 0), t1 = gs_utc_from_civil(f->year + 1, 1, 1, 0, 0, 0);
+    size_t nh = (size_t)((t1 - t0) / 3600);
+    s->load_mw = k->interconnect_mw * P->training_utilisation;
+    double off_down = fmin(P->flex_offer_share * k->interconnect_mw, s->load_mw);
+    double off_up = fmin(P->flex_offer_share * k->interconnect_mw, k->interconnect_mw - s->load_mw);
+    s->offer_mw = off_down;
+    double it_mwh = s->load_mw * (double)nh / k->pue; /* IT energy of the year */
+    if (!cat)
+        return GS_OK;
+    mprod mp[GS_SITE_MAX_MARKET];
+    size_t nmp = 0;
+    int rc = GS_OK;
+    double *sold_down = calloc(nh, sizeof *sold_down);
+    if (!sold_down)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    for (size_t i = 0; i < cat->nproducts && s->nmarket + 1 < GS_SITE_MAX_MARKET; i++) {
+        const gs_product *p = &cat->products[i];
+        if (!gs_product_in_zone(p, zone) || gs_product_eligibility(p, GS_TRAINING) != GS_ELIG_YES)
+            continue;
+        gs_site_market_line *L = &s->market[s->nmarket++];
+        memset(L, 0, sizeof *L);
+        snprintf(L->product, sizeof L->product, "%s", p->id);
+        snprintf(L->kind, sizeof L->kind, "%s", gs_product_kind_name(p->kind));
+        snprintf(L->direction, sizeof L->direction, "%s", gs_direction_name(p->direction));
+        L->price_mean = L->hours_sold = L->mw_sold = NAN;
+        snprintf(L->unit, sizeof L->unit, "%s", gs_price_unit_name(p->availability_unit));
+        if (p->kind == GS_PK_ENERGY) {
+            snprintf(L->note, sizeof L->note, "energy price: valued by the arbitrage component (the top "
+                     "%.1f %% price hours), not counted twice", 100 * P->flex_hours_share);
+            continue;
+        }
+        if (p->kind == GS_PK_PEAK) {
+            snprintf(L->note, sizeof L->note, "avoided peak charge: the USD/kW-year rate is each "
+                     "utility's tariff, not in the catalogue");
+            continue;
+        }
+        if (!gs_price_unit_is_availability(p->availability_unit)) {
+            snprintf(L->note, sizeof L->note, "availability not paid, or its price unit not sourced "
+                     "(docs/markets.md)");
+            continue;
+        }
+        double *pr = malloc(nh * sizeof *pr);
+        if (!pr) {
+            rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            goto done;
+        }
+        size_t have = product_prices(p, zone, opts, t0, nh, pr, L);
+        if (!have) {
+            free(pr);
+            L->basis[0] = L->label[0] = 0;
+            appendf(L->note, sizeof L->note, "no price for %d: %s", f->year,
+                    p->has_series ? "its series does not cover the year and no published figure does"
+                                  : "no series and no published figure covering the year");
+            if (p->nprices) {
+                appendf(L->note, sizeof L->note, " (figures for:");
+                for (size_t q = 0; q < p->nprices; q++)
+                    appendf(L->note, sizeof L->note, "%s %s", q ? ";" : "", p->prices[q].period);
+                appendf(L->note, sizeof L->note, ")");
+            }
+            continue;
+        }
+        if (p->availability_unit == GS_UNIT_EUR_PER_MW_H) {
+            free(pr);
+            snprintf(L->note, sizeof L->note, "priced in EUR/MW-h: currencies are not converted "
+                     "(docs/markets.md), so it is not netted from a USD energy cost");
+            L->basis[0] = 0;
+            continue;
+        }
+        L->priced = 1;
+        L->price_mean = L->hours_sold = L->mw_sold = 0;
+        mp[nmp].p = p;
+        mp[nmp].line = L;
+        mp[nmp].price = pr;
+        nmp++;
+    }
+    /* hour by hour: the curtailed hours sell nothing (the load is off); the others offer the MW
+     * to the priced products, most valuable per MW-h first */
+    for (size_t h = 0; h < nh && nmp; h++) {
+        int64_t t = t0 + (int64_t)h * 3600;
+        if (curt && zprice && t >= zprice->start_s) {
+            size_t zi = (size_t)((t - zprice->start_s) / zprice->step_s);
+            if (zi < zprice->n && curt[zi])
+                continue;
+        }
+        gs_offer off[GS_SITE_MAX_MARKET];
+        size_t idx[GS_SITE_MAX_MARKET], no = 0;
+        for (size_t q = 0; q < nmp; q++) {
+            double v = mp[q].price[h];
+            if (!isfinite(v))
+                continue;
+            /* insertion by value per MW-h, descending; ties keep catalogue order */
+            double r = rate_per_mw_h(mp[q].p->availability_unit, v);
+            size_t j = no;
+            while (j > 0 && rate_per_mw_h(mp[idx[j - 1]].p->availability_unit, mp[idx[j - 1]].price[h]) < r) {
+                idx[j] = idx[j - 1];
+                j--;
+            }
+            idx[j] = q;
+            no++;
+        }
+        if (!no)
+            continue;
+        for (size_t j = 0; j < no; j++) {
+            const gs_product *p = mp[idx[j]].p;
+            off[j].interval = 0;
+            off[j].product = p;
+            off[j].mw = p->direction == GS_DIR_UP ? off_up
+                        : p->direction == GS_DIR_BOTH ? fmin(off_down, off_up) : off_down;
+            off[j].priority = (int)j;
+        }
+        gs_stack_room room = {off_down, off_up};
+        double alloc[GS_SITE_MAX_MARKET];
+        if ((rc = gs_stack_allocate(off, no, &room, 1, alloc, err)))
+            goto done;
+        for (size_t j = 0; j < no; j++) {
+            if (!(alloc[j] > 0))
+                continue;
+            mprod *m = &mp[idx[j]];
+            double v = m->price[h];
+            m->line->usd_per_year += gs_availability_payment(m->p, alloc[j], 1.0, v);
+            m->line->hours_sold += 1;
+            m->line->mw_sold += alloc[j];
+            m->line->price_mean += v;
+            if (m->p->direction != GS_DIR_UP)
+                sold_down[h] += alloc[j];
+        }
+    }
+    for (size_t q = 0; q < nmp; q++) {
+        gs_site_market_line *L = mp[q].line;
+        double mw = mp[q].p->direction == GS_DIR_UP ? off_up : off_down;
+        if (L->hours_sold > 0) {
+            L->price_mean /= L->hours_sold;
+            L->mw_sold /= L->hours_sold;
+        } else {
+            L->price_mean = L->mw_sold = NAN;
+        }
+        L->usd_per_mw_year = mw > 0 ? L->usd_per_year / mw : 0;
+        L->usd_per_mwh = it_mwh > 0 ? L->usd_per_year / it_mwh : 0;
+        s->market_usd_per_mwh += L->usd_per_mwh;
+    }
+    /* deployments: the zone's catalogue grid events in the year call the MW sold at their start;
+     * the runs on them pause at once and lose the work since their checkpoint (half an interval
+     * on average), the event and a restart: flex.h's lever cost at usd_per_gpu_hour */
+    if (nmp && cat->events) {
+        gs_site_market_line D;
+        memset(&D, 0, sizeof D);
+        snprintf(D.product, sizeof D.product, "deployments");
+        D.price_mean = D.mw_sold = NAN;
+        snprintf(D.unit, sizeof D.unit, "USD/GPU-h");
+        snprintf(D.basis, sizeof D.basis, "lever cost");
+        snprintf(D.label, sizeof D.label, "pause at once, %.2f USD per GPU-hour lost", P->usd_per_gpu_hour);
+        size_t nev = 0;
+        for (size_t e = 0; e < cat->nevents; e++) {
+            const gs_grid_event *ev = &cat->events[e];
+            if (ev->kind == GS_EV_4CP || !gs_event_in_zone(ev, zone))
+                continue;
+            int64_t a = ev->start_s > t0 ? ev->start_s : t0, b = ev->end_s < t1 ? ev->end_s : t1;
+            if (b <= a)
+                continue;
+            size_t h = (size_t)((a - t0) / 3600);
+            double mw = h < nh ? sold_down[h] : 0;
+            nev++;
+            if (!(mw > 0)) {
+                appendf(D.note, sizeof D.note, "%s: no MW sold that hour (curtailed for arbitrage or "
+                        "unpriced); ", ev->id);
+                continue;
+            }
+            gs_flex_job j;
+            memset(&j, 0, sizeof j);
+            j.gpus = mw * 1000.0 / k->pue / P->gpu_kw;
+            j.usd_per_gpu_hour = P->usd_per_gpu_hour;
+            j.length_s = 28 * 86400.0;
+            j.since_ckpt_s = 0.5 * P->checkpoint_interval_h * 3600.0;
+            j.restart_overhead_s = P->restart_overhead_s;
+            j.tier = 1;
+            j.deadline_margin_s = INFINITY;
+            double dur = (double)(b - a);
+            double lost = gs_flex_lost_s(&j, GS_LEVER_PAUSE_NOW, dur, -1, 0, 0);
+            gs_flex_cost c;
+            gs_flex_price(&j, lost, 0, &c);
+            D.usd_per_year -= c.usd;
+            D.hours_sold += dur / 3600.0;
+            appendf(D.note, sizeof D.note, "%s: %.0f MW for %.2f h, %.0f GPU-h lost; ", ev->id, mw,
+                    dur / 3600.0, c.gpu_hours);
+        }
+        if (nev) {
+            D.priced = 1;
+            snprintf(D.kind, sizeof D.kind, "cost");
+            snprintf(D.direction, sizeof D.direction, "down");
+            D.usd_per_mw_year = off_down > 0 ? D.usd_per_year / off_down : 0;
+            D.usd_per_mwh = it_mwh > 0 ? D.usd_per_year / it_mwh : 0;
+            s->market_usd_per_mwh += D.usd_per_mwh;
+            s->market[s->nmarket++] = D;
+        }
+    }
+done:
+    for (size_t q = 0; q < nmp; q++)
+        free(mp[q].price);
+    free(sold_down);
+    return rc;
+}
+
+/* The arbitrage hours of a zone's price series: the top floor(share x n) finite values (ties:
+ * earlier hour first). NULL when the zone has no series; *mask owned by the caller. */
+typedef struct vi {
+    double v;
+    size_t i;
+} vi;
+static int cmp_vi_desc(const void *a, const void *b)
+{
+    const vi *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? 1 : -1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+static int curtail_mask(const gs_series *p, double share, unsigned char **mask)
+{
+    *mask = NULL;
+    if (!p || p->n == 0)
+        return GS_OK;
+    unsigned char *m = calloc(p->n, 1);
+    vi *a = malloc(p->n * sizeof *a);
+    if (!m || !a) {
+        free(m);
+        free(a);
+        return GS_ENOMEM;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (isfinite(p->v[i]))
+            a[n++] = (vi){p->v[i], i};
+    qsort(a, n, sizeof *a, cmp_vi_desc);
+    size_t cut = (size_t)floor(share * (double)n);
+    for (size_t i = 0; i < cut && i < n; i++)
+        m[a[i].i] = 1;
+    free(a);
+    *mask = m;
+    return GS_OK;
+}
+
 /* Rank order: higher score first, then id. */
 static int before(const gs_site_file *f, const gs_site_score *x, const gs_site_score *y)
 {
@@ -250,6 +655,18 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
             return rc;
         }
 
+    /* training: the arbitrage hours of each zone, so reserves are not sold in them */
+    unsigned char **masks = calloc(f->nzones ? f->nzones : 1, sizeof *masks);
+    if (!masks) {
+        gs_site_result_free(out);
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    for (size_t z = 0; cls == GS_TRAINING && z < f->nzones; z++)
+        if (curtail_mask(f->zones[z].price, p->flex_hours_share, &masks[z])) {
+            rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            goto fail;
+        }
+
     gs_site_comp comps[GS_SITE_MAX_COMP];
     size_t nc = gs_site_class_components(cls, comps);
     double need = p->need_mw[cls];
@@ -265,9 +682,12 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
         s->mean_price_usd_per_mwh = zs->mean_price_usd_per_mwh;
         s->energy_cost_usd_per_mwh = zs->mean_price_usd_per_mwh * k->pue;
         if (cls == GS_TRAINING) {
-            s->flex_value_usd_per_mwh =
+            s->arbitrage_usd_per_mwh =
                 opts->flex_value ? opts->flex_value(f, i, zs, opts->flex_ctx)
                                  : (zs->mean_price_usd_per_mwh - zs->flex_price_usd_per_mwh) * k->pue;
+            if ((rc = market_value(f, k, opts, zone->price, masks[k->zone], s, err)))
+                goto fail;
+            s->flex_value_usd_per_mwh = s->arbitrage_usd_per_mwh + s->market_usd_per_mwh;
         }
         s->energy_cost_net_usd_per_mwh = s->energy_cost_usd_per_mwh - s->flex_value_usd_per_mwh;
         s->headroom_mw = zs->headroom_mw;
@@ -277,18 +697,23 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
         s->density_kw = fmin(k->rack_kw_max, cap);
         s->hosts_range = s->density_kw >= p->rack_kw_range[cls][1];
         s->build_usd_per_mw = k->land_usd_per_mw + k->build_usd_per_mw;
-        s->reach_share = s->rtt_ms = NAN;
+        s->reach_share = s->rtt_ms = s->rtt_all_ms = NAN;
         if (cls == GS_INFERENCE) {
-            double reach = 0, rtt = 0;
+            /* rtt: over the users the site can serve within the budget; the others are the
+             * reach component's business and must not dominate this one */
+            double reach = 0, rtt = 0, all = 0;
             for (size_t r = 0; r < opts->nregions; r++) {
                 const gs_region *g = &opts->regions[r];
                 double ms = gs_latency_rtt_ms(&lm, k->lat, k->lon, g->lat, g->lon);
-                rtt += g->share * ms;
-                if (ms <= p->latency_budget_ms)
+                all += g->share * ms;
+                if (ms <= p->latency_budget_ms) {
                     reach += g->share;
+                    rtt += g->share * ms;
+                }
             }
             s->reach_share = reach;
-            s->rtt_ms = rtt;
+            s->rtt_ms = reach > 0 ? rtt / reach : p->latency_budget_ms;
+            s->rtt_all_ms = all;
         }
         s->ncomp = nc;
         double wsum = 0, csum = 0;
@@ -303,11 +728,19 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
                 if (cls == GS_TRAINING) {
                     raw = s->energy_cost_net_usd_per_mwh;
                     snprintf(note, sizeof note,
-                             "mean %.2f USD/MWh x PUE %.2f = %.2f, less %.2f avoided by curtailing "
-                             "the top %.1f %% price hours%s",
+                             "mean %.2f x PUE %.2f = %.2f, less arbitrage %.2f (top %.1f %% hours) "
+                             "and markets %.2f (",
                              zs->mean_price_usd_per_mwh, k->pue, s->energy_cost_usd_per_mwh,
-                             s->flex_value_usd_per_mwh, 100 * p->flex_hours_share,
-                             zs->price_assumed ? " (assumed constant price)" : "");
+                             s->arbitrage_usd_per_mwh, 100 * p->flex_hours_share,
+                             s->market_usd_per_mwh);
+                    int any = 0;
+                    for (size_t q = 0; q < s->nmarket; q++)
+                        if (s->market[q].priced && strcmp(s->market[q].product, "deployments")) {
+                            appendf(note, sizeof note, "%s%s", any ? ", " : "", s->market[q].product);
+                            any = 1;
+                        }
+                    appendf(note, sizeof note, "%s) USD/MWh%s", any ? "" : "none priced",
+                            zs->price_assumed ? "; assumed constant price" : "");
                 } else {
                     raw = s->energy_cost_usd_per_mwh;
                     snprintf(note, sizeof note, "mean %.2f USD/MWh x PUE %.2f%s",
@@ -358,7 +791,13 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
                 break;
             case GS_SC_RTT:
                 raw = s->rtt_ms;
-                snprintf(note, sizeof note, "demand-weighted over all %zu regions", opts->nregions);
+                if (s->reach_share > 0)
+                    snprintf(note, sizeof note, "demand-weighted over the users within %.0f ms "
+                             "(%.1f %%); over all %zu regions: %.1f ms", p->latency_budget_ms,
+                             100 * s->reach_share, opts->nregions, s->rtt_all_ms);
+                else
+                    snprintf(note, sizeof note, "no user within %.0f ms: counted at the budget; over "
+                             "all %zu regions: %.1f ms", p->latency_budget_ms, opts->nregions, s->rtt_all_ms);
                 break;
             case GS_SC_GRID:
                 raw = s->available_mw;
@@ -389,6 +828,10 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
         s->weight_with_data = wsum;
         s->score = wsum > 0 ? csum / wsum : 0;
     }
+    for (size_t z = 0; z < f->nzones; z++)
+        free(masks[z]);
+    free(masks);
+    masks = NULL;
     if (out->n == 0) {
         gs_site_result_free(out);
         return gs_error_set(err, GS_EINPUT, f->path, 0, 0, "candidates",
@@ -406,6 +849,12 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
     for (size_t i = 0; i < out->n; i++)
         out->s[i].rank = (int)i + 1;
     return GS_OK;
+fail:
+    for (size_t z = 0; masks && z < f->nzones; z++)
+        free(masks[z]);
+    free(masks);
+    gs_site_result_free(out);
+    return rc;
 }
 
 void gs_site_result_free(gs_site_result *r)

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # e2e.site_rank: `gridsplit site` on examples/sites/candidates.yaml with the real 2023 price,
 # carbon and EIA-930 data: training and inference rankings with every component in scores.csv,
-# a --choose 4 placement with K-1 and K+1, byte-identical outputs on a second run.
+# the market revenue netted from the training energy cost (each product shown), a hub above the
+# remote training campuses for inference, a --choose 4 placement with K-1 and K+1, byte-identical
+# outputs on a second run.
 # Skips (77) when $GS_SHARED/data is absent.
 set -u
 : "${GS_SRC:?}" "${GS_BIN:?}"
@@ -25,8 +27,34 @@ done
 # the training leader is a cheap, large, interruptible site
 top=$(sed -n 2p "$out/tr/scores.csv" | cut -d, -f2)
 case "$top" in abilene|des-moines|trondheim|beauharnois) ;; *) fail "training leader is $top";; esac
+"$GS_BIN" site "$ex" --class training --out "$out/tr2" >/dev/null 2>&1 || fail "second training run"
+for f in scores.csv scores.json report.html; do
+    cmp -s "$out/tr/$f" "$out/tr2/$f" || fail "training $f differs between two runs"
+done
 # ERCOT's headroom comes from EIA-930 and its prices from the real series: not assumed
 grep -q '"zone": "ERCOT"' "$out/tr/scores.json" || fail "no ERCOT in json"
+# the market catalogue is netted from the energy cost, each product shown with its basis:
+# ERCOT ECRS at its published 2023 average from its opening, PJM capacity at the BRA prices
+python3 - "$out/tr/scores.json" <<'PY' || fail "market revenue breakdown"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = {x["id"]: x for x in d["candidates"]}
+def prod(site, pid):
+    return next(p for p in c[site]["flexibility"]["products"] if p["product"] == pid)
+ecrs = prod("abilene", "ERCOT-ECRS")
+assert ecrs["priced"] and ecrs["basis"] == "published" and "annual average" in ecrs["label"], ecrs
+assert abs(ecrs["price_mean"] - 76.77) < 1e-6 and 4000 < ecrs["hours_sold"] < 4915, ecrs
+cap = prod("ashburn", "PJM-CAPACITY-DR")
+assert cap["priced"] and cap["unit"] == "USD/MW-day" and cap["usd_per_mwh"] > 0, cap
+assert not prod("abilene", "ERCOT-RT-ENERGY")["priced"]           # arbitrage, not counted twice
+assert not prod("frankfurt", "DE-AFRR-NEG")["priced"]             # 2025 figure, EUR: not for 2023
+for x in d["candidates"]:
+    fl = x["flexibility"]
+    net = fl["energy_cost_gross_usd_per_mwh"] - fl["arbitrage"]["usd_per_mwh"] - fl["market_usd_per_mwh"]
+    assert abs(net - fl["energy_cost_net_usd_per_mwh"]) < 0.02, x["id"]
+    assert abs(sum(p["usd_per_mwh"] for p in fl["products"]) - fl["market_usd_per_mwh"]) < 0.02, x["id"]
+PY
+head -1 "$out/tr/scores.csv" | grep -q 'arbitrage_usd_per_mwh,market_usd_per_mwh,chosen' || fail "training csv lacks the flexibility columns"
 
 "$GS_BIN" site "$ex" --class inference --out "$out/inf" --choose 4 >"$out/inf.txt" 2>"$out/inf.err" || fail "inference run"
 for c in reach_share rtt_ms grid_mw density_kw_per_rack; do
@@ -39,6 +67,14 @@ grep -q '^choose 4: coverage' "$out/inf.txt" || fail "no coverage line for K = 4
 cov=$(grep -o '"coverage_share": [0-9.]*' "$out/inf/scores.json" | awk '{print $2}' | tr '\n' ' ')
 set -- $cov
 awk -v a="$1" -v b="$2" -v c="$3" 'BEGIN { exit !(a <= b + 1e-9 && b <= c + 1e-9) }' || fail "coverage not monotone: $cov"
+
+# inference follows latency to users: a hub (Ashburn, Frankfurt or Singapore) outranks every
+# remote training campus (Abilene, Trondheim, Quebec, Iowa)
+rank_of() { tail -n +2 "$out/inf/scores.csv" | awk -F, -v id="$1" '$2 == id { print $1 }'; }
+hub=99; for h in ashburn frankfurt singapore; do r=$(rank_of $h); [ "$r" -lt "$hub" ] && hub=$r; done
+for t in abilene trondheim beauharnois des-moines; do
+    [ "$(rank_of $t)" -gt "$hub" ] || fail "inference: $t (rank $(rank_of $t)) is not below the best hub (rank $hub)"
+done
 
 "$GS_BIN" site "$ex" --class inference --out "$out/inf2" --choose 4 >/dev/null 2>&1 || fail "second run"
 for f in scores.csv scores.json report.html; do

@@ -160,7 +160,7 @@ static void stacking_never_sells_the_same_mw_twice(void **state)
 {
     gs_product rrs = mk("RRS", GS_DIR_DOWN), ecrs = mk("ECRS", GS_DIR_DOWN), regdn = mk("REGDN", GS_DIR_UP),
                fcr = mk("FCR", GS_DIR_BOTH);
-    gs_headroom room[2] = {{.down_mw = 100, .up_mw = 20}, {.down_mw = 50, .up_mw = 0}};
+    gs_stack_room room[2] = {{.down_mw = 100, .up_mw = 20}, {.down_mw = 50, .up_mw = 0}};
     gs_offer offers[] = {
         {.interval = 0, .product = &ecrs, .mw = 80, .priority = 20},
         {.interval = 0, .product = &rrs, .mw = 60, .priority = 10},

@@ -1,7 +1,9 @@
 /* test_site.c: site scoring and placement (include/gridsplit/site.h): components shown with raw,
  * normalised, weight and contribution; flexible price net of the top hours; missing data
  * renormalised; placement by Cbc reaches full coverage when it can and reports shortfalls;
- * the candidates reader refuses unknown zones and impossible coordinates with the line. */
+ * the candidates reader refuses unknown zones and impossible coordinates with the line; market
+ * revenue of a training site stacked (never sold twice), not sold in the arbitrage hours, net of
+ * its deployments' lever cost; inference RTT over the users within the budget only. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +15,9 @@
 
 #include <cmocka.h>
 
+#include "gridsplit/flex.h"
+#include "gridsplit/import.h"
+#include "gridsplit/market.h"
 #include "gridsplit/site.h"
 
 static gs_site_file *make_file(void)
@@ -156,6 +161,143 @@ static void test_inference_reach_and_placement(void **state)
     gs_site_file_free(f);
 }
 
+/* A 2023 zone price of 8760 hours at 10 USD/MWh but hour 100 at 1010; two reserve products of
+ * the zone (20 and 5 USD/MW-h, published 2023 figures), an energy product, and an emergency
+ * event of 2 h at hour 200. */
+static void test_market_revenue_stacked_net_of_deployments(void **state)
+{
+    (void)state;
+    gs_site_file *f = make_file();
+    f->year = 2023;
+    int64_t t0 = gs_utc_from_civil(2023, 1, 1, 0, 0, 0);
+    gs_series_free(f->zones[0].price);
+    gs_series *px = gs_series_new(t0, 3600, 8760);
+    for (size_t i = 0; i < 8760; i++)
+        px->v[i] = 10;
+    px->v[100] = 1010;
+    f->zones[0].price = px;
+    f->params.flex_hours_share = 1.5 / 8760; /* curtail exactly hour 100 */
+
+    gs_published_price pr[2];
+    memset(pr, 0, sizeof pr);
+    gs_product prod[3];
+    memset(prod, 0, sizeof prod);
+    const char *ids[3] = {"R-CHEAP", "R-DEAR", "E"};
+    double val[2] = {5, 20};
+    for (int i = 0; i < 3; i++) {
+        gs_product *p = &prod[i];
+        snprintf(p->id, sizeof p->id, "%s", ids[i]);
+        snprintf(p->market, sizeof p->market, "MK");
+        p->nzones = 1;
+        snprintf(p->zones[0], sizeof p->zones[0], "CHEAP");
+        p->kind = i < 2 ? GS_PK_RESERVE : GS_PK_ENERGY;
+        p->direction = GS_DIR_DOWN;
+        p->availability_unit = i < 2 ? GS_UNIT_USD_PER_MW_H : GS_UNIT_NONE;
+        p->energy_unit = i < 2 ? GS_UNIT_NONE : GS_UNIT_USD_PER_MWH;
+        p->penalty_factor = NAN;
+        p->eligible[GS_TRAINING] = GS_ELIG_YES;
+        if (i < 2) {
+            snprintf(pr[i].period, sizeof pr[i].period, "2023");
+            snprintf(pr[i].zone, sizeof pr[i].zone, "CHEAP");
+            pr[i].value = val[i];
+            pr[i].unit = GS_UNIT_USD_PER_MW_H;
+            snprintf(pr[i].label, sizeof pr[i].label, "published annual average");
+            p->nprices = 1;
+            p->prices = &pr[i];
+        }
+    }
+    gs_grid_event ev;
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.id, sizeof ev.id, "EEA");
+    ev.nzones = 1;
+    snprintf(ev.zones[0], sizeof ev.zones[0], "CHEAP");
+    ev.kind = GS_EV_EMERGENCY;
+    ev.start_s = t0 + 200 * 3600;
+    ev.end_s = ev.start_s + 2 * 3600;
+    gs_market_catalog cat = {3, 1, prod, &ev};
+
+    gs_site_score_opts o = {0};
+    o.markets = &cat;
+    gs_site_result r;
+    gs_error err = {0};
+    assert_int_equal(gs_site_rank(f, GS_TRAINING, &o, &r, &err), 0);
+    const gs_site_score *w = NULL, *east = NULL;
+    for (size_t i = 0; i < r.n; i++) {
+        if (!strcmp(f->cands[r.s[i].cand].id, "west"))
+            w = &r.s[i];
+        if (!strcmp(f->cands[r.s[i].cand].id, "east"))
+            east = &r.s[i];
+    }
+    assert_non_null(w);
+    /* west: 500 MW x 0.85 = 425 MW load, 250 MW offered (half the interconnection) */
+    assert_true(fabs(w->load_mw - 425) < 1e-9);
+    assert_true(fabs(w->offer_mw - 250) < 1e-9);
+    assert_int_equal(w->nmarket, 4); /* R-CHEAP, R-DEAR, E, deployments */
+    const gs_site_market_line *cheap = &w->market[0], *dear = &w->market[1], *en = &w->market[2],
+                              *dep = &w->market[3];
+    /* the dearer product takes the MW every hour but the curtailed one; the cheaper gets none */
+    assert_true(dear->priced && cheap->priced);
+    assert_true(fabs(dear->hours_sold - 8759) < 1e-9);
+    assert_true(cheap->hours_sold == 0 && cheap->usd_per_year == 0);
+    assert_true(fabs(dear->usd_per_year - 250.0 * 20 * 8759) < 1e-3);
+    assert_string_equal(dear->basis, "published");
+    assert_false(en->priced);
+    assert_non_null(strstr(en->note, "arbitrage"));
+    /* the deployment pauses the 250 MW at once: 2 h + 1.5 h since the checkpoint + 600 s */
+    double gpus = 250.0 * 1000 / 1.2 / 1.275;
+    double cost = gpus * (2 + 1.5 + 600.0 / 3600) * 2.0;
+    assert_string_equal(dep->product, "deployments");
+    assert_true(fabs(dep->usd_per_year + cost) < 1e-3);
+    double it = 425.0 * 8760 / 1.2;
+    assert_true(fabs(w->market_usd_per_mwh - (250.0 * 20 * 8759 - cost) / it) < 1e-9);
+    assert_true(fabs(w->energy_cost_net_usd_per_mwh -
+                     (w->energy_cost_usd_per_mwh - w->arbitrage_usd_per_mwh - w->market_usd_per_mwh)) < 1e-9);
+    assert_true(fabs(comp(w, GS_SC_ENERGY_COST)->raw - w->energy_cost_net_usd_per_mwh) < 1e-12);
+    /* a zone with no catalogue product earns nothing from markets */
+    assert_non_null(east);
+    assert_int_equal(east->nmarket, 0);
+    assert_true(east->market_usd_per_mwh == 0);
+    gs_site_result_free(&r);
+    gs_site_file_free(f);
+}
+
+static void test_inference_rtt_over_users_within_budget(void **state)
+{
+    (void)state;
+    gs_site_file *f = make_file();
+    f->params.latency_budget_ms = 40;
+    gs_site_score_opts o = {0};
+    o.regions = REG;
+    o.nregions = 3;
+    gs_latency_model lm = gs_latency_model_default();
+    gs_site_result r;
+    gs_error err = {0};
+    assert_int_equal(gs_site_rank(f, GS_INFERENCE, &o, &r, &err), 0);
+    for (size_t i = 0; i < r.n; i++) {
+        const gs_site_cand *k = &f->cands[r.s[i].cand];
+        double num = 0, den = 0, all = 0;
+        for (int g = 0; g < 3; g++) {
+            double ms = gs_latency_rtt_ms(&lm, k->lat, k->lon, REG[g].lat, REG[g].lon);
+            all += REG[g].share * ms;
+            if (ms <= 40) {
+                num += REG[g].share * ms;
+                den += REG[g].share;
+            }
+        }
+        assert_true(fabs(r.s[i].rtt_ms - num / den) < 1e-9);
+        assert_true(fabs(r.s[i].rtt_all_ms - all) < 1e-9);
+        const gs_site_component *c = comp(&r.s[i], GS_SC_RTT);
+        assert_true(c->worst == 40 && c->best == 10);
+    }
+    /* default inference weights: latency to users (reach + rtt) holds most of the weight */
+    double w[GS_SC_N];
+    gs_site_default_weights(GS_INFERENCE, w);
+    assert_true(w[GS_SC_REACH] + w[GS_SC_RTT] >= 0.6 - 1e-12);
+    assert_true(w[GS_SC_REACH] > w[GS_SC_ENERGY_COST] + w[GS_SC_GRID]);
+    gs_site_result_free(&r);
+    gs_site_file_free(f);
+}
+
 static int write_tmp(char *path, size_t len, const char *text)
 {
     snprintf(path, len, "/tmp/gs_test_site_XXXXXX");
@@ -219,6 +361,8 @@ int main(void)
         cmocka_unit_test(test_training_components_are_all_shown),
         cmocka_unit_test(test_inference_reach_and_placement),
         cmocka_unit_test(test_reader_refuses_bad_input),
+        cmocka_unit_test(test_market_revenue_stacked_net_of_deployments),
+        cmocka_unit_test(test_inference_rtt_over_users_within_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
