@@ -315,6 +315,66 @@ static void zone_filter_matches_market_zone_and_rto_wide_products(void **state)
     gs_market_catalog_free(cat);
 }
 
+static void pjm_economic_dr_and_4cp_intervals_of_each_year_are_catalogued(void **state)
+{
+    gs_market_catalog *cat = load();
+    gs_error err = {0};
+    /* PJM economic demand response: an energy product, training yes, inference no, priced by the
+     * Dominion real-time LMP series like PJM-RT-ENERGY, with the rules' sources */
+    const gs_product *dr = gs_market_find_product(cat, "PJM-ECON-DR");
+    assert_non_null(dr);
+    assert_int_equal(dr->kind, GS_PK_ENERGY);
+    assert_int_equal(dr->direction, GS_DIR_DOWN);
+    assert_int_equal(dr->energy_unit, GS_UNIT_USD_PER_MWH);
+    assert_int_equal(dr->availability_unit, GS_UNIT_NONE);
+    assert_int_equal(gs_product_eligibility(dr, GS_TRAINING), GS_ELIG_YES);
+    assert_int_equal(gs_product_eligibility(dr, GS_INFERENCE), GS_ELIG_NO);
+    assert_int_equal(gs_product_check_class(dr, GS_INFERENCE, 1, &err), GS_EINPUT);
+    assert_int_equal(gs_product_check_class(dr, GS_TRAINING, 0, &err), 0);
+    assert_true(gs_product_in_zone(dr, "PJM-DOM"));
+    assert_non_null(strstr(dr->payment, "Net Benefits Test"));
+    assert_non_null(strstr(dr->src_rules, "Order 745"));
+    assert_true(dr->src_payment[0] && dr->src_telemetry[0] && dr->baseline[0]);
+    const gs_product *rt = gs_market_find_product(cat, "PJM-RT-ENERGY");
+    assert_true(dr->has_series && rt->has_series);
+    assert_string_equal(dr->series.path, rt->series.path);
+    assert_string_equal(dr->series.format, rt->series.format);
+    /* ERCOT ERS is priced per MW per hour (capacity demand curve in $/MW/h) */
+    assert_int_equal(gs_market_find_product(cat, "ERCOT-ERS-10")->availability_unit, GS_UNIT_USD_PER_MW_H);
+    /* one 4CP interval per year, as published (UTC; CDT = UTC-5) */
+    static const struct {
+        const char *id;
+        int64_t start, end;
+        gs_time_precision prec;
+    } cp[] = {
+        {"ERCOT-4CP-2022-07", 1658352600, 1658353500, GS_PREC_MINUTE}, /* 2022-07-20 16:30-16:45 CDT */
+        {"ERCOT-4CP-2023-09", 1694203200, 1694210400, GS_PREC_HOUR},   /* 2023-09-08 15:00-17:00 CDT */
+        {"ERCOT-4CP-2024-06", 1719786600, 1719787500, GS_PREC_MINUTE}, /* 2024-06-30 17:30-17:45 CDT */
+        {"ERCOT-4CP-2024-09", 1726865100, 1726866000, GS_PREC_MINUTE}, /* 2024-09-20 15:45-16:00 CDT */
+    };
+    for (size_t i = 0; i < sizeof cp / sizeof cp[0]; i++) {
+        const gs_grid_event *e = gs_market_find_event(cat, cp[i].id);
+        assert_non_null(e);
+        assert_int_equal(e->kind, GS_EV_4CP);
+        assert_true(e->start_s == cp[i].start);
+        assert_true(e->end_s == cp[i].end);
+        assert_int_equal(e->precision, cp[i].prec);
+        assert_true(gs_event_in_zone(e, "ERCOT"));
+        assert_true(strstr(e->source, "NP9-83-M") || strstr(e->source, "Electricityplans"));
+    }
+    /* four intervals a year in 2022, 2023 and 2024, each in its month (June..September) */
+    for (int year = 2022; year <= 2024; year++)
+        for (int m = 6; m <= 9; m++) {
+            char id[32];
+            snprintf(id, sizeof id, "ERCOT-4CP-%d-%02d", year, m);
+            const gs_grid_event *e = gs_market_find_event(cat, id);
+            assert_non_null(e);
+            assert_int_equal(e->kind, GS_EV_4CP);
+            assert_true(e->end_s - e->start_s <= 2 * 3600);
+        }
+    gs_market_catalog_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +388,7 @@ int main(void)
         cmocka_unit_test(bad_catalogues_are_rejected_with_file_line_field_expected_and_found),
         cmocka_unit_test(user_catalogue_overrides_and_adds),
         cmocka_unit_test(zone_filter_matches_market_zone_and_rto_wide_products),
+        cmocka_unit_test(pjm_economic_dr_and_4cp_intervals_of_each_year_are_catalogued),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
