@@ -8,347 +8,35 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
 #include "gridsplit/geo.h"
 #include "gridsplit/headroom.h"
 #include "gridsplit/import.h"
+#include "io/yaml_util.h"
 
-/* Internal, defined in src/model/fleet.c. */
-const char *gs__nearest_word(const char *const *list, const char *word);
-
-#define PATH_LEN 128
-enum { OPT = 0, REQ = 1 };
-
-typedef struct ctx {
-    yaml_document_t *doc;
-    const char *file;
-    char dir[GS_PATH_MAX];
-    gs_error *err;
-} ctx;
-
-static yaml_node_t *node_at(ctx *c, int idx) { return yaml_document_get_node(c->doc, idx); }
-
-static int is_null(const yaml_node_t *n)
-{
-    if (!n || n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return 0;
-    const char *v = (const char *)n->data.scalar.value;
-    return !v[0] || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
-}
-
-static const char *sval(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static void describe(const yaml_node_t *n, char *buf, size_t len)
-{
-    if (!n || is_null(n))
-        snprintf(buf, len, "nothing");
-    else if (n->type == YAML_MAPPING_NODE)
-        snprintf(buf, len, "a mapping");
-    else if (n->type == YAML_SEQUENCE_NODE)
-        snprintf(buf, len, "a list");
-    else if (strlen(sval(n)) > 60)
-        snprintf(buf, len, "'%.60s...'", sval(n));
-    else
-        snprintf(buf, len, "'%s'", sval(n));
-}
-
-static int fail(ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return gs_error_set(c->err, GS_EINPUT, c->file, n ? (int)n->start_mark.line + 1 : 0,
-                        n ? (int)n->start_mark.column + 1 : 0, path && path[0] ? path : NULL,
-                        "%s", msg);
-}
-
-/* out = base.key, cut to PATH_LEN - 1 characters (field paths are short). */
-static void join(char *out, const char *base, const char *key)
-{
-    size_t o = 0;
-    for (const char *s = base; *s && o + 1 < PATH_LEN; s++)
-        out[o++] = *s;
-    if (base[0] && o + 1 < PATH_LEN)
-        out[o++] = '.';
-    for (const char *s = key; *s && o + 1 < PATH_LEN; s++)
-        out[o++] = *s;
-    out[o] = '\0';
-}
-
-static int check_map(ctx *c, const yaml_node_t *n, const char *path, const char *what,
-                     const char *const *keys)
-{
-    char found[96];
-    if (!n || n->type != YAML_MAPPING_NODE) {
-        describe(n, found, sizeof found);
-        return fail(c, n, path, "expected %s, found %s", what, found);
-    }
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = node_at(c, p->key);
-        const char *name = sval(k);
-        if (!name) {
-            describe(k, found, sizeof found);
-            return fail(c, k, path, "expected a key name, found %s", found);
-        }
-        int known = 0;
-        for (size_t i = 0; keys[i]; i++)
-            if (!strcmp(keys[i], name))
-                known = 1;
-        if (!known) {
-            const char *best = gs__nearest_word(keys, name);
-            if (best)
-                return fail(c, k, path, "unknown key '%s' (did you mean '%s'?)", name, best);
-            char all[512];
-            size_t used = 0;
-            all[0] = '\0';
-            for (size_t i = 0; keys[i] && used < sizeof all; i++) {
-                int w = snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", keys[i]);
-                if (w < 0)
-                    break;
-                used += (size_t)w;
-            }
-            return fail(c, k, path, "unknown key '%s' (expected one of: %s)", name, all);
-        }
-        for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
-            const char *prev = sval(node_at(c, q->key));
-            if (prev && !strcmp(prev, name))
-                return fail(c, k, path, "duplicate key '%s' (first given at line %d)", name,
-                            (int)node_at(c, q->key)->start_mark.line + 1);
-        }
-    }
-    return GS_OK;
-}
-
-static yaml_node_t *get(ctx *c, const yaml_node_t *map, const char *key)
-{
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        const char *name = sval(node_at(c, p->key));
-        if (name && !strcmp(name, key))
-            return node_at(c, p->value);
-    }
-    return NULL;
-}
-
-static int lookup(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
-                  const char *what, char *path, yaml_node_t **v)
-{
-    join(path, base, key);
-    *v = get(c, map, key);
-    if (!*v) {
-        if (req)
-            return fail(c, map, base, "missing required key '%s' (%s)", key, what);
-        return 0;
-    }
-    return 1;
-}
-
-static int get_num(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
-                   double *out)
-{
-    char path[PATH_LEN], found[96];
-    yaml_node_t *v;
-    int rc = lookup(c, map, base, key, req, "a number", path, &v);
-    if (rc <= 0)
-        return rc;
-    const char *s = sval(v);
-    if (s && !is_null(v) && s[0]) {
-        char *end;
-        errno = 0;
-        double d = strtod(s, &end);
-        while (*end == ' ')
-            end++;
-        if (end != s && !*end && errno != ERANGE && isfinite(d)) {
-            *out = d;
-            return 1;
-        }
-    }
-    describe(v, found, sizeof found);
-    return fail(c, v, path, "expected a number, found %s", found);
-}
+/* The reader's context is the shared one of io/yaml_util.h (document, file, directory, error). */
+typedef gs__yaml ctx;
+#define PATH_LEN GS__YAML_PATH_LEN
+enum { OPT = GS__YAML_OPT, REQ = GS__YAML_REQ };
 
 /* A number that must satisfy lo <= x (lo_strict: lo < x) and x <= hi. */
 static int get_range(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
                      double lo, int lo_strict, double hi, const char *what, double *out)
 {
-    int rc = get_num(c, map, base, key, req, out);
+    int rc = gs__yaml_get_num(c, map, base, key, req, out);
     if (rc <= 0)
         return rc;
     if ((lo_strict ? !(*out > lo) : !(*out >= lo)) || *out > hi) {
         char path[PATH_LEN];
-        join(path, base, key);
-        return fail(c, get(c, map, key), path, "expected %s, found %g", what, *out);
+        gs__yaml_path_cut(path, base, key);
+        return gs__yaml_fail(c, gs__yaml_get(c, map, key), path, "expected %s, found %g", what, *out);
     }
     return 1;
-}
-
-static int get_str(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
-                   char *out, size_t len)
-{
-    char path[PATH_LEN], found[96];
-    yaml_node_t *v;
-    int rc = lookup(c, map, base, key, req, "a string", path, &v);
-    if (rc <= 0)
-        return rc;
-    const char *s = sval(v);
-    if (!s || is_null(v)) {
-        describe(v, found, sizeof found);
-        return fail(c, v, path, "expected a string, found %s", found);
-    }
-    if (strlen(s) >= len) {
-        describe(v, found, sizeof found);
-        return fail(c, v, path, "expected a string of at most %zu characters, found %s", len - 1, found);
-    }
-    memcpy(out, s, strlen(s) + 1);
-    return 1;
-}
-
-static int get_list(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
-                    const char *what, yaml_node_t **seq, size_t *n)
-{
-    char path[PATH_LEN], found[96];
-    *n = 0;
-    int rc = lookup(c, map, base, key, req, what, path, seq);
-    if (rc <= 0)
-        return rc;
-    if ((*seq)->type != YAML_SEQUENCE_NODE) {
-        describe(*seq, found, sizeof found);
-        return fail(c, *seq, path, "expected %s, found %s", what, found);
-    }
-    *n = (size_t)((*seq)->data.sequence.items.top - (*seq)->data.sequence.items.start);
-    return 1;
-}
-
-static yaml_node_t *item(ctx *c, const yaml_node_t *seq, size_t i)
-{
-    return node_at(c, seq->data.sequence.items.start[i]);
-}
-
-/* ${GS_SHARED} defaults to the nearest "shared" directory beside the file's directory or one of
- * its ancestors, else ../shared. */
-static void default_shared(ctx *c, char *out, size_t len)
-{
-    char dir[GS_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", c->dir);
-    if (dir[0] != '/') {
-        char cwd[GS_PATH_MAX], tmp[GS_PATH_MAX];
-        if (getcwd(cwd, sizeof cwd)) {
-            int k = snprintf(tmp, sizeof tmp, "%s/%s", cwd, dir);
-            if (k > 0 && (size_t)k < sizeof tmp)
-                memcpy(dir, tmp, (size_t)k + 1);
-        }
-    }
-    for (;;) {
-        char cand[GS_PATH_MAX];
-        struct stat st;
-        int k = snprintf(cand, sizeof cand, "%s/../shared", dir);
-        if (k > 0 && (size_t)k < sizeof cand && stat(cand, &st) == 0 && S_ISDIR(st.st_mode)) {
-            snprintf(out, len, "%s", cand);
-            return;
-        }
-        char *slash = strrchr(dir, '/');
-        if (!slash || slash == dir)
-            break;
-        *slash = '\0';
-    }
-    snprintf(out, len, "../shared");
-}
-
-static int expand_path(ctx *c, const yaml_node_t *v, const char *path, const char *raw, char *out,
-                       size_t len)
-{
-    char buf[GS_PATH_MAX * 2];
-    size_t used = 0;
-    const char *p = raw;
-    while (*p) {
-        if (p[0] == '$' && p[1] == '{') {
-            const char *close = strchr(p + 2, '}');
-            if (!close)
-                return fail(c, v, path, "expected a path with ${NAME} variables, found an unclosed '${' in '%s'", raw);
-            char name[128], shared[GS_PATH_MAX];
-            size_t nl = (size_t)(close - p - 2);
-            if (nl == 0 || nl >= sizeof name)
-                return fail(c, v, path, "expected a variable name inside ${...}, found '%s'", raw);
-            memcpy(name, p + 2, nl);
-            name[nl] = '\0';
-            const char *val = getenv(name);
-            if ((!val || !val[0]) && !strcmp(name, "GS_SHARED")) {
-                default_shared(c, shared, sizeof shared);
-                val = shared;
-            }
-            if (!val)
-                return fail(c, v, path, "environment variable '%s' is not set (used in '%s')", name, raw);
-            size_t vl = strlen(val);
-            if (used + vl >= sizeof buf)
-                return fail(c, v, path, "expected a path of at most %d characters after expansion", GS_PATH_MAX - 1);
-            memcpy(buf + used, val, vl);
-            used += vl;
-            p = close + 1;
-        } else {
-            if (used + 1 >= sizeof buf)
-                return fail(c, v, path, "expected a path of at most %d characters after expansion", GS_PATH_MAX - 1);
-            buf[used++] = *p++;
-        }
-    }
-    buf[used] = '\0';
-    int k;
-    if (buf[0] == '/' || raw[0] == '$' || !c->dir[0] || !strcmp(c->dir, "."))
-        k = snprintf(out, len, "%s", buf);
-    else
-        k = snprintf(out, len, "%s/%s", c->dir, buf);
-    if (k < 0 || (size_t)k >= len)
-        return fail(c, v, path, "expected a path of at most %zu characters after expansion, found '%s'", len - 1, raw);
-    return GS_OK;
-}
-
-static int load_doc(const char *path, yaml_document_t *doc, gs_error *err)
-{
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser))
-        return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        int e = errno;
-        yaml_parser_delete(&parser);
-        return gs_error_set(err, e == ENOENT ? GS_EINPUT : GS_EIO, path, 0, 0, NULL,
-                            "cannot open the file: %s", strerror(e));
-    }
-    yaml_parser_set_input_file(&parser, fp);
-    int rc = GS_OK;
-    if (!yaml_parser_load(&parser, doc)) {
-        const char *problem = parser.problem ? parser.problem : "unknown problem";
-        if (parser.error == YAML_MEMORY_ERROR)
-            rc = gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
-        else
-            rc = gs_error_set(err, GS_EINPUT, path, (int)parser.problem_mark.line + 1,
-                              (int)parser.problem_mark.column + 1, NULL, "YAML syntax error: %s", problem);
-    }
-    yaml_parser_delete(&parser);
-    fclose(fp);
-    return rc;
-}
-
-static void set_dir(ctx *c, const char *path)
-{
-    snprintf(c->dir, sizeof c->dir, "%s", path);
-    char *slash = strrchr(c->dir, '/');
-    if (slash)
-        *(slash == c->dir ? slash + 1 : slash) = '\0';
-    else
-        snprintf(c->dir, sizeof c->dir, ".");
 }
 
 /* ---- sections ---- */
@@ -360,25 +48,25 @@ static int parse_ref(ctx *c, const yaml_node_t *map, const char *base, const cha
     yaml_node_t *n;
     memset(r, 0, sizeof *r);
     r->scale = 1.0;
-    int rc = lookup(c, map, base, key, OPT, "a series reference", path, &n);
+    int rc = gs__yaml_lookup(c, map, base, key, OPT, "a series reference", path, &n);
     if (rc <= 0)
         return rc;
-    if ((rc = check_map(c, n, path, "a series reference {path, format, ...}", keys)))
+    if ((rc = gs__yaml_check_map(c, n, path, "a series reference {path, format, ...}", keys)))
         return rc;
-    if ((rc = get_str(c, n, path, "path", REQ, raw, sizeof raw)) < 0)
+    if ((rc = gs__yaml_get_str(c, n, path, "path", REQ, raw, sizeof raw)) < 0)
         return rc;
-    join(pp, path, "path");
-    if ((rc = expand_path(c, get(c, n, "path"), pp, raw, r->path, sizeof r->path)))
+    gs__yaml_path_cut(pp, path, "path");
+    if ((rc = gs__yaml_expand_path(c, gs__yaml_get(c, n, "path"), pp, raw, r->path, sizeof r->path)))
         return rc;
-    if ((rc = get_str(c, n, path, "format", REQ, r->format, sizeof r->format)) < 0 ||
-        (rc = get_str(c, n, path, "column", OPT, r->column, sizeof r->column)) < 0 ||
-        (rc = get_str(c, n, path, "time_column", OPT, r->time_column, sizeof r->time_column)) < 0 ||
-        (rc = get_str(c, n, path, "tz", OPT, r->tz, sizeof r->tz)) < 0 ||
-        (rc = get_num(c, n, path, "scale", OPT, &r->scale)) < 0)
+    if ((rc = gs__yaml_get_str(c, n, path, "format", REQ, r->format, sizeof r->format)) < 0 ||
+        (rc = gs__yaml_get_str(c, n, path, "column", OPT, r->column, sizeof r->column)) < 0 ||
+        (rc = gs__yaml_get_str(c, n, path, "time_column", OPT, r->time_column, sizeof r->time_column)) < 0 ||
+        (rc = gs__yaml_get_str(c, n, path, "tz", OPT, r->tz, sizeof r->tz)) < 0 ||
+        (rc = gs__yaml_get_num(c, n, path, "scale", OPT, &r->scale)) < 0)
         return rc;
     if (r->scale == 0) {
-        join(pp, path, "scale");
-        return fail(c, get(c, n, "scale"), pp, "expected a non-zero scale, found 0");
+        gs__yaml_path_cut(pp, path, "scale");
+        return gs__yaml_fail(c, gs__yaml_get(c, n, "scale"), pp, "expected a non-zero scale, found 0");
     }
     return 1;
 }
@@ -390,48 +78,48 @@ static int parse_zones(ctx *c, const yaml_node_t *root, gs_site_file *f)
                                        "source", NULL};
     yaml_node_t *seq;
     size_t n;
-    int rc = get_list(c, root, "", "zones", REQ, "a list of grid zones", &seq, &n);
+    int rc = gs__yaml_get_list(c, root, "", "zones", REQ, "a list of grid zones", &seq, &n);
     if (rc < 0)
         return rc;
     if (n == 0)
-        return fail(c, seq, "zones", "expected at least one zone, found an empty list");
+        return gs__yaml_fail(c, seq, "zones", "expected at least one zone, found an empty list");
     f->zones = calloc(n, sizeof *f->zones);
     if (!f->zones)
         return gs_error_set(c->err, GS_ENOMEM, c->file, 0, 0, NULL, "out of memory");
     for (size_t i = 0; i < n; i++) {
         char base[PATH_LEN], p[PATH_LEN];
         snprintf(base, sizeof base, "zones[%zu]", i);
-        yaml_node_t *it = item(c, seq, i);
+        yaml_node_t *it = gs__yaml_item(c, seq, i);
         gs_site_zone *z = &f->zones[i];
         f->nzones = i + 1;
         z->price_assumed_usd_per_mwh = z->carbon_assumed_g_per_kwh = z->headroom_assumed_mw = NAN;
-        if ((rc = check_map(c, it, base, "a zone (a mapping)", keys)) ||
-            (rc = get_str(c, it, base, "id", REQ, z->id, sizeof z->id)) < 0 ||
+        if ((rc = gs__yaml_check_map(c, it, base, "a zone (a mapping)", keys)) ||
+            (rc = gs__yaml_get_str(c, it, base, "id", REQ, z->id, sizeof z->id)) < 0 ||
             (rc = parse_ref(c, it, base, "price", &z->price_ref)) < 0 ||
             (rc = parse_ref(c, it, base, "carbon", &z->carbon_ref)) < 0 ||
             (rc = parse_ref(c, it, base, "demand", &z->demand_ref)) < 0 ||
-            (rc = get_str(c, it, base, "eia930", OPT, z->eia930_ba, sizeof z->eia930_ba)) < 0 ||
+            (rc = gs__yaml_get_str(c, it, base, "eia930", OPT, z->eia930_ba, sizeof z->eia930_ba)) < 0 ||
             (rc = get_range(c, it, base, "price_usd_per_mwh", OPT, -1000, 0, 10000,
                             "a price in USD/MWh in [-1000, 10000]", &z->price_assumed_usd_per_mwh)) < 0 ||
             (rc = get_range(c, it, base, "carbon_g_per_kwh", OPT, 0, 0, 2000,
                             "a carbon intensity in gCO2/kWh in [0, 2000]", &z->carbon_assumed_g_per_kwh)) < 0 ||
             (rc = get_range(c, it, base, "headroom_mw", OPT, 0, 0, 1e7,
                             "a headroom in MW, >= 0", &z->headroom_assumed_mw)) < 0 ||
-            (rc = get_str(c, it, base, "source", OPT, z->source, sizeof z->source)) < 0)
+            (rc = gs__yaml_get_str(c, it, base, "source", OPT, z->source, sizeof z->source)) < 0)
             return rc;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(f->zones[j].id, z->id)) {
-                join(p, base, "id");
-                return fail(c, get(c, it, "id"), p, "duplicate id '%s' (also zones[%zu])", z->id, j);
+                gs__yaml_path_cut(p, base, "id");
+                return gs__yaml_fail(c, gs__yaml_get(c, it, "id"), p, "duplicate id '%s' (also zones[%zu])", z->id, j);
             }
         if (!z->price_ref.path[0] && isnan(z->price_assumed_usd_per_mwh))
-            return fail(c, it, base, "zone '%s' has no price: expected 'price' (a series reference) "
+            return gs__yaml_fail(c, it, base, "zone '%s' has no price: expected 'price' (a series reference) "
                         "or 'price_usd_per_mwh' (an assumed mean price)", z->id);
         if (z->price_ref.path[0] && !isnan(z->price_assumed_usd_per_mwh))
-            return fail(c, get(c, it, "price_usd_per_mwh"), base,
+            return gs__yaml_fail(c, gs__yaml_get(c, it, "price_usd_per_mwh"), base,
                         "zone '%s' gives both 'price' and 'price_usd_per_mwh': keep one", z->id);
         if (z->demand_ref.path[0] && z->eia930_ba[0])
-            return fail(c, get(c, it, "eia930"), base,
+            return gs__yaml_fail(c, gs__yaml_get(c, it, "eia930"), base,
                         "zone '%s' gives both 'demand' and 'eia930': keep one", z->id);
     }
     return GS_OK;
@@ -459,42 +147,42 @@ static int parse_cands(ctx *c, const yaml_node_t *root, gs_site_file *f)
     static const char *const classes[] = {"training", "inference", NULL};
     yaml_node_t *seq;
     size_t n;
-    int rc = get_list(c, root, "", "candidates", REQ, "a list of candidate sites", &seq, &n);
+    int rc = gs__yaml_get_list(c, root, "", "candidates", REQ, "a list of candidate sites", &seq, &n);
     if (rc < 0)
         return rc;
     if (n == 0)
-        return fail(c, seq, "candidates", "expected at least one candidate, found an empty list");
+        return gs__yaml_fail(c, seq, "candidates", "expected at least one candidate, found an empty list");
     f->cands = calloc(n, sizeof *f->cands);
     if (!f->cands)
         return gs_error_set(c->err, GS_ENOMEM, c->file, 0, 0, NULL, "out of memory");
     for (size_t i = 0; i < n; i++) {
         char base[PATH_LEN], p[PATH_LEN], zone[GS_ID_MAX], s[64];
         snprintf(base, sizeof base, "candidates[%zu]", i);
-        yaml_node_t *it = item(c, seq, i), *v;
+        yaml_node_t *it = gs__yaml_item(c, seq, i), *v;
         gs_site_cand *k = &f->cands[i];
         f->ncands = i + 1;
         k->pue = NAN;
-        if ((rc = check_map(c, it, base, "a candidate site (a mapping)", keys)) ||
-            (rc = get_str(c, it, base, "id", REQ, k->id, sizeof k->id)) < 0 ||
-            (rc = get_str(c, it, base, "name", OPT, k->name, sizeof k->name)) < 0 ||
+        if ((rc = gs__yaml_check_map(c, it, base, "a candidate site (a mapping)", keys)) ||
+            (rc = gs__yaml_get_str(c, it, base, "id", REQ, k->id, sizeof k->id)) < 0 ||
+            (rc = gs__yaml_get_str(c, it, base, "name", OPT, k->name, sizeof k->name)) < 0 ||
             (rc = get_range(c, it, base, "lat", REQ, -90, 0, 90, "a latitude in [-90, 90] degrees", &k->lat)) < 0 ||
             (rc = get_range(c, it, base, "lon", REQ, -180, 0, 180, "a longitude in [-180, 180] degrees", &k->lon)) < 0 ||
-            (rc = get_str(c, it, base, "zone", REQ, zone, sizeof zone)) < 0 ||
+            (rc = gs__yaml_get_str(c, it, base, "zone", REQ, zone, sizeof zone)) < 0 ||
             (rc = get_range(c, it, base, "interconnect_mw", REQ, 0, 1, 1e6, "a capacity in MW, > 0", &k->interconnect_mw)) < 0 ||
             (rc = get_range(c, it, base, "years_to_power", REQ, 0, 0, 50, "years in [0, 50]", &k->years_to_power)) < 0 ||
             (rc = get_range(c, it, base, "pue", OPT, 1, 0, 3, "a PUE in [1, 3]", &k->pue)) < 0 ||
-            (rc = get_str(c, it, base, "climate", OPT, k->climate, sizeof k->climate)) < 0 ||
+            (rc = gs__yaml_get_str(c, it, base, "climate", OPT, k->climate, sizeof k->climate)) < 0 ||
             (rc = get_range(c, it, base, "land_usd_per_mw", REQ, 0, 0, 1e9, "USD per MW, >= 0", &k->land_usd_per_mw)) < 0 ||
             (rc = get_range(c, it, base, "build_usd_per_mw", REQ, 0, 0, 1e9, "USD per MW, >= 0", &k->build_usd_per_mw)) < 0 ||
             (rc = get_range(c, it, base, "rack_kw_max", REQ, 0, 1, 2000, "kW per rack, > 0", &k->rack_kw_max)) < 0 ||
-            (rc = get_str(c, it, base, "source", OPT, k->source, sizeof k->source)) < 0)
+            (rc = gs__yaml_get_str(c, it, base, "source", OPT, k->source, sizeof k->source)) < 0)
             return rc;
         if (!k->name[0])
             snprintf(k->name, sizeof k->name, "%s", k->id);
         for (size_t j = 0; j < i; j++)
             if (!strcmp(f->cands[j].id, k->id)) {
-                join(p, base, "id");
-                return fail(c, get(c, it, "id"), p, "duplicate id '%s' (also candidates[%zu])", k->id, j);
+                gs__yaml_path_cut(p, base, "id");
+                return gs__yaml_fail(c, gs__yaml_get(c, it, "id"), p, "duplicate id '%s' (also candidates[%zu])", k->id, j);
             }
         k->zone = -1;
         for (size_t j = 0; j < f->nzones; j++)
@@ -506,66 +194,59 @@ static int parse_cands(ctx *c, const yaml_node_t *root, gs_site_file *f)
                 return gs_error_set(c->err, GS_ENOMEM, c->file, 0, 0, NULL, "out of memory");
             for (size_t j = 0; j < f->nzones; j++)
                 ids[j] = f->zones[j].id;
-            const char *near = gs__nearest_word(ids, zone);
+            const char *near = gs__yaml_nearest_word(ids, zone);
             char all[512];
-            size_t used = 0;
-            all[0] = '\0';
-            for (size_t j = 0; j < f->nzones && used < sizeof all; j++) {
-                int w = snprintf(all + used, sizeof all - used, "%s%s", j ? ", " : "", ids[j]);
-                if (w < 0)
-                    break;
-                used += (size_t)w;
-            }
-            join(p, base, "zone");
-            rc = near ? fail(c, get(c, it, "zone"), p, "unknown zone '%s' (did you mean '%s'?)", zone, near)
-                      : fail(c, get(c, it, "zone"), p, "unknown zone '%s' (expected one of the zones: %s)", zone, all);
+            gs__yaml_join(ids, all, sizeof all);
+            gs__yaml_path_cut(p, base, "zone");
+            rc = near ? gs__yaml_fail(c, gs__yaml_get(c, it, "zone"), p, "unknown zone '%s' (did you mean '%s'?)", zone, near)
+                      : gs__yaml_fail(c, gs__yaml_get(c, it, "zone"), p, "unknown zone '%s' (expected one of the zones: %s)", zone, all);
             free(ids);
             return rc;
         }
         if (k->climate[0]) {
-            join(p, base, "climate");
+            gs__yaml_path_cut(p, base, "climate");
             if (!isnan(k->pue))
-                return fail(c, get(c, it, "climate"), p, "give 'pue' or 'climate', not both");
+                return gs__yaml_fail(c, gs__yaml_get(c, it, "climate"), p, "give 'pue' or 'climate', not both");
             if (climate_pue(k->climate, &k->pue))
-                return fail(c, get(c, it, "climate"), p,
+                return gs__yaml_fail(c, gs__yaml_get(c, it, "climate"), p,
                             "expected cold, temperate, hot-dry or hot-humid, found '%s'", k->climate);
         } else if (isnan(k->pue)) {
-            return fail(c, it, base, "missing required key 'pue' (a PUE >= 1) or 'climate' "
+            return gs__yaml_fail(c, it, base, "missing required key 'pue' (a PUE >= 1) or 'climate' "
                         "(cold, temperate, hot-dry, hot-humid)");
         }
         k->cooling = GS_COOL_AIR;
-        join(p, base, "cooling");
-        if ((v = get(c, it, "cooling"))) {
-            if ((rc = get_str(c, it, base, "cooling", REQ, s, sizeof s)) < 0)
+        gs__yaml_path_cut(p, base, "cooling");
+        if ((v = gs__yaml_get(c, it, "cooling"))) {
+            if ((rc = gs__yaml_get_str(c, it, base, "cooling", REQ, s, sizeof s)) < 0)
                 return rc;
             int found = -1;
             for (int j = 0; coolings[j]; j++)
                 if (!strcmp(coolings[j], s))
                     found = j;
             if (found < 0)
-                return fail(c, v, p, "expected air, hybrid or liquid, found '%s'", s);
+                return gs__yaml_fail(c, v, p, "expected air, hybrid or liquid, found '%s'", s);
             k->cooling = (gs_cooling)found;
         }
         k->classes = (1 << GS_TRAINING) | (1 << GS_INFERENCE);
-        join(p, base, "classes");
-        if ((v = get(c, it, "classes"))) {
+        gs__yaml_path_cut(p, base, "classes");
+        if ((v = gs__yaml_get(c, it, "classes"))) {
             if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top == v->data.sequence.items.start) {
                 char found[96];
-                describe(v, found, sizeof found);
-                return fail(c, v, p, "expected a non-empty list of classes (training, inference), found %s", found);
+                gs__yaml_describe(v, found, sizeof found);
+                return gs__yaml_fail(c, v, p, "expected a non-empty list of classes (training, inference), found %s", found);
             }
             k->classes = 0;
             for (yaml_node_item_t *q = v->data.sequence.items.start; q < v->data.sequence.items.top; q++) {
-                yaml_node_t *e = node_at(c, *q);
-                const char *cs = sval(e);
+                yaml_node_t *e = gs__yaml_node(c, *q);
+                const char *cs = gs__yaml_scalar(e);
                 int found = -1;
                 for (int j = 0; cs && classes[j]; j++)
                     if (!strcmp(classes[j], cs))
                         found = j;
                 if (found < 0) {
                     char fd[96];
-                    describe(e, fd, sizeof fd);
-                    return fail(c, e, p, "expected training or inference, found %s", fd);
+                    gs__yaml_describe(e, fd, sizeof fd);
+                    return gs__yaml_fail(c, e, p, "expected training or inference, found %s", fd);
                 }
                 k->classes |= 1 << found;
             }
@@ -587,15 +268,15 @@ static int parse_weights(ctx *c, const yaml_node_t *root, gs_site_file *f)
     static const char *const keys[] = {"training", "inference", NULL};
     char path[PATH_LEN];
     yaml_node_t *w;
-    int rc = lookup(c, root, "", "weights", OPT, "weights per class", path, &w);
+    int rc = gs__yaml_lookup(c, root, "", "weights", OPT, "weights per class", path, &w);
     if (rc <= 0)
         return rc;
-    if ((rc = check_map(c, w, path, "a mapping of training and inference weights", keys)))
+    if ((rc = gs__yaml_check_map(c, w, path, "a mapping of training and inference weights", keys)))
         return rc;
     for (int cls = 0; cls < GS_NCLASS; cls++) {
         char cp[PATH_LEN];
         yaml_node_t *m;
-        if ((rc = lookup(c, w, "weights", gs_class_name((gs_class)cls), OPT, "", cp, &m)) < 0)
+        if ((rc = gs__yaml_lookup(c, w, "weights", gs_class_name((gs_class)cls), OPT, "", cp, &m)) < 0)
             return rc;
         if (!rc)
             continue;
@@ -605,7 +286,7 @@ static int parse_weights(ctx *c, const yaml_node_t *root, gs_site_file *f)
         for (size_t i = 0; i < nc; i++)
             names[i] = gs_site_comp_name(comps[i]);
         names[nc] = NULL;
-        if ((rc = check_map(c, m, cp, "a mapping of component weights", names)))
+        if ((rc = gs__yaml_check_map(c, m, cp, "a mapping of component weights", names)))
             return rc;
         /* a class's weights given in the file replace the defaults: unnamed components get 0 */
         for (int i = 0; i < GS_SC_N; i++)
@@ -619,7 +300,7 @@ static int parse_weights(ctx *c, const yaml_node_t *root, gs_site_file *f)
             total += x;
         }
         if (!(total > 0))
-            return fail(c, m, cp, "expected at least one positive weight, found none");
+            return gs__yaml_fail(c, m, cp, "expected at least one positive weight, found none");
     }
     return GS_OK;
 }
@@ -633,23 +314,23 @@ static int parse_scales(ctx *c, const yaml_node_t *root, gs_site_file *f)
     names[GS_SC_N] = NULL;
     char path[PATH_LEN];
     yaml_node_t *m;
-    int rc = lookup(c, root, "", "scales", OPT, "anchors per component", path, &m);
+    int rc = gs__yaml_lookup(c, root, "", "scales", OPT, "anchors per component", path, &m);
     if (rc <= 0)
         return rc;
-    if ((rc = check_map(c, m, path, "a mapping of component: {best, worst}", names)))
+    if ((rc = gs__yaml_check_map(c, m, path, "a mapping of component: {best, worst}", names)))
         return rc;
     for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        const char *name = sval(node_at(c, p->key));
+        const char *name = gs__yaml_scalar(gs__yaml_node(c, p->key));
         int k = comp_index(name);
-        yaml_node_t *v = node_at(c, p->value);
+        yaml_node_t *v = gs__yaml_node(c, p->value);
         char cp[PATH_LEN];
-        join(cp, "scales", name);
-        if ((rc = check_map(c, v, cp, "{best: NUMBER, worst: NUMBER}", skeys)) ||
-            (rc = get_num(c, v, cp, "best", REQ, &f->best[k])) < 0 ||
-            (rc = get_num(c, v, cp, "worst", REQ, &f->worst[k])) < 0)
+        gs__yaml_path_cut(cp, "scales", name);
+        if ((rc = gs__yaml_check_map(c, v, cp, "{best: NUMBER, worst: NUMBER}", skeys)) ||
+            (rc = gs__yaml_get_num(c, v, cp, "best", REQ, &f->best[k])) < 0 ||
+            (rc = gs__yaml_get_num(c, v, cp, "worst", REQ, &f->worst[k])) < 0)
             return rc;
         if (f->best[k] == f->worst[k])
-            return fail(c, v, cp, "expected best and worst to differ, found both %g", f->best[k]);
+            return gs__yaml_fail(c, v, cp, "expected best and worst to differ, found both %g", f->best[k]);
     }
     return GS_OK;
 }
@@ -665,10 +346,10 @@ static int parse_params(ctx *c, const yaml_node_t *root, gs_site_file *f)
     char path[PATH_LEN];
     yaml_node_t *m;
     gs_site_params *p = &f->params;
-    int rc = lookup(c, root, "", "params", OPT, "parameters", path, &m);
+    int rc = gs__yaml_lookup(c, root, "", "params", OPT, "parameters", path, &m);
     if (rc <= 0)
         return rc;
-    if ((rc = check_map(c, m, path, "a mapping of parameters", keys)) ||
+    if ((rc = gs__yaml_check_map(c, m, path, "a mapping of parameters", keys)) ||
         (rc = get_range(c, m, path, "need_mw_training", OPT, 0, 1, 1e6, "MW, > 0", &p->need_mw[GS_TRAINING])) < 0 ||
         (rc = get_range(c, m, path, "need_mw_inference", OPT, 0, 1, 1e6, "MW, > 0", &p->need_mw[GS_INFERENCE])) < 0 ||
         (rc = get_range(c, m, path, "flex_hours_share", OPT, 0, 0, 0.5, "a share of hours in [0, 0.5]", &p->flex_hours_share)) < 0 ||
@@ -697,13 +378,13 @@ static int parse_regions(ctx *c, const yaml_node_t *root, gs_region **out, size_
     yaml_node_t *seq;
     size_t n;
     int rc;
-    if (!root || is_null(root))
-        return fail(c, NULL, NULL, "the regions file is empty: expected a mapping with a 'regions:' list");
-    if ((rc = check_map(c, root, "", "a mapping with a 'regions:' list", rkeys)) ||
-        (rc = get_list(c, root, "", "regions", REQ, "a list of demand regions", &seq, &n)) < 0)
+    if (!root || gs__yaml_is_null(root))
+        return gs__yaml_fail(c, NULL, NULL, "the regions file is empty: expected a mapping with a 'regions:' list");
+    if ((rc = gs__yaml_check_map(c, root, "", "a mapping with a 'regions:' list", rkeys)) ||
+        (rc = gs__yaml_get_list(c, root, "", "regions", REQ, "a list of demand regions", &seq, &n)) < 0)
         return rc;
     if (n == 0)
-        return fail(c, seq, "regions", "expected at least one region, found an empty list");
+        return gs__yaml_fail(c, seq, "regions", "expected at least one region, found an empty list");
     gs_region *r = calloc(n, sizeof *r);
     if (!r)
         return gs_error_set(c->err, GS_ENOMEM, c->file, 0, 0, NULL, "out of memory");
@@ -711,24 +392,24 @@ static int parse_regions(ctx *c, const yaml_node_t *root, gs_region **out, size_
     for (size_t i = 0; i < n; i++) {
         char base[PATH_LEN], name[128], site[GS_ID_MAX];
         snprintf(base, sizeof base, "regions[%zu]", i);
-        yaml_node_t *it = item(c, seq, i);
+        yaml_node_t *it = gs__yaml_item(c, seq, i);
         r[i].site = -1;
-        if ((rc = check_map(c, it, base, "a demand region (a mapping)", keys)) ||
-            (rc = get_str(c, it, base, "id", REQ, r[i].id, sizeof r[i].id)) < 0 ||
-            (rc = get_str(c, it, base, "name", OPT, name, sizeof name)) < 0 ||
+        if ((rc = gs__yaml_check_map(c, it, base, "a demand region (a mapping)", keys)) ||
+            (rc = gs__yaml_get_str(c, it, base, "id", REQ, r[i].id, sizeof r[i].id)) < 0 ||
+            (rc = gs__yaml_get_str(c, it, base, "name", OPT, name, sizeof name)) < 0 ||
             (rc = get_range(c, it, base, "lat", REQ, -90, 0, 90, "a latitude in [-90, 90] degrees", &r[i].lat)) < 0 ||
             (rc = get_range(c, it, base, "lon", REQ, -180, 0, 180, "a longitude in [-180, 180] degrees", &r[i].lon)) < 0 ||
-            (rc = get_str(c, it, base, "tz", REQ, r[i].tz, sizeof r[i].tz)) < 0 ||
+            (rc = gs__yaml_get_str(c, it, base, "tz", REQ, r[i].tz, sizeof r[i].tz)) < 0 ||
             (rc = get_range(c, it, base, "share", REQ, 0, 1, 1, "a share in (0, 1]", &r[i].share)) < 0 ||
-            (rc = get_str(c, it, base, "site", OPT, site, sizeof site)) < 0) {
+            (rc = gs__yaml_get_str(c, it, base, "site", OPT, site, sizeof site)) < 0) {
             free(r);
             return rc;
         }
         for (size_t j = 0; j < i; j++)
             if (!strcmp(r[j].id, r[i].id)) {
                 char p[PATH_LEN];
-                join(p, base, "id");
-                rc = fail(c, get(c, it, "id"), p, "duplicate id '%s' (also regions[%zu])", r[i].id, j);
+                gs__yaml_path_cut(p, base, "id");
+                rc = gs__yaml_fail(c, gs__yaml_get(c, it, "id"), p, "duplicate id '%s' (also regions[%zu])", r[i].id, j);
                 free(r);
                 return rc;
             }
@@ -736,7 +417,7 @@ static int parse_regions(ctx *c, const yaml_node_t *root, gs_region **out, size_
     }
     if (fabs(total - 1.0) > 0.001) {
         free(r);
-        return fail(c, seq, "regions", "expected shares summing to 1 (within 0.001), found %.6g", total);
+        return gs__yaml_fail(c, seq, "regions", "expected shares summing to 1 (within 0.001), found %.6g", total);
     }
     *out = r;
     *nout = n;
@@ -750,9 +431,9 @@ int gs_site_regions_load(const char *path, gs_region **regions, size_t *n, gs_er
     ctx c = {0};
     c.file = path;
     c.err = err;
-    set_dir(&c, path);
+    gs__yaml_set_dir(&c, path);
     yaml_document_t doc;
-    int rc = load_doc(path, &doc, err);
+    int rc = gs__yaml_load(path, NULL, 0, 0, &doc, err);
     if (rc)
         return rc;
     c.doc = &doc;
@@ -767,20 +448,20 @@ static int parse_file(ctx *c, const yaml_node_t *root, gs_site_file *f)
 {
     static const char *const keys[] = {"name", "year", "eia930_dir", "regions_file", "params",
                                        "weights", "scales", "zones", "candidates", NULL};
-    int rc = check_map(c, root, "", "a candidates file: a mapping of zones, candidates, ...", keys);
+    int rc = gs__yaml_check_map(c, root, "", "a candidates file: a mapping of zones, candidates, ...", keys);
     if (rc)
         return rc;
     double year = 2023;
     char raw[GS_PATH_MAX], p[PATH_LEN];
-    if ((rc = get_str(c, root, "", "name", OPT, f->name, sizeof f->name)) < 0 ||
+    if ((rc = gs__yaml_get_str(c, root, "", "name", OPT, f->name, sizeof f->name)) < 0 ||
         (rc = get_range(c, root, "", "year", OPT, 2015, 0, 2100, "a calendar year", &year)) < 0)
         return rc;
     f->year = (int)year;
     if (year != (double)f->year)
-        return fail(c, get(c, root, "year"), "year", "expected a whole year, found %g", year);
+        return gs__yaml_fail(c, gs__yaml_get(c, root, "year"), "year", "expected a whole year, found %g", year);
     snprintf(raw, sizeof raw, "${GS_SHARED}/data/eia930");
-    if ((rc = get_str(c, root, "", "eia930_dir", OPT, raw, sizeof raw)) < 0 ||
-        (rc = expand_path(c, get(c, root, "eia930_dir") ? get(c, root, "eia930_dir") : root,
+    if ((rc = gs__yaml_get_str(c, root, "", "eia930_dir", OPT, raw, sizeof raw)) < 0 ||
+        (rc = gs__yaml_expand_path(c, gs__yaml_get(c, root, "eia930_dir") ? gs__yaml_get(c, root, "eia930_dir") : root,
                           "eia930_dir", raw, f->eia930_dir, sizeof f->eia930_dir)))
         return rc;
     if ((rc = parse_params(c, root, f)) < 0 || (rc = parse_weights(c, root, f)) < 0 ||
@@ -788,16 +469,16 @@ static int parse_file(ctx *c, const yaml_node_t *root, gs_site_file *f)
         (rc = parse_cands(c, root, f)) < 0)
         return rc;
     raw[0] = '\0';
-    if ((rc = get_str(c, root, "", "regions_file", OPT, raw, sizeof raw)) < 0)
+    if ((rc = gs__yaml_get_str(c, root, "", "regions_file", OPT, raw, sizeof raw)) < 0)
         return rc;
     if (raw[0]) {
-        yaml_node_t *v = get(c, root, "regions_file");
-        join(p, "", "regions_file");
-        if ((rc = expand_path(c, v, p, raw, f->regions_path, sizeof f->regions_path)))
+        yaml_node_t *v = gs__yaml_get(c, root, "regions_file");
+        gs__yaml_path_cut(p, "", "regions_file");
+        if ((rc = gs__yaml_expand_path(c, v, p, raw, f->regions_path, sizeof f->regions_path)))
             return rc;
         struct stat st;
         if (stat(f->regions_path, &st) != 0 || !S_ISREG(st.st_mode))
-            return fail(c, v, p, "expected a readable regions file, found '%s' (%s)", f->regions_path,
+            return gs__yaml_fail(c, v, p, "expected a readable regions file, found '%s' (%s)", f->regions_path,
                         stat(f->regions_path, &st) != 0 ? strerror(errno) : "not a regular file");
         if ((rc = gs_site_regions_load(f->regions_path, &f->regions, &f->nregions, c->err)))
             return rc;
@@ -824,16 +505,16 @@ int gs_site_file_load(const char *path, gs_site_file **out, gs_error *err)
     ctx c = {0};
     c.file = f->path;
     c.err = err;
-    set_dir(&c, path);
+    gs__yaml_set_dir(&c, path);
     yaml_document_t doc;
-    int rc = load_doc(path, &doc, err);
+    int rc = gs__yaml_load(path, NULL, 0, 0, &doc, err);
     if (rc) {
         gs_site_file_free(f);
         return rc;
     }
     c.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root || is_null(root))
+    if (!root || gs__yaml_is_null(root))
         rc = gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
                           "the file is empty: expected a mapping of zones and candidates");
     else

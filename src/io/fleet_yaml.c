@@ -11,23 +11,21 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
 
 #include "gridsplit/import.h"
+#include "io/yaml_util.h"
 
-/* Internal, defined in src/model/fleet.c (no internal fleet header). */
-const char *gs__nearest(const char *word, const char *base, size_t stride, size_t n);
-const char *gs__nearest_word(const char *const *list, const char *word);
+/* Internal, defined below for src/model/fleet.c (declared there too; no internal fleet header). */
 int gs__gpus_from_yaml(const char *text, size_t len, const char *name, gs_gpu **out, size_t *n,
                        gs_error *err);
 
-#define PATH_LEN 128
+#define PATH_LEN GS__YAML_PATH_LEN
+enum { OPT = GS__YAML_OPT, REQ = GS__YAML_REQ };
 
 /* Where a field was read: its path, file (index into ctx.files) and 1-based line/column. */
 typedef struct mark {
@@ -36,11 +34,8 @@ typedef struct mark {
 } mark;
 
 typedef struct ctx {
-    yaml_document_t *doc;
-    const char *file;          /* the file being read, as named in errors */
+    gs__yaml y;                /* first: the document, the file being read, its directory, err */
     int file_idx;
-    char dir[GS_PATH_MAX];     /* directory of the fleet file, for relative paths */
-    gs_error *err;
     gs_fleet *f;
     mark *marks;
     size_t nmarks, capmarks;
@@ -50,78 +45,6 @@ typedef struct ctx {
 } ctx;
 
 /* ---- small helpers ---- */
-
-/* Concatenate up to three strings into out (PATH_LEN bytes); -1 when it does not fit. */
-static int cat3(char *out, const char *a, const char *b, const char *c3)
-{
-    size_t la = strlen(a), lb = strlen(b), lc = strlen(c3);
-    if (la + lb + lc >= PATH_LEN) {
-        out[0] = '\0';
-        return -1;
-    }
-    memmove(out, a, la);
-    memcpy(out + la, b, lb);
-    memcpy(out + la + lb, c3, lc + 1);
-    return 0;
-}
-
-static int set_path(char *out, const char *base, const char *key)
-{
-    char b[PATH_LEN];
-    memcpy(b, base, strlen(base) < PATH_LEN ? strlen(base) + 1 : 1);
-    if (strlen(base) >= PATH_LEN)
-        b[0] = '\0';
-    return cat3(out, b, b[0] ? "." : "", key);
-}
-
-static int set_index(char *out, const char *base, size_t i)
-{
-    char b[PATH_LEN], num[32];
-    memcpy(b, base, strlen(base) < PATH_LEN ? strlen(base) + 1 : 1);
-    if (strlen(base) >= PATH_LEN)
-        b[0] = '\0';
-    int k = snprintf(num, sizeof num, "[%zu]", i);
-    if (k < 0)
-        return -1;
-    return cat3(out, b, num, "");
-}
-
-static yaml_node_t *node_at(ctx *c, int idx)
-{
-    return yaml_document_get_node(c->doc, idx);
-}
-
-static int is_null(const yaml_node_t *n)
-{
-    if (!n || n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return 0;
-    const char *v = (const char *)n->data.scalar.value;
-    return !v[0] || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
-}
-
-static const char *sval(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* How a node looks, for "found ...": the scalar quoted (cut at 60 characters), "nothing",
- * "a mapping" or "a list". */
-static void describe(const yaml_node_t *n, char *buf, size_t len)
-{
-    if (!n || is_null(n))
-        snprintf(buf, len, "nothing");
-    else if (n->type == YAML_MAPPING_NODE)
-        snprintf(buf, len, "a mapping");
-    else if (n->type == YAML_SEQUENCE_NODE)
-        snprintf(buf, len, "a list");
-    else {
-        const char *v = sval(n);
-        if (strlen(v) > 60)
-            snprintf(buf, len, "'%.60s...'", v);
-        else
-            snprintf(buf, len, "'%s'", v);
-    }
-}
 
 static void remember(ctx *c, const char *path, const yaml_node_t *n)
 {
@@ -142,133 +65,26 @@ static void remember(ctx *c, const char *path, const yaml_node_t *n)
     m->col = n ? (int)n->start_mark.column + 1 : 0;
 }
 
-static int fail(ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(ctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
+/* gs__yaml_lookup's on_field: remember every field read (y is the first member of a ctx). */
+static void remember_field(gs__yaml *y, const char *path, const yaml_node_t *n)
 {
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return gs_error_set(c->err, GS_EINPUT, c->file, n ? (int)n->start_mark.line + 1 : 0,
-                        n ? (int)n->start_mark.column + 1 : 0, path, "%s", msg);
+    remember((ctx *)y, path, n);
+}
+
+/* A context for the document of the file named file (errors go to err). */
+static void ctx_init(ctx *c, gs_fleet *f, const char *file, gs_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->y.err = err;
+    c->y.file = file;
+    c->y.strict_paths = 1;
+    c->y.on_field = remember_field;
+    c->f = f;
 }
 
 static int nomem(ctx *c)
 {
-    return gs_error_set(c->err, GS_ENOMEM, c->file, 0, 0, NULL, "out of memory");
-}
-
-static int too_long_path(ctx *c, const yaml_node_t *n, const char *base)
-{
-    return fail(c, n, base, "the field path is too deep or too long to report");
-}
-
-/* Check that n is a mapping whose keys are all in keys (NULL-terminated) and none repeats. */
-static int check_map(ctx *c, const yaml_node_t *n, const char *path, const char *what,
-                     const char *const *keys)
-{
-    char found[96];
-    if (!n || n->type != YAML_MAPPING_NODE) {
-        describe(n, found, sizeof found);
-        return fail(c, n, path, "expected %s, found %s", what, found);
-    }
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = node_at(c, p->key);
-        const char *name = sval(k);
-        if (!name) {
-            describe(k, found, sizeof found);
-            return fail(c, k, path, "expected a key name, found %s", found);
-        }
-        int known = 0;
-        size_t nkeys = 0;
-        for (; keys[nkeys]; nkeys++)
-            if (!strcmp(keys[nkeys], name))
-                known = 1;
-        if (!known) {
-            const char *best = gs__nearest_word(keys, name);
-            char all[512];
-            size_t used = 0;
-            all[0] = '\0';
-            for (size_t i = 0; i < nkeys && used < sizeof all; i++) {
-                int w = snprintf(all + used, sizeof all - used, "%s%s", i ? ", " : "", keys[i]);
-                if (w < 0)
-                    break;
-                used += (size_t)w;
-            }
-            if (best)
-                return fail(c, k, path, "unknown key '%s' (did you mean '%s'?)", name, best);
-            return fail(c, k, path, "unknown key '%s' (expected one of: %s)", name, all);
-        }
-        for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
-            const char *prev = sval(node_at(c, q->key));
-            if (prev && !strcmp(prev, name))
-                return fail(c, k, path, "duplicate key '%s' (first given at line %d)", name,
-                            (int)node_at(c, q->key)->start_mark.line + 1);
-        }
-    }
-    return GS_OK;
-}
-
-static yaml_node_t *get(ctx *c, const yaml_node_t *map, const char *key)
-{
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        const char *name = sval(node_at(c, p->key));
-        if (name && !strcmp(name, key))
-            return node_at(c, p->value);
-    }
-    return NULL;
-}
-
-/* Find key in map; *v gets its node (NULL when absent) and path its field path. Returns 1 when
- * present, 0 when absent and optional, or an error (absent and required). */
-static int lookup(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
-                  const char *what, char *path, yaml_node_t **v)
-{
-    if (set_path(path, base, key))
-        return too_long_path(c, map, base);
-    *v = get(c, map, key);
-    if (!*v) {
-        if (req)
-            return fail(c, map, base[0] ? base : NULL, "missing required key '%s' (%s)", key, what);
-        return 0;
-    }
-    remember(c, path, *v);
-    return 1;
-}
-
-enum { OPT = 0, REQ = 1 };
-
-static int parse_number(const yaml_node_t *v, double *out)
-{
-    const char *s = sval(v);
-    if (!s || is_null(v) || !s[0])
-        return -1;
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    while (*end == ' ')
-        end++;
-    if (end == s || *end || errno == ERANGE || !isfinite(d))
-        return -1;
-    *out = d;
-    return 0;
-}
-
-static int get_num(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
-                   double *out)
-{
-    char path[PATH_LEN], found[96];
-    yaml_node_t *v;
-    int rc = lookup(c, map, base, key, req, "a number", path, &v);
-    if (rc <= 0)
-        return rc;
-    if (parse_number(v, out)) {
-        describe(v, found, sizeof found);
-        return fail(c, v, path, "expected a number, found %s", found);
-    }
-    return 1;
+    return gs_error_set(c->y.err, GS_ENOMEM, c->y.file, 0, 0, NULL, "out of memory");
 }
 
 static int get_int(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
@@ -276,11 +92,11 @@ static int get_int(ctx *c, const yaml_node_t *map, const char *base, const char 
 {
     char path[PATH_LEN], found[96];
     yaml_node_t *v;
-    int rc = lookup(c, map, base, key, req, "an integer", path, &v);
+    int rc = gs__yaml_lookup(&c->y, map, base, key, req, "an integer", path, &v);
     if (rc <= 0)
         return rc;
-    const char *s = sval(v);
-    if (s && !is_null(v) && s[0]) {
+    const char *s = gs__yaml_scalar(v);
+    if (s && !gs__yaml_is_null(v) && s[0]) {
         char *end;
         errno = 0;
         long long n = strtoll(s, &end, 10);
@@ -289,37 +105,16 @@ static int get_int(ctx *c, const yaml_node_t *map, const char *base, const char 
             return 1;
         }
     }
-    describe(v, found, sizeof found);
-    return fail(c, v, path, "expected an integer, found %s", found);
-}
-
-static int get_str(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
-                   char *out, size_t len)
-{
-    char path[PATH_LEN], found[96];
-    yaml_node_t *v;
-    int rc = lookup(c, map, base, key, req, "a string", path, &v);
-    if (rc <= 0)
-        return rc;
-    const char *s = sval(v);
-    if (!s || is_null(v)) {
-        describe(v, found, sizeof found);
-        return fail(c, v, path, "expected a string, found %s", found);
-    }
-    if (strlen(s) >= len) {
-        describe(v, found, sizeof found);
-        return fail(c, v, path, "expected a string of at most %zu characters, found %s", len - 1, found);
-    }
-    memcpy(out, s, strlen(s) + 1);
-    return 1;
+    gs__yaml_describe(v, found, sizeof found);
+    return gs__yaml_fail(&c->y, v, path, "expected an integer, found %s", found);
 }
 
 /* An IANA time zone name (its existence is checked by gs_fleet_validate). */
 static int get_tz(ctx *c, const yaml_node_t *map, const char *base, char *out, size_t len)
 {
-    if (!get(c, map, "tz"))
-        return fail(c, map, base, "missing required key 'tz' (an IANA time zone name such as America/Chicago)");
-    return get_str(c, map, base, "tz", REQ, out, len);
+    if (!gs__yaml_get(&c->y, map, "tz"))
+        return gs__yaml_fail(&c->y, map, base, "missing required key 'tz' (an IANA time zone name such as America/Chicago)");
+    return gs__yaml_get_str(&c->y, map, base, "tz", REQ, out, len);
 }
 
 static int get_time(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
@@ -327,15 +122,15 @@ static int get_time(ctx *c, const yaml_node_t *map, const char *base, const char
 {
     char path[PATH_LEN], found[96];
     yaml_node_t *v;
-    int rc = lookup(c, map, base, key, req, "an ISO 8601 time", path, &v);
+    int rc = gs__yaml_lookup(&c->y, map, base, key, req, "an ISO 8601 time", path, &v);
     if (rc <= 0)
         return rc;
     gs_error e = {0};
-    const char *s = sval(v);
-    if (s && !is_null(v) && gs_parse_time(s, out, &e) == GS_OK)
+    const char *s = gs__yaml_scalar(v);
+    if (s && !gs__yaml_is_null(v) && gs_parse_time(s, out, &e) == GS_OK)
         return 1;
-    describe(v, found, sizeof found);
-    return fail(c, v, path, "expected an ISO 8601 time such as 2024-01-01 or 2024-01-01T00:00Z, found %s", found);
+    gs__yaml_describe(v, found, sizeof found);
+    return gs__yaml_fail(&c->y, v, path, "expected an ISO 8601 time such as 2024-01-01 or 2024-01-01T00:00Z, found %s", found);
 }
 
 /* A duration: a number of seconds, or a string with units ("90s", "5min", "3h", "28d"). */
@@ -344,20 +139,20 @@ static int get_dur(ctx *c, const yaml_node_t *map, const char *base, const char 
 {
     char path[PATH_LEN], found[96];
     yaml_node_t *v;
-    int rc = lookup(c, map, base, key, req, "a duration", path, &v);
+    int rc = gs__yaml_lookup(&c->y, map, base, key, req, "a duration", path, &v);
     if (rc <= 0)
         return rc;
-    if (parse_number(v, out) == 0)
+    if (gs__yaml_number(v, out) == 0)
         return 1;
-    const char *s = sval(v);
+    const char *s = gs__yaml_scalar(v);
     gs_error e = {0};
     int64_t sec;
-    if (s && !is_null(v) && gs_parse_step(s, &sec, &e) == GS_OK) {
+    if (s && !gs__yaml_is_null(v) && gs_parse_step(s, &sec, &e) == GS_OK) {
         *out = (double)sec;
         return 1;
     }
-    describe(v, found, sizeof found);
-    return fail(c, v, path,
+    gs__yaml_describe(v, found, sizeof found);
+    return gs__yaml_fail(&c->y, v, path,
                 "expected a duration such as 90s, 5min, 3h or 28d (or a number of seconds), found %s", found);
 }
 
@@ -373,22 +168,22 @@ static int get_enum(ctx *c, const yaml_node_t *map, const char *base, const char
         if (w > 0 && (size_t)w < sizeof all - used)
             used += (size_t)w;
     }
-    int rc = lookup(c, map, base, key, req, all, path, &v);
+    int rc = gs__yaml_lookup(&c->y, map, base, key, req, all, path, &v);
     if (rc <= 0)
         return rc;
-    const char *s = sval(v);
-    if (s && !is_null(v)) {
+    const char *s = gs__yaml_scalar(v);
+    if (s && !gs__yaml_is_null(v)) {
         for (size_t i = 0; i < n; i++)
             if (!strcmp(names[i], s)) {
                 *out = (int)i;
                 return 1;
             }
-        const char *near = gs__nearest_word(names, s);
+        const char *near = gs__yaml_nearest_word(names, s);
         if (near)
-            return fail(c, v, path, "expected %s, found '%s' (did you mean '%s'?)", all, s, near);
+            return gs__yaml_fail(&c->y, v, path, "expected %s, found '%s' (did you mean '%s'?)", all, s, near);
     }
-    describe(v, found, sizeof found);
-    return fail(c, v, path, "expected %s, found %s", all, found);
+    gs__yaml_describe(v, found, sizeof found);
+    return gs__yaml_fail(&c->y, v, path, "expected %s, found %s", all, found);
 }
 
 /* Resolve a reference by id among n structs whose first member is the id. */
@@ -396,9 +191,9 @@ static int get_ref(ctx *c, const yaml_node_t *map, const char *base, const char 
                    const char *what, const char *ids, size_t stride, size_t n, int *out)
 {
     char id[GS_ID_MAX], path[PATH_LEN];
-    if (req && !get(c, map, key))
-        return fail(c, map, base, "missing required key '%s' (the id of a %s)", key, what);
-    int rc = get_str(c, map, base, key, req, id, sizeof id);
+    if (req && !gs__yaml_get(&c->y, map, key))
+        return gs__yaml_fail(&c->y, map, base, "missing required key '%s' (the id of a %s)", key, what);
+    int rc = gs__yaml_get_str(&c->y, map, base, key, req, id, sizeof id);
     if (rc <= 0)
         return rc;
     for (size_t i = 0; i < n; i++)
@@ -406,13 +201,13 @@ static int get_ref(ctx *c, const yaml_node_t *map, const char *base, const char 
             *out = (int)i;
             return 1;
         }
-    set_path(path, base, key);
-    yaml_node_t *v = get(c, map, key);
-    const char *near = gs__nearest(id, ids, stride, n);
+    gs__yaml_path(path, base, key);
+    yaml_node_t *v = gs__yaml_get(&c->y, map, key);
+    const char *near = gs__yaml_nearest(id, ids, stride, n);
     if (near)
-        return fail(c, v, path, "unknown %s '%s' (did you mean '%s'?)", what, id, near);
+        return gs__yaml_fail(&c->y, v, path, "unknown %s '%s' (did you mean '%s'?)", what, id, near);
     if (n == 0)
-        return fail(c, v, path, "unknown %s '%s' (the fleet defines none)", what, id);
+        return gs__yaml_fail(&c->y, v, path, "unknown %s '%s' (the fleet defines none)", what, id);
     char all[512];
     size_t used = 0;
     all[0] = '\0';
@@ -422,7 +217,7 @@ static int get_ref(ctx *c, const yaml_node_t *map, const char *base, const char 
             break;
         used += (size_t)w;
     }
-    return fail(c, v, path, "unknown %s '%s' (expected one of: %s)", what, id, all);
+    return gs__yaml_fail(&c->y, v, path, "unknown %s '%s' (expected one of: %s)", what, id, all);
 }
 
 /* Fail when id (just read from it) repeats one of the n ids before it (stride bytes apart). */
@@ -433,116 +228,9 @@ static int check_dup(ctx *c, const yaml_node_t *it, const char *path, const char
     for (size_t j = 0; j < n; j++)
         if (!strcmp(ids + j * stride, id)) {
             char p2[PATH_LEN];
-            set_path(p2, path, "id");
-            return fail(c, get(c, it, "id"), p2, "duplicate id '%s' (also %s[%zu])", id, sect, j);
+            gs__yaml_path(p2, path, "id");
+            return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, it, "id"), p2, "duplicate id '%s' (also %s[%zu])", id, sect, j);
         }
-    return GS_OK;
-}
-
-/* A list under key: *seq gets the node and *n its length (0 when absent and optional). */
-static int get_list(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
-                    const char *what, yaml_node_t **seq, size_t *n)
-{
-    char path[PATH_LEN], found[96];
-    *n = 0;
-    int rc = lookup(c, map, base, key, req, what, path, seq);
-    if (rc <= 0)
-        return rc;
-    if ((*seq)->type != YAML_SEQUENCE_NODE) {
-        describe(*seq, found, sizeof found);
-        return fail(c, *seq, path, "expected %s, found %s", what, found);
-    }
-    *n = (size_t)((*seq)->data.sequence.items.top - (*seq)->data.sequence.items.start);
-    return 1;
-}
-
-static yaml_node_t *item(ctx *c, const yaml_node_t *seq, size_t i)
-{
-    return node_at(c, seq->data.sequence.items.start[i]);
-}
-
-/* ---- paths ---- */
-
-/* Expand ${VAR} from the environment (GS_SHARED defaults to the nearest "shared" directory
- * beside the fleet file's ancestors or the current directory's parent) and make relative
- * paths relative to the fleet file's directory. */
-static int default_shared(ctx *c, char *out, size_t len)
-{
-    char dir[GS_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", c->dir);
-    if (dir[0] != '/') {
-        char cwd[GS_PATH_MAX];
-        if (getcwd(cwd, sizeof cwd)) {
-            char tmp[GS_PATH_MAX];
-            int k = snprintf(tmp, sizeof tmp, "%s/%s", cwd, dir);
-            if (k > 0 && (size_t)k < sizeof tmp)
-                memcpy(dir, tmp, (size_t)k + 1);
-        }
-    }
-    for (;;) {
-        char cand[GS_PATH_MAX];
-        struct stat st;
-        int k = snprintf(cand, sizeof cand, "%s/../shared", dir);
-        if (k > 0 && (size_t)k < sizeof cand && stat(cand, &st) == 0 && S_ISDIR(st.st_mode)) {
-            snprintf(out, len, "%s", cand);
-            return 0;
-        }
-        char *slash = strrchr(dir, '/');
-        if (!slash || slash == dir)
-            break;
-        *slash = '\0';
-    }
-    snprintf(out, len, "../shared");
-    return 0;
-}
-
-static int expand_path(ctx *c, const yaml_node_t *v, const char *path, const char *raw, char *out,
-                       size_t len)
-{
-    char buf[GS_PATH_MAX * 2];
-    size_t used = 0;
-    const char *p = raw;
-    while (*p) {
-        if (p[0] == '$' && p[1] == '{') {
-            const char *close = strchr(p + 2, '}');
-            if (!close)
-                return fail(c, v, path, "expected a path with ${NAME} variables, found an unclosed '${' in '%s'", raw);
-            char name[128];
-            size_t nl = (size_t)(close - p - 2);
-            if (nl == 0 || nl >= sizeof name)
-                return fail(c, v, path, "expected a variable name inside ${...}, found '%s'", raw);
-            memcpy(name, p + 2, nl);
-            name[nl] = '\0';
-            const char *val = getenv(name);
-            char shared[GS_PATH_MAX];
-            if ((!val || !val[0]) && !strcmp(name, "GS_SHARED")) {
-                default_shared(c, shared, sizeof shared);
-                val = shared;
-            }
-            if (!val)
-                return fail(c, v, path, "environment variable '%s' is not set (used in '%s')", name, raw);
-            size_t vl = strlen(val);
-            if (used + vl >= sizeof buf)
-                return fail(c, v, path, "expected a path of at most %d characters after expansion", GS_PATH_MAX - 1);
-            memcpy(buf + used, val, vl);
-            used += vl;
-            p = close + 1;
-        } else {
-            if (used + 1 >= sizeof buf)
-                return fail(c, v, path, "expected a path of at most %d characters after expansion", GS_PATH_MAX - 1);
-            buf[used++] = *p++;
-        }
-    }
-    buf[used] = '\0';
-    int k;
-    /* a path that starts with a variable is taken as the variable gives it (relative to the
-     * current directory if relative); other relative paths are relative to the fleet file */
-    if (buf[0] == '/' || raw[0] == '$' || !c->dir[0] || !strcmp(c->dir, "."))
-        k = snprintf(out, len, "%s", buf);
-    else
-        k = snprintf(out, len, "%s/%s", c->dir, buf);
-    if (k < 0 || (size_t)k >= len)
-        return fail(c, v, path, "expected a path of at most %zu characters after expansion, found '%s'", len - 1, raw);
     return GS_OK;
 }
 
@@ -552,21 +240,21 @@ static int parse_ref(ctx *c, const yaml_node_t *n, const char *path, gs_series_r
 {
     static const char *const keys[] = {"path", "format", "column", "time_column", "tz", "scale", NULL};
     char raw[GS_PATH_MAX], pp[PATH_LEN];
-    int rc = check_map(c, n, path, "a series reference {path, format, ...}", keys);
+    int rc = gs__yaml_check_map(&c->y, n, path, "a series reference {path, format, ...}", keys);
     if (rc)
         return rc;
     memset(r, 0, sizeof *r);
     r->scale = 1.0;
-    if ((rc = get_str(c, n, path, "path", REQ, raw, sizeof raw)) < 0)
+    if ((rc = gs__yaml_get_str(&c->y, n, path, "path", REQ, raw, sizeof raw)) < 0)
         return rc;
-    set_path(pp, path, "path");
-    if ((rc = expand_path(c, get(c, n, "path"), pp, raw, r->path, sizeof r->path)))
+    gs__yaml_path(pp, path, "path");
+    if ((rc = gs__yaml_expand_path(&c->y, gs__yaml_get(&c->y, n, "path"), pp, raw, r->path, sizeof r->path)))
         return rc;
-    if ((rc = get_str(c, n, path, "format", REQ, r->format, sizeof r->format)) < 0 ||
-        (rc = get_str(c, n, path, "column", OPT, r->column, sizeof r->column)) < 0 ||
-        (rc = get_str(c, n, path, "time_column", OPT, r->time_column, sizeof r->time_column)) < 0 ||
-        (rc = get_str(c, n, path, "tz", OPT, r->tz, sizeof r->tz)) < 0 ||
-        (rc = get_num(c, n, path, "scale", OPT, &r->scale)) < 0)
+    if ((rc = gs__yaml_get_str(&c->y, n, path, "format", REQ, r->format, sizeof r->format)) < 0 ||
+        (rc = gs__yaml_get_str(&c->y, n, path, "column", OPT, r->column, sizeof r->column)) < 0 ||
+        (rc = gs__yaml_get_str(&c->y, n, path, "time_column", OPT, r->time_column, sizeof r->time_column)) < 0 ||
+        (rc = gs__yaml_get_str(&c->y, n, path, "tz", OPT, r->tz, sizeof r->tz)) < 0 ||
+        (rc = gs__yaml_get_num(&c->y, n, path, "scale", OPT, &r->scale)) < 0)
         return rc;
     return GS_OK;
 }
@@ -577,7 +265,7 @@ static int opt_ref(ctx *c, const yaml_node_t *map, const char *base, const char 
     yaml_node_t *v;
     memset(r, 0, sizeof *r);
     r->scale = 1.0;
-    int rc = lookup(c, map, base, key, OPT, "a series reference", path, &v);
+    int rc = gs__yaml_lookup(&c->y, map, base, key, OPT, "a series reference", path, &v);
     if (rc <= 0)
         return rc;
     return parse_ref(c, v, path, r);
@@ -588,7 +276,7 @@ static int parse_gpus(ctx *c, const yaml_node_t *root, size_t ncat)
     static const char *const keys[] = {"id", "board_w", "idle_w", "overhead_w", "overhead_idle_w", "source", NULL};
     yaml_node_t *seq;
     size_t n;
-    int rc = get_list(c, root, "", "gpus", OPT, "a list of GPU models", &seq, &n);
+    int rc = gs__yaml_get_list(&c->y, root, "", "gpus", OPT, "a list of GPU models", &seq, &n);
     if (rc <= 0)
         return rc;
     gs_fleet *f = c->f;
@@ -598,18 +286,18 @@ static int parse_gpus(ctx *c, const yaml_node_t *root, size_t ncat)
     f->gpus = g;
     for (size_t i = 0; i < n; i++) {
         char path[PATH_LEN], id[GS_ID_MAX];
-        yaml_node_t *it = item(c, seq, i);
-        set_index(path, "gpus", i);
+        yaml_node_t *it = gs__yaml_item(&c->y, seq, i);
+        gs__yaml_index(path, "gpus", i);
         remember(c, path, it);
-        if ((rc = check_map(c, it, path, "a GPU model (a mapping)", keys)))
+        if ((rc = gs__yaml_check_map(&c->y, it, path, "a GPU model (a mapping)", keys)))
             return rc;
-        if ((rc = get_str(c, it, path, "id", REQ, id, sizeof id)) < 0)
+        if ((rc = gs__yaml_get_str(&c->y, it, path, "id", REQ, id, sizeof id)) < 0)
             return rc;
         int at = gs_fleet_find_gpu(f, id);
         if (at >= (int)ncat) {
             char p2[PATH_LEN];
-            set_path(p2, path, "id");
-            return fail(c, get(c, it, "id"), p2, "duplicate id '%s' (also gpus[%d])", id, at - (int)ncat);
+            gs__yaml_path(p2, path, "id");
+            return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, it, "id"), p2, "duplicate id '%s' (also gpus[%d])", id, at - (int)ncat);
         }
         int fresh = at < 0;
         gs_gpu *x;
@@ -630,16 +318,16 @@ static int parse_gpus(ctx *c, const yaml_node_t *root, size_t ncat)
             {"board_w", &x->board_w, 1}, {"idle_w", &x->idle_w, 0},
             {"overhead_w", &x->overhead_w, 0}, {"overhead_idle_w", &x->overhead_idle_w, 0}};
         for (size_t k = 0; k < 4; k++) {
-            if ((rc = get_num(c, it, path, w[k].key, req, w[k].v)) < 0)
+            if ((rc = gs__yaml_get_num(&c->y, it, path, w[k].key, req, w[k].v)) < 0)
                 return rc;
             if (rc > 0 && (w[k].positive ? !(*w[k].v > 0) : !(*w[k].v >= 0))) {
                 char p2[PATH_LEN];
-                set_path(p2, path, w[k].key);
-                return fail(c, get(c, it, w[k].key), p2, "expected a %s power in W, found '%s'",
-                            w[k].positive ? "positive" : "non-negative", sval(get(c, it, w[k].key)));
+                gs__yaml_path(p2, path, w[k].key);
+                return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, it, w[k].key), p2, "expected a %s power in W, found '%s'",
+                            w[k].positive ? "positive" : "non-negative", gs__yaml_scalar(gs__yaml_get(&c->y, it, w[k].key)));
             }
         }
-        if ((rc = get_str(c, it, path, "source", OPT, x->source, sizeof x->source)) < 0)
+        if ((rc = gs__yaml_get_str(&c->y, it, path, "source", OPT, x->source, sizeof x->source)) < 0)
             return rc;
     }
     return GS_OK;
@@ -650,7 +338,7 @@ static int parse_zones(ctx *c, const yaml_node_t *root)
     static const char *const keys[] = {"id", "price", "carbon", "demand", NULL};
     yaml_node_t *seq;
     size_t n;
-    int rc = get_list(c, root, "", "zones", REQ, "a list of grid zones", &seq, &n);
+    int rc = gs__yaml_get_list(&c->y, root, "", "zones", REQ, "a list of grid zones", &seq, &n);
     if (rc <= 0)
         return rc;
     c->f->zones = calloc(n ? n : 1, sizeof *c->f->zones);
@@ -658,13 +346,13 @@ static int parse_zones(ctx *c, const yaml_node_t *root)
         return nomem(c);
     for (size_t i = 0; i < n; i++) {
         char path[PATH_LEN];
-        yaml_node_t *it = item(c, seq, i);
+        yaml_node_t *it = gs__yaml_item(&c->y, seq, i);
         gs_zone *z = &c->f->zones[i];
         c->f->nzones = i + 1;
-        set_index(path, "zones", i);
+        gs__yaml_index(path, "zones", i);
         remember(c, path, it);
-        if ((rc = check_map(c, it, path, "a zone (a mapping)", keys)) ||
-            (rc = get_str(c, it, path, "id", REQ, z->id, sizeof z->id)) < 0 ||
+        if ((rc = gs__yaml_check_map(&c->y, it, path, "a zone (a mapping)", keys)) ||
+            (rc = gs__yaml_get_str(&c->y, it, path, "id", REQ, z->id, sizeof z->id)) < 0 ||
             (rc = check_dup(c, it, path, "zones", c->f->zones[0].id, sizeof *z, i)) ||
             (rc = opt_ref(c, it, path, "price", &z->price_ref)) < 0 ||
             (rc = opt_ref(c, it, path, "carbon", &z->carbon_ref)) < 0 ||
@@ -678,32 +366,32 @@ static int parse_pue(ctx *c, const yaml_node_t *it, const char *base, gs_site *s
 {
     char path[PATH_LEN], found[96];
     yaml_node_t *v;
-    int rc = lookup(c, it, base, "pue", REQ, "a number, {monthly: [12 numbers]} or a series reference", path, &v);
+    int rc = gs__yaml_lookup(&c->y, it, base, "pue", REQ, "a number, {monthly: [12 numbers]} or a series reference", path, &v);
     if (rc <= 0)
         return rc;
     if (v->type == YAML_SCALAR_NODE) {
         s->pue_kind = GS_PUE_CONST;
-        return get_num(c, it, base, "pue", REQ, &s->pue) < 0 ? GS_EINPUT : GS_OK;
+        return gs__yaml_get_num(&c->y, it, base, "pue", REQ, &s->pue) < 0 ? GS_EINPUT : GS_OK;
     }
-    if (v->type == YAML_MAPPING_NODE && get(c, v, "monthly")) {
+    if (v->type == YAML_MAPPING_NODE && gs__yaml_get(&c->y, v, "monthly")) {
         static const char *const keys[] = {"monthly", NULL};
         yaml_node_t *seq;
         size_t n;
-        if ((rc = check_map(c, v, path, "{monthly: [12 numbers]}", keys)) ||
-            (rc = get_list(c, v, path, "monthly", REQ, "a list of 12 monthly PUEs", &seq, &n)) < 0)
+        if ((rc = gs__yaml_check_map(&c->y, v, path, "{monthly: [12 numbers]}", keys)) ||
+            (rc = gs__yaml_get_list(&c->y, v, path, "monthly", REQ, "a list of 12 monthly PUEs", &seq, &n)) < 0)
             return rc;
         char mp[PATH_LEN];
-        set_path(mp, path, "monthly");
+        gs__yaml_path(mp, path, "monthly");
         if (n != 12)
-            return fail(c, seq, mp, "expected 12 monthly values (January first), found %zu", n);
+            return gs__yaml_fail(&c->y, seq, mp, "expected 12 monthly values (January first), found %zu", n);
         for (size_t m = 0; m < 12; m++) {
             char ip[PATH_LEN];
-            yaml_node_t *x = item(c, seq, m);
-            set_index(ip, mp, m);
+            yaml_node_t *x = gs__yaml_item(&c->y, seq, m);
+            gs__yaml_index(ip, mp, m);
             remember(c, ip, x);
-            if (parse_number(x, &s->pue_monthly[m])) {
-                describe(x, found, sizeof found);
-                return fail(c, x, ip, "expected a number, found %s", found);
+            if (gs__yaml_number(x, &s->pue_monthly[m])) {
+                gs__yaml_describe(x, found, sizeof found);
+                return gs__yaml_fail(&c->y, x, ip, "expected a number, found %s", found);
             }
         }
         s->pue_kind = GS_PUE_MONTHLY;
@@ -715,8 +403,8 @@ static int parse_pue(ctx *c, const yaml_node_t *it, const char *base, gs_site *s
         s->pue = 1.0;
         return parse_ref(c, v, path, &s->pue_ref);
     }
-    describe(v, found, sizeof found);
-    return fail(c, v, path, "expected a number, {monthly: [12 numbers]} or a series reference, found %s", found);
+    gs__yaml_describe(v, found, sizeof found);
+    return gs__yaml_fail(&c->y, v, path, "expected a number, {monthly: [12 numbers]} or a series reference, found %s", found);
 }
 
 static int parse_sites(ctx *c, const yaml_node_t *root)
@@ -727,7 +415,7 @@ static int parse_sites(ctx *c, const yaml_node_t *root)
     yaml_node_t *seq;
     size_t n;
     gs_fleet *f = c->f;
-    int rc = get_list(c, root, "", "sites", REQ, "a list of sites", &seq, &n);
+    int rc = gs__yaml_get_list(&c->y, root, "", "sites", REQ, "a list of sites", &seq, &n);
     if (rc <= 0)
         return rc;
     f->sites = calloc(n ? n : 1, sizeof *f->sites);
@@ -735,24 +423,24 @@ static int parse_sites(ctx *c, const yaml_node_t *root)
         return nomem(c);
     for (size_t i = 0; i < n; i++) {
         char path[PATH_LEN];
-        yaml_node_t *it = item(c, seq, i);
+        yaml_node_t *it = gs__yaml_item(&c->y, seq, i);
         gs_site *s = &f->sites[i];
         f->nsites = i + 1;
         int cool = GS_COOL_AIR;
-        set_index(path, "sites", i);
+        gs__yaml_index(path, "sites", i);
         remember(c, path, it);
-        if ((rc = check_map(c, it, path, "a site (a mapping)", keys)) ||
-            (rc = get_str(c, it, path, "id", REQ, s->id, sizeof s->id)) < 0 ||
+        if ((rc = gs__yaml_check_map(&c->y, it, path, "a site (a mapping)", keys)) ||
+            (rc = gs__yaml_get_str(&c->y, it, path, "id", REQ, s->id, sizeof s->id)) < 0 ||
             (rc = check_dup(c, it, path, "sites", f->sites[0].id, sizeof *s, i)) ||
-            (rc = get_str(c, it, path, "name", OPT, s->name, sizeof s->name)) < 0 ||
-            (rc = get_num(c, it, path, "lat", REQ, &s->lat)) < 0 ||
-            (rc = get_num(c, it, path, "lon", REQ, &s->lon)) < 0 ||
+            (rc = gs__yaml_get_str(&c->y, it, path, "name", OPT, s->name, sizeof s->name)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "lat", REQ, &s->lat)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "lon", REQ, &s->lon)) < 0 ||
             (rc = get_tz(c, it, path, s->tz, sizeof s->tz)) < 0 ||
             (rc = get_ref(c, it, path, "zone", REQ, "zone", f->zones[0].id, sizeof(gs_zone), f->nzones, &s->zone)) < 0 ||
-            (rc = get_num(c, it, path, "interconnect_mw", REQ, &s->interconnect_mw)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "interconnect_mw", REQ, &s->interconnect_mw)) < 0 ||
             (rc = parse_pue(c, it, path, s)) < 0 ||
             (rc = get_enum(c, it, path, "cooling", OPT, cooling, &cool)) < 0 ||
-            (rc = get_num(c, it, path, "rack_kw_max", OPT, &s->rack_kw_max)) < 0)
+            (rc = gs__yaml_get_num(&c->y, it, path, "rack_kw_max", OPT, &s->rack_kw_max)) < 0)
             return rc;
         s->cooling = (gs_cooling)cool;
         if (!s->name[0])
@@ -768,12 +456,12 @@ static int parse_region(ctx *c, const yaml_node_t *it, const char *path, gs_regi
     int rc;
     g->site = -1;
     remember(c, path, it);
-    if ((rc = check_map(c, it, path, "a demand region (a mapping)", keys)) ||
-        (rc = get_str(c, it, path, "id", REQ, g->id, sizeof g->id)) < 0 ||
-        (rc = get_num(c, it, path, "lat", REQ, &g->lat)) < 0 ||
-        (rc = get_num(c, it, path, "lon", REQ, &g->lon)) < 0 ||
+    if ((rc = gs__yaml_check_map(&c->y, it, path, "a demand region (a mapping)", keys)) ||
+        (rc = gs__yaml_get_str(&c->y, it, path, "id", REQ, g->id, sizeof g->id)) < 0 ||
+        (rc = gs__yaml_get_num(&c->y, it, path, "lat", REQ, &g->lat)) < 0 ||
+        (rc = gs__yaml_get_num(&c->y, it, path, "lon", REQ, &g->lon)) < 0 ||
         (rc = get_tz(c, it, path, g->tz, sizeof g->tz)) < 0 ||
-        (rc = get_num(c, it, path, "share", REQ, &g->share)) < 0 ||
+        (rc = gs__yaml_get_num(&c->y, it, path, "share", REQ, &g->share)) < 0 ||
         (rc = get_ref(c, it, path, "site", OPT, "site", f->sites[0].id, sizeof(gs_site), f->nsites, &g->site)) < 0)
         return rc;
     return GS_OK;
@@ -791,47 +479,45 @@ static int add_file(ctx *c, const char *name)
     return (int)c->nfiles++;
 }
 
-static int load_doc(const char *path, const char *text, size_t len, yaml_document_t *doc, gs_error *err);
-
 /* Regions listed in a separate YAML file: a mapping with one key, regions. */
 static int parse_regions_file(ctx *c, const yaml_node_t *it, const char *base, gs_service *s)
 {
     char raw[GS_PATH_MAX], file[GS_PATH_MAX], path[PATH_LEN];
-    int rc = get_str(c, it, base, "regions_file", REQ, raw, sizeof raw);
+    int rc = gs__yaml_get_str(&c->y, it, base, "regions_file", REQ, raw, sizeof raw);
     if (rc < 0)
         return rc;
-    set_path(path, base, "regions_file");
-    yaml_node_t *v = get(c, it, "regions_file");
-    if ((rc = expand_path(c, v, path, raw, file, sizeof file)))
+    gs__yaml_path(path, base, "regions_file");
+    yaml_node_t *v = gs__yaml_get(&c->y, it, "regions_file");
+    if ((rc = gs__yaml_expand_path(&c->y, v, path, raw, file, sizeof file)))
         return rc;
     struct stat st;
     if (stat(file, &st) != 0 || !S_ISREG(st.st_mode))
-        return fail(c, v, path, "expected a readable regions file, found '%s' (%s)", file,
+        return gs__yaml_fail(&c->y, v, path, "expected a readable regions file, found '%s' (%s)", file,
                     stat(file, &st) != 0 ? strerror(errno) : "not a regular file");
     yaml_document_t doc;
-    if ((rc = load_doc(file, NULL, 0, &doc, c->err)))
+    if ((rc = gs__yaml_load(file, NULL, 0, 1, &doc, c->y.err)))
         return rc;
-    yaml_document_t *saved_doc = c->doc;
-    const char *saved_file = c->file;
+    yaml_document_t *saved_doc = c->y.doc;
+    const char *saved_file = c->y.file;
     int saved_idx = c->file_idx;
     int idx = add_file(c, file);
     if (idx < 0) {
         yaml_document_delete(&doc);
         return nomem(c);
     }
-    c->doc = &doc;
-    c->file = c->files[idx];
+    c->y.doc = &doc;
+    c->y.file = c->files[idx];
     c->file_idx = idx;
     static const char *const keys[] = {"regions", NULL};
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     yaml_node_t *seq;
     size_t n = 0;
     char rp[PATH_LEN];
-    set_path(rp, base, "regions");
+    gs__yaml_path(rp, base, "regions");
     if (!root)
-        rc = fail(c, NULL, NULL, "the regions file is empty: expected a mapping with a 'regions:' list");
-    else if (!(rc = check_map(c, root, "", "a mapping with a 'regions:' list", keys)) &&
-             (rc = get_list(c, root, "", "regions", REQ, "a list of demand regions", &seq, &n)) > 0) {
+        rc = gs__yaml_fail(&c->y, NULL, NULL, "the regions file is empty: expected a mapping with a 'regions:' list");
+    else if (!(rc = gs__yaml_check_map(&c->y, root, "", "a mapping with a 'regions:' list", keys)) &&
+             (rc = gs__yaml_get_list(&c->y, root, "", "regions", REQ, "a list of demand regions", &seq, &n)) > 0) {
         rc = GS_OK;
         remember(c, rp, seq);
         s->regions = calloc(n ? n : 1, sizeof *s->regions);
@@ -840,12 +526,12 @@ static int parse_regions_file(ctx *c, const yaml_node_t *it, const char *base, g
         for (size_t j = 0; !rc && j < n; j++) {
             char ip[PATH_LEN];
             s->nregions = j + 1;
-            set_index(ip, rp, j);
-            rc = parse_region(c, item(c, seq, j), ip, &s->regions[j]);
+            gs__yaml_index(ip, rp, j);
+            rc = parse_region(c, gs__yaml_item(&c->y, seq, j), ip, &s->regions[j]);
         }
     }
-    c->doc = saved_doc;
-    c->file = saved_file;
+    c->y.doc = saved_doc;
+    c->y.file = saved_file;
     c->file_idx = saved_idx;
     yaml_document_delete(&doc);
     return rc < 0 ? rc : GS_OK;
@@ -862,15 +548,15 @@ static int parse_shape(ctx *c, const yaml_node_t *it, const char *base, gs_shape
     h->sharpness = 1.5;
     h->weekend_factor = 0.85;
     h->growth_per_year = 0;
-    int rc = lookup(c, it, base, "shape", OPT, "a demand shape", path, &v);
+    int rc = gs__yaml_lookup(&c->y, it, base, "shape", OPT, "a demand shape", path, &v);
     if (rc <= 0)
         return rc;
-    if ((rc = check_map(c, v, path, "a demand shape (a mapping)", keys)) ||
-        (rc = get_num(c, v, path, "peak_hour", OPT, &h->peak_hour)) < 0 ||
-        (rc = get_num(c, v, path, "peak_to_trough", OPT, &h->peak_to_trough)) < 0 ||
-        (rc = get_num(c, v, path, "sharpness", OPT, &h->sharpness)) < 0 ||
-        (rc = get_num(c, v, path, "weekend_factor", OPT, &h->weekend_factor)) < 0 ||
-        (rc = get_num(c, v, path, "growth_per_year", OPT, &h->growth_per_year)) < 0)
+    if ((rc = gs__yaml_check_map(&c->y, v, path, "a demand shape (a mapping)", keys)) ||
+        (rc = gs__yaml_get_num(&c->y, v, path, "peak_hour", OPT, &h->peak_hour)) < 0 ||
+        (rc = gs__yaml_get_num(&c->y, v, path, "peak_to_trough", OPT, &h->peak_to_trough)) < 0 ||
+        (rc = gs__yaml_get_num(&c->y, v, path, "sharpness", OPT, &h->sharpness)) < 0 ||
+        (rc = gs__yaml_get_num(&c->y, v, path, "weekend_factor", OPT, &h->weekend_factor)) < 0 ||
+        (rc = gs__yaml_get_num(&c->y, v, path, "growth_per_year", OPT, &h->growth_per_year)) < 0)
         return rc;
     return GS_OK;
 }
@@ -884,7 +570,7 @@ static int parse_services(ctx *c, const yaml_node_t *root)
     yaml_node_t *seq;
     size_t n;
     gs_fleet *f = c->f;
-    int rc = get_list(c, root, "", "services", OPT, "a list of inference services", &seq, &n);
+    int rc = gs__yaml_get_list(&c->y, root, "", "services", OPT, "a list of inference services", &seq, &n);
     if (rc < 0)
         return rc;
     f->services = calloc(n ? n : 1, sizeof *f->services);
@@ -892,62 +578,62 @@ static int parse_services(ctx *c, const yaml_node_t *root)
         return nomem(c);
     for (size_t i = 0; i < n; i++) {
         char path[PATH_LEN];
-        yaml_node_t *it = item(c, seq, i);
+        yaml_node_t *it = gs__yaml_item(&c->y, seq, i);
         gs_service *s = &f->services[i];
         f->nservices = i + 1;
-        set_index(path, "services", i);
+        gs__yaml_index(path, "services", i);
         remember(c, path, it);
         s->floor_frac = 0.2;
         s->headroom_frac = 0.15;
-        if ((rc = check_map(c, it, path, "an inference service (a mapping)", keys)) ||
-            (rc = get_str(c, it, path, "id", REQ, s->id, sizeof s->id)) < 0 ||
+        if ((rc = gs__yaml_check_map(&c->y, it, path, "an inference service (a mapping)", keys)) ||
+            (rc = gs__yaml_get_str(&c->y, it, path, "id", REQ, s->id, sizeof s->id)) < 0 ||
             (rc = check_dup(c, it, path, "services", f->services[0].id, sizeof *s, i)) ||
-            (rc = get_num(c, it, path, "peak_requests_per_s", REQ, &s->peak_requests_per_s)) < 0)
+            (rc = gs__yaml_get_num(&c->y, it, path, "peak_requests_per_s", REQ, &s->peak_requests_per_s)) < 0)
             return rc;
         /* energy: per request, or per token times tokens per request */
-        yaml_node_t *per_req = get(c, it, "energy_per_request_j"), *per_tok = get(c, it, "energy_per_token_j");
+        yaml_node_t *per_req = gs__yaml_get(&c->y, it, "energy_per_request_j"), *per_tok = gs__yaml_get(&c->y, it, "energy_per_token_j");
         if (per_req && per_tok) {
             char p2[PATH_LEN];
-            set_path(p2, path, "energy_per_token_j");
-            return fail(c, per_tok, p2, "expected energy_per_request_j or energy_per_token_j with "
+            gs__yaml_path(p2, path, "energy_per_token_j");
+            return gs__yaml_fail(&c->y, per_tok, p2, "expected energy_per_request_j or energy_per_token_j with "
                                         "tokens_per_request, found both");
         }
         if (per_tok) {
             double ej = 0, tokens = 0;
-            if ((rc = get_num(c, it, path, "energy_per_token_j", REQ, &ej)) < 0 ||
-                (rc = get_num(c, it, path, "tokens_per_request", REQ, &tokens)) < 0)
+            if ((rc = gs__yaml_get_num(&c->y, it, path, "energy_per_token_j", REQ, &ej)) < 0 ||
+                (rc = gs__yaml_get_num(&c->y, it, path, "tokens_per_request", REQ, &tokens)) < 0)
                 return rc;
             s->energy_per_request_j = ej * tokens;
             /* validation names energy_per_request_j: point it at the per-token figure */
             char p2[PATH_LEN];
-            set_path(p2, path, "energy_per_request_j");
+            gs__yaml_path(p2, path, "energy_per_request_j");
             remember(c, p2, per_tok);
         } else {
-            if (get(c, it, "tokens_per_request")) {
+            if (gs__yaml_get(&c->y, it, "tokens_per_request")) {
                 char p2[PATH_LEN];
-                set_path(p2, path, "tokens_per_request");
-                return fail(c, get(c, it, "tokens_per_request"), p2,
+                gs__yaml_path(p2, path, "tokens_per_request");
+                return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, it, "tokens_per_request"), p2,
                             "tokens_per_request goes with energy_per_token_j, which is missing");
             }
-            if ((rc = lookup(c, it, path, "energy_per_request_j", REQ,
+            if ((rc = gs__yaml_lookup(&c->y, it, path, "energy_per_request_j", REQ,
                              "a number of J, or energy_per_token_j with tokens_per_request",
                              (char[PATH_LEN]){0}, &per_req)) < 0 ||
-                (rc = get_num(c, it, path, "energy_per_request_j", REQ, &s->energy_per_request_j)) < 0)
+                (rc = gs__yaml_get_num(&c->y, it, path, "energy_per_request_j", REQ, &s->energy_per_request_j)) < 0)
                 return rc;
         }
-        if ((rc = get_num(c, it, path, "requests_per_s_per_gpu", REQ, &s->requests_per_s_per_gpu)) < 0 ||
-            (rc = get_num(c, it, path, "latency_budget_ms", REQ, &s->latency_budget_ms)) < 0 ||
-            (rc = get_num(c, it, path, "floor_frac", OPT, &s->floor_frac)) < 0 ||
-            (rc = get_num(c, it, path, "headroom_frac", OPT, &s->headroom_frac)) < 0 ||
+        if ((rc = gs__yaml_get_num(&c->y, it, path, "requests_per_s_per_gpu", REQ, &s->requests_per_s_per_gpu)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "latency_budget_ms", REQ, &s->latency_budget_ms)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "floor_frac", OPT, &s->floor_frac)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "headroom_frac", OPT, &s->headroom_frac)) < 0 ||
             (rc = parse_shape(c, it, path, &s->shape)) < 0 ||
             (rc = opt_ref(c, it, path, "demand", &s->demand_ref)) < 0 ||
             (rc = get_time(c, it, path, "growth_epoch", OPT, &s->growth_epoch_s)) < 0)
             return rc;
-        yaml_node_t *inl = get(c, it, "regions"), *file = get(c, it, "regions_file");
+        yaml_node_t *inl = gs__yaml_get(&c->y, it, "regions"), *file = gs__yaml_get(&c->y, it, "regions_file");
         if (inl && file) {
             char p2[PATH_LEN];
-            set_path(p2, path, "regions_file");
-            return fail(c, file, p2, "expected regions or regions_file, found both");
+            gs__yaml_path(p2, path, "regions_file");
+            return gs__yaml_fail(&c->y, file, p2, "expected regions or regions_file, found both");
         }
         if (file) {
             if ((rc = parse_regions_file(c, it, path, s)))
@@ -957,8 +643,8 @@ static int parse_services(ctx *c, const yaml_node_t *root)
         yaml_node_t *rs;
         size_t nr;
         char rp[PATH_LEN];
-        set_path(rp, path, "regions");
-        if ((rc = get_list(c, it, path, "regions", REQ, "a list of demand regions (or regions_file)", &rs, &nr)) < 0)
+        gs__yaml_path(rp, path, "regions");
+        if ((rc = gs__yaml_get_list(&c->y, it, path, "regions", REQ, "a list of demand regions (or regions_file)", &rs, &nr)) < 0)
             return rc;
         s->regions = calloc(nr ? nr : 1, sizeof *s->regions);
         if (!s->regions)
@@ -966,8 +652,8 @@ static int parse_services(ctx *c, const yaml_node_t *root)
         for (size_t j = 0; j < nr; j++) {
             char ip[PATH_LEN];
             s->nregions = j + 1;
-            set_index(ip, rp, j);
-            if ((rc = parse_region(c, item(c, rs, j), ip, &s->regions[j])))
+            gs__yaml_index(ip, rp, j);
+            if ((rc = parse_region(c, gs__yaml_item(&c->y, rs, j), ip, &s->regions[j])))
                 return rc;
         }
     }
@@ -982,7 +668,7 @@ static int parse_clusters(ctx *c, const yaml_node_t *root)
     yaml_node_t *seq;
     size_t n;
     gs_fleet *f = c->f;
-    int rc = get_list(c, root, "", "clusters", REQ, "a list of clusters", &seq, &n);
+    int rc = gs__yaml_get_list(&c->y, root, "", "clusters", REQ, "a list of clusters", &seq, &n);
     if (rc <= 0)
         return rc;
     f->clusters = calloc(n ? n : 1, sizeof *f->clusters);
@@ -990,36 +676,36 @@ static int parse_clusters(ctx *c, const yaml_node_t *root)
         return nomem(c);
     for (size_t i = 0; i < n; i++) {
         char path[PATH_LEN];
-        yaml_node_t *it = item(c, seq, i);
+        yaml_node_t *it = gs__yaml_item(&c->y, seq, i);
         gs_cluster *k = &f->clusters[i];
         f->nclusters = i + 1;
         int cls = 0;
-        set_index(path, "clusters", i);
+        gs__yaml_index(path, "clusters", i);
         remember(c, path, it);
         k->utilisation = 0.9;
         k->cost_usd_per_gpu_hour = 2.0;
         k->service = -1;
-        if ((rc = check_map(c, it, path, "a cluster (a mapping)", keys)) ||
-            (rc = get_str(c, it, path, "id", REQ, k->id, sizeof k->id)) < 0 ||
+        if ((rc = gs__yaml_check_map(&c->y, it, path, "a cluster (a mapping)", keys)) ||
+            (rc = gs__yaml_get_str(&c->y, it, path, "id", REQ, k->id, sizeof k->id)) < 0 ||
             (rc = check_dup(c, it, path, "clusters", f->clusters[0].id, sizeof *k, i)) ||
             (rc = get_ref(c, it, path, "site", REQ, "site", f->sites[0].id, sizeof(gs_site), f->nsites, &k->site)) < 0 ||
             (rc = get_enum(c, it, path, "class", REQ, classes, &cls)) < 0 ||
             (rc = get_ref(c, it, path, "gpu", REQ, "GPU model", f->gpus[0].id, sizeof(gs_gpu), f->ngpus, &k->gpu)) < 0 ||
             (rc = get_int(c, it, path, "gpus", REQ, &k->gpus)) < 0 ||
             (rc = get_int(c, it, path, "racks", REQ, &k->racks)) < 0 ||
-            (rc = get_num(c, it, path, "utilisation", OPT, &k->utilisation)) < 0 ||
-            (rc = get_num(c, it, path, "cost_usd_per_gpu_hour", OPT, &k->cost_usd_per_gpu_hour)) < 0)
+            (rc = gs__yaml_get_num(&c->y, it, path, "utilisation", OPT, &k->utilisation)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "cost_usd_per_gpu_hour", OPT, &k->cost_usd_per_gpu_hour)) < 0)
             return rc;
         k->cls = (gs_class)cls;
-        if (k->cls == GS_TRAINING && get(c, it, "service")) {
+        if (k->cls == GS_TRAINING && gs__yaml_get(&c->y, it, "service")) {
             char p2[PATH_LEN];
-            set_path(p2, path, "service");
-            return fail(c, get(c, it, "service"), p2,
+            gs__yaml_path(p2, path, "service");
+            return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, it, "service"), p2,
                         "expected no service on a training cluster (inference clusters run services), "
-                        "found '%s'", sval(get(c, it, "service")) ? sval(get(c, it, "service")) : "");
+                        "found '%s'", gs__yaml_scalar(gs__yaml_get(&c->y, it, "service")) ? gs__yaml_scalar(gs__yaml_get(&c->y, it, "service")) : "");
         }
-        if (k->cls == GS_INFERENCE && !get(c, it, "service"))
-            return fail(c, it, path, "missing required key 'service' (inference clusters name the "
+        if (k->cls == GS_INFERENCE && !gs__yaml_get(&c->y, it, "service"))
+            return gs__yaml_fail(&c->y, it, path, "missing required key 'service' (inference clusters name the "
                                      "service they run)");
         if (k->cls == GS_INFERENCE &&
             (rc = get_ref(c, it, path, "service", REQ, "service", f->services[0].id, sizeof(gs_service),
@@ -1040,11 +726,11 @@ static int parse_runs(ctx *c, const yaml_node_t *root)
     char tp[PATH_LEN];
     yaml_node_t *t, *seq;
     size_t n;
-    int rc = lookup(c, root, "", "training", OPT, "training runs", tp, &t);
+    int rc = gs__yaml_lookup(&c->y, root, "", "training", OPT, "training runs", tp, &t);
     if (rc <= 0)
         return rc;
-    if ((rc = check_map(c, t, "training", "a mapping with 'runs:'", tkeys)) ||
-        (rc = get_list(c, t, "training", "runs", OPT, "a list of training runs", &seq, &n)) < 0)
+    if ((rc = gs__yaml_check_map(&c->y, t, "training", "a mapping with 'runs:'", tkeys)) ||
+        (rc = gs__yaml_get_list(&c->y, t, "training", "runs", OPT, "a list of training runs", &seq, &n)) < 0)
         return rc;
     if (rc == 0)
         return GS_OK;
@@ -1053,17 +739,17 @@ static int parse_runs(ctx *c, const yaml_node_t *root)
         return nomem(c);
     for (size_t i = 0; i < n; i++) {
         char path[PATH_LEN];
-        yaml_node_t *it = item(c, seq, i);
+        yaml_node_t *it = gs__yaml_item(&c->y, seq, i);
         gs_run *r = &f->runs[i];
         f->nruns = i + 1;
-        set_index(path, "training.runs", i);
+        gs__yaml_index(path, "training.runs", i);
         remember(c, path, it);
         r->utilisation = -1;
         r->tier = 1.0;
         r->ckpt_power_frac = 0.3;
         snprintf(r->workload, sizeof r->workload, "pretraining");
-        if ((rc = check_map(c, it, path, "a training run (a mapping)", keys)) ||
-            (rc = get_str(c, it, path, "id", REQ, r->id, sizeof r->id)) < 0 ||
+        if ((rc = gs__yaml_check_map(&c->y, it, path, "a training run (a mapping)", keys)) ||
+            (rc = gs__yaml_get_str(&c->y, it, path, "id", REQ, r->id, sizeof r->id)) < 0 ||
             (rc = check_dup(c, it, path, "training.runs", f->runs[0].id, sizeof *r, i)) ||
             (rc = get_ref(c, it, path, "cluster", REQ, "cluster", f->clusters[0].id, sizeof(gs_cluster), f->nclusters, &r->cluster)) < 0)
             return rc;
@@ -1071,50 +757,50 @@ static int parse_runs(ctx *c, const yaml_node_t *root)
         if ((rc = get_int(c, it, path, "gpus", OPT, &r->gpus)) < 0 ||
             (rc = get_time(c, it, path, "start", REQ, &r->start_s)) < 0)
             return rc;
-        yaml_node_t *len = get(c, it, "length"), *gh = get(c, it, "gpu_hours");
+        yaml_node_t *len = gs__yaml_get(&c->y, it, "length"), *gh = gs__yaml_get(&c->y, it, "gpu_hours");
         if (len && gh) {
             char p2[PATH_LEN];
-            set_path(p2, path, "gpu_hours");
-            return fail(c, gh, p2, "expected length or gpu_hours, found both");
+            gs__yaml_path(p2, path, "gpu_hours");
+            return gs__yaml_fail(&c->y, gh, p2, "expected length or gpu_hours, found both");
         }
         if (gh) {
             double h = 0;
-            if ((rc = get_num(c, it, path, "gpu_hours", REQ, &h)) < 0)
+            if ((rc = gs__yaml_get_num(&c->y, it, path, "gpu_hours", REQ, &h)) < 0)
                 return rc;
             if (!(h > 0)) {
                 char p2[PATH_LEN];
-                set_path(p2, path, "gpu_hours");
-                return fail(c, gh, p2, "expected a positive number of GPU-hours, found '%s'", sval(gh));
+                gs__yaml_path(p2, path, "gpu_hours");
+                return gs__yaml_fail(&c->y, gh, p2, "expected a positive number of GPU-hours, found '%s'", gs__yaml_scalar(gh));
             }
             r->length_s = r->gpus > 0 ? h * 3600.0 / r->gpus : 0;
             char p2[PATH_LEN];
-            set_path(p2, path, "length");
+            gs__yaml_path(p2, path, "length");
             remember(c, p2, gh);
-        } else if ((rc = lookup(c, it, path, "length", REQ, "a duration, or gpu_hours", (char[PATH_LEN]){0}, &len)) < 0 ||
+        } else if ((rc = gs__yaml_lookup(&c->y, it, path, "length", REQ, "a duration, or gpu_hours", (char[PATH_LEN]){0}, &len)) < 0 ||
                    (rc = get_dur(c, it, path, "length", REQ, &r->length_s)) < 0) {
             return rc;
         }
         char cp[PATH_LEN];
         yaml_node_t *ck;
-        if ((rc = lookup(c, it, path, "checkpoint", OPT, "a checkpoint rhythm", cp, &ck)) < 0)
+        if ((rc = gs__yaml_lookup(&c->y, it, path, "checkpoint", OPT, "a checkpoint rhythm", cp, &ck)) < 0)
             return rc;
         if (rc > 0 &&
-            ((rc = check_map(c, ck, cp, "a checkpoint rhythm {interval, duration, power_frac}", ckeys)) ||
+            ((rc = gs__yaml_check_map(&c->y, ck, cp, "a checkpoint rhythm {interval, duration, power_frac}", ckeys)) ||
              (rc = get_dur(c, ck, cp, "interval", REQ, &r->ckpt_interval_s)) < 0 ||
              (rc = get_dur(c, ck, cp, "duration", REQ, &r->ckpt_duration_s)) < 0 ||
-             (rc = get_num(c, ck, cp, "power_frac", OPT, &r->ckpt_power_frac)) < 0))
+             (rc = gs__yaml_get_num(&c->y, ck, cp, "power_frac", OPT, &r->ckpt_power_frac)) < 0))
             return rc;
         if ((rc = get_dur(c, it, path, "restart_overhead", OPT, &r->restart_overhead_s)) < 0 ||
             (rc = get_time(c, it, path, "deadline", OPT, &r->deadline_s)) < 0 ||
-            (rc = get_num(c, it, path, "tier", OPT, &r->tier)) < 0 ||
-            (rc = get_num(c, it, path, "utilisation", OPT, &r->utilisation)) < 0 ||
-            (rc = get_str(c, it, path, "workload", OPT, r->workload, sizeof r->workload)) < 0)
+            (rc = gs__yaml_get_num(&c->y, it, path, "tier", OPT, &r->tier)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "utilisation", OPT, &r->utilisation)) < 0 ||
+            (rc = gs__yaml_get_str(&c->y, it, path, "workload", OPT, r->workload, sizeof r->workload)) < 0)
             return rc;
-        if (get(c, it, "utilisation") && !(r->utilisation > 0 && r->utilisation <= 1)) {
+        if (gs__yaml_get(&c->y, it, "utilisation") && !(r->utilisation > 0 && r->utilisation <= 1)) {
             char p2[PATH_LEN];
-            set_path(p2, path, "utilisation");
-            return fail(c, get(c, it, "utilisation"), p2, "expected a fraction within (0, 1], found '%s'",
-                        sval(get(c, it, "utilisation")));
+            gs__yaml_path(p2, path, "utilisation");
+            return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, it, "utilisation"), p2, "expected a fraction within (0, 1], found '%s'",
+                        gs__yaml_scalar(gs__yaml_get(&c->y, it, "utilisation")));
         }
     }
     return GS_OK;
@@ -1125,10 +811,10 @@ static int parse_period(ctx *c, const yaml_node_t *root)
     static const char *const keys[] = {"from", "to", NULL};
     char path[PATH_LEN];
     yaml_node_t *v;
-    int rc = lookup(c, root, "", "period", OPT, "a period {from, to}", path, &v);
+    int rc = gs__yaml_lookup(&c->y, root, "", "period", OPT, "a period {from, to}", path, &v);
     if (rc <= 0)
         return rc;
-    if ((rc = check_map(c, v, "period", "a period {from, to}", keys)) ||
+    if ((rc = gs__yaml_check_map(&c->y, v, "period", "a period {from, to}", keys)) ||
         (rc = get_time(c, v, "period", "from", REQ, &c->f->default_from_s)) < 0 ||
         (rc = get_time(c, v, "period", "to", REQ, &c->f->default_to_s)) < 0)
         return rc;
@@ -1136,50 +822,6 @@ static int parse_period(ctx *c, const yaml_node_t *root)
 }
 
 /* ---- documents ---- */
-
-/* Parse one YAML document from a file (text NULL) or from memory. YAML syntax errors are
- * GS_EINPUT with libyaml's line and column. doc must be deleted by the caller on success. */
-static int load_doc(const char *path, const char *text, size_t len, yaml_document_t *doc, gs_error *err)
-{
-    yaml_parser_t parser;
-    FILE *fp = NULL;
-    if (!yaml_parser_initialize(&parser))
-        return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
-    if (text) {
-        yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    } else {
-        fp = fopen(path, "rb");
-        if (!fp) {
-            int e = errno;
-            yaml_parser_delete(&parser);
-            return gs_error_set(err, e == ENOENT ? GS_EINPUT : GS_EIO, path, 0, 0, NULL,
-                                "cannot open the file: %s", strerror(e));
-        }
-        yaml_parser_set_input_file(&parser, fp);
-    }
-    int rc = GS_OK;
-    if (!yaml_parser_load(&parser, doc)) {
-        const char *problem = parser.problem ? parser.problem : "unknown problem";
-        if (parser.error == YAML_MEMORY_ERROR)
-            rc = gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
-        else if (parser.error == YAML_READER_ERROR)
-            rc = gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
-                              "YAML syntax error: %s (at byte %zu; expected UTF-8 text)", problem,
-                              parser.problem_offset);
-        else if (parser.context)
-            rc = gs_error_set(err, GS_EINPUT, path, (int)parser.problem_mark.line + 1,
-                              (int)parser.problem_mark.column + 1, NULL,
-                              "YAML syntax error: %s (%s started at line %d)", problem, parser.context,
-                              (int)parser.context_mark.line + 1);
-        else
-            rc = gs_error_set(err, GS_EINPUT, path, (int)parser.problem_mark.line + 1,
-                              (int)parser.problem_mark.column + 1, NULL, "YAML syntax error: %s", problem);
-    }
-    yaml_parser_delete(&parser);
-    if (fp)
-        fclose(fp);
-    return rc;
-}
 
 static void ctx_free(ctx *c)
 {
@@ -1220,11 +862,11 @@ static int parse_fleet(ctx *c, const yaml_node_t *root)
 {
     static const char *const keys[] = {"name", "period", "gpus", "zones", "sites", "clusters",
                                        "training", "services", NULL};
-    int rc = check_map(c, root, "", "a fleet: a mapping of name, zones, sites, clusters, ...", keys);
+    int rc = gs__yaml_check_map(&c->y, root, "", "a fleet: a mapping of name, zones, sites, clusters, ...", keys);
     if (rc)
         return rc;
     gs_fleet *f = c->f;
-    if ((rc = get_str(c, root, "", "name", OPT, f->name, sizeof f->name)) < 0 ||
+    if ((rc = gs__yaml_get_str(&c->y, root, "", "name", OPT, f->name, sizeof f->name)) < 0 ||
         (rc = parse_period(c, root)) < 0 ||
         (rc = parse_gpus(c, root, f->ngpus)) < 0 ||
         (rc = parse_zones(c, root)) < 0 ||
@@ -1246,10 +888,8 @@ int gs_fleet_load(const char *path, gs_fleet **out, gs_error *err)
     gs_fleet *f = calloc(1, sizeof *f);
     if (!f)
         return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
-    ctx c = {0};
-    c.err = err;
-    c.f = f;
-    c.file = path;
+    ctx c;
+    ctx_init(&c, f, path, err);
     int rc;
     if (strlen(path) >= sizeof f->path) {
         rc = gs_error_set(err, GS_EINPUT, NULL, 0, 0, NULL, "the fleet file's path is longer than %d characters",
@@ -1257,26 +897,21 @@ int gs_fleet_load(const char *path, gs_fleet **out, gs_error *err)
         goto out_free_fleet;
     }
     snprintf(f->path, sizeof f->path, "%s", path);
-    snprintf(c.dir, sizeof c.dir, "%s", path);
-    char *slash = strrchr(c.dir, '/');
-    if (slash)
-        *(slash == c.dir ? slash + 1 : slash) = '\0';
-    else
-        snprintf(c.dir, sizeof c.dir, ".");
+    gs__yaml_set_dir(&c.y, path);
     if (add_file(&c, path) < 0) {
         rc = gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
         goto out_free_fleet;
     }
-    c.file = c.files[0];
+    c.y.file = c.files[0];
     if ((rc = gs_gpu_catalog(&f->gpus, &f->ngpus, err)))
         goto out_free_fleet;
 
     yaml_document_t doc;
-    if ((rc = load_doc(path, NULL, 0, &doc, err)))
+    if ((rc = gs__yaml_load(path, NULL, 0, 1, &doc, err)))
         goto out_free_fleet;
-    c.doc = &doc;
+    c.y.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root || is_null(root))
+    if (!root || gs__yaml_is_null(root))
         rc = gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
                           "the file is empty: expected a fleet, a mapping of name, zones, sites, "
                           "clusters, ...");
@@ -1315,15 +950,13 @@ int gs__gpus_from_yaml(const char *text, size_t len, const char *name, gs_gpu **
     *out = NULL;
     *n = 0;
     gs_fleet f = {0};
-    ctx c = {0};
-    c.err = err;
-    c.f = &f;
-    c.file = name;
+    ctx c;
+    ctx_init(&c, &f, name, err);
     yaml_document_t doc;
-    int rc = load_doc(name, text, len, &doc, err);
+    int rc = gs__yaml_load(name, text, len, 1, &doc, err);
     if (rc)
         return rc;
-    c.doc = &doc;
+    c.y.doc = &doc;
     if (add_file(&c, name) < 0) {
         rc = gs_error_set(err, GS_ENOMEM, name, 0, 0, NULL, "out of memory");
         goto out_delete_doc;
@@ -1334,7 +967,7 @@ int gs__gpus_from_yaml(const char *text, size_t len, const char *name, gs_gpu **
         rc = gs_error_set(err, GS_EINPUT, name, 0, 0, NULL, "the GPU catalogue is empty");
         goto out_delete_doc;
     }
-    if ((rc = check_map(&c, root, "", "a GPU catalogue (gpus: [...])", keys)) ||
+    if ((rc = gs__yaml_check_map(&c.y, root, "", "a GPU catalogue (gpus: [...])", keys)) ||
         (rc = parse_gpus(&c, root, 0)) < 0) {
         free(f.gpus);
         goto out_delete_doc;

@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,17 +17,12 @@
 
 #include "gridsplit/import.h"
 #include "io/assets.h"
+#include "io/yaml_util.h"
 
-/* Internal, defined in src/model/fleet.c. */
-const char *gs__nearest_word(const char *const *list, const char *word);
-
-#define PATH_LEN 128
-
-typedef struct pctx {
-    yaml_document_t *doc;
-    const char *file;
-    gs_error *err;
-} pctx;
+/* The parser's context is the shared one of io/yaml_util.h, in the catalogue's wording
+ * (catalog_style). */
+typedef gs__yaml pctx;
+#define PATH_LEN GS__YAML_PATH_LEN
 
 /* ---- names ---- */
 
@@ -74,111 +68,6 @@ const char *gs_time_precision_name(gs_time_precision p)
 
 /* ---- YAML helpers ---- */
 
-static yaml_node_t *node_at(pctx *c, int idx)
-{
-    return yaml_document_get_node(c->doc, idx);
-}
-
-static const char *sval(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static int is_null(const yaml_node_t *n)
-{
-    if (!n || n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-        return 0;
-    const char *v = sval(n);
-    return !v[0] || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
-}
-
-static void describe(const yaml_node_t *n, char *buf, size_t len)
-{
-    if (!n || is_null(n))
-        snprintf(buf, len, "nothing");
-    else if (n->type == YAML_MAPPING_NODE)
-        snprintf(buf, len, "a mapping");
-    else if (n->type == YAML_SEQUENCE_NODE)
-        snprintf(buf, len, "a list");
-    else if (strlen(sval(n)) > 60)
-        snprintf(buf, len, "'%.60s...'", sval(n));
-    else
-        snprintf(buf, len, "'%s'", sval(n));
-}
-
-static int fail(pctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(pctx *c, const yaml_node_t *n, const char *path, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return gs_error_set(c->err, GS_EINPUT, c->file, n ? (int)n->start_mark.line + 1 : 0,
-                        n ? (int)n->start_mark.column + 1 : 0, path, "%s", msg);
-}
-
-static void join(const char *const *list, char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; list[i] && used < len; i++) {
-        int k = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", list[i]);
-        if (k < 0)
-            break;
-        used += (size_t)k;
-    }
-}
-
-/* n must be a mapping whose keys are all in keys, none repeated. */
-static int check_map(pctx *c, const yaml_node_t *n, const char *path, const char *what,
-                     const char *const *keys)
-{
-    char found[96];
-    if (!n || n->type != YAML_MAPPING_NODE) {
-        describe(n, found, sizeof found);
-        return fail(c, n, path, "expected %s, found %s", what, found);
-    }
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = node_at(c, p->key);
-        const char *name = sval(k);
-        if (!name) {
-            describe(k, found, sizeof found);
-            return fail(c, k, path, "expected a key name, found %s", found);
-        }
-        int known = 0;
-        for (size_t i = 0; keys[i]; i++)
-            known |= !strcmp(keys[i], name);
-        if (!known) {
-            char all[768];
-            join(keys, all, sizeof all);
-            const char *best = gs__nearest_word(keys, name);
-            if (best)
-                return fail(c, k, path, "unknown key '%s' (did you mean '%s'?); expected one of: %s",
-                            name, best, all);
-            return fail(c, k, path, "unknown key '%s'; expected one of: %s", name, all);
-        }
-        for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++)
-            if (!strcmp(sval(node_at(c, q->key)) ? sval(node_at(c, q->key)) : "", name))
-                return fail(c, k, path, "key '%s' appears twice", name);
-    }
-    return 0;
-}
-
-/* The value of key in mapping n, or NULL when absent or null. */
-static yaml_node_t *get(pctx *c, const yaml_node_t *n, const char *key)
-{
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        const char *k = sval(node_at(c, p->key));
-        if (k && !strcmp(k, key)) {
-            yaml_node_t *v = node_at(c, p->value);
-            return is_null(v) ? NULL : v;
-        }
-    }
-    return NULL;
-}
-
 static void index_path(char *out, const char *base, size_t i)
 {
     int k = snprintf(out, PATH_LEN, "%s[%zu]", base, i);
@@ -196,10 +85,10 @@ static void subpath(char *out, const char *base, const char *key)
 static int need(pctx *c, const yaml_node_t *map, const char *key, const char *base, yaml_node_t **out)
 {
     char path[PATH_LEN];
-    *out = get(c, map, key);
+    *out = gs__yaml_get(c, map, key);
     if (!*out) {
         subpath(path, base, key);
-        return fail(c, map, path, "missing required field '%s'", key);
+        return gs__yaml_fail(c, map, path, "missing required field '%s'", key);
     }
     return 0;
 }
@@ -207,13 +96,13 @@ static int need(pctx *c, const yaml_node_t *map, const char *key, const char *ba
 static int read_str(pctx *c, const yaml_node_t *n, const char *path, char *buf, size_t len)
 {
     char found[96];
-    const char *v = sval(n);
+    const char *v = gs__yaml_scalar(n);
     if (!v || !v[0]) {
-        describe(n, found, sizeof found);
-        return fail(c, n, path, "expected text, found %s", found);
+        gs__yaml_describe(n, found, sizeof found);
+        return gs__yaml_fail(c, n, path, "expected text, found %s", found);
     }
     if (strlen(v) >= len)
-        return fail(c, n, path, "expected text of at most %zu characters, found %zu", len - 1, strlen(v));
+        return gs__yaml_fail(c, n, path, "expected text of at most %zu characters, found %zu", len - 1, strlen(v));
     memcpy(buf, v, strlen(v) + 1);
     return 0;
 }
@@ -221,13 +110,13 @@ static int read_str(pctx *c, const yaml_node_t *n, const char *path, char *buf, 
 static int read_num(pctx *c, const yaml_node_t *n, const char *path, double *out)
 {
     char found[96];
-    const char *v = sval(n);
+    const char *v = gs__yaml_scalar(n);
     char *end = NULL;
     errno = 0;
     double x = v ? strtod(v, &end) : NAN;
     if (!v || end == v || *end || errno || !isfinite(x)) {
-        describe(n, found, sizeof found);
-        return fail(c, n, path, "expected a number, found %s", found);
+        gs__yaml_describe(n, found, sizeof found);
+        return gs__yaml_fail(c, n, path, "expected a number, found %s", found);
     }
     *out = x;
     return 0;
@@ -237,7 +126,7 @@ static int read_num(pctx *c, const yaml_node_t *n, const char *path, double *out
 static int read_dur(pctx *c, const yaml_node_t *n, const char *path, double *out_s)
 {
     char found[96];
-    const char *v = sval(n);
+    const char *v = gs__yaml_scalar(n);
     char *end = NULL;
     errno = 0;
     double x = v ? strtod(v, &end) : NAN;
@@ -253,12 +142,12 @@ static int read_dur(pctx *c, const yaml_node_t *n, const char *path, double *out
             mult = 86400;
     }
     if (mult == 0) {
-        describe(n, found, sizeof found);
-        return fail(c, n, path, "expected a duration with its unit (s, min, h or d), e.g. '30s', '10min', '4h'; found %s",
+        gs__yaml_describe(n, found, sizeof found);
+        return gs__yaml_fail(c, n, path, "expected a duration with its unit (s, min, h or d), e.g. '30s', '10min', '4h'; found %s",
                     found);
     }
     if (x < 0)
-        return fail(c, n, path, "expected a duration >= 0, found '%s'", v);
+        return gs__yaml_fail(c, n, path, "expected a duration >= 0, found '%s'", v);
     *out_s = x * mult;
     return 0;
 }
@@ -267,19 +156,19 @@ static int read_enum(pctx *c, const yaml_node_t *n, const char *path, const char
                      const char *what, int *out)
 {
     char found[96], all[256];
-    const char *v = sval(n);
+    const char *v = gs__yaml_scalar(n);
     if (v)
         for (int i = 0; list[i]; i++)
             if (!strcmp(list[i], v)) {
                 *out = i;
                 return 0;
             }
-    describe(n, found, sizeof found);
-    join(list, all, sizeof all);
-    const char *best = v ? gs__nearest_word(list, v) : NULL;
+    gs__yaml_describe(n, found, sizeof found);
+    gs__yaml_join(list, all, sizeof all);
+    const char *best = v ? gs__yaml_nearest_word(list, v) : NULL;
     if (best)
-        return fail(c, n, path, "expected %s (one of: %s), found %s (did you mean '%s'?)", what, all, found, best);
-    return fail(c, n, path, "expected %s (one of: %s), found %s", what, all, found);
+        return gs__yaml_fail(c, n, path, "expected %s (one of: %s), found %s (did you mean '%s'?)", what, all, found, best);
+    return gs__yaml_fail(c, n, path, "expected %s (one of: %s), found %s", what, all, found);
 }
 
 static int read_zones(pctx *c, const yaml_node_t *n, const char *path,
@@ -287,15 +176,15 @@ static int read_zones(pctx *c, const yaml_node_t *n, const char *path,
 {
     char found[96], p[PATH_LEN];
     if (!n || n->type != YAML_SEQUENCE_NODE || n->data.sequence.items.top == n->data.sequence.items.start) {
-        describe(n, found, sizeof found);
-        return fail(c, n, path, "expected a non-empty list of zone ids, e.g. [ERCOT], found %s", found);
+        gs__yaml_describe(n, found, sizeof found);
+        return gs__yaml_fail(c, n, path, "expected a non-empty list of zone ids, e.g. [ERCOT], found %s", found);
     }
     size_t k = 0;
     for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++, k++) {
         index_path(p, path, k);
         if (k >= GS_MARKET_ZONES_MAX)
-            return fail(c, node_at(c, *it), p, "expected at most %d zones", GS_MARKET_ZONES_MAX);
-        int rc = read_str(c, node_at(c, *it), p, zones[k], GS_ID_MAX);
+            return gs__yaml_fail(c, gs__yaml_node(c, *it), p, "expected at most %d zones", GS_MARKET_ZONES_MAX);
+        int rc = read_str(c, gs__yaml_node(c, *it), p, zones[k], GS_ID_MAX);
         if (rc)
             return rc;
     }
@@ -306,12 +195,12 @@ static int read_zones(pctx *c, const yaml_node_t *n, const char *path,
 static int read_time(pctx *c, const yaml_node_t *n, const char *path, int64_t *t)
 {
     char found[96];
-    const char *v = sval(n);
+    const char *v = gs__yaml_scalar(n);
     int has_offset = 0;
     gs_error e = {0};
     if (!v || gs_parse_time_frac(v, t, NULL, &has_offset, &e) || !has_offset) {
-        describe(n, found, sizeof found);
-        return fail(c, n, path, "expected a UTC time with its offset, e.g. 2023-09-07T00:25:00Z, found %s", found);
+        gs__yaml_describe(n, found, sizeof found);
+        return gs__yaml_fail(c, n, path, "expected a UTC time with its offset, e.g. 2023-09-07T00:25:00Z, found %s", found);
     }
     return 0;
 }
@@ -340,7 +229,7 @@ static void free_product(gs_product *p)
 static int opt_dur(pctx *c, const yaml_node_t *map, const char *key, const char *base, double *out, int *present)
 {
     char path[PATH_LEN];
-    yaml_node_t *v = get(c, map, key);
+    yaml_node_t *v = gs__yaml_get(c, map, key);
     *out = NAN;
     if (!v)
         return 0;
@@ -353,7 +242,7 @@ static int opt_text(pctx *c, const yaml_node_t *map, const char *key, const char
                     size_t len, int *present)
 {
     char path[PATH_LEN];
-    yaml_node_t *v = get(c, map, key);
+    yaml_node_t *v = gs__yaml_get(c, map, key);
     buf[0] = '\0';
     if (!v)
         return 0;
@@ -372,11 +261,11 @@ static int read_unit(pctx *c, const yaml_node_t *n, const char *path, int want_a
         return rc;
     gs_price_unit pu = (gs_price_unit)u;
     if (want_avail && !want_energy && !gs_price_unit_is_availability(pu))
-        return fail(c, n, path, "expected an availability unit (USD/MW-h, USD/MW-day or EUR/MW-h), found '%s'", sval(n));
+        return gs__yaml_fail(c, n, path, "expected an availability unit (USD/MW-h, USD/MW-day or EUR/MW-h), found '%s'", gs__yaml_scalar(n));
     if (want_energy && !want_avail && !gs_price_unit_is_energy(pu))
-        return fail(c, n, path, "expected an energy unit (USD/MWh or EUR/MWh), found '%s'", sval(n));
+        return gs__yaml_fail(c, n, path, "expected an energy unit (USD/MWh or EUR/MWh), found '%s'", gs__yaml_scalar(n));
     if (want_avail && want_energy && pu == GS_UNIT_NONE)
-        return fail(c, n, path, "expected a price unit other than 'none'");
+        return gs__yaml_fail(c, n, path, "expected a price unit other than 'none'");
     *out = pu;
     return 0;
 }
@@ -389,8 +278,8 @@ static int need_source(pctx *c, const yaml_node_t *pm, const yaml_node_t *srcmap
     char sb[PATH_LEN];
     subpath(sb, base, "sources");
     subpath(path, sb, group);
-    if (!srcmap || !get(c, srcmap, group))
-        return fail(c, srcmap ? srcmap : pm, path,
+    if (!srcmap || !gs__yaml_get(c, srcmap, group))
+        return gs__yaml_fail(c, srcmap ? srcmap : pm, path,
                     "%s given without a source: expected sources.%s naming the document, page and date", what, group);
     return 0;
 }
@@ -406,7 +295,7 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
     p->priority = 100;
     p->line = (int)pm->start_mark.line + 1;
     snprintf(p->file, sizeof p->file, "%s", c->file);
-    if ((rc = check_map(c, pm, base, "a product (a mapping)", product_keys)))
+    if ((rc = gs__yaml_check_map(c, pm, base, "a product (a mapping)", product_keys)))
         return rc;
 
     if ((rc = need(c, pm, "id", base, &v)) || (subpath(path, base, "id"), rc = read_str(c, v, path, p->id, sizeof p->id)))
@@ -431,10 +320,10 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
         return rc;
     char sbase[PATH_LEN];
     subpath(sbase, base, "sources");
-    if ((rc = check_map(c, src, sbase, "a mapping of sources by group", source_keys)))
+    if ((rc = gs__yaml_check_map(c, src, sbase, "a mapping of sources by group", source_keys)))
         return rc;
-    if (!get(c, src, "rules"))
-        return fail(c, src, sbase, "missing required field 'rules': every product names the source of its rules");
+    if (!gs__yaml_get(c, src, "rules"))
+        return gs__yaml_fail(c, src, sbase, "missing required field 'rules': every product names the source of its rules");
     char *const dst[] = {p->src_rules, p->src_timing, p->src_duration, p->src_frequency,
                          p->src_payment, p->src_penalty, p->src_eligibility, p->src_telemetry};
     for (size_t i = 0; source_keys[i]; i++)
@@ -448,32 +337,32 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
         (rc = opt_dur(c, pm, "max_duration", base, &p->max_duration_s, &duration)))
         return rc;
     if (!isnan(p->full_response_s) && p->full_response_s <= 0)
-        return fail(c, get(c, pm, "full_response"), base, "full_response must be > 0");
+        return gs__yaml_fail(c, gs__yaml_get(c, pm, "full_response"), base, "full_response must be > 0");
     if (!isnan(p->max_duration_s) && p->max_duration_s <= 0)
-        return fail(c, get(c, pm, "max_duration"), base, "max_duration must be > 0");
+        return gs__yaml_fail(c, gs__yaml_get(c, pm, "max_duration"), base, "max_duration must be > 0");
     if (!isnan(p->min_duration_s) && !isnan(p->max_duration_s) && p->min_duration_s > p->max_duration_s) {
         subpath(path, base, "min_duration");
-        return fail(c, get(c, pm, "min_duration"), path,
+        return gs__yaml_fail(c, gs__yaml_get(c, pm, "min_duration"), path,
                     "min_duration (%g s) is longer than max_duration (%g s)", p->min_duration_s, p->max_duration_s);
     }
     const char *calls[] = {"max_calls_per_day", "max_calls_per_year"};
     double *callv[] = {&p->max_calls_per_day, &p->max_calls_per_year};
     for (int i = 0; i < 2; i++)
-        if ((v = get(c, pm, calls[i]))) {
+        if ((v = gs__yaml_get(c, pm, calls[i]))) {
             freq = 1;
             subpath(path, base, calls[i]);
             if ((rc = read_num(c, v, path, callv[i])))
                 return rc;
             if (*callv[i] <= 0)
-                return fail(c, v, path, "expected a number of calls > 0, found '%s'", sval(v));
+                return gs__yaml_fail(c, v, path, "expected a number of calls > 0, found '%s'", gs__yaml_scalar(v));
         }
-    if ((v = get(c, pm, "availability_unit"))) {
+    if ((v = gs__yaml_get(c, pm, "availability_unit"))) {
         pay = 1;
         subpath(path, base, "availability_unit");
         if ((rc = read_unit(c, v, path, 1, 0, &p->availability_unit)))
             return rc;
     }
-    if ((v = get(c, pm, "energy_unit"))) {
+    if ((v = gs__yaml_get(c, pm, "energy_unit"))) {
         pay = 1;
         subpath(path, base, "energy_unit");
         if ((rc = read_unit(c, v, path, 0, 1, &p->energy_unit)))
@@ -485,26 +374,26 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
         (rc = opt_text(c, pm, "baseline", base, p->baseline, sizeof p->baseline, &tele)) ||
         (rc = opt_text(c, pm, "notes", base, p->notes, sizeof p->notes, NULL)))
         return rc;
-    if ((v = get(c, pm, "opens"))) {
+    if ((v = gs__yaml_get(c, pm, "opens"))) {
         subpath(path, base, "opens");
         if ((rc = read_time(c, v, path, &p->opens_s)))
             return rc;
     }
-    if ((v = get(c, pm, "penalty_factor"))) {
+    if ((v = gs__yaml_get(c, pm, "penalty_factor"))) {
         pen = 1;
         subpath(path, base, "penalty_factor");
         if ((rc = read_num(c, v, path, &p->penalty_factor)))
             return rc;
         if (p->penalty_factor < 0)
-            return fail(c, v, path, "expected a penalty factor >= 0, found '%s'", sval(v));
+            return gs__yaml_fail(c, v, path, "expected a penalty factor >= 0, found '%s'", gs__yaml_scalar(v));
     }
-    if ((v = get(c, pm, "priority"))) {
+    if ((v = gs__yaml_get(c, pm, "priority"))) {
         double x;
         subpath(path, base, "priority");
         if ((rc = read_num(c, v, path, &x)))
             return rc;
         if (x != floor(x) || fabs(x) > 1e6)
-            return fail(c, v, path, "expected a whole number, found '%s'", sval(v));
+            return gs__yaml_fail(c, v, path, "expected a whole number, found '%s'", gs__yaml_scalar(v));
         p->priority = (int)x;
     }
     if ((timing && (rc = need_source(c, pm, src, base, "timing", "notice / full_response"))) ||
@@ -521,7 +410,7 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
     if ((rc = need(c, pm, "eligible", base, &el)))
         return rc;
     subpath(ebase, base, "eligible");
-    if ((rc = check_map(c, el, ebase, "a mapping {training: yes|no, inference: no|shift}", elig_keys)))
+    if ((rc = gs__yaml_check_map(c, el, ebase, "a mapping {training: yes|no, inference: no|shift}", elig_keys)))
         return rc;
     for (int k = 0; k < GS_NCLASS; k++) {
         if ((rc = need(c, el, elig_keys[k], ebase, &v)))
@@ -533,13 +422,13 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
     }
     if (p->eligible[GS_INFERENCE] == GS_ELIG_YES) {
         subpath(path, ebase, "inference");
-        return fail(c, get(c, el, "inference"), path,
+        return gs__yaml_fail(c, gs__yaml_get(c, el, "inference"), path,
                     "expected 'no' or 'shift' (inference cannot pause or curtail its own draw: pausing is an outage), found 'yes'");
     }
     if (p->eligible[GS_INFERENCE] == GS_ELIG_SHIFT &&
         (p->kind == GS_PK_RESERVE || p->kind == GS_PK_REGULATION || p->kind == GS_PK_EMERGENCY)) {
         subpath(path, ebase, "inference");
-        return fail(c, get(c, el, "inference"), path,
+        return gs__yaml_fail(c, gs__yaml_get(c, el, "inference"), path,
                     "expected 'no' for a %s product (inference is not eligible for reserves, regulation or emergency programmes), found 'shift'",
                     gs_product_kind_name(p->kind));
     }
@@ -547,11 +436,11 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
         return rc;
 
     /* price series */
-    if ((v = get(c, pm, "series"))) {
+    if ((v = gs__yaml_get(c, pm, "series"))) {
         char sb[PATH_LEN];
         yaml_node_t *f;
         subpath(sb, base, "series");
-        if ((rc = check_map(c, v, sb, "a price series {format, path, column, unit, span, source}", series_keys)))
+        if ((rc = gs__yaml_check_map(c, v, sb, "a price series {format, path, column, unit, span, source}", series_keys)))
             return rc;
         p->has_series = 1;
         if ((rc = need(c, v, "format", sb, &f)) || (subpath(path, sb, "format"), rc = read_str(c, f, path, p->series.format, sizeof p->series.format)) ||
@@ -563,23 +452,23 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
             return rc;
     }
     /* published prices */
-    if ((v = get(c, pm, "prices"))) {
+    if ((v = gs__yaml_get(c, pm, "prices"))) {
         char pb[PATH_LEN], found[96];
         subpath(pb, base, "prices");
         if (v->type != YAML_SEQUENCE_NODE) {
-            describe(v, found, sizeof found);
-            return fail(c, v, pb, "expected a list of published prices, found %s", found);
+            gs__yaml_describe(v, found, sizeof found);
+            return gs__yaml_fail(c, v, pb, "expected a list of published prices, found %s", found);
         }
         size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
         p->prices = calloc(n ? n : 1, sizeof *p->prices);
         if (!p->prices)
             return gs_error_set(c->err, GS_ENOMEM, c->file, 0, 0, NULL, "out of memory");
         for (size_t i = 0; i < n; i++) {
-            yaml_node_t *pr = node_at(c, v->data.sequence.items.start[i]), *f;
+            yaml_node_t *pr = gs__yaml_node(c, v->data.sequence.items.start[i]), *f;
             gs_published_price *pp = &p->prices[i];
             char ib[PATH_LEN];
             index_path(ib, pb, i);
-            if ((rc = check_map(c, pr, ib, "a published price {period, zone, value, unit, label, source}", price_keys)) ||
+            if ((rc = gs__yaml_check_map(c, pr, ib, "a published price {period, zone, value, unit, label, source}", price_keys)) ||
                 (rc = need(c, pr, "period", ib, &f)) || (subpath(path, ib, "period"), rc = read_str(c, f, path, pp->period, sizeof pp->period)) ||
                 (rc = need(c, pr, "zone", ib, &f)) || (subpath(path, ib, "zone"), rc = read_str(c, f, path, pp->zone, sizeof pp->zone)) ||
                 (rc = need(c, pr, "value", ib, &f)) || (subpath(path, ib, "value"), rc = read_num(c, f, path, &pp->value)) ||
@@ -593,7 +482,7 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
                 pp->unit != p->availability_unit) {
                 subpath(path, ib, "unit");
                 p->nprices = i + 1;
-                return fail(c, get(c, pr, "unit"), path, "expected the product's availability unit %s, found '%s'",
+                return gs__yaml_fail(c, gs__yaml_get(c, pr, "unit"), path, "expected the product's availability unit %s, found '%s'",
                             gs_price_unit_name(p->availability_unit), gs_price_unit_name(pp->unit));
             }
         }
@@ -615,7 +504,7 @@ static int parse_event(pctx *c, const yaml_node_t *em, const char *base, gs_grid
     memset(ev, 0, sizeof *ev);
     ev->line = (int)em->start_mark.line + 1;
     snprintf(ev->file, sizeof ev->file, "%s", c->file);
-    if ((rc = check_map(c, em, base, "an event (a mapping)", event_keys)))
+    if ((rc = gs__yaml_check_map(c, em, base, "an event (a mapping)", event_keys)))
         return rc;
     if ((rc = need(c, em, "id", base, &v)) || (subpath(path, base, "id"), rc = read_str(c, v, path, ev->id, sizeof ev->id)) ||
         (rc = need(c, em, "zones", base, &v)) || (subpath(path, base, "zones"), rc = read_zones(c, v, path, ev->zones, &ev->nzones)) ||
@@ -634,8 +523,8 @@ static int parse_event(pctx *c, const yaml_node_t *em, const char *base, gs_grid
         return rc;
     if (ev->end_s <= ev->start_s) {
         subpath(path, base, "end");
-        return fail(c, get(c, em, "end"), path, "expected an end after the start (%s), found '%s'",
-                    sval(get(c, em, "start")), sval(get(c, em, "end")));
+        return gs__yaml_fail(c, gs__yaml_get(c, em, "end"), path, "expected an end after the start (%s), found '%s'",
+                    gs__yaml_scalar(gs__yaml_get(c, em, "start")), gs__yaml_scalar(gs__yaml_get(c, em, "end")));
     }
     return 0;
 }
@@ -660,34 +549,34 @@ static int parse_doc(pctx *c, gs_market_catalog *cat)
     yaml_node_t *root = yaml_document_get_root_node(c->doc);
     int rc;
     if (!root)
-        return fail(c, NULL, "", "expected a mapping with 'products:' and/or 'events:', found an empty file");
-    if ((rc = check_map(c, root, "", "a mapping with 'products:' and/or 'events:'", top_keys)))
+        return gs__yaml_fail(c, NULL, "", "expected a mapping with 'products:' and/or 'events:', found an empty file");
+    if ((rc = gs__yaml_check_map(c, root, "", "a mapping with 'products:' and/or 'events:'", top_keys)))
         return rc;
-    yaml_node_t *prods = get(c, root, "products"), *evs = get(c, root, "events");
+    yaml_node_t *prods = gs__yaml_get(c, root, "products"), *evs = gs__yaml_get(c, root, "events");
     char found[96], base[PATH_LEN];
     if (prods) {
         if (prods->type != YAML_SEQUENCE_NODE) {
-            describe(prods, found, sizeof found);
-            return fail(c, prods, "products", "expected a list of products, found %s", found);
+            gs__yaml_describe(prods, found, sizeof found);
+            return gs__yaml_fail(c, prods, "products", "expected a list of products, found %s", found);
         }
         size_t n = (size_t)(prods->data.sequence.items.top - prods->data.sequence.items.start);
         for (size_t i = 0; i < n; i++) {
             gs_product p;
             index_path(base, "products", i);
-            yaml_node_t *pm = node_at(c, prods->data.sequence.items.start[i]);
+            yaml_node_t *pm = gs__yaml_node(c, prods->data.sequence.items.start[i]);
             if ((rc = parse_product(c, pm, base, &p))) {
                 free_product(&p);
                 return rc;
             }
             /* duplicate within this file? */
             for (size_t j = 0; j < i; j++) {
-                yaml_node_t *o = node_at(c, prods->data.sequence.items.start[j]);
-                const char *oid = sval(get(c, o, "id"));
+                yaml_node_t *o = gs__yaml_node(c, prods->data.sequence.items.start[j]);
+                const char *oid = gs__yaml_scalar(gs__yaml_get(c, o, "id"));
                 if (oid && !strcmp(oid, p.id)) {
                     free_product(&p);
                     char path[PATH_LEN];
                     subpath(path, base, "id");
-                    return fail(c, get(c, pm, "id"), path, "product id '%s' already used at line %d",
+                    return gs__yaml_fail(c, gs__yaml_get(c, pm, "id"), path, "product id '%s' already used at line %d",
                                 oid, (int)o->start_mark.line + 1);
                 }
             }
@@ -710,23 +599,23 @@ static int parse_doc(pctx *c, gs_market_catalog *cat)
     }
     if (evs) {
         if (evs->type != YAML_SEQUENCE_NODE) {
-            describe(evs, found, sizeof found);
-            return fail(c, evs, "events", "expected a list of events, found %s", found);
+            gs__yaml_describe(evs, found, sizeof found);
+            return gs__yaml_fail(c, evs, "events", "expected a list of events, found %s", found);
         }
         size_t n = (size_t)(evs->data.sequence.items.top - evs->data.sequence.items.start);
         for (size_t i = 0; i < n; i++) {
             gs_grid_event ev;
             index_path(base, "events", i);
-            yaml_node_t *em = node_at(c, evs->data.sequence.items.start[i]);
+            yaml_node_t *em = gs__yaml_node(c, evs->data.sequence.items.start[i]);
             if ((rc = parse_event(c, em, base, &ev)))
                 return rc;
             for (size_t j = 0; j < i; j++) {
-                yaml_node_t *o = node_at(c, evs->data.sequence.items.start[j]);
-                const char *oid = sval(get(c, o, "id"));
+                yaml_node_t *o = gs__yaml_node(c, evs->data.sequence.items.start[j]);
+                const char *oid = gs__yaml_scalar(gs__yaml_get(c, o, "id"));
                 if (oid && !strcmp(oid, ev.id)) {
                     char path[PATH_LEN];
                     subpath(path, base, "id");
-                    return fail(c, get(c, em, "id"), path, "event id '%s' already used at line %d", oid,
+                    return gs__yaml_fail(c, gs__yaml_get(c, em, "id"), path, "event id '%s' already used at line %d", oid,
                                 (int)o->start_mark.line + 1);
                 }
             }
@@ -763,7 +652,7 @@ int gs_market_catalog_parse(const char *text, size_t len, const char *name, gs_m
         yaml_parser_delete(&parser);
         return rc;
     }
-    pctx c = {.doc = &doc, .file = name, .err = err};
+    pctx c = {.doc = &doc, .file = name, .err = err, .catalog_style = 1};
     int rc = parse_doc(&c, cat);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);

@@ -13,10 +13,9 @@
 #include "gridsplit/import.h"
 #include "gridsplit/tz.h"
 #include "io/assets.h"
+#include "io/yaml_util.h"
 
-/* Internal, shared with src/io/fleet_yaml.c (declared there too; no internal fleet header). */
-const char *gs__nearest(const char *word, const char *base, size_t stride, size_t n);
-const char *gs__nearest_word(const char *const *list, const char *word);
+/* Internal, defined in src/io/fleet_yaml.c (declared there too; no internal fleet header). */
 int gs__gpus_from_yaml(const char *text, size_t len, const char *name, gs_gpu **out, size_t *n,
                        gs_error *err);
 extern const char *const gs__series_formats[];
@@ -48,49 +47,7 @@ const char *gs_cooling_name(gs_cooling c)
     return "unknown";
 }
 
-/* ---- nearest word (edit distance), for "did you mean" ---- */
-
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63)
-        la = 63;
-    if (lb > 63)
-        lb = 63;
-    size_t prev[64], cur[64];
-    for (size_t j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-            size_t m = sub < del ? sub : del;
-            cur[j] = m < ins ? m : ins;
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
-    }
-    return prev[lb];
-}
-
-/** The string among n strings (the first char array of each element, stride bytes apart) closest
- * to word, or NULL when none is close enough to be a likely typo. */
-const char *gs__nearest(const char *word, const char *base, size_t stride, size_t n)
-{
-    const char *best = NULL;
-    size_t best_d = (size_t)-1;
-    size_t lw = strlen(word);
-    size_t limit = lw / 3 > 2 ? lw / 3 : 2;
-    for (size_t i = 0; i < n; i++) {
-        const char *s = base + i * stride;
-        size_t d = edit_distance(word, s);
-        if (d < best_d && d <= limit && d < lw && d < strlen(s)) {
-            best = s;
-            best_d = d;
-        }
-    }
-    return best;
-}
+/* ---- lists ---- */
 
 /* The index of name in a NULL-terminated list, or -1. */
 static int list_index(const char *const *list, const char *name)
@@ -99,37 +56,6 @@ static int list_index(const char *const *list, const char *name)
         if (strcmp(list[i], name) == 0)
             return i;
     return -1;
-}
-
-/** The word of a NULL-terminated list closest to word, or NULL when none is a likely typo. */
-const char *gs__nearest_word(const char *const *list, const char *word)
-{
-    size_t n = 0;
-    while (list[n])
-        n++;
-    const char *best = NULL;
-    size_t best_d = (size_t)-1, lw = strlen(word);
-    size_t limit = lw / 3 > 2 ? lw / 3 : 2;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = edit_distance(word, list[i]);
-        if (d < best_d && d <= limit && d < lw) {
-            best = list[i];
-            best_d = d;
-        }
-    }
-    return best;
-}
-
-static void list_join(const char *const *list, char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; list[i] && used < len; i++) {
-        int k = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", list[i]);
-        if (k < 0)
-            break;
-        used += (size_t)k;
-    }
 }
 
 /* ---- lookups ---- */
@@ -291,8 +217,8 @@ static int check_ref(const gs_fleet *f, gs_error *err, const char *sect, long i,
         field[0] = '\0';
     if (list_index(gs__series_formats, r->format) < 0) {
         char all[256];
-        list_join(gs__series_formats, all, sizeof all);
-        const char *near = gs__nearest_word(gs__series_formats, r->format);
+        gs__yaml_join(gs__series_formats, all, sizeof all);
+        const char *near = gs__yaml_nearest_word(gs__series_formats, r->format);
         if (near)
             return bad(f, err, sect, i, field, "expected one of %s, found '%s' (did you mean '%s'?)",
                        all, r->format, near);
@@ -494,7 +420,7 @@ static int validate_runs(const gs_fleet *f, gs_error *err)
         if ((rc = check_frac(f, err, R, li, "tier", r->tier, 1)))
             return rc;
         if (list_index(gs__workloads, r->workload) < 0) {
-            const char *near = gs__nearest_word(gs__workloads, r->workload);
+            const char *near = gs__yaml_nearest_word(gs__workloads, r->workload);
             return bad(f, err, R, li, "workload", "expected pretraining, finetuning or inference-batch, found '%s'%s%s%s",
                        r->workload, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
         }
