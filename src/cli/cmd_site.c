@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "io/yaml_util.h"
 #include "gridsplit/import.h"
 #include "gridsplit/market.h"
 #include "gridsplit/site.h"
@@ -57,44 +58,6 @@ static int parse_int(const char *s, int *out)
     return 0;
 }
 
-/* ${GS_SHARED} in a catalogue series path: the environment variable, else the nearest "shared"
- * directory beside the candidates file's directory or an ancestor, else ../shared. */
-static void expand_shared(const char *raw, const char *file, char *out, size_t len)
-{
-    const char *key = "${GS_SHARED}", *p = strstr(raw, key);
-    if (!p) {
-        snprintf(out, len, "%s", raw);
-        return;
-    }
-    char shared[1024] = "";
-    const char *env = getenv("GS_SHARED");
-    if (env && env[0]) {
-        snprintf(shared, sizeof shared, "%s", env);
-    } else {
-        char dir[900];
-        snprintf(dir, sizeof dir, "%s", file);
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = 0;
-        else
-            snprintf(dir, sizeof dir, ".");
-        for (int up = 0; up < 8 && !shared[0]; up++) {
-            char probe[1000];
-            struct stat sb;
-            snprintf(probe, sizeof probe, "%s/../shared", dir);
-            if (stat(probe, &sb) == 0 && S_ISDIR(sb.st_mode))
-                snprintf(shared, sizeof shared, "%s", probe);
-            size_t n = strlen(dir);
-            if (n + 4 >= sizeof dir)
-                break;
-            memcpy(dir + n, "/..", 4);
-        }
-        if (!shared[0])
-            snprintf(shared, sizeof shared, "../shared");
-    }
-    snprintf(out, len, "%.*s%s%s", (int)(p - raw), raw, shared, p + strlen(key));
-}
-
 /* The year's hourly price series of every catalogue product a training candidate could sell
  * (zone, training-eligible, availability paid, with a series), through the importers. A series
  * that does not cover the year, or whose files are absent, leaves price NULL with the reason. */
@@ -124,7 +87,7 @@ static int load_market_series(const gs_site_file *f, const gs_market_catalog *ca
         gs_site_market_series *m = &ms[n++];
         snprintf(m->product, sizeof m->product, "%s", p->id);
         char path[GS_PATH_MAX + 256];
-        expand_shared(p->series.path, f->path, path, sizeof path);
+        gs__expand_shared(p->series.path, f->path, path, sizeof path);
         gs_import_opts io = {0};
         io.format = p->series.format;
         io.value_column = p->series.column[0] ? p->series.column : NULL;

@@ -13,45 +13,7 @@
 #include <sys/stat.h>
 
 #include "gridsplit/import.h"
-
-/* ${GS_SHARED}: the environment, else the nearest "shared" directory beside the fleet file's
- * directory or one of its parents */
-static void expand_path(const char *raw, const char *fleet_path, char *out, size_t len)
-{
-    const char *key = "${GS_SHARED}";
-    const char *p = strstr(raw, key);
-    if (!p) {
-        snprintf(out, len, "%s", raw);
-        return;
-    }
-    char shared[1200] = "";
-    const char *env = getenv("GS_SHARED");
-    if (env && env[0]) {
-        snprintf(shared, sizeof shared, "%s", env);
-    } else {
-        char dir[1024];
-        snprintf(dir, sizeof dir, "%s", fleet_path);
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = 0;
-        else
-            snprintf(dir, sizeof dir, ".");
-        for (int up = 0; up < 8 && !shared[0]; up++) {
-            char probe[1100];
-            struct stat sb;
-            snprintf(probe, sizeof probe, "%s/../shared", dir);
-            if (stat(probe, &sb) == 0 && S_ISDIR(sb.st_mode))
-                snprintf(shared, sizeof shared, "%s", probe);
-            size_t n = strlen(dir);
-            if (n + 4 >= sizeof dir)
-                break;
-            memcpy(dir + n, "/..", 4);
-        }
-        if (!shared[0])
-            snprintf(shared, sizeof shared, "../shared");
-    }
-    snprintf(out, len, "%.*s%s%s", (int)(p - raw), raw, shared, p + strlen(key));
-}
+#include "io/yaml_util.h"
 
 /* When a product began: a published annual figure applies from then (the catalogue's opens). */
 static int64_t product_opens(const gs_product *p)
@@ -151,7 +113,7 @@ static int load_price(const gs_product *p, const gs_fleet *f, int64_t from, int6
     }
     if (p->has_series) {
         char path[GS_PATH_MAX + 256];
-        expand_path(p->series.path, f->path, path, sizeof path);
+        gs__expand_shared(p->series.path, f->path, path, sizeof path);
         gs_import_opts io = {0};
         io.format = p->series.format;
         io.value_column = p->series.column[0] ? p->series.column : NULL;

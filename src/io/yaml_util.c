@@ -370,6 +370,26 @@ static void default_shared(const gs__yaml *y, char *out, size_t len)
     snprintf(out, len, "../shared");
 }
 
+void gs__expand_shared(const char *raw, const char *near_file, char *out, size_t len)
+{
+    const char *key = "${GS_SHARED}", *p = strstr(raw, key);
+    if (!p) {
+        snprintf(out, len, "%s", raw);
+        return;
+    }
+    char shared[GS_PATH_MAX];
+    const char *env = getenv("GS_SHARED");
+    if (env && env[0]) {
+        snprintf(shared, sizeof shared, "%s", env);
+    } else {
+        gs__yaml y;
+        memset(&y, 0, sizeof y);
+        gs__yaml_set_dir(&y, near_file);
+        default_shared(&y, shared, sizeof shared);
+    }
+    snprintf(out, len, "%.*s%s%s", (int)(p - raw), raw, shared, p + strlen(key));
+}
+
 int gs__yaml_expand_path(const gs__yaml *y, const yaml_node_t *v, const char *path, const char *raw,
                          char *out, size_t len)
 {

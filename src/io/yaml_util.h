@@ -131,6 +131,11 @@ void gs__yaml_set_dir(gs__yaml *y, const char *path);
 int gs__yaml_expand_path(const gs__yaml *y, const yaml_node_t *v, const char *path, const char *raw,
                          char *out, size_t len);
 
+/** Replace ${GS_SHARED} in raw (a catalogue series path) by the environment variable, else the
+ * nearest "shared" directory beside near_file's directory or one of its ancestors, else
+ * ../shared (the same rule as gs__yaml_expand_path). out gets fewer than len bytes. */
+void gs__expand_shared(const char *raw, const char *near_file, char *out, size_t len);
+
 /** Parse one YAML document from the file path (text NULL) or from text (len bytes, named path
  * in errors) into doc, which the caller deletes on success. Syntax errors are GS_EINPUT at
  * libyaml's line and column, "YAML syntax error: <problem>"; with detail, an encoding error
