@@ -5,7 +5,7 @@
  * sold twice in one interval), availability and energy payments, and shortfall penalties.
  * Catalogues: data/catalog/markets.yaml and grid_events.yaml (embedded at build time; format and
  * sources in docs/markets.md), optionally overridden by a user file. Loading lives in
- * src/market/catalog.c; the rules in src/market/rules.c are pure (no I/O, clock or globals). */
+ * src/io/market_catalog.c; the rules in src/market/rules.c are pure (no I/O, clock or globals). */
 #ifndef GRIDSPLIT_MARKET_H
 #define GRIDSPLIT_MARKET_H
 

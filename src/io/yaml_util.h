@@ -1,5 +1,5 @@
 /* yaml_util.h (internal): what the YAML readers share (the fleet reader src/io/fleet_yaml.c,
- * the candidates reader src/io/candidates.c and the market catalogue src/market/catalog.c):
+ * the candidates reader src/io/candidates.c and the market catalogue src/io/market_catalog.c):
  * libyaml document access, "found ..." descriptions, errors naming file, line, column and
  * field path, key checks with a "did you mean" by edit distance, field paths such as
  * "clusters[2].gpus", typed field reads, ${VAR} path expansion and document loading.

@@ -1,4 +1,4 @@
-/* catalog.c: the market and grid-event catalogues (include/gridsplit/market.h): reads
+/* market_catalog.c: the market and grid-event catalogues (include/gridsplit/market.h): reads
  * data/catalog/markets.yaml and grid_events.yaml (embedded at build time) and optionally a user
  * file in the same format, through libyaml's document API, into gs_product and gs_grid_event.
  * Validation: known keys (with a "did you mean"), types, units, durations ("10min", "4h"),
