@@ -6,7 +6,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gridsplit/import.h"
 #include "io/outfile.h"
@@ -47,91 +49,112 @@ static size_t fmt_fixed4(double v, char *buf)
     return (size_t)(p - buf);
 }
 
-/* A writer thread: the formatter fills one buffer while the thread writes the other, so
- * formatting overlaps the kernel's copy and the CSV is written at the disk's pace. */
-typedef struct bgwriter {
-    FILE *f;
-    pthread_t th;
+/* load.csv is produced in blocks of BLOCK output steps. NFMT formatter threads take alternate
+ * blocks: each gathers its block's means curve by curve (sequential reads of each curve), then
+ * prints the block's rows into a slot of a small ring; the calling thread writes the slots to
+ * the file in block order. Formatting thus runs beside the kernel's copy and the CSV is written
+ * at the disk's pace. Without threads (creation failed) the caller does it all in order. */
+enum { BLOCK = 64, NSLOT = 4, NFMT = 2 };
+
+typedef struct csvjob {
+    const gs_fleet *f;
+    const gs_sim_result *r;
+    size_t k;                 /* simulation steps per output row */
+    size_t nout, nblocks, ncurves, slot_cap;
+    const char *cname[GS_NCLASS];
+    size_t idlen[GS_NCLASS];
+    char *slot[NSLOT];
+    size_t slot_len[NSLOT];
+    long slot_block[NSLOT];   /* the block a slot holds ready to write, -1 when free */
+    int stop;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    char *pending;        /* buffer handed over, NULL when the thread is idle */
-    size_t pending_len;
-    int done, failed, started;
-} bgwriter;
+} csvjob;
 
-static void *bg_main(void *arg)
+typedef struct csvfmt {
+    csvjob *j;
+    size_t first;             /* its first block; it takes every NFMT-th */
+    double *blk;              /* BLOCK x ncurves means */
+} csvfmt;
+
+/* Print block b's rows into out (at most j->slot_cap bytes); returns their length. */
+static size_t format_block(const csvjob *j, size_t b, double *blk, char *out)
 {
-    bgwriter *w = arg;
-    pthread_mutex_lock(&w->mu);
-    for (;;) {
-        while (!w->pending && !w->done)
-            pthread_cond_wait(&w->cv, &w->mu);
-        if (!w->pending && w->done)
-            break;
-        char *b = w->pending;
-        size_t n = w->pending_len;
-        pthread_mutex_unlock(&w->mu);
-        size_t wrote = fwrite(b, 1, n, w->f);
-        pthread_mutex_lock(&w->mu);
-        if (wrote != n)
-            w->failed = 1;
-        w->pending = NULL;
-        pthread_cond_broadcast(&w->cv);
+    const gs_sim_result *r = j->r;
+    size_t b0 = b * BLOCK, nb = j->nout - b0 < BLOCK ? j->nout - b0 : BLOCK;
+    for (size_t q = 0; q < j->ncurves; q++) {
+        const double *v = r->mw + q * r->nsteps;
+        for (size_t i = 0; i < nb; i++) {
+            size_t s0 = (b0 + i) * j->k;
+            size_t m = s0 + j->k <= r->nsteps ? j->k : r->nsteps - s0;
+            double acc = 0;
+            for (size_t u = 0; u < m; u++)
+                acc += v[s0 + u];
+            blk[i * j->ncurves + q] = acc / (double)m;
+        }
     }
-    pthread_mutex_unlock(&w->mu);
+    char *p = out, ts[32];
+    for (size_t i = 0; i < nb; i++) {
+        gs_format_time(r->start_s + (int64_t)((b0 + i) * j->k) * r->step_s, ts);
+        size_t tslen = strlen(ts);
+        for (size_t s = 0; s < r->nsites; s++) {
+            const char *sid = j->f->sites[s].id;
+            size_t slen = strlen(sid);
+            for (int c = 0; c < GS_NCLASS; c++) {
+                memcpy(p, ts, tslen);
+                p += tslen;
+                *p++ = ',';
+                memcpy(p, sid, slen);
+                p += slen;
+                *p++ = ',';
+                memcpy(p, j->cname[c], j->idlen[c]);
+                p += j->idlen[c];
+                *p++ = ',';
+                p += fmt_fixed4(blk[i * j->ncurves + s * GS_NCLASS + (size_t)c], p);
+                *p++ = '\n';
+            }
+        }
+    }
+    return (size_t)(p - out);
+}
+
+static void *fmt_main(void *arg)
+{
+    csvfmt *x = arg;
+    csvjob *j = x->j;
+    for (size_t b = x->first; b < j->nblocks; b += NFMT) {
+        size_t s = b % NSLOT;
+        pthread_mutex_lock(&j->mu);
+        while (j->slot_block[s] != -1 && !j->stop)
+            pthread_cond_wait(&j->cv, &j->mu);
+        int stop = j->stop;
+        pthread_mutex_unlock(&j->mu);
+        if (stop)
+            break;
+        size_t len = format_block(j, b, x->blk, j->slot[s]);
+        pthread_mutex_lock(&j->mu);
+        j->slot_len[s] = len;
+        j->slot_block[s] = (long)b;
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+    }
     return NULL;
 }
 
-/* Hand buf over (waiting for the previous one to be written); without a thread, write it. */
-static void bg_submit(bgwriter *w, char *buf, size_t n)
+/* write(2) all of buf (the slots go straight to the file: stdio would copy them once more). */
+static int write_all(int fd, const char *buf, size_t len)
 {
-    if (!w->started) {
-        if (fwrite(buf, 1, n, w->f) != n)
-            w->failed = 1;
-        return;
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        buf += n;
+        len -= (size_t)n;
     }
-    pthread_mutex_lock(&w->mu);
-    while (w->pending)
-        pthread_cond_wait(&w->cv, &w->mu);
-    w->pending = buf;
-    w->pending_len = n;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
-}
-
-/* Wait until nothing is pending (so the caller may reuse the other buffer). */
-static void bg_wait(bgwriter *w)
-{
-    if (!w->started)
-        return;
-    pthread_mutex_lock(&w->mu);
-    while (w->pending)
-        pthread_cond_wait(&w->cv, &w->mu);
-    pthread_mutex_unlock(&w->mu);
-}
-
-static void bg_start(bgwriter *w, FILE *f)
-{
-    memset(w, 0, sizeof *w);
-    w->f = f;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
-    w->started = pthread_create(&w->th, NULL, bg_main, w) == 0;
-}
-
-/* Finish: wait for the last buffer, stop the thread. Returns 0, or -1 if a write failed. */
-static int bg_finish(bgwriter *w)
-{
-    if (w->started) {
-        pthread_mutex_lock(&w->mu);
-        w->done = 1;
-        pthread_cond_broadcast(&w->cv);
-        pthread_mutex_unlock(&w->mu);
-        pthread_join(w->th, NULL);
-    }
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->cv);
-    return w->failed ? -1 : 0;
+    return 0;
 }
 
 int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_step_s,
@@ -144,97 +167,97 @@ int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_ste
                             "the output step (%lld s) must be a whole multiple of the simulation "
                             "step (%lld s)",
                             (long long)out_step_s, (long long)r->step_s);
-    size_t k = (size_t)(out_step_s / r->step_s);
+    csvjob j;
+    memset(&j, 0, sizeof j);
+    j.f = f;
+    j.r = r;
+    j.k = (size_t)(out_step_s / r->step_s);
+    j.nout = (r->nsteps + j.k - 1) / j.k;
+    j.nblocks = (j.nout + BLOCK - 1) / BLOCK;
+    j.ncurves = r->nsites * GS_NCLASS;
+    size_t row_max = 0;
+    for (int c = 0; c < GS_NCLASS; c++) {
+        j.cname[c] = gs_class_name((gs_class)c);
+        j.idlen[c] = strlen(j.cname[c]);
+    }
+    for (size_t s = 0; s < r->nsites; s++) {
+        size_t l = strlen(f->sites[s].id);
+        if (l > row_max)
+            row_max = l;
+    }
+    /* timestamp (20) + site + class (<= 9) + number (<= 40) + 3 commas + newline */
+    row_max += 20 + 9 + 40 + 4;
+    j.slot_cap = (size_t)BLOCK * (j.ncurves ? j.ncurves : 1) * row_max;
+
     gs__outfile o;
     int rc = gs__outfile_open(&o, path, err);
     if (rc < 0)
         return rc;
     fputs("timestamp,site,class,mw\n", o.f);
-    /* Rows are assembled in a buffer and written in large blocks: this runs at disk speed. */
-    enum { BUF = 1 << 20 };
-    char *bufs[2] = {malloc(BUF), malloc(BUF)};
-    char *buf = bufs[0];
-    int cur = 0;
-    if (!bufs[0] || !bufs[1]) {
-        free(bufs[0]);
-        free(bufs[1]);
-        gs__outfile_abort(&o);
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
-    size_t used = 0, idlen[GS_NCLASS] = {0};
-    const char *cname[GS_NCLASS];
-    for (int c = 0; c < GS_NCLASS; c++) {
-        cname[c] = gs_class_name((gs_class)c);
-        idlen[c] = strlen(cname[c]);
-    }
-    /* Output rows are produced in blocks of steps: first the block's means are gathered series
-     * by series (sequential reads of each curve), then the rows are written time by time. */
-    enum { BLOCK = 64 };
-    size_t ncurves = r->nsites * GS_NCLASS;
-    double *blk = malloc((ncurves ? ncurves : 1) * BLOCK * sizeof *blk);
-    if (!blk) {
-        free(bufs[0]);
-        free(bufs[1]);
-        gs__outfile_abort(&o);
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
-    size_t nout = (r->nsteps + k - 1) / k;
-    bgwriter bw;
     fflush(o.f);
-    bg_start(&bw, o.f);
-    char ts[32];
-    for (size_t b0 = 0; b0 < nout; b0 += BLOCK) {
-        size_t nb = nout - b0 < BLOCK ? nout - b0 : BLOCK;
-        for (size_t q = 0; q < ncurves; q++) {
-            const double *v = r->mw + q * r->nsteps;
-            for (size_t j = 0; j < nb; j++) {
-                size_t i = (b0 + j) * k;
-                size_t m = i + k <= r->nsteps ? k : r->nsteps - i;
-                double acc = 0;
-                for (size_t u = 0; u < m; u++)
-                    acc += v[i + u];
-                blk[j * ncurves + q] = acc / (double)m;
-            }
-        }
-        for (size_t j = 0; j < nb; j++) {
-            gs_format_time(r->start_s + (int64_t)((b0 + j) * k) * r->step_s, ts);
-            size_t tslen = strlen(ts);
-            for (size_t s = 0; s < r->nsites; s++) {
-                const char *sid = f->sites[s].id;
-                size_t slen = strlen(sid);
-                for (int c = 0; c < GS_NCLASS; c++) {
-                    if (used + tslen + slen + idlen[c] + 48 > BUF) {
-                        bg_submit(&bw, buf, used);
-                        cur ^= 1;
-                        buf = bufs[cur];
-                        used = 0;
-                    }
-                    char *p = buf + used;
-                    memcpy(p, ts, tslen);
-                    p += tslen;
-                    *p++ = ',';
-                    memcpy(p, sid, slen);
-                    p += slen;
-                    *p++ = ',';
-                    memcpy(p, cname[c], idlen[c]);
-                    p += idlen[c];
-                    *p++ = ',';
-                    p += fmt_fixed4(blk[j * ncurves + s * GS_NCLASS + (size_t)c], p);
-                    *p++ = '\n';
-                    used = (size_t)(p - buf);
-                }
-            }
-        }
+    int fd = fileno(o.f), wfail = 0;
+    csvfmt fm[NFMT];
+    pthread_t th[NFMT];
+    int started = 0, nomem = 0;
+    for (int s = 0; s < NSLOT; s++) {
+        j.slot[s] = malloc(j.slot_cap);
+        j.slot_block[s] = -1;
+        nomem |= !j.slot[s];
     }
-    free(blk);
-    bg_submit(&bw, buf, used);
-    bg_wait(&bw);
-    int wfail = bg_finish(&bw);
-    free(bufs[0]);
-    free(bufs[1]);
-    if (wfail) {
+    for (int t = 0; t < NFMT; t++) {
+        fm[t] = (csvfmt){&j, (size_t)t, malloc((j.ncurves ? j.ncurves : 1) * BLOCK * sizeof(double))};
+        nomem |= !fm[t].blk;
+    }
+    if (nomem) {
+        rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        goto out;
+    }
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_cond_init(&j.cv, NULL);
+    while (started < NFMT && pthread_create(&th[started], NULL, fmt_main, &fm[started]) == 0)
+        started++;
+    if (started < NFMT) {
+        /* threads unavailable: stop those that started and do it all here, in order */
+        pthread_mutex_lock(&j.mu);
+        j.stop = 1;
+        pthread_cond_broadcast(&j.cv);
+        pthread_mutex_unlock(&j.mu);
+        for (int t = 0; t < started; t++)
+            pthread_join(th[t], NULL);
+        started = 0;
+        for (size_t b = 0; b < j.nblocks; b++) {
+            size_t len = format_block(&j, b, fm[0].blk, j.slot[0]);
+            wfail |= write_all(fd, j.slot[0], len) != 0;
+        }
+    } else {
+        for (size_t b = 0; b < j.nblocks; b++) {
+            size_t s = b % NSLOT;
+            pthread_mutex_lock(&j.mu);
+            while (j.slot_block[s] != (long)b)
+                pthread_cond_wait(&j.cv, &j.mu);
+            size_t len = j.slot_len[s];
+            pthread_mutex_unlock(&j.mu);
+            wfail |= write_all(fd, j.slot[s], len) != 0;
+            pthread_mutex_lock(&j.mu);
+            j.slot_block[s] = -1;
+            pthread_cond_broadcast(&j.cv);
+            pthread_mutex_unlock(&j.mu);
+        }
+        for (int t = 0; t < NFMT; t++)
+            pthread_join(th[t], NULL);
+    }
+    pthread_mutex_destroy(&j.mu);
+    pthread_cond_destroy(&j.cv);
+    if (wfail)
+        rc = gs_error_set(err, GS_EIO, path, 0, 0, NULL, "write failed: %s", strerror(errno));
+out:
+    for (int s = 0; s < NSLOT; s++)
+        free(j.slot[s]);
+    for (int t = 0; t < NFMT; t++)
+        free(fm[t].blk);
+    if (rc < 0) {
         gs__outfile_abort(&o);
-        return gs_error_set(err, GS_EIO, path, 0, 0, NULL, "write failed");
+        return rc;
     }
     return gs__outfile_commit(&o, err);
 }
