@@ -15,50 +15,13 @@
 
 #include "gridsplit/import.h"
 #include "io/outfile.h"
+#include "io/outfmt.h"
 
-static double rnd(double v, int d)
-{
-    if (!isfinite(v))
-        return v;
-    double p = pow(10.0, d);
-    double r = round(v * p) / p;
-    return r == 0 ? 0 : r;
-}
-
-static json_t *jnum(double v, int d)
-{
-    return isfinite(v) ? json_real(rnd(v, d)) : json_null();
-}
-
-static void csv_str(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-}
-
-static void csv_num(FILE *f, double v, int d)
+/* ",v": the next numeric field of a row (empty when v is not finite). */
+static void csv_field(FILE *f, double v, int d)
 {
     fputc(',', f);
-    if (!isfinite(v))
-        return;
-    char buf[64];
-    int n = snprintf(buf, sizeof buf, "%.*f", d, rnd(v, d));
-    if (strchr(buf, '.')) {
-        while (n > 0 && buf[n - 1] == '0')
-            buf[--n] = '\0';
-        if (n > 0 && buf[n - 1] == '.')
-            buf[--n] = '\0';
-    }
-    fputs(strcmp(buf, "-0") ? buf : "0", f);
+    gs__csv_num(f, v, d);
 }
 
 static const char *prod_id(const gs_flexsim_product *prods, int p)
@@ -89,29 +52,29 @@ static int write_flex_csv(const gs_fleet *f, const gs_flexsim_product *prods, co
     for (size_t k = 0; k < r->nrows; k++) {
         const gs_flexsim_row *w = &r->rows[k];
         const gs_cluster *c = &f->clusters[w->cluster];
-        csv_str(o, c->id);
+        gs__csv_str(o, c->id);
         fputc(',', o);
-        csv_str(o, f->sites[c->site].id);
+        gs__csv_str(o, f->sites[c->site].id);
         fputc(',', o);
-        csv_str(o, f->zones[f->sites[c->site].zone].id);
+        gs__csv_str(o, f->zones[f->sites[c->site].zone].id);
         fputc(',', o);
-        csv_str(o, prod_id(prods, w->product));
+        gs__csv_str(o, prod_id(prods, w->product));
         fprintf(o, ",%s,%s", w->product >= 0 ? gs_product_kind_name(prods[w->product].p->kind) : "event",
                 currency(prods, w->product));
-        csv_num(o, w->revenue_usd, 2);
-        csv_num(o, w->availability_usd, 2);
-        csv_num(o, w->energy_usd, 2);
-        csv_num(o, w->avoided_usd, 2);
-        csv_num(o, w->curtailment_cost_usd, 2);
-        csv_num(o, w->penalty_usd, 2);
-        csv_num(o, w->net_usd, 2);
-        csv_num(o, w->offered_mw_h, 3);
-        csv_num(o, w->hours_curtailed, 3);
-        csv_num(o, w->mwh_shed, 3);
+        csv_field(o, w->revenue_usd, 2);
+        csv_field(o, w->availability_usd, 2);
+        csv_field(o, w->energy_usd, 2);
+        csv_field(o, w->avoided_usd, 2);
+        csv_field(o, w->curtailment_cost_usd, 2);
+        csv_field(o, w->penalty_usd, 2);
+        csv_field(o, w->net_usd, 2);
+        csv_field(o, w->offered_mw_h, 3);
+        csv_field(o, w->hours_curtailed, 3);
+        csv_field(o, w->mwh_shed, 3);
         fprintf(o, ",%d", w->events);
-        csv_num(o, w->excluded_h, 0);
+        csv_field(o, w->excluded_h, 0);
         fputc(',', o);
-        csv_str(o, w->product >= 0 ? prods[w->product].label : "");
+        gs__csv_str(o, w->product >= 0 ? prods[w->product].label : "");
         fputc('\n', o);
     }
     return gs__outfile_commit(&of, err);
@@ -130,21 +93,21 @@ static int write_jobs_csv(const gs_fleet *f, const gs_flexsim_result *r, const c
         const gs_flexsim_job *j = &r->jobs[k];
         const gs_run *run = &f->runs[j->run];
         const gs_cluster *c = &f->clusters[run->cluster];
-        csv_str(o, run->id);
+        gs__csv_str(o, run->id);
         fputc(',', o);
-        csv_str(o, c->id);
+        gs__csv_str(o, c->id);
         fputc(',', o);
-        csv_str(o, f->sites[c->site].id);
+        gs__csv_str(o, f->sites[c->site].id);
         fprintf(o, ",%d", run->gpus);
-        csv_num(o, run->length_s / 3600.0, 3);
-        csv_num(o, j->tier_floor, 4);
-        csv_num(o, j->slack_allowed_s / 3600.0, 3);
-        csv_num(o, j->slack_used_s / 3600.0, 4);
-        csv_num(o, j->slack_allowed_s > 0 ? j->slack_used_s / j->slack_allowed_s : 0, 6);
-        csv_num(o, j->throughput_lost, 8);
-        csv_num(o, j->avg_throughput, 8);
-        csv_num(o, j->lost_gpu_h, 1);
-        csv_num(o, j->cost_usd, 2);
+        csv_field(o, run->length_s / 3600.0, 3);
+        csv_field(o, j->tier_floor, 4);
+        csv_field(o, j->slack_allowed_s / 3600.0, 3);
+        csv_field(o, j->slack_used_s / 3600.0, 4);
+        csv_field(o, j->slack_allowed_s > 0 ? j->slack_used_s / j->slack_allowed_s : 0, 6);
+        csv_field(o, j->throughput_lost, 8);
+        csv_field(o, j->avg_throughput, 8);
+        csv_field(o, j->lost_gpu_h, 1);
+        csv_field(o, j->cost_usd, 2);
         fprintf(o, ",%d\n", j->events);
     }
     return gs__outfile_commit(&of, err);
@@ -175,24 +138,24 @@ static int write_events_csv(const gs_fleet *f, const gs_flexsim_product *prods, 
         char a[24], b[24];
         gs_format_time(ev->start_s, a);
         gs_format_time(ev->end_s, b);
-        csv_str(o, ev->id);
+        gs__csv_str(o, ev->id);
         fprintf(o, ",%s,%s,", x->e.origin, gs_plan_event_kind_name(ev->kind));
-        csv_str(o, scope_name(f, ev));
+        gs__csv_str(o, scope_name(f, ev));
         fprintf(o, ",%s,%s,%lld,", a, b, (long long)ev->notice_s);
-        csv_str(o, x->product >= 0 ? prods[x->product].p->id : "");
-        csv_num(o, ev->kind == GS_PEV_PRICE ? ev->price_usd_per_mwh : NAN, 2);
-        csv_num(o, x->target_mw, 3);
-        csv_num(o, x->achieved_mw, 3);
-        csv_num(o, x->shortfall_mw, 3);
-        csv_num(o, x->available_mw, 3);
-        csv_num(o, x->mwh_shed, 3);
-        csv_num(o, x->cost_usd, 2);
-        csv_num(o, x->value_usd, 2);
-        csv_num(o, x->penalty_usd, 2);
+        gs__csv_str(o, x->product >= 0 ? prods[x->product].p->id : "");
+        csv_field(o, ev->kind == GS_PEV_PRICE ? ev->price_usd_per_mwh : NAN, 2);
+        csv_field(o, x->target_mw, 3);
+        csv_field(o, x->achieved_mw, 3);
+        csv_field(o, x->shortfall_mw, 3);
+        csv_field(o, x->available_mw, 3);
+        csv_field(o, x->mwh_shed, 3);
+        csv_field(o, x->cost_usd, 2);
+        csv_field(o, x->value_usd, 2);
+        csv_field(o, x->penalty_usd, 2);
         fprintf(o, ",%d,", x->jobs_curtailed);
-        csv_str(o, x->levers);
+        gs__csv_str(o, x->levers);
         fputc(',', o);
-        csv_str(o, x->note);
+        gs__csv_str(o, x->note);
         fputc('\n', o);
     }
     return gs__outfile_commit(&of, err);
@@ -207,18 +170,18 @@ static json_t *row_json(const gs_fleet *f, const gs_flexsim_product *prods, cons
     json_object_set_new(j, "product", json_string(prod_id(prods, w->product)));
     json_object_set_new(j, "kind", json_string(w->product >= 0 ? gs_product_kind_name(prods[w->product].p->kind) : "event"));
     json_object_set_new(j, "currency", json_string(currency(prods, w->product)));
-    json_object_set_new(j, "revenue_usd", jnum(w->revenue_usd, 2));
-    json_object_set_new(j, "availability_usd", jnum(w->availability_usd, 2));
-    json_object_set_new(j, "energy_usd", jnum(w->energy_usd, 2));
-    json_object_set_new(j, "avoided_usd", jnum(w->avoided_usd, 2));
-    json_object_set_new(j, "curtailment_cost_usd", jnum(w->curtailment_cost_usd, 2));
-    json_object_set_new(j, "penalty_usd", jnum(w->penalty_usd, 2));
-    json_object_set_new(j, "net_usd", jnum(w->net_usd, 2));
-    json_object_set_new(j, "offered_mw_h", jnum(w->offered_mw_h, 3));
-    json_object_set_new(j, "hours_curtailed", jnum(w->hours_curtailed, 3));
-    json_object_set_new(j, "mwh_shed", jnum(w->mwh_shed, 3));
+    json_object_set_new(j, "revenue_usd", gs__json_num(w->revenue_usd, 2));
+    json_object_set_new(j, "availability_usd", gs__json_num(w->availability_usd, 2));
+    json_object_set_new(j, "energy_usd", gs__json_num(w->energy_usd, 2));
+    json_object_set_new(j, "avoided_usd", gs__json_num(w->avoided_usd, 2));
+    json_object_set_new(j, "curtailment_cost_usd", gs__json_num(w->curtailment_cost_usd, 2));
+    json_object_set_new(j, "penalty_usd", gs__json_num(w->penalty_usd, 2));
+    json_object_set_new(j, "net_usd", gs__json_num(w->net_usd, 2));
+    json_object_set_new(j, "offered_mw_h", gs__json_num(w->offered_mw_h, 3));
+    json_object_set_new(j, "hours_curtailed", gs__json_num(w->hours_curtailed, 3));
+    json_object_set_new(j, "mwh_shed", gs__json_num(w->mwh_shed, 3));
     json_object_set_new(j, "events", json_integer(w->events));
-    json_object_set_new(j, "excluded_price_h", jnum(w->excluded_h, 0));
+    json_object_set_new(j, "excluded_price_h", gs__json_num(w->excluded_h, 0));
     return j;
 }
 
@@ -240,14 +203,14 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
     json_object_set_new(per, "hours", json_integer((json_int_t)r->nhours));
     json_object_set_new(root, "period", per);
     json_object_set_new(root, "policy", json_string(opts->policy == GS_POLICY_MUST_RUN ? "must-run" : "flexible"));
-    json_object_set_new(root, "offer_share", jnum(opts->offer_share, 4));
+    json_object_set_new(root, "offer_share", gs__json_num(opts->offer_share, 4));
     json_object_set_new(root, "price_notice_s", json_integer(opts->price_notice_s));
-    json_object_set_new(root, "usd_per_request", jnum(opts->usd_per_request, 6));
-    json_object_set_new(root, "price_screen_usd_per_mwh", jnum(r->screen_usd_per_mwh, 2));
+    json_object_set_new(root, "usd_per_request", gs__json_num(opts->usd_per_request, 6));
+    json_object_set_new(root, "price_screen_usd_per_mwh", gs__json_num(r->screen_usd_per_mwh, 2));
     json_object_set_new(root, "price_hours_sent_to_planner", json_integer((json_int_t)r->price_hours_screened));
     json_object_set_new(root, "planner_calls", json_integer((json_int_t)r->planner_calls));
-    json_object_set_new(root, "simulated_training_mwh_baseline", jnum(r->base_training_mwh, 1));
-    json_object_set_new(root, "simulated_training_mwh_flexible", jnum(r->flex_training_mwh, 1));
+    json_object_set_new(root, "simulated_training_mwh_baseline", gs__json_num(r->base_training_mwh, 1));
+    json_object_set_new(root, "simulated_training_mwh_flexible", gs__json_num(r->flex_training_mwh, 1));
 
     json_t *pj = json_array();
     for (size_t p = 0; p < nprods; p++) {
@@ -278,16 +241,16 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
         json_array_append_new(rows, row_json(f, prods, w));
     }
     json_t *tj = json_object();
-    json_object_set_new(tj, "revenue_usd", jnum(tot.revenue_usd, 2));
-    json_object_set_new(tj, "availability_usd", jnum(tot.availability_usd, 2));
-    json_object_set_new(tj, "energy_usd", jnum(tot.energy_usd, 2));
-    json_object_set_new(tj, "avoided_usd", jnum(tot.avoided_usd, 2));
-    json_object_set_new(tj, "curtailment_cost_usd", jnum(tot.curtailment_cost_usd, 2));
-    json_object_set_new(tj, "penalty_usd", jnum(tot.penalty_usd, 2));
-    json_object_set_new(tj, "net_usd", jnum(tot.net_usd, 2));
-    json_object_set_new(tj, "offered_mw_h", jnum(tot.offered_mw_h, 3));
-    json_object_set_new(tj, "hours_curtailed", jnum(tot.hours_curtailed, 3));
-    json_object_set_new(tj, "mwh_shed", jnum(tot.mwh_shed, 3));
+    json_object_set_new(tj, "revenue_usd", gs__json_num(tot.revenue_usd, 2));
+    json_object_set_new(tj, "availability_usd", gs__json_num(tot.availability_usd, 2));
+    json_object_set_new(tj, "energy_usd", gs__json_num(tot.energy_usd, 2));
+    json_object_set_new(tj, "avoided_usd", gs__json_num(tot.avoided_usd, 2));
+    json_object_set_new(tj, "curtailment_cost_usd", gs__json_num(tot.curtailment_cost_usd, 2));
+    json_object_set_new(tj, "penalty_usd", gs__json_num(tot.penalty_usd, 2));
+    json_object_set_new(tj, "net_usd", gs__json_num(tot.net_usd, 2));
+    json_object_set_new(tj, "offered_mw_h", gs__json_num(tot.offered_mw_h, 3));
+    json_object_set_new(tj, "hours_curtailed", gs__json_num(tot.hours_curtailed, 3));
+    json_object_set_new(tj, "mwh_shed", gs__json_num(tot.mwh_shed, 3));
     json_object_set_new(tj, "events", json_integer((json_int_t)r->nevents));
     json_object_set_new(root, "totals", tj);
     json_object_set_new(root, "rows", rows);
@@ -316,13 +279,13 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
         json_object_set_new(ej, "start", json_string(a));
         json_object_set_new(ej, "end", json_string(b));
         json_object_set_new(ej, "product", x->product >= 0 ? json_string(prods[x->product].p->id) : json_null());
-        json_object_set_new(ej, "target_mw", jnum(x->target_mw, 3));
-        json_object_set_new(ej, "achieved_mw", jnum(x->achieved_mw, 3));
-        json_object_set_new(ej, "shortfall_mw", jnum(x->shortfall_mw, 3));
-        json_object_set_new(ej, "mwh_shed", jnum(x->mwh_shed, 3));
-        json_object_set_new(ej, "cost_usd", jnum(x->cost_usd, 2));
-        json_object_set_new(ej, "value_usd", jnum(x->value_usd, 2));
-        json_object_set_new(ej, "penalty_usd", jnum(x->penalty_usd, 2));
+        json_object_set_new(ej, "target_mw", gs__json_num(x->target_mw, 3));
+        json_object_set_new(ej, "achieved_mw", gs__json_num(x->achieved_mw, 3));
+        json_object_set_new(ej, "shortfall_mw", gs__json_num(x->shortfall_mw, 3));
+        json_object_set_new(ej, "mwh_shed", gs__json_num(x->mwh_shed, 3));
+        json_object_set_new(ej, "cost_usd", gs__json_num(x->cost_usd, 2));
+        json_object_set_new(ej, "value_usd", gs__json_num(x->value_usd, 2));
+        json_object_set_new(ej, "penalty_usd", gs__json_num(x->penalty_usd, 2));
         json_object_set_new(ej, "levers", json_string(x->levers));
         json_object_set_new(ej, "note", json_string(x->note));
         json_array_append_new(evs, ej);
@@ -343,9 +306,9 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
     }
     json_object_set_new(jobs, "runs", json_integer((json_int_t)r->njobs));
     json_object_set_new(jobs, "runs_curtailed", json_integer(curtailed));
-    json_object_set_new(jobs, "lost_gpu_h", jnum(lost, 1));
-    json_object_set_new(jobs, "cost_usd", jnum(cost, 2));
-    json_object_set_new(jobs, "max_throughput_lost", jnum(worst, 8));
+    json_object_set_new(jobs, "lost_gpu_h", gs__json_num(lost, 1));
+    json_object_set_new(jobs, "cost_usd", gs__json_num(cost, 2));
+    json_object_set_new(jobs, "max_throughput_lost", gs__json_num(worst, 8));
     json_object_set_new(jobs, "tiers_broken", json_integer(broken));
     json_object_set_new(root, "jobs", jobs);
 
@@ -360,15 +323,15 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
         json_object_set_new(j, "product", json_string(prods[x->product].p->id));
         json_object_set_new(j, "price_source", json_string(prods[x->product].label));
         json_object_set_new(j, "refused_because", json_string(x->refused));
-        json_object_set_new(j, "offered_mw_h", jnum(x->offered_mw_h, 3));
-        json_object_set_new(j, "availability_usd", jnum(x->availability_usd, 2));
+        json_object_set_new(j, "offered_mw_h", gs__json_num(x->offered_mw_h, 3));
+        json_object_set_new(j, "availability_usd", gs__json_num(x->availability_usd, 2));
         json_object_set_new(j, "deployments", json_integer(x->deployments));
-        json_object_set_new(j, "deployed_h", jnum(x->deployed_h, 3));
-        json_object_set_new(j, "requests_lost", jnum(x->requests_lost, 0));
-        json_object_set_new(j, "requests_lost_planned", jnum(x->requests_lost_planned, 0));
-        json_object_set_new(j, "revenue_lost_usd", jnum(x->revenue_lost_usd, 2));
-        json_object_set_new(j, "penalty_if_not_delivered_usd", jnum(x->penalty_if_not_delivered_usd, 2));
-        json_object_set_new(j, "net_usd", jnum(x->net_usd, 2));
+        json_object_set_new(j, "deployed_h", gs__json_num(x->deployed_h, 3));
+        json_object_set_new(j, "requests_lost", gs__json_num(x->requests_lost, 0));
+        json_object_set_new(j, "requests_lost_planned", gs__json_num(x->requests_lost_planned, 0));
+        json_object_set_new(j, "revenue_lost_usd", gs__json_num(x->revenue_lost_usd, 2));
+        json_object_set_new(j, "penalty_if_not_delivered_usd", gs__json_num(x->penalty_if_not_delivered_usd, 2));
+        json_object_set_new(j, "net_usd", gs__json_num(x->net_usd, 2));
         json_array_append_new(ia, j);
     }
     json_t *a_obj = json_object();
@@ -383,12 +346,12 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
         const gs_flexsim_mustrun *x = &r->mustrun[k];
         json_t *j = json_object();
         json_object_set_new(j, "cluster", json_string(f->clusters[x->cluster].id));
-        json_object_set_new(j, "flexible_revenue_usd", jnum(x->flexible_revenue_usd, 2));
-        json_object_set_new(j, "flexible_cost_usd", jnum(x->flexible_cost_usd, 2));
-        json_object_set_new(j, "flexible_net_usd", jnum(x->flexible_net_usd, 2));
-        json_object_set_new(j, "mustrun_net_usd", jnum(x->mustrun_net_usd, 2));
-        json_object_set_new(j, "left_on_table_usd", jnum(x->left_on_table_usd, 2));
-        json_object_set_new(j, "delivered_in_events_mw_h", jnum(x->mustrun_shortfall_mw_h, 3));
+        json_object_set_new(j, "flexible_revenue_usd", gs__json_num(x->flexible_revenue_usd, 2));
+        json_object_set_new(j, "flexible_cost_usd", gs__json_num(x->flexible_cost_usd, 2));
+        json_object_set_new(j, "flexible_net_usd", gs__json_num(x->flexible_net_usd, 2));
+        json_object_set_new(j, "mustrun_net_usd", gs__json_num(x->mustrun_net_usd, 2));
+        json_object_set_new(j, "left_on_table_usd", gs__json_num(x->left_on_table_usd, 2));
+        json_object_set_new(j, "delivered_in_events_mw_h", gs__json_num(x->mustrun_shortfall_mw_h, 3));
         json_array_append_new(mb, j);
     }
     json_t *b_obj = json_object();
@@ -416,8 +379,8 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
             json_object_set_new(sj, "site", json_string(f->sites[s].id));
             json_t *cu = json_array(), *re = json_array();
             for (size_t h = 0; h < r->nhours; h++) {
-                json_array_append_new(cu, json_real(rnd(r->curtailed_mw[s * r->nhours + h], 2)));
-                json_array_append_new(re, json_real(rnd(r->reserved_mw[s * r->nhours + h], 2)));
+                json_array_append_new(cu, json_real(gs__round(r->curtailed_mw[s * r->nhours + h], 2)));
+                json_array_append_new(re, json_real(gs__round(r->reserved_mw[s * r->nhours + h], 2)));
             }
             json_object_set_new(sj, "curtailed_mw", cu);
             json_object_set_new(sj, "reserved_mw", re);

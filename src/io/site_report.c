@@ -18,6 +18,7 @@
 #include "io/assets.h"
 #include "io/html.h"
 #include "io/outfile.h"
+#include "io/outfmt.h"
 
 /* Unit suffix of a component's raw column in scores.csv. */
 static const char *csv_unit(gs_site_comp c)
@@ -34,51 +35,6 @@ static const char *csv_unit(gs_site_comp c)
     case GS_SC_BUILD_COST: return "usd_per_mw";
     default: return "value";
     }
-}
-
-/* Round to a fixed number of significant decimals so outputs stay short and stable. */
-static double rnd(double v, int decimals)
-{
-    if (!isfinite(v))
-        return v;
-    double p = pow(10.0, decimals);
-    double r = round(v * p) / p;
-    return r == 0 ? 0 : r;
-}
-
-static json_t *jnum(double v, int decimals)
-{
-    return isfinite(v) ? json_real(rnd(v, decimals)) : json_null();
-}
-
-static void csv_str(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-}
-
-static void csv_num(FILE *f, double v, int decimals)
-{
-    if (!isfinite(v))
-        return; /* empty field: no data */
-    char buf[64];
-    int n = snprintf(buf, sizeof buf, "%.*f", decimals, rnd(v, decimals));
-    if (strchr(buf, '.')) {
-        while (n > 0 && buf[n - 1] == '0')
-            buf[--n] = '\0';
-        if (n > 0 && buf[n - 1] == '.')
-            buf[--n] = '\0';
-    }
-    fputs(strcmp(buf, "-0") ? buf : "0", f);
 }
 
 static int write_csv(const gs_site_outputs *o, const char *path, gs_error *err)
@@ -105,38 +61,38 @@ static int write_csv(const gs_site_outputs *o, const char *path, gs_error *err)
         const gs_site_score *s = &r->s[i];
         const gs_site_cand *k = &o->f->cands[s->cand];
         fprintf(f, "%d,", s->rank);
-        csv_str(f, k->id);
+        gs__csv_str(f, k->id);
         fputc(',', f);
-        csv_str(f, k->name);
+        gs__csv_str(f, k->name);
         fprintf(f, ",%s,", gs_class_name(r->cls));
-        csv_str(f, o->f->zones[k->zone].id);
+        gs__csv_str(f, o->f->zones[k->zone].id);
         fputc(',', f);
-        csv_num(f, k->lat, 4);
+        gs__csv_num(f, k->lat, 4);
         fputc(',', f);
-        csv_num(f, k->lon, 4);
+        gs__csv_num(f, k->lon, 4);
         fputc(',', f);
-        csv_num(f, s->score, 4);
+        gs__csv_num(f, s->score, 4);
         fputc(',', f);
-        csv_num(f, s->weight_with_data, 4);
+        gs__csv_num(f, s->weight_with_data, 4);
         for (size_t c = 0; c < s->ncomp; c++) {
             const gs_site_component *x = &s->comp[c];
             fputc(',', f);
-            csv_num(f, x->raw, x->comp == GS_SC_REACH ? 4 : 2);
+            gs__csv_num(f, x->raw, x->comp == GS_SC_REACH ? 4 : 2);
             fputc(',', f);
-            csv_num(f, x->norm, 4);
+            gs__csv_num(f, x->norm, 4);
             fputc(',', f);
-            csv_num(f, x->weight, 4);
+            gs__csv_num(f, x->weight, 4);
             fputc(',', f);
-            csv_num(f, x->contribution, 4);
+            gs__csv_num(f, x->contribution, 4);
             fprintf(f, ",%d", x->assumed);
         }
         if (r->cls == GS_TRAINING) {
             fputc(',', f);
-            csv_num(f, s->energy_cost_usd_per_mwh, 2);
+            gs__csv_num(f, s->energy_cost_usd_per_mwh, 2);
             fputc(',', f);
-            csv_num(f, s->arbitrage_usd_per_mwh, 2);
+            gs__csv_num(f, s->arbitrage_usd_per_mwh, 2);
             fputc(',', f);
-            csv_num(f, s->market_usd_per_mwh, 2);
+            gs__csv_num(f, s->market_usd_per_mwh, 2);
         }
         int chosen = 0;
         for (size_t j = 0; pl && j < pl->nopen; j++)
@@ -156,18 +112,18 @@ static json_t *placement_json(const gs_site_outputs *o, const gs_site_placement 
     for (size_t i = 0; i < p->nopen; i++)
         json_array_append_new(sites, json_string(o->f->cands[p->open[i]].id));
     json_object_set_new(j, "sites", sites);
-    json_object_set_new(j, "coverage_share", jnum(p->coverage, 4));
-    json_object_set_new(j, "unserved_mw", jnum(p->unserved_mw, 3));
-    json_object_set_new(j, "cost_usd_per_year", jnum(p->cost_usd_per_year, 0));
-    json_object_set_new(j, "energy_usd_per_year", jnum(p->energy_usd_per_year, 0));
-    json_object_set_new(j, "latency_penalty_usd_per_year", jnum(p->latency_usd_per_year, 0));
-    json_object_set_new(j, "capex_usd_per_year", jnum(p->capex_usd_per_year, 0));
-    json_object_set_new(j, "fixed_usd_per_year", jnum(p->fixed_usd_per_year, 0));
-    json_object_set_new(j, "mean_rtt_ms", jnum(p->mean_rtt_ms, 2));
+    json_object_set_new(j, "coverage_share", gs__json_num(p->coverage, 4));
+    json_object_set_new(j, "unserved_mw", gs__json_num(p->unserved_mw, 3));
+    json_object_set_new(j, "cost_usd_per_year", gs__json_num(p->cost_usd_per_year, 0));
+    json_object_set_new(j, "energy_usd_per_year", gs__json_num(p->energy_usd_per_year, 0));
+    json_object_set_new(j, "latency_penalty_usd_per_year", gs__json_num(p->latency_usd_per_year, 0));
+    json_object_set_new(j, "capex_usd_per_year", gs__json_num(p->capex_usd_per_year, 0));
+    json_object_set_new(j, "fixed_usd_per_year", gs__json_num(p->fixed_usd_per_year, 0));
+    json_object_set_new(j, "mean_rtt_ms", gs__json_num(p->mean_rtt_ms, 2));
     json_t *as = json_array(), *sv = json_array();
     for (size_t i = 0; i < o->nregions; i++) {
         json_array_append_new(as, p->assign[i] >= 0 ? json_string(o->f->cands[p->assign[i]].id) : json_null());
-        json_array_append_new(sv, jnum(p->served[i], 4));
+        json_array_append_new(sv, gs__json_num(p->served[i], 4));
     }
     json_object_set_new(j, "assign", as);
     json_object_set_new(j, "served_share", sv);
@@ -180,19 +136,19 @@ static json_t *flex_json(const gs_site_file *f, const gs_site_result *r, const g
 {
     const gs_site_zone_stats *zs = &r->zones[f->cands[s->cand].zone];
     json_t *j = json_object();
-    json_object_set_new(j, "energy_cost_gross_usd_per_mwh", jnum(s->energy_cost_usd_per_mwh, 2));
+    json_object_set_new(j, "energy_cost_gross_usd_per_mwh", gs__json_num(s->energy_cost_usd_per_mwh, 2));
     json_t *a = json_object();
-    json_object_set_new(a, "usd_per_mwh", jnum(s->arbitrage_usd_per_mwh, 2));
-    json_object_set_new(a, "hours_share", jnum(f->params.flex_hours_share, 6));
+    json_object_set_new(a, "usd_per_mwh", gs__json_num(s->arbitrage_usd_per_mwh, 2));
+    json_object_set_new(a, "hours_share", gs__json_num(f->params.flex_hours_share, 6));
     json_object_set_new(a, "basis", json_string(zs->price_assumed ? "assumed constant price" : "series"));
     json_object_set_new(a, "note", json_string("avoided cost of not buying the top-price hours: (mean price - "
                                                "mean of the hours kept) x PUE; no reserve is sold in those hours"));
     json_object_set_new(j, "arbitrage", a);
-    json_object_set_new(j, "load_mw", jnum(s->load_mw, 1));
-    json_object_set_new(j, "offered_mw", jnum(s->offer_mw, 1));
-    json_object_set_new(j, "market_usd_per_mwh", jnum(s->market_usd_per_mwh, 2));
-    json_object_set_new(j, "flex_value_usd_per_mwh", jnum(s->flex_value_usd_per_mwh, 2));
-    json_object_set_new(j, "energy_cost_net_usd_per_mwh", jnum(s->energy_cost_net_usd_per_mwh, 2));
+    json_object_set_new(j, "load_mw", gs__json_num(s->load_mw, 1));
+    json_object_set_new(j, "offered_mw", gs__json_num(s->offer_mw, 1));
+    json_object_set_new(j, "market_usd_per_mwh", gs__json_num(s->market_usd_per_mwh, 2));
+    json_object_set_new(j, "flex_value_usd_per_mwh", gs__json_num(s->flex_value_usd_per_mwh, 2));
+    json_object_set_new(j, "energy_cost_net_usd_per_mwh", gs__json_num(s->energy_cost_net_usd_per_mwh, 2));
     json_t *ps = json_array();
     for (size_t q = 0; q < s->nmarket; q++) {
         const gs_site_market_line *L = &s->market[q];
@@ -204,12 +160,12 @@ static json_t *flex_json(const gs_site_file *f, const gs_site_result *r, const g
         json_object_set_new(pj, "basis", L->basis[0] ? json_string(L->basis) : json_null());
         json_object_set_new(pj, "label", L->label[0] ? json_string(L->label) : json_null());
         json_object_set_new(pj, "unit", json_string(L->unit));
-        json_object_set_new(pj, "price_mean", jnum(L->price_mean, 3));
-        json_object_set_new(pj, "hours_sold", jnum(L->hours_sold, 2));
-        json_object_set_new(pj, "mw_sold", jnum(L->mw_sold, 2));
-        json_object_set_new(pj, "usd_per_year", jnum(L->usd_per_year, 0));
-        json_object_set_new(pj, "usd_per_mw_year", jnum(L->usd_per_mw_year, 0));
-        json_object_set_new(pj, "usd_per_mwh", jnum(L->usd_per_mwh, 3));
+        json_object_set_new(pj, "price_mean", gs__json_num(L->price_mean, 3));
+        json_object_set_new(pj, "hours_sold", gs__json_num(L->hours_sold, 2));
+        json_object_set_new(pj, "mw_sold", gs__json_num(L->mw_sold, 2));
+        json_object_set_new(pj, "usd_per_year", gs__json_num(L->usd_per_year, 0));
+        json_object_set_new(pj, "usd_per_mw_year", gs__json_num(L->usd_per_mw_year, 0));
+        json_object_set_new(pj, "usd_per_mwh", gs__json_num(L->usd_per_mwh, 3));
         json_object_set_new(pj, "note", json_string(L->note));
         json_array_append_new(ps, pj);
     }
@@ -230,23 +186,23 @@ static json_t *build_json(const gs_site_outputs *o)
 #endif
     json_object_set_new(root, "year", json_integer(f->year));
     json_t *pj = json_object();
-    json_object_set_new(pj, "need_mw", jnum(p->need_mw[r->cls], 3));
-    json_object_set_new(pj, "flex_hours_share", jnum(p->flex_hours_share, 6));
-    json_object_set_new(pj, "headroom_rate_pct", jnum(p->headroom_rate_pct, 4));
-    json_object_set_new(pj, "latency_budget_ms", jnum(p->latency_budget_ms, 3));
-    json_object_set_new(pj, "rack_kw_min", jnum(p->rack_kw_range[r->cls][0], 1));
-    json_object_set_new(pj, "rack_kw_max", jnum(p->rack_kw_range[r->cls][1], 1));
-    json_object_set_new(pj, "demand_mw", jnum(p->demand_mw, 3));
-    json_object_set_new(pj, "latency_penalty_usd_per_ms_mw_year", jnum(p->latency_penalty_usd_per_ms_mw_year, 2));
-    json_object_set_new(pj, "site_fixed_usd_per_year", jnum(p->site_fixed_usd_per_year, 0));
-    json_object_set_new(pj, "capex_annuity", jnum(p->capex_annuity, 6));
+    json_object_set_new(pj, "need_mw", gs__json_num(p->need_mw[r->cls], 3));
+    json_object_set_new(pj, "flex_hours_share", gs__json_num(p->flex_hours_share, 6));
+    json_object_set_new(pj, "headroom_rate_pct", gs__json_num(p->headroom_rate_pct, 4));
+    json_object_set_new(pj, "latency_budget_ms", gs__json_num(p->latency_budget_ms, 3));
+    json_object_set_new(pj, "rack_kw_min", gs__json_num(p->rack_kw_range[r->cls][0], 1));
+    json_object_set_new(pj, "rack_kw_max", gs__json_num(p->rack_kw_range[r->cls][1], 1));
+    json_object_set_new(pj, "demand_mw", gs__json_num(p->demand_mw, 3));
+    json_object_set_new(pj, "latency_penalty_usd_per_ms_mw_year", gs__json_num(p->latency_penalty_usd_per_ms_mw_year, 2));
+    json_object_set_new(pj, "site_fixed_usd_per_year", gs__json_num(p->site_fixed_usd_per_year, 0));
+    json_object_set_new(pj, "capex_annuity", gs__json_num(p->capex_annuity, 6));
     if (r->cls == GS_TRAINING) {
-        json_object_set_new(pj, "training_utilisation", jnum(p->training_utilisation, 4));
-        json_object_set_new(pj, "flex_offer_share", jnum(p->flex_offer_share, 4));
-        json_object_set_new(pj, "gpu_kw", jnum(p->gpu_kw, 4));
-        json_object_set_new(pj, "usd_per_gpu_hour", jnum(p->usd_per_gpu_hour, 4));
-        json_object_set_new(pj, "checkpoint_interval_h", jnum(p->checkpoint_interval_h, 3));
-        json_object_set_new(pj, "restart_overhead_s", jnum(p->restart_overhead_s, 1));
+        json_object_set_new(pj, "training_utilisation", gs__json_num(p->training_utilisation, 4));
+        json_object_set_new(pj, "flex_offer_share", gs__json_num(p->flex_offer_share, 4));
+        json_object_set_new(pj, "gpu_kw", gs__json_num(p->gpu_kw, 4));
+        json_object_set_new(pj, "usd_per_gpu_hour", gs__json_num(p->usd_per_gpu_hour, 4));
+        json_object_set_new(pj, "checkpoint_interval_h", gs__json_num(p->checkpoint_interval_h, 3));
+        json_object_set_new(pj, "restart_overhead_s", gs__json_num(p->restart_overhead_s, 1));
     }
     json_object_set_new(root, "params", pj);
 
@@ -260,10 +216,10 @@ static json_t *build_json(const gs_site_outputs *o)
         json_object_set_new(c, "id", json_string(k->id));
         json_object_set_new(c, "name", json_string(k->name));
         json_object_set_new(c, "zone", json_string(f->zones[k->zone].id));
-        json_object_set_new(c, "lat", jnum(k->lat, 4));
-        json_object_set_new(c, "lon", jnum(k->lon, 4));
-        json_object_set_new(c, "score", jnum(s->score, 4));
-        json_object_set_new(c, "weight_with_data", jnum(s->weight_with_data, 4));
+        json_object_set_new(c, "lat", gs__json_num(k->lat, 4));
+        json_object_set_new(c, "lon", gs__json_num(k->lon, 4));
+        json_object_set_new(c, "score", gs__json_num(s->score, 4));
+        json_object_set_new(c, "weight_with_data", gs__json_num(s->weight_with_data, 4));
         int chosen = 0;
         for (size_t j = 0; pl && j < pl->nopen; j++)
             chosen |= pl->open[j] == s->cand;
@@ -274,33 +230,33 @@ static json_t *build_json(const gs_site_outputs *o)
             json_t *cj = json_object();
             json_object_set_new(cj, "name", json_string(gs_site_comp_name(x->comp)));
             json_object_set_new(cj, "unit", json_string(gs_site_comp_unit(x->comp)));
-            json_object_set_new(cj, "raw", jnum(x->raw, x->comp == GS_SC_REACH ? 4 : 2));
-            json_object_set_new(cj, "best", jnum(x->best, 4));
-            json_object_set_new(cj, "worst", jnum(x->worst, 4));
-            json_object_set_new(cj, "norm", jnum(x->norm, 4));
-            json_object_set_new(cj, "weight", jnum(x->weight, 4));
-            json_object_set_new(cj, "contribution", jnum(x->contribution, 4));
+            json_object_set_new(cj, "raw", gs__json_num(x->raw, x->comp == GS_SC_REACH ? 4 : 2));
+            json_object_set_new(cj, "best", gs__json_num(x->best, 4));
+            json_object_set_new(cj, "worst", gs__json_num(x->worst, 4));
+            json_object_set_new(cj, "norm", gs__json_num(x->norm, 4));
+            json_object_set_new(cj, "weight", gs__json_num(x->weight, 4));
+            json_object_set_new(cj, "contribution", gs__json_num(x->contribution, 4));
             json_object_set_new(cj, "assumed", json_boolean(x->assumed));
             json_object_set_new(cj, "note", json_string(x->note));
             json_array_append_new(comps, cj);
         }
         json_object_set_new(c, "components", comps);
         json_t *d = json_object();
-        json_object_set_new(d, "mean_price_usd_per_mwh", jnum(s->mean_price_usd_per_mwh, 2));
-        json_object_set_new(d, "pue", jnum(s->pue, 3));
-        json_object_set_new(d, "energy_cost_usd_per_mwh", jnum(s->energy_cost_usd_per_mwh, 2));
-        json_object_set_new(d, "flex_value_usd_per_mwh", jnum(s->flex_value_usd_per_mwh, 2));
-        json_object_set_new(d, "energy_cost_net_usd_per_mwh", jnum(s->energy_cost_net_usd_per_mwh, 2));
-        json_object_set_new(d, "headroom_mw", jnum(s->headroom_mw, 1));
-        json_object_set_new(d, "interconnect_mw", jnum(k->interconnect_mw, 1));
-        json_object_set_new(d, "available_mw", jnum(s->available_mw, 1));
-        json_object_set_new(d, "density_kw", jnum(s->density_kw, 1));
+        json_object_set_new(d, "mean_price_usd_per_mwh", gs__json_num(s->mean_price_usd_per_mwh, 2));
+        json_object_set_new(d, "pue", gs__json_num(s->pue, 3));
+        json_object_set_new(d, "energy_cost_usd_per_mwh", gs__json_num(s->energy_cost_usd_per_mwh, 2));
+        json_object_set_new(d, "flex_value_usd_per_mwh", gs__json_num(s->flex_value_usd_per_mwh, 2));
+        json_object_set_new(d, "energy_cost_net_usd_per_mwh", gs__json_num(s->energy_cost_net_usd_per_mwh, 2));
+        json_object_set_new(d, "headroom_mw", gs__json_num(s->headroom_mw, 1));
+        json_object_set_new(d, "interconnect_mw", gs__json_num(k->interconnect_mw, 1));
+        json_object_set_new(d, "available_mw", gs__json_num(s->available_mw, 1));
+        json_object_set_new(d, "density_kw", gs__json_num(s->density_kw, 1));
         json_object_set_new(d, "hosts_class_range", json_boolean(s->hosts_range));
-        json_object_set_new(d, "reach_share", jnum(s->reach_share, 4));
-        json_object_set_new(d, "rtt_ms", jnum(s->rtt_ms, 2));
-        json_object_set_new(d, "rtt_all_regions_ms", jnum(s->rtt_all_ms, 2));
-        json_object_set_new(d, "build_usd_per_mw", jnum(s->build_usd_per_mw, 0));
-        json_object_set_new(d, "years_to_power", jnum(k->years_to_power, 2));
+        json_object_set_new(d, "reach_share", gs__json_num(s->reach_share, 4));
+        json_object_set_new(d, "rtt_ms", gs__json_num(s->rtt_ms, 2));
+        json_object_set_new(d, "rtt_all_regions_ms", gs__json_num(s->rtt_all_ms, 2));
+        json_object_set_new(d, "build_usd_per_mw", gs__json_num(s->build_usd_per_mw, 0));
+        json_object_set_new(d, "years_to_power", gs__json_num(k->years_to_power, 2));
         json_object_set_new(d, "cooling", json_string(gs_cooling_name(k->cooling)));
         json_object_set_new(c, "details", d);
         if (r->cls == GS_TRAINING)
@@ -315,15 +271,15 @@ static json_t *build_json(const gs_site_outputs *o)
         const gs_site_zone_stats *zs = &r->zones[z];
         json_t *zj = json_object();
         json_object_set_new(zj, "id", json_string(f->zones[z].id));
-        json_object_set_new(zj, "mean_price_usd_per_mwh", jnum(zs->mean_price_usd_per_mwh, 2));
-        json_object_set_new(zj, "flex_price_usd_per_mwh", jnum(zs->flex_price_usd_per_mwh, 2));
+        json_object_set_new(zj, "mean_price_usd_per_mwh", gs__json_num(zs->mean_price_usd_per_mwh, 2));
+        json_object_set_new(zj, "flex_price_usd_per_mwh", gs__json_num(zs->flex_price_usd_per_mwh, 2));
         json_object_set_new(zj, "price_assumed", json_boolean(zs->price_assumed));
-        json_object_set_new(zj, "price_hours", jnum(zs->price_hours, 0));
-        json_object_set_new(zj, "mean_carbon_g_per_kwh", jnum(zs->mean_carbon_g_per_kwh, 1));
+        json_object_set_new(zj, "price_hours", gs__json_num(zs->price_hours, 0));
+        json_object_set_new(zj, "mean_carbon_g_per_kwh", gs__json_num(zs->mean_carbon_g_per_kwh, 1));
         json_object_set_new(zj, "carbon_assumed", json_boolean(zs->carbon_assumed));
-        json_object_set_new(zj, "headroom_mw", jnum(zs->headroom_mw, 1));
+        json_object_set_new(zj, "headroom_mw", gs__json_num(zs->headroom_mw, 1));
         json_object_set_new(zj, "headroom_assumed", json_boolean(zs->headroom_assumed));
-        json_object_set_new(zj, "peak_demand_mw", jnum(zs->peak_demand_mw, 1));
+        json_object_set_new(zj, "peak_demand_mw", gs__json_num(zs->peak_demand_mw, 1));
         json_object_set_new(zj, "source", json_string(f->zones[z].source));
         json_array_append_new(zones, zj);
     }
@@ -335,9 +291,9 @@ static json_t *build_json(const gs_site_outputs *o)
         const gs_region *g = &o->regions[i];
         json_t *rj = json_object();
         json_object_set_new(rj, "id", json_string(g->id));
-        json_object_set_new(rj, "lat", jnum(g->lat, 4));
-        json_object_set_new(rj, "lon", jnum(g->lon, 4));
-        json_object_set_new(rj, "share", jnum(g->share, 6));
+        json_object_set_new(rj, "lat", gs__json_num(g->lat, 4));
+        json_object_set_new(rj, "lon", gs__json_num(g->lon, 4));
+        json_object_set_new(rj, "share", gs__json_num(g->share, 6));
         /* round trip to the best-ranked candidate and to the nearest one */
         double near = INFINITY;
         for (size_t q = 0; q < r->n; q++) {
@@ -346,7 +302,7 @@ static json_t *build_json(const gs_site_outputs *o)
             if (ms < near)
                 near = ms;
         }
-        json_object_set_new(rj, "nearest_rtt_ms", jnum(near, 2));
+        json_object_set_new(rj, "nearest_rtt_ms", gs__json_num(near, 2));
         json_array_append_new(regs, rj);
     }
     json_object_set_new(root, "regions", regs);
