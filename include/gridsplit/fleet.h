@@ -129,6 +129,9 @@ typedef struct gs_service {
     double energy_per_request_j;   /**< GPU energy per request above idle */
     double requests_per_s_per_gpu; /**< throughput of one GPU */
     double latency_budget_ms;
+    double server_time_ms;         /**< the budget's share spent computing the answer: the round
+                                        trip must fit latency_budget_ms - server_time_ms; 0 (not
+                                        stated): the router's default, 50 ms */
     double floor_frac;             /**< share of GPUs always provisioned (default 0.2) */
     double headroom_frac;          /**< provisioned GPUs above demand (default 0.15) */
     gs_shape shape;

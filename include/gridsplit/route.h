@@ -28,7 +28,8 @@ extern "C" {
 #endif
 
 /** Server time subtracted from a service's latency_budget_ms to give the network RTT limit,
- * until the fleet file has a field for it: RTT limit = latency_budget_ms - server_ms. */
+ * for services whose fleet entry does not state server_time_ms: RTT limit = latency_budget_ms -
+ * server time. */
 #define GS_ROUTE_DEFAULT_SERVER_MS 50.0
 /** Latency penalty: USD per million requests per ms of round trip (100 ms ~ 2 USD/Mreq, about
  * the energy cost of a million 55 J requests at 50 USD/MWh with overheads and PUE). */

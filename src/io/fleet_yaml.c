@@ -565,7 +565,7 @@ static int parse_services(ctx *c, const yaml_node_t *root)
 {
     static const char *const keys[] = {
         "id", "peak_requests_per_s", "energy_per_request_j", "energy_per_token_j",
-        "tokens_per_request", "requests_per_s_per_gpu", "latency_budget_ms", "floor_frac",
+        "tokens_per_request", "requests_per_s_per_gpu", "latency_budget_ms", "server_time_ms", "floor_frac",
         "headroom_frac", "shape", "demand", "growth_epoch", "regions", "regions_file", NULL};
     yaml_node_t *seq;
     size_t n;
@@ -623,6 +623,7 @@ static int parse_services(ctx *c, const yaml_node_t *root)
         }
         if ((rc = gs__yaml_get_num(&c->y, it, path, "requests_per_s_per_gpu", REQ, &s->requests_per_s_per_gpu)) < 0 ||
             (rc = gs__yaml_get_num(&c->y, it, path, "latency_budget_ms", REQ, &s->latency_budget_ms)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "server_time_ms", OPT, &s->server_time_ms)) < 0 ||
             (rc = gs__yaml_get_num(&c->y, it, path, "floor_frac", OPT, &s->floor_frac)) < 0 ||
             (rc = gs__yaml_get_num(&c->y, it, path, "headroom_frac", OPT, &s->headroom_frac)) < 0 ||
             (rc = parse_shape(c, it, path, &s->shape)) < 0 ||

@@ -465,6 +465,10 @@ static int validate_services(const gs_fleet *f, gs_error *err)
         if (!rc) rc = check_pos(f, err, S, li, "energy_per_request_j", s->energy_per_request_j, "energy in J");
         if (!rc) rc = check_pos(f, err, S, li, "requests_per_s_per_gpu", s->requests_per_s_per_gpu, "number of requests/s");
         if (!rc) rc = check_pos(f, err, S, li, "latency_budget_ms", s->latency_budget_ms, "time in ms");
+        if (!rc && !(s->server_time_ms >= 0 && s->server_time_ms < s->latency_budget_ms))
+            rc = bad(f, err, S, li, "server_time_ms",
+                     "expected a server time of 0 ms or more and below the latency budget (%.10g "
+                     "ms), found '%.10g'", s->latency_budget_ms, s->server_time_ms);
         if (!rc) rc = check_frac(f, err, S, li, "floor_frac", s->floor_frac, 0);
         if (!rc) rc = check_ref(f, err, S, li, "demand", &s->demand_ref);
         if (rc)

@@ -878,8 +878,8 @@ int gs_router_new(const gs_fleet *f, const gs_route_opts *o, gs_router **out, gs
         const gs_service *sv = &f->services[v];
         svc_route *s = &r->sv[v];
         s->nregions = sv->nregions;
-        s->rtt_limit_ms = sv->latency_budget_ms > 0 ? sv->latency_budget_ms - r->o.server_ms
-                                                    : INFINITY;
+        double server_ms = sv->server_time_ms > 0 ? sv->server_time_ms : r->o.server_ms;
+        s->rtt_limit_ms = sv->latency_budget_ms > 0 ? sv->latency_budget_ms - server_ms : INFINITY;
         size_t ng = 0;
         for (size_t k = 0; k < r->ngroups; k++)
             if (r->groups[k].service == (int)v)
