@@ -118,21 +118,8 @@ int gs_cmd_route(int argc, char **argv)
     int have_tz = 0;
     if (gs_fleet_load(fleet_path, &f, &err) < 0)
         return gs_cli_fail("route", &err);
-    so.from_s = f->default_from_s;
-    so.to_s = f->default_to_s;
-    if (from && gs_parse_time(from, &so.from_s, &err) < 0) {
-        snprintf(err.field, sizeof err.field, "--from");
+    if (gs_cli_period(f, from, to, &so.from_s, &so.to_s, &err) < 0)
         goto fail;
-    }
-    if (to && gs_parse_time(to, &so.to_s, &err) < 0) {
-        snprintf(err.field, sizeof err.field, "--to");
-        goto fail;
-    }
-    if (!so.from_s && !so.to_s) {
-        gs_error_set(&err, GS_EINPUT, fleet_path, 0, 0, "period",
-                     "no period: give --from and --to, or period: {from, to} in the fleet file");
-        goto fail;
-    }
     if (events && gs_route_events_read(events, f, &caps, &ncaps, &err) < 0)
         goto fail;
     if (gs_fleet_load_series(f, &err) < 0)

@@ -120,21 +120,8 @@ int gs_cmd_simulate(int argc, char **argv)
     int rc = gs_fleet_load(fleet_path, &f, &err);
     if (rc < 0)
         return gs_cli_fail("simulate", &err);
-    so.from_s = f->default_from_s;
-    so.to_s = f->default_to_s;
-    if (from && gs_parse_time(from, &so.from_s, &err) < 0) {
-        snprintf(err.field, sizeof err.field, "--from");
+    if (gs_cli_period(f, from, to, &so.from_s, &so.to_s, &err) < 0)
         goto out_fail;
-    }
-    if (to && gs_parse_time(to, &so.to_s, &err) < 0) {
-        snprintf(err.field, sizeof err.field, "--to");
-        goto out_fail;
-    }
-    if (!so.from_s && !so.to_s) {
-        gs_error_set(&err, GS_EINPUT, fleet_path, 0, 0, "period",
-                     "no period: give --from and --to, or period: {from, to} in the fleet file");
-        goto out_fail;
-    }
     if ((rc = gs_fleet_load_series(f, &err)) < 0)
         goto out_fail;
     gs_sim_tz tz;

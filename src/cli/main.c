@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "gridsplit/import.h"
 
 struct command {
     const char *name;
@@ -44,6 +45,26 @@ int gs_cli_fail(const char *cmd, const gs_error *err)
     gs_error_format(err, buf, sizeof buf);
     fprintf(stderr, "gridsplit %s: %s\n", cmd, buf);
     return gs_exit_code(err->code);
+}
+
+int gs_cli_period(const gs_fleet *f, const char *from, const char *to, int64_t *from_s,
+                  int64_t *to_s, gs_error *err)
+{
+    *from_s = f->default_from_s;
+    *to_s = f->default_to_s;
+    if (from && gs_parse_time(from, from_s, err) < 0) {
+        snprintf(err->field, sizeof err->field, "--from");
+        return GS_EINPUT;
+    }
+    if (to && gs_parse_time(to, to_s, err) < 0) {
+        snprintf(err->field, sizeof err->field, "--to");
+        return GS_EINPUT;
+    }
+    if (!*from_s && !*to_s)
+        return gs_error_set(err, GS_EINPUT, f->path, 0, 0, "period",
+                            "no period: give --from and --to, or period: {from, to} in the fleet "
+                            "file");
+    return GS_OK;
 }
 
 int gs_cli_usage_error(const char *cmd, const char *fmt, ...)

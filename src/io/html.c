@@ -58,6 +58,16 @@ int gs__html_asset(FILE *f, const char *name, gs_error *err)
     return GS_OK;
 }
 
+int gs__html_asset_json(FILE *f, const char *name, gs_error *err)
+{
+    const char *s = gs__asset(name, NULL);
+    if (!s)
+        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
+                            "web asset %s is not embedded in this build", name);
+    gs__html_script_json(f, s);
+    return GS_OK;
+}
+
 int gs__html_template(FILE *f, const char *name, gs__html_fill fill, void *ctx, gs_error *err)
 {
     size_t len = 0;

@@ -23,6 +23,11 @@ void gs__html_inline(FILE *f, const char *s, size_t len);
  * GS_ERUNTIME when the build does not embed it. */
 int gs__html_asset(FILE *f, const char *name, gs_error *err);
 
+/** Write the embedded JSON asset called name (e.g. world-atlas's land-110m.json) inside a
+ * <script type="application/json"> block with gs__html_script_json. Returns 0, or GS_ERUNTIME
+ * when the build does not embed it. */
+int gs__html_asset_json(FILE *f, const char *name, gs_error *err);
+
 /** The value of one placeholder @@GS_KEY@@ of a template (key: klen bytes, not terminated):
  * write it to f and return 0, a negative gs_err on failure, or 1 when the key is unknown. */
 typedef int (*gs__html_fill)(FILE *f, void *ctx, const char *key, size_t klen, gs_error *err);

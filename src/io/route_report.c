@@ -396,12 +396,7 @@ static int fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
     } else if (IS("TOPOJSON_JS")) {
         return gs__html_asset(f, "topojson-client.min.js", err);
     } else if (IS("LAND")) {
-        size_t ll = 0;
-        const char *land = gs__asset("land-110m.json", &ll);
-        if (!land)
-            return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
-                                "land-110m.json (world-atlas) is not embedded in this build");
-        gs__html_script_json(f, land);
+        return gs__html_asset_json(f, "land-110m.json", err);
     } else if (IS("DATA")) {
         gs__html_script_json(f, x->text);
     } else {

@@ -336,68 +336,51 @@ static int write_json(json_t *root, const char *path, gs_error *err)
     return gs__outfile_commit(&of, err);
 }
 
+struct site_fill {
+    const gs_site_outputs *o;
+    const char *data;
+};
+
+static int fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
+{
+    const struct site_fill *x = ctx;
+#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
+    if (IS("TITLE")) {
+        gs__html_text(f, x->o->f->name);
+        fputs(" \xc2\xb7 ", f);
+        gs__html_text(f, gs_class_name(x->o->r->cls));
+    } else if (IS("CLASS")) {
+        gs__html_text(f, gs_class_name(x->o->r->cls));
+    } else if (IS("VERSION")) {
+#ifdef GS_VERSION
+        gs__html_text(f, GS_VERSION);
+#endif
+    } else if (IS("CSS")) {
+        return gs__html_asset(f, "site.css", err);
+    } else if (IS("JS")) {
+        return gs__html_asset(f, "site.js", err);
+    } else if (IS("TOPOJSON_JS")) {
+        return gs__html_asset(f, "topojson-client.min.js", err);
+    } else if (IS("MAP_JS")) {
+        return gs__html_asset(f, "map.js", err);
+    } else if (IS("LAND")) {
+        return gs__html_asset_json(f, "land-110m.json", err);
+    } else if (IS("DATA")) {
+        gs__html_script_json(f, x->data);
+    } else {
+        return 1;
+    }
+#undef IS
+    return GS_OK;
+}
+
 static int write_html(const gs_site_outputs *o, const char *data, const char *path, gs_error *err)
 {
-    size_t len = 0;
-    const char *t = gs__asset("site.html", &len);
-    if (!t)
-        return gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
-                            "report template site.html is not embedded in this build");
     gs__outfile of;
     int rc = gs__outfile_open(&of, path, err);
     if (rc)
         return rc;
-    FILE *f = of.f;
-    const char *p = t, *end = t + len;
-    while (p < end && !rc) {
-        const char *m = strstr(p, "@@GS_");
-        if (!m || m >= end) {
-            fwrite(p, 1, (size_t)(end - p), f);
-            break;
-        }
-        fwrite(p, 1, (size_t)(m - p), f);
-        const char *key = m + 5, *close = strstr(key, "@@");
-        if (!close) {
-            rc = gs_error_set(err, GS_ERUNTIME, "site.html", 0, 0, NULL, "unterminated placeholder");
-            break;
-        }
-        size_t kl = (size_t)(close - key);
-#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
-        if (IS("TITLE")) {
-            gs__html_text(f, o->f->name);
-            fputs(" \xc2\xb7 ", f);
-            gs__html_text(f, gs_class_name(o->r->cls));
-        } else if (IS("CLASS")) {
-            gs__html_text(f, gs_class_name(o->r->cls));
-        } else if (IS("VERSION")) {
-#ifdef GS_VERSION
-            gs__html_text(f, GS_VERSION);
-#endif
-        } else if (IS("CSS")) {
-            rc = gs__html_asset(f, "site.css", err);
-        } else if (IS("JS")) {
-            rc = gs__html_asset(f, "site.js", err);
-        } else if (IS("TOPOJSON_JS")) {
-            rc = gs__html_asset(f, "topojson-client.min.js", err);
-        } else if (IS("MAP_JS")) {
-            rc = gs__html_asset(f, "map.js", err);
-        } else if (IS("LAND")) {
-            size_t ll = 0;
-            const char *land = gs__asset("land-110m.json", &ll);
-            if (!land)
-                rc = gs_error_set(err, GS_ERUNTIME, NULL, 0, 0, NULL,
-                                  "land-110m.json (world-atlas) is not embedded in this build");
-            else
-                gs__html_script_json(f, land);
-        } else if (IS("DATA")) {
-            gs__html_script_json(f, data);
-        } else {
-            rc = gs_error_set(err, GS_ERUNTIME, "site.html", 0, 0, NULL,
-                              "unknown placeholder @@GS_%.*s@@", (int)kl, key);
-        }
-#undef IS
-        p = close + 2;
-    }
+    rc = gs__html_template(of.f, "site.html", fill, &(struct site_fill){o, data}, err);
     if (rc) {
         gs__outfile_abort(&of);
         return rc;
