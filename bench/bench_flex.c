@@ -15,6 +15,8 @@
 #include "gridsplit/flexsim.h"
 #include "gridsplit/market.h"
 #include "gridsplit/sim.h"
+#include "gridsplit/read/market.h"
+#include "gridsplit/read/tz.h"
 
 #define NSITES 100
 #define RUNS_PER 10

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "gridsplit/headroom.h"
+#include "gridsplit/read/eia930.h"
 
 static double now_s(void)
 {

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
+#include "gridsplit/read/import.h"
+#include "gridsplit/series.h"
 
 static double now_s(void)
 {

@@ -19,6 +19,7 @@
 #include "gridsplit/load.h"
 #include "gridsplit/route.h"
 #include "gridsplit/sim.h"
+#include "gridsplit/read/tz.h"
 
 #define NSITES 100
 #define NREGIONS 200

@@ -16,7 +16,8 @@
 #include "gridsplit/fleet.h"
 #include "gridsplit/load.h"
 #include "gridsplit/sim.h"
-#include "gridsplit/simout.h"
+#include "gridsplit/write/sim.h"
+#include "gridsplit/read/tz.h"
 
 #define NSITES 100
 #define NCLUSTERS 1000

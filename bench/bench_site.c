@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "gridsplit/site.h"
+#include "gridsplit/read/site.h"
 
 static unsigned long long seed = 42;
 static double uni(void)

@@ -1,6 +1,6 @@
 /* embed: turns files into a C source of byte arrays so the binary carries its web assets and
  * catalogues. Usage: embed OUT.c FILE...  Each file is looked up at run time by its base name
- * through gs__asset() (src/io/assets.h). */
+ * through gs__asset() (src/embed/assets.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* gridsplit fleet model: sites, clusters, GPUs, training runs, inference services and their
  * demand regions, and grid zones with their series. One model for the CLI, the daemon and the
- * tests. A fleet is built by gs_fleet_load() (src/io/fleet_yaml.c) or by hand, checked by
+ * tests. A fleet is built by gs_fleet_load() (gridsplit/read/fleet.h) or by hand, checked by
  * gs_fleet_validate(), and freed by gs_fleet_free(), which frees everything it points to.
  * Cross references are indices into the fleet's arrays (e.g. cluster.site), resolved at load. */
 #ifndef GRIDSPLIT_FLEET_H
@@ -153,16 +153,12 @@ typedef struct gs_fleet {
     gs_run *runs;
     gs_service *services;
     int64_t default_from_s, default_to_s; /**< period named in the file, 0 when absent */
+    /** Whether the tz database knows a zone (1) or not (0), asked by gs_fleet_validate for every
+     * site and region; set by the reader (gs_tz_known of gridsplit/read/tz.h); NULL: zone names
+     * are only checked to be non-empty. The model itself never reads the tz database. */
+    int (*tz_known)(const char *name);
 } gs_fleet;
 
-/** Read and validate a fleet file (YAML; see docs/fleet-format.md). On success *out owns a new
- * fleet (free with gs_fleet_free) whose series are not loaded yet. On bad input returns
- * GS_EINPUT with err naming file, line, column, field, the expected and the found value. */
-int gs_fleet_load(const char *path, gs_fleet **out, gs_error *err);
-
-/** Load every series the fleet references (zone price/carbon/demand, PUE series, measured
- * demand) through the importers. Returns 0 or a negative gs_err. */
-int gs_fleet_load_series(gs_fleet *fleet, gs_error *err);
 
 /** Check the fleet's invariants (references, counts, PUE >= 1, shares, overlapping runs on the
  * same GPUs, ...). Returns 0 or GS_EINPUT with err filled. gs_fleet_load calls it.
@@ -170,15 +166,13 @@ int gs_fleet_load_series(gs_fleet *fleet, gs_error *err);
  * without a line (gs_fleet_load adds the line and column). For fleets built by hand: ids must
  * be non-empty and unique; run.utilisation < 0 (the cluster's) or in (0, 1]; run.tier and
  * cluster.utilisation in (0, 1]; run.workload one of pretraining, finetuning, inference-batch;
- * site and region tz must exist in the tz database; inference clusters need a service. */
+ * site and region tz must exist in the tz database (when fleet->tz_known is set); inference
+ * clusters need a service. */
 int gs_fleet_validate(const gs_fleet *fleet, gs_error *err);
 
 /** Free a fleet and all it owns; NULL is a no-op. */
 void gs_fleet_free(gs_fleet *fleet);
 
-/** The built-in GPU catalogue (data/catalog/gpus.yaml embedded at build time).
- * *out is owned by the caller (free()). Returns 0 or a negative gs_err. */
-int gs_gpu_catalog(gs_gpu **out, size_t *n, gs_error *err);
 
 /** Index of the entity with this id, or -1. */
 int gs_fleet_find_site(const gs_fleet *f, const char *id);

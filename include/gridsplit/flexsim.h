@@ -176,23 +176,6 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
 
 void gs_flexsim_free(gs_flexsim_result *r);
 
-/* ---- outputs (src/io/flex_out.c, src/io/flex_report.c) ------------------------------- */
-
-/** Write DIR/flex.csv, jobs.csv, events.csv, summary.json (each via a temporary renamed into
- * place). prods as given to gs_flexsim_run; title names the run. */
-int gs_flexsim_write_outputs(const gs_fleet *f, const gs_flexsim_product *prods, size_t nprods,
-                             const gs_flexsim_opts *opts, const gs_flexsim_result *r,
-                             const char *dir, gs_error *err);
-
-/** The summary as a JSON text (malloc'd; NULL when out of memory): the data of the report. */
-char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods, size_t nprods,
-                              const gs_flexsim_opts *opts, const gs_flexsim_result *r,
-                              int with_timeline);
-
-/** Write DIR/report.html: self-contained (uPlot and the data inline). */
-int gs_flexsim_write_report(const gs_fleet *f, const gs_flexsim_product *prods, size_t nprods,
-                            const gs_flexsim_opts *opts, const gs_flexsim_result *r,
-                            const char *path, gs_error *err);
 
 #ifdef __cplusplus
 }

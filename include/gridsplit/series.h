@@ -47,6 +47,50 @@ void gs_series_free(gs_series *s);
 /** Value covering UTC time t (NaN outside the series). */
 double gs_series_at(const gs_series *s, int64_t t);
 
+typedef enum gs_resample {
+    GS_RESAMPLE_MEAN = 0,     /**< to a coarser step: mean of the points in each step */
+    GS_RESAMPLE_HOLD,         /**< to a finer step: each value held until the next */
+    GS_RESAMPLE_INTERP,       /**< to a finer step: linear interpolation between points */
+} gs_resample;
+
+typedef enum gs_fill {
+    GS_FILL_NONE = 0,         /**< leave gaps as NaN (default) */
+    GS_FILL_HOLD,             /**< carry the last value forward */
+    GS_FILL_INTERP,           /**< interpolate linearly across the gap */
+    GS_FILL_ZERO,
+} gs_fill;
+
+/** What an import or resample found wrong with the data, each with its timestamp. */
+typedef struct gs_issue {
+    int64_t t;                /**< UTC seconds */
+    int kind;                 /**< GS_ISSUE_* */
+    double value;             /**< the value concerned (NaN for a gap) */
+    int64_t length_s;         /**< gaps: length of the gap */
+} gs_issue;
+enum { GS_ISSUE_GAP = 1, GS_ISSUE_DUPLICATE = 2, GS_ISSUE_OUTLIER = 3, GS_ISSUE_FILLED = 4 };
+
+typedef struct gs_quality {
+    size_t n, cap;
+    gs_issue *issues;
+    size_t gaps, duplicates, outliers, filled;
+} gs_quality;
+
+void gs_quality_free(gs_quality *q); /**< frees the issues array (not q itself) and zeroes q */
+
+/** Build a regular series on [from_s, to_s) at step_s from points (sorted by time by this
+ * function if needed). from_s = to_s = 0: the points' own span, aligned to step_s; step_s = 0:
+ * the points' native step (median spacing, at least 1 s). Each point covers from its time to
+ * the next point (or one native step when the next is more than 1.5 native steps away).
+ * Duplicated timestamps keep the first value and are reported; NaN values are missing; gaps
+ * (runs of whole steps no point covers) are reported before filling and filled only as fill
+ * says, each filled step reported; outliers (further than 8 median absolute deviations, the
+ * MAD taken at least 5 % of |median|, from the median of the 24 points centred on them) are
+ * reported, not changed. Issues are sorted by time. q may be NULL. *out is owned by the
+ * caller. Details: docs/series.md. */
+int gs_series_from_points(const gs_points *p, int64_t from_s, int64_t to_s, int64_t step_s,
+                          gs_resample method, gs_fill fill, gs_quality *q, gs_series **out,
+                          gs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -91,10 +91,6 @@ typedef struct gs_sim_result {
     size_t overrides_applied; /**< pauses and caps from the planner that shaped the curves */
 } gs_sim_result;
 
-/** Load the time zones of the fleet's sites and regions for the period (edge work: reads the
- * tz database). Free with gs_sim_tz_free. */
-int gs_sim_tz_load(const gs_fleet *f, int64_t from_s, int64_t to_s, gs_sim_tz *tz, gs_error *err);
-void gs_sim_tz_free(const gs_fleet *f, gs_sim_tz *tz);
 
 /** Run the simulation. *out is a new result owned by the caller (gs_sim_result_free). */
 int gs_simulate(const gs_fleet *f, const gs_sim_tz *tz, const gs_sim_opts *opts,

@@ -1,7 +1,7 @@
 /* gridsplit site: scoring of candidate sites, separately per load class, and placement of
  * inference sites (docs/site.md).
  *
- * A candidates file (src/io/candidates.c) gives grid zones (price, carbon and system-demand
+ * A candidates file (src/read/candidates.c) gives grid zones (price, carbon and system-demand
  * series, or clearly labelled assumed figures), candidate sites (location, zone, interconnection,
  * years to power, PUE, land and build cost, rack density and cooling), weights, scales and
  * parameters. The engines here are pure: gs_site_rank ranks the candidates for one class with
@@ -131,17 +131,6 @@ typedef struct gs_site_file {
 /** Default weights of a class (each class sums to 1). */
 void gs_site_default_weights(gs_class cls, double *w /* [GS_SC_N] */);
 
-/* ---- reading (src/io/candidates.c) ---- */
-
-/** Read and validate a candidates file (docs/site.md). Bad input is GS_EINPUT naming file, line,
- * column and field. *out owned by the caller: gs_site_file_free. Series are not loaded. */
-int gs_site_file_load(const char *path, gs_site_file **out, gs_error *err);
-/** Read a `regions:` YAML file (fleet format) into *regions (caller frees with free()). Shares
- * must sum to 1 within 0.001. */
-int gs_site_regions_load(const char *path, gs_region **regions, size_t *n, gs_error *err);
-/** Load every zone series (price, carbon, demand file or EIA-930 BA). */
-int gs_site_file_load_series(gs_site_file *f, gs_error *err);
-void gs_site_file_free(gs_site_file *f);
 
 /* ---- scoring (src/site/score.c, pure) ---- */
 
@@ -280,21 +269,6 @@ int gs_site_place(const gs_site_file *f, const gs_site_result *r, const gs_site_
                   int k, double max_seconds, gs_site_placement *out, gs_error *err);
 void gs_site_placement_free(gs_site_placement *p);
 
-/* ---- outputs (src/io/site_report.c) ---- */
-
-typedef struct gs_site_outputs {
-    const gs_site_file *f;
-    const gs_site_result *r;
-    const gs_region *regions;
-    size_t nregions;
-    const gs_latency_model *latency;
-    const gs_site_placement *place; /**< NULL, or 3: K-1, K, K+1 (entries with k <= 0 skipped) */
-    size_t nplace;
-    int chosen;                     /**< index into place of the K run, -1 none */
-} gs_site_outputs;
-
-/** Write DIR/scores.csv, DIR/scores.json and DIR/report.html (each atomically). */
-int gs_site_write_outputs(const gs_site_outputs *o, const char *dir, gs_error *err);
 
 #ifdef __cplusplus
 }

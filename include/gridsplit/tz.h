@@ -1,13 +1,13 @@
 /* gridsplit time zones: a zone's UTC offsets over a period as a short list of transitions,
- * computed once at the edge from the system's tz database, so engines convert UTC to local
- * time without touching the environment or the C library's global time-zone state. */
+ * computed once at the edge from the system's tz database (gridsplit/read/tz.h), so engines
+ * convert UTC to local time without touching the environment or the C library's global
+ * time-zone state (src/model/tz.c). */
 #ifndef GRIDSPLIT_TZ_H
 #define GRIDSPLIT_TZ_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gridsplit/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,9 +24,9 @@ typedef struct gs_tz {
     gs_tz_span *spans;        /**< sorted by from_s; spans[0].from_s <= the period's start */
 } gs_tz;
 
-/** Build the offsets of IANA zone name over [from_s, to_s). Fails with GS_EINPUT when the
- * zone is unknown to the system's tz database. tz->spans is owned by tz (gs_tz_clear). */
-int gs_tz_load(const char *name, int64_t from_s, int64_t to_s, gs_tz *tz, gs_error *err);
+void gs_tz_clear(gs_tz *tz);
+
+/** Free the spans (not tz itself); the zone may be reused. */
 void gs_tz_clear(gs_tz *tz);
 
 /** UTC offset in seconds at UTC time t. hint (may be NULL) remembers the last span for

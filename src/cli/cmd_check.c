@@ -7,7 +7,8 @@
 
 #include "cli/cli.h"
 #include "gridsplit/fleet.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
+#include "gridsplit/read/fleet.h"
 
 static void usage(FILE *out)
 {

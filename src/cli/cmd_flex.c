@@ -16,10 +16,13 @@
 #include "cli/cli.h"
 #include "gridsplit/fleet.h"
 #include "gridsplit/flexsim.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
 #include "gridsplit/market.h"
 #include "gridsplit/plan.h"
 #include "gridsplit/sim.h"
+#include "gridsplit/read/fleet.h"
+#include "gridsplit/read/tz.h"
+#include "gridsplit/write/flex.h"
 #include "cli/flexrun.h"
 
 /* Declared in cli/cli.h once the command is registered; repeated so this file builds alone. */

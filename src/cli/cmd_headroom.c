@@ -11,8 +11,10 @@
 
 #include "cli/cli.h"
 #include "gridsplit/headroom.h"
-#include "gridsplit/import.h"
-#include "io/outfile.h"
+#include "gridsplit/time.h"
+#include "gridsplit/read/eia930.h"
+#include "gridsplit/read/import.h"
+#include "write/outfile.h"
 
 static const char *const CMD = "headroom";
 

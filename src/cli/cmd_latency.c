@@ -10,7 +10,8 @@
 #include "cli/cli.h"
 #include "gridsplit/geo.h"
 #include "gridsplit/latency.h"
-#include "io/assets.h"
+#include "gridsplit/read/latency.h"
+#include "embed/assets.h"
 
 #define CMD "latency"
 

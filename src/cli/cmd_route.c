@@ -9,10 +9,14 @@
 
 #include "cli/cli.h"
 #include "gridsplit/fleet.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
 #include "gridsplit/route.h"
 #include "gridsplit/sim.h"
-#include "io/outfile.h"
+#include "gridsplit/read/events.h"
+#include "gridsplit/read/fleet.h"
+#include "gridsplit/read/tz.h"
+#include "gridsplit/write/route.h"
+#include "write/outfile.h"
 
 static const char *HELP =
     "usage: gridsplit route FLEET.yaml --out DIR [options]\n"

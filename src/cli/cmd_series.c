@@ -9,8 +9,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "gridsplit/import.h"
-#include "io/outfile.h"
+#include "gridsplit/time.h"
+#include "gridsplit/read/import.h"
+#include "write/outfile.h"
 
 static const char *const CMD = "series";
 

@@ -9,13 +9,15 @@
 
 #include "cli/cli.h"
 #include "gridsplit/fleet.h"
-#include "gridsplit/import.h"
-#include "gridsplit/report.h"
+#include "gridsplit/time.h"
+#include "gridsplit/write/sim.h"
 #include "gridsplit/sim.h"
-#include "gridsplit/simout.h"
-#include "io/outfile.h"
+#include "gridsplit/write/sim.h"
+#include "write/outfile.h"
 #include "cli/flexrun.h"
 #include "gridsplit/flexsim.h"
+#include "gridsplit/read/fleet.h"
+#include "gridsplit/read/tz.h"
 
 static const char *HELP =
     "usage: gridsplit simulate FLEET.yaml --out DIR [options]\n"

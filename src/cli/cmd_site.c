@@ -12,10 +12,14 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
-#include "io/yaml_util.h"
-#include "gridsplit/import.h"
+#include "read/yaml_util.h"
+#include "gridsplit/time.h"
 #include "gridsplit/market.h"
 #include "gridsplit/site.h"
+#include "gridsplit/read/import.h"
+#include "gridsplit/read/market.h"
+#include "gridsplit/read/site.h"
+#include "gridsplit/write/site.h"
 
 static const char *const CMD = "site";
 

@@ -12,8 +12,9 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
 #include "gridsplit/trace.h"
+#include "gridsplit/read/import.h"
 
 static const char *const CMD = "trace";
 

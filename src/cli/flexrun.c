@@ -12,8 +12,11 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "gridsplit/import.h"
-#include "io/yaml_util.h"
+#include "gridsplit/time.h"
+#include "gridsplit/read/events.h"
+#include "gridsplit/read/import.h"
+#include "gridsplit/read/market.h"
+#include "read/yaml_util.h"
 
 /* When a product began: a published annual figure applies from then (the catalogue's opens). */
 static int64_t product_opens(const gs_product *p)

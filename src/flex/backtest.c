@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "gridsplit/flex.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
 #include "gridsplit/load.h"
 #include "gridsplit/tz.h"
 

@@ -1,5 +1,6 @@
-/* fleet.c: the fleet model's invariants (gs_fleet_validate), lookups, names, the built-in GPU
- * catalogue and freeing (include/gridsplit/fleet.h). Reading fleet files is src/io/fleet_yaml.c.
+/* fleet.c: the fleet model's invariants (gs_fleet_validate), lookups, names and freeing
+ * (include/gridsplit/fleet.h). Reading fleet files and the built-in GPU catalogue is
+ * src/read/fleet_yaml.c; whether a time zone exists is asked of the caller (tz_known).
  * gs_fleet_validate reports the field path of what is wrong ("clusters[2].gpus") with the
  * fleet's file but no line: gs_fleet_load maps the field back to its line and column. */
 #include "gridsplit/fleet.h"
@@ -10,18 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gridsplit/import.h"
-#include "gridsplit/tz.h"
-#include "io/assets.h"
-#include "io/yaml_util.h"
+#include "gridsplit/time.h"
+#include "model/text.h"
 
-/* Internal, defined in src/io/fleet_yaml.c (declared there too; no internal fleet header). */
-int gs__gpus_from_yaml(const char *text, size_t len, const char *name, gs_gpu **out, size_t *n,
-                       gs_error *err);
 extern const char *const gs__series_formats[];
 extern const char *const gs__workloads[];
 
-/* The importers of include/gridsplit/import.h, as a fleet's series refs may name them. */
+/* The importers of include/gridsplit/read/import.h, as a fleet's series refs may name them. */
 const char *const gs__series_formats[] = {"auto",          "csv",          "price",
                                           "carbon",        "eia930",       "ercot-dam-spp",
                                           "ercot-dam-as",  "nvidia-smi",   NULL};
@@ -113,18 +109,6 @@ void gs_fleet_free(gs_fleet *fleet)
 
 /* ---- GPU catalogue ---- */
 
-int gs_gpu_catalog(gs_gpu **out, size_t *n, gs_error *err)
-{
-    size_t len = 0;
-    const char *text = gs__asset("gpus.yaml", &len);
-    *out = NULL;
-    *n = 0;
-    if (!text)
-        return gs_error_set(err, GS_ERUNTIME, "gpus.yaml", 0, 0, NULL,
-                            "the built-in GPU catalogue is missing from this build");
-    return gs__gpus_from_yaml(text, len, "gpus.yaml (built-in catalogue)", out, n, err);
-}
-
 /* ---- validation ---- */
 
 /* Fill err with the fleet's file, no line (the loader maps the field to one), and a field path
@@ -182,13 +166,7 @@ static int check_tz(const gs_fleet *f, gs_error *err, const char *sect, long i, 
 {
     if (!tz[0])
         return bad(f, err, sect, i, "tz", "expected an IANA time zone such as America/Chicago, found ''");
-    gs_tz z;
-    gs_error e = {0};
-    int rc = gs_tz_load(tz, 0, 86400, &z, &e);
-    gs_tz_clear(&z);
-    if (rc == GS_ENOMEM)
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    if (rc != GS_OK)
+    if (f->tz_known && !f->tz_known(tz))
         return bad(f, err, sect, i, "tz",
                    "expected an IANA time zone name such as America/Chicago (none such in the tz "
                    "database), found '%s'",
@@ -217,8 +195,8 @@ static int check_ref(const gs_fleet *f, gs_error *err, const char *sect, long i,
         field[0] = '\0';
     if (list_index(gs__series_formats, r->format) < 0) {
         char all[256];
-        gs__yaml_join(gs__series_formats, all, sizeof all);
-        const char *near = gs__yaml_nearest_word(gs__series_formats, r->format);
+        gs__join_words(gs__series_formats, all, sizeof all);
+        const char *near = gs__nearest_word(gs__series_formats, r->format);
         if (near)
             return bad(f, err, sect, i, field, "expected one of %s, found '%s' (did you mean '%s'?)",
                        all, r->format, near);
@@ -420,7 +398,7 @@ static int validate_runs(const gs_fleet *f, gs_error *err)
         if ((rc = check_frac(f, err, R, li, "tier", r->tier, 1)))
             return rc;
         if (list_index(gs__workloads, r->workload) < 0) {
-            const char *near = gs__yaml_nearest_word(gs__workloads, r->workload);
+            const char *near = gs__nearest_word(gs__workloads, r->workload);
             return bad(f, err, R, li, "workload", "expected pretraining, finetuning or inference-batch, found '%s'%s%s%s",
                        r->workload, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
         }

@@ -1,4 +1,4 @@
-/* resample.c: raw points into a regular series at any step (include/gridsplit/import.h), with
+/* resample.c: raw points into a regular series at any step (include/gridsplit/series.h), with
  * every duplicate, gap and outlier reported by timestamp and gaps filled only as asked.
  *
  * Model: each point is stamped at the start of the interval it covers and covers until the
@@ -11,7 +11,8 @@
  *           a gap.
  * A bin that nothing covers is NaN, then filled as gs_fill says. Everything is UTC seconds
  * (with the points' sub-second parts), so DST and leap years need no special case here. */
-#include "gridsplit/import.h"
+#include "gridsplit/series.h"
+#include "gridsplit/time.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -25,66 +25,6 @@
 #define WEEK_S 604800
 #define SHAPE_SLOT_S 300
 
-int gs_sim_tz_load(const gs_fleet *f, int64_t from_s, int64_t to_s, gs_sim_tz *tz, gs_error *err)
-{
-    memset(tz, 0, sizeof *tz);
-    tz->site_tz = calloc(f->nsites ? f->nsites : 1, sizeof *tz->site_tz);
-    tz->region_tz = calloc(f->nservices ? f->nservices : 1, sizeof *tz->region_tz);
-    if (!tz->site_tz || !tz->region_tz)
-        goto out_nomem;
-    /* a day of margin each side: local days at the period's edges */
-    from_s -= 2 * 86400;
-    to_s += 2 * 86400;
-    for (size_t s = 0; s < f->nsites; s++) {
-        int rc = gs_tz_load(f->sites[s].tz, from_s, to_s, &tz->site_tz[s], err);
-        if (rc < 0) {
-            snprintf(err->field, sizeof err->field, "sites[%zu].tz", s);
-            snprintf(err->file, sizeof err->file, "%s", f->path);
-            gs_sim_tz_free(f, tz);
-            return rc;
-        }
-    }
-    for (size_t v = 0; v < f->nservices; v++) {
-        const gs_service *sv = &f->services[v];
-        tz->region_tz[v] = calloc(sv->nregions ? sv->nregions : 1, sizeof(gs_tz));
-        if (!tz->region_tz[v])
-            goto out_nomem;
-        for (size_t g = 0; g < sv->nregions; g++) {
-            int rc = gs_tz_load(sv->regions[g].tz, from_s, to_s, &tz->region_tz[v][g], err);
-            if (rc < 0) {
-                snprintf(err->field, sizeof err->field, "services[%zu].regions[%zu].tz", v, g);
-                snprintf(err->file, sizeof err->file, "%s", f->path);
-                gs_sim_tz_free(f, tz);
-                return rc;
-            }
-        }
-    }
-    return GS_OK;
-out_nomem:
-    gs_sim_tz_free(f, tz);
-    return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-}
-
-void gs_sim_tz_free(const gs_fleet *f, gs_sim_tz *tz)
-{
-    if (!tz)
-        return;
-    if (tz->site_tz)
-        for (size_t s = 0; s < f->nsites; s++)
-            gs_tz_clear(&tz->site_tz[s]);
-    if (tz->region_tz)
-        for (size_t v = 0; v < f->nservices; v++) {
-            if (!tz->region_tz[v])
-                continue;
-            for (size_t g = 0; g < f->services[v].nregions; g++)
-                gs_tz_clear(&tz->region_tz[v][g]);
-            free(tz->region_tz[v]);
-        }
-    free(tz->site_tz);
-    free(tz->region_tz);
-    memset(tz, 0, sizeof *tz);
-}
-
 void gs_sim_result_free(gs_sim_result *r)
 {
     if (!r)

@@ -18,7 +18,7 @@
 
 #include "gridsplit/flex.h"
 #include "gridsplit/headroom.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
 #include "gridsplit/market.h"
 
 static const struct {

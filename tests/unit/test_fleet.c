@@ -1,4 +1,4 @@
-/* test_fleet.c: the fleet file reader (src/io/fleet_yaml.c) and the fleet model's invariants
+/* test_fleet.c: the fleet file reader (src/read/fleet_yaml.c) and the fleet model's invariants
  * (src/model/fleet.c): defaults, overrides, series loading, and one precise error (file, line,
  * column, field, expected, found) per kind of mistake. */
 #include <setjmp.h>
@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "gridsplit/fleet.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
+#include "gridsplit/read/fleet.h"
+#include "gridsplit/read/tz.h"
 
 static const char *VALID =
     "name: unit fleet\n"
@@ -531,6 +533,9 @@ static void test_validate_checks_hand_built_fleets(void **state)
     assert_string_equal(err.field, "clusters[0].site");
     f->clusters[0].site = 0;
     snprintf(f->sites[0].tz, sizeof f->sites[0].tz, "../etc/passwd");
+    f->tz_known = NULL; /* the model alone does not read the tz database */
+    assert_int_equal(gs_fleet_validate(f, &err), 0);
+    f->tz_known = gs_tz_known; /* the reader's check, as gs_fleet_load sets it */
     assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
     assert_string_equal(err.field, "sites[0].tz");
     snprintf(f->sites[0].tz, sizeof f->sites[0].tz, "Europe/Oslo");

@@ -18,6 +18,8 @@
 #include "gridsplit/flexsim.h"
 #include "gridsplit/market.h"
 #include "gridsplit/sim.h"
+#include "gridsplit/read/market.h"
+#include "gridsplit/read/tz.h"
 
 #define T0 1688169600LL /* 2023-07-01 */
 #define DAYS 10

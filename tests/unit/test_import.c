@@ -13,7 +13,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
+#include "gridsplit/read/import.h"
+#include "gridsplit/series.h"
 
 static char dir[256];
 

@@ -12,6 +12,7 @@
 
 #include "gridsplit/geo.h"
 #include "gridsplit/latency.h"
+#include "gridsplit/read/latency.h"
 
 static const double pts[][2] = {{40.7, -74.0}, {51.5, -0.1}, {35.7, 139.7}, {-33.9, 151.2},
                                 {48.9, 2.4},   {1.35, 103.8}, {-23.5, -46.6}, {37.8, -122.4},

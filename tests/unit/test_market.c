@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "gridsplit/market.h"
+#include "gridsplit/read/market.h"
 
 static gs_market_catalog *load(void)
 {

@@ -13,6 +13,7 @@
 
 #include "gridsplit/geo.h"
 #include "gridsplit/regions.h"
+#include "gridsplit/read/regions.h"
 
 static gs_city city(const char *name, const char *cc, double pop, double lat, double lon)
 {

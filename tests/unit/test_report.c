@@ -1,4 +1,4 @@
-/* test_report: the HTML report of a simulation (src/io/report.c) on a fleet and a result built
+/* test_report: the HTML report of a simulation (src/write/sim_report.c) on a fleet and a result built
  * by hand: self-contained (uPlot and data inline, no external reference), fleet strings escaped
  * for HTML and for the JSON block, the data block valid JSON, hourly means above the size cap,
  * deterministic bytes, nothing left behind on failure.
@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gridsplit/report.h"
-#include "io/assets.h"
+#include "gridsplit/write/sim.h"
+#include "embed/assets.h"
 
 #define EVIL_NAME "Abilene \"West\" <script>alert(1)</script> & 'co'"
 #define EVIL_ID "abi</script><!--"

@@ -9,7 +9,8 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
+#include "gridsplit/series.h"
 
 #define H 3600
 static const int64_t T0 = 1709164800; /* 2024-02-29T00:00:00Z: a leap day */

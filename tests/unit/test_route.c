@@ -19,6 +19,7 @@
 
 #include "gridsplit/route.h"
 #include "gridsplit/sim.h"
+#include "gridsplit/read/tz.h"
 
 #define T0 1704067200 /* 2024-01-01T00:00Z */
 #define DAY 86400

@@ -10,6 +10,7 @@
 
 #include "gridsplit/load.h"
 #include "gridsplit/sim.h"
+#include "gridsplit/read/tz.h"
 
 #define T0 1704067200 /* 2024-01-01T00:00Z, a Monday */
 #define DAY 86400

@@ -16,9 +16,10 @@
 #include <cmocka.h>
 
 #include "gridsplit/flex.h"
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
 #include "gridsplit/market.h"
 #include "gridsplit/site.h"
+#include "gridsplit/read/site.h"
 
 static gs_site_file *make_file(void)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gridsplit/import.h"
+#include "gridsplit/time.h"
 
 static int64_t T(const char *s)
 {

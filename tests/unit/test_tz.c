@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "gridsplit/tz.h"
+#include "gridsplit/error.h"
+#include "gridsplit/read/tz.h"
 
 /* 2024-03-10 08:00 UTC is 02:00 CST -> 03:00 CDT in Chicago. */
 static void chicago_switches_to_daylight_time_on_second_sunday_of_march(void **state)
