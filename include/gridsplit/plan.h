@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "gridsplit/error.h"
+#include "gridsplit/event.h"
 #include "gridsplit/fleet.h"
 #include "gridsplit/flex.h"
 #include "gridsplit/load.h"
@@ -22,32 +23,8 @@
 extern "C" {
 #endif
 
-typedef enum gs_plan_event_kind {
-    GS_PEV_REDUCE_TO = 1,   /**< keep the scope's load at or below mw */
-    GS_PEV_REDUCE_BY,       /**< take mw off the scope's load */
-    GS_PEV_PRICE,           /**< an energy price (USD/MWh) over the window: curtail when it pays */
-    GS_PEV_PEAK,            /**< a capacity peak hour (the hours that set the obligation) */
-    GS_PEV_RESERVE_DEPLOY,  /**< a deployment of a reserve product the fleet offered: mw deployed */
-} gs_plan_event_kind;
-/** "reduce_to", "reduce_by", "price", "peak", "reserve_deploy" */
-const char *gs_plan_event_kind_name(gs_plan_event_kind k);
-
-typedef enum gs_scope { GS_SCOPE_FLEET = 0, GS_SCOPE_SITE, GS_SCOPE_ZONE } gs_scope;
-
-/** One grid event (one interval of an OpenADR event becomes one gs_event). */
-typedef struct gs_event {
-    char id[GS_ID_MAX];
-    gs_plan_event_kind kind;
-    gs_scope scope;
-    int scope_index;          /**< site or zone index for GS_SCOPE_SITE / GS_SCOPE_ZONE */
-    int64_t start_s, end_s;   /**< UTC, [start, end) */
-    int64_t notice_s;         /**< announced this long before start (decisions are made then) */
-    int64_t ramp_s;           /**< the target applies from start + ramp; a lever that cannot act
-                                   by then is not used */
-    double mw;                /**< reduce_to: the limit; reduce_by / reserve_deploy: the cut */
-    double price_usd_per_mwh; /**< price events */
-    int asks_inference_shed;  /**< the event explicitly asks inference load to be shed */
-} gs_event;
+/* The event model (gs_event, gs_plan_event_kind, gs_scope, gs_event_class) is
+ * gridsplit/event.h. */
 
 typedef enum gs_policy_kind {
     GS_POLICY_MUST_RUN = 0,   /**< never curtail: the plan is the shortfall (backtest baseline) */
@@ -142,8 +119,12 @@ typedef struct gs_plan {
 } gs_plan;
 
 /** Plan the response to ev under pol. *out is filled (free with gs_plan_free).
+ * The scope is ev's site, zone or the fleet, and ev->cls: for an event on one load class only
+ * that class's jobs are in scope and the baseline is their power; for all load (the default)
+ * every job at the scope is, and the baseline is st->site_mw summed over the scope's sites.
  * Returns 0, or GS_EINPUT for an impossible request (negative target, end <= start, a scope
- * index out of range, an event asking to shed inference under a policy that forbids it). */
+ * index out of range, an unknown class, an event asking to shed inference under a policy that
+ * forbids it). */
 int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
                  gs_plan *out, gs_error *err);
 

@@ -13,8 +13,8 @@
  * - gs_router: the fleet's services, regions and serving sites turned into transportation
  *   problems (RTTs precomputed once with the plain calibrated latency model), solved per step.
  *
- * Reading events: gridsplit/read/events.h; writing flows, summaries and the report:
- * gridsplit/write/route.h. */
+ * Events (route caps among them): gridsplit/event.h; reading them: gridsplit/read/events.h;
+ * writing flows, summaries and the report: gridsplit/write/route.h. */
 #ifndef GRIDSPLIT_ROUTE_H
 #define GRIDSPLIT_ROUTE_H
 
@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "gridsplit/error.h"
+#include "gridsplit/event.h"
 #include "gridsplit/fleet.h"
 
 #ifdef __cplusplus
@@ -58,14 +59,9 @@ typedef struct gs_route_opts {
 /** The defaults above. */
 gs_route_opts gs_route_opts_default(void);
 
-/** A grid cap on a site's inference draw (MW at the grid connection, PUE included) over
- * [from_s, to_s). Several caps on one site at once: the lowest applies. */
-typedef struct gs_route_cap {
-    char id[GS_ID_MAX];          /**< the event's name (reports) */
-    int site;                    /**< index into fleet->sites */
-    int64_t from_s, to_s;
-    double mw;                   /**< >= 0 */
-} gs_route_cap;
+/* gs_route_cap, a grid cap on a site's inference draw over [from_s, to_s), is part of the event
+ * model (gridsplit/event.h): gs_events_to_route_caps makes them from events (a reduce_to on a
+ * site's inference load). */
 
 /* ---- the transportation solver -------------------------------------------------------- */
 

@@ -1,5 +1,5 @@
 /* gridsplit time: UTC seconds from and to ISO 8601 text and civil dates (proleptic Gregorian,
- * no time zone, no leap seconds), and the parsing of steps and durations. Pure: no clock, no
+ * no time zone, no leap seconds). Durations and steps: gridsplit/duration.h. Pure: no clock, no
  * time-zone state (src/model/time.c). */
 #ifndef GRIDSPLIT_TIME_H
 #define GRIDSPLIT_TIME_H
@@ -10,10 +10,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Parse a step such as "1min", "5min", "15min", "1h", "hourly", "300s" into seconds.
- * Returns 0 or GS_EINPUT. */
-int gs_parse_step(const char *text, int64_t *step_s, gs_error *err);
 
 /** Parse an ISO 8601 time ("2024-01-01", "2024-01-01T00:00", "2024-01-01 00:00:00+02:00",
  * "...Z") into UTC seconds; naive times are UTC. Returns 0 or GS_EINPUT. */
@@ -34,10 +30,6 @@ void gs_civil_from_utc(int64_t t, int64_t *year, int *month, int *day, int *hour
 
 /** Write UTC seconds as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
 void gs_format_time(int64_t t, char *buf);
-
-/** Parse a duration: "90s", "5min", "3h", "2d", "1h30min", ISO 8601 "PT15M" / "P1DT2H", or a
- * number of seconds. Returns 0 or GS_EINPUT (err->field left to the caller). */
-int gs_parse_duration(const char *text, double *seconds, gs_error *err);
 
 #ifdef __cplusplus
 }

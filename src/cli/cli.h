@@ -1,11 +1,16 @@
 /* cli.h: the subcommands of the `gridsplit` command and the helpers they share. Each
  * subcommand lives in its own src/cli/cmd_NAME.c, uses only the public API (plus the io
- * helpers for output files) and returns the process exit code: 0 ok, 2 bad input, 1 failure. */
+ * helpers for output files) and returns the process exit code: 0 ok, 2 bad input, 1 failure.
+ * Its options are one declaration, gs_cmd_NAME_decl (cli/opts.h), from which parsing, checking
+ * and --help are made. */
 #ifndef GS_CLI_H
 #define GS_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "cli/opts.h"
 #include "gridsplit/error.h"
 #include "gridsplit/fleet.h"
 
@@ -22,14 +27,62 @@ int gs_cmd_flex(int argc, char **argv);
 int gs_cmd_route(int argc, char **argv);
 int gs_cmd_site(int argc, char **argv);
 
+/* The option declarations, one per subcommand (defined in cmd_NAME.c). */
+extern const gs_cmd_decl gs_cmd_check_decl;
+extern const gs_cmd_decl gs_cmd_simulate_decl;
+extern const gs_cmd_decl gs_cmd_trace_decl;
+extern const gs_cmd_decl gs_cmd_series_decl;
+extern const gs_cmd_decl gs_cmd_headroom_decl;
+extern const gs_cmd_decl gs_cmd_latency_decl;
+extern const gs_cmd_decl gs_cmd_plan_decl;
+extern const gs_cmd_decl gs_cmd_flex_decl;
+extern const gs_cmd_decl gs_cmd_markets_decl;
+extern const gs_cmd_decl gs_cmd_route_decl;
+extern const gs_cmd_decl gs_cmd_site_decl;
+extern const gs_cmd_decl gs_cmd_regions_decl;
+
+/** One entry of the command list (main.c), in the order of the top usage. */
+typedef struct gs_cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary; /**< only for a command without a decl (else decl->summary); NULL */
+} gs_cli_command;
+
+/** The front end's tables: every command, and the option declarations that exist (a command
+ * without one answers `help CMD` by running `CMD --help`). */
+typedef struct gs_cli_table {
+    const gs_cli_command *cmds;
+    size_t ncmds;
+    const gs_cmd_decl *const *decls;
+    size_t ndecls;
+} gs_cli_table;
+
+/** The `gridsplit` command's table: every subcommand and its declaration (common.c). */
+extern const gs_cli_table gs_cli_commands;
+
+/** The declaration of command NAME in t, NULL when it has none. */
+const gs_cmd_decl *gs_cli_decl(const gs_cli_table *t, const char *name);
+
+/** The `gridsplit` front end: --version, --help, `help [CMD]`, dispatch. `help CMD` prints to
+ * out exactly what `CMD --help` prints (gs_opts_help); `help` the top usage; an unknown command
+ * is an error on err with the nearest name (exit 2). Returns the exit code. */
+int gs_cli_main(const gs_cli_table *t, int argc, char **argv, FILE *out, FILE *err);
+
+/** The top usage: the commands with their summaries. */
+void gs_cli_usage(const gs_cli_table *t, FILE *out);
+
 /** Print err to stderr as "gridsplit CMD: FILE:LINE:COL: field 'F': message" and return the
- * exit code for it. */
+ * exit code for it (GS_EINPUT: 2). */
 int gs_cli_fail(const char *cmd, const gs_error *err);
 
-/** The period of a run: the fleet's `period:` unless --from / --to (ISO 8601, UTC) say
- * otherwise. Returns 0, or GS_EINPUT with err naming the option or the missing period. */
-int gs_cli_period(const gs_fleet *f, const char *from, const char *to, int64_t *from_s,
-                  int64_t *to_s, gs_error *err);
+/** The period of a run: the fleet's `period:` unless --from / --to (TIME options of o, parsed
+ * by the option layer) say otherwise, checked against the step step_s (option "step"): a
+ * period after its start, a whole number of steps. Each refusal names the option to blame
+ * (--to, --from, or --step when the fleet's own period is not a whole number of steps) and is
+ * printed through gs_opts_fail; a fleet without a period needs both options. Returns 0, or the
+ * exit code (2) after printing. */
+int gs_cli_period(const gs_opts *o, const gs_fleet *f, int64_t step_s, int64_t *from_s,
+                  int64_t *to_s);
 
 /** Print "gridsplit CMD: message" to stderr and return 2 (usage errors). */
 int gs_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

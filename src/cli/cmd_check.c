@@ -3,26 +3,31 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cli/cli.h"
 #include "gridsplit/fleet.h"
 #include "gridsplit/time.h"
 #include "gridsplit/read/fleet.h"
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: gridsplit check FLEET.yaml [--series]\n\n"
-            "Read a fleet file and check it: known keys, types, required fields, references\n"
-            "between sites, zones, clusters, services and runs, and the model's invariants.\n"
-            "Prints a one-line summary and exits 0, or prints the first error with its file,\n"
-            "line, column and field and exits 2.\n\n"
-            "Options:\n"
-            "  --series   also load every series the fleet references and report its span\n"
-            "  --help     this text\n\n"
-            "See docs/check.md and docs/fleet-format.md.\n");
-}
+static const gs_opt_decl CHECK_OPTS[] = {
+    {.name = "series",
+     .help = "also load every series the fleet references and report its span"},
+    {0}};
+
+const gs_cmd_decl gs_cmd_check_decl = {
+    .name = "check",
+    .summary = "validate a fleet file without running it",
+    .usage = "FLEET.yaml [--series]",
+    .description = "Read a fleet file and check it: known keys, types, required fields, "
+                   "references between sites, zones, clusters, services and runs, and the "
+                   "model's invariants. Prints a one-line summary and exits 0, or prints the "
+                   "first error with its file, line, column and field and exits 2.",
+    .epilog = "Exit codes: 0 ok, 2 bad input (the message names the option, or the file, line "
+              "and field), 1 runtime failure. See docs/check.md and docs/fleet-format.md.",
+    .args = {.name = "fleet file", .metavar = "FLEET.yaml", .type = GS_OPT_INPUT, .min = 1,
+             .max = 1},
+    .opts = CHECK_OPTS,
+};
 
 static void print_series(const char *field, const gs_series *s)
 {
@@ -41,28 +46,17 @@ static void print_series(const char *field, const gs_series *s)
 
 int gs_cmd_check(int argc, char **argv)
 {
-    const char *path = NULL;
-    int series = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        }
-        if (!strcmp(argv[i], "--series"))
-            series = 1;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return gs_cli_usage_error("check", "unknown option '%s'", argv[i]);
-        else if (path)
-            return gs_cli_usage_error("check", "one fleet file at a time (got '%s' and '%s')", path, argv[i]);
-        else
-            path = argv[i];
-    }
-    if (!path)
-        return gs_cli_usage_error("check", "expected a fleet file");
+    gs_opts *o;
+    int rc = gs_opts_cli(&gs_cmd_check_decl, argc, argv, NULL, &o);
+    if (!o)
+        return rc; /* --help printed (0) or usage error printed (2) */
+    const char *path = gs_opts_arg(o, 0);
+    int series = gs_opts_flag(o, "series");
 
     gs_error err = {0};
     gs_fleet *f = NULL;
-    int rc = gs_fleet_load(path, &f, &err);
+    rc = gs_fleet_load(path, &f, &err);
+    gs_opts_free(o); /* path points into argv: still valid */
     if (rc)
         return gs_cli_fail("check", &err);
     if (series && (rc = gs_fleet_load_series(f, &err))) {

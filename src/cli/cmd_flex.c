@@ -1,17 +1,15 @@
 /* cmd_flex.c: `gridsplit flex FLEET.yaml --out DIR [--from --to --step] [--policy P]
- * [--events FILE|catalog|none] [--products LIST] [--price ID=VALUE]...`: the flex backtest
+ * [--events FILE|catalog|none] [--products LIST] [--price PRODUCT=VALUE]...`: the flex backtest
  * (include/gridsplit/flexsim.h, docs/flex.md). The edge: loads the fleet and its series, the
  * market catalogue, each product's price over the period (a series through the importers, a
  * published figure of the catalogue for the period, or a user value, each labelled), the grid
  * events (the catalogue's in the fleet's zones and/or an event file), runs the engine and writes
- * flex.csv, jobs.csv, events.csv, summary.json and report.html. */
-#include <getopt.h>
-#include <math.h>
+ * flex.csv, jobs.csv, events.csv, summary.json and report.html. Options: gs_cmd_flex_decl
+ * (cli/opts.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "gridsplit/fleet.h"
@@ -25,108 +23,109 @@
 #include "gridsplit/write/flex.h"
 #include "cli/flexrun.h"
 
-/* Declared in cli/cli.h once the command is registered; repeated so this file builds alone. */
-int gs_cmd_flex(int argc, char **argv);
+static const gs_opt_decl FLEX_OPTS[] = {
+    {.name = "out", .type = GS_OPT_OUTDIR, .flags = GS_OPT_REQUIRED,
+     .help = "output directory, created if missing"},
+    {.name = "from", .type = GS_OPT_TIME, .multiple_of = "1h",
+     .def_help = "the fleet's period.from", .help = "start of the period, ISO 8601 UTC"},
+    {.name = "to", .type = GS_OPT_TIME, .multiple_of = "1h", .def_help = "the fleet's period.to",
+     .help = "end of the period, exclusive"},
+    {.name = "step", .type = GS_OPT_STEP, .def = "5min", .divides = "1h",
+     .help = "simulation step"},
+    {.name = "policy", .type = GS_OPT_CHOICE, .choices = "flexible must-run", .def = "flexible",
+     .metavar = "P",
+     .help = "flexible: offer, curtail when it pays, deliver deployments; must-run: the planner "
+             "under must-run (nothing offered or curtailed)"},
+    {.name = "events", .type = GS_OPT_LIST, .elem = GS_OPT_INPUT, .choices = "catalog none",
+     .max_items = 2, .metavar = "E", .def = "catalog", .help = GS__FLEXRUN_EVENTS_HELP},
+    {.name = "products", .type = GS_OPT_LIST, .elem = GS_OPT_STRING, .metavar = "LIST",
+     .max_items = GS__FLEX_MAXP,
+     .def_help = "every catalogue product of the fleet's zones",
+     .help = "product ids (see `gridsplit markets`); a listed product the fleet cannot offer, "
+             "or with no price in the period, is an error"},
+    {.name = "price", .type = GS_OPT_PAIR, .metavar = "PRODUCT=VALUE", .range = "[0, inf)",
+     .flags = GS_OPT_REPEAT, .max_items = GS__FLEX_MAXPRICE,
+     .help = "price a product at a constant VALUE in its unit (peak products: USD per kW-year "
+             "of avoided charge), labelled user-supplied everywhere it is used"},
+    {.name = "catalog", .type = GS_OPT_INPUT, .def_help = "the built-in one",
+     .help = "a user market catalogue overriding the built-in one"},
+    {.name = "offer-share", .type = GS_OPT_NUM, .metavar = "X", .range = "[0, 1]", .def = "1",
+     .help = "share of the cuttable MW offered to reserves each hour"},
+    {.name = "usd-per-request", .type = GS_OPT_NUM, .metavar = "X", .unit = "USD",
+     .range = "[0, inf)", .def = "0.002",
+     .help = "value of an inference request (mistake (a): inference offered like training)"},
+    {.name = "no-report", .help = "do not write report.html"},
+    {0}};
 
-static const char *HELP =
-    "usage: gridsplit flex FLEET.yaml --out DIR [options]\n"
-    "\n"
-    "Backtest of what each training cluster earns from each market product over a period, and\n"
-    "what the curtailments cost: every curtailment is planned by the one planner (gs_plan_make) and\n"
-    "simulated by the load model of `simulate`. Writes DIR/flex.csv, jobs.csv, events.csv,\n"
-    "summary.json and report.html, with the two mistakes compared: inference offered into reserves\n"
-    "like training, and training treated as must-run.\n"
-    "\n"
-    "Options:\n"
-    "  --out DIR             output directory (required)\n"
-    "  --from T, --to T      period, ISO 8601 UTC, whole hours (default: the fleet's period)\n"
-    "  --step S              simulation step (default 5min; must divide an hour)\n"
-    "  --policy P            flexible (default) or must-run\n"
-    "  --events E            catalog (default: the catalogue's events in the fleet's zones), none,\n"
-    "                        or an event FILE (docs/plan.md), alone or as catalog,FILE\n"
-    "  --products LIST       comma-separated product ids (default: every catalogue product of the\n"
-    "                        fleet's zones); a listed product with no price in the period is an error\n"
-    "  --price ID=VALUE      price a product at a constant VALUE in its unit (peak products: USD per\n"
-    "                        kW-year of avoided charge); labelled user-supplied; repeatable\n"
-    "  --catalog FILE        a user market catalogue overriding the built-in one\n"
-    "  --offer-share X       share of the cuttable MW offered to reserves (default 1)\n"
-    "  --usd-per-request X   value of an inference request (default 0.002)\n"
-    "  --no-report           skip report.html\n"
-    "  -h, --help            this text\n"
-    "\n"
-    "Exit codes: 0 ok, 2 bad input, 1 failure. See docs/flex.md.\n";
+const gs_cmd_decl gs_cmd_flex_decl = {
+    .name = "flex",
+    .summary = "what flexibility earns per cluster and product, and what it costs (backtest)",
+    .description = "Backtest of what each training cluster earns from each market product over a "
+                   "period, and what the curtailments cost: every curtailment is planned by the "
+                   "one planner (gs_plan_make) and simulated by the load model of `simulate`. "
+                   "Writes DIR/flex.csv, jobs.csv, events.csv, summary.json and report.html, "
+                   "with the two mistakes compared: inference offered into reserves like "
+                   "training, and training treated as must-run. The period is whole UTC hours.",
+    .epilog = "Exit codes: 0 ok, 2 bad input (the message names the option, or the file, line "
+              "and field), 1 runtime failure. See docs/flex.md.",
+    .mode_option = "policy",
+    .args = {.name = "fleet file", .metavar = "FLEET.yaml", .type = GS_OPT_INPUT, .min = 1,
+             .max = 1},
+    .opts = FLEX_OPTS,
+};
 
-static int parse_num(const char *opt, const char *text, double *x)
+/* The --price pairs as flexrun takes them. Returns 0 or the exit code after printing. */
+static int user_prices(const gs_opts *o, gs__uprice *up, size_t *nup)
 {
-    char *end;
-    *x = strtod(text, &end);
-    if (end == text || *end || !isfinite(*x) || *x < 0)
-        return gs_cli_usage_error("flex", "%s: expected a number >= 0, found '%s'", opt, text);
+    *nup = 0;
+    if (!gs_opts_given(o, "price"))
+        return 0;
+    size_t n = gs_opts_count(o, "price");
+    for (size_t i = 0; i < n && *nup < GS__FLEX_MAXPRICE; i++) {
+        const char *key;
+        size_t klen;
+        double v;
+        if (gs_opts_pair(o, "price", i, &key, &klen, &v) < 0)
+            continue;
+        if (klen >= GS_ID_MAX)
+            return gs_opts_fail(o, "price", "expected a product id of at most %d characters, "
+                                "found '%.*s'", GS_ID_MAX - 1, (int)klen, key);
+        for (size_t k = 0; k < *nup; k++)
+            if (strlen(up[k].id) == klen && !strncasecmp(up[k].id, key, klen))
+                return gs_opts_fail(o, "price", "product '%.*s' priced twice: give it once",
+                                    (int)klen, key);
+        snprintf(up[*nup].id, sizeof up[*nup].id, "%.*s", (int)klen, key);
+        up[*nup].v = v;
+        (*nup)++;
+    }
     return 0;
 }
 
 int gs_cmd_flex(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, 0, 'o'},      {"from", required_argument, 0, 'f'},
-        {"to", required_argument, 0, 't'},       {"step", required_argument, 0, 's'},
-        {"policy", required_argument, 0, 'p'},   {"events", required_argument, 0, 'e'},
-        {"products", required_argument, 0, 'P'}, {"price", required_argument, 0, 'r'},
-        {"catalog", required_argument, 0, 'c'},  {"offer-share", required_argument, 0, 'O'},
-        {"usd-per-request", required_argument, 0, 'u'}, {"no-report", no_argument, 0, 'N'},
-        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
-    const char *out_dir = NULL, *from_t = NULL, *to_t = NULL, *step_t = NULL, *policy = "flexible";
-    const char *events_arg = "catalog", *products_arg = NULL, *catalog = NULL;
+    gs_opts *o;
+    int rc = gs_opts_cli(&gs_cmd_flex_decl, argc, argv, NULL, &o);
+    if (!o)
+        return rc; /* --help printed (0) or usage error printed (2) */
+    /* values point into argv: they outlive o */
+    const char *fleet_path = gs_opts_arg(o, 0);
+    const char *out_dir = gs_opts_str(o, "out");
+    const char *events_arg = gs_opts_str(o, "events");
+    const char *catalog = gs_opts_str(o, "catalog");
+    const char *products_arg = gs_opts_str(o, "products");
+    int no_report = gs_opts_flag(o, "no-report");
     gs__uprice up[GS__FLEX_MAXPRICE];
     size_t nup = 0;
-    int no_report = 0, c;
     gs_flexsim_opts fo;
     gs_flexsim_opts_default(&fo);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out_dir = optarg; break;
-        case 'f': from_t = optarg; break;
-        case 't': to_t = optarg; break;
-        case 's': step_t = optarg; break;
-        case 'p': policy = optarg; break;
-        case 'e': events_arg = optarg; break;
-        case 'P': products_arg = optarg; break;
-        case 'c': catalog = optarg; break;
-        case 'N': no_report = 1; break;
-        case 'O':
-            if (parse_num("--offer-share", optarg, &fo.offer_share))
-                return 2;
-            if (fo.offer_share > 1)
-                return gs_cli_usage_error("flex", "--offer-share: expected a share in [0, 1], found '%s'", optarg);
-            break;
-        case 'u': if (parse_num("--usd-per-request", optarg, &fo.usd_per_request)) return 2; break;
-        case 'r': {
-            const char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg || (size_t)(eq - optarg) >= GS_ID_MAX || nup >= GS__FLEX_MAXPRICE)
-                return gs_cli_usage_error("flex", "--price: expected PRODUCT=VALUE, found '%s'", optarg);
-            snprintf(up[nup].id, sizeof up[nup].id, "%.*s", (int)(eq - optarg), optarg);
-            if (parse_num("--price", eq + 1, &up[nup].v))
-                return 2;
-            nup++;
-            break;
-        }
-        case 'h': fputs(HELP, stdout); return 0;
-        default:
-            return gs_cli_usage_error("flex", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
+    fo.policy = strcmp(gs_opts_mode(o), "must-run") == 0 ? GS_POLICY_MUST_RUN : GS_POLICY_PRICE;
+    fo.step_s = gs_opts_step(o, "step");
+    fo.offer_share = gs_opts_num(o, "offer-share");
+    fo.usd_per_request = gs_opts_num(o, "usd-per-request");
+    if ((rc = user_prices(o, up, &nup)) != 0 || (rc = gs__flexrun_events_check(o, "events")) != 0) {
+        gs_opts_free(o);
+        return rc;
     }
-    if (optind != argc - 1)
-        return gs_cli_usage_error("flex", "expected one fleet file, found %d arguments", argc - optind);
-    if (!out_dir)
-        return gs_cli_usage_error("flex", "--out DIR is required");
-    if (!strcmp(policy, "flexible"))
-        fo.policy = GS_POLICY_PRICE;
-    else if (!strcmp(policy, "must-run"))
-        fo.policy = GS_POLICY_MUST_RUN;
-    else
-        return gs_cli_usage_error("flex", "--policy: expected flexible or must-run, found '%s'", policy);
 
     gs_error err = {0};
     gs_fleet *f = NULL;
@@ -134,36 +133,19 @@ int gs_cmd_flex(int argc, char **argv)
     memset(&fr, 0, sizeof fr);
     gs_flexsim_result *res = NULL;
     gs_sim_tz tz;
-    int have_tz = 0, rc;
+    int have_tz = 0;
 
-    if (step_t) {
-        if ((rc = gs_parse_step(step_t, &fo.step_s, &err)) < 0) {
-            snprintf(err.field, sizeof err.field, "--step");
-            goto fail;
-        }
-    }
-    if ((rc = gs_fleet_load(argv[optind], &f, &err)) < 0)
-        goto fail;
-    fo.from_s = f->default_from_s;
-    fo.to_s = f->default_to_s;
-    if (from_t && (rc = gs_parse_time(from_t, &fo.from_s, &err)) < 0) {
-        snprintf(err.field, sizeof err.field, "--from");
+    if ((rc = gs_fleet_load(fleet_path, &f, &err)) < 0) {
+        gs_opts_free(o);
         goto fail;
     }
-    if (to_t && (rc = gs_parse_time(to_t, &fo.to_s, &err)) < 0) {
-        snprintf(err.field, sizeof err.field, "--to");
-        goto fail;
-    }
-    if (!(fo.to_s > fo.from_s)) {
-        rc = gs_error_set(&err, GS_EINPUT, NULL, 0, 0, "--from/--to",
-                          "expected a period (--from, --to, or the fleet's period:), found none or an empty one");
-        goto fail;
-    }
-    if (fo.from_s % 3600 || fo.to_s % 3600 || 3600 % fo.step_s) {
-        rc = gs_error_set(&err, GS_EINPUT, NULL, 0, 0, "--from/--to/--step",
-                          "expected whole UTC hours and a step dividing an hour, found a %lld s step",
-                          (long long)fo.step_s);
-        goto fail;
+    rc = gs_cli_period(o, f, fo.step_s, &fo.from_s, &fo.to_s);
+    if (!rc)
+        rc = gs__flexrun_period_check(o, f, fo.from_s, fo.to_s, fo.step_s, "");
+    gs_opts_free(o);
+    if (rc) {
+        gs_fleet_free(f);
+        return rc;
     }
     if ((rc = gs_fleet_load_series(f, &err)) < 0)
         goto fail;

@@ -1,49 +1,90 @@
 /* cmd_headroom.c: `gridsplit headroom`: curtailment-enabled headroom of a grid zone (the largest
  * constant new load that fits at a curtailment rate), from any hourly demand CSV or from the
- * EIA-930 files directly, for one zone or a list of them (docs/headroom.md). */
-#include <errno.h>
+ * EIA-930 files directly, for one zone or a list of them (docs/headroom.md). Options:
+ * gs_cmd_headroom_decl (cli/opts.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "gridsplit/headroom.h"
 #include "gridsplit/time.h"
 #include "gridsplit/read/eia930.h"
 #include "gridsplit/read/import.h"
+#include "gridsplit/read/tz.h"
 #include "write/outfile.h"
 
 static const char *const CMD = "headroom";
 
-static void help(FILE *f)
-{
-    fprintf(f,
-            "usage: gridsplit headroom --csv FILE --column NAME [--time-column NAME] [--tz TZ]\n"
-            "       gridsplit headroom --eia930 DIR --ba NAME [--from YEAR --to YEAR] [--raw]\n"
-            "       gridsplit headroom --eia930 DIR (--all | --ba-list A,B,...) [--from YEAR --to YEAR]\n"
-            "\n"
-            "The largest constant new load L (MW) a zone takes if L is curtailed whenever demand + L\n"
-            "would exceed the zone's seasonal peak (June-August peak for April-October, December-\n"
-            "February peak for November-March), at each curtailment rate (curtailed MWh / (L x hours),\n"
-            "per calendar year, averaged over the years).\n"
-            "\n"
-            "Options:\n"
-            "  --rates LIST          curtailment rates in percent, each in (0, 100) (default 0.25,0.5,1,5)\n"
-            "  --format FMT          json (default for one zone), text, csv, markdown (default for a list)\n"
-            "  --out FILE            write there (atomically) instead of standard output\n"
-            "  --report-changes FILE every hour the cleaning changed, as CSV\n"
-            "  --from YEAR --to YEAR calendar years, inclusive (EIA-930 default 2016..2024)\n"
-            "  --raw                 EIA-930: raw columns and the original EIA files, cleaned by the\n"
-            "                        rule below instead of the release's cleaned column\n"
-            "  --spike-factor K      cleaning: a value above K x or below 1/K x the median of +-24 h is a\n"
-            "                        spike (default 2)\n"
-            "Cleaning: EIA-930 cleaned columns get only their missing hours filled; CSV input and --raw\n"
-            "get the full rule (missing, <= 0, >= 1e9, spikes, one-hour jumps), each bad hour linearly\n"
-            "interpolated from its valid neighbours; --report-changes lists them.\n");
-}
+static const gs_opt_decl HEADROOM_OPTS[] = {
+    {.name = "csv", .type = GS_OPT_INPUT, .flags = GS_OPT_STDIO, .help = "any hourly demand CSV"},
+    {.name = "column", .type = GS_OPT_STRING, .metavar = "NAME", .requires = "csv",
+     .help = "the demand column"},
+    {.name = "time-column", .type = GS_OPT_STRING, .metavar = "NAME", .requires = "csv",
+     .def_help = "the first column", .help = "the timestamp column"},
+    {.name = "tz", .type = GS_OPT_STRING, .metavar = "TZ", .requires = "csv", .def_help = "UTC",
+     .help = "IANA zone of timestamps without an offset"},
+    {.name = "eia930", .type = GS_OPT_INDIR,
+     .help = "the EIA-930 releases (docs/headroom.md): one zone or a list of them"},
+    {.name = "ba", .type = GS_OPT_STRING, .metavar = "NAME", .requires = "eia930",
+     .help = "one balancing authority"},
+    {.name = "ba-list", .type = GS_OPT_LIST, .elem = GS_OPT_STRING, .metavar = "A,B,...",
+     .requires = "eia930", .help = "several balancing authorities"},
+    {.name = "all", .requires = "eia930", .help = "every balancing authority"},
+    {.name = "raw", .requires = "eia930",
+     .help = "raw columns and the original EIA files, cleaned by the full rule instead of the "
+             "release's cleaned column"},
+    {.name = "rates", .type = GS_OPT_LIST, .elem = GS_OPT_NUM, .unit = "%", .range = "(0, 100)",
+     .max_items = GS_HEADROOM_MAX_RATES, .def = "0.25,0.5,1,5", .help = "curtailment rates"},
+    {.name = "format", .type = GS_OPT_CHOICE, .choices = "json text csv markdown",
+     .metavar = "FMT", .def_help = "json for one zone, markdown for a list",
+     .help = "output format"},
+    {.name = "out", .type = GS_OPT_OUTFILE,
+     .help = "write there (atomically) instead of standard output"},
+    {.name = "report-changes", .type = GS_OPT_OUTFILE,
+     .help = "every hour the cleaning changed, as CSV"},
+    {.name = "from", .type = GS_OPT_INT, .metavar = "YEAR", .range = "[1990, 2100]",
+     .def_help = "the data's first; EIA-930: 2016", .help = "first calendar year"},
+    {.name = "to", .type = GS_OPT_INT, .metavar = "YEAR", .range = "[1990, 2100]",
+     .def_help = "the data's last; EIA-930: 2024", .help = "last calendar year, inclusive"},
+    {.name = "spike-factor", .type = GS_OPT_NUM, .metavar = "K", .range = "(1, inf)", .def = "2",
+     .help = "cleaning by the full rule (--csv, --raw): a value above K x or below 1/K x the "
+             "median of +-24 h is a spike"},
+    {0}};
+
+static const gs_opt_group HEADROOM_GROUPS[] = {
+    {.options = "csv eia930", .rule = GS_GROUP_EXCLUSIVE | GS_GROUP_REQUIRED},
+    {.options = "column", .rule = GS_GROUP_REQUIRED, .when = "csv"},
+    {.options = "ba ba-list all", .rule = GS_GROUP_EXCLUSIVE | GS_GROUP_REQUIRED,
+     .when = "eia930"},
+    {0}};
+
+const gs_cmd_decl gs_cmd_headroom_decl = {
+    .name = "headroom",
+    .summary = "how much flexible load a grid takes at a curtailment rate",
+    .usage = "--csv FILE --column NAME [--time-column NAME]\n"
+             " [--tz TZ] [options]\n"
+             "--eia930 DIR --ba NAME [--from YEAR --to YEAR] [--raw]\n"
+             " [options]\n"
+             "--eia930 DIR (--all | --ba-list A,B,...) [--from YEAR]\n"
+             " [--to YEAR] [options]",
+    .description = "The largest constant new load L (MW) a zone takes if L is curtailed whenever "
+                   "demand + L would exceed the zone's seasonal peak (June-August peak for "
+                   "April-October, December-February peak for November-March), at each "
+                   "curtailment rate (curtailed MWh / (L x hours), per calendar year, averaged "
+                   "over the years).\n\n"
+                   "Cleaning: EIA-930 cleaned columns get only their missing hours filled; CSV "
+                   "input and --raw get the full rule (missing, <= 0, >= 1e9, spikes, one-hour "
+                   "jumps), each bad hour linearly interpolated from its valid neighbours; "
+                   "--report-changes lists them.",
+    .opts = HEADROOM_OPTS,
+    .groups = HEADROOM_GROUPS,
+};
 
 typedef struct args {
     const char *csv, *column, *time_column, *tz;
@@ -55,115 +96,56 @@ typedef struct args {
     double spike;
 } args;
 
-static int parse_rates(const char *s, args *a)
+/* 1 when --tz names a zone the importer takes: UTC (any of its spellings) or a zone of the
+ * system's tz database. */
+static int tz_known(const char *z)
 {
-    a->n_rates = 0;
-    const char *p = s;
-    while (*p) {
-        char *end;
-        errno = 0;
-        double r = strtod(p, &end);
-        if (end == p || errno == ERANGE || (*end && *end != ','))
-            return gs_cli_usage_error(CMD, "--rates: expected numbers separated by commas, found '%s'", s);
-        if (!(r > 0 && r < 100))
-            return gs_cli_usage_error(CMD, "--rates: a curtailment rate must be in (0, 100) percent, found %g", r);
-        if (a->n_rates == GS_HEADROOM_MAX_RATES)
-            return gs_cli_usage_error(CMD, "--rates: at most %d rates", GS_HEADROOM_MAX_RATES);
-        a->rates[a->n_rates++] = r;
-        p = *end ? end + 1 : end;
-        if (*end == ',' && !*p)
-            return gs_cli_usage_error(CMD, "--rates: a rate is missing after the last comma in '%s'", s);
-    }
-    if (!a->n_rates)
-        return gs_cli_usage_error(CMD, "--rates: expected at least one rate");
-    return 0;
+    return !z || strcasecmp(z, "UTC") == 0 || strcasecmp(z, "Etc/UTC") == 0 ||
+           strcasecmp(z, "Z") == 0 || strcasecmp(z, "GMT") == 0 || gs_tz_known(z);
 }
 
-static int parse_year(const char *opt, const char *s, int *y)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < 1990 || v > 2100)
-        return gs_cli_usage_error(CMD, "%s: expected a year (1990..2100), found '%s'", opt, s);
-    *y = (int)v;
-    return 0;
-}
-
-static int parse_args(int argc, char **argv, args *a)
+/* The parsed options into a; the command's own checks. 0, or the usage error printed (2). */
+static int read_args(const gs_opts *o, args *a)
 {
     memset(a, 0, sizeof *a);
-    a->rates[0] = 0.25, a->rates[1] = 0.5, a->rates[2] = 1, a->rates[3] = 5;
-    a->n_rates = 4;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            help(stdout);
-            return -1;
-        }
-        if (strcmp(o, "--all") == 0) {
-            a->all = 1;
-            continue;
-        }
-        if (strcmp(o, "--raw") == 0) {
-            a->raw = 1;
-            continue;
-        }
-        const char **dst = NULL;
-        if (strcmp(o, "--csv") == 0) dst = &a->csv;
-        else if (strcmp(o, "--column") == 0) dst = &a->column;
-        else if (strcmp(o, "--time-column") == 0) dst = &a->time_column;
-        else if (strcmp(o, "--tz") == 0) dst = &a->tz;
-        else if (strcmp(o, "--eia930") == 0) dst = &a->eia;
-        else if (strcmp(o, "--ba") == 0) dst = &a->ba;
-        else if (strcmp(o, "--ba-list") == 0) dst = &a->ba_list;
-        else if (strcmp(o, "--out") == 0) dst = &a->out;
-        else if (strcmp(o, "--report-changes") == 0) dst = &a->changes;
-        else if (strcmp(o, "--format") == 0) dst = &a->format;
-        else if (strcmp(o, "--rates") != 0 && strcmp(o, "--from") != 0 && strcmp(o, "--to") != 0 &&
-                 strcmp(o, "--spike-factor") != 0)
-            return gs_cli_usage_error(CMD, "unknown option '%s'", o);
-        if (i + 1 >= argc)
-            return gs_cli_usage_error(CMD, "%s needs a value", o);
-        const char *v = argv[++i];
-        int rc = 0;
-        if (dst)
-            *dst = v;
-        else if (strcmp(o, "--rates") == 0)
-            rc = parse_rates(v, a);
-        else if (strcmp(o, "--from") == 0)
-            rc = parse_year(o, v, &a->year_from);
-        else if (strcmp(o, "--to") == 0)
-            rc = parse_year(o, v, &a->year_to);
-        else {
-            char *end;
-            a->spike = strtod(v, &end);
-            if (end == v || *end || !(a->spike > 1) || !isfinite(a->spike))
-                rc = gs_cli_usage_error(CMD, "--spike-factor: expected a number > 1, found '%s'", v);
-        }
-        if (rc)
-            return rc;
-    }
-    if (!a->csv && !a->eia)
-        return gs_cli_usage_error(CMD, "expected --csv FILE --column NAME or --eia930 DIR --ba NAME");
-    if (a->csv && a->eia)
-        return gs_cli_usage_error(CMD, "--csv and --eia930 exclude each other");
-    if (a->csv && !a->column)
-        return gs_cli_usage_error(CMD, "--csv needs --column NAME (the demand column)");
-    if (a->eia && !a->ba && !a->all && !a->ba_list)
-        return gs_cli_usage_error(CMD, "--eia930 needs --ba NAME, --ba-list A,B,... or --all");
-    if (a->eia && ((a->ba != NULL) + a->all + (a->ba_list != NULL)) > 1)
-        return gs_cli_usage_error(CMD, "--ba, --ba-list and --all exclude each other");
-    if (a->csv && (a->ba || a->all || a->ba_list || a->raw))
-        return gs_cli_usage_error(CMD, "--ba, --ba-list, --all and --raw go with --eia930");
-    if (a->year_from && a->year_to && a->year_from > a->year_to)
-        return gs_cli_usage_error(CMD, "--from %d is after --to %d", a->year_from, a->year_to);
+    a->csv = gs_opts_str(o, "csv");
+    a->column = gs_opts_str(o, "column");
+    a->time_column = gs_opts_str(o, "time-column");
+    a->tz = gs_opts_str(o, "tz");
+    a->eia = gs_opts_str(o, "eia930");
+    a->ba = gs_opts_str(o, "ba");
+    a->ba_list = gs_opts_str(o, "ba-list");
+    a->all = gs_opts_flag(o, "all");
+    a->raw = gs_opts_flag(o, "raw");
+    a->out = gs_opts_str(o, "out");
+    a->changes = gs_opts_str(o, "report-changes");
+    a->n_rates = gs_opts_count(o, "rates");
+    for (size_t k = 0; k < a->n_rates; k++)
+        a->rates[k] = gs_opts_item_num(o, "rates", k);
+    a->year_from = gs_opts_has(o, "from") ? (int)gs_opts_int(o, "from") : 0;
+    a->year_to = gs_opts_has(o, "to") ? (int)gs_opts_int(o, "to") : 0;
+    a->spike = gs_opts_num(o, "spike-factor");
+    a->format = gs_opts_str(o, "format");
     if (!a->format)
         a->format = (a->all || a->ba_list) ? "markdown" : "json";
-    if (strcmp(a->format, "json") && strcmp(a->format, "text") && strcmp(a->format, "csv") &&
-        strcmp(a->format, "markdown"))
-        return gs_cli_usage_error(CMD, "--format: expected json, text, csv or markdown, found '%s'",
-                                  a->format);
+    if (!tz_known(a->tz))
+        return gs_opts_fail(o, "tz", "unknown time zone '%s' (not in the system's tz database)",
+                            a->tz);
+    if (gs_opts_given(o, "spike-factor") && a->eia && !a->raw)
+        return gs_opts_fail(o, "spike-factor", "applies only with --csv or --raw (the release's "
+                                               "cleaned column gets only its missing hours "
+                                               "filled)");
+    /* the years in effect: EIA-930 defaults to 2016..2024 */
+    int yf = a->year_from ? a->year_from : a->eia ? 2016 : 0;
+    int yt = a->year_to ? a->year_to : a->eia ? 2024 : 0;
+    if (yf && yt && yf > yt) {
+        if (a->year_to)
+            return gs_opts_fail(o, "to", "expected a year >= --from (%d), found '%s'", yf,
+                                gs_opts_str(o, "to"));
+        return gs_opts_fail(o, "from", "expected a year <= --to (%d, the default with --eia930), "
+                                       "found '%s'",
+                            yt, gs_opts_str(o, "from"));
+    }
     return 0;
 }
 
@@ -411,41 +393,36 @@ static int write_changes(const char *path, const zone_run *zs, size_t nz, gs_err
 
 int gs_cmd_headroom(int argc, char **argv)
 {
+    gs_opts *op;
+    int rc = gs_opts_cli(&gs_cmd_headroom_decl, argc, argv, NULL, &op);
+    if (!op)
+        return rc; /* --help printed (0) or usage error printed (2) */
     args a;
-    int rc = parse_args(argc, argv, &a);
-    if (rc < 0)
-        return 0; /* --help */
+    rc = read_args(op, &a);
+    gs_opts_free(op); /* a's texts point into argv or the declaration */
     if (rc)
         return rc;
 
-    /* the zones */
+    /* the zones (--ba-list: checked item by item, at most 64, none empty) */
     const char *list[64];
     size_t nz = 0;
     char *listbuf = NULL;
     if (a.all) {
         const char *const *d = gs_eia930_default_bas(&nz);
+        if (nz > sizeof list / sizeof list[0])
+            nz = sizeof list / sizeof list[0];
         for (size_t i = 0; i < nz; i++)
             list[i] = d[i];
     } else if (a.ba_list) {
         listbuf = strdup(a.ba_list);
         if (!listbuf)
             return 1;
-        for (char *t = listbuf; t;) {
+        for (char *t = listbuf; t && nz < sizeof list / sizeof list[0];) {
             char *comma = strchr(t, ',');
             if (comma)
                 *comma = '\0';
-            if (*t) {
-                if (nz == 64) {
-                    free(listbuf);
-                    return gs_cli_usage_error(CMD, "--ba-list: at most 64 names");
-                }
-                list[nz++] = t;
-            }
+            list[nz++] = t;
             t = comma ? comma + 1 : NULL;
-        }
-        if (!nz) {
-            free(listbuf);
-            return gs_cli_usage_error(CMD, "--ba-list: expected names separated by commas");
         }
     } else {
         list[0] = a.ba;

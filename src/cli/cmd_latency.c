@@ -1,5 +1,6 @@
 /* cmd_latency.c: `gridsplit latency`: calibrate the RTT model on a measured matrix and report
- * the error per pair (plain and cable-aware), or print the modelled RTT between two points. */
+ * the error per pair (plain and cable-aware), or print the modelled RTT between two points.
+ * Options: gs_cmd_latency_decl (cli/opts.h). */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "gridsplit/geo.h"
 #include "gridsplit/latency.h"
 #include "gridsplit/read/latency.h"
@@ -15,23 +17,62 @@
 
 #define CMD "latency"
 
-static void help(FILE *out)
-{
-    fprintf(out,
-            "usage: gridsplit latency --calibrate MEASURED.csv [--regions FILE] [--cables DIR]\n"
-            "                         [--kind KIND] [--fit robust|lsq] [--cable-factor F]\n"
-            "                         [--format json|text]\n"
-            "       gridsplit latency --from LAT,LON --to LAT,LON [--route-factor F]\n"
-            "                         [--overhead-ms O] [--cables DIR] [--format json|text]\n\n"
-            "Round-trip time model: RTT = 2 x great-circle x route_factor / 200,000 km/s + overhead.\n"
-            "--calibrate fits route_factor and overhead_ms to a measured matrix (CSV with src, dst,\n"
-            "avg_latency_ms and optional kind; .gz/.zst read directly; pairs are the median of their\n"
-            "rows) and reports the error per pair. --regions names the coordinates of the measured\n"
-            "set's regions (CSV name,lat,lon[,continent]; default: the built-in catalogue).\n"
-            "--cables DIR (landing-point-geo.json, cable-geo.json) adds the cable-aware model.\n"
-            "--fit robust (default) minimises the mean absolute relative error; lsq is least squares.\n"
-            "See docs/latency.md.\n");
-}
+static const gs_opt_decl LATENCY_OPTS[] = {
+    {.name = "calibrate", .type = GS_OPT_INPUT, .metavar = "MEASURED.csv",
+     .help = "fit route_factor and overhead_ms to a measured matrix (CSV with src, dst, "
+             "avg_latency_ms and optional kind; .gz/.zst read directly; pairs are the median of "
+             "their rows) and report the error per pair"},
+    {.name = "regions", .type = GS_OPT_INPUT, .requires = "calibrate",
+     .def_help = "the built-in catalogue",
+     .help = "the coordinates of the measured set's regions (CSV name,lat,lon[,continent])"},
+    {.name = "kind", .type = GS_OPT_STRING, .metavar = "KIND", .requires = "calibrate",
+     .def = "Inter-region latency",
+     .help = "use only the rows of this kind (case-insensitive), when the file has a kind "
+             "column"},
+    {.name = "fit", .type = GS_OPT_CHOICE, .choices = "robust lsq", .def = "robust",
+     .requires = "calibrate",
+     .help = "robust minimises the mean absolute relative error; lsq is least squares"},
+    {.name = "from", .type = GS_OPT_STRING, .metavar = "LAT,LON",
+     .help = "one end of the pair, in degrees"},
+    {.name = "to", .type = GS_OPT_STRING, .metavar = "LAT,LON",
+     .help = "the other end of the pair"},
+    {.name = "route-factor", .type = GS_OPT_NUM, .metavar = "F", .range = "[1, inf)",
+     .requires = "from", .def_help = "1.535, or 1.768 with --cables",
+     .help = "path length over great-circle, over land"},
+    {.name = "overhead-ms", .type = GS_OPT_NUM, .metavar = "O", .unit = "ms", .range = "[0, inf)",
+     .requires = "from", .def_help = "3.273, or 2.3 with --cables",
+     .help = "fixed RTT added to every pair"},
+    {.name = "cables", .type = GS_OPT_INDIR,
+     .help = "landing-point-geo.json and cable-geo.json: adds the cable-aware model"},
+    {.name = "cable-factor", .type = GS_OPT_NUM, .metavar = "F", .range = "[1, inf)",
+     .requires = "cables", .def_help = "fitted in [1, 2] with --calibrate, else 1.21",
+     .help = "path over cable geometry length"},
+    {.name = "format", .type = GS_OPT_CHOICE, .choices = "json text",
+     .def_help = "json with --calibrate, text with --from", .help = "output format"},
+    {0}};
+
+static const gs_opt_group LATENCY_GROUPS[] = {
+    {.options = "calibrate from", .rule = GS_GROUP_EXCLUSIVE | GS_GROUP_REQUIRED},
+    {.options = "calibrate to", .rule = GS_GROUP_EXCLUSIVE},
+    {.options = "to", .rule = GS_GROUP_REQUIRED, .when = "from"},
+    {0}};
+
+const gs_cmd_decl gs_cmd_latency_decl = {
+    .name = "latency",
+    .summary = "round-trip model between places, calibrated on measurements",
+    .usage = "--calibrate MEASURED.csv [--regions FILE]\n"
+             " [--cables DIR [--cable-factor F]] [--kind KIND]\n"
+             " [--fit robust|lsq] [--format json|text]\n"
+             "--from LAT,LON --to LAT,LON [--route-factor F]\n"
+             " [--overhead-ms O] [--cables DIR [--cable-factor F]]\n"
+             " [--format json|text]",
+    .description = "Round-trip time model: RTT = 2 x great-circle x route_factor / 200,000 km/s "
+                   "+ overhead. --calibrate fits it to a measured matrix; --from and --to print "
+                   "the modelled RTT between two points. The defaults are the fits on the IBM "
+                   "Cloud VPC matrix (docs/latency.md).",
+    .opts = LATENCY_OPTS,
+    .groups = LATENCY_GROUPS,
+};
 
 static int parse_latlon(const char *s, double *lat, double *lon)
 {
@@ -44,13 +85,6 @@ static int parse_latlon(const char *s, double *lat, double *lon)
     if (end == p || *end != '\0')
         return -1;
     return 0;
-}
-
-static int parse_num(const char *s, double *v)
-{
-    char *end;
-    *v = strtod(s, &end);
-    return (end == s || *end != '\0' || !isfinite(*v)) ? -1 : 0;
 }
 
 static double r3(double x)
@@ -116,11 +150,8 @@ static int run_calibrate(const struct opts *o)
     double *e_ms = NULL, *e_pct = NULL, *ce_pct = NULL, *ic_plain = NULL, *ic_cable = NULL;
     json_t *root = NULL;
     int rc = 0;
-    gs_latency_fit_method method = GS_LATENCY_FIT_ROBUST_REL;
-    if (strcmp(o->fit, "lsq") == 0)
-        method = GS_LATENCY_FIT_LSQ;
-    else if (strcmp(o->fit, "robust") != 0)
-        return gs_cli_usage_error(CMD, "--fit must be robust or lsq, found '%s'", o->fit);
+    gs_latency_fit_method method =
+        strcmp(o->fit, "lsq") == 0 ? GS_LATENCY_FIT_LSQ : GS_LATENCY_FIT_ROBUST_REL;
 
     if ((rc = load_regions(o, &regs, &err)) < 0)
         goto fail;
@@ -312,23 +343,21 @@ out:
     return rc;
 }
 
-static int run_point(const struct opts *o)
+/* LAT,LON of option name into *lat, *lon: 0, or the usage error printed (2). */
+static int read_place(const gs_opts *op, const char *name, double *lat, double *lon)
 {
-    double lat1, lon1, lat2, lon2;
-    if (parse_latlon(o->from, &lat1, &lon1))
-        return gs_cli_usage_error(CMD, "--from: expected LAT,LON in degrees, found '%s'", o->from);
-    if (parse_latlon(o->to, &lat2, &lon2))
-        return gs_cli_usage_error(CMD, "--to: expected LAT,LON in degrees, found '%s'", o->to);
-    if (!gs_geo_valid(lat1, lon1))
-        return gs_cli_usage_error(CMD,
-                                  "--from: %g,%g is not a place on Earth (lat in [-90, 90], lon "
-                                  "in [-180, 180])",
-                                  lat1, lon1);
-    if (!gs_geo_valid(lat2, lon2))
-        return gs_cli_usage_error(CMD,
-                                  "--to: %g,%g is not a place on Earth (lat in [-90, 90], lon in "
-                                  "[-180, 180])",
-                                  lat2, lon2);
+    const char *v = gs_opts_str(op, name);
+    if (parse_latlon(v, lat, lon))
+        return gs_opts_fail(op, name, "expected LAT,LON in degrees, found '%s'", v);
+    if (!gs_geo_valid(*lat, *lon))
+        return gs_opts_fail(op, name, "%g,%g is not a place on Earth (lat in [-90, 90], lon in "
+                                      "[-180, 180])",
+                            *lat, *lon);
+    return 0;
+}
+
+static int run_point(const struct opts *o, double lat1, double lon1, double lat2, double lon2)
+{
     gs_latency_model m = gs_latency_model_default();
     if (o->cables) {
         m.route_factor = GS_LATENCY_DEFAULT_CABLE_ROUTE_FACTOR;
@@ -339,10 +368,6 @@ static int run_point(const struct opts *o)
         m.route_factor = o->route_factor;
     if (o->have_oh)
         m.overhead_ms = o->overhead_ms;
-    if (!(m.route_factor >= 1.0))
-        return gs_cli_usage_error(CMD, "--route-factor must be >= 1, found %g", m.route_factor);
-    if (!(m.overhead_ms >= 0))
-        return gs_cli_usage_error(CMD, "--overhead-ms must be >= 0, found %g", m.overhead_ms);
     gs_cable_graph *cables = NULL;
     if (o->cables) {
         gs_error err = {0};
@@ -365,65 +390,37 @@ static int run_point(const struct opts *o)
 
 int gs_cmd_latency(int argc, char **argv)
 {
+    gs_opts *op;
+    int rc = gs_opts_cli(&gs_cmd_latency_decl, argc, argv, NULL, &op);
+    if (!op)
+        return rc; /* --help printed (0) or usage error printed (2) */
     struct opts o = {0};
-    o.format = NULL;
-    o.fit = "robust";
-    o.cable_factor = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            help(stdout);
-            return 0;
-        }
-        if (i + 1 >= argc)
-            return gs_cli_usage_error(CMD, "unknown option or missing value: '%s'", a);
-        const char *v = argv[++i];
-        if (strcmp(a, "--calibrate") == 0)
-            o.calibrate = v;
-        else if (strcmp(a, "--regions") == 0)
-            o.regions = v;
-        else if (strcmp(a, "--cables") == 0)
-            o.cables = v;
-        else if (strcmp(a, "--format") == 0)
-            o.format = v;
-        else if (strcmp(a, "--kind") == 0)
-            o.kind = v;
-        else if (strcmp(a, "--fit") == 0)
-            o.fit = v;
-        else if (strcmp(a, "--from") == 0)
-            o.from = v;
-        else if (strcmp(a, "--to") == 0)
-            o.to = v;
-        else if (strcmp(a, "--route-factor") == 0) {
-            if (parse_num(v, &o.route_factor))
-                return gs_cli_usage_error(CMD, "--route-factor: expected a number, found '%s'", v);
-            o.have_rf = 1;
-        } else if (strcmp(a, "--overhead-ms") == 0) {
-            if (parse_num(v, &o.overhead_ms))
-                return gs_cli_usage_error(CMD, "--overhead-ms: expected a number, found '%s'", v);
-            o.have_oh = 1;
-        } else if (strcmp(a, "--cable-factor") == 0) {
-            if (parse_num(v, &o.cable_factor) || !(o.cable_factor >= 1.0))
-                return gs_cli_usage_error(CMD, "--cable-factor: expected a number >= 1, found '%s'",
-                                          v);
-        } else
-            return gs_cli_usage_error(CMD, "unknown option '%s'", a);
-    }
-    if (o.format && strcmp(o.format, "json") != 0 && strcmp(o.format, "text") != 0)
-        return gs_cli_usage_error(CMD, "--format must be json or text, found '%s'", o.format);
+    o.calibrate = gs_opts_str(op, "calibrate");
+    o.regions = gs_opts_str(op, "regions");
+    o.cables = gs_opts_str(op, "cables");
+    o.kind = gs_opts_str(op, "kind");
+    o.fit = gs_opts_str(op, "fit");
+    o.from = gs_opts_str(op, "from");
+    o.to = gs_opts_str(op, "to");
+    o.have_rf = gs_opts_given(op, "route-factor") > 0;
+    o.route_factor = o.have_rf ? gs_opts_num(op, "route-factor") : 0;
+    o.have_oh = gs_opts_given(op, "overhead-ms") > 0;
+    o.overhead_ms = o.have_oh ? gs_opts_num(op, "overhead-ms") : 0;
+    o.cable_factor = gs_opts_has(op, "cable-factor") ? gs_opts_num(op, "cable-factor") : 0;
+    o.format = gs_opts_str(op, "format");
     if (o.calibrate) {
-        if (o.from || o.to)
-            return gs_cli_usage_error(CMD, "--calibrate and --from/--to are separate uses");
         if (!o.format)
             o.format = "json";
+        gs_opts_free(op); /* o's texts point into argv or the declaration */
         return run_calibrate(&o);
     }
-    if (o.from || o.to) {
-        if (!o.from || !o.to)
-            return gs_cli_usage_error(CMD, "--from and --to go together");
-        if (!o.format)
-            o.format = "text";
-        return run_point(&o);
+    double lat1, lon1, lat2, lon2;
+    if ((rc = read_place(op, "from", &lat1, &lon1)) || (rc = read_place(op, "to", &lat2, &lon2))) {
+        gs_opts_free(op);
+        return rc;
     }
-    return gs_cli_usage_error(CMD, "expected --calibrate FILE or --from LAT,LON --to LAT,LON");
+    gs_opts_free(op);
+    if (!o.format)
+        o.format = "text";
+    return run_point(&o, lat1, lon1, lat2, lon2);
 }

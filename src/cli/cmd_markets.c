@@ -1,7 +1,7 @@
 /* cmd_markets.c: `gridsplit markets [--zone Z] [--class training|inference] [--format json|text]
  * [--catalog FILE] [--events]`: list the market products (and grid events) of the built-in
  * catalogue, optionally overridden by a user file, filtered by zone and load class
- * (docs/markets.md). */
+ * (docs/markets.md). Options: gs_cmd_markets_decl (cli/opts.h). */
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
@@ -10,29 +10,34 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "gridsplit/time.h"
 #include "gridsplit/market.h"
 #include "gridsplit/read/market.h"
 
-int gs_cmd_markets(int argc, char **argv); /* also declared in cli/cli.h once registered */
+static const gs_opt_decl MARKETS_OPTS[] = {
+    {.name = "zone", .type = GS_OPT_STRING, .metavar = "Z",
+     .help = "only products (and events) of zone or market Z (ERCOT, PJM, PJM-DOM, DE-LU, EU)"},
+    {.name = "class", .type = GS_OPT_CHOICE, .metavar = "C", .choices = "training inference",
+     .help = "only products class C may provide; inference may only shift"},
+    {.name = "format", .type = GS_OPT_CHOICE, .metavar = "F", .choices = "text json",
+     .def = "text", .help = "output format"},
+    {.name = "catalog", .type = GS_OPT_INPUT,
+     .help = "a user catalogue (products:/events:) overriding or adding entries"},
+    {.name = "events", .help = "also list the historical grid events"},
+    {0}};
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: gridsplit markets [--zone Z] [--class training|inference] [--format json|text]\n"
-            "                         [--catalog FILE] [--events]\n\n"
-            "List the market products a flexible load can earn from (ERCOT, PJM, Europe): zones,\n"
-            "direction, notice and response time, durations, payment units, eligible load classes,\n"
-            "prices (series or published figures) and the source of every rule and figure.\n\n"
-            "Options:\n"
-            "  --zone Z         only products (and events) of zone or market Z (ERCOT, PJM, PJM-DOM, DE-LU, EU)\n"
-            "  --class C        only products class C may provide (training, or inference: shift only)\n"
-            "  --format F       text (default) or json\n"
-            "  --catalog FILE   a user catalogue (products:/events:) overriding or adding entries\n"
-            "  --events         also list the historical grid events\n"
-            "  --help           this text\n\n"
-            "See docs/markets.md.\n");
-}
+const gs_cmd_decl gs_cmd_markets_decl = {
+    .name = "markets",
+    .summary = "market products and grid events with their rules and sources",
+    .description = "List the market products a flexible load can earn from (ERCOT, PJM, "
+                   "Europe): zones, direction, notice and response time, durations, payment "
+                   "units, eligible load classes, prices (series or published figures) and the "
+                   "source of every rule and figure. See docs/markets.md.",
+    .epilog = "Exit codes: 0 ok, 2 bad input (the message names the option, or the file, line "
+              "and field; also when no product matches --zone or --class), 1 runtime failure.",
+    .opts = MARKETS_OPTS,
+};
 
 static void dur_text(double s, char *buf, size_t len)
 {
@@ -135,39 +140,18 @@ static int keep_product(const gs_product *p, const char *zone, int cls)
 
 int gs_cmd_markets(int argc, char **argv)
 {
-    const char *zone = NULL, *format = "text", *catalog = NULL;
-    int cls = -1, events = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "--events")) {
-            events = 1;
-        } else if (!strcmp(a, "--zone") || !strcmp(a, "--class") || !strcmp(a, "--format") || !strcmp(a, "--catalog")) {
-            if (i + 1 >= argc)
-                return gs_cli_usage_error("markets", "option '%s' expects a value", a);
-            const char *v = argv[++i];
-            if (!strcmp(a, "--zone"))
-                zone = v;
-            else if (!strcmp(a, "--catalog"))
-                catalog = v;
-            else if (!strcmp(a, "--format")) {
-                if (strcmp(v, "json") && strcmp(v, "text"))
-                    return gs_cli_usage_error("markets", "--format: expected json or text, found '%s'", v);
-                format = v;
-            } else {
-                if (!strcmp(v, "training"))
-                    cls = GS_TRAINING;
-                else if (!strcmp(v, "inference"))
-                    cls = GS_INFERENCE;
-                else
-                    return gs_cli_usage_error("markets", "--class: expected training or inference, found '%s'", v);
-            }
-        } else {
-            return gs_cli_usage_error("markets", "unknown argument '%s'", a);
-        }
-    }
+    gs_opts *op;
+    int rc = gs_opts_cli(&gs_cmd_markets_decl, argc, argv, NULL, &op);
+    if (!op)
+        return rc; /* --help printed (0) or usage error printed (2) */
+    /* the texts point into argv or the declaration: they outlive op */
+    const char *zone = gs_opts_str(op, "zone"), *format = gs_opts_str(op, "format");
+    const char *catalog = gs_opts_str(op, "catalog");
+    int events = gs_opts_flag(op, "events");
+    int cls = !gs_opts_has(op, "class") ? -1
+              : gs_opts_choice(op, "class") == 0 ? GS_TRAINING
+                                                 : GS_INFERENCE;
+    gs_opts_free(op);
 
     gs_error err = {0};
     gs_market_catalog *cat = NULL;

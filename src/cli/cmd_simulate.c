@@ -1,6 +1,5 @@
 /* cmd_simulate.c: `gridsplit simulate FLEET.yaml --out DIR`: the power of every site by load
  * class over a period, written as load.csv, summary.json and report.html. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +9,6 @@
 #include "cli/cli.h"
 #include "gridsplit/fleet.h"
 #include "gridsplit/time.h"
-#include "gridsplit/write/sim.h"
 #include "gridsplit/sim.h"
 #include "gridsplit/write/sim.h"
 #include "write/outfile.h"
@@ -19,29 +17,47 @@
 #include "gridsplit/read/fleet.h"
 #include "gridsplit/read/tz.h"
 
-static const char *HELP =
-    "usage: gridsplit simulate FLEET.yaml --out DIR [options]\n"
-    "\n"
-    "Power of every site, split into training and inference, over a period at a fixed step.\n"
-    "Writes DIR/load.csv (timestamp,site,class,mw), DIR/summary.json and DIR/report.html.\n"
-    "\n"
-    "Options:\n"
-    "  --out DIR          output directory (created if missing; required)\n"
-    "  --from TIME        start, ISO 8601 UTC (default: the fleet's period.from)\n"
-    "  --to TIME          end, exclusive (default: the fleet's period.to)\n"
-    "  --step STEP        simulation step: 1min, 5min, 15min, 1h, ... (default 5min)\n"
-    "  --load-step STEP   step of load.csv, a multiple of --step (default: --step)\n"
-    "  --policy P         apply the planner to the period's grid events and prices: flexible\n"
-    "                     (curtail training when it pays, as `gridsplit flex` decides) or must-run\n"
-    "                     (the default: the fleet's run plans as they are)\n"
-    "  --events E         with --policy: catalog (default: the catalogue's events in the fleet's\n"
-    "                     zones), none, an event FILE, or catalog,FILE\n"
-    "  --no-csv           do not write load.csv\n"
-    "  --no-report        do not write report.html\n"
-    "  --quiet            no progress bar and no closing message\n"
-    "  -h, --help         this text\n"
-    "\n"
-    "Exit codes: 0 ok, 2 bad input (the message names file, line, field), 1 runtime failure.\n";
+static const gs_opt_decl SIMULATE_OPTS[] = {
+    {.name = "out", .type = GS_OPT_OUTDIR, .flags = GS_OPT_REQUIRED,
+     .help = "output directory, created if missing"},
+    {.name = "from", .type = GS_OPT_TIME, .def_help = "the fleet's period.from",
+     .help = "start, ISO 8601 UTC"},
+    {.name = "to", .type = GS_OPT_TIME, .def_help = "the fleet's period.to",
+     .help = "end, exclusive"},
+    {.name = "step", .type = GS_OPT_STEP, .def = "5min", .divides = "1d",
+     .help = "simulation step: 1min, 5min, 15min, 1h, ..."},
+    {.name = "load-step", .type = GS_OPT_STEP, .def_help = "--step",
+     .help = "step of load.csv, a multiple of --step"},
+    {.name = "policy", .type = GS_OPT_CHOICE, .choices = "flexible must-run", .def = "must-run",
+     .metavar = "P",
+     .help = "flexible: apply the planner to the period's grid events and prices (curtail "
+             "training when it pays, as `gridsplit flex` decides); must-run: the fleet's run "
+             "plans as they are"},
+    {.name = "events", .type = GS_OPT_LIST, .elem = GS_OPT_INPUT, .choices = "catalog none",
+     .max_items = 2, .metavar = "E", .def = "catalog", .modes = "flexible",
+     .help = GS__FLEXRUN_EVENTS_HELP},
+    {.name = "no-csv", .help = "do not write load.csv"},
+    {.name = "no-report", .help = "do not write report.html"},
+    {.name = "quiet", .help = "no progress bar and no closing message"},
+    {0}};
+
+static const gs_opt_group SIMULATE_GROUPS[] = {
+    /* --load-step is the step of load.csv: nothing to do without it */
+    {.options = "no-csv load-step", .rule = GS_GROUP_EXCLUSIVE},
+    {0}};
+
+const gs_cmd_decl gs_cmd_simulate_decl = {
+    .name = "simulate",
+    .summary = "power of every site by load class over time, with a report",
+    .description = "Power of every site, split into training and inference, over a period at a "
+                   "fixed step. Writes DIR/load.csv (timestamp,site,class,mw), DIR/summary.json "
+                   "and DIR/report.html.",
+    .mode_option = "policy",
+    .args = {.name = "fleet file", .metavar = "FLEET.yaml", .type = GS_OPT_INPUT, .min = 1,
+             .max = 1},
+    .opts = SIMULATE_OPTS,
+    .groups = SIMULATE_GROUPS,
+};
 
 struct progress {
     int on;
@@ -67,63 +83,45 @@ static void show_progress(void *ctx, double done)
 
 int gs_cmd_simulate(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"out", required_argument, 0, 'o'},     {"from", required_argument, 0, 'f'},
-        {"to", required_argument, 0, 't'},      {"step", required_argument, 0, 's'},
-        {"load-step", required_argument, 0, 'l'}, {"no-csv", no_argument, 0, 'C'},
-        {"no-report", no_argument, 0, 'R'},     {"quiet", no_argument, 0, 'q'},
-        {"policy", required_argument, 0, 'p'},  {"events", required_argument, 0, 'e'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    const char *out = NULL, *from = NULL, *to = NULL, *step = "5min", *load_step = NULL;
-    const char *policy = "must-run", *events = "catalog";
-    int no_csv = 0, no_report = 0, quiet = 0, c;
+    gs_opts *o;
+    int rc = gs_opts_cli(&gs_cmd_simulate_decl, argc, argv, NULL, &o);
+    if (!o)
+        return rc; /* --help printed (0) or usage error printed (2) */
+    /* values point into argv: they outlive o */
+    const char *fleet_path = gs_opts_arg(o, 0);
+    const char *out = gs_opts_str(o, "out");
+    const char *events = gs_opts_str(o, "events");
+    int flexible = strcmp(gs_opts_mode(o), "flexible") == 0;
+    int no_csv = gs_opts_flag(o, "no-csv"), no_report = gs_opts_flag(o, "no-report");
+    int quiet = gs_opts_flag(o, "quiet");
     gs_error err = {0};
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case 'f': from = optarg; break;
-        case 't': to = optarg; break;
-        case 's': step = optarg; break;
-        case 'l': load_step = optarg; break;
-        case 'C': no_csv = 1; break;
-        case 'R': no_report = 1; break;
-        case 'q': quiet = 1; break;
-        case 'p': policy = optarg; break;
-        case 'e': events = optarg; break;
-        case 'h': fputs(HELP, stdout); return 0;
-        default:
-            return gs_cli_usage_error("simulate", "unknown or incomplete option '%s'",
-                                      argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        return gs_cli_usage_error("simulate", "expected one fleet file, found %d arguments",
-                                  argc - optind);
-    if (!out)
-        return gs_cli_usage_error("simulate", "--out DIR is required");
-    if (strcmp(policy, "flexible") != 0 && strcmp(policy, "must-run") != 0)
-        return gs_cli_usage_error("simulate", "--policy: expected flexible or must-run, found '%s'",
-                                  policy);
-    const char *fleet_path = argv[optind];
-
     gs_sim_opts so = {0};
-    int64_t load_step_s = 0;
-    if (gs_parse_step(step, &so.step_s, &err) < 0) {
-        snprintf(err.field, sizeof err.field, "--step");
-        return gs_cli_fail("simulate", &err);
+    so.step_s = gs_opts_step(o, "step");
+    int64_t load_step_s = gs_opts_has(o, "load-step") ? gs_opts_step(o, "load-step") : 0;
+    if (load_step_s % so.step_s) {
+        rc = gs_opts_fail(o, "load-step", "expected a multiple of --step (%s), found '%s'",
+                          gs_opts_str(o, "step"), gs_opts_str(o, "load-step"));
+        gs_opts_free(o);
+        return rc;
     }
-    if (load_step && gs_parse_step(load_step, &load_step_s, &err) < 0) {
-        snprintf(err.field, sizeof err.field, "--load-step");
-        return gs_cli_fail("simulate", &err);
+    if (flexible && (rc = gs__flexrun_events_check(o, "events")) != 0) {
+        gs_opts_free(o);
+        return rc;
     }
     gs_fleet *f = NULL;
-    int rc = gs_fleet_load(fleet_path, &f, &err);
-    if (rc < 0)
+    if ((rc = gs_fleet_load(fleet_path, &f, &err)) < 0) {
+        gs_opts_free(o);
         return gs_cli_fail("simulate", &err);
-    if (gs_cli_period(f, from, to, &so.from_s, &so.to_s, &err) < 0)
-        goto out_fail;
+    }
+    rc = gs_cli_period(o, f, so.step_s, &so.from_s, &so.to_s);
+    if (!rc && flexible) /* the planner plans whole hours */
+        rc = gs__flexrun_period_check(o, f, so.from_s, so.to_s, so.step_s,
+                                      " with --policy flexible");
+    gs_opts_free(o);
+    if (rc) {
+        gs_fleet_free(f);
+        return rc;
+    }
     if ((rc = gs_fleet_load_series(f, &err)) < 0)
         goto out_fail;
     gs_sim_tz tz;
@@ -132,7 +130,7 @@ int gs_cmd_simulate(int argc, char **argv)
     gs__flexrun fr;
     memset(&fr, 0, sizeof fr);
     gs_flexsim_result *plan = NULL;
-    if (strcmp(policy, "flexible") == 0) {
+    if (flexible) {
         /* the one planner over the period's events and prices, as `gridsplit flex` runs it */
         gs_flexsim_opts fo;
         gs_flexsim_opts_default(&fo);

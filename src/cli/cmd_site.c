@@ -1,8 +1,7 @@
 /* cmd_site.c: `gridsplit site`: rank candidate sites for one load class with every score
  * component shown, and (inference) choose K sites by a facility-location MIP; writes
- * scores.csv, scores.json and report.html (docs/site.md). */
-#include <errno.h>
-#include <limits.h>
+ * scores.csv, scores.json and report.html (docs/site.md). Options: gs_cmd_site_decl
+ * (cli/opts.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "read/yaml_util.h"
 #include "gridsplit/time.h"
 #include "gridsplit/market.h"
@@ -23,44 +23,43 @@
 
 static const char *const CMD = "site";
 
-static void help(FILE *f)
-{
-    fprintf(f,
-            "usage: gridsplit site CANDIDATES.yaml --class training|inference --out DIR\n"
-            "                      [--choose K] [--regions FILE] [--max-seconds S] [--catalog FILE]\n"
-            "\n"
-            "Ranks candidate sites for one load class. Every component of the score is shown:\n"
-            "raw value and unit, normalised 0..1, weight, contribution (docs/site.md).\n"
-            "  training:  energy cost net of curtailing the top-price hours and of the reserve and\n"
-            "             capacity revenue of the market catalogue (each product shown), zone\n"
-            "             headroom at the curtailment rate, years to power, carbon, 100-160 kW racks\n"
-            "  inference: users within the latency budget, RTT to those users, energy cost,\n"
-            "             grid capacity vs need, 15-40 kW racks\n"
-            "\n"
-            "Options:\n"
-            "  --class C         training or inference (required)\n"
-            "  --out DIR         output directory: scores.csv, scores.json, report.html (required)\n"
-            "  --regions FILE    demand regions (`regions:` YAML, fleet format); overrides the\n"
-            "                    file's regions_file; required for inference\n"
-            "  --choose K        inference: choose K sites serving all demand within the budget at\n"
-            "                    least cost (COIN-OR Cbc), and show K-1 and K+1 too\n"
-            "  --max-seconds S   time limit of each placement solve (default 60)\n"
-            "  --catalog FILE    training: market products and events replacing or adding to the\n"
-            "                    built-in catalogue (docs/markets.md)\n"
-            "\n"
-            "Exit codes: 0 ok, 2 bad input, 1 run-time failure.\n");
-}
+static const gs_opt_decl SITE_OPTS[] = {
+    {.name = "class", .type = GS_OPT_CHOICE, .metavar = "C", .choices = "training inference",
+     .flags = GS_OPT_REQUIRED, .help = "the load class the sites are ranked for"},
+    {.name = "out", .type = GS_OPT_OUTDIR, .flags = GS_OPT_REQUIRED,
+     .help = "output directory, created if missing: scores.csv, scores.json, report.html"},
+    {.name = "regions", .type = GS_OPT_INPUT,
+     .def_help = "the candidates file's regions_file",
+     .help = "demand regions (`regions:` YAML, fleet format); required for inference when the "
+             "candidates file names none"},
+    {.name = "choose", .type = GS_OPT_INT, .metavar = "K", .range = "[1, 10000]",
+     .modes = "inference",
+     .help = "choose K sites serving all demand within the budget at least cost (COIN-OR Cbc), "
+             "and show K-1 and K+1 too"},
+    {.name = "max-seconds", .type = GS_OPT_DURATION, .metavar = "S", .range = "(0s, 1d]",
+     .def = "60s", .requires = "choose", .help = "time limit of each placement solve"},
+    {.name = "catalog", .type = GS_OPT_INPUT, .modes = "training",
+     .help = "market products and events replacing or adding to the built-in catalogue "
+             "(docs/markets.md), to value training flexibility"},
+    {0}};
 
-static int parse_int(const char *s, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < INT_MIN || v > INT_MAX)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
+const gs_cmd_decl gs_cmd_site_decl = {
+    .name = "site",
+    .summary = "rank candidate sites, one score per load class; choose inference sites",
+    .description = "Ranks candidate sites for one load class. Every component of the score is "
+                   "shown: raw value and unit, normalised 0..1, weight, contribution "
+                   "(docs/site.md).\n\n"
+                   "training: energy cost net of curtailing the top-price hours and of the "
+                   "reserve and capacity revenue of the market catalogue (each product shown), "
+                   "zone headroom at the curtailment rate, years to power, carbon, 100-160 kW "
+                   "racks.\n\n"
+                   "inference: users within the latency budget, RTT to those users, energy "
+                   "cost, grid capacity vs need, 15-40 kW racks.",
+    .mode_option = "class",
+    .args = {.name = "candidates file", .metavar = "CANDIDATES.yaml", .type = GS_OPT_INPUT,
+             .min = 1, .max = 1},
+    .opts = SITE_OPTS,
+};
 
 /* The year's hourly price series of every catalogue product a training candidate could sell
  * (zone, training-eligible, availability paid, with a series), through the importers. A series
@@ -143,63 +142,17 @@ static double now_s(void)
 
 int gs_cmd_site(int argc, char **argv)
 {
-    const char *file = NULL, *cls_s = NULL, *out = NULL, *regions_path = NULL, *catalog = NULL;
-    int choose = 0;
-    double max_s = 60;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            help(stdout);
-            return 0;
-        }
-        int has_val = i + 1 < argc;
-        if (!strcmp(a, "--class") || !strcmp(a, "--out") || !strcmp(a, "--choose") ||
-            !strcmp(a, "--regions") || !strcmp(a, "--max-seconds") || !strcmp(a, "--catalog")) {
-            if (!has_val)
-                return gs_cli_usage_error(CMD, "option %s needs a value", a);
-            const char *v = argv[++i];
-            if (!strcmp(a, "--class"))
-                cls_s = v;
-            else if (!strcmp(a, "--out"))
-                out = v;
-            else if (!strcmp(a, "--regions"))
-                regions_path = v;
-            else if (!strcmp(a, "--catalog"))
-                catalog = v;
-            else if (!strcmp(a, "--choose")) {
-                if (parse_int(v, &choose) || choose < 1)
-                    return gs_cli_usage_error(CMD, "--choose: expected a positive integer, found '%s'", v);
-            } else {
-                char *end;
-                max_s = strtod(v, &end);
-                if (end == v || *end || !(max_s > 0))
-                    return gs_cli_usage_error(CMD, "--max-seconds: expected a positive number, found '%s'", v);
-            }
-        } else if (a[0] == '-' && a[1]) {
-            return gs_cli_usage_error(CMD, "unknown option '%s'", a);
-        } else if (!file) {
-            file = a;
-        } else {
-            return gs_cli_usage_error(CMD, "one candidates file expected, found a second: '%s'", a);
-        }
-    }
-    if (!file)
-        return gs_cli_usage_error(CMD, "no candidates file given");
-    if (!cls_s)
-        return gs_cli_usage_error(CMD, "--class is required (training or inference)");
-    gs_class cls;
-    if (!strcmp(cls_s, "training"))
-        cls = GS_TRAINING;
-    else if (!strcmp(cls_s, "inference"))
-        cls = GS_INFERENCE;
-    else
-        return gs_cli_usage_error(CMD, "--class: expected training or inference, found '%s'", cls_s);
-    if (!out)
-        return gs_cli_usage_error(CMD, "--out DIR is required");
-    if (catalog && cls != GS_TRAINING)
-        return gs_cli_usage_error(CMD, "--catalog values training flexibility: use it with --class training");
-    if (choose && cls != GS_INFERENCE)
-        return gs_cli_usage_error(CMD, "--choose places inference sites: use it with --class inference");
+    gs_opts *op;
+    int rc = gs_opts_cli(&gs_cmd_site_decl, argc, argv, NULL, &op);
+    if (!op)
+        return rc; /* --help printed (0) or usage error printed (2) */
+    /* the texts point into argv or the declaration: they outlive op */
+    const char *file = gs_opts_arg(op, 0), *out = gs_opts_str(op, "out");
+    const char *regions_path = gs_opts_str(op, "regions"), *catalog = gs_opts_str(op, "catalog");
+    gs_class cls = strcmp(gs_opts_mode(op), "training") == 0 ? GS_TRAINING : GS_INFERENCE;
+    int choose = gs_opts_has(op, "choose") ? (int)gs_opts_int(op, "choose") : 0;
+    double max_s = gs_opts_dur(op, "max-seconds");
+    gs_opts_free(op);
 
     gs_error err = {0};
     gs_site_file *f = NULL;
@@ -211,7 +164,7 @@ int gs_cmd_site(int argc, char **argv)
     size_t nmser = 0;
     gs_site_placement place[3];
     memset(place, 0, sizeof place);
-    int rc = gs_site_file_load(file, &f, &err);
+    rc = gs_site_file_load(file, &f, &err);
     if (rc)
         return gs_cli_fail(CMD, &err);
     if (regions_path) {
@@ -268,7 +221,9 @@ int gs_cmd_site(int argc, char **argv)
     int chosen = -1;
     if (choose) {
         if ((size_t)choose > res.n) {
-            rc = gs_cli_usage_error(CMD, "--choose %d: only %zu inference candidates", choose, res.n);
+            rc = gs_cli_usage_error(CMD, "--choose: expected K <= %zu (only %zu inference "
+                                         "candidates), found '%d'",
+                                    res.n, res.n, choose);
             goto out;
         }
         int ks[3] = {choose - 1, choose, choose + 1};

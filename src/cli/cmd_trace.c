@@ -1,8 +1,8 @@
 /* cmd_trace.c: `gridsplit trace FILE`: read a GPU power log (nvidia-smi per-GPU or summed) with
  * the importer, run the trace engine (gridsplit/trace.h) and print the steady level, the
  * checkpoint dips and their rhythm as text, JSON, or a fleet-file fragment of the training
- * model's parameters. */
-#include <errno.h>
+ * model's parameters (durations in the grammar of gridsplit/duration.h, so it reads back).
+ * Options: gs_cmd_trace_decl (cli/opts.h). */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -12,54 +12,66 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
+#include "gridsplit/duration.h"
 #include "gridsplit/time.h"
 #include "gridsplit/trace.h"
 #include "gridsplit/read/import.h"
 
 static const char *const CMD = "trace";
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: gridsplit trace [OPTIONS] FILE\n\n"
-            "Find the checkpoint rhythm in a GPU power log: the steady training level, the dips\n"
-            "(checkpoints), their median period and length, and the share of time they take.\n"
-            "FILE is an nvidia-smi CSV log (per-GPU rows, summed per sample) or its summed form\n"
-            "(datetime,power_watts,...), plain or compressed (.zst, .gz), or a quoted glob.\n"
-            "Start-up (idle, ramp) and the tail after the run are not dips: dips are looked\n"
-            "for only inside the training span.\n\n"
-            "Options:\n"
-            "  --format F        text (default), json, or yaml-params\n"
-            "  --emit-params     same as --format yaml-params: the fitted training-model\n"
-            "                    parameters as a fleet-file fragment\n"
-            "  --gpus N          GPUs in the log, to give the steady power per GPU (default 1)\n"
-            "  --dips            text: list every dip\n"
-            "  --from S, --to S  analyse only [S, S) seconds from the log's first sample\n"
-            "  --dip-below F     a dip starts below F x the steady plateau (default 0.6)\n"
-            "  --dip-above F     and ends above F x the steady plateau (default 0.7)\n"
-            "  --min-dip S       shorter low stretches are noise (default 2 s)\n"
-            "  --smooth S        running-median window (default 0.5 s)\n"
-            "  --steady W        test dips against this level instead of the measured plateau\n"
-            "  --stop-frac F     a low stretch below F x the median level of all of them is a\n"
-            "                    stop (the job halted near idle), not a checkpoint (default 0.75)\n"
-            "  --regular-tol F   dips are periodic when the median absolute deviation of their\n"
-            "                    intervals is at most F x the median interval (default 0.25)\n"
-            "  --input-format X  importer format (default nvidia-smi; see 'gridsplit series')\n"
-            "  -h, --help        this text\n\n"
-            "Exit codes: 0 ok, 2 bad input or usage, 1 run-time failure.\n");
-}
+static const gs_opt_decl TRACE_OPTS[] = {
+    {.name = "format", .type = GS_OPT_CHOICE, .choices = "text json yaml-params", .def = "text",
+     .metavar = "F", .help = "output; yaml-params: the fitted training-model parameters as a "
+                             "fleet-file fragment"},
+    {.name = "emit-params", .means = "format=yaml-params",
+     .help = "the fitted training-model parameters as a fleet-file fragment"},
+    {.name = "gpus", .type = GS_OPT_INT, .range = "[1, 1000000]", .def = "1",
+     .help = "GPUs in the log, to give the steady power per GPU"},
+    {.name = "dips", .modes = "text", .help = "list every dip"},
+    {.name = "from", .type = GS_OPT_DURATION, .metavar = "S", .def = "0s",
+     .help = "analyse only from this offset after the log's first sample"},
+    {.name = "to", .type = GS_OPT_DURATION, .metavar = "S", .range = "(0s, inf)",
+     .def_help = "the log's end",
+     .help = "analyse only up to this offset after the log's first sample, exclusive"},
+    {.name = "dip-below", .type = GS_OPT_NUM, .metavar = "F", .range = "(0, 1]", .def = "0.6",
+     .help = "a dip starts below F x the steady plateau"},
+    {.name = "dip-above", .type = GS_OPT_NUM, .metavar = "F", .range = "(0, 1]",
+     .def_help = "0.7, or --dip-below when that is higher",
+     .help = "and ends above F x the steady plateau; at least --dip-below"},
+    {.name = "min-dip", .type = GS_OPT_DURATION, .range = "(0s, 1d]", .def = "2s",
+     .help = "shorter low stretches are noise"},
+    {.name = "smooth", .type = GS_OPT_DURATION, .range = "(0s, 1h]", .def = "0.5s",
+     .help = "running-median window"},
+    {.name = "steady", .type = GS_OPT_NUM, .metavar = "W", .unit = "W", .range = "(0, inf)",
+     .def_help = "the measured plateau", .help = "test dips against this level"},
+    {.name = "stop-frac", .type = GS_OPT_NUM, .metavar = "F", .range = "(0, 1]", .def = "0.75",
+     .help = "a low stretch below F x the median level of all of them is a stop (the job "
+             "halted near idle), not a checkpoint"},
+    {.name = "regular-tol", .type = GS_OPT_NUM, .metavar = "F", .range = "(0, 1]",
+     .def = "0.25", .help = "dips are periodic when the median absolute deviation of their "
+                            "intervals is at most F x the median interval"},
+    {.name = "input-format", .type = GS_OPT_CHOICE, .metavar = "X",
+     .choices = "auto csv price carbon eia930 ercot-dam-spp ercot-dam-as nvidia-smi",
+     .def = "nvidia-smi", .help = "importer format (see 'gridsplit series'); other formats give "
+                                  "values in the file's unit"},
+    {0}};
 
-/* Parse a finite number for option name; returns 0 or prints and returns 2. */
-static int parse_num(const char *name, const char *text, double *out)
-{
-    char *end;
-    errno = 0;
-    double x = strtod(text, &end);
-    if (end == text || *end || errno || !isfinite(x))
-        return gs_cli_usage_error(CMD, "option %s: expected a number, found '%s'", name, text);
-    *out = x;
-    return 0;
-}
+const gs_cmd_decl gs_cmd_trace_decl = {
+    .name = "trace",
+    .summary = "find the checkpoint rhythm in a GPU power log",
+    .description = "Find the checkpoint rhythm in a GPU power log: the steady training level, "
+                   "the dips (checkpoints), their median period and length, and the share of "
+                   "time they take. FILE is an nvidia-smi CSV log (per-GPU rows, summed per "
+                   "sample) or its summed form (datetime,power_watts,...), plain or compressed "
+                   "(.zst, .gz), or a quoted glob; '-' is standard input. Start-up (idle, ramp) "
+                   "and the tail after the run are not dips: dips are looked for only inside "
+                   "the training span.",
+    .mode_option = "format",
+    .args = {.name = "power log", .metavar = "FILE", .type = GS_OPT_INPUT, .min = 1, .max = 1,
+             .flags = GS_OPT_GLOB | GS_OPT_STDIO},
+    .opts = TRACE_OPTS,
+};
 
 static void jnum(const char *key, double x, int decimals, int *first)
 {
@@ -161,104 +173,83 @@ static void print_text(const char *file, const char *unit, const gs_trace_result
                    r->dips[i].duration_s, r->dips[i].level_w, unit);
 }
 
+/* seconds to 0.1 s, as the text shows them, in the one grammar (gridsplit/duration.h): "252s",
+ * "17.6s", "2min"; a fleet file reads it back. */
+static void duration_text(double s, char *buf, size_t len)
+{
+    char tenths[64];
+    snprintf(tenths, sizeof tenths, "%.1f", s);
+    gs_duration_format(strtod(tenths, NULL), buf, len);
+}
+
 static void print_params(const char *file, const gs_trace_result *r, int gpus)
 {
     printf("# fitted by gridsplit trace from %s: %zu checkpoint dips, %zu intervals, in a %.1f s "
            "training span\n",
            file, r->ndips, r->nintervals, r->span_s);
-    if (r->periodic)
-        printf("checkpoint: {interval: %.1fs, duration: %.1fs, power_frac: %.3f}\n",
-               r->dip_period_s, r->dip_duration_s, r->dip_w / r->steady_w);
-    else
+    if (r->periodic) {
+        char interval[40], duration[40];
+        duration_text(r->dip_period_s, interval, sizeof interval);
+        duration_text(r->dip_duration_s, duration, sizeof duration);
+        printf("checkpoint: {interval: %s, duration: %s, power_frac: %.3f}\n", interval, duration,
+               r->dip_w / r->steady_w);
+    } else {
         printf("# no periodic checkpoint dips found: no checkpoint entry\n");
+    }
     printf("steady_w_per_gpu: %.1f  # %.1f W / %d GPU%s\n", r->steady_w / gpus, r->steady_w, gpus,
            gpus == 1 ? "" : "s");
 }
 
 int gs_cmd_trace(int argc, char **argv)
 {
+    gs_opts *op;
+    int rc = gs_opts_cli(&gs_cmd_trace_decl, argc, argv, NULL, &op);
+    if (!op)
+        return rc; /* --help printed (0) or usage error printed (2) */
+    const char *file = gs_opts_arg(op, 0);
+    const char *format = gs_opts_mode(op);
+    int gpus = (int)gs_opts_int(op, "gpus");
+    int list = gs_opts_flag(op, "dips");
     gs_trace_opts o = {0};
-    const char *file = NULL, *format = "text", *input_format = "nvidia-smi";
-    int gpus = 1, list = 0, rc;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);
-            return 0;
-        }
-        if (strcmp(a, "--emit-params") == 0) {
-            format = "yaml-params";
-            continue;
-        }
-        if (strcmp(a, "--dips") == 0) {
-            list = 1;
-            continue;
-        }
-        if (a[0] == '-' && a[1] == '-') {
-            if (i + 1 >= argc)
-                return gs_cli_usage_error(CMD, "option %s needs a value", a);
-            const char *v = argv[++i];
-            double x = 0;
-            if (strcmp(a, "--format") == 0) {
-                if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "yaml-params"))
-                    return gs_cli_usage_error(CMD, "option --format: expected text, json or "
-                                                   "yaml-params, found '%s'", v);
-                format = v;
-            } else if (strcmp(a, "--input-format") == 0) {
-                input_format = v;
-            } else if (strcmp(a, "--gpus") == 0) {
-                if ((rc = parse_num(a, v, &x)))
-                    return rc;
-                if (x < 1 || x > 1e6 || x != floor(x))
-                    return gs_cli_usage_error(CMD, "option --gpus: expected a whole number >= 1, "
-                                                   "found '%s'", v);
-                gpus = (int)x;
-            } else {
-                static const struct {
-                    const char *name;
-                    size_t off;
-                } nums[] = {
-                    {"--from", offsetof(gs_trace_opts, from_s)},
-                    {"--to", offsetof(gs_trace_opts, to_s)},
-                    {"--dip-below", offsetof(gs_trace_opts, dip_below)},
-                    {"--dip-above", offsetof(gs_trace_opts, dip_above)},
-                    {"--min-dip", offsetof(gs_trace_opts, min_dip_s)},
-                    {"--smooth", offsetof(gs_trace_opts, smooth_s)},
-                    {"--steady", offsetof(gs_trace_opts, steady_w)},
-                    {"--regular-tol", offsetof(gs_trace_opts, regular_tol)},
-                    {"--stop-frac", offsetof(gs_trace_opts, stop_frac)},
-                };
-                size_t k = 0;
-                while (k < sizeof nums / sizeof nums[0] && strcmp(a, nums[k].name) != 0)
-                    k++;
-                if (k == sizeof nums / sizeof nums[0])
-                    return gs_cli_usage_error(CMD, "unknown option '%s'", a);
-                if ((rc = parse_num(a, v, &x)))
-                    return rc;
-                if (x <= 0 && strcmp(a, "--from") != 0)
-                    return gs_cli_usage_error(CMD, "option %s: expected a value > 0, found '%s'", a, v);
-                *(double *)((char *)&o + nums[k].off) = x;
-            }
-            continue;
-        }
-        if (file)
-            return gs_cli_usage_error(CMD, "expected one FILE, found '%s' and '%s'", file, a);
-        file = a;
+    o.from_s = gs_opts_dur(op, "from");
+    o.to_s = gs_opts_has(op, "to") ? gs_opts_dur(op, "to") : 0;
+    o.dip_below = gs_opts_num(op, "dip-below");
+    /* the engine's rule: --dip-above defaults to 0.7, or to --dip-below when that is higher */
+    o.dip_above = gs_opts_has(op, "dip-above") ? gs_opts_num(op, "dip-above")
+                  : o.dip_below > 0.7          ? o.dip_below
+                                               : 0.7;
+    o.min_dip_s = gs_opts_dur(op, "min-dip");
+    o.smooth_s = gs_opts_dur(op, "smooth");
+    o.steady_w = gs_opts_has(op, "steady") ? gs_opts_num(op, "steady") : 0;
+    o.stop_frac = gs_opts_num(op, "stop-frac");
+    o.regular_tol = gs_opts_num(op, "regular-tol");
+    if (o.to_s > 0 && o.to_s <= o.from_s) {
+        rc = gs_opts_fail(op, "to", "expected an offset after --from (%s), found '%s'",
+                          gs_opts_str(op, "from"), gs_opts_str(op, "to"));
+        gs_opts_free(op);
+        return rc;
     }
-    if (!file)
-        return gs_cli_usage_error(CMD, "expected a FILE (a GPU power log)");
+    if (o.dip_above < o.dip_below) {
+        rc = gs_opts_fail(op, "dip-above", "expected a share >= --dip-below (%s), found '%s'",
+                          gs_opts_str(op, "dip-below"), gs_opts_str(op, "dip-above"));
+        gs_opts_free(op);
+        return rc;
+    }
 
     gs_error err = {0};
-    gs_import_opts io = {.format = input_format};
+    gs_import_opts io = {.format = gs_opts_str(op, "input-format")};
     gs_points *p = NULL;
-    if ((rc = gs_import_points(file, &io, &p, &err)) != 0)
+    if ((rc = gs_import_points(file, &io, &p, &err)) != 0) {
+        gs_opts_free(op);
         return gs_cli_fail(CMD, &err);
+    }
     gs_trace_result *r = NULL;
     rc = gs_trace_analyze(p, &o, &r, &err);
     if (rc != 0) {
         if (rc == GS_EINPUT && !err.file[0])
             snprintf(err.file, sizeof err.file, "%s", file);
         gs_points_free(p);
+        gs_opts_free(op);
         return gs_cli_fail(CMD, &err);
     }
     const char *unit = p->unit[0] ? p->unit : "W";
@@ -270,6 +261,7 @@ int gs_cmd_trace(int argc, char **argv)
         print_text(file, unit, r, gpus, &o, list);
     gs_trace_result_free(r);
     gs_points_free(p);
+    gs_opts_free(op);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "gridsplit trace: writing the output failed\n");
         return 1;

@@ -274,8 +274,11 @@ int gs__flexrun_prepare(gs__flexrun *x, gs_fleet *f, const gs_flexsim_opts *fo,
         }
     }
     if (x->events_file[0]) {
-        if ((rc = gs_events_load(x->events_file, f, &x->file_evs, &x->nfile,  err)) < 0)
+        gs_events_read_opts eo = {.require_events = 1};
+        if ((rc = gs_events_read(x->events_file, f, &x->file_evs, &x->nfile, &eo, err)) < 0)
             return rc;
+        if (eo.warning[0])
+            fprintf(stderr, "gridsplit: warning: %s\n", eo.warning);
         for (size_t i = 0; i < x->nfile; i++) {
             if (x->file_evs[i].start_s < fo->from_s || x->file_evs[i].start_s >= fo->to_s) {
                 char a[24], b[24];
@@ -367,4 +370,49 @@ void gs__flexrun_clear(gs__flexrun *x)
     free(x->file_evs);
     gs_market_catalog_free(x->cat);
     memset(x, 0, sizeof *x);
+}
+
+int gs__flexrun_events_check(const gs_opts *o, const char *name)
+{
+    size_t n = gs_opts_count(o, name), ncat = 0, nnone = 0, nfile = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = 0;
+        const char *it = gs_opts_item(o, name, i, &len);
+        if (len == 7 && !memcmp(it, "catalog", 7))
+            ncat++;
+        else if (len == 4 && !memcmp(it, "none", 4))
+            nnone++;
+        else
+            nfile++;
+    }
+    const char *text = gs_opts_str(o, name);
+    if (nnone && n > 1)
+        return gs_opts_fail(o, name, "expected none alone (no events), found '%s'", text);
+    if (ncat > 1 || nfile > 1)
+        return gs_opts_fail(o, name, "expected catalog, none, FILE or catalog,FILE, found '%s'",
+                            text);
+    return 0;
+}
+
+int gs__flexrun_period_check(const gs_opts *o, const gs_fleet *f, int64_t from_s, int64_t to_s,
+                             int64_t step_s, const char *why)
+{
+    if (3600 % step_s)
+        return gs_opts_fail(o, "step", "expected a step that divides 1h%s, found '%s'", why,
+                            gs_opts_str(o, "step"));
+    static const char *const names[2] = {"from", "to"};
+    const int64_t t[2] = {from_s, to_s};
+    for (int k = 0; k < 2; k++) {
+        if (t[k] % 3600 == 0)
+            continue;
+        if (gs_opts_given(o, names[k]))
+            return gs_opts_fail(o, names[k], "expected a time on the 1h grid (UTC)%s, found '%s'",
+                                why, gs_opts_str(o, names[k]));
+        char ts[32];
+        gs_format_time(t[k], ts);
+        return gs_opts_fail(o, names[k], "required: the fleet's period.%s (%s, in %s) is not a "
+                            "whole UTC hour: give --%s on the 1h grid", names[k], ts, f->path,
+                            names[k]);
+    }
+    return 0;
 }

@@ -10,6 +10,7 @@
 #include "gridsplit/flexsim.h"
 #include "gridsplit/market.h"
 #include "gridsplit/plan.h"
+#include "cli/opts.h"
 
 #define GS__FLEX_MAXP 64
 #define GS__FLEX_MAXPRICE 32
@@ -41,5 +42,23 @@ int gs__flexrun_prepare(gs__flexrun *x, gs_fleet *f, const gs_flexsim_opts *fo,
                         const char *catalog, const char *products_arg, const char *events_arg,
                         const gs__uprice *up, size_t nup, gs_error *err);
 void gs__flexrun_clear(gs__flexrun *x);
+
+/** The --events option of flex and simulate as an option declaration's fields: a LIST of
+ * INPUT items with the words catalog and none. */
+#define GS__FLEXRUN_EVENTS_HELP                                                                \
+    "grid events the planner sees: catalog (the catalogue's events in the fleet's zones), "   \
+    "none, an event FILE (docs/events.md), or catalog,FILE"
+
+/** What the item checks of the option layer cannot say about --events (option name): "none"
+ * stands alone, catalog and a FILE at most once each. Returns 0, or prints the refusal through
+ * gs_opts_fail and returns its exit code (2). */
+int gs__flexrun_events_check(const gs_opts *o, const char *name);
+
+/** The flex engine plans whole UTC hours: step_s (option "step") divides 1 h, from_s and to_s
+ * (options "from" and "to", else fleet f's period) on whole hours. why: appended to the
+ * expectation (" with --policy flexible", or ""). Returns 0, or prints the refusal naming the
+ * option through gs_opts_fail and returns its exit code (2). */
+int gs__flexrun_period_check(const gs_opts *o, const gs_fleet *f, int64_t from_s, int64_t to_s,
+                             int64_t step_s, const char *why);
 
 #endif

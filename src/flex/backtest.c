@@ -153,12 +153,45 @@ static int in_scope_site(const gs_fleet *f, const gs_event *ev, int site)
     return 0;
 }
 
-static int scopes_meet(const gs_fleet *f, const gs_event *a, const gs_event *b)
+/* Events in one scope must come one after another: sort by start (ties by input order) and
+ * compare each event only with those that start before it ends, so n events that do not
+ * overlap cost n log n, not n^2. The message names the later event in input order. */
+typedef struct ev_at {
+    int64_t start_s;
+    size_t i;
+} ev_at;
+
+static int cmp_start(const void *a, const void *b)
 {
-    for (size_t s = 0; s < f->nsites; s++)
-        if (in_scope_site(f, a, (int)s) && in_scope_site(f, b, (int)s))
-            return 1;
-    return 0;
+    const ev_at *x = a, *y = b;
+    if (x->start_s != y->start_s)
+        return x->start_s < y->start_s ? -1 : 1;
+    return x->i < y->i ? -1 : (x->i > y->i);
+}
+
+static int check_overlaps(const gs_fleet *f, const gs_flexsim_event *evs, size_t n, gs_error *err)
+{
+    if (n < 2)
+        return GS_OK;
+    ev_at *ix = malloc(n * sizeof *ix);
+    if (!ix)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (ev_at){evs[i].ev.start_s, i};
+    qsort(ix, n, sizeof *ix, cmp_start);
+    int rc = GS_OK;
+    for (size_t a = 0; a < n && rc == GS_OK; a++)
+        for (size_t b = a + 1; b < n && ix[b].start_s < evs[ix[a].i].ev.end_s; b++) {
+            size_t i = ix[a].i > ix[b].i ? ix[a].i : ix[b].i, k = ix[a].i > ix[b].i ? ix[b].i : ix[a].i;
+            if (gs_events_scopes_meet(f, &evs[k].ev, &evs[i].ev)) {
+                rc = gs_error_set(err, GS_EINPUT, evs[i].source, 0, 0, "start",
+                                  "event '%s' overlaps event '%s' over the same sites: expected "
+                                  "events in one scope one after another", evs[i].ev.id, evs[k].ev.id);
+                break;
+            }
+        }
+    free(ix);
+    return rc;
 }
 
 static double price_at(const gs_flexsim_product *fp, int64_t t)
@@ -577,13 +610,11 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
                                 "event '%s' (%s .. %s) is not inside the period: expected a window "
                                 "within --from .. --to", ev->id, a, b);
         }
-        for (size_t k = 0; k < i; k++) {
-            const gs_event *o = &evs[k].ev;
-            if (o->start_s < ev->end_s && ev->start_s < o->end_s && scopes_meet(f, o, ev))
-                return gs_error_set(err, GS_EINPUT, evs[i].source, 0, 0, "start",
-                                    "event '%s' overlaps event '%s' over the same sites: expected "
-                                    "events in one scope one after another", ev->id, o->id);
-        }
+    }
+    {
+        int orc = check_overlaps(f, evs, nevs, err);
+        if (orc < 0)
+            return orc;
     }
     for (size_t p = 0; p < nprods; p++)
         if (prods[p].p->eligible[GS_TRAINING] == GS_ELIG_NO && prods[p].p->eligible[GS_INFERENCE] == GS_ELIG_NO)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gridsplit/duration.h"
 #include "gridsplit/time.h"
 #include "model/text.h"
 
@@ -138,17 +139,10 @@ static void fmt_time(int64_t t, char *buf)
     gs_format_time(t, buf);
 }
 
-/* A duration as people write it: "3h", "4min", "90s", "28d", or seconds with a unit. */
+/* A duration as gridsplit writes it everywhere (gridsplit/duration.h): reads back. */
 static void fmt_dur(double s, char *buf, size_t len)
 {
-    if (s > 0 && s == floor(s) && fmod(s, 86400) == 0)
-        snprintf(buf, len, "%.0fd", s / 86400);
-    else if (s > 0 && s == floor(s) && fmod(s, 3600) == 0)
-        snprintf(buf, len, "%.0fh", s / 3600);
-    else if (s > 0 && s == floor(s) && fmod(s, 60) == 0)
-        snprintf(buf, len, "%.0fmin", s / 60);
-    else
-        snprintf(buf, len, "%.10gs", s);
+    gs_duration_format(s, buf, len);
 }
 
 static int check_id(const gs_fleet *f, gs_error *err, const char *sect, size_t i, const char *id,
@@ -363,12 +357,12 @@ static int validate_runs(const gs_fleet *f, gs_error *err)
         if (r->gpus > c->gpus)
             return bad(f, err, R, li, "gpus", "expected at most the %d GPUs of cluster '%s', found '%d'",
                        c->gpus, c->id, r->gpus);
-        if (!(r->length_s > 0 && isfinite(r->length_s)))
-            return bad(f, err, R, li, "length", "expected a positive duration, found %.10g s", r->length_s);
+        if (!(r->length_s > 0 && r->length_s <= GS_DURATION_MAX_S))
+            return bad(f, err, R, li, "length", "expected a positive duration of at most 100 years, found %.10g s", r->length_s);
         if (!(r->utilisation < 0 || (r->utilisation > 0 && r->utilisation <= 1)))
             return bad(f, err, R, li, "utilisation",
                        "expected a fraction within (0, 1] (or below 0 for the cluster's), found '%.10g'", r->utilisation);
-        if (!(r->ckpt_interval_s >= 0 && isfinite(r->ckpt_interval_s)))
+        if (!(r->ckpt_interval_s >= 0 && r->ckpt_interval_s <= GS_DURATION_MAX_S))
             return bad(f, err, R, li, "checkpoint.interval", "expected a duration of 0 or more, found %.10g s", r->ckpt_interval_s);
         if (r->ckpt_interval_s > 0) {
             if (!(r->ckpt_duration_s > 0))
@@ -384,7 +378,7 @@ static int validate_runs(const gs_fleet *f, gs_error *err)
             if ((rc = check_frac(f, err, R, li, "checkpoint.power_frac", r->ckpt_power_frac, 0)))
                 return rc;
         }
-        if (!(r->restart_overhead_s >= 0 && isfinite(r->restart_overhead_s)))
+        if (!(r->restart_overhead_s >= 0 && r->restart_overhead_s <= GS_DURATION_MAX_S))
             return bad(f, err, R, li, "restart_overhead", "expected a duration of 0 or more, found %.10g s",
                        r->restart_overhead_s);
         if (r->deadline_s != 0 && (double)r->start_s + r->length_s > (double)r->deadline_s) {

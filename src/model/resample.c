@@ -10,11 +10,20 @@
  *   interp  linear interpolation between the two points around the bin's start, never across
  *           a gap.
  * A bin that nothing covers is NaN, then filled as gs_fill says. Everything is UTC seconds
- * (with the points' sub-second parts), so DST and leap years need no special case here. */
+ * (with the points' sub-second parts), so DST and leap years need no special case here.
+ *
+ * Bounds: the period is at most GS_SERIES_MAX_STEPS steps (gs_series_steps, checked before any
+ * allocation of the period's size), times are within years 0000..9999 and steps at most 2^40 s,
+ * so every int64 sum below stays far from overflow; at most GS_QUALITY_MAX_ISSUES issues are
+ * stored. Finite values give finite results: a mean whose plain sum overflows (values near
+ * 1.8e308) is recomputed from sums scaled by 2^-64, and an interpolation whose difference
+ * overflows is taken as a weighted sum of its two ends. */
 #include "gridsplit/series.h"
 #include "gridsplit/time.h"
 
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +33,8 @@
 #ifndef OUTLIER_FLOOR
 #define OUTLIER_FLOOR 0.05
 #endif
-#define MAX_BINS ((size_t)200000000)
+#define MAX_STEP_S ((int64_t)1 << 40) /* about 34,800 years */
+#define SUM_SCALE 0x1p-64               /* scaled sums: finite for any 2^64 finite terms */
 
 void gs_quality_free(gs_quality *q)
 {
@@ -34,10 +44,21 @@ void gs_quality_free(gs_quality *q)
     memset(q, 0, sizeof *q);
 }
 
+/* Count the issue; store it while its kind has fewer than GS_QUALITY_MAX_ISSUES stored. Each
+ * kind is added in time order, so the stored ones are each kind's earliest and, after the final
+ * sort and cut (finish_issues), the earliest of all. */
 static int add_issue(gs_quality *q, int kind, int64_t t, double v, int64_t len)
 {
     if (!q)
         return GS_OK;
+    size_t *count = kind == GS_ISSUE_GAP         ? &q->gaps
+                    : kind == GS_ISSUE_DUPLICATE ? &q->duplicates
+                    : kind == GS_ISSUE_OUTLIER   ? &q->outliers
+                                                 : &q->filled;
+    if (*count >= GS_QUALITY_MAX_ISSUES) {
+        (*count)++;
+        return GS_OK;
+    }
     if (q->n == q->cap) {
         size_t nc = q->cap ? q->cap * 2 : 64;
         gs_issue *ni = realloc(q->issues, nc * sizeof *ni);
@@ -47,12 +68,7 @@ static int add_issue(gs_quality *q, int kind, int64_t t, double v, int64_t len)
         q->cap = nc;
     }
     q->issues[q->n++] = (gs_issue){.t = t, .kind = kind, .value = v, .length_s = len};
-    switch (kind) {
-    case GS_ISSUE_GAP: q->gaps++; break;
-    case GS_ISSUE_DUPLICATE: q->duplicates++; break;
-    case GS_ISSUE_OUTLIER: q->outliers++; break;
-    default: q->filled++; break;
-    }
+    (*count)++;
     return GS_OK;
 }
 
@@ -156,7 +172,7 @@ static int find_outliers(const pt *p, size_t n, gs_quality *q, int64_t from, int
             w[k] = in;
             lo++;
         }
-        double med = 0.5 * (w[(W - 1) / 2] + w[W / 2]);
+        double med = 0.5 * w[(W - 1) / 2] + 0.5 * w[W / 2]; /* no overflow near 1.8e308 */
         double mad = window_mad(w, W, med);
         double floor_mad = fabs(med) * OUTLIER_FLOOR;
         if (floor_mad < 1e-9)
@@ -173,6 +189,71 @@ static int find_outliers(const pt *p, size_t n, gs_quality *q, int64_t from, int
     return GS_OK;
 }
 
+/* a + (b - a) * num / den (num/den in [0, 1]), as written; when that overflows (a and b near
+ * 1.8e308 apart), the weighted sum of the two ends, kept between them: finite for finite ends. */
+static double lerp(double a, double b, double num, double den)
+{
+    double v = a + (b - a) * num / den;
+    if (isfinite(v))
+        return v;
+    double x = num / den;
+    v = a * (1 - x) + b * x;
+    double lo = a < b ? a : b, hi = a < b ? b : a;
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* Time-weighted coverage of each bin: w[k] += seconds covered (w may be NULL), sum[k] +=
+ * seconds x value x scale (the value scaled first, so a product never overflows when scale is
+ * small); only the bins with only[k] set when only is not NULL. */
+static void accumulate(const pt *p, size_t c, int64_t start, size_t nb, double step, double native,
+                       double gap, double scale, double *w, double *sum, const unsigned char *only)
+{
+    for (size_t i = 0; i < c; i++) {
+        double a = (double)(p[i].t - start) + p[i].f;
+        double b = a + native;
+        if (i + 1 < c) {
+            double nx = (double)(p[i + 1].t - start) + p[i + 1].f;
+            if (nx - a <= gap)
+                b = nx;
+        }
+        if (b <= 0 || a >= (double)nb * step)
+            continue;
+        if (a < 0)
+            a = 0;
+        if (b > (double)nb * step)
+            b = (double)nb * step;
+        double v = p[i].v * scale;
+        size_t k = (size_t)(a / step);
+        while (k < nb && (double)k * step < b) {
+            double lo = (double)k * step > a ? (double)k * step : a;
+            double hi = (double)(k + 1) * step < b ? (double)(k + 1) * step : b;
+            if (hi > lo && (!only || only[k])) {
+                if (w)
+                    w[k] += hi - lo;
+                sum[k] += (hi - lo) * v;
+            }
+            k++;
+        }
+    }
+}
+
+/* Keep the earliest GS_QUALITY_MAX_ISSUES issues in time order; count the rest as omitted. */
+static void finish_issues(gs_quality *q)
+{
+    if (!q)
+        return;
+    if (q->n > 1)
+        qsort(q->issues, q->n, sizeof *q->issues, cmp_issue);
+    if (q->n > GS_QUALITY_MAX_ISSUES)
+        q->n = GS_QUALITY_MAX_ISSUES;
+    size_t all = q->gaps + q->duplicates + q->outliers + q->filled;
+    q->omitted = all > q->n ? all - q->n : 0;
+}
+
+/* UTC seconds of 0000-01-01 and 10000-01-01, widened by a day for offsets and 24:00 */
+#define TIME_MIN_S (-62167219200LL - 86400)
+#define TIME_MAX_S (253402300800LL + 86400)
+
 int gs_series_from_points(const gs_points *pts, int64_t from_s, int64_t to_s, int64_t step_s,
                           gs_resample method, gs_fill fill, gs_quality *q, gs_series **out,
                           gs_error *err)
@@ -183,6 +264,10 @@ int gs_series_from_points(const gs_points *pts, int64_t from_s, int64_t to_s, in
                             "expected a positive step in seconds (or 0 for the points' own), "
                             "found %lld",
                             (long long)step_s);
+    if (step_s > MAX_STEP_S)
+        return gs_error_set(err, GS_ERANGE, NULL, 0, 0, "step",
+                            "expected a step of at most %lld s (about 34,800 years), found %lld s",
+                            (long long)MAX_STEP_S, (long long)step_s);
     if ((int)method < GS_RESAMPLE_MEAN || method > GS_RESAMPLE_INTERP)
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "method",
                             "expected mean, hold or interp, found %d", (int)method);
@@ -195,7 +280,20 @@ int gs_series_from_points(const gs_points *pts, int64_t from_s, int64_t to_s, in
                             "expected the end of the period after its start, found start %lld and "
                             "end %lld",
                             (long long)from_s, (long long)to_s);
+    if (ranged && (from_s < TIME_MIN_S || to_s > TIME_MAX_S))
+        return gs_error_set(err, GS_ERANGE, NULL, 0, 0, from_s < TIME_MIN_S ? "from" : "to",
+                            "expected a period within the years 0000 to 9999, found %lld to %lld "
+                            "UTC seconds",
+                            (long long)from_s, (long long)to_s);
     size_t n = pts ? pts->n : 0;
+    for (size_t i = 0; i < n; i++)
+        if (pts->t[i] < TIME_MIN_S || pts->t[i] > TIME_MAX_S)
+            return gs_error_set(err, GS_ERANGE, pts->name, 0, 0, NULL,
+                                "expected times within the years 0000 to 9999, found point %zu at "
+                                "%lld UTC seconds",
+                                i + 1, (long long)pts->t[i]);
+    if (n > SIZE_MAX / sizeof(pt))
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     pt *p = malloc((n ? n : 1) * sizeof *p);
     if (!p)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -229,6 +327,15 @@ int gs_series_from_points(const gs_points *pts, int64_t from_s, int64_t to_s, in
         return gs_error_set(err, GS_EINPUT, pts ? pts->name : NULL, 0, 0, NULL,
                             "expected at least one point with a value, found %zu points, none valid", n);
     }
+    for (size_t i = 0; i < c; i++)
+        if (!isfinite(p[i].v)) {
+            int64_t t = p[i].t;
+            free(p);
+            char ts[24];
+            gs_format_time(t, ts);
+            return gs_error_set(err, GS_ERANGE, pts->name, 0, 0, NULL,
+                                "expected finite values, found an infinite one at %s", ts);
+        }
     /* native step: the median spacing between consecutive points */
     double native = 0;
     if (c >= 2) {
@@ -260,13 +367,11 @@ int gs_series_from_points(const gs_points *pts, int64_t from_s, int64_t to_s, in
         if (end <= start)
             end = start + step_s;
     }
-    size_t nb = (size_t)((end - start + step_s - 1) / step_s);
-    if (nb > MAX_BINS) {
+    /* the one bound on the result, before anything of the period's size is allocated */
+    size_t nb;
+    if ((rc = gs_series_steps(start, end, step_s, &nb, err)) != GS_OK) {
         free(p);
-        return gs_error_set(err, GS_ERANGE, NULL, 0, 0, "step",
-                            "expected at most %zu steps in the period, found %zu: choose a coarser "
-                            "step or a shorter period",
-                            MAX_BINS, nb);
+        return rc;
     }
     gs_series *s = gs_series_new(start, step_s, nb);
     if (!s)
@@ -281,42 +386,41 @@ int gs_series_from_points(const gs_points *pts, int64_t from_s, int64_t to_s, in
     /* times relative to the period's start, in seconds (double keeps sub-second parts) */
     const double step = (double)step_s;
     if (method == GS_RESAMPLE_MEAN) {
+        /* the sums go into s->v, the weights into w */
         double *w = calloc(nb, sizeof *w);
-        double *sum = calloc(nb, sizeof *sum);
-        if (!w || !sum) {
-            free(w);
-            free(sum);
+        if (!w)
             goto nomem_s;
-        }
-        for (size_t i = 0; i < c; i++) {
-            double a = (double)(p[i].t - start) + p[i].f;
-            double b = a + native;
-            if (i + 1 < c) {
-                double nx = (double)(p[i + 1].t - start) + p[i + 1].f;
-                if (nx - a <= gap)
-                    b = nx;
-            }
-            if (b <= 0 || a >= (double)nb * step)
-                continue;
-            if (a < 0)
-                a = 0;
-            if (b > (double)nb * step)
-                b = (double)nb * step;
-            size_t k = (size_t)(a / step);
-            while (k < nb && (double)k * step < b) {
-                double lo = (double)k * step > a ? (double)k * step : a;
-                double hi = (double)(k + 1) * step < b ? (double)(k + 1) * step : b;
-                if (hi > lo) {
-                    w[k] += hi - lo;
-                    sum[k] += (hi - lo) * p[i].v;
-                }
-                k++;
-            }
-        }
         for (size_t k = 0; k < nb; k++)
-            s->v[k] = w[k] > 0 ? sum[k] / w[k] : NAN;
+            s->v[k] = 0;
+        accumulate(p, c, start, nb, step, native, gap, 1.0, w, s->v, NULL);
+        size_t over = 0;
+        for (size_t k = 0; k < nb; k++) {
+            s->v[k] = w[k] > 0 ? s->v[k] / w[k] : NAN;
+            over += w[k] > 0 && !isfinite(s->v[k]);
+        }
+        if (over) {
+            /* the plain sum overflowed (values near 1.8e308): those bins again, from sums of
+             * values x 2^-64 (at most step x 2^960: finite), the mean scaled back */
+            unsigned char *redo = calloc(nb, 1);
+            if (!redo) {
+                free(w);
+                goto nomem_s;
+            }
+            for (size_t k = 0; k < nb; k++)
+                if (w[k] > 0 && !isfinite(s->v[k])) {
+                    redo[k] = 1;
+                    s->v[k] = 0;
+                }
+            accumulate(p, c, start, nb, step, native, gap, SUM_SCALE, NULL, s->v, redo);
+            for (size_t k = 0; k < nb; k++)
+                if (redo[k]) {
+                    double v = s->v[k] / w[k] / SUM_SCALE;
+                    /* a mean lies within its values: past 1.8e308 only by rounding */
+                    s->v[k] = v > DBL_MAX ? DBL_MAX : v < -DBL_MAX ? -DBL_MAX : v;
+                }
+            free(redo);
+        }
         free(w);
-        free(sum);
     } else {
         size_t i = 0;
         for (size_t k = 0; k < nb; k++) {
@@ -336,7 +440,7 @@ int gs_series_from_points(const gs_points *pts, int64_t from_s, int64_t to_s, in
             } else if (x == a) {
                 s->v[k] = p[i].v;
             } else if (joined) {
-                s->v[k] = p[i].v + (p[i + 1].v - p[i].v) * (x - a) / (nx - a);
+                s->v[k] = lerp(p[i].v, p[i + 1].v, x - a, nx - a);
             } else {
                 s->v[k] = NAN;
             }
@@ -374,7 +478,7 @@ int gs_series_from_points(const gs_points *pts, int64_t from_s, int64_t to_s, in
                 else if (fill == GS_FILL_HOLD && prev != (size_t)-1)
                     v = s->v[prev];
                 else if (fill == GS_FILL_INTERP && prev != (size_t)-1 && nxt < nb)
-                    v = s->v[prev] + (s->v[nxt] - s->v[prev]) * (double)(j - prev) / (double)(nxt - prev);
+                    v = lerp(s->v[prev], s->v[nxt], (double)(j - prev), (double)(nxt - prev));
                 if (!isnan(v)) {
                     s->v[j] = v;
                     if (add_issue(q, GS_ISSUE_FILLED, start + (int64_t)j * step_s, v, step_s) != GS_OK)
@@ -385,8 +489,7 @@ int gs_series_from_points(const gs_points *pts, int64_t from_s, int64_t to_s, in
             /* prev stays the last value before the run (filled values are not re-used) */
         }
     }
-    if (q && q->n > 1)
-        qsort(q->issues, q->n, sizeof *q->issues, cmp_issue);
+    finish_issues(q);
     free(p);
     *out = s;
     return rc;

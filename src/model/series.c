@@ -1,10 +1,56 @@
-/* series.c: the point set and regular series containers (include/gridsplit/series.h).
- * Resampling, gap reporting and filling live in src/model/resample.c. */
+/* series.c: the point set and regular series containers (include/gridsplit/series.h), and the
+ * one bound on a regular series' length (gs_series_steps, GS_SERIES_MAX_STEPS). Resampling, gap
+ * reporting and filling live in src/model/resample.c. */
 #include "gridsplit/series.h"
+#include "gridsplit/time.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ISO 8601 for times within the years 0000..9999, else the UTC seconds themselves (never a
+ * clamped label) */
+static void label_time(int64_t t, char *buf, size_t len)
+{
+    if (t >= -62167219200LL && t < 253402300800LL) {
+        char iso[24];
+        gs_format_time(t, iso);
+        snprintf(buf, len, "%s", iso);
+    } else {
+        snprintf(buf, len, "%lld UTC seconds", (long long)t);
+    }
+}
+
+int gs_series_steps(int64_t start_s, int64_t end_s, int64_t step_s, size_t *n, gs_error *err)
+{
+    *n = 0;
+    if (step_s <= 0)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "step",
+                            "expected a positive step in seconds, found %lld", (long long)step_s);
+    if (end_s <= start_s)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "to",
+                            "expected the end of the period after its start, found start %lld and "
+                            "end %lld",
+                            (long long)start_s, (long long)end_s);
+    /* end > start: the difference fits in uint64 whatever the values */
+    uint64_t span = (uint64_t)end_s - (uint64_t)start_s;
+    uint64_t steps = span / (uint64_t)step_s + (span % (uint64_t)step_s != 0);
+    if (steps > GS_SERIES_MAX_STEPS) {
+        char a[40], b[40];
+        label_time(start_s, a, sizeof a);
+        label_time(end_s, b, sizeof b);
+        return gs_error_set(err, GS_ERANGE, NULL, 0, 0, "step",
+                            "the period %s to %s at a step of %lld s needs %llu steps; the limit "
+                            "is %d (GS_SERIES_MAX_STEPS): narrow the period (--from/--to) or "
+                            "choose a larger step (--step)",
+                            a, b, (long long)step_s, (unsigned long long)steps,
+                            GS_SERIES_MAX_STEPS);
+    }
+    *n = (size_t)steps;
+    return GS_OK;
+}
 
 gs_points *gs_points_new(void)
 {
@@ -14,6 +60,8 @@ gs_points *gs_points_new(void)
 int gs_points_push(gs_points *p, int64_t t, double t_frac, double v)
 {
     if (p->n == p->cap) {
+        if (p->cap > SIZE_MAX / 2 / sizeof(double))
+            return GS_ENOMEM;
         size_t cap = p->cap ? p->cap * 2 : 1024;
         int64_t *nt = realloc(p->t, cap * sizeof *nt);
         if (!nt)
@@ -58,6 +106,8 @@ void gs_points_free(gs_points *p)
 
 gs_series *gs_series_new(int64_t start_s, int64_t step_s, size_t n)
 {
+    if (n > GS_SERIES_MAX_STEPS)
+        return NULL;
     gs_series *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
@@ -86,8 +136,8 @@ double gs_series_at(const gs_series *s, int64_t t)
 {
     if (!s || s->step_s <= 0 || t < s->start_s)
         return NAN;
-    int64_t i = (t - s->start_s) / s->step_s;
-    if ((size_t)i >= s->n)
+    uint64_t i = ((uint64_t)t - (uint64_t)s->start_s) / (uint64_t)s->step_s;
+    if (i >= s->n)
         return NAN;
     return s->v[i];
 }

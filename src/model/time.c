@@ -1,4 +1,5 @@
-/* time.c: parsing and formatting of UTC timestamps and step durations (include/gridsplit/time.h).
+/* time.c: parsing and formatting of UTC timestamps (include/gridsplit/time.h); durations are
+ * src/model/duration.c.
  * Calendar arithmetic is done here (days from civil, after H. Hinnant), never through the C
  * library's time-zone state: results never depend on the TZ environment variable. */
 #include "gridsplit/time.h"
@@ -50,7 +51,7 @@ int64_t gs_utc_from_civil(int64_t year, int month, int day, int hour, int minute
 void gs_civil_from_utc(int64_t t, int64_t *year, int *month, int *day, int *hour, int *minute,
                        int *second)
 {
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    int64_t days = t / 86400 - (t % 86400 < 0); /* floor, for every t (INT64_MIN too) */
     int64_t sod = t - days * 86400;
     int64_t y;
     int m, d;
@@ -147,11 +148,17 @@ int gs_parse_time_frac(const char *text, int64_t *t, double *frac, int *has_offs
                 if (!isdigit((unsigned char)*p))
                     return bad_time(err, text, "");
                 double scale = 0.1;
+                int nd = 0;
                 while (isdigit((unsigned char)*p)) {
+                    if (++nd > 9)
+                        return bad_time(err, text, "at most 9 fractional digits of a second "
+                                                   "(nanoseconds)");
                     fr += (*p - '0') * scale;
                     scale /= 10;
                     p++;
                 }
+                if (fr >= 1.0) /* cannot happen with 9 digits; keeps the promise of [0, 1) */
+                    fr = nextafter(1.0, 0.0);
             }
         }
         /* 24:00:00 is the end of the day (ISO 8601); nothing past it */
@@ -202,218 +209,4 @@ int gs_parse_time_frac(const char *text, int64_t *t, double *frac, int *has_offs
 int gs_parse_time(const char *text, int64_t *t, gs_error *err)
 {
     return gs_parse_time_frac(text, t, NULL, NULL, err);
-}
-
-static int bad_step(gs_error *err, const char *text)
-{
-    return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "step",
-                        "expected a positive duration such as 300, 90s, 5min, 1h, 3h, 28d, "
-                        "hourly or PT15M, found '%s'",
-                        text);
-}
-
-static int64_t unit_seconds(const char *u, size_t n)
-{
-    static const struct {
-        const char *name;
-        int64_t s;
-    } units[] = {
-        {"s", 1},        {"sec", 1},       {"secs", 1},      {"second", 1},    {"seconds", 1},
-        {"min", 60},     {"mins", 60},     {"minute", 60},   {"minutes", 60},  {"T", 60},
-        {"h", 3600},     {"hr", 3600},     {"hrs", 3600},    {"hour", 3600},   {"hours", 3600},
-        {"H", 3600},     {"d", 86400},     {"D", 86400},     {"day", 86400},   {"days", 86400},
-        {"w", 604800},   {"W", 604800},    {"week", 604800}, {"weeks", 604800},
-    };
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strlen(units[i].name) == n && strncmp(units[i].name, u, n) == 0)
-            return units[i].s;
-    return 0;
-}
-
-/* ISO 8601 duration without years and months (their length varies): PnW, PnDTnHnMnS. */
-static int parse_iso_duration(const char *p, int64_t *out)
-{
-    int64_t total = 0;
-    int in_time = 0, any = 0;
-    p++; /* 'P' */
-    while (*p) {
-        if (*p == 'T') {
-            if (in_time)
-                return 0;
-            in_time = 1;
-            p++;
-            continue;
-        }
-        if (!isdigit((unsigned char)*p))
-            return 0;
-        char *end;
-        errno = 0;
-        long long n = strtoll(p, &end, 10);
-        if (errno || n > INT32_MAX)
-            return 0;
-        int64_t mul;
-        switch (*end) {
-        case 'W': mul = in_time ? 0 : 604800; break;
-        case 'D': mul = in_time ? 0 : 86400; break;
-        case 'H': mul = in_time ? 3600 : 0; break;
-        case 'M': mul = in_time ? 60 : 0; break;
-        case 'S': mul = in_time ? 1 : 0; break;
-        default: mul = 0;
-        }
-        if (!mul)
-            return 0;
-        total += n * mul;
-        any = 1;
-        p = end + 1;
-    }
-    if (!any)
-        return 0;
-    *out = total;
-    return 1;
-}
-
-int gs_parse_step(const char *text, int64_t *step_s, gs_error *err)
-{
-    static const struct {
-        const char *name;
-        int64_t s;
-    } words[] = {{"secondly", 1}, {"minutely", 60}, {"hourly", 3600}, {"daily", 86400},
-                 {"weekly", 604800}};
-    if (!text)
-        return bad_step(err, "");
-    const char *p = text;
-    while (*p == ' ')
-        p++;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(p, words[i].name) == 0) {
-            *step_s = words[i].s;
-            return GS_OK;
-        }
-    int64_t total = 0;
-    if (*p == 'P') {
-        if (!parse_iso_duration(p, &total) || total <= 0)
-            return bad_step(err, text);
-        *step_s = total;
-        return GS_OK;
-    }
-    if (!isdigit((unsigned char)*p))
-        return bad_step(err, text);
-    /* one or more NUMBER[UNIT] parts: "300", "90s", "1h30min"; a bare number is seconds */
-    while (*p) {
-        if (!isdigit((unsigned char)*p))
-            return bad_step(err, text);
-        char *end;
-        errno = 0;
-        long long n = strtoll(p, &end, 10);
-        if (errno || n > INT32_MAX)
-            return bad_step(err, text);
-        const char *u = end;
-        while (*u == ' ')
-            u++;
-        const char *ue = u;
-        while (isalpha((unsigned char)*ue))
-            ue++;
-        int64_t mul = 1;
-        if (ue > u) {
-            mul = unit_seconds(u, (size_t)(ue - u));
-            if (!mul)
-                return bad_step(err, text);
-        } else if (*ue != '\0') {
-            return bad_step(err, text);
-        }
-        total += n * mul;
-        p = ue;
-        while (*p == ' ')
-            p++;
-    }
-    if (total <= 0)
-        return bad_step(err, text);
-    *step_s = total;
-    return GS_OK;
-}
-
-int gs_parse_duration(const char *text, double *seconds, gs_error *err)
-{
-    const char *s = text;
-    double total = 0;
-    int any = 0;
-    if (!s || !*s)
-        goto bad;
-    if (s[0] == 'P') { /* ISO 8601: PnDTnHnMnS (weeks: PnW) */
-        int in_time = 0;
-        s++;
-        while (*s) {
-            if (*s == 'T') {
-                in_time = 1;
-                s++;
-                continue;
-            }
-            char *end;
-            double v = strtod(s, &end);
-            if (end == s || v < 0)
-                goto bad;
-            double mult;
-            switch (*end) {
-            case 'W': mult = in_time ? -1 : 604800; break;
-            case 'D': mult = in_time ? -1 : 86400; break;
-            case 'H': mult = in_time ? 3600 : -1; break;
-            case 'M': mult = in_time ? 60 : -1; break;
-            case 'S': mult = in_time ? 1 : -1; break;
-            default: mult = -1;
-            }
-            if (mult < 0)
-                goto bad;
-            total += v * mult;
-            any = 1;
-            s = end + 1;
-        }
-        if (!any)
-            goto bad;
-        *seconds = total;
-        return GS_OK;
-    }
-    while (*s) {
-        while (isspace((unsigned char)*s))
-            s++;
-        if (!*s)
-            break;
-        char *end;
-        double v = strtod(s, &end);
-        if (end == s || !isfinite(v) || v < 0)
-            goto bad;
-        s = end;
-        while (isspace((unsigned char)*s))
-            s++;
-        const char *u = s;
-        while (isalpha((unsigned char)*s))
-            s++;
-        size_t ul = (size_t)(s - u);
-        double mult;
-        if (ul == 0)
-            mult = any ? -1 : 1;
-        else if ((ul == 1 && u[0] == 's') || (ul == 3 && !strncmp(u, "sec", 3)))
-            mult = 1;
-        else if ((ul == 3 && !strncmp(u, "min", 3)) || (ul == 1 && u[0] == 'm'))
-            mult = 60;
-        else if (ul == 1 && u[0] == 'h')
-            mult = 3600;
-        else if (ul == 1 && u[0] == 'd')
-            mult = 86400;
-        else if (ul == 1 && u[0] == 'w')
-            mult = 604800;
-        else
-            mult = -1;
-        if (mult < 0 || (ul == 0 && *s))
-            goto bad;
-        total += v * mult;
-        any = 1;
-    }
-    if (!any)
-        goto bad;
-    *seconds = total;
-    return GS_OK;
-bad:
-    return gs_error_set(err, GS_EINPUT, NULL, 0, 0, NULL,
-                        "expected a duration such as 90s, 15min, 3h, 2d or PT15M, found '%s'",
-                        text ? text : "");
 }

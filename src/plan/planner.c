@@ -5,6 +5,8 @@
  *    does not need, and an exhaustive search over the `exact_core` jobs nearest the greedy
  *    break point (all jobs when there are that few: then the plan is proved optimal);
  *  - price / peak events: each job independently takes its best net-value option.
+ * The scope is a site, a zone or the fleet, and the event's load class (gs_event.cls: all
+ * load, or only training / inference jobs). The event model is src/model/event.c.
  * Pure: allocates with malloc, no I/O, no clock, no globals; deterministic (ties by index). */
 #include "gridsplit/plan.h"
 
@@ -15,18 +17,6 @@
 #include <string.h>
 
 #define MAXOPT 12
-
-const char *gs_plan_event_kind_name(gs_plan_event_kind k)
-{
-    switch (k) {
-    case GS_PEV_REDUCE_TO: return "reduce_to";
-    case GS_PEV_REDUCE_BY: return "reduce_by";
-    case GS_PEV_PRICE: return "price";
-    case GS_PEV_PEAK: return "peak";
-    case GS_PEV_RESERVE_DEPLOY: return "reserve_deploy";
-    }
-    return "?";
-}
 
 static const char *const policy_names[] = {"must-run", "comply", "price", "reserve", "capacity"};
 
@@ -103,8 +93,11 @@ static void run_opt(const gs_event *ev, opt *o)
     o->fc.tier_ok = 1;
 }
 
+/* A job is in scope when it is at the event's site / zone / fleet and of its load class. */
 static int in_scope(const gs_plan_state *st, const gs_event *ev, const gs_plan_job *j)
 {
+    if (!gs_event_covers_class(ev, j->cls))
+        return 0;
     switch (ev->scope) {
     case GS_SCOPE_FLEET: return 1;
     case GS_SCOPE_SITE: return j->site == ev->scope_index;
@@ -685,12 +678,25 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
                             "allow (inference cannot pause: shedding it is an outage)",
                             gs_policy_name(pol->kind));
 
-    /* baseline of the scope */
+    if (ev->cls != GS_EVCLS_ALL && ev->cls != GS_EVCLS_TRAINING && ev->cls != GS_EVCLS_INFERENCE)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "class",
+                            "expected training or inference (or none: all load), found class %d",
+                            (int)ev->cls);
+
+    /* baseline of the scope: each site's load (all classes); for an event on one load class,
+     * the power of that class's jobs in scope */
     double base = 0;
-    for (size_t s = 0; s < st->nsites; s++)
-        if (ev->scope == GS_SCOPE_FLEET || (ev->scope == GS_SCOPE_SITE && (int)s == ev->scope_index) ||
-            (ev->scope == GS_SCOPE_ZONE && st->site_zone[s] == ev->scope_index))
-            base += st->site_mw[s];
+    if (ev->cls == GS_EVCLS_ALL) {
+        for (size_t s = 0; s < st->nsites; s++)
+            if (ev->scope == GS_SCOPE_FLEET ||
+                (ev->scope == GS_SCOPE_SITE && (int)s == ev->scope_index) ||
+                (ev->scope == GS_SCOPE_ZONE && st->site_zone[s] == ev->scope_index))
+                base += st->site_mw[s];
+    } else {
+        for (size_t i = 0; i < st->njobs; i++)
+            if (in_scope(st, ev, &st->jobs[i]))
+                base += st->jobs[i].power_mw;
+    }
     out->baseline_mw = base;
     double need = 0;
     switch (ev->kind) {

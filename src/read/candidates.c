@@ -559,8 +559,21 @@ static int load_ref(const gs_series_ref *r, const char *field, const char *label
         return gs_error_set(err, e.code ? e.code : rc, e.file[0] ? e.file : r->path, e.line, e.column,
                             field, "%s", e.message[0] ? e.message : gs_strerror(rc));
     if (r->scale != 1.0)
-        for (size_t i = 0; i < (*out)->n; i++)
-            (*out)->v[i] *= r->scale;
+        for (size_t i = 0; i < (*out)->n; i++) {
+            double v = (*out)->v[i] * r->scale;
+            if (isinf(v)) {
+                char ts[24];
+                gs_format_time((*out)->start_s + (int64_t)i * (*out)->step_s, ts);
+                double was = (*out)->v[i];
+                gs_series_free(*out);
+                *out = NULL;
+                return gs_error_set(err, GS_ERANGE, r->path, 0, 0, field,
+                                    "expected values that stay below 1.8e308 when scaled by %g, "
+                                    "found %g at %s",
+                                    r->scale, was, ts);
+            }
+            (*out)->v[i] = v;
+        }
     snprintf((*out)->name, sizeof (*out)->name, "%s", label);
     return GS_OK;
 }

@@ -12,6 +12,8 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +63,17 @@ int gs_demand_from_points(const gs_points *p, int64_t from_s, int64_t to_s, gs_s
     if (h0 > h1)
         return gs_error_set(err, GS_EINPUT, p->name, 0, 0, NULL,
                             "no demand values in the period asked for");
-    size_t n = (size_t)(h1 - h0 + 1);
+    /* the one bound on a series' length (GS_SERIES_MAX_STEPS), before allocating */
+    size_t n;
+    if (gs_series_steps(h0 * 3600, h1 * 3600 + 3600, 3600, &n, NULL) != GS_OK) {
+        char a[24], b[24];
+        gs_format_time(h0 * 3600, a); /* times from the importer: years 0000..9999 */
+        gs_format_time(h1 * 3600, b);
+        return gs_error_set(err, GS_ERANGE, NULL, 0, 0, NULL,
+                            "the demand's hours %s to %s are %lld hourly steps; the limit is %d "
+                            "(GS_SERIES_MAX_STEPS): narrow the period (--from/--to)",
+                            a, b, (long long)(h1 - h0 + 1), GS_SERIES_MAX_STEPS);
+    }
     gs_series *s = gs_series_new(h0 * 3600, 3600, n);
     unsigned *cnt = calloc(n, sizeof *cnt);
     if (!s || !cnt) {
@@ -69,21 +81,48 @@ int gs_demand_from_points(const gs_points *p, int64_t from_s, int64_t to_s, gs_s
         free(cnt);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
+    /* cnt[k]: values summed into hour k, or MISSING once the hour has a missing value */
+    const unsigned MISSING = UINT_MAX;
     for (size_t i = 0; i < n; i++)
         s->v[i] = 0;
     for (size_t i = 0; i < p->n; i++) {
         if (bounded && (p->t[i] < from_s || p->t[i] >= to_s))
             continue;
         size_t k = (size_t)(floor_hour(p->t[i]) - h0);
-        if (isnan(p->v[i]) || isnan(s->v[k])) {
-            s->v[k] = NAN; /* an hour with a missing value stays missing */
+        if (cnt[k] == MISSING)
+            continue;
+        if (isnan(p->v[i])) {
+            cnt[k] = MISSING; /* an hour with a missing value stays missing */
             continue;
         }
         s->v[k] += p->v[i];
         cnt[k]++;
     }
-    for (size_t i = 0; i < n; i++)
-        s->v[i] = cnt[i] && !isnan(s->v[i]) ? s->v[i] / cnt[i] : NAN;
+    size_t over = 0;
+    for (size_t i = 0; i < n; i++) {
+        s->v[i] = cnt[i] && cnt[i] != MISSING ? s->v[i] / cnt[i] : NAN;
+        over += cnt[i] && cnt[i] != MISSING && !isfinite(s->v[i]);
+    }
+    if (over) {
+        /* finite values near 1.8e308 whose sum overflowed: those hours from values x 2^-64 */
+        for (size_t i = 0; i < n; i++)
+            if (cnt[i] && cnt[i] != MISSING && !isfinite(s->v[i]))
+                s->v[i] = 0;
+            else
+                cnt[i] = 0; /* done */
+        for (size_t i = 0; i < p->n; i++) {
+            if (bounded && (p->t[i] < from_s || p->t[i] >= to_s))
+                continue;
+            size_t k = (size_t)(floor_hour(p->t[i]) - h0);
+            if (cnt[k] && cnt[k] != MISSING)
+                s->v[k] += p->v[i] * 0x1p-64;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (cnt[i] && cnt[i] != MISSING) {
+                double v = s->v[i] / cnt[i] / 0x1p-64;
+                s->v[i] = v > DBL_MAX ? DBL_MAX : v < -DBL_MAX ? -DBL_MAX : v;
+            }
+    }
     free(cnt);
     snprintf(s->unit, sizeof s->unit, "%s", p->unit[0] ? p->unit : "MW");
     snprintf(s->name, sizeof s->name, "%s", p->name);

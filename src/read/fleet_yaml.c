@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "gridsplit/duration.h"
 #include "gridsplit/time.h"
 #include "gridsplit/read/fleet.h"
 #include "gridsplit/read/import.h"
@@ -139,7 +140,8 @@ static int get_time(ctx *c, const yaml_node_t *map, const char *base, const char
     return gs__yaml_fail(&c->y, v, path, "expected an ISO 8601 time such as 2024-01-01 or 2024-01-01T00:00Z, found %s", found);
 }
 
-/* A duration: a number of seconds, or a string with units ("90s", "5min", "3h", "28d"). */
+/* A duration in the one grammar of gridsplit/duration.h ("90s", "1.5h", "1h30min", "PT15M"), or
+ * a plain YAML number of seconds; either way finite, >= 0 and at most GS_DURATION_MAX_S. */
 static int get_dur(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
                    double *out)
 {
@@ -148,18 +150,30 @@ static int get_dur(ctx *c, const yaml_node_t *map, const char *base, const char 
     int rc = gs__yaml_lookup(&c->y, map, base, key, req, "a duration", path, &v);
     if (rc <= 0)
         return rc;
-    if (gs__yaml_number(v, out) == 0)
-        return 1;
+    double sec;
+    if (gs__yaml_number(v, &sec) == 0) {
+        if (sec >= 0 && sec <= GS_DURATION_MAX_S) {
+            *out = sec;
+            return 1;
+        }
+        gs__yaml_describe(v, found, sizeof found);
+        return gs__yaml_fail(&c->y, v, path,
+                             "expected a duration of 0 to 100 years (a number of seconds up to "
+                             "%.0f), found %s", GS_DURATION_MAX_S, found);
+    }
     const char *s = gs__yaml_scalar(v);
     gs_error e = {0};
-    int64_t sec;
-    if (s && !gs__yaml_is_null(v) && gs_parse_step(s, &sec, &e) == GS_OK) {
-        *out = (double)sec;
+    if (s && !gs__yaml_is_null(v) && gs_duration_parse(s, &sec, &e) == GS_OK) {
+        *out = sec;
         return 1;
     }
-    gs__yaml_describe(v, found, sizeof found);
-    return gs__yaml_fail(&c->y, v, path,
-                "expected a duration such as 90s, 5min, 3h or 28d (or a number of seconds), found %s", found);
+    if (!s || gs__yaml_is_null(v)) {
+        gs__yaml_describe(v, found, sizeof found);
+        return gs__yaml_fail(&c->y, v, path,
+                             "expected a duration such as 90s, 5min, 1.5h, 2d, 1h30min or PT15M, "
+                             "found %s", found);
+    }
+    return gs__yaml_fail(&c->y, v, path, "%s", e.message);
 }
 
 static int get_enum(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "gridsplit/tz.h"
 #include "gridsplit/read/import.h"
@@ -82,8 +83,47 @@ static int row_error(imp *m, const char *field_ptr, int col, gs_error *err, cons
     return gs_error_set(err, GS_EINPUT, m->path, (int)m->line, col_of(m, field_ptr), name, "%s", msg);
 }
 
-/* A number, possibly followed by a unit word (nvidia-smi writes "72.36 W"). Empty or "NaN"
- * gives NaN with *missing set. Returns 0 or GS_EINPUT. */
+/* Length of the decimal number at the start of s: [+-] digits [. digits] [e [+-] digits], or
+ * [+-] . digits [...]; 0 when s does not start with one. Hexadecimal floats (0x1p3), inf and nan
+ * are not decimal numbers. */
+static size_t decimal_len(const char *s)
+{
+    const char *p = s;
+    if (*p == '+' || *p == '-')
+        p++;
+    size_t int_digits = 0, frac_digits = 0;
+    while (isdigit((unsigned char)*p)) {
+        p++;
+        int_digits++;
+    }
+    if (*p == '.') {
+        const char *q = p + 1;
+        while (isdigit((unsigned char)*q)) {
+            q++;
+            frac_digits++;
+        }
+        if (int_digits || frac_digits)
+            p = q;
+    }
+    if (!int_digits && !frac_digits)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        const char *q = p + 1;
+        if (*q == '+' || *q == '-')
+            q++;
+        if (isdigit((unsigned char)*q)) {
+            while (isdigit((unsigned char)*q))
+                q++;
+            p = q;
+        }
+    }
+    return (size_t)(p - s);
+}
+
+/* A decimal number, possibly followed by a unit word (nvidia-smi writes "72.36 W"). Empty,
+ * "NaN" (any case), "NA", "[N/A]", "EMPTY", "MISSING" give NaN: a missing value. Denormals
+ * (4.9e-324) are numbers; inf, hexadecimal floats (0x1p3) and values beyond +-1.8e308 (also
+ * after --scale) are refused. Returns 0 or GS_EINPUT. */
 static int parse_value(imp *m, char *raw, int col, const char *unit_suffix, double *v, gs_error *err)
 {
     char *s = trim(raw);
@@ -92,11 +132,27 @@ static int parse_value(imp *m, char *raw, int col, const char *unit_suffix, doub
         *v = NAN;
         return GS_OK;
     }
+    const char *body = s + (*s == '+' || *s == '-');
+    size_t dl = decimal_len(s);
+    if (dl == 0 && strncasecmp(body, "inf", 3) == 0)
+        return row_error(m, raw, col, err,
+                         "expected a finite number, found '%s' (an empty cell or NaN is a missing "
+                         "value)",
+                         s);
+    if (dl > 0 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X'))
+        return row_error(m, raw, col, err,
+                         "expected a decimal number, found '%s' (hexadecimal numbers are not read)",
+                         s);
+    if (dl == 0)
+        return row_error(m, raw, col, err, "expected a number%s%s, found '%s'",
+                         unit_suffix ? " in " : "", unit_suffix ? unit_suffix : "", s);
     char *end;
     errno = 0;
     double x = strtod(s, &end);
-    if (end == s || errno == ERANGE || !isfinite(x))
-        return row_error(m, raw, col, err, "expected a number, found '%s'", s);
+    /* ERANGE with a finite result is an underflow (a denormal or 0): still the number written */
+    if (end != s + dl || !isfinite(x))
+        return row_error(m, raw, col, err,
+                         "expected a number between -1.8e308 and 1.8e308, found '%s'", s);
     while (*end == ' ')
         end++;
     if (*end && unit_suffix && strcmp(end, unit_suffix) == 0)
@@ -104,7 +160,13 @@ static int parse_value(imp *m, char *raw, int col, const char *unit_suffix, doub
     if (*end)
         return row_error(m, raw, col, err, "expected a number%s%s, found '%s'",
                          unit_suffix ? " in " : "", unit_suffix ? unit_suffix : "", s);
-    *v = x * m->scale;
+    double y = x * m->scale;
+    if (!isfinite(y))
+        return row_error(m, raw, col, err,
+                         "expected a number that stays between -1.8e308 and 1.8e308 when scaled "
+                         "by %g, found '%s'",
+                         m->scale, s);
+    *v = y;
     return GS_OK;
 }
 
@@ -526,6 +588,13 @@ static int read_nvsmi(imp *m, gs__reader *r, gs_error *err)
             }
             sum += rows[i + k].v;
         }
+        if (!isfinite(sum)) {
+            rc = gs_error_set(err, GS_EINPUT, m->path, (int)rows[i].line, 0, "power.draw [W]",
+                              "expected the power of the sample's %zu GPUs to add up to a number "
+                              "below 1.8e308, found a larger sum",
+                              ngpu);
+            goto out;
+        }
         m->line = rows[i].line;
         if ((rc = push(m, rows[i].t, rows[i].frac, sum, err)) != GS_OK)
             goto out;
@@ -554,9 +623,7 @@ static int import_file(imp *m, const char *path, gs_error *err)
                               "expected a header line, found an empty file");
         goto out;
     }
-    m->line = 1;
-    if ((unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB && (unsigned char)line[2] == 0xBF)
-        line += 3;
+    m->line = 1; /* a UTF-8 BOM is dropped by the reader */
     char *hf[MAX_FIELDS];
     int nh = gs__csv_split(line, hf, MAX_FIELDS);
     if (nh > MAX_FIELDS)
@@ -704,12 +771,12 @@ int gs_import_points(const char *path, const gs_import_opts *opts, gs_points **o
         gs_tz_clear(&m.tz);
         return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
     }
-    if (strpbrk(path, "*?[")) {
+    struct stat st;
+    if (strpbrk(path, "*?[") && stat(path, &st) != 0) { /* a pattern, not a file named so */
         glob_t g;
         int gr = glob(path, 0, NULL, &g);
         if (gr == GLOB_NOMATCH) {
-            rc = gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
-                              "expected at least one file matching the pattern, found none");
+            rc = gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "no file matches");
         } else if (gr != 0) {
             rc = gs_error_set(err, GS_EIO, path, 0, 0, NULL, "cannot expand the pattern");
         } else {

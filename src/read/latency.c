@@ -15,6 +15,8 @@
 #include <strings.h>
 
 #define MAXF 64
+/* a measured matrix keeps one cell per pair of regions: R x R of them */
+#define MAX_MATRIX_REGIONS 2048
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -206,6 +208,9 @@ int gs_latency_regions_read(const char *path, gs_latency_regions *out, gs_error 
 {
     out->r = NULL;
     out->n = 0;
+    int rc0 = gs__path_check(path, err);
+    if (rc0 != GS_OK)
+        return rc0;
     struct lines L = {0};
     L.label = path;
     L.r = gs__reader_open(path, err);
@@ -284,12 +289,19 @@ int gs_latency_measured_read(const char *path, const gs_latency_regions *regs, c
     memset(out, 0, sizeof *out);
     if (!kind)
         kind = "Inter-region latency";
+    int rc = gs__path_check(path, err);
+    if (rc != GS_OK)
+        return rc;
     size_t R = regs->n;
+    if (R > MAX_MATRIX_REGIONS)
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, "regions",
+                            "expected at most %d regions in the region catalogue of a measured "
+                            "matrix (a cell per pair), found %zu",
+                            MAX_MATRIX_REGIONS, R);
     struct vec *cell = calloc(R * R + 1, sizeof *cell);
     if (!cell)
         return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
     gs__reader *r = gs__reader_open(path, err);
-    int rc = 0;
     if (!r) {
         free(cell);
         return err ? err->code : GS_EIO;
@@ -435,6 +447,8 @@ void gs_latency_measured_free(gs_latency_measured *m)
 static json_t *load_features(const char *path, gs_error *err, int *rc)
 {
     json_error_t je;
+    if ((*rc = gs__path_check(path, err)) != GS_OK)
+        return NULL;
     json_t *root = json_load_file(path, 0, &je);
     if (!root) {
         FILE *f = fopen(path, "rb");
@@ -497,10 +511,12 @@ static int add_line(gs_cable_graph *g, json_t *line, const char *path, size_t fi
 int gs_cables_read_dir(const char *dir, gs_cable_graph **out, gs_error *err)
 {
     *out = NULL;
+    int rc = gs__dir_check(dir, err);
+    if (rc != GS_OK)
+        return rc;
     char lp[1024], cp[1024];
     snprintf(lp, sizeof lp, "%s/landing-point-geo.json", dir);
     snprintf(cp, sizeof cp, "%s/cable-geo.json", dir);
-    int rc = 0;
     json_t *lroot = load_features(lp, err, &rc);
     if (!lroot)
         return rc;

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <yaml.h>
 
+#include "gridsplit/duration.h"
 #include "gridsplit/time.h"
 #include "embed/assets.h"
 #include "market/catalog.h"
@@ -85,32 +86,23 @@ static int read_num(pctx *c, const yaml_node_t *n, const char *path, double *out
 }
 
 /* A duration: a number and a unit (s, min, h, d), e.g. "30s", "12.5min", "4h". */
+/* A duration in the one grammar (gridsplit/duration.h), with its unit: the catalogue never
+ * leaves a figure's unit implicit, so a bare number is refused. */
 static int read_dur(pctx *c, const yaml_node_t *n, const char *path, double *out_s)
 {
     char found[96];
     const char *v = gs__yaml_scalar(n);
-    char *end = NULL;
-    errno = 0;
-    double x = v ? strtod(v, &end) : NAN;
-    double mult = 0;
-    if (v && end != v && !errno && isfinite(x)) {
-        if (!strcmp(end, "s"))
-            mult = 1;
-        else if (!strcmp(end, "min"))
-            mult = 60;
-        else if (!strcmp(end, "h"))
-            mult = 3600;
-        else if (!strcmp(end, "d"))
-            mult = 86400;
-    }
-    if (mult == 0) {
+    gs_error e = {0};
+    double x;
+    int has_unit = v && strpbrk(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != NULL;
+    if (!v || !has_unit || gs_duration_parse(v, &x, &e) != GS_OK) {
         gs__yaml_describe(n, found, sizeof found);
-        return gs__yaml_fail(c, n, path, "expected a duration with its unit (s, min, h or d), e.g. '30s', '10min', '4h'; found %s",
-                    found);
+        return gs__yaml_fail(c, n, path,
+                             "expected a duration with its unit, e.g. '30s', '10min', '12.5min', "
+                             "'4h' or 'PT15M' (docs/durations.md); found %s",
+                             found);
     }
-    if (x < 0)
-        return gs__yaml_fail(c, n, path, "expected a duration >= 0, found '%s'", v);
-    *out_s = x * mult;
+    *out_s = x;
     return 0;
 }
 
@@ -603,33 +595,58 @@ int gs_market_catalog_parse(const char *text, size_t len, const char *name, gs_m
     return rc;
 }
 
+/* A user catalogue is a small YAML file: more than this is not a catalogue (/dev/zero, a log
+ * given by mistake) and is refused before it fills the memory. */
+#define CATALOG_MAX_BYTES ((size_t)64 << 20)
+
+/* The whole file (or standard input for "-": a pipe works too) into *text, NUL-terminated.
+ * Missing, directory, device, unreadable: gs__path_check's GS_EINPUT; over CATALOG_MAX_BYTES:
+ * GS_EINPUT naming the limit. */
 static int read_file(const char *path, char **text, size_t *len, gs_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    int rc = gs__path_check(path, err);
+    if (rc != GS_OK)
+        return rc;
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (!f)
-        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "cannot open the market catalogue: %s", strerror(errno));
+        return gs_error_set(err, GS_EIO, path, 0, 0, NULL, "cannot open the market catalogue: %s",
+                            strerror(errno));
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap + 1);
     if (!buf) {
-        fclose(f);
+        if (!is_stdin)
+            fclose(f);
         return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
     }
     size_t k;
     while ((k = fread(buf + n, 1, cap - n, f)) > 0) {
         n += k;
+        if (n > CATALOG_MAX_BYTES) {
+            free(buf);
+            if (!is_stdin)
+                fclose(f);
+            return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
+                                "expected a market catalogue of at most %zu MiB, found more",
+                                CATALOG_MAX_BYTES >> 20);
+        }
         if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
+            /* one byte past the limit is enough to know the file is too large */
+            size_t nc = cap * 2 <= CATALOG_MAX_BYTES ? cap * 2 : CATALOG_MAX_BYTES + 1;
+            char *nb = realloc(buf, nc + 1);
             if (!nb) {
                 free(buf);
-                fclose(f);
+                if (!is_stdin)
+                    fclose(f);
                 return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
             }
             buf = nb;
-            cap *= 2;
+            cap = nc;
         }
     }
     int bad = ferror(f);
-    fclose(f);
+    if (!is_stdin)
+        fclose(f);
     if (bad) {
         free(buf);
         return gs_error_set(err, GS_EIO, path, 0, 0, NULL, "reading the market catalogue failed");

@@ -333,6 +333,9 @@ int gs_tz_places_read(const char *dir, gs_tz_places *out, gs_error *err)
         if (!dir || !dir[0])
             dir = "/usr/share/zoneinfo";
     }
+    int rc0 = gs__dir_check(dir, err);
+    if (rc0 != GS_OK)
+        return rc0;
     char path[1024];
     snprintf(path, sizeof path, "%s/iso3166.tab", dir);
     int rc = read_iso3166(path, out, err);

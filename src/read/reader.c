@@ -1,10 +1,13 @@
-/* reader.c: buffered line reading over plain, gzip and zstd input (see reader.h). */
+/* reader.c: buffered line reading over plain, gzip and zstd input, and the check of an input
+ * path every reader makes (see reader.h). */
 #include "read/reader.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -28,8 +31,61 @@ struct gs__reader {
     char path[512];
 };
 
+static const char *kind_of(mode_t m)
+{
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "not a file";
+}
+
+int gs__path_check(const char *path, gs_error *err)
+{
+    if (!path || !*path)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, NULL, "expected a file name, found ''");
+    if (strcmp(path, "-") == 0)
+        return GS_OK;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "no such file");
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "%s", strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode))
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "is a directory");
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "not a regular file or pipe (%s)",
+                            kind_of(st.st_mode));
+    if (access(path, R_OK) != 0)
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "%s", strerror(errno));
+    return GS_OK;
+}
+
+int gs__dir_check(const char *path, gs_error *err)
+{
+    if (!path || !*path)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, NULL,
+                            "expected a directory name, found ''");
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "no such directory");
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "%s", strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode))
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "not a directory");
+    if (access(path, R_OK | X_OK) != 0)
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL, "%s", strerror(errno));
+    return GS_OK;
+}
+
 gs__reader *gs__reader_open(const char *path, gs_error *err)
 {
+    if (gs__path_check(path, err) != GS_OK)
+        return NULL;
     gs__reader *r = calloc(1, sizeof *r);
     if (!r) {
         gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
@@ -177,6 +233,18 @@ int gs__reader_line(gs__reader *r, char **line, size_t *len, gs_error *err)
     }
     if (n > 0 && r->line[n - 1] == '\r')
         n--;
+    if (r->lineno == 0 && n >= 3 && (unsigned char)r->line[0] == 0xEF &&
+        (unsigned char)r->line[1] == 0xBB && (unsigned char)r->line[2] == 0xBF) {
+        memmove(r->line, r->line + 3, n - 3); /* a UTF-8 byte order mark: not part of the text */
+        n -= 3;
+    }
+    const char *nul = memchr(r->line, '\0', n);
+    if (nul) {
+        r->eof = 1; /* nothing after this is read */
+        return gs_error_set(err, GS_EINPUT, r->path, (int)r->lineno + 1,
+                            (int)(nul - r->line) + 1, NULL,
+                            "expected text, found a NUL byte (a binary file?)");
+    }
     r->line[n] = '\0';
     r->lineno++;
     *line = r->line;

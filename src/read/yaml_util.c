@@ -1,5 +1,6 @@
 /* yaml_util.c: the helpers the YAML readers share (src/read/yaml_util.h). */
 #include "read/yaml_util.h"
+#include "read/reader.h"
 #include "model/text.h"
 
 #include <errno.h>
@@ -375,12 +376,14 @@ int gs__yaml_load(const char *path, const char *text, size_t len, int detail, ya
 {
     yaml_parser_t parser;
     FILE *fp = NULL;
+    if (!text && gs__path_check(path, err) != GS_OK)
+        return err ? err->code : GS_EINPUT;
     if (!yaml_parser_initialize(&parser))
         return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
     if (text) {
         yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     } else {
-        fp = fopen(path, "rb");
+        fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
         if (!fp) {
             int e = errno;
             yaml_parser_delete(&parser);
@@ -408,7 +411,7 @@ int gs__yaml_load(const char *path, const char *text, size_t len, int detail, ya
                               (int)parser.problem_mark.column + 1, NULL, "YAML syntax error: %s", problem);
     }
     yaml_parser_delete(&parser);
-    if (fp)
+    if (fp && fp != stdin)
         fclose(fp);
     return rc;
 }

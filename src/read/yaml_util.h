@@ -12,6 +12,7 @@
 
 #include "gridsplit/error.h"
 #include "gridsplit/fleet.h"
+#include "read/reader.h" /* gs__path_check, for every reader of a YAML file */
 
 /** Room for a field path ("clusters[2].gpus"), as gs_error.field has. */
 #define GS__YAML_PATH_LEN 128
@@ -129,8 +130,10 @@ int gs__yaml_expand_path(const gs__yaml *y, const yaml_node_t *v, const char *pa
  * ../shared (the same rule as gs__yaml_expand_path). out gets fewer than len bytes. */
 void gs__expand_shared(const char *raw, const char *near_file, char *out, size_t len);
 
-/** Parse one YAML document from the file path (text NULL) or from text (len bytes, named path
- * in errors) into doc, which the caller deletes on success. Syntax errors are GS_EINPUT at
+/** Parse one YAML document from the file path ("-": standard input) or from text (len bytes,
+ * named path in errors) into doc, which the caller deletes on success. A path is first checked with
+ * gs__path_check (read/reader.h): "PATH: no such file", "PATH: is a directory", ... are GS_EINPUT.
+ * A UTF-8 byte order mark at the start is accepted (libyaml). Syntax errors are GS_EINPUT at
  * libyaml's line and column, "YAML syntax error: <problem>"; with detail, an encoding error
  * names its byte offset and a problem inside a construct the line where it started. */
 int gs__yaml_load(const char *path, const char *text, size_t len, int detail, yaml_document_t *doc,

@@ -25,7 +25,7 @@ expect no_price 'ERCOT-RRS: no price in the period: its series covers 2015-2016'
 expect bad_price '--price: expected PRODUCT=VALUE' -- "$fleet" $P --price ERCOT-ECRS
 expect price_not_in_run 'not among the products of this run' -- "$fleet" $P --products ERCOT-ECRS --price DE-FCR=3
 expect bad_policy '--policy: expected flexible or must-run' -- "$fleet" $P --policy greedy
-expect half_hour 'whole UTC hours' -- "$fleet" --from 2024-06-01T00:30 --to 2024-07-01 --out "$out/o"
+expect half_hour '^gridsplit flex: --from: expected a time on the 1h grid' -- "$fleet" --from 2024-06-01T00:30 --to 2024-07-01 --out "$out/o"
 cat >"$out/past.json" <<'J'
 {"id": "old", "type": "reduce_by", "zone": "ERCOT", "start": "2024-05-20T19:00Z", "duration": "2h", "mw": 10}
 J

@@ -17,10 +17,10 @@ expect2 missing-column "demand|column.*nope|nope" --csv "$out/d.csv" --column no
 expect2 no-column "--column" --csv "$out/d.csv"
 expect2 rate-zero "\(0, 100\)" --csv "$out/d.csv" --column load --rates 0
 expect2 rate-100 "\(0, 100\)" --csv "$out/d.csv" --column load --rates 0.5,100
-expect2 rate-text "numbers" --csv "$out/d.csv" --column load --rates abc
+expect2 rate-text "--rates: expected a number of % in \(0, 100\), found 'abc'" --csv "$out/d.csv" --column load --rates abc
 expect2 no-source "--csv|--eia930" --rates 1
 expect2 bad-format "json, text" --csv "$out/d.csv" --column load --format xml
-expect2 bad-year "year" --csv "$out/d.csv" --column load --from 20x
+expect2 bad-year "--from: expected a whole number in \[1990, 2100\], found '20x'" --csv "$out/d.csv" --column load --from 20x
 D="${GS_SHARED:-/work/shared}/data/eia930"
 if [ -d "$D/release_2020_Oct" ]; then
     expect2 unknown-ba "unknown balancing authority 'ERCOTT'.*ERCOT" --eia930 "$D" --ba ERCOTT

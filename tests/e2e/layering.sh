@@ -147,3 +147,22 @@ if bad:
     sys.exit(1)
 print(f"layering: {len(files)} files, {checked} includes and {calls} cross-object symbol uses follow the direction; {len(obj_layer)} objects")
 EOF
+
+# 3. The layout, docs/internals.md and the files' opening comments agree: every source file opens
+#    with a comment naming itself ("/* name.c: ...") or, for a public header, "/* gridsplit ...";
+#    every folder under src/ is drawn in docs/internals.md; and every source path that a comment
+#    or a doc names exists.
+cd "$SRC"
+fail=0
+for f in $(find src -name '*.[ch]') $(find include -name '*.h'); do
+    first=$(head -1 "$f")
+    case "$first" in "/* $(basename "$f"):"*|"/* $(basename "$f") ("*|"/* gridsplit "*) ;; *) echo "layering: $f does not open with '/* $(basename "$f"): ...'"; fail=1;; esac
+done
+for d in $(find src -mindepth 1 -maxdepth 1 -type d | sort); do
+    grep -q "$d/" docs/internals.md || { echo "layering: docs/internals.md does not draw $d/"; fail=1; }
+done
+for p in $(grep -rhoE "include/gridsplit/[a-z/_]+\.h|gridsplit/[a-z_]+/[a-z_]+\.h|src/[a-z]+/[a-z_]+\.[ch]" src include docs README.md | sort -u); do
+    q=$p; case $p in gridsplit/*) q=include/$p;; esac
+    [ -e "$q" ] || { echo "layering: '$p' is named in a comment or doc but does not exist"; fail=1; }
+done
+exit $fail

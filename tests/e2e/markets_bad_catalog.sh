@@ -22,12 +22,12 @@ set -e
 [ "$rc" -eq 2 ]
 grep -q "nosrc.yaml:10:.*field 'products\[0\].sources.duration'.*without a source" "$dir/err"
 
-sed 's/max_duration: 6h/max_duration: 6 hours/' "$dir/nosrc.yaml" >"$dir/unit.yaml"
+sed 's/max_duration: 6h/max_duration: 6/' "$dir/nosrc.yaml" >"$dir/unit.yaml"
 set +e
 "$GS_BIN" markets --catalog "$dir/unit.yaml" 2>"$dir/err"; rc=$?
 set -e
 [ "$rc" -eq 2 ]
-grep -q "unit.yaml:8:.*products\[0\].max_duration.*found '6 hours'" "$dir/err"
+grep -q "unit.yaml:8:.*products\[0\].max_duration.*found '6'" "$dir/err"
 
 sed 's/sources: {rules/sources: {duration: "my contract", rules/' "$dir/nosrc.yaml" >"$dir/good.yaml"
 "$GS_BIN" markets --catalog "$dir/good.yaml" --format json | python3 -c '

@@ -22,9 +22,11 @@ printf 'time,mw\n2024-01-01T00:00Z,12x\n' > "$tmp/bad_value.csv"
 expect non_numeric_value 2 "gridsplit series: $tmp/bad_value.csv:2:19: field 'mw': expected a number, found '12x'" -- "$tmp/bad_value.csv"
 printf 'time,mw\n2024-01-01T00:00Z,1\n' > "$tmp/ok.csv"
 expect missing_column 2 "gridsplit series: $tmp/ok.csv:1: field 'value_column': expected a column named 'load' in the header, found columns 'time', 'mw'" -- "$tmp/ok.csv" --column load
-expect unknown_format 2 "gridsplit series: field 'format': expected one of auto, csv, price, carbon, eia930, ercot-dam-spp, ercot-dam-as, nvidia-smi, found 'excel'" -- "$tmp/ok.csv" --format excel
-expect bad_step 2 "gridsplit series: field '--step': expected a positive duration such as 300, 90s, 5min, 1h, 3h, 28d, hourly or PT15M, found '5 parsecs'" -- "$tmp/ok.csv" --step "5 parsecs"
-expect bad_method 2 "gridsplit series: option --method: expected one of mean, hold, interp, found 'median'
+expect unknown_format 2 "gridsplit series: --format: expected auto, csv, price, carbon, eia930, ercot-dam-spp, ercot-dam-as or nvidia-smi, found 'excel'
+(see 'gridsplit series --help')" -- "$tmp/ok.csv" --format excel
+expect bad_step 2 "gridsplit series: --step: expected a duration such as 90s, 5min, 1.5h, 2d, 1h30min or PT15M, found '5 parsecs'
+(see 'gridsplit series --help')" -- "$tmp/ok.csv" --step "5 parsecs"
+expect bad_method 2 "gridsplit series: --method: expected mean, hold or interp, found 'median'
 (see 'gridsplit series --help')" -- "$tmp/ok.csv" --method median
 printf 'Datetime (UTC),Datetime (Local),Price (USD/MWh)\n2023-01-01 00:00:00+00:00,x,1\n' > "$tmp/p.csv"
 expect wrong_format 2 "gridsplit series: $tmp/ok.csv:1:1: field 'format': expected the header of a 'price' file, found 'time...' (looks like 'csv')" -- "$tmp/ok.csv" --format price

@@ -48,8 +48,8 @@ mk "$d/lat.yaml" 139.0 Z1 80
 expect 2 "lat.yaml:7:10: field 'candidates\[0\].lat': expected a latitude in \[-90, 90\]" -- "$d/lat.yaml" --class training --out "$d/o"
 mk "$d/budget.yaml" 39.0 Z1 1
 expect 2 "no candidate reaches any demand region within the latency budget of 1 ms" -- "$d/budget.yaml" --class inference --out "$d/o"
-expect 2 "use it with --class inference" -- "$d/ok.yaml" --class training --out "$d/o" --choose 1
-expect 2 "only 2 inference candidates" -- "$d/ok.yaml" --class inference --out "$d/o" --choose 3
+expect 2 "--choose: applies only with --class inference" -- "$d/ok.yaml" --class training --out "$d/o" --choose 1
+expect 2 "--choose: expected K <= 2 (only 2 inference candidates), found '3'" -- "$d/ok.yaml" --class inference --out "$d/o" --choose 3
 sed -i '/regions_file/d' "$d/zone.yaml"; mk "$d/nore.yaml" 39.0 Z1 80; sed -i '/regions_file/d' "$d/nore.yaml"
 expect 2 "inference needs demand regions" -- "$d/nore.yaml" --class inference --out "$d/o"
 sed 's/share: 0.4/share: 0.3/' "$d/regions.yaml" >"$d/r2.yaml"

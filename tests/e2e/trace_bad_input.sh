@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gridsplit trace: bad input and bad usage exit 2 with a message naming the file, line and
-# field; a missing file exits 1 (I/O); --help exits 0. Needs no shared data.
+# field, or the option; a missing file is bad input too (2); --help exits 0. Needs no shared
+# data.
 set -u
 tmp=$(mktemp -d "${GS_BUILD:-.}/trace_bad.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -27,11 +28,12 @@ expect() {
 expect 2 'bad\.csv:14.*power' "$tmp/bad.csv"
 printf 'timestamp, power.draw [W]\n2025/07/27 00:34:10.100, 72 W\n' > "$tmp/short.csv"
 expect 2 'too few power samples' "$tmp/short.csv"
-expect 1 'nope\.csv' "$tmp/nope.csv"
-expect 2 'expected a FILE'
-expect 2 "option --gpus: expected a whole number" --gpus 0 "$tmp/bad.csv"
-expect 2 "option --from: expected a number, found 'x'" --from x "$tmp/bad.csv"
-expect 2 "unknown option '--frob'" --frob 1 "$tmp/bad.csv"
-expect 2 "option --format: expected text, json or yaml-params" --format xml "$tmp/bad.csv"
+expect 2 'nope\.csv: no such file' "$tmp/nope.csv"
+expect 2 'expected one power log, found none'
+expect 2 "\-\-gpus: expected a whole number in \[1, 1000000\], found '0'" --gpus 0 "$tmp/bad.csv"
+expect 2 "\-\-from: expected a duration such as .*, found 'x'" --from x "$tmp/bad.csv"
+expect 2 "\-\-frob: unknown option; did you mean \-\-from\?" --frob 1 "$tmp/bad.csv"
+expect 2 "\-\-format: expected text, json or yaml-params, found 'xml'" --format xml "$tmp/bad.csv"
+expect 2 "\-\-emit-params: means \-\-format yaml-params, which contradicts \-\-format json" --format json --emit-params "$tmp/bad.csv"
 "$GS_BIN" trace --help | grep -q -- '--emit-params' || { echo "FAIL: --help"; fail=1; }
 exit $fail

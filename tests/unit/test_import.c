@@ -1,5 +1,8 @@
 /* test_import.c: every import format on small files written by the test (plain, .gz, .zst),
- * ERCOT Central-time DST both ways, globs, and the exact errors for malformed rows. */
+ * ERCOT Central-time DST both ways, globs, and the exact errors for malformed rows; the one
+ * input path check of every reader (gs__path_check); what a number is in a CSV cell (decimal,
+ * denormals yes; hex, inf, overflow no); NUL bytes and byte order marks; and the writers'
+ * temporaries removed when the process is killed (write/outfile.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <zlib.h>
@@ -16,6 +22,8 @@
 #include "gridsplit/time.h"
 #include "gridsplit/read/import.h"
 #include "gridsplit/series.h"
+#include "read/reader.h"
+#include "write/outfile.h"
 
 static char dir[256];
 
@@ -263,7 +271,193 @@ static void test_glob_reads_matching_files_in_name_order(void **st)
     gs_points_free(p);
     snprintf(pat, sizeof pat, "%s/nothing_*", dir);
     gs_error e = imp_fail(pat, NULL);
-    assert_non_null(strstr(e.message, "expected at least one file matching"));
+    assert_string_equal(e.message, "no file matches");
+    assert_string_equal(e.file, pat);
+}
+
+/* A file with exactly these bytes (NULs included). */
+static const char *put_bytes(const char *name, const char *bytes, size_t n)
+{
+    static char path[400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    fclose(f);
+    return path;
+}
+
+static void test_every_reader_checks_its_path_first(void **st)
+{
+    (void)st;
+    char missing[400], line[2048], want[2048];
+    snprintf(missing, sizeof missing, "%s/nope.csv", dir);
+    gs_error e = {0};
+    assert_int_equal(gs__path_check(missing, &e), GS_EINPUT);
+    assert_string_equal(e.file, missing);
+    assert_string_equal(e.message, "no such file");
+    gs_error_format(&e, line, sizeof line);
+    snprintf(want, sizeof want, "%s: no such file", missing);
+    assert_string_equal(line, want);
+    assert_int_equal(gs_exit_code(e.code), 2);
+    assert_int_equal(gs__path_check(dir, &e), GS_EINPUT);
+    assert_string_equal(e.message, "is a directory");
+    assert_int_equal(gs__path_check("/dev/zero", &e), GS_EINPUT);
+    assert_string_equal(e.message, "not a regular file or pipe (a character device)");
+    assert_int_equal(gs__path_check("-", &e), GS_OK);
+    assert_int_equal(gs__path_check("", &e), GS_EINPUT);
+    snprintf(want, sizeof want, "%s/x", put("plain.csv", "t,v\n"));
+    assert_int_equal(gs__path_check(want, &e), GS_EINPUT);
+    assert_string_equal(e.message, "Not a directory");
+    /* unreadable: root reads anything, so only when not root */
+    const char *locked = put("locked.csv", "t,v\n");
+    assert_int_equal(chmod(locked, 0), 0);
+    if (geteuid() != 0) {
+        assert_int_equal(gs__path_check(locked, &e), GS_EINPUT);
+        assert_string_equal(e.message, "Permission denied");
+    }
+    /* directories (the cables argument) */
+    assert_int_equal(gs__dir_check(dir, &e), GS_OK);
+    assert_int_equal(gs__dir_check(missing, &e), GS_EINPUT);
+    assert_string_equal(e.message, "no such directory");
+    assert_int_equal(gs__dir_check(put("notdir.csv", "t,v\n"), &e), GS_EINPUT);
+    assert_string_equal(e.message, "not a directory");
+    /* the importer: the same message, exit code 2 */
+    e = imp_fail(missing, NULL);
+    assert_string_equal(e.message, "no such file");
+    e = imp_fail(dir, NULL);
+    assert_string_equal(e.message, "is a directory");
+    assert_null(gs__reader_open(dir, &e));
+    assert_int_equal(e.code, GS_EINPUT);
+}
+
+static void test_a_nul_byte_is_refused_with_line_and_column(void **st)
+{
+    (void)st;
+    static const char text[] = "t,mw\n2024-01-01T00:00Z,1\n2024-01-01T01:00Z,2\0003\n";
+    const char *f = put_bytes("nul.csv", text, sizeof text - 1);
+    gs_error e = imp_fail(f, NULL);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 20);
+    assert_string_equal(e.message, "expected text, found a NUL byte (a binary file?)");
+}
+
+static void test_a_byte_order_mark_opens_a_csv(void **st)
+{
+    (void)st;
+    const char *f = put("bom.csv", "\xEF\xBB\xBFtime,mw\n2024-01-01T00:00Z,5\n");
+    gs_points *p = imp(f, NULL);
+    assert_int_equal(p->n, 1);
+    assert_true(p->v[0] == 5);
+    assert_string_equal(p->name, "mw");
+    gs_points_free(p);
+}
+
+static void test_numbers_are_decimal_finite_and_denormals_count(void **st)
+{
+    (void)st;
+    const char *f = put("num.csv", "t,v\n2024-01-01T00:00Z,4.9e-324\n2024-01-01T01:00Z,-2.2e-310\n"
+                                   "2024-01-01T02:00Z,1e-400\n2024-01-01T03:00Z,NaN\n"
+                                   "2024-01-01T04:00Z,1.7976931348623157e308\n"
+                                   "2024-01-01T05:00Z,+.5E+1\n");
+    gs_points *p = imp(f, NULL);
+    assert_int_equal(p->n, 6);
+    assert_true(p->v[0] == 4.9e-324 && p->v[0] > 0);
+    assert_true(p->v[1] == -2.2e-310);
+    assert_true(p->v[2] == 0); /* below the smallest denormal: rounds to zero, as any rounding */
+    assert_true(isnan(p->v[3])); /* NaN is a missing value (docs/import-formats.md) */
+    assert_true(p->v[4] == 1.7976931348623157e308);
+    assert_true(p->v[5] == 5);
+    gs_points_free(p);
+    struct {
+        const char *cell, *msg;
+    } bad[] = {
+        {"0x1p3", "expected a decimal number, found '0x1p3' (hexadecimal numbers are not read)"},
+        {"-0X10", "expected a decimal number, found '-0X10' (hexadecimal numbers are not read)"},
+        {"inf", "expected a finite number, found 'inf' (an empty cell or NaN is a missing value)"},
+        {"-Infinity",
+         "expected a finite number, found '-Infinity' (an empty cell or NaN is a missing value)"},
+        {"1e999", "expected a number between -1.8e308 and 1.8e308, found '1e999'"},
+        {"12x", "expected a number, found '12x'"},
+        {"1e", "expected a number, found '1e'"},
+        {".", "expected a number, found '.'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[128];
+        snprintf(text, sizeof text, "t,v\n2024-01-01T00:00Z,%s\n", bad[i].cell);
+        gs_error e = imp_fail(put("bad_num.csv", text), NULL);
+        assert_int_equal(e.line, 2);
+        assert_int_equal(e.column, 19);
+        assert_string_equal(e.field, "v");
+        assert_string_equal(e.message, bad[i].msg);
+    }
+    /* --scale may not push a value past the largest double either */
+    gs_import_opts o = {.scale = 10};
+    gs_error e = imp_fail(put("big.csv", "t,v\n2024-01-01T00:00Z,1e308\n"), &o);
+    assert_string_equal(e.message, "expected a number that stays between -1.8e308 and 1.8e308 "
+                                   "when scaled by 10, found '1e308'");
+}
+
+static void test_nvidia_smi_sum_beyond_the_largest_double_is_refused(void **st)
+{
+    (void)st;
+    const char *f = put("nv_big.csv", "timestamp, index, power.draw [W]\n"
+                                      "2025/07/27 00:00:00.000, 0, 1e308 W\n"
+                                      "2025/07/27 00:00:00.010, 1, 1e308 W\n");
+    gs_error e = imp_fail(f, NULL);
+    assert_int_equal(e.line, 2);
+    assert_string_equal(e.field, "power.draw [W]");
+    assert_non_null(strstr(e.message, "below 1.8e308"));
+}
+
+static void test_outfile_temporary_is_removed_on_sigterm(void **st)
+{
+    (void)st;
+    char path[400], tmp[420];
+    snprintf(path, sizeof path, "%s/out.csv", dir);
+    /* commit and abort release the registration */
+    gs__outfile o;
+    gs_error e = {0};
+    int before = gs__outfile_live_temporaries();
+    assert_int_equal(gs__outfile_open(&o, path, &e), GS_OK);
+    assert_int_equal(gs__outfile_live_temporaries(), before + 1);
+    fputs("x\n", o.f);
+    assert_int_equal(gs__outfile_commit(&o, &e), GS_OK);
+    assert_int_equal(gs__outfile_live_temporaries(), before);
+    assert_int_equal(gs__outfile_open(&o, path, &e), GS_OK);
+    gs__outfile_abort(&o);
+    assert_int_equal(gs__outfile_live_temporaries(), before);
+    assert_int_equal(remove(path), 0);
+    /* a child killed while writing leaves neither the file nor its temporary */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(fds[0]);
+        gs__outfile c;
+        if (gs__outfile_open(&c, path, NULL) != GS_OK)
+            _exit(3);
+        fputs("partial\n", c.f);
+        fflush(c.f);
+        if (write(fds[1], "r", 1) != 1)
+            _exit(4);
+        for (;;)
+            pause();
+    }
+    close(fds[1]);
+    char ready;
+    assert_int_equal(read(fds[0], &ready, 1), 1);
+    close(fds[0]);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)pid);
+    assert_int_equal(access(tmp, F_OK), 0); /* being written */
+    assert_int_equal(kill(pid, SIGTERM), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGTERM); /* the default action, re-raised */
+    assert_int_equal(access(tmp, F_OK), -1);
+    assert_int_equal(access(path, F_OK), -1);
 }
 
 static void test_malformed_rows_name_file_line_column_field(void **st)
@@ -323,6 +517,12 @@ int main(void)
         cmocka_unit_test(test_ercot_as_picks_a_product_despite_header_spaces),
         cmocka_unit_test(test_nvidia_smi_sums_gpus_per_sample_and_keeps_subseconds),
         cmocka_unit_test(test_glob_reads_matching_files_in_name_order),
+        cmocka_unit_test(test_every_reader_checks_its_path_first),
+        cmocka_unit_test(test_a_nul_byte_is_refused_with_line_and_column),
+        cmocka_unit_test(test_a_byte_order_mark_opens_a_csv),
+        cmocka_unit_test(test_numbers_are_decimal_finite_and_denormals_count),
+        cmocka_unit_test(test_nvidia_smi_sum_beyond_the_largest_double_is_refused),
+        cmocka_unit_test(test_outfile_temporary_is_removed_on_sigterm),
         cmocka_unit_test(test_malformed_rows_name_file_line_column_field),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -242,9 +242,9 @@ static void bad_catalogues_are_rejected_with_file_line_field_expected_and_found(
     assert_int_equal(err.line, 10);
     assert_non_null(strstr(err.message, "did you mean 'max_duration'"));
 
-    assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e, duration: d}\n    max_duration: 2 hours\n", &err), GS_EINPUT);
+    assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e, duration: d}\n    max_duration: 2\n", &err), GS_EINPUT);
     assert_string_equal(err.field, "products[0].max_duration");
-    assert_non_null(strstr(err.message, "found '2 hours'"));
+    assert_non_null(strstr(err.message, "found '2'"));
 
     assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e}\n    max_duration: 2h\n", &err), GS_EINPUT);
     assert_string_equal(err.field, "products[0].sources.duration");
