@@ -604,7 +604,7 @@ static void overlap_follows_scopes_and_classes(void **st)
              "\"start\": \"2024-01-20T01:00Z\", \"duration\": \"1h\", \"mw\": 1},"
              "{\"id\": \"s2\", \"type\": \"reduce_by\", \"site\": \"ashburn\", "
              "\"start\": \"2024-01-20T02:00Z\", \"duration\": \"1h\", \"mw\": 1},"
-             "{\"id\": \"z\", \"type\": \"reduce_by\", \"zone\": \"MISO\", "
+             "{\"id\": \"z\", \"type\": \"reduce_by\", \"zone\": \"MISO-LRZ3\", "
              "\"start\": \"2024-01-21T02:00Z\", \"duration\": \"1h\", \"mw\": 1}]}",
              "z", "'z'", "'long'", NULL);
     /* allowed on request */

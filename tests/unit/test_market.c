@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "gridsplit/market.h"
+#include "gridsplit/read/fleet.h"
 #include "gridsplit/read/market.h"
 
 static gs_market_catalog *load(void)
@@ -376,6 +377,183 @@ static void pjm_economic_dr_and_4cp_intervals_of_each_year_are_catalogued(void *
     gs_market_catalog_free(cat);
 }
 
+/* The repository root: GS_SRC (set by the test registration), else from this file's path. */
+static void source_root(char *out, size_t len)
+{
+    const char *src = getenv("GS_SRC");
+    if (src && *src) {
+        snprintf(out, len, "%s", src);
+        return;
+    }
+    snprintf(out, len, "%s", __FILE__);
+    char *cut = strstr(out, "/tests/unit/");
+    if (cut)
+        *cut = '\0';
+    else
+        snprintf(out, len, ".");
+}
+
+/* Every site of the bundled example fleets is in a zone the catalogue has products for: a site
+ * with a training cluster has a product training may provide that is not plain energy (it pays
+ * for flexibility), a site with an inference cluster one inference may join by shifting. */
+static void every_example_site_zone_has_a_product(void **state)
+{
+    gs_market_catalog *cat = load();
+    static const char *const fleets[] = {"examples/real/fleet.yaml", "examples/demo/fleet.yaml"};
+    char root[1024], path[1200];
+    source_root(root, sizeof root);
+    for (size_t k = 0; k < sizeof fleets / sizeof fleets[0]; k++) {
+        snprintf(path, sizeof path, "%s/%s", root, fleets[k]);
+        gs_fleet *f = NULL;
+        gs_error err = {0};
+        int rc = gs_fleet_load(path, &f, &err);
+        if (rc)
+            fprintf(stderr, "%s:%d: %s: %s\n", err.file, err.line, err.field, err.message);
+        assert_int_equal(rc, 0);
+        assert_true(f->nsites >= 8);
+        for (size_t s = 0; s < f->nsites; s++) {
+            const char *zone = f->zones[f->sites[s].zone].id;
+            int training = 0, inference = 0;
+            for (size_t c = 0; c < f->nclusters; c++)
+                if (f->clusters[c].site == (int)s) {
+                    training |= f->clusters[c].cls == GS_TRAINING;
+                    inference |= f->clusters[c].cls == GS_INFERENCE;
+                }
+            size_t any = 0, flex_training = 0, shift = 0;
+            for (size_t i = 0; i < cat->nproducts; i++) {
+                const gs_product *p = &cat->products[i];
+                if (!gs_product_in_zone(p, zone))
+                    continue;
+                any++;
+                flex_training += p->eligible[GS_TRAINING] == GS_ELIG_YES && p->kind != GS_PK_ENERGY;
+                shift += p->eligible[GS_INFERENCE] == GS_ELIG_SHIFT;
+            }
+            if (!any || (training && !flex_training) || (inference && !shift))
+                fprintf(stderr, "%s: site %s, zone %s: %zu products, %zu for training, %zu inference may shift to\n",
+                        fleets[k], f->sites[s].id, zone, any, flex_training, shift);
+            assert_true(any >= 1);
+            assert_true(!training || flex_training >= 1);
+            assert_true(!inference || shift >= 1);
+        }
+        gs_fleet_free(f);
+    }
+    gs_market_catalog_free(cat);
+}
+
+/* A published figure of product p for (period, zone) with value v whose source names what. */
+static int has_price(const gs_product *p, const char *period, const char *zone, double v, const char *what)
+{
+    for (size_t i = 0; i < p->nprices; i++) {
+        const gs_published_price *q = &p->prices[i];
+        if (!strcmp(q->period, period) && !strcmp(q->zone, zone) && fabs(q->value - v) < 1e-9 &&
+            strstr(q->source, what))
+            return 1;
+    }
+    return 0;
+}
+
+/* The markets added for the examples' sites (MISO, Hydro-Quebec, the Nordic markets, AESO,
+ * CAISO, NYISO, ISO-NE, SPP, the Netherlands, Singapore, Brazil): their key products load with
+ * the sources of their rules, figures and eligibility, in the zones the examples use. */
+static void added_markets_key_products_load_with_their_sources(void **state)
+{
+    gs_market_catalog *cat = load();
+    static const struct {
+        const char *id, *market, *zone;
+    } key[] = {
+        {"MISO-LMR", "MISO", "MISO"},           {"MISO-DRR-ENERGY", "MISO", "MISO-LRZ3"},
+        {"HQ-INTERRUPTIBLE", "HQ", "HQ"},       {"NO-FCR-N", "Nordic", "NO3"},
+        {"NO-FCR-D-UP", "Nordic", "NO3"},       {"NO-FCR-D-DOWN", "Nordic", "NO4"},
+        {"NO-AFRR-UP", "Nordic", "NO3"},        {"NO-AFRR-DOWN", "Nordic", "NO5"},
+        {"NO-MFRR-UP", "Nordic", "NO3"},        {"SE-FCR-N", "Nordic", "SE2"},
+        {"SE-FCR-D-UP", "Nordic", "SE2"},       {"SE-FCR-D-DOWN", "Nordic", "DK2"},
+        {"AESO-SUPPLEMENTAL", "AESO", "AESO"},  {"AESO-LSSI", "AESO", "AESO"},
+        {"CAISO-PDR-ENERGY", "CAISO", "CAISO"}, {"CAISO-BIP", "CAISO", "CAISO"},
+        {"CAISO-ELRP", "CAISO", "CAISO"},       {"NYISO-SCR", "NYISO", "NYISO"},
+        {"NYISO-EDRP", "NYISO", "NYISO"},       {"NYISO-DSASP", "NYISO", "NYISO"},
+        {"ISONE-FCM-DR", "ISONE", "ISONE"},     {"SPP-DR", "SPP", "SPP"},
+        {"NL-REDISPATCH", "NL", "NL"},          {"NL-CAP-LIMIT", "NL", "NL"},
+        {"NL-TDTR", "NL", "NL"},                {"NL-DA-ENERGY", "NL", "NL"},
+        {"SG-ENERGY", "SG", "SG"},              {"SG-IL", "SG", "SG"},
+        {"BR-SE-ENERGY", "BR", "BR-SE"},
+    };
+    for (size_t i = 0; i < sizeof key / sizeof key[0]; i++) {
+        const gs_product *p = gs_market_find_product(cat, key[i].id);
+        if (!p)
+            fprintf(stderr, "missing product %s\n", key[i].id);
+        assert_non_null(p);
+        assert_string_equal(p->market, key[i].market);
+        assert_true(gs_product_in_zone(p, key[i].zone));
+        assert_false(gs_product_in_zone(p, "ERCOT"));
+        assert_true(p->src_rules[0] && p->src_eligibility[0]);
+        assert_true(!p->payment[0] || p->src_payment[0]);
+        assert_int_equal(p->eligible[GS_TRAINING], GS_ELIG_YES);
+        for (size_t k = 0; k < p->nprices; k++)
+            assert_true(p->prices[k].source[0] != '\0');
+    }
+
+    /* MISO: the Planning Resource Auction by Local Resource Zone (Iowa is Zone 3), per MW-day */
+    const gs_product *lmr = gs_market_find_product(cat, "MISO-LMR");
+    assert_int_equal(lmr->kind, GS_PK_CAPACITY);
+    assert_int_equal(lmr->availability_unit, GS_UNIT_USD_PER_MW_DAY);
+    assert_true(has_price(lmr, "2022/2023", "MISO-LRZ3", 236.66, "T&D World"));
+    assert_true(has_price(lmr, "2022/2023", "MISO-LRZ8", 2.88, "T&D World"));
+    assert_true(has_price(lmr, "2024-06..2024-08", "MISO-LRZ3", 30.00, "MISO news release"));
+    assert_true(has_price(lmr, "2025-06..2025-08", "MISO-LRZ3", 666.50, "Utility Dive"));
+    assert_true(has_price(lmr, "2025/2026", "MISO-LRZ3", 217, "Utility Dive"));
+    assert_true(lmr->src_timing[0] && strstr(lmr->src_timing, "ER19-650"));
+    assert_false(gs_product_in_zone(lmr, "PJM-DOM"));
+
+    /* Hydro-Quebec Rate L interruptible option I: notice, duration and calls, each sourced */
+    const gs_product *hq = gs_market_find_product(cat, "HQ-INTERRUPTIBLE");
+    assert_true(hq->notice_s == 2 * 3600 && hq->min_duration_s == 4 * 3600 && hq->max_duration_s == 5 * 3600);
+    assert_true(hq->max_calls_per_day == 2 && hq->max_calls_per_year == 20);
+    assert_true(strstr(hq->src_timing, "Hydro-Quebec") && strstr(hq->src_duration, "Hydro-Quebec") &&
+                strstr(hq->src_frequency, "Hydro-Quebec"));
+    assert_non_null(strstr(hq->payment, "20.787"));
+    assert_int_equal(hq->availability_unit, GS_UNIT_NONE); /* CAD: no unit in the catalogue */
+    gs_error err = {0};
+    gs_deployment fits = {.response_s = 600, .duration_s = 4 * 3600, .calls_per_day = 2, .calls_per_year = 20};
+    assert_int_equal(gs_deployment_check(hq, &fits, &err), 0);
+    gs_deployment six_h = {.response_s = 600, .duration_s = 6 * 3600};
+    assert_int_equal(gs_deployment_check(hq, &six_h, &err), GS_ERANGE);
+    assert_string_equal(err.field, "max_duration");
+    gs_deployment thrice = {.response_s = 600, .duration_s = 4 * 3600, .calls_per_day = 3};
+    assert_int_equal(gs_deployment_check(hq, &thrice, &err), GS_ERANGE);
+
+    /* Nordic FCR: symmetric FCR-N, FCR-D up = load reduces, down = load increases */
+    const gs_product *fcrn = gs_market_find_product(cat, "NO-FCR-N");
+    assert_int_equal(fcrn->direction, GS_DIR_BOTH);
+    assert_true(fcrn->full_response_s == 150);
+    assert_int_equal(gs_market_find_product(cat, "NO-FCR-D-UP")->direction, GS_DIR_DOWN);
+    assert_int_equal(gs_market_find_product(cat, "NO-FCR-D-DOWN")->direction, GS_DIR_UP);
+    assert_int_equal(gs_market_find_product(cat, "SE-FCR-D-UP")->availability_unit, GS_UNIT_EUR_PER_MW_H);
+    assert_true(has_price(gs_market_find_product(cat, "SE-FCR-D-UP"), "2022-01..2023-03", "SE-DK2", 57.19,
+                          "next-dimension"));
+    for (size_t i = 0; i < cat->nproducts; i++) /* inference joins no Nordic reserve */
+        if (!strcmp(cat->products[i].market, "Nordic"))
+            assert_int_equal(cat->products[i].eligible[GS_INFERENCE], GS_ELIG_NO);
+
+    /* CAISO ELRP: 2 USD/kWh from 2022 (D.21-12-015), events of 1-5 h */
+    const gs_product *elrp = gs_market_find_product(cat, "CAISO-ELRP");
+    assert_int_equal(elrp->kind, GS_PK_EMERGENCY);
+    assert_true(has_price(elrp, "2022", "CAISO", 2000, "D.21-12-015"));
+    assert_true(elrp->min_duration_s == 3600 && elrp->max_duration_s == 5 * 3600);
+    /* NYISO EDRP: at least 100 kW within two hours of notice (MST Attachment G) */
+    const gs_product *edrp = gs_market_find_product(cat, "NYISO-EDRP");
+    assert_true(edrp->notice_s == 2 * 3600);
+    assert_non_null(strstr(edrp->src_timing, "Attachment G"));
+    /* the Netherlands: TenneT's non-firm transport right is a tariff, not a payment */
+    assert_int_equal(gs_market_find_product(cat, "NL-TDTR")->kind, GS_PK_PEAK);
+    assert_non_null(strstr(gs_market_find_product(cat, "NL-TDTR")->src_rules, "ACM"));
+    /* a MISO grid event, in MISO's zones */
+    const gs_grid_event *mg = gs_market_find_event(cat, "MISO-MAXGEN-2017-09-22");
+    assert_non_null(mg);
+    assert_true(gs_event_in_zone(mg, "MISO") && gs_event_in_zone(mg, "MISO-LRZ3"));
+    assert_true(mg->start_s == 1506106800); /* 2017-09-22T19:00:00Z = 14:00 EST */
+    gs_market_catalog_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +568,8 @@ int main(void)
         cmocka_unit_test(user_catalogue_overrides_and_adds),
         cmocka_unit_test(zone_filter_matches_market_zone_and_rto_wide_products),
         cmocka_unit_test(pjm_economic_dr_and_4cp_intervals_of_each_year_are_catalogued),
+        cmocka_unit_test(every_example_site_zone_has_a_product),
+        cmocka_unit_test(added_markets_key_products_load_with_their_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
