@@ -16,7 +16,9 @@ echo "== bench_sim (synthetic: 100 sites, 1,000 clusters, a year at 5 min)"
 "$BUILD/bench_sim" "$tmp"
 echo "== bench_import (a year of hourly series for 50 zones)"
 $pin "$BUILD/bench_import"
-echo "== bench_headroom (22 BAs x 9 years x 4 rates)"
+echo "== bench_headroom (22 BAs x 9 years x 4 rates; headroom --csv on six zones against numpy)"
+# the numpy reference is bench/headroom_numpy.py under $PYTHON (default Debian's /usr/bin/python3
+# with python3-numpy); pinned, both programs share core 0
 $pin "$BUILD/bench_headroom"
 echo "== bench_planner (one event over 10,000 jobs)"
 $pin "$BUILD/bench_planner"

@@ -7,7 +7,13 @@ cd "$(dirname "$0")/.."
 PKGS=(build-essential cmake ninja-build pkg-config zstd
       libyaml-dev libzstd-dev zlib1g-dev libjansson-dev libcmocka-dev
       nodejs npm chromium tzdata jq python3
-      coinor-libcbc-dev coinor-libclp-dev)
+      # numpy for bench/headroom_numpy.py, the reference that bench_headroom times headroom --csv
+      # against (benchmarks only; builds and tests do not need it)
+      python3-numpy
+      coinor-libcbc-dev coinor-libclp-dev
+      # a real single-node Slurm for the daemon's tests (tests/slurm/up.sh starts it; the
+      # image keeps packages from starting daemons) and libslurm for the adapter (src/daemon/)
+      slurm-wlm munge libslurm-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

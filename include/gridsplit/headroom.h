@@ -11,7 +11,9 @@
  * - curtailment rate: per calendar year curtailed MWh / (L x hours of the year), averaged over
  *   the years (a partial year counts with weight hours/8760, capped at 1);
  * - L at a rate is found exactly (the rate is a piecewise function W_k - S_k/L of L over the
- *   sorted slacks threshold - demand), not by bisection.
+ *   sorted slacks threshold - demand), not by bisection;
+ * - at least a year of hourly demand: less is refused (GS_EINPUT), never answered with a NaN
+ *   threshold.
  *
  * The engine (gs_headroom_solve, gs_headroom_eval, gs_demand_clean) is pure: no I/O, no globals.
  * The loaders (gs_demand_from_points, gs_eia930_*) read files: gridsplit/read/eia930.h. */
@@ -40,7 +42,9 @@ typedef struct gs_headroom_result {
     double hours_keeping_50pct;      /**< curtailed hours in which at least 50 % of L runs */
     double hours_keeping_75pct;
     double hours_keeping_90pct;
-    double mean_event_hours;         /**< consecutive curtailed hours form one event */
+    double mean_event_hours;         /**< consecutive curtailed hours form one event (the
+                                          study's definition; docs/headroom.md on why its
+                                          published means are about half of these) */
     double max_event_hours;
     size_t events;                   /**< over the whole period */
 } gs_headroom_result;
@@ -60,9 +64,11 @@ typedef struct gs_headroom {
 } gs_headroom;
 
 /** Solve for L at each rate in rates_pct (each in (0, 100)). demand: hourly (step 3600 s),
- * no NaN (clean it first: gs_demand_clean), at least one June-August hour if there are
- * April-October hours and one December-February hour if there are November-March hours.
- * Fills *out. Returns 0, GS_EINPUT (bad series) or GS_ERANGE (a rate out of range). */
+ * no NaN (clean it first: gs_demand_clean), at least a year of hours (8,760, which hold a
+ * June-August and a December-February hour for the two thresholds): a shorter series is
+ * GS_EINPUT "too little data for a headroom: N hours (START to END), less than a year ...",
+ * naming a missing seasonal peak. Fills *out. Returns 0, GS_EINPUT (bad or too short series)
+ * or GS_ERANGE (a rate out of range). O(n): the slacks are sorted by a radix sort. */
 int gs_headroom_solve(const gs_series *demand, const double *rates_pct, size_t n_rates,
                       gs_headroom *out, gs_error *err);
 
@@ -118,8 +124,9 @@ typedef struct gs_clean_opts {
  * least window/2 valid neighbours), or a one-hour jump (above both neighbouring hours, or below
  * both, by more than jump_fraction x m) is replaced by linear interpolation between the nearest
  * valid hours before and after (the nearest valid value at either end). Every replaced hour
- * is appended to *changes (may be NULL). Returns 0, GS_ENOMEM, or GS_EINPUT when the series
- * has no valid hour. */
+ * is appended to *changes (may be NULL). The median slides along the series in a sorted
+ * window (O(window) an hour, not a sort of every window). Returns 0, GS_ENOMEM, or GS_EINPUT
+ * when the series has no valid hour. */
 int gs_demand_clean(gs_series *demand, const gs_clean_opts *opts, gs_demand_changes *changes,
                     gs_error *err);
 

@@ -1,10 +1,13 @@
 /* gridsplit demand regions: where inference users are. Cities (name, country, population,
  * location) are grouped into demand regions, either within each country by distance (greedy,
  * largest city first) or by population-weighted k-means on the sphere; each region gets a
- * population-weighted centroid, a dominant country, a time zone from the tz database's
- * zone1970.tab and a demand share (population x the country's adoption factor / total).
- * The clustering (src/net/regions.c) is pure and deterministic; reading the population file,
- * the adoption file and the tz tables is done at the edge (gridsplit/read/regions.h). */
+ * population-weighted centroid, a dominant country, a time zone from real time-zone boundaries
+ * (the embedded table of timezone-boundary-builder's polygons, gs_tzmap; the tz database's
+ * zone1970.tab where the table has only a sea zone) and a demand share (population x the
+ * country's adoption factor / total).
+ * The clustering and the lookups (src/net/regions.c) are pure and deterministic; reading the
+ * population file, the adoption file, the tz tables and the embedded boundary table is done at
+ * the edge (gridsplit/read/regions.h). */
 #ifndef GRIDSPLIT_REGIONS_H
 #define GRIDSPLIT_REGIONS_H
 
@@ -57,6 +60,34 @@ typedef struct gs_tz_places {
 int gs_tz_place_pick(const gs_tz_place *places, size_t n, const char *country, double lat,
                      double lon);
 
+
+/** Time-zone boundaries as a quadtree (built at build time by tools/tzmap.mjs from the npm
+ * package @photostructure/tz-lookup, which compresses timezone-boundary-builder's polygons;
+ * read by gs_tzmap_load). The top level is an nx x ny grid of cells of 360/nx x 180/ny degrees
+ * from (lat 90, lon -180), row by row southwards; each slot is a leaf, 0x8000 | zone index, or
+ * the index of a node whose four children split the cell into NW, NE, SW and SE quarters. A
+ * child node's index is always greater than its parent's. At sea the leaves are the nautical
+ * zones Etc/GMT+N / Etc/GMT-N (15-degree bands; the sign is POSIX's: Etc/GMT+3 is UTC-3). */
+typedef struct gs_tzmap {
+    size_t nx, ny;
+    size_t nnodes, nzones;
+    const uint16_t *top;        /**< nx x ny slots */
+    const uint16_t *nodes;      /**< 4 x nnodes slots */
+    const char *const *names;   /**< nzones IANA names */
+    const unsigned char *usable; /**< per zone: 1 when the system tz database loads it and it is
+                                      not a sea zone (Etc/...); NULL: every zone usable */
+    size_t pole;                /**< the zone at lat 90 */
+    const char *source;         /**< "@photostructure/tz-lookup 11.7.0 (...)": provenance */
+} gs_tzmap;
+
+/** Index of the zone whose area holds (lat, lon) in the table (degrees; lon 180 and -180 are
+ * the same meridian), or -1 for coordinates off the Earth or a malformed table. Pure; a walk of
+ * at most ~15 levels. */
+int gs_tzmap_lookup(const gs_tzmap *m, double lat, double lon);
+
+/** The IANA name of the zone at (lat, lon), or NULL as gs_tzmap_lookup gives -1. At sea it is
+ * the nautical zone of the 15-degree band (Etc/GMT+3 at 30 N, 40 W). */
+const char *gs_tzmap_zone_at(const gs_tzmap *m, double lat, double lon);
 
 /** Adoption factor of one country (demand per person relative to 1). */
 typedef struct gs_adoption {
@@ -127,12 +158,17 @@ typedef struct gs_regions_result {
 int gs_regions_cluster(const gs_city *cities, size_t n, const gs_regions_params *p,
                        gs_regions_result *out, gs_error *err);
 
-/** Fill each region's tz: every city of the region's (dominant) country takes the zone that
- * gs_tz_place_pick gives its own location, and the zone with the most population wins (ties:
- * the zone listed first). A region with no such city takes the zone of its centroid.
- * cities/ncities are those given to gs_regions_cluster. Returns 0 or GS_ENOMEM. */
+/** Fill each region's tz from the time-zone boundaries: every city of the region's (dominant)
+ * country takes the zone of the table (gs_tzmap_lookup) at its own location; where that zone is
+ * not usable (a sea zone, or one the system tz database lacks) or map is NULL, the zone that
+ * gs_tz_place_pick gives (zone1970.tab's nearest principal location in the country). The zone
+ * with the most population wins (ties: the zone first in the table, then in places). A region
+ * with no such city takes the zone of its centroid, by the same rule. cities/ncities are those
+ * given to gs_regions_cluster. *fallback (may be NULL) gets the number of cities that fell back
+ * to zone1970.tab. Returns 0 or GS_ENOMEM. */
 int gs_regions_assign_tz(gs_regions_result *res, const gs_city *cities, size_t ncities,
-                         const gs_tz_place *places, size_t n, gs_error *err);
+                         const gs_tzmap *map, const gs_tz_place *places, size_t n,
+                         size_t *fallback, gs_error *err);
 
 void gs_regions_result_free(gs_regions_result *r);
 

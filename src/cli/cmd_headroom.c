@@ -77,7 +77,8 @@ const gs_cmd_decl gs_cmd_headroom_decl = {
                    "demand + L would exceed the zone's seasonal peak (June-August peak for "
                    "April-October, December-February peak for November-March), at each "
                    "curtailment rate (curtailed MWh / (L x hours), per calendar year, averaged "
-                   "over the years).\n\n"
+                   "over the years). Needs at least a year of hourly demand (8,760 hours, which "
+                   "hold both seasonal peaks): less is refused.\n\n"
                    "Cleaning: EIA-930 cleaned columns get only their missing hours filled; CSV "
                    "input and --raw get the full rule (missing, <= 0, >= 1e9, spikes, one-hour "
                    "jumps), each bad hour linearly interpolated from its valid neighbours; "
@@ -222,8 +223,11 @@ static int load_zone(const args *a, const char *ba, zone_run *z, gs_error *err)
                                "interpolated";
     }
     rc = gs_demand_clean(s, &co, &z->ch, err);
-    if (rc == GS_OK)
+    if (rc == GS_OK) {
         rc = gs_headroom_solve(s, a->rates, a->n_rates, &z->h, err);
+        if (rc && !err->file[0]) /* name the input: the file, or the zone of the releases */
+            snprintf(err->file, sizeof err->file, "%s", a->csv ? a->csv : z->name);
+    }
     gs_series_free(s);
     if (rc == GS_OK) {
         z->year_from = z->h.year_first;

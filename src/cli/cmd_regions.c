@@ -1,5 +1,6 @@
 /* cmd_regions.c: `gridsplit regions`: group the cities of a population file into demand
- * regions (k-means or per country by radius), give each a time zone and a demand share, and
+ * regions (k-means or per country by radius), give each a time zone (the embedded time-zone
+ * boundaries, zone1970.tab at sea) and a demand share, and
  * write them as a fleet `regions_file:` (YAML), CSV or JSON. Options: gs_cmd_regions_decl
  * (cli/opts.h). */
 #include <inttypes.h>
@@ -72,8 +73,9 @@ const gs_cmd_decl gs_cmd_regions_decl = {
              " [--format yaml|csv|json] [--out FILE]",
     .description = "Groups the cities of a population file into demand regions for inference "
                    "services. Each region: id (country + rank), population, weighted centroid, "
-                   "dominant country, time zone (zone1970.tab: nearest principal location among "
-                   "the country's zones), share and largest city. See docs/regions.md.",
+                   "dominant country, time zone (the zone most of its people live in, by the "
+                   "time-zone boundaries embedded at build time; zone1970.tab where they give "
+                   "only a sea zone), share and largest city. See docs/regions.md.",
     .args = {.name = "population file", .metavar = "CITIES.csv", .type = GS_OPT_INPUT,
              .min = 0, .max = 1, .flags = GS_OPT_STDIO,
              .help = "a CSV (plain, .gz, .zst) with columns name, country, population, lat, lon "
@@ -164,7 +166,8 @@ struct opts {
 };
 
 static void write_yaml(FILE *f, const struct opts *o, int argc, char **argv,
-                       const gs_cities *cs, const gs_regions_result *res, size_t nfiltered)
+                       const gs_cities *cs, const gs_regions_result *res, size_t nfiltered,
+                       const gs_tzmap *tzm, size_t tz_fallback)
 {
     char pop[64], name[256];
     fprintf(f, "# Demand regions written by:\n#   gridsplit");
@@ -192,6 +195,11 @@ static void write_yaml(FILE *f, const struct opts *o, int argc, char **argv,
                 o->radius_km);
     fprintf(f, "# share = population x adoption factor / total%s.\n",
             o->adoption ? "" : " (every factor 1)");
+    fprintf(f, "# Time zone: the zone of most of each region's people, by the time-zone boundaries of\n"
+               "#   %s\n"
+               "#   (places it puts at sea, or in a zone this system lacks: %zu; they take "
+               "zone1970.tab's).\n",
+            tzm->source, tz_fallback);
     fprintf(f, "# Use it in a fleet: services: [{id: ..., regions_file: THIS_FILE, ...}]\n");
     fprintf(f, "regions:\n");
     for (size_t i = 0; i < res->n; i++) {
@@ -349,6 +357,8 @@ int gs_cmd_regions(int argc, char **argv)
     gs_error err = {0};
     gs_cities cs = {0};
     gs_tz_places tp = {0};
+    gs_tzmap tzm = {0};
+    size_t tz_fallback = 0;
     gs_adoption *adopt = NULL;
     size_t nadopt = 0;
     gs_city *work = NULL;
@@ -361,7 +371,7 @@ int gs_cmd_regions(int argc, char **argv)
     if ((rc = gs_cities_read(cities_path, &cs, &err)) < 0)
         goto fail;
     double read_s = elapsed_s(&t0);
-    if ((rc = gs_tz_places_read(NULL, &tp, &err)) < 0)
+    if ((rc = gs_tz_places_read(NULL, &tp, &err)) < 0 || (rc = gs_tzmap_load(&tzm, &err)) < 0)
         goto fail;
 
     for (size_t i = 0; i < ncodes; i++) {
@@ -418,7 +428,7 @@ int gs_cmd_regions(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if ((rc = gs_regions_cluster(work, nf, &prm, &res, &err)) < 0)
         goto fail;
-    if ((rc = gs_regions_assign_tz(&res, work, nf, tp.p, tp.n, &err)) < 0)
+    if ((rc = gs_regions_assign_tz(&res, work, nf, &tzm, tp.p, tp.n, &tz_fallback, &err)) < 0)
         goto fail;
     double cluster_s = elapsed_s(&t1);
 
@@ -433,7 +443,7 @@ int gs_cmd_regions(int argc, char **argv)
     view.c = work;
     view.n = cs.n;
     if (strcmp(o.format, "yaml") == 0)
-        write_yaml(f, &o, argc, argv, &view, &res, nf);
+        write_yaml(f, &o, argc, argv, &view, &res, nf, &tzm, tz_fallback);
     else if (strcmp(o.format, "csv") == 0)
         write_csv(f, &view, &res);
     else if (write_json(f, &o, &view, &res) < 0) {
@@ -465,6 +475,7 @@ done:
     free(codes);
     free(adopt);
     gs_tz_places_free(&tp);
+    gs_tzmap_free(&tzm);
     gs_cities_free(&cs);
     gs_opts_free(op);
     return exit_code;

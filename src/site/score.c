@@ -5,7 +5,8 @@
  * weight and contribution; for training, the flexibility value netted from the energy cost:
  * the top-hours arbitrage proxy and the market catalogue's reserve and capacity revenue (stacked
  * with market.h, never in the arbitrage hours, net of deployments priced with flex.h), each
- * product shown. Pure: no I/O, no globals, deterministic (ties rank by id). */
+ * product shown; for inference, reach and RTT over the people of the population file's places
+ * within the latency budget. Pure: no I/O, no globals, deterministic (ties rank by id). */
 #include "gridsplit/site.h"
 
 #include <math.h>
@@ -670,6 +671,14 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
     gs_site_comp comps[GS_SITE_MAX_COMP];
     size_t nc = gs_site_class_components(cls, comps);
     double need = p->need_mw[cls];
+    /* inference: the people of the population places, the denominator of reach */
+    double people = 0;
+    size_t nplaces = 0;
+    for (size_t q = 0; cls == GS_INFERENCE && opts->places && q < opts->nplaces; q++)
+        if (opts->places[q].population > 0) {
+            people += opts->places[q].population;
+            nplaces++;
+        }
     for (size_t i = 0; i < f->ncands; i++) {
         const gs_site_cand *k = &f->cands[i];
         if (!(k->classes & (1 << cls)))
@@ -697,7 +706,7 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
         s->density_kw = fmin(k->rack_kw_max, cap);
         s->hosts_range = s->density_kw >= p->rack_kw_range[cls][1];
         s->build_usd_per_mw = k->land_usd_per_mw + k->build_usd_per_mw;
-        s->reach_share = s->rtt_ms = s->rtt_all_ms = NAN;
+        s->reach_share = s->rtt_ms = s->rtt_all_ms = s->reach_people = NAN;
         if (cls == GS_INFERENCE) {
             /* rtt: over the users the site can serve within the budget; the others are the
              * reach component's business and must not dominate this one */
@@ -711,9 +720,27 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
                     rtt += g->share * ms;
                 }
             }
+            s->rtt_all_ms = all;
+            if (people > 0) {
+                /* reach: the people of the population file whose place is within the budget's
+                 * RTT of the site, by the same latency model; rtt over those people */
+                double in = 0, in_ms = 0;
+                for (size_t q = 0; q < opts->nplaces; q++) {
+                    const gs_city *c = &opts->places[q];
+                    if (!(c->population > 0))
+                        continue;
+                    double ms = gs_latency_rtt_ms(&lm, k->lat, k->lon, c->lat, c->lon);
+                    if (ms <= p->latency_budget_ms) {
+                        in += c->population;
+                        in_ms += c->population * ms;
+                    }
+                }
+                s->reach_people = in;
+                reach = in / people;
+                rtt = in > 0 ? in_ms / people : 0; /* so that rtt / reach is the mean */
+            }
             s->reach_share = reach;
             s->rtt_ms = reach > 0 ? rtt / reach : p->latency_budget_ms;
-            s->rtt_all_ms = all;
         }
         s->ncomp = nc;
         double wsum = 0, csum = 0;
@@ -787,14 +814,26 @@ int gs_site_rank(const gs_site_file *f, gs_class cls, const gs_site_score_opts *
                 break;
             case GS_SC_REACH:
                 raw = s->reach_share;
-                snprintf(note, sizeof note, "share of users with RTT <= %.0f ms", p->latency_budget_ms);
+                if (people > 0 && lm.cables)
+                    snprintf(note, sizeof note, "%.1f M of the %.1f M people of %zu populated places "
+                             "with RTT <= %.0f ms (cable-aware latency model)",
+                             s->reach_people / 1e6, people / 1e6, nplaces, p->latency_budget_ms);
+                else if (people > 0)
+                    snprintf(note, sizeof note, "%.1f M of the %.1f M people of %zu populated places "
+                             "with RTT <= %.0f ms (2 x %.3f x great circle / 200 km/ms + %.1f ms)",
+                             s->reach_people / 1e6, people / 1e6, nplaces, p->latency_budget_ms,
+                             lm.route_factor, lm.overhead_ms);
+                else
+                    snprintf(note, sizeof note, "share of the demand regions with RTT <= %.0f ms "
+                             "(no population places given)", p->latency_budget_ms);
                 break;
             case GS_SC_RTT:
                 raw = s->rtt_ms;
                 if (s->reach_share > 0)
-                    snprintf(note, sizeof note, "demand-weighted over the users within %.0f ms "
-                             "(%.1f %%); over all %zu regions: %.1f ms", p->latency_budget_ms,
-                             100 * s->reach_share, opts->nregions, s->rtt_all_ms);
+                    snprintf(note, sizeof note, "%s-weighted over the %s within %.0f ms "
+                             "(%.1f %%); over all %zu regions: %.1f ms",
+                             people > 0 ? "population" : "demand", people > 0 ? "people" : "users",
+                             p->latency_budget_ms, 100 * s->reach_share, opts->nregions, s->rtt_all_ms);
                 else
                     snprintf(note, sizeof note, "no user within %.0f ms: counted at the budget; over "
                              "all %zu regions: %.1f ms", p->latency_budget_ms, opts->nregions, s->rtt_all_ms);

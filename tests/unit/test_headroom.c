@@ -1,11 +1,13 @@
 /* test_headroom.c: curtailment-enabled headroom on synthetic demand with hand-computed answers,
- * the averaging over years, monotonicity, and the cleaning rule. */
+ * the averaging over years, monotonicity, the refusal of too little data, and the cleaning rule
+ * (its sliding median against a sort of every window). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -258,6 +260,186 @@ static void cleaning_replaces_and_reports_bad_hours(void **state)
     gs_series_free(s);
 }
 
+/* The cleaning rule written plainly (as it was before the sliding window): the median of the
+ * valid neighbours sorted anew for every hour. The sliding window must give the same kinds and
+ * values bit for bit. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void reference_kinds(const double *v, size_t n, double k, int win, int *kind)
+{
+    double *buf = malloc((size_t)(2 * win + 1) * sizeof *buf);
+    for (size_t i = 0; i < n; i++)
+        kind[i] = !isfinite(v[i])  ? GS_CHANGE_MISSING
+                  : v[i] <= 0      ? GS_CHANGE_NONPOSITIVE
+                  : v[i] >= 1e9    ? GS_CHANGE_SENTINEL
+                                   : -1;
+    for (size_t i = 0; i < n; i++) {
+        if (kind[i] >= 0)
+            continue;
+        size_t lo = i >= (size_t)win ? i - (size_t)win : 0;
+        size_t hi = i + (size_t)win < n ? i + (size_t)win : n - 1;
+        int m = 0;
+        for (size_t j = lo; j <= hi; j++)
+            if (j != i && (kind[j] < 0 || kind[j] >= GS_CHANGE_SPIKE_HIGH))
+                buf[m++] = v[j];
+        if (m == 0 || m < win / 2)
+            continue;
+        qsort(buf, (size_t)m, sizeof *buf, cmp_double);
+        double med = (m % 2) ? buf[m / 2] : 0.5 * (buf[m / 2 - 1] + buf[m / 2]);
+        if (v[i] > k * med)
+            kind[i] = GS_CHANGE_SPIKE_HIGH;
+        else if (v[i] < med / k)
+            kind[i] = GS_CHANGE_SPIKE_LOW;
+        else if (i > 0 && i + 1 < n && kind[i - 1] < 0 && kind[i + 1] < 0) {
+            double up = v[i] - fmax(v[i - 1], v[i + 1]);
+            double down = fmin(v[i - 1], v[i + 1]) - v[i];
+            if (up > 0.2 * med || down > 0.2 * med)
+                kind[i] = GS_CHANGE_JUMP;
+        }
+    }
+    free(buf);
+}
+
+static void sliding_median_matches_a_sort_of_every_window(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    int wins[] = {1, 2, 3, 5, 24, 40};
+    double ks[] = {1.2, 2, 3};
+    for (int trial = 0; trial < 36; trial++) {
+        int win = wins[trial % 6];
+        double k = ks[trial % 3];
+        size_t n = 1 + (size_t)(lcg(&seed) % 600);
+        gs_series *s = gs_series_new(T2023, 3600, n);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = lcg(&seed) % 1000;
+            /* a daily shape, ties (integers, repeats), gaps, zeros, sentinels, spikes */
+            double v = round(1000 + 300 * sin((double)i / 3.8)) + (double)(lcg(&seed) % 4);
+            if (r < 40)
+                v = NAN;
+            else if (r < 50)
+                v = 0;
+            else if (r < 55)
+                v = -5;
+            else if (r < 60)
+                v = 2147480000;
+            else if (r < 90)
+                v *= 2.5;
+            else if (r < 120)
+                v /= 2.5;
+            else if (r < 160)
+                v += 400;
+            else if (r < 200)
+                v = s->v[i > 0 ? i - 1 : 0]; /* a repeat (NaN at the start: a gap) */
+            s->v[i] = v;
+        }
+        int *want = malloc(n * sizeof *want);
+        reference_kinds(s->v, n, k, win, want);
+        gs_demand_changes ch = {0};
+        gs_error err = {0};
+        gs_clean_opts o = {.spike_factor = k, .window_hours = win};
+        int any_valid = 0;
+        for (size_t i = 0; i < n; i++)
+            any_valid |= want[i] < 0;
+        int rc = gs_demand_clean(s, &o, &ch, &err);
+        if (!any_valid) {
+            assert_int_equal(rc, GS_EINPUT);
+        } else {
+            assert_int_equal(rc, 0);
+            size_t c = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (want[i] < 0)
+                    continue;
+                assert_true(c < ch.n);
+                assert_true(ch.v[c].t == T2023 + (int64_t)i * 3600);
+                assert_int_equal(ch.v[c].kind, want[i]);
+                c++;
+            }
+            assert_int_equal(c, ch.n);
+        }
+        gs_demand_changes_free(&ch);
+        free(want);
+        gs_series_free(s);
+    }
+}
+
+static gs_series *flat(int64_t start, size_t n)
+{
+    gs_series *s = gs_series_new(start, 3600, n);
+    for (size_t i = 0; i < n; i++)
+        s->v[i] = 1000 + (double)(i % 24);
+    return s;
+}
+
+static void too_little_data_is_refused(void **state)
+{
+    (void)state;
+    double rates[] = {0.25, 1};
+    gs_headroom h;
+    gs_error err = {0};
+    /* 48 January hours: was a summer threshold of NaN and 0 MW at every rate */
+    gs_series *s = flat(T2023, 48);
+    assert_int_equal(gs_headroom_solve(s, rates, 2, &h, &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "too little data"));
+    assert_non_null(strstr(err.message, "48 hours (2023-01-01T00:00:00Z to 2023-01-03T00:00:00Z)"));
+    assert_non_null(strstr(err.message, "less than a year"));
+    assert_non_null(strstr(err.message, "no June-August hour"));
+    assert_null(strstr(err.message, "no December-February hour"));
+    gs_series_free(s);
+    /* April and May: neither seasonal peak */
+    s = flat(T2023 + INT64_C(90) * 86400, 24 * 61);
+    assert_int_equal(gs_headroom_solve(s, rates, 2, &h, &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "1464 hours"));
+    assert_non_null(strstr(err.message, "no June-August hour"));
+    assert_non_null(strstr(err.message, "no December-February hour"));
+    gs_series_free(s);
+    /* July to December: the winter peak (December) is there, the year is not */
+    s = flat(T2023 + INT64_C(181) * 86400, 24 * 184);
+    assert_int_equal(gs_headroom_solve(s, rates, 2, &h, &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "less than a year"));
+    assert_null(strstr(err.message, "no June-August"));
+    assert_null(strstr(err.message, "no December-February"));
+    gs_series_free(s);
+    /* one hour short of a year, then a year: the boundary */
+    s = flat(T2023, 8759);
+    assert_int_equal(gs_headroom_solve(s, rates, 2, &h, &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "8759 hours"));
+    gs_series_free(s);
+    s = flat(T2023 + INT64_C(150) * 86400, 8760); /* June 2023 to June 2024 */
+    assert_int_equal(gs_headroom_solve(s, rates, 2, &h, &err), 0);
+    assert_true(isfinite(h.threshold_summer_mw) && isfinite(h.threshold_winter_mw));
+    assert_true(fabs(h.years - 1) < 1e-12);
+    gs_series_free(s);
+}
+
+static void ties_across_years_solve_exactly(void **state)
+{
+    (void)state;
+    /* demand in steps of 0.1 MW over two and a half years: many hours share a slack, in years of
+     * different weights; the solve must still land on the rate asked for */
+    gs_series *s = gs_series_new(T2022 + INT64_C(120) * 86400, 3600, 8760 * 2 + 4000);
+    uint64_t seed = 3;
+    for (size_t i = 0; i < s->n; i++)
+        s->v[i] = 900 + (double)(lcg(&seed) % 20000) / 10;
+    double rates[] = {0.05, 0.25, 1, 5, 20};
+    gs_headroom h;
+    gs_error err = {0};
+    assert_int_equal(gs_headroom_solve(s, rates, 5, &h, &err), 0);
+    for (size_t k = 0; k < 5; k++) {
+        gs_headroom_result r;
+        assert_int_equal(gs_headroom_eval(s, h.threshold_summer_mw, h.threshold_winter_mw,
+                                          h.results[k].headroom_mw, &r, &err),
+                         0);
+        assert_true(h.results[k].headroom_mw > 0);
+        assert_true(fabs(r.achieved_rate_pct - rates[k]) < 1e-9 * rates[k]);
+    }
+    gs_series_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +450,9 @@ int main(void)
         cmocka_unit_test(rate_is_monotone_and_solve_inverts_it),
         cmocka_unit_test(bad_inputs_are_refused),
         cmocka_unit_test(cleaning_replaces_and_reports_bad_hours),
+        cmocka_unit_test(sliding_median_matches_a_sort_of_every_window),
+        cmocka_unit_test(too_little_data_is_refused),
+        cmocka_unit_test(ties_across_years_solve_exactly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

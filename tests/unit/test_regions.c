@@ -1,5 +1,6 @@
 /* test_regions: demand regions from synthetic cities (k-means and per-country radius), their
- * centroids, shares, ids, adoption weighting, determinism, time zones and the readers. */
+ * centroids, shares, ids, adoption weighting, determinism, time zones (the embedded time-zone
+ * boundary table and the zone1970.tab fallback) and the readers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -290,7 +291,7 @@ static void tz_pick_prefers_zones_located_in_the_country_then_listing_it(void **
     gs_regions_result r;
     gs_error err = {0};
     assert_int_equal(gs_regions_cluster(c, 3, &p, &r, &err), 0);
-    assert_int_equal(gs_regions_assign_tz(&r, c, 3, z, 4, &err), 0);
+    assert_int_equal(gs_regions_assign_tz(&r, c, 3, NULL, z, 4, NULL, &err), 0);
     assert_string_equal(r.r[0].tz, "America/Chicago");
     gs_regions_result_free(&r);
 }
@@ -308,6 +309,104 @@ static void system_tz_tables_list_loadable_zones_and_iso_codes(void **state)
     assert_true(ny >= 0);
     assert_string_equal(tp.p[ny].name, "America/New_York");
     gs_tz_places_free(&tp);
+}
+
+/* The embedded boundary table (tools/tzmap.mjs from @photostructure/tz-lookup) puts places in
+ * their real zones, where the nearest principal location of zone1970.tab did not (Chicago got
+ * America/Kentucky/Monticello, Houston America/Indiana/Tell_City, Dallas America/Denver). */
+static void tzmap_gives_the_zone_of_real_boundaries(void **state)
+{
+    (void)state;
+    gs_tzmap m;
+    gs_error err = {0};
+    assert_int_equal(gs_tzmap_load(&m, &err), 0);
+    assert_true(m.nzones > 300 && m.nnodes > 1000);
+    assert_non_null(strstr(m.source, "@photostructure/tz-lookup"));
+    static const struct {
+        double lat, lon;
+        const char *tz;
+    } want[] = {
+        {41.8781, -87.6298, "America/Chicago"},             /* Chicago */
+        {29.7604, -95.3698, "America/Chicago"},             /* Houston */
+        {32.7767, -96.7970, "America/Chicago"},             /* Dallas */
+        {35.4676, -97.5164, "America/Chicago"},             /* Oklahoma City */
+        {39.7392, -104.9903, "America/Denver"},             /* Denver */
+        {33.4484, -112.0740, "America/Phoenix"},            /* Phoenix: no DST */
+        {39.7684, -86.1581, "America/Indiana/Indianapolis"}, /* Indianapolis */
+        {38.9072, -77.0369, "America/New_York"},            /* Washington */
+        {39.0438, -77.4874, "America/New_York"},            /* Ashburn */
+        {41.5868, -93.6250, "America/Chicago"},             /* Des Moines */
+        {50.1109, 8.6821, "Europe/Berlin"},                 /* Frankfurt */
+        {-23.5505, -46.6333, "America/Sao_Paulo"},          /* Sao Paulo */
+        {1.3521, 103.8198, "Asia/Singapore"},               /* Singapore */
+        {35.6762, 139.6503, "Asia/Tokyo"},                  /* Tokyo */
+        {19.0760, 72.8777, "Asia/Kolkata"},                 /* Mumbai */
+        {55.7558, 37.6173, "Europe/Moscow"},                /* Moscow */
+        {-33.8688, 151.2093, "Australia/Sydney"},           /* Sydney */
+        /* at sea: the nautical zone of the 15-degree band (POSIX sign: Etc/GMT+3 is UTC-3) */
+        {30.0, -40.0, "Etc/GMT+3"},                         /* mid-Atlantic */
+        {0.0, -140.0, "Etc/GMT+9"},                         /* mid-Pacific */
+        {90.0, 0.0, "Etc/GMT"},                             /* the pole */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *got = gs_tzmap_zone_at(&m, want[i].lat, want[i].lon);
+        if (!got || strcmp(got, want[i].tz) != 0)
+            fail_msg("(%g, %g): expected %s, found %s", want[i].lat, want[i].lon, want[i].tz,
+                     got ? got : "NULL");
+    }
+    /* the edges of the grid are inside it; off the Earth is -1 */
+    assert_true(gs_tzmap_lookup(&m, -90, -180) >= 0);
+    assert_true(gs_tzmap_lookup(&m, -90, 180) >= 0);
+    assert_true(gs_tzmap_lookup(&m, 0, 180) >= 0);
+    assert_int_equal(gs_tzmap_lookup(&m, 90.5, 0), -1);
+    assert_int_equal(gs_tzmap_lookup(&m, 0, -180.5), -1);
+    assert_int_equal(gs_tzmap_lookup(&m, NAN, 0), -1);
+    assert_null(gs_tzmap_zone_at(&m, 0, NAN));
+    /* sea zones are not usable for a region; land zones of the system tz database are */
+    int sea = gs_tzmap_lookup(&m, 30.0, -40.0), chi = gs_tzmap_lookup(&m, 41.88, -87.63);
+    assert_false(m.usable[sea]);
+    assert_true(m.usable[chi]);
+    gs_tzmap_free(&m);
+}
+
+/* A region's zone comes from the boundaries where its people live; places the table puts at
+ * sea fall back to zone1970.tab's nearest principal location in their country. */
+static void region_zone_votes_by_boundaries_and_falls_back_at_sea(void **state)
+{
+    (void)state;
+    gs_tzmap m;
+    gs_tz_places tp;
+    gs_error err = {0};
+    assert_int_equal(gs_tzmap_load(&m, &err), 0);
+    assert_int_equal(gs_tz_places_read(NULL, &tp, &err), 0);
+    /* Houston and Dallas (Central) outweigh El Paso (Mountain); zone1970.tab alone gave a Texas
+     * region America/Denver or America/Indiana/Tell_City */
+    gs_city c[4] = {city("Houston", "US", 2300000, 29.76, -95.37),
+                    city("Dallas", "US", 1300000, 32.78, -96.80),
+                    city("El Paso", "US", 680000, 31.76, -106.49),
+                    city("Buoy", "US", 10, 27.0, -60.0)}; /* open Atlantic: Etc/GMT+4 */
+    gs_regions_params p = {.method = GS_REGIONS_KMEANS, .k = 1, .seed = 1};
+    gs_regions_result r;
+    size_t fell = 99;
+    assert_int_equal(gs_regions_cluster(c, 4, &p, &r, &err), 0);
+    assert_int_equal(gs_regions_assign_tz(&r, c, 4, &m, tp.p, tp.n, &fell, &err), 0);
+    assert_string_equal(r.r[0].tz, "America/Chicago");
+    assert_int_equal(fell, 1);
+    gs_regions_result_free(&r);
+    /* a region of the buoy alone: its country's nearest zone1970.tab zone, never Etc/ */
+    assert_int_equal(gs_regions_cluster(c + 3, 1, &p, &r, &err), 0);
+    assert_int_equal(gs_regions_assign_tz(&r, c + 3, 1, &m, tp.p, tp.n, &fell, &err), 0);
+    assert_string_equal(r.r[0].tz, "America/New_York");
+    assert_int_equal(fell, 1);
+    gs_regions_result_free(&r);
+    /* El Paso alone is on Mountain time */
+    assert_int_equal(gs_regions_cluster(c + 2, 1, &p, &r, &err), 0);
+    assert_int_equal(gs_regions_assign_tz(&r, c + 2, 1, &m, tp.p, tp.n, &fell, &err), 0);
+    assert_string_equal(r.r[0].tz, "America/Denver");
+    assert_int_equal(fell, 0);
+    gs_regions_result_free(&r);
+    gs_tz_places_free(&tp);
+    gs_tzmap_free(&m);
 }
 
 static void write_file(const char *path, const char *text)
@@ -385,6 +484,8 @@ int main(void)
         cmocka_unit_test(filters_keep_countries_population_and_boxes_across_the_date_line),
         cmocka_unit_test(tz_pick_prefers_zones_located_in_the_country_then_listing_it),
         cmocka_unit_test(system_tz_tables_list_loadable_zones_and_iso_codes),
+        cmocka_unit_test(tzmap_gives_the_zone_of_real_boundaries),
+        cmocka_unit_test(region_zone_votes_by_boundaries_and_falls_back_at_sea),
         cmocka_unit_test(readers_take_quoted_names_and_name_the_bad_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

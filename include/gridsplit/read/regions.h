@@ -1,5 +1,5 @@
-/* gridsplit population inputs: cities, the tz database's zone tables and adoption factors
- * (src/read/population.c). */
+/* gridsplit population inputs: cities, the time-zone boundary table embedded at build time, the
+ * tz database's zone tables and adoption factors (src/read/population.c). */
 #ifndef GRIDSPLIT_READ_REGIONS_H
 #define GRIDSPLIT_READ_REGIONS_H
 
@@ -23,6 +23,14 @@ void gs_cities_free(gs_cities *c);
  * zones that gs_tz_load accepts are kept. Free with gs_tz_places_free. */
 int gs_tz_places_read(const char *dir, gs_tz_places *out, gs_error *err);
 void gs_tz_places_free(gs_tz_places *p);
+
+/** The time-zone boundary table embedded at build time (tzmap.bin, made by tools/tzmap.mjs from
+ * the npm package @photostructure/tz-lookup), checked (every slot names a zone or a later node)
+ * and with each zone's `usable` flag: not a sea zone (Etc/...) and loaded by gs_tz_load from the
+ * system tz database ($TZDIR, else /usr/share/zoneinfo). GS_ERUNTIME when the build has no or a
+ * malformed table. Free with gs_tzmap_free. */
+int gs_tzmap_load(gs_tzmap *out, gs_error *err);
+void gs_tzmap_free(gs_tzmap *m);
 
 /** 1 when code (two upper-case letters) is listed in places' iso3166 table. */
 int gs_tz_places_has_code(const gs_tz_places *p, const char *code);
