@@ -1,14 +1,18 @@
 /* bench_route: routing of inference demand, 200 regions x 100 sites, a year at 5-minute steps
  * (105,408 steps) on one core. One service; regions and sites spread over the inhabited
- * latitudes; RTT limit 150 ms (budget 200 - 50 ms server time); GPU capacity CAP_FACTOR
+ * latitudes, a tenth of the regions pinned to their nearest site; RTT limit 150 ms (budget 200
+ * - 50 ms server time); GPU capacity CAP_FACTOR
  * (default 3) x the peak of the sum of demand, uneven across sites (0.3x .. 1.7x the mean) so
  * that capacity binds at some sites' local peaks; hourly prices per site
  * (every hour changes the costs); and 50 grid caps of 4 h on random sites.
  * Prints the time of the routing alone (gs_router_step, demand precomputed per step from the
  * diurnal shape in each region's solar time), broken down by the kind of step (warm: only
  * demand changed; repaired: prices or caps changed too; fresh: the first), and of the whole
- * gs_simulate with routing.
- * Usage: bench_route [CAP_FACTOR] */
+ * gs_simulate with routing. The cost is the router's default (latency penalty 0.5 USD per
+ * Mreq per ms, data transfer between continents at the built-in prices; the sites' and regions'
+ * continents from their coordinates) unless PENALTY or BYTES_PER_TOKEN say otherwise
+ * (bench_route 3 0.02 0: the cost before data transfer and the new penalty).
+ * Usage: bench_route [CAP_FACTOR [PENALTY [BYTES_PER_TOKEN]]] */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +20,7 @@
 #include <time.h>
 
 #include "gridsplit/fleet.h"
+#include "gridsplit/geo.h"
 #include "gridsplit/load.h"
 #include "gridsplit/route.h"
 #include "gridsplit/sim.h"
@@ -105,7 +110,17 @@ static gs_fleet *make_fleet(double cap_factor)
         re->lat = -40 + 100 * urand();
         re->lon = -180 + 360 * urand();
         re->share = 0.2 + urand();
-        re->site = g % 10 == 0 ? g / 10 : -1; /* a tenth of the regions pinned */
+        re->site = -1;
+        if (g % 10 == 0) { /* a tenth of the regions pinned, to their nearest site */
+            double best = INFINITY;
+            for (int q = 0; q < NSITES; q++) {
+                double d = gs_geo_distance_km(re->lat, re->lon, f->sites[q].lat, f->sites[q].lon);
+                if (d < best) {
+                    best = d;
+                    re->site = q;
+                }
+            }
+        }
         tot += re->share;
     }
     for (int g = 0; g < NREGIONS; g++)
@@ -126,7 +141,14 @@ int main(int argc, char **argv)
     if (!(cap_factor > 0))
         cap_factor = 3.0;
     gs_fleet *f = make_fleet(cap_factor);
-    printf("GPU capacity %.2f x the peak of total demand\n", cap_factor);
+    gs_route_opts ro = gs_route_opts_default();
+    if (argc > 2)
+        ro.usd_per_mreq_ms = strtod(argv[2], NULL);
+    if (argc > 3)
+        ro.bytes_per_token = strtod(argv[3], NULL);
+    printf("GPU capacity %.2f x the peak of total demand; latency penalty %g USD/Mreq/ms; %g "
+           "bytes per token\n",
+           cap_factor, ro.usd_per_mreq_ms, ro.bytes_per_token);
     gs_error err = {0};
     gs_route_cap caps[NCAPS];
     for (int c = 0; c < NCAPS; c++) {
@@ -140,10 +162,12 @@ int main(int argc, char **argv)
 
     /* 1. the routing alone: demand from the shape in each region's solar time */
     gs_router *rt = NULL;
-    if (gs_router_new(f, NULL, &rt, &err) < 0) {
+    double tb = now();
+    if (gs_router_new(f, &ro, &rt, &err) < 0) {
         fprintf(stderr, "router: %s\n", err.message);
         return 1;
     }
+    printf("router built in %.3f s\n", now() - tb);
     size_t na;
     gs_router_arcs(rt, 0, &na);
     double *dem = malloc(NREGIONS * sizeof *dem), capmw[NSITES];
@@ -211,8 +235,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "tz: %s\n", err.message);
         return 1;
     }
-    gs_sim_opts o = {.from_s = T0, .to_s = T0 + YEAR, .step_s = STEP, .caps = caps,
-                     .ncaps = NCAPS};
+    gs_sim_opts o = {.from_s = T0, .to_s = T0 + YEAR, .step_s = STEP, .route = &ro,
+                     .caps = caps, .ncaps = NCAPS};
     gs_sim_result *r = NULL;
     if (gs_simulate(f, &tz, &o, &r, &err) < 0) {
         fprintf(stderr, "simulate: %s\n", err.message);

@@ -349,6 +349,7 @@
       { h: "Site" }, { h: "Services" }, { h: "Capacity", u: "req/s", num: true },
       { h: "Load", u: "mean / peak", num: true, title: "requests/s served over capacity (no cap)" },
       { h: "Inference draw", u: "mean / peak MW", num: true, title: "at the grid connection, PUE included" },
+      { h: "Daily shape", u: "peak (local) / max:min", num: true, title: "the routed inference draw's daily peak hour in the site's local time and its daily max over min, medians over the days of the period" },
       { h: "Served", u: "requests", num: true }, { h: "Mean rate", u: "req/s", num: true },
       { h: "Unserved", u: "requests of its home regions", num: true },
       { h: "RTT", u: "mean / p95 ms", num: true }]);
@@ -367,6 +368,12 @@
       l.appendChild(pill);
       l.appendChild(document.createTextNode(" / " + pct(s.load_peak)));
       td(row, fmt(s.mw_mean, 1) + " / " + fmt(s.mw_peak, 1), "num");
+      var ph = s.peak_hour_local, hm = "\u2014";
+      if (ph != null && isFinite(ph)) {
+        var mins = Math.round(ph * 60) % 1440;
+        hm = String(Math.floor(mins / 60)).padStart(2, "0") + ":" + String(mins % 60).padStart(2, "0");
+      }
+      td(row, hm + " / " + (s.peak_to_trough == null ? "\u2014" : fmt(s.peak_to_trough, 1) + "\u00d7"), "num");
       td(row, si(s.served_requests), "num");
       td(row, si(s.served_rps_mean), "num");
       td(row, si(s.unserved_requests), s.unserved_requests > 0.5 ? "num bad" : "num");
@@ -380,10 +387,10 @@
     var cols = [{ h: "Region" }];
     if (multi) cols.push({ h: "Service" });
     cols = cols.concat([
-      { h: "Home site", title: "pinned: the fleet file names its site; otherwise its cheapest site within the budget" },
+      { h: "Home site", title: "pinned: the fleet file names its site; otherwise its nearest site within the budget" },
       { h: "Demand", u: "share / requests", num: true }, { h: "Served", u: "requests", num: true },
       { h: "Unserved", u: "requests", num: true }, { h: "RTT", u: "mean / p95 ms", num: true },
-      { h: "Served by", u: "share of its requests" }]);
+      { h: "Served by", u: "share of its requests (RTT, its source)", title: "RTT source: measured (a measured matrix), cable (the cable-aware model, between continents) or plain (the calibrated plain model)" }]);
     head(table, cols);
     var tbody = table.querySelector("tbody");
     var per = data.regions.map(function () { return []; });
@@ -405,7 +412,7 @@
       var fl = per[i].slice().sort(function (a, b) { return b[2] - a[2]; });
       c.appendChild(document.createTextNode(fl.length ? fl.map(function (f) {
         var sh = tot > 0 ? f[2] / tot : 0;
-        return data.sites[f[1]].id + " " + (sh > 0 && sh < 0.005 ? "<1 %" : pct(sh)) + " (" + fmt(f[3], 0) + " ms)";
+        return data.sites[f[1]].id + " " + (sh > 0 && sh < 0.005 ? "<1 %" : pct(sh)) + " (" + fmt(f[3], 0) + " ms, " + (f[4] || "plain") + ")";
       }).join(", ") : "\u2014"));
       if (fl.length > 1) {
         var bar = el("div", "split");
@@ -438,6 +445,12 @@
     });
     fact("Server time", fmt(data.options.server_ms, 0) + " ms of the budget");
     fact("Latency penalty", fmt(data.options.latency_penalty_usd_per_mreq_ms, 3) + " USD per M requests per ms");
+    var base = function (p) { return p ? String(p).replace(/^.*\//, "") : null; };
+    fact("Round trips", "measured: " + (base(data.options.rtt_matrix) || "none") + " \u00b7 cables: " +
+         (base(data.options.cables) || "none") + " \u00b7 else the plain model");
+    fact("Data transfer", fmt(data.options.tokens_in, 0) + " + " + fmt(data.options.tokens_out, 0) + " tokens \u00d7 " +
+         fmt(data.options.bytes_per_token, 0) + " B per request \u00b7 prices " + (base(data.options.transfer_prices) || "built-in"));
+    (data.warnings || []).forEach(function (w) { fact("Warning", w); });
     fact("Grid events", data.events.length ? String(data.events.length) : "none");
   }
 
@@ -456,6 +469,13 @@
     kpi(si(served), "requests served");
     kpi(si(unserved) + (dem > 0 && unserved > 0 ? " (" + pct(unserved / dem, 2) + ")" : ""), "requests unserved", unserved > 0.5);
     kpi(fmt(rate > 0 ? ms / rate : NaN, 1) + " ms", "mean round trip of served requests");
+    var bysrc = { measured: 0, cable: 0, plain: 0 }, tot = 0;
+    data.services.forEach(function (s) {
+      Object.keys(bysrc).forEach(function (k) { var v = (s.served_by_rtt_source || {})[k] || 0; bysrc[k] += v; tot += v; });
+    });
+    var present = Object.keys(bysrc).filter(function (k) { return bysrc[k] > 0; });
+    kpi(present.map(function (k) { return pct(tot > 0 ? bysrc[k] / tot : 0, 0); }).join(" \u00b7 ") || "\u2014",
+        "served requests by RTT source: " + (present.join(" \u00b7 ") || "none"));
     kpi(data.sites.filter(function (s) { return s.inference; }).length + " / " + data.regions.length, "inference sites / demand regions");
     kpi(si(moved), "requests moved by " + data.events.length + " grid event" + (data.events.length === 1 ? "" : "s"));
   }

@@ -186,6 +186,11 @@ typedef struct gs_latency_regions {
 } gs_latency_regions;
 
 
+/** Index of the place of regs nearest to (lat, lon) by great circle, at most max_km away
+ * (INFINITY: any), with the distance in *km (may be NULL); -1 when none. O(regs->n). */
+int gs_latency_regions_nearest(const gs_latency_regions *regs, double lat, double lon,
+                               double max_km, double *km);
+
 /** One measured region pair, aggregated over its rows in both directions. */
 typedef struct gs_latency_pair {
     int a, b;          /**< region indexes, a < b */
@@ -207,6 +212,43 @@ typedef struct gs_latency_measured {
     } skipped[8];           /**< rows skipped by kind (first 8 kinds; the last one counts the rest) */
     size_t nskipped;
 } gs_latency_measured;
+
+/** The measured RTT (median) between places a and b of a matrix (either order), or NAN when
+ * the pair was not measured (or a == b). O(log n): pairs are sorted by (a, b). */
+double gs_latency_measured_rtt(const gs_latency_measured *m, int a, int b);
+
+/* ---- continents and the source of an RTT ------------------------------------------------- */
+
+/** Continents, as the region catalogue names them (data/catalog/latency_regions.csv). */
+typedef enum gs_continent {
+    GS_CONTINENT_UNKNOWN = 0,
+    GS_CONTINENT_NORTH_AMERICA,
+    GS_CONTINENT_SOUTH_AMERICA,
+    GS_CONTINENT_EUROPE,
+    GS_CONTINENT_AFRICA,
+    GS_CONTINENT_ASIA,
+    GS_CONTINENT_OCEANIA,
+    GS_CONTINENT_ANTARCTICA,
+    GS_NCONTINENTS
+} gs_continent;
+
+/** "north_america", "south_america", "europe", "africa", "asia", "oceania", "antarctica";
+ * "unknown". */
+const char *gs_continent_name(gs_continent c);
+
+/** The continent of a place from its IANA time zone's area (Europe/, Asia/, Africa/,
+ * Australia/, Antarctica/; America/ split into north and south at the Panama - Colombia border
+ * by the coordinates; Pacific/ is oceania; legacy US/, Canada/, Mexico/, Brazil/, Chile/ too),
+ * else from the coordinates (coarse boxes: Atlantic/, Indian/, Etc/UTC, "" and unknown areas).
+ * GS_CONTINENT_UNKNOWN only for invalid coordinates without a telling tz. No I/O. */
+gs_continent gs_continent_of(const char *tz, double lat, double lon);
+
+/** Where a pair's RTT comes from: a measured matrix, the cable-aware model (pairs on different
+ * continents), the plain model. */
+typedef enum gs_rtt_source { GS_RTT_PLAIN = 0, GS_RTT_CABLE = 1, GS_RTT_MEASURED = 2 } gs_rtt_source;
+
+/** "plain", "cable", "measured". */
+const char *gs_rtt_source_name(gs_rtt_source s);
 
 
 

@@ -154,6 +154,155 @@ double gs_latency_rtt_ms(const gs_latency_model *m, double lat1, double lon1, do
     return gs_latency_rtt_between_ms(m, lat1, lon1, lat2, lon2, -1);
 }
 
+/* ---- measured places and pairs ------------------------------------------------------------ */
+
+int gs_latency_regions_nearest(const gs_latency_regions *regs, double lat, double lon,
+                               double max_km, double *km)
+{
+    int best = -1;
+    double bd = INFINITY;
+    if (!regs || !gs_geo_valid(lat, lon))
+        return -1;
+    for (size_t i = 0; i < regs->n; i++) {
+        double d = gs_geo_distance_km(lat, lon, regs->r[i].lat, regs->r[i].lon);
+        if (d < bd) {
+            bd = d;
+            best = (int)i;
+        }
+    }
+    if (best < 0 || !(bd <= max_km))
+        return -1;
+    if (km)
+        *km = bd;
+    return best;
+}
+
+double gs_latency_measured_rtt(const gs_latency_measured *m, int a, int b)
+{
+    if (!m || a == b || a < 0 || b < 0)
+        return NAN;
+    if (a > b) {
+        int t = a;
+        a = b;
+        b = t;
+    }
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const gs_latency_pair *p = &m->pairs[mid];
+        if (p->a < a || (p->a == a && p->b < b))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < m->n && m->pairs[lo].a == a && m->pairs[lo].b == b)
+        return m->pairs[lo].rtt_ms;
+    return NAN;
+}
+
+/* ---- continents and RTT sources ------------------------------------------------------------ */
+
+const char *gs_continent_name(gs_continent c)
+{
+    static const char *const names[GS_NCONTINENTS] = {
+        "unknown", "north_america", "south_america", "europe", "africa", "asia", "oceania",
+        "antarctica"};
+    return c >= 0 && c < GS_NCONTINENTS ? names[c] : "unknown";
+}
+
+const char *gs_rtt_source_name(gs_rtt_source s)
+{
+    switch (s) {
+    case GS_RTT_MEASURED:
+        return "measured";
+    case GS_RTT_CABLE:
+        return "cable";
+    default:
+        return "plain";
+    }
+}
+
+/* The Americas split at the Panama - Colombia border (77.3 W) and 7 N to the west of it. */
+static gs_continent americas(double lat, double lon)
+{
+    return lat < 7.0 || (lat < 12.5 && lon > -77.3) ? GS_CONTINENT_SOUTH_AMERICA
+                                                    : GS_CONTINENT_NORTH_AMERICA;
+}
+
+/* Coarse boxes, for places whose time zone does not tell (UTC, Atlantic/, Indian/). Checked
+ * on the capitals and large cities of every continent (tests/unit/test_latency.c); borders
+ * are approximate within a few hundred km (the Bosporus, the Caucasus, the Urals, Sinai). */
+static gs_continent continent_box(double lat, double lon)
+{
+    if (!gs_geo_valid(lat, lon))
+        return GS_CONTINENT_UNKNOWN;
+    if (lat < -60)
+        return GS_CONTINENT_ANTARCTICA;
+    if (lon < -170 || lon > 170) /* the antimeridian: Chukotka, the Aleutians, the Pacific */
+        return lat > 50 ? (lon > 0 ? GS_CONTINENT_ASIA : GS_CONTINENT_NORTH_AMERICA)
+                        : GS_CONTINENT_OCEANIA;
+    if (lat > 59 && lon >= -75 && lon < -10) /* Greenland; Iceland */
+        return lat < 66.6 && lon > -25 ? GS_CONTINENT_EUROPE : GS_CONTINENT_NORTH_AMERICA;
+    if (lon < -30)
+        return americas(lat, lon);
+    if (lon >= 60) {
+        if ((lon > 110 && lat < -10) || (lon > 141 && lat < 20))
+            return GS_CONTINENT_OCEANIA;
+        return GS_CONTINENT_ASIA;
+    }
+    /* 30 W .. 60 E: Europe north of the Mediterranean (Andalusia, Sicily, Malta, Crete
+     * included), less Anatolia, the Caucasus and the Caspian; Africa south of it; Asia east
+     * of Sinai and the Red Sea */
+    if (lat >= 37.4 || (lat >= 36.0 && lon < -1.5) || (lat >= 35.8 && lon >= 12 && lon < 26) ||
+        (lat >= 34.8 && lon >= 23 && lon < 26.5)) {
+        if ((lon >= 26.5 && lat < 41.0) || (lon >= 40 && lat < 44) || (lon >= 47 && lat < 52))
+            return GS_CONTINENT_ASIA;
+        return GS_CONTINENT_EUROPE;
+    }
+    if (lat >= 34.4 && lon >= 32) /* Cyprus, the Levant's north */
+        return GS_CONTINENT_ASIA;
+    if (lon < 35)
+        return lon >= 34.2 && lat >= 29.5 ? GS_CONTINENT_ASIA : GS_CONTINENT_AFRICA;
+    if (lat < 12 || (lon < 40 && lat < 18.5)) /* the Horn, Madagascar, Eritrea */
+        return GS_CONTINENT_AFRICA;
+    return GS_CONTINENT_ASIA;
+}
+
+static int has_prefix(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+gs_continent gs_continent_of(const char *tz, double lat, double lon)
+{
+    if (tz && *tz) {
+        if (has_prefix(tz, "Europe/") || has_prefix(tz, "Arctic/"))
+            return GS_CONTINENT_EUROPE;
+        if (has_prefix(tz, "Asia/"))
+            return GS_CONTINENT_ASIA;
+        if (has_prefix(tz, "Africa/"))
+            return GS_CONTINENT_AFRICA;
+        if (has_prefix(tz, "Australia/"))
+            return GS_CONTINENT_OCEANIA;
+        if (has_prefix(tz, "Antarctica/"))
+            return GS_CONTINENT_ANTARCTICA;
+        if (has_prefix(tz, "US/") || has_prefix(tz, "Canada/") || has_prefix(tz, "Mexico/"))
+            return GS_CONTINENT_NORTH_AMERICA;
+        if (has_prefix(tz, "Brazil/") || has_prefix(tz, "Chile/"))
+            return GS_CONTINENT_SOUTH_AMERICA;
+        if (has_prefix(tz, "America/"))
+            return gs_geo_valid(lat, lon) ? americas(lat, lon) : GS_CONTINENT_UNKNOWN;
+        if (has_prefix(tz, "Pacific/")) {
+            gs_continent c = continent_box(lat, lon);
+            return c == GS_CONTINENT_NORTH_AMERICA || c == GS_CONTINENT_SOUTH_AMERICA ||
+                           c == GS_CONTINENT_UNKNOWN
+                       ? c
+                       : GS_CONTINENT_OCEANIA;
+        }
+    }
+    return continent_box(lat, lon);
+}
+
 /* ---- fitting ------------------------------------------------------------------------------ */
 
 #define FIT_F_MIN 1.0

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gridsplit/geo.h"
 #include "gridsplit/latency.h"
 #include "gridsplit/load.h"
 
@@ -17,7 +18,139 @@ gs_route_opts gs_route_opts_default(void)
                            .usd_per_mreq_ms = GS_ROUTE_DEFAULT_USD_PER_MREQ_MS,
                            .default_price_usd_per_mwh = GS_ROUTE_DEFAULT_PRICE_USD_PER_MWH,
                            .route_factor = GS_ROUTE_ROUTE_FACTOR,
-                           .overhead_ms = GS_ROUTE_OVERHEAD_MS};
+                           .overhead_ms = GS_ROUTE_OVERHEAD_MS,
+                           .rtt_snap_km = GS_ROUTE_MEASURED_KM,
+                           .cable_route_factor = GS_LATENCY_DEFAULT_CABLE_ROUTE_FACTOR,
+                           .cable_factor = GS_LATENCY_DEFAULT_CABLE_FACTOR,
+                           .cable_overhead_ms = GS_LATENCY_DEFAULT_CABLE_OVERHEAD_MS,
+                           .tokens_in = GS_ROUTE_DEFAULT_TOKENS_IN,
+                           .tokens_out = GS_ROUTE_DEFAULT_TOKENS_OUT,
+                           .bytes_per_token = GS_ROUTE_DEFAULT_BYTES_PER_TOKEN};
+}
+
+/* ---- round-trip times and transfer costs of a pair ----------------------------------------- */
+
+double gs_route_builtin_usd_per_gb(gs_continent c)
+{
+    switch (c) {
+    case GS_CONTINENT_NORTH_AMERICA:
+    case GS_CONTINENT_EUROPE:
+        return 0.02;
+    case GS_CONTINENT_ASIA:
+        return 0.09;
+    case GS_CONTINENT_OCEANIA:
+        return 0.098;
+    case GS_CONTINENT_SOUTH_AMERICA:
+        return 0.138;
+    case GS_CONTINENT_AFRICA:
+        return 0.147;
+    default:
+        return 0;
+    }
+}
+
+/* One end of a pair: where it is, its continent, its nearest measured place (within the snap
+ * distance) and its nearest priced place. */
+typedef struct endpoint {
+    double lat, lon;
+    gs_continent cont;
+    int place;          /* measured place, -1 none */
+    double place_km;
+    int price_place;    /* priced place, -1 none */
+} endpoint;
+
+static endpoint endpoint_at(const gs_route_opts *o, double lat, double lon, gs_continent c)
+{
+    endpoint e = {.lat = lat, .lon = lon, .cont = c, .place = -1, .price_place = -1};
+    if (o->rtt_places && o->rtt_measured)
+        e.place = gs_latency_regions_nearest(o->rtt_places, lat, lon, o->rtt_snap_km, &e.place_km);
+    if (o->netcost)
+        e.price_place = gs_latency_regions_nearest(&o->netcost->places, lat, lon, INFINITY, NULL);
+    return e;
+}
+
+/* The pair's RTT from the best source. When limit is finite and the pair is certainly beyond it
+ * (a lower bound of the cable path exceeds it), the lower bound is returned without the costly
+ * cable query: the caller drops such pairs anyway. */
+static double pair_rtt(const gs_route_opts *o, const endpoint *a, const endpoint *b, double limit,
+                       gs_rtt_source *src)
+{
+    double ms_per_km = 2.0 * o->route_factor / GS_FIBRE_KM_PER_MS;
+    if (a->place >= 0 && b->place >= 0 && a->place != b->place) {
+        double m = gs_latency_measured_rtt(o->rtt_measured, a->place, b->place);
+        if (isfinite(m)) {
+            *src = GS_RTT_MEASURED;
+            return m + ms_per_km * (a->place_km + b->place_km);
+        }
+    }
+    int inter = a->cont != GS_CONTINENT_UNKNOWN && b->cont != GS_CONTINENT_UNKNOWN &&
+                a->cont != b->cont;
+    if (inter && o->cables) {
+        double d = gs_geo_distance_km(a->lat, a->lon, b->lat, b->lon);
+        double f = o->cable_route_factor < o->cable_factor ? o->cable_route_factor : o->cable_factor;
+        double lb = 2.0 * f * d / GS_FIBRE_KM_PER_MS + o->cable_overhead_ms;
+        *src = GS_RTT_CABLE;
+        if (lb > limit)
+            return lb;
+        gs_latency_model cm = {o->cable_route_factor, o->cable_overhead_ms, o->cable_factor,
+                               o->cables, NULL};
+        double r = gs_latency_rtt_between_ms(&cm, a->lat, a->lon, b->lat, b->lon, 1);
+        if (isfinite(r))
+            return r;
+    }
+    *src = GS_RTT_PLAIN; /* as gs_latency_rtt_ms of the plain model */
+    return 2.0 * (o->route_factor * gs_geo_distance_km(a->lat, a->lon, b->lat, b->lon)) /
+               GS_FIBRE_KM_PER_MS +
+           o->overhead_ms;
+}
+
+static double pair_transfer(const gs_route_opts *o, const endpoint *r, const endpoint *s)
+{
+    double bin = o->tokens_in * o->bytes_per_token, bout = o->tokens_out * o->bytes_per_token;
+    double pin = 0, pout = 0;
+    if (o->netcost) {
+        size_t n = o->netcost->places.n;
+        int a = r->price_place, b = s->price_place;
+        if (a < 0 || b < 0 || a == b)
+            return 0;
+        pin = o->netcost->usd_per_gb[(size_t)a * n + (size_t)b];
+        pout = o->netcost->usd_per_gb[(size_t)b * n + (size_t)a];
+    } else {
+        if (r->cont == GS_CONTINENT_UNKNOWN || s->cont == GS_CONTINENT_UNKNOWN ||
+            r->cont == s->cont)
+            return 0;
+        pin = gs_route_builtin_usd_per_gb(r->cont);
+        pout = gs_route_builtin_usd_per_gb(s->cont);
+    }
+    /* USD/GB x bytes x 1e6 requests / 1e9 bytes per GB */
+    double v = (pin * bin + pout * bout) * 1e-3;
+    return v > 0 && isfinite(v) ? v : 0;
+}
+
+double gs_route_rtt_ms(const gs_route_opts *o, double lat1, double lon1, gs_continent c1,
+                       double lat2, double lon2, gs_continent c2, gs_rtt_source *src)
+{
+    gs_route_opts d = gs_route_opts_default();
+    if (!o)
+        o = &d;
+    if (!gs_geo_valid(lat1, lon1) || !gs_geo_valid(lat2, lon2))
+        return NAN;
+    endpoint a = endpoint_at(o, lat1, lon1, c1), b = endpoint_at(o, lat2, lon2, c2);
+    gs_rtt_source s;
+    double r = pair_rtt(o, &a, &b, INFINITY, &s);
+    if (src)
+        *src = s;
+    return r;
+}
+
+double gs_route_transfer_usd_per_mreq(const gs_route_opts *o, double lat1, double lon1,
+                                      gs_continent c1, double lat2, double lon2, gs_continent c2)
+{
+    gs_route_opts d = gs_route_opts_default();
+    if (!o)
+        o = &d;
+    endpoint a = endpoint_at(o, lat1, lon1, c1), b = endpoint_at(o, lat2, lon2, c2);
+    return pair_transfer(o, &a, &b);
 }
 
 /* ---- transportation solver ---------------------------------------------------------------- */
@@ -707,8 +840,12 @@ typedef struct svc_route {
     int *groups;          /* local destination -> global group */
     int *arc_local_dst;
     double *cost, *cap, *prev_gcost; /* flows and unserved: in tp (the warm start) */
+    double *arc_fixed;    /* [arc] the cost that does not change: latency penalty, transfer,
+                             spill penalty (USD per million requests) */
     unsigned char *off, *prev_capped;
     int *home;            /* [region] home site */
+    double *pin_rtt;      /* [region] RTT to the pinned site, NaN when not pinned there */
+    unsigned char *pin_src, *pin_beyond; /* [region] its source; 1: beyond the RTT limit */
     int have_costs;
     double rtt_limit_ms;
 } svc_route;
@@ -793,6 +930,10 @@ void gs_router_free(gs_router *r)
             free(s->groups);
             free(s->arc_local_dst);
             free(s->cost);
+            free(s->arc_fixed);
+            free(s->pin_rtt);
+            free(s->pin_src);
+            free(s->pin_beyond);
             free(s->cap);
             free(s->prev_gcost);
             free(s->off);
@@ -871,9 +1012,14 @@ int gs_router_new(const gs_fleet *f, const gs_route_opts *o, gs_router **out, gs
         g->j_per_req = hi > 0 ? (group_it_w(r, k, hi) - group_it_w(r, k, lo)) / (hi - lo) : 0;
         r->gx[k].last_it_w = NAN;
     }
-    gs_latency_model lm = gs_latency_model_default();
-    lm.route_factor = r->o.route_factor;
-    lm.overhead_ms = r->o.overhead_ms;
+    /* the sites' ends of their pairs: continent, nearest measured and priced places */
+    endpoint *site_end = malloc((f->nsites ? f->nsites : 1) * sizeof *site_end);
+    if (!site_end)
+        goto nomem;
+    for (size_t q = 0; q < f->nsites; q++) {
+        const gs_site *st = &f->sites[q];
+        site_end[q] = endpoint_at(&r->o, st->lat, st->lon, gs_continent_of(st->tz, st->lat, st->lon));
+    }
     for (size_t v = 0; v < f->nservices; v++) {
         const gs_service *sv = &f->services[v];
         svc_route *s = &r->sv[v];
@@ -886,11 +1032,17 @@ int gs_router_new(const gs_fleet *f, const gs_route_opts *o, gs_router **out, gs
                 ng++;
         s->ngroups = ng;
         size_t maxarcs = (sv->nregions ? sv->nregions : 1) * (ng ? ng : 1);
+        size_t nrb = sv->nregions ? sv->nregions : 1;
         s->groups = malloc((ng ? ng : 1) * sizeof *s->groups);
         s->arcs = malloc(maxarcs * sizeof *s->arcs);
-        s->home = malloc((sv->nregions ? sv->nregions : 1) * sizeof *s->home);
-        if (!s->groups || !s->arcs || !s->home)
+        s->home = malloc(nrb * sizeof *s->home);
+        s->pin_rtt = malloc(nrb * sizeof *s->pin_rtt);
+        s->pin_src = calloc(nrb, 1);
+        s->pin_beyond = calloc(nrb, 1);
+        if (!s->groups || !s->arcs || !s->home || !s->pin_rtt || !s->pin_src || !s->pin_beyond) {
+            free(site_end);
             goto nomem;
+        }
         ng = 0;
         for (size_t k = 0; k < r->ngroups; k++)
             if (r->groups[k].service == (int)v)
@@ -902,19 +1054,34 @@ int gs_router_new(const gs_fleet *f, const gs_route_opts *o, gs_router **out, gs
             for (size_t q = 0; q < ng; q++)
                 if (r->groups[s->groups[q]].site == re->site)
                     pinned_here = 1;
+            endpoint rend =
+                endpoint_at(&r->o, re->lat, re->lon, gs_continent_of(re->tz, re->lat, re->lon));
+            s->pin_rtt[rg] = NAN;
+            if (pinned_here) {
+                /* the pin first: a pin beyond the limit leaves the region without arcs */
+                gs_rtt_source src;
+                double rtt = pair_rtt(&r->o, &rend, &site_end[re->site], INFINITY, &src);
+                s->pin_rtt[rg] = rtt;
+                s->pin_src[rg] = (unsigned char)src;
+                s->pin_beyond[rg] = !(rtt <= s->rtt_limit_ms);
+            }
             double best_rtt = INFINITY;
             s->home[rg] = pinned_here ? re->site : -1;
-            for (size_t q = 0; q < ng; q++) {
+            for (size_t q = 0; q < ng && !s->pin_beyond[rg]; q++) {
                 int k = s->groups[q];
-                const gs_site *st = &f->sites[r->groups[k].site];
-                double rtt = gs_latency_rtt_ms(&lm, re->lat, re->lon, st->lat, st->lon);
+                const endpoint *send = &site_end[r->groups[k].site];
+                gs_rtt_source src;
+                double rtt = pair_rtt(&r->o, &rend, send, s->rtt_limit_ms, &src);
                 int is_pin = pinned_here && r->groups[k].site == re->site;
-                if (!is_pin && !(rtt <= s->rtt_limit_ms))
+                if (!(rtt <= s->rtt_limit_ms))
                     continue;
                 s->arcs[na++] = (gs_route_arc){.region = (int)rg,
                                                .site = r->groups[k].site,
                                                .group = k,
                                                .rtt_ms = rtt,
+                                               .rtt_source = src,
+                                               .transfer_usd_per_mreq =
+                                                   pair_transfer(&r->o, &rend, send),
                                                .pinned = is_pin,
                                                .spill = pinned_here && !is_pin};
                 if (!pinned_here && rtt < best_rtt) {
@@ -929,15 +1096,21 @@ int gs_router_new(const gs_fleet *f, const gs_route_opts *o, gs_router **out, gs
         int *asrc = malloc(nab * sizeof *asrc);
         s->arc_local_dst = malloc(nab * sizeof *s->arc_local_dst);
         s->cost = malloc(nab * sizeof *s->cost);
+        s->arc_fixed = malloc(nab * sizeof *s->arc_fixed);
         s->off = calloc(nab, 1);
         s->cap = malloc((ng ? ng : 1) * sizeof *s->cap);
         s->prev_gcost = malloc((ng ? ng : 1) * sizeof *s->prev_gcost);
         s->prev_capped = calloc(ng ? ng : 1, 1);
-        if (!asrc || !s->arc_local_dst || !s->cost || !s->off || !s->cap || !s->prev_gcost || !s->prev_capped) {
+        if (!asrc || !s->arc_local_dst || !s->cost || !s->arc_fixed || !s->off || !s->cap ||
+            !s->prev_gcost || !s->prev_capped) {
             free(asrc);
+            free(site_end);
             goto nomem;
         }
         for (size_t a = 0; a < na; a++) {
+            const gs_route_arc *ar = &s->arcs[a];
+            s->arc_fixed[a] = r->o.usd_per_mreq_ms * ar->rtt_ms + ar->transfer_usd_per_mreq +
+                              (ar->spill ? GS_ROUTE_PIN_PENALTY_USD_PER_MREQ : 0);
             asrc[a] = s->arcs[a].region;
             for (size_t q = 0; q < ng; q++)
                 if (s->groups[q] == s->arcs[a].group)
@@ -946,10 +1119,12 @@ int gs_router_new(const gs_fleet *f, const gs_route_opts *o, gs_router **out, gs
         int rc = gs_transport_new(sv->nregions, ng, asrc, s->arc_local_dst, na, &s->tp, err);
         free(asrc);
         if (rc < 0) {
+            free(site_end);
             gs_router_free(r);
             return rc;
         }
     }
+    free(site_end);
     *out = r;
     return GS_OK;
 nomem:
@@ -1005,9 +1180,7 @@ void gs_router_step(gs_router *r, int64_t t, const double *const *demand, const 
             }
             for (size_t a = 0; a < s->narcs; a++) {
                 const gs_route_arc *ar = &s->arcs[a];
-                s->cost[a] = r->gx[ar->group].cost_usd_per_mreq +
-                             r->o.usd_per_mreq_ms * ar->rtt_ms +
-                             (ar->spill ? GS_ROUTE_PIN_PENALTY_USD_PER_MREQ : 0);
+                s->cost[a] = r->gx[ar->group].cost_usd_per_mreq + s->arc_fixed[a];
                 if (ar->spill) {
                     int home = s->home[ar->region];
                     int hg = gs_router_group_of(r, (int)v, home);
@@ -1047,6 +1220,19 @@ int gs_router_group_of(const gs_router *r, int service, int site)
             return (int)k;
     return -1;
 }
+int gs_router_pin_beyond(const gs_router *r, int service, int region, double *rtt_ms,
+                         gs_rtt_source *src)
+{
+    const svc_route *s = &r->sv[service];
+    if (!s->pin_beyond[region])
+        return 0;
+    if (rtt_ms)
+        *rtt_ms = s->pin_rtt[region];
+    if (src)
+        *src = (gs_rtt_source)s->pin_src[region];
+    return 1;
+}
+
 double gs_router_rtt_limit_ms(const gs_router *r, int service)
 {
     return r->sv[service].rtt_limit_ms;

@@ -122,7 +122,7 @@ int gs_route_recorder_new(const gs_fleet *f, const gs_route_opts *o, const gs_ro
             return rc;
         }
         rec->csv_open = 1;
-        fputs("timestamp,service,region,site,requests_per_s,rtt_ms\n", rec->csv.f);
+        fputs("timestamp,service,region,site,requests_per_s,rtt_ms,rtt_source\n", rec->csv.f);
     }
     *out = rec;
     return GS_OK;
@@ -163,9 +163,9 @@ void gs_route_recorder_step(void *ctx, const gs_router *r, int64_t t,
                 continue;
             rec->arc_req[v][a] += fl[a] * dt;
             if (rec->csv_open)
-                fprintf(rec->csv.f, "%s,%s,%s,%s,%.3f,%.1f\n", ts, sv->id,
+                fprintf(rec->csv.f, "%s,%s,%s,%s,%.3f,%.1f,%s\n", ts, sv->id,
                         sv->regions[arcs[a].region].id, f->sites[arcs[a].site].id, fl[a],
-                        arcs[a].rtt_ms);
+                        arcs[a].rtt_ms, gs_rtt_source_name(arcs[a].rtt_source));
         }
         for (size_t g = 0; g < sv->nregions; g++) {
             rec->dem_req[v][g] += demand[v][g] * dt;
@@ -297,7 +297,48 @@ int gs_route_recorder_finish(gs_route_recorder *rec, const char *summary_json, i
                         json_real(rec->o.default_price_usd_per_mwh));
     json_object_set_new(op, "route_factor", json_real(rec->o.route_factor));
     json_object_set_new(op, "overhead_ms", json_real(rec->o.overhead_ms));
+    json_object_set_new(op, "rtt_matrix",
+                        rec->o.rtt_label ? json_string(rec->o.rtt_label) : json_null());
+    json_object_set_new(op, "rtt_matrix_within_km", json_real(rec->o.rtt_snap_km));
+    json_object_set_new(op, "cables",
+                        rec->o.cables_label ? json_string(rec->o.cables_label) : json_null());
+    if (rec->o.cables) {
+        json_object_set_new(op, "cable_route_factor", json_real(rec->o.cable_route_factor));
+        json_object_set_new(op, "cable_factor", json_real(rec->o.cable_factor));
+        json_object_set_new(op, "cable_overhead_ms", json_real(rec->o.cable_overhead_ms));
+    }
+    json_object_set_new(op, "tokens_in", json_real(rec->o.tokens_in));
+    json_object_set_new(op, "tokens_out", json_real(rec->o.tokens_out));
+    json_object_set_new(op, "bytes_per_token", json_real(rec->o.bytes_per_token));
+    json_object_set_new(op, "transfer_prices",
+                        json_string(rec->o.netcost_label ? rec->o.netcost_label
+                                                         : "built-in, per continent"));
     json_object_set_new(root, "options", op);
+
+    /* what could not be done as asked: caps outside the period, pins beyond the limit */
+    json_t *warns = json_array();
+    char wbuf[512];
+    for (size_t e = 0; e < rec->ncaps; e++)
+        if (rec->caps[e].to_s <= from_s || rec->caps[e].from_s >= to_s) {
+            snprintf(wbuf, sizeof wbuf, "event '%s' is outside the period %s .. %s: it caps nothing",
+                     rec->caps[e].id, a, b);
+            json_array_append_new(warns, json_string(wbuf));
+        }
+    for (size_t v = 0; v < f->nservices; v++)
+        for (size_t g = 0; g < f->services[v].nregions; g++) {
+            double rtt;
+            gs_rtt_source src;
+            if (gs_router_pin_beyond(rec->base, (int)v, (int)g, &rtt, &src)) {
+                snprintf(wbuf, sizeof wbuf,
+                         "region '%s' of service '%s' is pinned to site '%s' at %.1f ms (%s), "
+                         "beyond the %.1f ms RTT limit: its requests are unserved",
+                         f->services[v].regions[g].id, f->services[v].id,
+                         f->sites[f->services[v].regions[g].site].id, rtt,
+                         gs_rtt_source_name(src), gs_router_rtt_limit_ms(rec->base, (int)v));
+                json_array_append_new(warns, json_string(wbuf));
+            }
+        }
+    json_object_set_new(root, "warnings", warns);
 
     /* per site: served, unserved (of regions whose home it is), RTT mean and p95 */
     json_t *sites = json_array();
@@ -347,7 +388,7 @@ int gs_route_recorder_finish(gs_route_recorder *rec, const char *summary_json, i
         size_t na;
         const gs_route_arc *arcs = gs_router_arcs(rec->base, (int)v, &na);
         json_t *so = json_object();
-        double tot_served = 0, tot_un = 0;
+        double tot_served = 0, tot_un = 0, transfer_usd = 0, by_src[3] = {0};
         json_object_set_new(so, "id", json_string(sv->id));
         json_object_set_new(so, "latency_budget_ms", json_real(sv->latency_budget_ms));
         json_object_set_new(so, "rtt_limit_ms", num(gs_router_rtt_limit_ms(rec->base, (int)v)));
@@ -366,11 +407,17 @@ int gs_route_recorder_finish(gs_route_recorder *rec, const char *summary_json, i
                     continue;
                 served += x;
                 ms += x * arcs[q].rtt_ms;
+                transfer_usd += x * 1e-6 * arcs[q].transfer_usd_per_mreq;
+                by_src[arcs[q].rtt_source] += x;
                 tmp[n++] = (sample){arcs[q].rtt_ms, x};
                 json_t *t = json_object();
                 json_object_set_new(t, "site", json_string(f->sites[arcs[q].site].id));
                 json_object_set_new(t, "requests", json_real(x));
                 json_object_set_new(t, "rtt_ms", json_real(arcs[q].rtt_ms));
+                json_object_set_new(t, "rtt_source",
+                                    json_string(gs_rtt_source_name(arcs[q].rtt_source)));
+                json_object_set_new(t, "transfer_usd_per_mreq",
+                                    json_real(arcs[q].transfer_usd_per_mreq));
                 json_array_append_new(to, t);
             }
             a0 = a1;
@@ -395,6 +442,22 @@ int gs_route_recorder_finish(gs_route_recorder *rec, const char *summary_json, i
         }
         json_object_set_new(so, "served_requests", json_real(tot_served));
         json_object_set_new(so, "unserved_requests", json_real(tot_un));
+        json_object_set_new(so, "transfer_cost_usd", json_real(transfer_usd));
+        json_t *bs = json_object();
+        for (int k = GS_RTT_MEASURED; k >= GS_RTT_PLAIN; k--)
+            json_object_set_new(bs, gs_rtt_source_name((gs_rtt_source)k), json_real(by_src[k]));
+        json_object_set_new(so, "served_requests_by_rtt_source", bs);
+        /* every pair within the limit (or pinned), with its RTT and source, served or not */
+        json_t *pairs = json_array();
+        for (size_t q = 0; q < na; q++) {
+            json_t *p = json_array();
+            json_array_append_new(p, json_string(sv->regions[arcs[q].region].id));
+            json_array_append_new(p, json_string(f->sites[arcs[q].site].id));
+            json_array_append_new(p, json_real(arcs[q].rtt_ms));
+            json_array_append_new(p, json_string(gs_rtt_source_name(arcs[q].rtt_source)));
+            json_array_append_new(pairs, p);
+        }
+        json_object_set_new(so, "pairs_within_limit", pairs);
         json_object_set_new(so, "regions", regs);
         json_array_append_new(services, so);
     }

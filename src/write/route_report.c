@@ -211,7 +211,18 @@ static json_t *build_data(const gs_route_report *rep, json_t *sum)
     json_object_set_new(opts, "latency_penalty_usd_per_mreq_ms",
                         num(jd(op, "latency_penalty_usd_per_mreq_ms")));
     json_object_set_new(opts, "default_price_usd_per_mwh", num(jd(op, "default_price_usd_per_mwh")));
+    /* where the round trips come from, and what data transfer costs */
+    const char *keys[] = {"rtt_matrix", "cables", "transfer_prices"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        const char *v = json_string_value(json_object_get(op, keys[k]));
+        json_object_set_new(opts, keys[k], v ? json_string(v) : json_null());
+    }
+    json_object_set_new(opts, "tokens_in", num(jd(op, "tokens_in")));
+    json_object_set_new(opts, "tokens_out", num(jd(op, "tokens_out")));
+    json_object_set_new(opts, "bytes_per_token", num(jd(op, "bytes_per_token")));
     json_object_set_new(root, "options", opts);
+    json_t *warns = json_object_get(sum, "warnings");
+    json_object_set_new(root, "warnings", warns ? json_deep_copy(warns) : json_array());
 
     /* sites, in fleet order (the summary's order) */
     json_t *sites = json_array();
@@ -242,6 +253,10 @@ static json_t *build_data(const gs_route_report *rep, json_t *sum)
                                                   ? rep->mw_sum[s] / (double)rep->nsteps
                                                   : NAN));
         json_object_set_new(o, "mw_peak", num(rep->site_has[s] ? rep->mw_peak[s] : NAN));
+        /* the daily shape of its routed draw, when the command added it to the summary */
+        json_t *shape = json_object_get(so, "inference_shape");
+        json_object_set_new(o, "peak_hour_local", num(jd(shape, "peak_hour_local")));
+        json_object_set_new(o, "peak_to_trough", num(jd(shape, "peak_to_trough")));
         json_object_set_new(o, "unserved_requests", num(jd(so, "unserved_requests")));
         json_object_set_new(o, "rtt_mean_ms", num(jd(so, "rtt_mean_ms")));
         json_object_set_new(o, "rtt_p95_ms", num(jd(so, "rtt_p95_ms")));
@@ -267,6 +282,9 @@ static json_t *build_data(const gs_route_report *rep, json_t *sum)
         json_object_set_new(o, "demand_requests", num(demand));
         json_object_set_new(o, "served_requests", num(jd(vo, "served_requests")));
         json_object_set_new(o, "unserved_requests", num(jd(vo, "unserved_requests")));
+        json_object_set_new(o, "transfer_cost_usd", num(jd(vo, "transfer_cost_usd")));
+        json_t *bs = json_object_get(vo, "served_requests_by_rtt_source");
+        json_object_set_new(o, "served_by_rtt_source", bs ? json_deep_copy(bs) : json_object());
         json_object_set_new(o, "first_region", json_integer((json_int_t)roff));
         json_object_set_new(o, "regions", json_integer((json_int_t)sv->nregions));
         json_array_append_new(services, o);
@@ -298,12 +316,14 @@ static json_t *build_data(const gs_route_report *rep, json_t *sum)
                 double req = jd(t, "requests");
                 if (s < 0 || !(req > 0) || !(period_s > 0))
                     continue;
-                /* [region, site, mean requests/s over the period, RTT ms] */
+                /* [region, site, mean requests/s over the period, RTT ms, RTT source] */
                 json_t *fl = json_array();
+                const char *src = json_string_value(json_object_get(t, "rtt_source"));
                 json_array_append_new(fl, json_integer((json_int_t)(roff + g)));
                 json_array_append_new(fl, json_integer(s));
                 json_array_append_new(fl, num(req / period_s));
                 json_array_append_new(fl, num(jd(t, "rtt_ms")));
+                json_array_append_new(fl, json_string(src ? src : "plain"));
                 json_array_append_new(flows, fl);
             }
         }

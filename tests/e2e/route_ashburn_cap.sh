@@ -11,7 +11,7 @@ run() {
     --events "$GS_SRC/examples/events/ashburn_cap.json" --quiet
 }
 run "$out/a"
-[ "$(head -1 "$out/a/flows.csv")" = "timestamp,service,region,site,requests_per_s,rtt_ms" ] \
+[ "$(head -1 "$out/a/flows.csv")" = "timestamp,service,region,site,requests_per_s,rtt_ms,rtt_source" ] \
   || { echo "bad flows.csv header"; exit 1; }
 s="$out/a/summary.json"
 jq -e '.events | length == 1' "$s" >/dev/null || { echo "no event in summary"; exit 1; }
@@ -25,8 +25,10 @@ jq -e '.events[0] | .rtt_added_mean_ms > 50 and .rtt_added_p95_ms >= .rtt_added_
 jq -e '[.services[].unserved_requests] | add == 0' "$s" >/dev/null || { echo "unserved demand"; exit 1; }
 jq -e '[.sites[] | select(.id == "ashburn") | .lat, .lon] | length == 2' "$s" >/dev/null \
   || { echo "site coordinates missing"; exit 1; }
-# every flow within the 150 ms RTT limit (200 ms budget - 50 ms server time)
+# every flow within the 150 ms RTT limit (200 ms budget - 50 ms server time), its RTT from the
+# plain model (no matrix, no cables given)
 awk -F, 'NR > 1 && $6 > 150 { bad = 1; print "over budget: " $0 } END { exit bad }' "$out/a/flows.csv"
+awk -F, 'NR > 1 && $7 != "plain" { bad = 1; print "source: " $0 } END { exit bad }' "$out/a/flows.csv"
 # during the event, Ashburn serves no more than before it; Frankfurt serves US regions
 awk -F, 'NR > 1 && $1 >= "2024-07-16T17:00" && $1 < "2024-07-16T21:00" && $4 == "frankfurt" && $3 ~ /^us-|canada/ { n++ }
          END { if (n == 0) { print "no US demand at frankfurt during the event"; exit 1 } }' "$out/a/flows.csv"

@@ -211,6 +211,106 @@ static void region_catalogue_parses_and_rejects_bad_coordinates(void **state)
     assert_int_equal(gs_latency_regions_parse(dup, sizeof dup - 1, "t.csv", &r, &err), GS_EINPUT);
 }
 
+/* Continents from the tz area, or from coordinates when the tz does not tell (UTC), on the
+ * capitals and large cities of every continent and the places near the borders. */
+static void continents_from_tz_and_coordinates(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *tz;
+        double lat, lon;
+        gs_continent c;
+    } t[] = {
+        {"Europe/Madrid", 40.42, -3.70, GS_CONTINENT_EUROPE},
+        {"Europe/London", 51.51, -0.13, GS_CONTINENT_EUROPE},
+        {"Europe/Berlin", 52.52, 13.40, GS_CONTINENT_EUROPE},
+        {"Europe/Moscow", 55.75, 37.62, GS_CONTINENT_EUROPE},
+        {"Europe/Athens", 37.98, 23.73, GS_CONTINENT_EUROPE},
+        {"Europe/Malta", 35.90, 14.51, GS_CONTINENT_EUROPE},
+        {"Atlantic/Reykjavik", 64.15, -21.94, GS_CONTINENT_EUROPE},
+        {"Atlantic/Azores", 37.74, -25.67, GS_CONTINENT_EUROPE},
+        {"America/New_York", 40.71, -74.01, GS_CONTINENT_NORTH_AMERICA},
+        {"America/Los_Angeles", 34.05, -118.24, GS_CONTINENT_NORTH_AMERICA},
+        {"America/Mexico_City", 19.43, -99.13, GS_CONTINENT_NORTH_AMERICA},
+        {"America/Panama", 8.98, -79.52, GS_CONTINENT_NORTH_AMERICA},
+        {"America/Havana", 23.11, -82.37, GS_CONTINENT_NORTH_AMERICA},
+        {"America/Anchorage", 61.22, -149.90, GS_CONTINENT_NORTH_AMERICA},
+        {"America/Nuuk", 64.18, -51.72, GS_CONTINENT_NORTH_AMERICA},
+        {"America/Bogota", 4.71, -74.07, GS_CONTINENT_SOUTH_AMERICA},
+        {"America/Caracas", 10.49, -66.88, GS_CONTINENT_SOUTH_AMERICA},
+        {"America/Lima", -12.05, -77.04, GS_CONTINENT_SOUTH_AMERICA},
+        {"America/Sao_Paulo", -23.55, -46.63, GS_CONTINENT_SOUTH_AMERICA},
+        {"America/Santiago", -33.45, -70.67, GS_CONTINENT_SOUTH_AMERICA},
+        {"Africa/Cairo", 30.04, 31.24, GS_CONTINENT_AFRICA},
+        {"Africa/Lagos", 6.52, 3.38, GS_CONTINENT_AFRICA},
+        {"Africa/Nairobi", -1.29, 36.82, GS_CONTINENT_AFRICA},
+        {"Africa/Johannesburg", -26.20, 28.05, GS_CONTINENT_AFRICA},
+        {"Africa/Tunis", 36.81, 10.18, GS_CONTINENT_AFRICA},
+        {"Africa/Addis_Ababa", 9.03, 38.74, GS_CONTINENT_AFRICA},
+        {"Atlantic/Canary", 28.12, -15.44, GS_CONTINENT_AFRICA},
+        {"Indian/Mauritius", -20.16, 57.50, GS_CONTINENT_AFRICA},
+        {"Asia/Dubai", 25.20, 55.27, GS_CONTINENT_ASIA},
+        {"Asia/Riyadh", 24.71, 46.68, GS_CONTINENT_ASIA},
+        {"Asia/Tehran", 35.69, 51.39, GS_CONTINENT_ASIA},
+        {"Asia/Jerusalem", 31.77, 35.21, GS_CONTINENT_ASIA},
+        {"Asia/Beirut", 33.89, 35.50, GS_CONTINENT_ASIA},
+        {"Asia/Baku", 40.41, 49.87, GS_CONTINENT_ASIA},
+        {"Asia/Tbilisi", 41.72, 44.79, GS_CONTINENT_ASIA},
+        {"Asia/Kolkata", 19.08, 72.88, GS_CONTINENT_ASIA},
+        {"Asia/Singapore", 1.35, 103.82, GS_CONTINENT_ASIA},
+        {"Asia/Jakarta", -6.21, 106.85, GS_CONTINENT_ASIA},
+        {"Asia/Tokyo", 35.68, 139.69, GS_CONTINENT_ASIA},
+        {"Asia/Yekaterinburg", 56.84, 60.61, GS_CONTINENT_ASIA},
+        {"Asia/Vladivostok", 43.12, 131.89, GS_CONTINENT_ASIA},
+        {"Indian/Maldives", 4.18, 73.51, GS_CONTINENT_ASIA},
+        {"Australia/Sydney", -33.87, 151.21, GS_CONTINENT_OCEANIA},
+        {"Australia/Perth", -31.95, 115.86, GS_CONTINENT_OCEANIA},
+        {"Pacific/Auckland", -36.85, 174.76, GS_CONTINENT_OCEANIA},
+        {"Pacific/Port_Moresby", -9.44, 147.18, GS_CONTINENT_OCEANIA},
+        {"Pacific/Guam", 13.44, 144.79, GS_CONTINENT_OCEANIA},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        if (gs_continent_of(t[i].tz, t[i].lat, t[i].lon) != t[i].c)
+            fail_msg("%s (tz): %s, expected %s", t[i].tz,
+                     gs_continent_name(gs_continent_of(t[i].tz, t[i].lat, t[i].lon)),
+                     gs_continent_name(t[i].c));
+        /* the coordinates alone agree (the tz UTC tells nothing) */
+        if (gs_continent_of("UTC", t[i].lat, t[i].lon) != t[i].c)
+            fail_msg("%s (coordinates): %s, expected %s", t[i].tz,
+                     gs_continent_name(gs_continent_of("UTC", t[i].lat, t[i].lon)),
+                     gs_continent_name(t[i].c));
+    }
+    /* the tz wins over the coordinates; legacy areas; nothing known */
+    assert_int_equal(gs_continent_of("Europe/Istanbul", 41.01, 29.0), GS_CONTINENT_EUROPE);
+    assert_int_equal(gs_continent_of("US/Pacific", 0, 0), GS_CONTINENT_NORTH_AMERICA);
+    assert_int_equal(gs_continent_of("Brazil/East", 0, 0), GS_CONTINENT_SOUTH_AMERICA);
+    assert_int_equal(gs_continent_of("Antarctica/McMurdo", -77.8, 166.7), GS_CONTINENT_ANTARCTICA);
+    assert_int_equal(gs_continent_of("", 95, 0), GS_CONTINENT_UNKNOWN);
+    assert_string_equal(gs_continent_name(GS_CONTINENT_SOUTH_AMERICA), "south_america");
+    assert_string_equal(gs_rtt_source_name(GS_RTT_MEASURED), "measured");
+    assert_string_equal(gs_rtt_source_name(GS_RTT_CABLE), "cable");
+    assert_string_equal(gs_rtt_source_name(GS_RTT_PLAIN), "plain");
+}
+
+/* The nearest measured place within a distance, and a pair's median by binary search. */
+static void measured_places_and_pairs_are_looked_up(void **state)
+{
+    (void)state;
+    gs_latency_region pl[3] = {{"A", 0, 0, ""}, {"B", 0, 10, ""}, {"C", 10, 0, ""}};
+    gs_latency_regions regs = {pl, 3};
+    double km = 0;
+    assert_int_equal(gs_latency_regions_nearest(&regs, 0.1, 9.5, INFINITY, &km), 1);
+    assert_float_equal(km, gs_geo_distance_km(0.1, 9.5, 0, 10), 1e-9);
+    assert_int_equal(gs_latency_regions_nearest(&regs, 5, 5, 100, NULL), -1);
+    assert_int_equal(gs_latency_regions_nearest(&regs, 95, 5, INFINITY, NULL), -1);
+    gs_latency_pair pairs[2] = {{.a = 0, .b = 1, .rtt_ms = 12}, {.a = 1, .b = 2, .rtt_ms = 30}};
+    gs_latency_measured m = {.pairs = pairs, .n = 2};
+    assert_float_equal(gs_latency_measured_rtt(&m, 1, 0), 12, 0);
+    assert_float_equal(gs_latency_measured_rtt(&m, 2, 1), 30, 0);
+    assert_true(isnan(gs_latency_measured_rtt(&m, 0, 2)));
+    assert_true(isnan(gs_latency_measured_rtt(&m, 1, 1)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +324,8 @@ int main(void)
         cmocka_unit_test(cable_path_used_when_shorter_or_forced),
         cmocka_unit_test(cable_fit_recovers_factors),
         cmocka_unit_test(region_catalogue_parses_and_rejects_bad_coordinates),
+        cmocka_unit_test(continents_from_tz_and_coordinates),
+        cmocka_unit_test(measured_places_and_pairs_are_looked_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
