@@ -24,6 +24,30 @@ typedef enum gs_class { GS_TRAINING = 0, GS_INFERENCE = 1 } gs_class;
 /** "training" / "inference" */
 const char *gs_class_name(gs_class c);
 
+/** Over which window a job's tier (its floor on average throughput) is held: the event only
+ * (the default, the strictest), the rolling 24 h ending at the event's end, or the whole run. */
+typedef enum gs_tier_window { GS_TIER_EVENT = 0, GS_TIER_DAY, GS_TIER_RUN } gs_tier_window;
+/** "event" / "day" / "run" */
+const char *gs_tier_window_name(gs_tier_window w);
+
+/* ---- power-cap curves (measured; the model holds them, the planner reads them) ---------- */
+
+#define GS_CAPCURVE_MAX 16
+
+/** Throughput (share of uncapped) against GPU power cap (share of board power), increasing in
+ * both, at n points with cap_frac[n-1] == 1 and throughput_frac[n-1] == 1. Caps below
+ * cap_frac[0] were not measured and are not offered. power_frac[i] is the measured draw per GPU
+ * at cap_frac[i] as a share of board power (has_power 1); has_power 0: the draw is the cap. */
+typedef struct gs_capcurve {
+    char workload[32];                 /**< "pretraining", "finetuning", "inference-batch", "inference" */
+    size_t n;
+    double cap_frac[GS_CAPCURVE_MAX];
+    double throughput_frac[GS_CAPCURVE_MAX];
+    int samples[GS_CAPCURVE_MAX];      /**< measurements averaged into each point */
+    double power_frac[GS_CAPCURVE_MAX];
+    int has_power;
+} gs_capcurve;
+
 typedef enum gs_cooling { GS_COOL_AIR = 0, GS_COOL_HYBRID, GS_COOL_LIQUID } gs_cooling;
 const char *gs_cooling_name(gs_cooling c);
 
@@ -101,6 +125,14 @@ typedef struct gs_run {
     int64_t deadline_s;        /**< UTC; 0: none */
     double tier;               /**< floor on average throughput over the run (0..1); 1: must-run */
     char workload[32];         /**< "pretraining", "finetuning", ... (power-cap curve) */
+    char power_curve[GS_ID_MAX]; /**< id in gs_fleet.power_curves: the run's own measured curve;
+                                      "": the built-in curve of its workload */
+    gs_tier_window tier_window;/**< the window its tier is held over (default: the event) */
+    char ckpt_signal[16];      /**< signal the run checkpoints on when sent ("USR1", no "SIG");
+                                    "": it checkpoints only on its schedule */
+    double ckpt_signal_s;      /**< length of a checkpoint on signal (ckpt_signal set) */
+    double lead_cap_s;         /**< time from the decision to a cap acting; 0: the policy's */
+    double lead_pause_s;       /**< time to drain and pause; 0: the policy's */
 } gs_run;
 
 /** A demand region of an inference service. */
@@ -138,9 +170,30 @@ typedef struct gs_service {
     gs_series_ref demand_ref;      /**< measured demand (requests/s) replacing the shape */
     gs_series *demand_rps;
     int64_t growth_epoch_s;        /**< time from which growth compounds (default: simulation start) */
+    char power_curve[GS_ID_MAX];   /**< id in gs_fleet.power_curves: throughput per GPU against its
+                                        power cap; "": the built-in curve of inference */
+    double tier;                   /**< floor on the share of its work kept while capped (0..1]:
+                                        throughput per GPU x GPUs against demand; 0 (not stated)
+                                        or 1: no cap may cost requests */
+    gs_tier_window tier_window;    /**< the window the tier is held over (default: the event) */
+    double lead_cap_s;             /**< time from the decision to a cap acting; 0: the policy's */
     size_t nregions;
     gs_region *regions;
 } gs_service;
+
+/** A measured power-cap curve (fleet `power_curves:`), read from a DVFS sweep file or a table
+ * of points and fitted by the reader: caps as shares of board_w, throughput made
+ * non-decreasing in the cap and 1 at the board power, measured draw per GPU (power_frac) when
+ * the data has it. Runs and services name it by id. */
+typedef struct gs_power_curve {
+    char id[GS_ID_MAX];
+    char workload[32];         /**< "pretraining", "finetuning", "inference-batch" or "inference" */
+    int gpu;                   /**< index into gpus whose board power the caps are shares of;
+                                    -1: not stated (board_w is the highest cap measured) */
+    double board_w;            /**< the board power of the caps' shares */
+    gs_capcurve curve;         /**< curve.workload = workload */
+    char source[GS_PATH_MAX + 96]; /**< "FILE, workload NAME" or "points" */
+} gs_power_curve;
 
 typedef struct gs_fleet {
     char path[GS_PATH_MAX];    /**< file it was read from */
@@ -152,6 +205,8 @@ typedef struct gs_fleet {
     gs_cluster *clusters;
     gs_run *runs;
     gs_service *services;
+    size_t npower_curves;
+    gs_power_curve *power_curves;
     int64_t default_from_s, default_to_s; /**< period named in the file, 0 when absent */
     /** Whether the tz database knows a zone (1) or not (0), asked by gs_fleet_validate for every
      * site and region; set by the reader (gs_tz_known of gridsplit/read/tz.h); NULL: zone names
@@ -167,7 +222,12 @@ typedef struct gs_fleet {
  * be non-empty and unique; run.utilisation < 0 (the cluster's) or in (0, 1]; run.tier and
  * cluster.utilisation in (0, 1]; run.workload one of pretraining, finetuning, inference-batch;
  * site and region tz must exist in the tz database (when fleet->tz_known is set); inference
- * clusters need a service. */
+ * clusters need a service. Power curves: ids unique, workload one of the above or inference,
+ * 2..GS_CAPCURVE_MAX points with caps rising to 1, throughput in (0, 1] non-decreasing and 1
+ * at cap 1, power_frac (has_power) positive, non-decreasing, at most 1.25; a run's or
+ * service's power_curve must name one (and, when the curve states its gpu, be on a cluster of
+ * that GPU). run.ckpt_signal "" or one of HUP INT QUIT USR1 USR2 ALRM TERM CONT URG XCPU
+ * WINCH, with ckpt_signal_s > 0; leads >= 0; service.tier in [0, 1] (0: 1). */
 int gs_fleet_validate(const gs_fleet *fleet, gs_error *err);
 
 /** Free a fleet and all it owns; NULL is a no-op. */
@@ -181,6 +241,12 @@ int gs_fleet_find_gpu(const gs_fleet *f, const char *id);
 int gs_fleet_find_cluster(const gs_fleet *f, const char *id);
 int gs_fleet_find_service(const gs_fleet *f, const char *id);
 int gs_fleet_find_run(const gs_fleet *f, const char *id);
+int gs_fleet_find_power_curve(const gs_fleet *f, const char *id);
+
+/** The measured curve a run or a service names (power_curve id), or NULL when it names none
+ * (the built-in curve of its workload applies: gs_capcurve_builtin of gridsplit/flex.h). */
+const gs_power_curve *gs_run_power_curve(const gs_fleet *f, const gs_run *r);
+const gs_power_curve *gs_service_power_curve(const gs_fleet *f, const gs_service *s);
 
 /** IT nameplate of a cluster in MW: GPUs x (board_w + overhead_w) of its GPU model, without
  * PUE. 0 when the cluster's GPU index is out of range. */

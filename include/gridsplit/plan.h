@@ -1,11 +1,16 @@
 /* gridsplit planner: THE function that decides what to curtail when the grid calls. Given the
- * fleet's state at a decision time (each job's power, checkpoint phase, tier and slack used,
- * power-cap curve), a grid event (reduce to / by MW at a site, a zone or the fleet, over a
- * window, with notice and ramp; a price; a capacity peak; a reserve deployment) and a policy,
- * it returns the plan: per job, the lever, its interval, the MW before and after, and the cost,
- * meeting the target at least cost without breaking any tier, or saying exactly how far it
- * falls short; and the same plan as gs_override entries for gs_simulate. The same function
- * runs in backtests and in the live daemon: pure, deterministic, no I/O, clock or globals.
+ * fleet's state at a decision time (each job's power, checkpoint phase, tier over its window
+ * and what it already lost, its own measured power curve, lead times, checkpoint on demand;
+ * inference services with their capacity and latency budget), a grid event (reduce to / by MW
+ * at a site, a zone or the fleet, over a window, with notice and ramp; a price; a capacity
+ * peak; a reserve deployment) and a policy, it returns the plan: per job, the lever, when it
+ * acts, the MW before and after, the cost and the job's average throughput over each window;
+ * meeting the target with the highest tier-weighted throughput, then at least cost (or least
+ * cost only), without breaking any tier, as early as the levers' lead times allow, with the
+ * response curve (MW at +1 s .. +15 min and the target time, and why), or saying exactly how
+ * far it falls short; and the same plan as gs_override entries for gs_simulate. Consecutive
+ * intervals of one event are planned jointly (gs_plan_make_intervals). The same function runs
+ * in backtests and in the live daemon: pure, deterministic, no I/O, clock or globals.
  * See docs/plan.md. */
 #ifndef GRIDSPLIT_PLAN_H
 #define GRIDSPLIT_PLAN_H
@@ -40,8 +45,25 @@ typedef enum gs_policy_kind {
 const char *gs_policy_name(gs_policy_kind k);
 int gs_policy_parse(const char *name);
 
+/** What the planner maximises among the plans that meet the target. */
+typedef enum gs_priority {
+    GS_PRIORITY_THROUGHPUT = 0, /**< the highest tier-weighted throughput, then the least cost
+                                     (the default) */
+    GS_PRIORITY_COST,           /**< the least cost only (the planner before issue 9) */
+} gs_priority;
+/** "throughput", "cost"; gs_priority_parse: the reverse, -1 */
+const char *gs_priority_name(gs_priority p);
+int gs_priority_parse(const char *name);
+
 typedef struct gs_policy {
     gs_policy_kind kind;
+    gs_priority priority;         /**< default GS_PRIORITY_THROUGHPUT. The weights of the
+                                       tier-weighted throughput are each job's floor (its tier;
+                                       1 for must-run and for inference without one), as the
+                                       Emerald/SRP field test weighs them:
+                                       sum(avg x floor) / sum(floor) over the jobs in scope, avg
+                                       being the job's average throughput over its own tier
+                                       window (served share for inference) */
     int allow_inference_shed;     /**< 0: inference is never shed (default) */
     double usd_per_request;       /**< revenue lost per inference request shed (default 0.002) */
     double reserve_mw;            /**< reserve: MW committed for the hour */
@@ -50,6 +72,9 @@ typedef struct gs_policy {
     double shrink_frac;           /**< shrink keeps this share of GPUs (default 0.5) */
     double cap_lead_s;            /**< time to apply a power cap (default 60) */
     double pause_lead_s;          /**< time to drain and pause a job (default 300) */
+    double ckpt_lead_s;           /**< time for a checkpoint signal to reach a job (default 0:
+                                       counted in pause_lead_s); a checkpoint-pause acts after
+                                       ckpt_lead_s + the job's ckpt_signal_s + pause_lead_s */
     double deadline_penalty;      /**< a GPU-hour past a deadline costs (1 + this) x (default 1) */
     int exact_core;               /**< jobs searched exhaustively around the greedy break point
                                        (default 8; 0: greedy with repair only) */
@@ -58,22 +83,43 @@ typedef struct gs_policy {
 /** Fill p with the defaults of policy kind k. */
 void gs_policy_default(gs_policy_kind k, gs_policy *p);
 
-/** One job's state at the decision time (built at the edge from run plans or the scheduler). */
+/** One job's state at the decision time (built at the edge from the fleet and run plans, or
+ * the scheduler). Zero-initialise, then fill. Zero means: flex.window the event (the default
+ * window), no checkpoint on signal, the policy's lead times, no inference cap (capacity_rps 0);
+ * set latency_left_ms to NAN when unknown. */
 typedef struct gs_plan_job {
     char id[GS_ID_MAX];
     gs_class cls;
     int run;                      /**< index into fleet runs (training), -1 otherwise */
     int cluster, site, zone;      /**< indices into the fleet */
     double power_mw;              /**< now, at the grid connection (PUE applied) */
-    /* training */
+    /* both classes */
     const gs_gpu *gpu;            /**< its GPU model (power model of gs_gpu_power_w) */
-    double utilisation;
+    double utilisation;           /**< training: GPU activity while running */
     double pue;
-    const gs_capcurve *curve;     /**< NULL: no cap lever */
-    gs_flex_job flex;             /**< cost-model view (slack used, checkpoint phase, ...) */
+    const gs_capcurve *curve;     /**< the job's own measured curve (from the fleet), else the
+                                       built-in one of its workload; NULL: no cap lever. With
+                                       has_power, a capped GPU draws power_frac x board (never
+                                       more than it draws running); without, the cap. Inference:
+                                       throughput (requests/s a GPU serves) against cap */
+    gs_flex_job flex;             /**< cost-model view: GPUs, slack used, checkpoint phase, tier,
+                                       flex.window (GS_TIER_EVENT / DAY / RUN) and
+                                       flex.lost_day_s (lost in the 24 h ending at the event's
+                                       end); inference: only tier and window are read */
     double next_ckpt_s;           /**< UTC of its next checkpoint's end; <0: none known */
+    int ckpt_on_signal;           /**< 1: the job checkpoints when told (lever checkpoint-pause) */
+    double ckpt_signal_s;         /**< duration of an on-demand checkpoint (s) */
+    double cap_lead_s;            /**< per-job lead times (s); 0: the policy's default */
+    double pause_lead_s;
+    double ckpt_lead_s;           /**< time for the checkpoint signal to reach the job */
     /* inference */
     double requests_per_s;        /**< requests served now */
+    double serving_gpus;          /**< GPUs serving them */
+    double capacity_rps;          /**< requests/s those GPUs serve at full power; 0: no cap */
+    double server_ms;             /**< server time of a request at full power (ms) */
+    double latency_left_ms;       /**< the latency budget left for the server: budget minus the
+                                       network round trip the edge measured (ms); NAN: unknown,
+                                       then no inference cap is offered */
 } gs_plan_job;
 
 /** The fleet's state: its jobs and each site's total load now (all classes, idle GPUs, PUE). */
@@ -98,7 +144,32 @@ typedef struct gs_plan_entry {
     double tier_floor;            /**< the job's tier (1 for inference) */
     double slack_left_s;          /**< after this plan */
     double lost_requests;         /**< shed inference */
+    /* issue 9 */
+    gs_tier_window tier_window;   /**< the window the job's tier is checked over; the averages
+                                       over every window are cost.avg_window[] */
+    double weight;                /**< its weight in the tier-weighted throughput (its floor) */
+    double perf;                  /**< its performance in that figure: the average throughput
+                                       over its own window (inference: served share) */
+    double lead_s;                /**< the lever's lead time (0 for run) */
+    int64_t act_s;                /**< when the lever acts: decision time + lead (run: start) */
+    double server_ms;             /**< inference: server time at the cap (ms); else 0 */
+    double capacity_rps;          /**< inference: requests/s at the cap; else 0 */
+    int continued;                /**< intervals: continues the previous interval's pause (no
+                                       restart, no redo, no lead) */
 } gs_plan_entry;
+
+/** One point of the response curve: what the plan has achieved at at_s. */
+#define GS_PLAN_POINTS 6
+typedef struct gs_plan_point {
+    int64_t at_s;                 /**< UTC */
+    int64_t after_s;              /**< at_s - decision time: 1, 10, 60, 300, 900, then the
+                                       target time (start + ramp; may be 0 or repeat one) */
+    int in_force;                 /**< 1 when the target applies at at_s (>= start + ramp) */
+    double achieved_mw;           /**< cuts of the chosen levers holding by at_s */
+    double shortfall_mw;          /**< in force: max(0, target - achieved); else 0 */
+    double waiting_mw;            /**< cuts of chosen levers still waiting for their lead */
+    char why[160];                /**< which levers are waiting and from when they act */
+} gs_plan_point;
 
 typedef struct gs_plan {
     gs_plan_event_kind kind;
@@ -116,6 +187,14 @@ typedef struct gs_plan {
     size_t noverrides;
     gs_override *overrides;       /**< pauses and caps of training runs, for gs_simulate */
     char note[256];               /**< why the plan is what it is (shortfall reasons, ...) */
+    /* issue 9 */
+    gs_priority priority;         /**< the policy's */
+    double weighted_throughput;   /**< sum(perf x weight) / sum(weight) over the entries (1 with
+                                       none) */
+    int64_t decided_s;            /**< decision time: start - notice */
+    int64_t target_s;             /**< start + ramp */
+    int64_t met_s;                /**< first time the planned cut reaches the target; -1: never */
+    gs_plan_point points[GS_PLAN_POINTS]; /**< the response curve, in the order of after_s above */
 } gs_plan;
 
 /** Plan the response to ev under pol. *out is filled (free with gs_plan_free).
@@ -130,10 +209,24 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
 
 void gs_plan_free(gs_plan *p);
 
-/** The admissible options of job `job` for ev under pol (every lever that respects notice, ramp
- * and the job's tier, before dominated ones are dropped), "run" first. Writes at most max
- * entries and returns how many there are (an operator's "what could this job give"; the
- * tests' exhaustive search uses it). */
+/** Plan n consecutive intervals of one event jointly (an OpenADR 3 event's intervals, or a
+ * capacity limit that changes each hour): evs[0..n) of the same scope, class and kind, each
+ * starting where the previous ends, each with its own mw (target). plans_out[n] are filled
+ * (each freed with gs_plan_free; on error none is left allocated). A job paused in one interval
+ * may continue the pause in the next (no restart, no redo, no lead: entry.continued); it is
+ * resumed and paused again only when that is better by the policy's objective. The loss of
+ * each interval counts against the run and day windows of the next ones. Returns 0, or
+ * GS_EINPUT (as gs_plan_make, plus intervals not consecutive or of another scope / class /
+ * kind), GS_ENOMEM. */
+int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t n,
+                           const gs_policy *pol, gs_plan *plans_out, gs_error *err);
+
+/** The admissible options of job `job` for ev under pol (every lever that keeps the job's tier
+ * over its window and can act before the end, before dominated ones are dropped), "run" first.
+ * A lever whose lead ends after start + ramp is listed as it would hold: from decision + lead
+ * (from_s > start + ramp); gs_plan_make uses those only when the others cannot meet the target.
+ * Writes at most max entries and returns how many there are (an operator's "what could this
+ * job give"; the tests' exhaustive search uses it). */
 size_t gs_plan_job_options(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
                            size_t job, gs_plan_entry *out, size_t max);
 

@@ -1,7 +1,10 @@
-/* cmd_plan.c: `gridsplit plan FLEET.yaml --event EVENT.json [--at TIME] [--policy P]`: an
- * operator's dry run of the planner: the fleet's state at the decision time (from its run
- * plans), the event, the plan as JSON on stdout. `--fit-powercap dvfs_sweep.csv` prints the
- * power-cap curves fitted from a sweep (the source of data/catalog/powercap.csv). */
+/* cmd_plan.c: `gridsplit plan FLEET.yaml --event EVENT.json [--at TIME] [--policy P]
+ * [--priority throughput|cost] [--format json|text]`: an operator's dry run of the planner: the
+ * fleet's state at the decision time (from its run plans and services, built by
+ * gridsplit/planjobs.h), the event, the plan as JSON or as a table on stdout. Consecutive
+ * intervals of one event (an OpenADR event's) are planned jointly (gs_plan_make_intervals).
+ * `--fit-powercap dvfs_sweep.csv` prints the power-cap curves fitted from a sweep (the source
+ * of data/catalog/powercap.csv). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include "gridsplit/time.h"
 #include "gridsplit/load.h"
 #include "gridsplit/plan.h"
+#include "gridsplit/planjobs.h"
 #include "gridsplit/sim.h"
 #include "gridsplit/tz.h"
 #include "gridsplit/read/events.h"
@@ -42,6 +46,12 @@ static const gs_opt_decl PLAN_OPTS[] = {
     {.name = "capacity-usd-per-mw", .type = GS_OPT_NUM, .metavar = "X", .unit = "USD/MW",
      .range = "[0, inf)", .def = "0", .modes = "capacity",
      .help = "value of one MW off a peak hour"},
+    {.name = "priority", .type = GS_OPT_CHOICE, .choices = "throughput cost",
+     .def = "throughput", .metavar = "P",
+     .help = "among plans that meet the target: the highest tier-weighted throughput, then the "
+             "least cost (throughput), or the least cost alone (cost)"},
+    {.name = "format", .type = GS_OPT_CHOICE, .choices = "json text", .def = "json",
+     .help = "the plan as JSON, or as a table for a person"},
     {.name = "all-jobs", .help = "list every job in scope, not only those curtailed"},
     {.name = "fit-powercap", .type = GS_OPT_INPUT,
      .help = "print power-cap curves fitted from a dvfs sweep CSV and exit"},
@@ -60,16 +70,21 @@ static const gs_opt_group PLAN_GROUPS[] = {
     {.options = "fit-powercap policy", .rule = GS_GROUP_EXCLUSIVE},
     {.options = "fit-powercap allow-inference-shed", .rule = GS_GROUP_EXCLUSIVE},
     {.options = "fit-powercap all-jobs", .rule = GS_GROUP_EXCLUSIVE},
+    {.options = "fit-powercap priority", .rule = GS_GROUP_EXCLUSIVE},
+    {.options = "fit-powercap format", .rule = GS_GROUP_EXCLUSIVE},
     {0}};
 
 const gs_cmd_decl gs_cmd_plan_decl = {
     .name = "plan",
-    .summary = "what to curtail when the grid calls: one event planned, as JSON",
+    .summary = "what to curtail when the grid calls: one event planned, as JSON or a table",
     .usage = "FLEET.yaml --event EVENT.json [options]\n--fit-powercap dvfs_sweep.csv [--board-w W]",
     .description = "What would we do if the grid called now: the fleet's state at the decision "
-                   "time (from its run plans), the event (native JSON or an OpenADR 3 event, "
-                   "docs/plan.md) and a policy give the plan, printed as JSON: target_mw, "
-                   "achieved_mw, shortfall_mw, cost_usd, jobs[].",
+                   "time (from its run plans and services), the event (native JSON or an "
+                   "OpenADR 3 event, docs/plan.md) and a policy give the plan: target, achieved, "
+                   "shortfall, tier-weighted throughput, cost, each job's lever, and the "
+                   "response curve (MW achieved at +1 s .. the target time). JSON by default "
+                   "(target_mw, achieved_mw, shortfall_mw, weighted_throughput, cost_usd, jobs[], "
+                   "response_curve[]); --format text prints the same as tables.",
     .epilog = "Exit codes: 0 ok (also when the plan falls short: see shortfall_mw), 2 bad input, "
               "1 failure.",
     .mode_option = "policy",
@@ -91,7 +106,8 @@ static int fit_powercap(const char *path, double board_w)
         return gs_cli_fail("plan", &pe);
     }
     static const char *const kinds[] = {"pretraining", "finetuning", "inference-batch"};
-    double cap[3][256], thr[3][256];
+    double cap[3][256], thr[3][256], pw[3][256];
+    int has_pw = 1;
     size_t n[3] = {0, 0, 0};
     char *line = NULL;
     size_t cap_len = 0;
@@ -116,17 +132,21 @@ static int fit_powercap(const char *path, double board_w)
         if (!w)
             continue;
         int k = !strcmp(w, "pretraining") ? 0 : !strcmp(w, "finetuning") ? 1 : 2;
-        char *e1, *e2;
+        char *e1, *e2, *e3 = NULL;
         double c = strtod(f[1], &e1), t = strtod(f[4], &e2);
-        if (*e1 || *e2 || n[k] >= 256) {
+        double p = nf >= 6 ? strtod(f[5], &e3) : NAN; /* power per GPU, W (column 6) */
+        if (*e1 || *e2 || (e3 && *e3) || n[k] >= 256) {
             gs_error e = {0};
             gs_error_set(&e, GS_EINPUT, path, (int)lineno, 0, "GPU power cap",
-                         "expected numbers in columns 2 and 5, found '%s', '%s'", f[1], f[4]);
+                         "expected numbers in columns 2, 5 and 6, found '%s', '%s', '%s'", f[1],
+                         f[4], nf >= 6 ? f[5] : "");
             rc = gs_cli_fail("plan", &e);
             break;
         }
         cap[k][n[k]] = c;
         thr[k][n[k]] = t;
+        pw[k][n[k]] = p;
+        has_pw &= isfinite(p) && p > 0;
         n[k]++;
     }
     free(line);
@@ -136,16 +156,23 @@ static int fit_powercap(const char *path, double board_w)
     printf("# power-cap curves: throughput (share of uncapped) vs GPU power cap (share of board)\n"
            "# fitted from Emerald AI Phoenix 2025 dvfs_sweep.csv (Apache-2.0), board %g W;\n"
            "# regenerate: gridsplit plan --fit-powercap ${GS_SHARED}/data/emerald_phoenix_2025/dvfs_sweep.csv\n"
-           "workload,cap_frac,throughput_frac,samples\n", board_w);
+           "%sworkload,cap_frac,throughput_frac,samples%s\n", board_w,
+           has_pw ? "# power_frac: measured draw per GPU (power per GPU) as a share of board\n" : "",
+           has_pw ? ",power_frac" : "");
     for (int k = 0; k < 3; k++) {
         gs_capcurve cv;
         gs_error e = {0};
-        if (gs_capcurve_fit(kinds[k], cap[k], thr[k], n[k], board_w, &cv, &e) < 0) {
+        if (gs_capcurve_fit_measured(kinds[k], cap[k], thr[k], has_pw ? pw[k] : NULL, n[k],
+                                     board_w, &cv, &e) < 0) {
             snprintf(e.file, sizeof e.file, "%s", path);
             return gs_cli_fail("plan", &e);
         }
-        for (size_t i = 0; i < cv.n; i++)
-            printf("%s,%.6g,%.6f,%d\n", cv.workload, cv.cap_frac[i], cv.throughput_frac[i], cv.samples[i]);
+        for (size_t i = 0; i < cv.n; i++) {
+            printf("%s,%.6g,%.6f,%d", cv.workload, cv.cap_frac[i], cv.throughput_frac[i], cv.samples[i]);
+            if (has_pw)
+                printf(",%.6f", cv.power_frac[i]);
+            printf("\n");
+        }
     }
     return 0;
 }
@@ -163,7 +190,10 @@ static double site_pue(const gs_site *s, const gs_tz *tz, int64_t t)
     return pue >= 1.0 ? pue : 1.0;
 }
 
-/* The state of fleet f for event ev decided at time now (run plans without overrides). */
+/* The state of fleet f for event ev decided at time now (run plans without overrides; earlier
+ * events' losses as lost_s[run] over the run and lost_day_s[run] in the 24 h ending at ev's
+ * end, NULL: none). The site totals, each inference cluster's power and requests and the round
+ * trips its requests take (routed flows) come from one simulation step at the event start. */
 typedef struct built {
     gs_plan_job *jobs;
     size_t njobs;
@@ -172,7 +202,7 @@ typedef struct built {
 } built;
 
 static int build_state(const gs_fleet *f, const gs_sim_tz *tz, const gs_event *ev, int64_t now,
-                       built *b, gs_error *err)
+                       const double *lost_s, const double *lost_day_s, built *b, gs_error *err)
 {
     size_t cap = f->nruns + f->nclusters;
     b->jobs = calloc(cap ? cap : 1, sizeof *b->jobs);
@@ -181,15 +211,22 @@ static int build_state(const gs_fleet *f, const gs_sim_tz *tz, const gs_event *e
     if (!b->jobs || !b->site_mw || !b->site_zone)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     int64_t t = ev->start_s;
+    gs_plan_rtt rtt;
+    int rc = gs_plan_rtt_init(&rtt, f, t, err);
+    if (rc < 0)
+        return rc;
     /* site totals (both classes, PUE applied) from one simulation step at the event start */
     gs_sim_opts so = {0};
     so.from_s = t;
     so.to_s = t + 300;
     so.step_s = 300;
+    so.on_route = gs_plan_rtt_on_route;
+    so.route_ctx = &rtt;
     gs_sim_result *r = NULL;
-    int rc = gs_simulate(f, tz, &so, &r, err);
-    if (rc < 0)
+    if ((rc = gs_simulate(f, tz, &so, &r, err)) < 0) {
+        gs_plan_rtt_free(&rtt);
         return rc;
+    }
     for (size_t s = 0; s < f->nsites; s++) {
         b->site_mw[s] = gs_sim_mw(r, s, GS_TRAINING, 0) + gs_sim_mw(r, s, GS_INFERENCE, 0);
         b->site_zone[s] = f->sites[s].zone;
@@ -199,38 +236,9 @@ static int build_state(const gs_fleet *f, const gs_sim_tz *tz, const gs_event *e
         if (!(run->start_s <= t && (double)(t - run->start_s) < run->length_s))
             continue;
         const gs_cluster *c = &f->clusters[run->cluster];
-        gs_plan_job *j = &b->jobs[b->njobs++];
-        snprintf(j->id, sizeof j->id, "%s", run->id);
-        j->cls = GS_TRAINING;
-        j->run = (int)i;
-        j->cluster = run->cluster;
-        j->site = c->site;
-        j->zone = f->sites[c->site].zone;
-        j->gpu = &f->gpus[c->gpu];
-        j->utilisation = run->utilisation >= 0 ? run->utilisation : c->utilisation;
-        j->pue = site_pue(&f->sites[c->site], &tz->site_tz[c->site], t);
-        j->power_mw = run->gpus * gs_gpu_power_w(j->gpu, j->utilisation) * j->pue * 1e-6;
-        j->curve = gs_capcurve_builtin(run->workload);
-        double progress = (double)(t - run->start_s);
-        double I = run->ckpt_interval_s;
-        j->flex = (gs_flex_job){.gpus = run->gpus,
-                                .usd_per_gpu_hour = c->cost_usd_per_gpu_hour,
-                                .length_s = run->length_s,
-                                .since_ckpt_s = I > 0 ? fmod(progress, I) : progress,
-                                .restart_overhead_s = run->restart_overhead_s,
-                                .tier = run->tier,
-                                .slack_used_s = 0,
-                                .deadline_margin_s = run->deadline_s
-                                                         ? (double)run->deadline_s - ((double)run->start_s + run->length_s)
-                                                         : INFINITY};
-        j->next_ckpt_s = -1;
-        if (I > 0) {
-            double last = (double)run->start_s + floor(progress / I) * I; /* last ckpt end <= start */
-            if (last >= (double)now && last > (double)run->start_s)
-                j->next_ckpt_s = last;
-            else
-                j->next_ckpt_s = (double)run->start_s + (floor(((double)now - (double)run->start_s) / I) + 1) * I;
-        }
+        gs_plan_job_of_run(f, (int)i, t, now, site_pue(&f->sites[c->site], &tz->site_tz[c->site], t),
+                           lost_s ? lost_s[i] : 0, lost_day_s ? lost_day_s[i] : 0,
+                           &b->jobs[b->njobs++]);
     }
     /* inference clusters: the site's inference MW split by GPUs; requests by service */
     for (size_t k = 0; k < f->nclusters; k++) {
@@ -246,21 +254,15 @@ static int build_state(const gs_fleet *f, const gs_sim_tz *tz, const gs_event *e
             if (f->clusters[m].service == c->service)
                 svc_gpus += f->clusters[m].gpus;
         }
-        gs_plan_job *j = &b->jobs[b->njobs++];
-        snprintf(j->id, sizeof j->id, "%s", c->id);
-        j->cls = GS_INFERENCE;
-        j->run = -1;
-        j->cluster = (int)k;
-        j->site = c->site;
-        j->zone = f->sites[c->site].zone;
-        j->pue = site_pue(&f->sites[c->site], &tz->site_tz[c->site], t);
-        j->flex.tier = 1;
-        j->next_ckpt_s = -1;
-        j->power_mw = site_gpus > 0 ? gs_sim_mw(r, (size_t)c->site, GS_INFERENCE, 0) * c->gpus / site_gpus : 0;
-        j->requests_per_s = svc_gpus > 0 && r->served_requests
-                                ? r->served_requests[c->service] / 300.0 * c->gpus / svc_gpus : 0;
+        double mw = site_gpus > 0 ? gs_sim_mw(r, (size_t)c->site, GS_INFERENCE, 0) * c->gpus / site_gpus : 0;
+        double rps = svc_gpus > 0 && r->served_requests
+                         ? r->served_requests[c->service] / 300.0 * c->gpus / svc_gpus : 0;
+        gs_plan_job_of_inference(f, (int)k, mw, rps,
+                                 site_pue(&f->sites[c->site], &tz->site_tz[c->site], t),
+                                 gs_plan_rtt_ms(&rtt, c->service, c->site), &b->jobs[b->njobs++]);
     }
     gs_sim_result_free(r);
+    gs_plan_rtt_free(&rtt);
     return GS_OK;
 }
 
@@ -290,9 +292,11 @@ int gs_cmd_plan(int argc, char **argv)
     int has_at = gs_opts_given(o, "at") > 0;
     int64_t at_given = has_at ? gs_opts_time(o, "at") : 0;
     int all_jobs = gs_opts_flag(o, "all-jobs");
+    int as_text = gs_opts_choice(o, "format") == 1;
     int pk = gs_policy_parse(gs_opts_mode(o));
     gs_policy pol;
     gs_policy_default((gs_policy_kind)pk, &pol);
+    pol.priority = (gs_priority)gs_priority_parse(gs_opts_str(o, "priority"));
     pol.allow_inference_shed = gs_opts_flag(o, "allow-inference-shed");
     if (pol.allow_inference_shed)
         pol.usd_per_request = gs_opts_num(o, "usd-per-request");
@@ -305,9 +309,12 @@ int gs_cmd_plan(int argc, char **argv)
     gs_error err = {0};
     gs_fleet *f = NULL;
     gs_event *evs = NULL;
-    size_t nev = 0;
+    size_t nev = 0, ngrp = 0;
     gs_plan *plans = NULL;
-    built b = {0};
+    built *bs = NULL;
+    gs_plan_state *sts = NULL;
+    size_t *grp = NULL;
+    double *lost = NULL, *lost_day = NULL, *lost_of = NULL;
     gs_sim_tz tz;
     int have_tz = 0;
     if ((rc = gs_fleet_load(fleet_path, &f, &err)) < 0)
@@ -320,12 +327,12 @@ int gs_cmd_plan(int argc, char **argv)
     int64_t at = has_at ? at_given : evs[0].start_s - evs[0].notice_s;
     for (size_t i = 0; i < nev; i++) {
         if (evs[i].start_s < at) {
-            char a[24], s[24];
+            char a[24], st[24];
             gs_format_time(at, a);
-            gs_format_time(evs[i].start_s, s);
+            gs_format_time(evs[i].start_s, st);
             rc = gs_error_set(&err, GS_EINPUT, event_path, 0, 0, "start",
                               "event '%s' is in the past: expected a start at or after the "
-                              "decision time %s (--at), found %s", evs[i].id, a, s);
+                              "decision time %s (--at), found %s", evs[i].id, a, st);
             goto fail;
         }
         if (evs[i].asks_inference_shed && !pol.allow_inference_shed) {
@@ -336,79 +343,82 @@ int gs_cmd_plan(int argc, char **argv)
                               evs[i].id, gs_policy_name(pol.kind));
             goto fail;
         }
+        /* a dry run decides at --at at the earliest */
+        if (evs[i].start_s - evs[i].notice_s < at)
+            evs[i].notice_s = evs[i].start_s - at;
     }
-    /* Contiguous intervals of one event with the same scope and kind (an OpenADR event's
-     * intervals) are planned as one window at the binding target: one lever per job over the
-     * whole window, not a restart per interval. */
-    size_t nm = 0;
-    for (size_t i = 0; i < nev; i++) {
-        gs_event *p = nm ? &evs[nm - 1] : NULL;
-        const gs_event *e = &evs[i];
-        if (p && e->start_s == p->end_s && e->scope == p->scope && e->scope_index == p->scope_index &&
-            e->kind == p->kind && (e->kind == GS_PEV_REDUCE_TO || e->kind == GS_PEV_REDUCE_BY ||
-                                   e->kind == GS_PEV_RESERVE_DEPLOY) &&
-            !strncmp(e->id, p->id, strcspn(p->id, "#"))) {
-            p->end_s = e->end_s;
-            p->mw = e->kind == GS_PEV_REDUCE_TO ? fmin(p->mw, e->mw) : fmax(p->mw, e->mw);
-            p->asks_inference_shed |= e->asks_inference_shed;
-        } else {
-            evs[nm++] = *e;
-        }
-    }
-    nev = nm;
-    if ((rc = gs_sim_tz_load(f, at - 86400, evs[nev - 1].end_s + 86400, &tz, &err)) < 0)
-        goto fail;
-    have_tz = 1;
+    /* Consecutive intervals of one event with the same scope, class and kind (an OpenADR
+     * event's intervals) form a group planned jointly (gs_plan_make_intervals): a job paused in
+     * one interval continues its pause in the next unless resuming is better. grp[g] is the
+     * first event of group g, grp[ngrp] = nev. */
+    grp = calloc(nev + 1, sizeof *grp);
     plans = calloc(nev, sizeof *plans);
-    if (!plans) {
+    sts = calloc(nev, sizeof *sts);
+    bs = calloc(nev, sizeof *bs);
+    lost = calloc(f->nruns + 1, sizeof *lost);
+    lost_day = calloc(f->nruns + 1, sizeof *lost_day);
+    lost_of = calloc(nev * f->nruns + 1, sizeof *lost_of); /* [event][run] lost in its plan */
+    if (!grp || !plans || !sts || !bs || !lost || !lost_day || !lost_of) {
         rc = gs_error_set(&err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         goto fail;
     }
-    /* the state at the first event; later intervals carry the slack each job has used */
-    if ((rc = build_state(f, &tz, &evs[0], at, &b, &err)) < 0)
-        goto fail;
     for (size_t i = 0; i < nev; i++) {
-        gs_event ev = evs[i];
-        int64_t now = ev.start_s - ev.notice_s;
-        if (now < at)
-            ev.notice_s = ev.start_s - at; /* a dry run decides at --at at the earliest */
-        if (i > 0) {
-            built bi = {0};
-            if ((rc = build_state(f, &tz, &ev, at, &bi, &err)) < 0) {
-                built_free(&bi);
-                goto fail;
-            }
-            /* carry slack used by earlier intervals (jobs keep their ids) */
-            for (size_t k = 0; k < bi.njobs; k++)
-                for (size_t m = 0; m < b.njobs; m++)
-                    if (!strcmp(bi.jobs[k].id, b.jobs[m].id)) {
-                        bi.jobs[k].flex.slack_used_s = b.jobs[m].flex.slack_used_s;
-                        bi.jobs[k].flex.deadline_margin_s = b.jobs[m].flex.deadline_margin_s;
-                    }
-            built_free(&b);
-            b = bi;
+        const gs_event *p = i ? &evs[i - 1] : NULL, *e = &evs[i];
+        int joins = p && e->start_s == p->end_s && e->scope == p->scope &&
+                    e->scope_index == p->scope_index && e->cls == p->cls && e->kind == p->kind &&
+                    (e->kind == GS_PEV_REDUCE_TO || e->kind == GS_PEV_REDUCE_BY ||
+                     e->kind == GS_PEV_RESERVE_DEPLOY) &&
+                    strchr(e->id, '#') && !strncmp(e->id, p->id, strcspn(p->id, "#") + 1);
+        if (!joins)
+            grp[ngrp++] = i;
+    }
+    grp[ngrp] = nev;
+    if ((rc = gs_sim_tz_load(f, at - 86400, evs[nev - 1].end_s + 86400, &tz, &err)) < 0)
+        goto fail;
+    have_tz = 1;
+    /* each group from the state at its first event; later groups carry what earlier plans cost
+     * each run: over the run (slack) and in the 24 h ending at the group's end (day window) */
+    for (size_t g = 0; g < ngrp; g++) {
+        size_t i0 = grp[g], n = grp[g + 1] - grp[g];
+        int64_t end = evs[i0 + n - 1].end_s;
+        for (size_t k = 0; k < f->nruns; k++) {
+            lost_day[k] = 0;
+            for (size_t q = 0; q < i0; q++)
+                if (evs[q].end_s > end - 86400)
+                    lost_day[k] += lost_of[q * f->nruns + k];
         }
-        gs_plan_state st = {b.njobs, b.jobs, f->nsites, b.site_mw, b.site_zone};
-        if ((rc = gs_plan_make(&st, &ev, &pol, &plans[i], &err)) < 0) {
+        if ((rc = build_state(f, &tz, &evs[i0], at, lost, lost_day, &bs[g], &err)) < 0)
+            goto fail;
+        gs_plan_state st = {bs[g].njobs, bs[g].jobs, f->nsites, bs[g].site_mw, bs[g].site_zone};
+        for (size_t i = i0; i < i0 + n; i++)
+            sts[i] = st;
+        rc = n == 1 ? gs_plan_make(&st, &evs[i0], &pol, &plans[i0], &err)
+                    : gs_plan_make_intervals(&st, &evs[i0], n, &pol, &plans[i0], &err);
+        if (rc < 0) {
             if (!err.file[0])
                 snprintf(err.file, sizeof err.file, "%s", event_path);
             goto fail;
         }
-        for (size_t k = 0; k < plans[i].nentries; k++) {
-            gs_plan_job *j = &b.jobs[plans[i].entries[k].job];
-            j->flex.slack_used_s += plans[i].entries[k].cost.lost_s;
-            j->flex.deadline_margin_s -= plans[i].entries[k].cost.lost_s;
-        }
+        for (size_t i = i0; i < i0 + n; i++)
+            for (size_t k = 0; k < plans[i].nentries; k++) {
+                int run = bs[g].jobs[plans[i].entries[k].job].run;
+                if (run < 0)
+                    continue;
+                lost[run] += plans[i].entries[k].cost.lost_s;
+                lost_of[i * f->nruns + (size_t)run] += plans[i].entries[k].cost.lost_s;
+            }
     }
     {
-        gs_plan_state st = {b.njobs, b.jobs, f->nsites, b.site_mw, b.site_zone};
-        char *text = gs_plans_to_json(nev, plans, evs, &st, f, &pol, all_jobs);
+        gs_plan_out_opts wo = {.all_jobs = all_jobs};
+        char *text = as_text ? gs_plans_to_text(nev, plans, evs, sts, f, &pol, &wo)
+                             : gs_plans_to_json(nev, plans, evs, sts, f, &pol, &wo);
         if (!text) {
             rc = gs_error_set(&err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
             goto fail;
         }
         fputs(text, stdout);
-        fputc('\n', stdout);
+        if (!as_text)
+            fputc('\n', stdout);
         free(text);
     }
     rc = 0;
@@ -417,7 +427,15 @@ fail:
         for (size_t i = 0; i < nev; i++)
             gs_plan_free(&plans[i]);
     free(plans);
-    built_free(&b);
+    if (bs)
+        for (size_t g = 0; g < nev; g++)
+            built_free(&bs[g]);
+    free(bs);
+    free(sts);
+    free(grp);
+    free(lost);
+    free(lost_day);
+    free(lost_of);
     if (have_tz)
         gs_sim_tz_free(f, &tz);
     free(evs);

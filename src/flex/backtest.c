@@ -17,6 +17,7 @@
 #include "gridsplit/flex.h"
 #include "gridsplit/time.h"
 #include "gridsplit/load.h"
+#include "gridsplit/planjobs.h"
 #include "gridsplit/tz.h"
 
 void gs_flexsim_opts_default(gs_flexsim_opts *o)
@@ -77,45 +78,15 @@ static int run_active(const gs_run *r, int64_t t)
     return r->start_s <= t && (double)(t - r->start_s) < r->length_s;
 }
 
-/* The planner's view of run i at time t, decided at now (run plans, slack carried). */
+/* The planner's view of run i at time t, decided at now (run plans, slack carried over the run
+ * and lost_day_s in the 24 h ending at the event's end): gridsplit/planjobs.h, as `plan` builds
+ * it. */
 static void make_job(const gs_fleet *f, const gs_sim_tz *tz, int i, int64_t t, int64_t now,
-                     double slack_used, gs_plan_job *j)
+                     double slack_used, double lost_day_s, gs_plan_job *j)
 {
     const gs_run *run = &f->runs[i];
-    const gs_cluster *c = &f->clusters[run->cluster];
-    memset(j, 0, sizeof *j);
-    snprintf(j->id, sizeof j->id, "%s", run->id);
-    j->cls = GS_TRAINING;
-    j->run = i;
-    j->cluster = run->cluster;
-    j->site = c->site;
-    j->zone = f->sites[c->site].zone;
-    j->gpu = &f->gpus[c->gpu];
-    j->utilisation = run_util(f, run);
-    j->pue = site_pue_at(f, tz, c->site, t);
-    j->power_mw = run->gpus * gs_gpu_power_w(j->gpu, j->utilisation) * j->pue * 1e-6;
-    j->curve = gs_capcurve_builtin(run->workload);
-    double progress = (double)(t - run->start_s);
-    double I = run->ckpt_interval_s;
-    j->flex = (gs_flex_job){.gpus = run->gpus,
-                            .usd_per_gpu_hour = c->cost_usd_per_gpu_hour,
-                            .length_s = run->length_s,
-                            .since_ckpt_s = I > 0 ? fmod(progress, I) : progress,
-                            .restart_overhead_s = run->restart_overhead_s,
-                            .tier = run->tier,
-                            .slack_used_s = slack_used,
-                            .deadline_margin_s = run->deadline_s ? (double)run->deadline_s -
-                                                                       ((double)run->start_s + run->length_s) -
-                                                                       slack_used
-                                                                 : INFINITY};
-    j->next_ckpt_s = -1;
-    if (I > 0) {
-        double last = (double)run->start_s + floor(progress / I) * I;
-        if (last >= (double)now && last > (double)run->start_s)
-            j->next_ckpt_s = last;
-        else
-            j->next_ckpt_s = (double)run->start_s + (floor(((double)now - (double)run->start_s) / I) + 1) * I;
-    }
+    gs_plan_job_of_run(f, i, t, now, site_pue_at(f, tz, f->clusters[run->cluster].site, t),
+                       slack_used, lost_day_s, j);
 }
 
 static double run_mw(const gs_fleet *f, const gs_sim_tz *tz, int i, int64_t t, double activity)
@@ -216,6 +187,8 @@ typedef struct evrun_t {
     size_t event;
     int run;
     int64_t from_s, to_s;
+    int64_t event_end_s;   /* the event's end */
+    double lost_s;         /* wall-clock the run lost to it (its tier's day and run windows) */
 } evrun_t;
 
 typedef struct eng {
@@ -381,12 +354,22 @@ static int infer_deploy(eng *e, const gs_sim_result *base, gs_flexsim_infer *x, 
     int64_t a = ev->start_s - (ev->start_s - e->from) % e->step;
     int64_t b = ev->end_s + (e->step - (ev->end_s - e->from) % e->step) % e->step;
     /* the planner, allowed to shed inference, on the inference jobs of the cluster's site */
+    /* one step at the event start: power, requests and the routed round trips (a cap must keep
+     * the server time within the budget the round trip leaves) */
+    gs_plan_rtt rtt;
+    int rc = gs_plan_rtt_init(&rtt, f, a, err);
+    if (rc < 0)
+        return rc;
     gs_sim_opts so = {0};
     so.from_s = a;
     so.to_s = a + e->step;
     so.step_s = e->step;
+    so.on_route = gs_plan_rtt_on_route;
+    so.route_ctx = &rtt;
     gs_sim_result *one = NULL;
-    int rc = gs_simulate(f, e->tz, &so, &one, err);
+    rc = gs_simulate(f, e->tz, &so, &one, err);
+    double rtt_ms = cl->service >= 0 ? gs_plan_rtt_ms(&rtt, cl->service, cl->site) : NAN;
+    gs_plan_rtt_free(&rtt);
     if (rc < 0)
         return rc;
     gs_plan_job jobs[64];
@@ -400,20 +383,13 @@ static int infer_deploy(eng *e, const gs_sim_result *base, gs_flexsim_infer *x, 
         if (f->clusters[k].service == cl->service)
             svc_gpus += f->clusters[k].gpus;
     }
-    gs_plan_job *j = &jobs[nj++];
-    memset(j, 0, sizeof *j);
-    snprintf(j->id, sizeof j->id, "%s", cl->id);
-    j->cls = GS_INFERENCE;
-    j->run = -1;
-    j->cluster = x->cluster;
-    j->site = cl->site;
-    j->zone = f->sites[cl->site].zone;
-    j->pue = site_pue_at(f, e->tz, cl->site, ev->start_s);
-    j->flex.tier = 1;
-    j->next_ckpt_s = -1;
-    j->power_mw = site_gpus > 0 ? gs_sim_mw(one, (size_t)cl->site, GS_INFERENCE, 0) * cl->gpus / site_gpus : 0;
-    j->requests_per_s = svc_gpus > 0 && cl->service >= 0
-                            ? one->served_requests[cl->service] / (double)e->step * cl->gpus / svc_gpus : 0;
+    /* NAN round trip (no request routed to the site then): no cap is offered, only shedding */
+    gs_plan_job_of_inference(
+        f, x->cluster,
+        site_gpus > 0 ? gs_sim_mw(one, (size_t)cl->site, GS_INFERENCE, 0) * cl->gpus / site_gpus : 0,
+        svc_gpus > 0 && cl->service >= 0
+            ? one->served_requests[cl->service] / (double)e->step * cl->gpus / svc_gpus : 0,
+        site_pue_at(f, e->tz, cl->site, ev->start_s), rtt_ms, &jobs[nj++]);
     double *site_mw = calloc(f->nsites ? f->nsites : 1, sizeof *site_mw);
     int *site_zone = calloc(f->nsites ? f->nsites : 1, sizeof *site_zone);
     if (!site_mw || !site_zone) {
@@ -660,6 +636,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
     double *evred = NULL; /* [event * nc] reduction by cluster */
     evrun_t *evrun = NULL; /* curtailed (event, run) pairs */
     size_t nevrun = 0, evrun_cap = 0;
+    int64_t longest_s = 0; /* the longest event curtailed so far (the day-window scan's bound) */
     int rc = GS_OK;
     if (!res || !e->share || !e->commit || !e->opp || !e->realized || !e->offers || !e->alloc ||
         !e->oprod || !e->m || !e->used || !slack || !busy || !screen || !jobs || !site_mw || !site_zone) {
@@ -714,7 +691,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
         int64_t mid = r->start_s + (int64_t)(r->length_s / 2);
         mid -= mid % 3600;
         gs_plan_job j;
-        make_job(f, tz, (int)i, mid, mid - opts->price_notice_s, 0, &j);
+        make_job(f, tz, (int)i, mid, mid - opts->price_notice_s, 0, 0, &j);
         gs_plan_state st = {1, &j, f->nsites, site_mw, site_zone};
         gs_event ev = {0};
         snprintf(ev.id, sizeof ev.id, "probe");
@@ -920,7 +897,16 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
             if (!run_active(r, ev.start_s) || busy[i] > now ||
                 !in_scope_site(f, &ev, f->clusters[r->cluster].site))
                 continue;
-            make_job(f, tz, (int)i, ev.start_s, now, slack[i], &jobs[nj++]);
+            /* lost in the 24 h ending at this event's end: the earlier curtailments of run i
+             * whose event ended within them (scanning back from the latest) */
+            double lost_day = 0;
+            for (size_t k = nevrun; k-- > 0;) {
+                if (evrun[k].event_end_s + longest_s <= ev.end_s - 86400)
+                    break;
+                if (evrun[k].run == (int)i && evrun[k].event_end_s > ev.end_s - 86400)
+                    lost_day += evrun[k].lost_s;
+            }
+            make_job(f, tz, (int)i, ev.start_s, now, slack[i], lost_day, &jobs[nj++]);
         }
         size_t bi = (size_t)((ev.start_s - e->from) / step);
         for (size_t s = 0; s < f->nsites; s++)
@@ -967,7 +953,10 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
                 evrun_cap = ncap;
             }
             evrun[nevrun++] = (evrun_t){v, j->run, pe->from_s < ev.start_s - ev.notice_s ? pe->from_s : ev.start_s - ev.notice_s,
-                                        until + (int64_t)f->runs[j->run].restart_overhead_s};
+                                        until + (int64_t)f->runs[j->run].restart_overhead_s,
+                                        ev.end_s, pe->cost.lost_s};
+            if (ev.end_s - ev.start_s > longest_s)
+                longest_s = ev.end_s - ev.start_s;
             evred[v * nc + (size_t)j->cluster] += pe->reduction_mw;
             /* realized MW for stacking (deployments deliver the commitment itself) */
             if (ev.kind != GS_PEV_RESERVE_DEPLOY)

@@ -24,12 +24,29 @@ const char *const gs__series_formats[] = {"auto",          "csv",          "pric
                                           "ercot-dam-as",  "nvidia-smi",   NULL};
 /* Training workloads, each with its own power-cap curve. */
 const char *const gs__workloads[] = {"pretraining", "finetuning", "inference-batch", NULL};
+/* The workloads a measured power curve may be of: the training ones and online inference. */
+static const char *const curve_workloads[] = {"pretraining", "finetuning", "inference-batch",
+                                              "inference", NULL};
+/* Signals a run may checkpoint on (checkpoint.on_signal): those a job can catch and Slurm's
+ * `scancel --signal` can send; KILL and STOP cannot be caught. */
+static const char *const ckpt_signals[] = {"HUP", "INT", "QUIT", "USR1", "USR2", "ALRM", "TERM",
+                                           "CONT", "URG", "XCPU", "WINCH", NULL};
 
 const char *gs_class_name(gs_class c)
 {
     switch (c) {
     case GS_TRAINING: return "training";
     case GS_INFERENCE: return "inference";
+    }
+    return "unknown";
+}
+
+const char *gs_tier_window_name(gs_tier_window w)
+{
+    switch (w) {
+    case GS_TIER_EVENT: return "event";
+    case GS_TIER_DAY: return "day";
+    case GS_TIER_RUN: return "run";
     }
     return "unknown";
 }
@@ -73,6 +90,22 @@ int gs_fleet_find_gpu(const gs_fleet *f, const char *id) { FIND(f->gpus, f->ngpu
 int gs_fleet_find_cluster(const gs_fleet *f, const char *id) { FIND(f->clusters, f->nclusters, id); }
 int gs_fleet_find_service(const gs_fleet *f, const char *id) { FIND(f->services, f->nservices, id); }
 int gs_fleet_find_run(const gs_fleet *f, const char *id) { FIND(f->runs, f->nruns, id); }
+int gs_fleet_find_power_curve(const gs_fleet *f, const char *id)
+{
+    FIND(f->power_curves, f->npower_curves, id);
+}
+
+const gs_power_curve *gs_run_power_curve(const gs_fleet *f, const gs_run *r)
+{
+    int k = f && r && r->power_curve[0] ? gs_fleet_find_power_curve(f, r->power_curve) : -1;
+    return k >= 0 ? &f->power_curves[k] : NULL;
+}
+
+const gs_power_curve *gs_service_power_curve(const gs_fleet *f, const gs_service *s)
+{
+    int k = f && s && s->power_curve[0] ? gs_fleet_find_power_curve(f, s->power_curve) : -1;
+    return k >= 0 ? &f->power_curves[k] : NULL;
+}
 
 double gs_cluster_nameplate_mw(const gs_fleet *f, const gs_cluster *c)
 {
@@ -105,6 +138,7 @@ void gs_fleet_free(gs_fleet *fleet)
     free(fleet->clusters);
     free(fleet->runs);
     free(fleet->services);
+    free(fleet->power_curves);
     free(fleet);
 }
 
@@ -296,6 +330,98 @@ static int validate_gpus(const gs_fleet *f, gs_error *err)
     return GS_OK;
 }
 
+static int validate_power_curves(const gs_fleet *f, gs_error *err)
+{
+    const char *P = "power_curves";
+    for (size_t i = 0; i < f->npower_curves; i++) {
+        const gs_power_curve *p = &f->power_curves[i];
+        const gs_capcurve *c = &p->curve;
+        long li = (long)i;
+        int rc = check_id(f, err, P, i, p->id, f->power_curves[0].id, sizeof *p);
+        if (rc)
+            return rc;
+        if (list_index(curve_workloads, p->workload) < 0) {
+            const char *near = gs__nearest_word(curve_workloads, p->workload);
+            return bad(f, err, P, li, "workload",
+                       "expected pretraining, finetuning, inference-batch or inference, found "
+                       "'%s'%s%s%s", p->workload, near ? " (did you mean '" : "",
+                       near ? near : "", near ? "'?)" : "");
+        }
+        if (p->gpu < -1 || (p->gpu >= 0 && (size_t)p->gpu >= f->ngpus))
+            return bad(f, err, P, li, "gpu", "refers to a missing GPU model (index %d of %zu)",
+                       p->gpu, f->ngpus);
+        if ((rc = check_pos(f, err, P, li, "board_w", p->board_w, "power in W")))
+            return rc;
+        if (c->n < 2 || c->n > GS_CAPCURVE_MAX)
+            return bad(f, err, P, li, "points",
+                       "expected 2 to %d distinct caps (the board power and at least one below "
+                       "it), found %zu", GS_CAPCURVE_MAX, c->n);
+        for (size_t k = 0; k < c->n; k++) {
+            char key[48];
+            snprintf(key, sizeof key, "points[%zu]", k);
+            if (!(c->cap_frac[k] > 0 && c->cap_frac[k] <= 1 + 1e-9) ||
+                (k > 0 && !(c->cap_frac[k] > c->cap_frac[k - 1])))
+                return bad(f, err, P, li, key,
+                           "expected caps rising within (0, %g W], found %.6g W after %.6g W",
+                           p->board_w, c->cap_frac[k] * p->board_w,
+                           k ? c->cap_frac[k - 1] * p->board_w : 0.0);
+            if (!(c->throughput_frac[k] > 0 && c->throughput_frac[k] <= 1 + 1e-9) ||
+                (k > 0 && c->throughput_frac[k] < c->throughput_frac[k - 1] - 1e-12))
+                return bad(f, err, P, li, key,
+                           "expected a throughput share within (0, 1] that does not fall as the "
+                           "cap rises, found %.6g", c->throughput_frac[k]);
+            if (c->has_power &&
+                (!(c->power_frac[k] > 0 && c->power_frac[k] <= 1.25) ||
+                 (k > 0 && c->power_frac[k] < c->power_frac[k - 1] - 1e-12)))
+                return bad(f, err, P, li, key,
+                           "expected a measured power per GPU within (0, %g W] (1.25 x board) "
+                           "that does not fall as the cap rises, found %.6g W",
+                           1.25 * p->board_w, c->power_frac[k] * p->board_w);
+        }
+        if (fabs(c->cap_frac[c->n - 1] - 1) > 1e-9 || fabs(c->throughput_frac[c->n - 1] - 1) > 1e-9)
+            return bad(f, err, P, li, "points",
+                       "expected the highest cap at the board power (%g W) with throughput 1, "
+                       "found %.6g W with %.6g", p->board_w, c->cap_frac[c->n - 1] * p->board_w,
+                       c->throughput_frac[c->n - 1]);
+    }
+    return GS_OK;
+}
+
+/* A run's or service's power_curve: "" or the id of a curve; when the curve states its GPU,
+ * the cluster(s) must be of that model. */
+static int check_curve_ref(const gs_fleet *f, gs_error *err, const char *sect, long i,
+                           const char *id, int gpu_of_cluster, const char *cluster_id)
+{
+    if (!id[0])
+        return GS_OK;
+    int k = gs_fleet_find_power_curve(f, id);
+    if (k < 0) {
+        if (f->npower_curves == 0)
+            return bad(f, err, sect, i, "power_curve",
+                       "unknown power curve '%s' (the fleet defines none: add it under "
+                       "power_curves)", id);
+        char all[512];
+        size_t used = 0;
+        all[0] = 0;
+        for (size_t q = 0; q < f->npower_curves && used < sizeof all; q++) {
+            int w = snprintf(all + used, sizeof all - used, "%s%s", q ? ", " : "",
+                             f->power_curves[q].id);
+            if (w < 0)
+                break;
+            used += (size_t)w;
+        }
+        return bad(f, err, sect, i, "power_curve", "unknown power curve '%s' (expected one of: %s)",
+                   id, all);
+    }
+    const gs_power_curve *p = &f->power_curves[k];
+    if (p->gpu >= 0 && gpu_of_cluster >= 0 && p->gpu != gpu_of_cluster)
+        return bad(f, err, sect, i, "power_curve",
+                   "power curve '%s' was measured on %s GPUs, but cluster '%s' has %s: expected "
+                   "a curve of its GPU model", id, f->gpus[p->gpu].id, cluster_id,
+                   f->gpus[gpu_of_cluster].id);
+    return GS_OK;
+}
+
 static int validate_clusters(const gs_fleet *f, gs_error *err)
 {
     for (size_t i = 0; i < f->nclusters; i++) {
@@ -396,6 +522,33 @@ static int validate_runs(const gs_fleet *f, gs_error *err)
             return bad(f, err, R, li, "workload", "expected pretraining, finetuning or inference-batch, found '%s'%s%s%s",
                        r->workload, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
         }
+        if ((rc = check_curve_ref(f, err, R, li, r->power_curve, c->gpu, c->id)))
+            return rc;
+        if ((unsigned)r->tier_window > GS_TIER_RUN)
+            return bad(f, err, R, li, "tier_window", "expected event, day or run, found %d",
+                       (int)r->tier_window);
+        if (r->ckpt_signal[0]) {
+            if (list_index(ckpt_signals, r->ckpt_signal) < 0) {
+                char all[160];
+                gs__join_words(ckpt_signals, all, sizeof all);
+                const char *near = gs__nearest_word(ckpt_signals, r->ckpt_signal);
+                return bad(f, err, R, li, "checkpoint.on_signal",
+                           "expected a signal the job can catch (%s), found '%s'%s%s%s", all,
+                           r->ckpt_signal, near ? " (did you mean '" : "", near ? near : "",
+                           near ? "'?)" : "");
+            }
+            if (!(r->ckpt_signal_s > 0 && r->ckpt_signal_s <= GS_DURATION_MAX_S))
+                return bad(f, err, R, li, "checkpoint.signal_duration",
+                           "expected a positive duration (how long a checkpoint on signal "
+                           "takes), found %.10g s", r->ckpt_signal_s);
+        }
+        const struct { const char *key; double v; } leads[] = {{"leads.cap", r->lead_cap_s},
+                                                             {"leads.pause", r->lead_pause_s}};
+        for (size_t k = 0; k < 2; k++)
+            if (!(leads[k].v >= 0 && leads[k].v <= GS_DURATION_MAX_S))
+                return bad(f, err, R, li, leads[k].key,
+                           "expected a duration of 0 (the policy's) or more, found %.10g s",
+                           leads[k].v);
     }
     /* Runs planned on the same cluster at the same time must fit in its GPUs. The GPUs in use
      * only rise at a run's start, so checking at each start is enough. */
@@ -442,6 +595,20 @@ static int validate_services(const gs_fleet *f, gs_error *err)
                      "expected a server time of 0 ms or more and below the latency budget (%.10g "
                      "ms), found '%.10g'", s->latency_budget_ms, s->server_time_ms);
         if (!rc) rc = check_frac(f, err, S, li, "floor_frac", s->floor_frac, 0);
+        if (!rc) rc = check_frac(f, err, S, li, "tier", s->tier, 0);
+        if (!rc && (unsigned)s->tier_window > GS_TIER_RUN)
+            rc = bad(f, err, S, li, "tier_window", "expected event, day or run, found %d",
+                     (int)s->tier_window);
+        if (!rc && !(s->lead_cap_s >= 0 && s->lead_cap_s <= GS_DURATION_MAX_S))
+            rc = bad(f, err, S, li, "leads.cap",
+                     "expected a duration of 0 (the policy's) or more, found %.10g s", s->lead_cap_s);
+        if (!rc) rc = check_curve_ref(f, err, S, li, s->power_curve, -1, "");
+        /* a measured curve stating its GPU must match the GPUs of every cluster serving it */
+        for (size_t k = 0; !rc && k < f->nclusters; k++)
+            if (f->clusters[k].cls == GS_INFERENCE && f->clusters[k].service == (int)i &&
+                f->clusters[k].gpu >= 0 && (size_t)f->clusters[k].gpu < f->ngpus)
+                rc = check_curve_ref(f, err, S, li, s->power_curve, f->clusters[k].gpu,
+                                     f->clusters[k].id);
         if (!rc) rc = check_ref(f, err, S, li, "demand", &s->demand_ref);
         if (rc)
             return rc;
@@ -500,7 +667,10 @@ int gs_fleet_validate(const gs_fleet *fleet, gs_error *err)
             return bad(f, err, "period", -1, "to", "expected a time after period.from (%s), found '%s'", a, b);
         }
     }
+    if (f->npower_curves && !f->power_curves)
+        return bad(f, err, "fleet", -1, NULL, "an array is NULL while its count is not zero");
     int rc = validate_gpus(f, err);
+    if (!rc) rc = validate_power_curves(f, err);
     if (!rc) rc = validate_sites(f, err);
     if (!rc) rc = validate_services(f, err);
     if (!rc) rc = validate_clusters(f, err);

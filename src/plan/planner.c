@@ -1,10 +1,19 @@
 /* planner.c: THE planner (include/gridsplit/plan.h). For one event: list each in-scope job's
- * admissible options (lever, MW cut, cost), respecting notice, ramp and the job's tier; then
- *  - reduce events: least-cost cover of the target. Greedy by marginal cost per MW on each
- *    job's lower convex hull of (MW, cost), a repair pass that downgrades choices the target
- *    does not need, and an exhaustive search over the `exact_core` jobs nearest the greedy
- *    break point (all jobs when there are that few: then the plan is proved optimal);
- *  - price / peak events: each job independently takes its best net-value option.
+ * options (lever, MW cut, cost, and its loss of tier-weighted throughput), respecting the job's
+ * tier over its window (event, rolling day, run), its lead times and, for inference, its
+ * latency budget and capacity; then
+ *  - reduce events: the best cover of the target by the policy's priority, lexicographically:
+ *    the least loss of tier-weighted throughput, then the least cost ("throughput", default),
+ *    or the least cost only ("cost"). Greedy by marginal objective per MW on each job's lower
+ *    convex hull of (MW, primary), ties by the secondary; a repair pass that downgrades
+ *    choices the target does not need; an exhaustive search over the `exact_core` jobs
+ *    nearest the greedy break point (all jobs when there are that few: then the plan is
+ *    proved optimal). When the levers that can act by start + ramp cannot meet the target,
+ *    the levers that act later join from the earliest time the target can be met;
+ *  - price / peak events: each job independently takes its best net-value option;
+ * and the response curve (MW achieved at +1 s .. +15 min and the target time, and why).
+ * gs_plan_make_intervals plans consecutive intervals in order, offering a paused job the
+ * continuation of its pause (no restart, no redo, no lead) and the bridge of a short resume.
  * The scope is a site, a zone or the fleet, and the event's load class (gs_event.cls: all
  * load, or only training / inference jobs). The event model is src/model/event.c.
  * Pure: allocates with malloc, no I/O, no clock, no globals; deterministic (ties by index). */
@@ -16,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAXOPT 12
+#define MAXOPT 24
 
 static const char *const policy_names[] = {"must-run", "comply", "price", "reserve", "capacity"};
 
@@ -33,47 +42,125 @@ int gs_policy_parse(const char *name)
     return -1;
 }
 
+const char *gs_priority_name(gs_priority p)
+{
+    return p == GS_PRIORITY_THROUGHPUT ? "throughput" : p == GS_PRIORITY_COST ? "cost" : "?";
+}
+
+int gs_priority_parse(const char *name)
+{
+    if (name && strcmp(name, "throughput") == 0)
+        return GS_PRIORITY_THROUGHPUT;
+    if (name && strcmp(name, "cost") == 0)
+        return GS_PRIORITY_COST;
+    return -1;
+}
+
 void gs_policy_default(gs_policy_kind k, gs_policy *p)
 {
     memset(p, 0, sizeof *p);
     p->kind = k;
+    p->priority = GS_PRIORITY_THROUGHPUT;
     p->usd_per_request = 0.002;
     p->requeue_overhead_s = 1800;
     p->shrink_frac = 0.5;
     p->cap_lead_s = 60;
     p->pause_lead_s = 300;
+    p->ckpt_lead_s = 0;
     p->deadline_penalty = 1;
     p->exact_core = 8;
 }
 
-typedef struct opt {
+/* What the earlier intervals of one event did to a job (gs_plan_make_intervals). */
+typedef struct carry {
+    double lost_s;         /* wall-clock lost in earlier intervals (run slack, deadline) */
+    double lost_day_s;     /* of it, inside this interval's day window */
+    double since_ckpt_s;   /* work since the last checkpoint at this interval's start */
+    int paused;            /* paused through the previous interval (lever `lever`) */
+    int bridge;            /* paused in interval `from` and resumed gap_s before this one */
+    int from;
     gs_lever lever;
-    int src;               /* what it came from (SRC_*: a cap point, a shed share, a lever) */
+    double gap_s;
+} carry;
+
+/* One planning problem: an event (or one interval of one) and what came before it. */
+typedef struct ctx {
+    const gs_plan_state *st;
+    const gs_event *ev;
+    const gs_policy *pol;
+    int64_t now;           /* decision time: start - notice */
+    int64_t ready;         /* the target applies from: start + ramp */
+    double dur;            /* end - start */
+    int later;             /* an interval after the first: no scheduled pause-at-checkpoint */
+    const carry *cy;       /* [njobs] or NULL */
+} ctx;
+
+static void ctx_init(ctx *c, const gs_plan_state *st, const gs_event *ev, const gs_policy *pol)
+{
+    memset(c, 0, sizeof *c);
+    c->st = st;
+    c->ev = ev;
+    c->pol = pol;
+    c->now = ev->start_s - (ev->notice_s > 0 ? ev->notice_s : 0);
+    c->ready = ev->start_s + (ev->ramp_s > 0 ? ev->ramp_s : 0);
+    c->dur = (double)(ev->end_s - ev->start_s);
+}
+
+/* One option of one job: what the search needs (listed for every option of every job). */
+typedef struct opt {
+    unsigned char lever, src;
+    unsigned char ontime;  /* acts by start + ramp */
+    unsigned char cont;    /* continues (or bridges to) an earlier interval's pause */
+    int64_t from_s;        /* when it holds */
     double cut_mw, cost_usd;
-    double cap_frac, thr;
-    int64_t from_s;
-    gs_flex_cost fc;
-    double lost_requests;
+    double loss;           /* weight x (the job's average over its window without - with it) */
+    double p, s;           /* the objective: (loss, cost) or (cost, 0) by the priority */
 } opt;
+
+/* The rest of an option, for its entry: written only when jo->full. */
+typedef struct optdet {
+    double perf;           /* the job's average throughput over its window with it */
+    double cap_frac, thr;
+    double draw_frac;      /* cap: the capped GPU's draw as a share of board power */
+    double lead_s;
+    double lost_requests;
+    double server_ms, capacity_rps;
+    gs_flex_cost fc;
+} optdet;
 
 /* One job's options as job_options lists them (scratch: lives on the stack). */
 typedef struct jobopts {
     int n;                 /* options; [0] is "run" */
     int only;              /* -1: list every option; else only the one from source only */
+    int full;              /* write d[] (the entries' details) too */
+    int since_used;        /* an option that depends on the work since the checkpoint is kept */
+    int any_late;          /* an option acts after start + ramp */
+    double w, base;        /* the job's weight and its average over its window without a lever */
+    gs_flex_pricer pr;     /* training: the job's pricer for this event */
     opt o[MAXOPT];
+    optdet d[MAXOPT];
 } jobopts;
 
-/* Sources of options: cap points and shed shares are 0.., the other levers these. */
-enum { SRC_CKPT = GS_CAPCURVE_MAX, SRC_NOW, SRC_REQUEUE, SRC_SHRINK };
+/* Sources of options: cap points 0..GS_CAPCURVE_MAX-2, the others these. */
+enum {
+    SRC_BCAP = GS_CAPCURVE_MAX, /* the cap where the tier (or latency, capacity) binds */
+    SRC_CKPT,
+    SRC_NOW,
+    SRC_REQUEUE,
+    SRC_SHRINK,
+    SRC_CKSIG,
+    SRC_CONT,
+    SRC_SHED0 /* .. + 2 */
+};
 
-/* What the search needs of one kept option: 16 bytes, in one pool for all jobs. */
+/* What the search needs of one kept option: (cut, primary, secondary) in one pool. */
 typedef struct cand {
-    double cut_mw, cost_usd;
+    double cut_mw, p, s;
 } cand;
 
 /* One in-scope job as the search sees it: its kept (undominated) options sorted by cut are
  * pool[first .. first + n), [0] "run"; tag[k] is option k's source (the chosen one is
- * listed again, alone, for the plan's entry); hull[] the lower convex hull. */
+ * listed again, alone, for the plan's entry); hull[] the lower convex hull of (cut, p). */
 typedef struct jobsol {
     int job;
     int first;
@@ -82,15 +169,85 @@ typedef struct jobsol {
     unsigned char hull[MAXOPT];
 } jobsol;
 
-/* The "run" option of every job (the memset zeroes its padding: entries compare bytewise). */
-static void run_opt(const gs_event *ev, opt *o)
+/* Intervals: a job's kept options in the previous interval, what they depended on, and the
+ * one the plan chose. The same inputs give the same options: then they are copied, not listed
+ * again; the same choice gives the same entry, its times moved to this interval. */
+typedef struct ocache {
+    int valid;
+    double dur;
+    int later, ontime_mask;
+    double lost_s, lost_day_s, since_ckpt_s, gap_s;
+    int paused, bridge, lever, since_used;
+    int chosen;            /* option index chosen (into js's kept options); -1: none yet */
+    double elost_s;        /* the lost time its last entry was priced with (NAN: none) */
+    jobsol js;             /* js.first: into icache.pool */
+} ocache;
+
+/* The cache of all jobs in scope: their options in the previous interval's pool, and its
+ * plan (for the entries). */
+typedef struct icache {
+    ocache *job;           /* [nentries] */
+    cand *pool;            /* the previous interval's pool (owned) */
+    const gs_plan *prev;   /* the previous interval's plan */
+    const int *scope;      /* [nscope] the jobs in scope (the same in every interval) */
+    size_t nscope;
+} icache;
+
+static double weight_of(const gs_plan_job *j)
 {
+    double t = j->flex.tier;
+    return t > 0 && t <= 1 ? t : 1;
+}
+
+/* The job's cost-model view for this interval: what earlier intervals lost added. */
+static gs_flex_job flex_of(const ctx *c, int ji)
+{
+    gs_flex_job f = c->st->jobs[ji].flex;
+    if (c->cy) {
+        const carry *y = &c->cy[ji];
+        f.slack_used_s += y->lost_s;
+        f.lost_day_s += y->lost_day_s;
+        f.since_ckpt_s = y->since_ckpt_s;
+        if (isfinite(f.deadline_margin_s))
+            f.deadline_margin_s -= y->lost_s;
+    }
+    return f;
+}
+
+static double lead_of(double job_lead, double pol_lead)
+{
+    return job_lead > 0 ? job_lead : (pol_lead > 0 ? pol_lead : 0);
+}
+
+static void set_obj(const ctx *c, opt *o)
+{
+    if (c->pol->priority == GS_PRIORITY_COST) {
+        o->p = o->cost_usd;
+        o->s = 0;
+    } else {
+        o->p = o->loss;
+        o->s = o->cost_usd;
+    }
+}
+
+/* The "run" option of every job. */
+static void run_opt(const ctx *c, jobopts *jo)
+{
+    opt *o = &jo->o[0];
     memset(o, 0, sizeof *o);
     o->lever = GS_LEVER_RUN;
-    o->thr = 1;
-    o->from_s = ev->start_s;
-    o->fc.avg_throughput = 1;
-    o->fc.tier_ok = 1;
+    o->ontime = 1;
+    o->from_s = c->ev->start_s;
+    if (jo->full) {
+        optdet *d = &jo->d[0];
+        memset(d, 0, sizeof *d); /* padding too: entries compare bytewise */
+        d->thr = 1;
+        d->cap_frac = 1;
+        d->perf = jo->base;
+        d->fc.avg_throughput = 1;
+        d->fc.avg_window[0] = d->fc.avg_window[1] = d->fc.avg_window[2] = 1;
+        d->fc.tier_ok = 1;
+    }
 }
 
 /* A job is in scope when it is at the event's site / zone / fleet and of its load class. */
@@ -111,162 +268,424 @@ static double train_mw(const gs_plan_job *j, double activity)
     return j->flex.gpus * gs_gpu_power_w(j->gpu, activity) * j->pue * 1e-6;
 }
 
-static void add_opt(jobopts *jo, const gs_plan_job *j, int src, gs_lever lever, double mw_after,
-                    double lost_s, double cap, double thr, int64_t from, const gs_policy *pol)
+/* Timing of a lever of lead `lead`: on time (acts by start + ramp: holds from the start) or
+ * late (holds from decision + lead). Returns 0 when it cannot act before the end. */
+static int timing(const ctx *c, double lead, int *ontime, int64_t *from)
+{
+    if ((double)c->now + lead <= (double)c->ready) {
+        *ontime = 1;
+        *from = c->ev->start_s;
+        return 1;
+    }
+    *ontime = 0;
+    *from = c->now + (int64_t)ceil(lead);
+    if (*from < c->ev->start_s)
+        *from = c->ev->start_s;
+    return *from < c->ev->end_s;
+}
+
+/* Add a training option: priced over the job's window, kept when its tier holds. Returns its
+ * details (NULL when not kept; a scratch slot when !jo->full). */
+static optdet *add_opt(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_flex_job *f,
+                       int src, gs_lever lever, double mw_after, double lost_s, double event_thr,
+                       double cap, double thr, int ontime, int64_t from, double lead)
 {
     if (jo->n >= MAXOPT)
-        return;
+        return NULL;
     opt *o = &jo->o[jo->n];
-    memset(o, 0, sizeof *o);
-    o->lever = lever;
-    o->src = src;
     o->cut_mw = j->power_mw - mw_after;
     if (!(o->cut_mw > 1e-12))
-        return;
-    gs_flex_price(&j->flex, lost_s, pol->deadline_penalty, &o->fc);
-    if (!o->fc.tier_ok)
-        return;
-    o->cost_usd = o->fc.usd;
-    o->cap_frac = cap;
-    o->thr = thr;
+        return NULL;
+    double usd, perf;
+    if (!gs_flex_quick(&jo->pr, lost_s, event_thr, &usd, &perf))
+        return NULL;
+    o->lever = (unsigned char)lever;
+    o->src = (unsigned char)src;
+    o->ontime = (unsigned char)ontime;
+    o->cont = 0;
     o->from_s = from;
+    o->cost_usd = usd;
+    double l = jo->w * (jo->base - perf);
+    o->loss = l > 0 ? l : 0;
+    set_obj(c, o);
+    jo->any_late |= !ontime;
+    optdet *d = &jo->d[jo->n];
     jo->n++;
+    if (!jo->full)
+        return d;
+    memset(d, 0, sizeof *d);
+    gs_flex_price_window(f, lost_s, c->dur, event_thr, c->pol->deadline_penalty, &d->fc);
+    d->perf = perf;
+    d->cap_frac = cap;
+    d->thr = thr;
+    d->lead_s = lead;
+    return d;
 }
 
 #define WANT(jo, s) ((jo)->only < 0 || (jo)->only == (s))
 
-/* The admissible options of job j for event ev; only < 0: all of them, "run" first; else
- * "run" and the one from source only (to list a chosen option again, as it was). */
-static void job_options(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
-                        int ji, int only, jobopts *jo)
+/* A non-training option with no dollar cost from the cost model (inference). */
+static optdet *add_plain(const ctx *c, jobopts *jo, int src, gs_lever lever, double cut,
+                         double usd, double perf, int ontime, int64_t from)
 {
-    const gs_plan_job *j = &st->jobs[ji];
-    run_opt(ev, &jo->o[0]);
+    if (jo->n >= MAXOPT)
+        return NULL;
+    opt *o = &jo->o[jo->n];
+    o->lever = (unsigned char)lever;
+    o->src = (unsigned char)src;
+    o->ontime = (unsigned char)ontime;
+    o->cont = 0;
+    o->from_s = from;
+    o->cut_mw = cut;
+    o->cost_usd = usd;
+    double l = jo->w * (jo->base - perf);
+    o->loss = l > 0 ? l : 0;
+    set_obj(c, o);
+    jo->any_late |= !ontime;
+    optdet *d = &jo->d[jo->n];
+    jo->n++;
+    if (!jo->full)
+        return NULL;
+    memset(d, 0, sizeof *d);
+    d->perf = perf;
+    d->fc.usd = usd;
+    d->fc.avg_throughput = perf;
+    d->fc.avg_window[0] = d->fc.avg_window[1] = d->fc.avg_window[2] = perf;
+    d->fc.tier_ok = 1;
+    return d;
+}
+
+/* Inference: caps within the latency budget and the capacity, and shedding when allowed. */
+static void inference_options(const ctx *c, const gs_plan_job *j, jobopts *jo)
+{
+    const gs_policy *pol = c->pol;
+    const gs_event *ev = c->ev;
+    const gs_gpu *g = j->gpu;
+    const gs_capcurve *cv = j->curve;
+    if (cv && cv->n >= 2 && g && g->board_w > g->idle_w && j->serving_gpus > 0 &&
+        j->capacity_rps > 0 && j->requests_per_s >= 0 && isfinite(j->latency_left_ms) &&
+        j->server_ms >= 0 && j->server_ms <= j->latency_left_ms && j->power_mw > 0) {
+        double lead = lead_of(j->cap_lead_s, pol->cap_lead_s);
+        int ontime;
+        int64_t from;
+        double u = j->requests_per_s / j->capacity_rps;
+        if (u <= 1 && timing(c, lead, &ontime, &from)) {
+            double tmin = u;
+            if (j->latency_left_ms > 0 && j->server_ms / j->latency_left_ms > tmin)
+                tmin = j->server_ms / j->latency_left_ms;
+            double pue = j->pue > 0 ? j->pue : 1;
+            double span = g->board_w - g->idle_w;
+            double pfull = gs_capcurve_power_frac(cv, 1.0);
+            double a_now = u * (pfull * g->board_w - g->idle_w) / span;
+            double w_now = gs_gpu_power_w(g, a_now > 0 ? a_now : 0);
+            for (size_t k = cv->n; k-- > 0;) { /* smallest cut first; k = n - 1: the bound */
+                int src = (int)k;
+                double cap;
+                if (k + 1 < cv->n) {
+                    cap = cv->cap_frac[k];
+                } else { /* the deepest cap the budget and the capacity allow */
+                    src = SRC_BCAP;
+                    if (!WANT(jo, src))
+                        continue;
+                    cap = gs_capcurve_cap_for(cv, tmin);
+                    int dup = !(cap > 0 && cap < 1);
+                    for (size_t q = 0; q + 1 < cv->n && !dup; q++)
+                        dup = fabs(cv->cap_frac[q] - cap) < 1e-9;
+                    if (dup)
+                        continue;
+                }
+                if (!WANT(jo, src))
+                    continue;
+                double t = gs_capcurve_throughput(cv, cap);
+                if (!(t > 0) || t < tmin - 1e-12)
+                    continue;
+                double pc = gs_capcurve_power_frac(cv, cap);
+                if (pc > pfull)
+                    pc = pfull;
+                double a_cap = (u / t) * (pc * g->board_w - g->idle_w) / span;
+                double cut = j->serving_gpus * (w_now - gs_gpu_power_w(g, a_cap > 0 ? a_cap : 0)) *
+                             pue * 1e-6;
+                if (cut > j->power_mw)
+                    cut = j->power_mw;
+                if (!(cut > 1e-12))
+                    continue;
+                /* every request still served, within its budget: perf 1, no cost */
+                optdet *d = add_plain(c, jo, src, GS_LEVER_CAP, cut, 0, 1, ontime, from);
+                if (d) {
+                    d->cap_frac = cap;
+                    d->thr = t;
+                    d->draw_frac = pc;
+                    d->lead_s = lead;
+                    d->server_ms = j->server_ms / t;
+                    d->capacity_rps = j->capacity_rps * t;
+                }
+            }
+        }
+    }
+    if (!pol->allow_inference_shed || !(j->power_mw > 0))
+        return;
+    static const double fr[] = {0.25, 0.5, 1.0};
+    for (int k = 0; k < 3; k++) {
+        if (!WANT(jo, SRC_SHED0 + k))
+            continue;
+        double lost_requests = fr[k] * j->requests_per_s * c->dur;
+        optdet *d = add_plain(c, jo, SRC_SHED0 + k, GS_LEVER_SHED, fr[k] * j->power_mw,
+                              lost_requests * pol->usd_per_request, 1 - fr[k], 1, ev->start_s);
+        if (d) {
+            d->thr = 1 - fr[k];
+            d->lost_requests = lost_requests;
+        }
+    }
+}
+
+/* Per-job constants of its cap options. */
+typedef struct capctx {
+    double run_gpu_w, board_w, idle_w;
+    double hold, frac;     /* how long a cap holds, and as a share of the event */
+} capctx;
+
+/* A training cap at share `cap` of board power with throughput thr (one option). */
+static int cap_option(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_flex_job *f,
+                      const capctx *k, int src, double cap, double thr, double draw_frac,
+                      int ontime, int64_t from, double lead)
+{
+    double draw_w = draw_frac * k->board_w;
+    if (!(draw_w < k->run_gpu_w))
+        return 0;
+    double a = k->board_w > k->idle_w ? (draw_w - k->idle_w) / (k->board_w - k->idle_w) : 0;
+    if (a < 0)
+        a = 0;
+    double t = thr < 0 ? 0 : thr > 1 ? 1 : thr;
+    double lost = k->hold * (1 - t); /* gs_flex_lost_s(cap) */
+    double evthr = 1 - k->frac * (1 - thr);
+    double usd, perf;
+    if (!gs_flex_quick(&jo->pr, lost, evthr, &usd, &perf))
+        return -1; /* the tier: a lower cap loses more */
+    optdet *d = add_opt(c, jo, j, f, src, GS_LEVER_CAP, train_mw(j, a), lost, evthr, cap, thr,
+                        ontime, from, lead);
+    if (d && jo->full)
+        d->draw_frac = draw_frac;
+    return 0;
+}
+
+/* The job's weight and its average over its window without a lever (jo->w, jo->base); with
+ * run_cost the full cost of "run" there, else the job's pricer (training). Returns its view. */
+static gs_flex_job job_base(const ctx *c, int ji, jobopts *jo, gs_flex_cost *run_cost)
+{
+    const gs_plan_job *j = &c->st->jobs[ji];
+    jo->w = weight_of(j);
+    jo->base = 1;
+    gs_flex_job f = flex_of(c, ji);
+    /* (a must-run job listed for the search has no option: its base is not needed) */
+    if (j->cls == GS_TRAINING && (run_cost || f.tier < 1 || jo->full)) {
+        if (run_cost) {
+            gs_flex_price_window(&f, 0, c->dur, 1, c->pol->deadline_penalty, run_cost);
+            jo->base = run_cost->avg_window[(unsigned)f.window < 3 ? f.window : GS_TIER_RUN];
+        } else {
+            double usd;
+            gs_flex_pricer_init(&jo->pr, &f, c->dur, c->pol->deadline_penalty);
+            gs_flex_quick(&jo->pr, 0, 1, &usd, &jo->base);
+        }
+    }
+    return f;
+}
+
+/* The options of job ji for the event of c; only < 0: all of them, "run" first; else "run"
+ * and the one from source only (to list a chosen option again, as it was). full: write the
+ * entries' details (d[]) too. */
+static void job_options(const ctx *c, int ji, int only, int full, jobopts *jo)
+{
+    const gs_plan_job *j = &c->st->jobs[ji];
+    const gs_event *ev = c->ev;
+    const gs_policy *pol = c->pol;
     jo->n = 1; /* run */
     jo->only = only;
-    double dur = (double)(ev->end_s - ev->start_s);
-    int64_t now = ev->start_s - (ev->notice_s > 0 ? ev->notice_s : 0);
-    int64_t ready = ev->start_s + (ev->ramp_s > 0 ? ev->ramp_s : 0); /* target applies from */
+    jo->full = full;
+    jo->since_used = 0;
+    jo->any_late = 0;
+    gs_flex_job f = job_base(c, ji, jo, NULL);
+    run_opt(c, jo);
     if (j->cls == GS_INFERENCE) {
-        if (!pol->allow_inference_shed || !(j->power_mw > 0))
-            return;
-        static const double fr[] = {0.25, 0.5, 1.0};
-        for (int k = 0; k < 3 && jo->n < MAXOPT; k++) {
-            if (!WANT(jo, k))
-                continue;
-            opt *o = &jo->o[jo->n];
-            memset(o, 0, sizeof *o);
-            o->lever = GS_LEVER_SHED;
-            o->src = k;
-            o->cut_mw = fr[k] * j->power_mw;
-            o->lost_requests = fr[k] * j->requests_per_s * dur;
-            o->cost_usd = o->lost_requests * pol->usd_per_request;
-            o->fc.usd = o->cost_usd;
-            o->fc.avg_throughput = 1 - fr[k];
-            o->fc.tier_ok = 1;
-            o->thr = 1 - fr[k];
-            o->from_s = ev->start_s;
-            jo->n++;
-        }
+        inference_options(c, j, jo);
         return;
     }
-    if (!j->gpu || !(j->flex.gpus > 0) || j->flex.tier >= 1)
+    if (!j->gpu || !(f.gpus > 0) || f.tier >= 1)
         return; /* must-run jobs have no lever */
     const gs_gpu *g = j->gpu;
-    double util = j->utilisation;
-    double run_gpu_w = g->idle_w + util * (g->board_w - g->idle_w);
-    /* power caps: need cap_lead_s before the target applies */
-    if (j->curve && now + pol->cap_lead_s <= ready) {
-        for (size_t k = 0; k + 1 < j->curve->n; k++) {
-            if (!WANT(jo, (int)k))
-                continue;
-            double cap = j->curve->cap_frac[k];
-            double cap_w = cap * g->board_w;
-            if (cap_w >= run_gpu_w)
-                continue;
-            double a = g->board_w > g->idle_w ? (cap_w - g->idle_w) / (g->board_w - g->idle_w) : 0;
-            if (a < 0)
-                a = 0;
-            double thr = gs_capcurve_throughput(j->curve, cap);
-            double lost = gs_flex_lost_s(&j->flex, GS_LEVER_CAP, dur, -1, thr, 0);
-            add_opt(jo, j, (int)k, GS_LEVER_CAP, train_mw(j, a), lost, cap, thr, ev->start_s, pol);
+    double dur = c->dur;
+    int64_t now = c->now, start = ev->start_s;
+    double tier = f.tier > 0 ? f.tier : 1;
+    int ontime;
+    int64_t from;
+    /* power caps, smallest cut (highest cap) first */
+    double cap_lead = lead_of(j->cap_lead_s, pol->cap_lead_s);
+    if (j->curve && j->curve->n >= 2 && timing(c, cap_lead, &ontime, &from)) {
+        const gs_capcurve *cv = j->curve;
+        capctx kc = {g->idle_w + j->utilisation * (g->board_w - g->idle_w), g->board_w, g->idle_w,
+                     (double)(ev->end_s - from), 0};
+        kc.frac = kc.hold / dur;
+        /* the cap where the tier binds (event and day windows), between the curve's points */
+        if (WANT(jo, SRC_BCAP) && (f.window == GS_TIER_EVENT || f.window == GS_TIER_DAY)) {
+            double tmin;
+            if (f.window == GS_TIER_EVENT) {
+                tmin = 1 - (1 - tier) * dur / kc.hold;
+            } else {
+                double win = dur > 86400.0 ? dur : 86400.0;
+                double lday = f.lost_day_s > 0 ? f.lost_day_s : 0;
+                tmin = 1 - (win * (1 - tier) - lday) / kc.hold;
+            }
+            if (tmin > cv->throughput_frac[0] + 1e-9 && tmin < 1) {
+                double bc = gs_capcurve_cap_for(cv, tmin);
+                int dup = !(bc > 0 && bc < 1);
+                for (size_t q = 0; q + 1 < cv->n && !dup; q++)
+                    dup = fabs(cv->cap_frac[q] - bc) < 1e-9;
+                if (!dup)
+                    cap_option(c, jo, j, &f, &kc, SRC_BCAP, bc, gs_capcurve_throughput(cv, bc),
+                               gs_capcurve_power_frac(cv, bc), ontime, from, cap_lead);
+            }
+        }
+        for (size_t k = cv->n - 1; k-- > 0;)
+            if (WANT(jo, (int)k) &&
+                cap_option(c, jo, j, &f, &kc, (int)k, cv->cap_frac[k], cv->throughput_frac[k],
+                           cv->has_power ? cv->power_frac[k] : cv->cap_frac[k], ontime, from,
+                           cap_lead) < 0 &&
+                jo->only < 0)
+                break;
+    }
+    if (only >= 0 && only < SRC_BCAP + 1)
+        return; /* a cap: nothing else to list */
+    double idle_mw = train_mw(j, 0);
+    double ro = f.restart_overhead_s > 0 ? f.restart_overhead_s : 0;
+    double pause_lead = lead_of(j->pause_lead_s, pol->pause_lead_s);
+    /* continuing the previous interval's pause, or bridging the resume since an earlier one */
+    if (c->cy && (c->cy[ji].paused || c->cy[ji].bridge) && WANT(jo, SRC_CONT)) {
+        const carry *y = &c->cy[ji];
+        double lost = dur + (y->paused ? 0 : y->gap_s);
+        if (add_opt(c, jo, j, &f, SRC_CONT, y->lever, y->lever == GS_LEVER_REQUEUE ? 0 : idle_mw,
+                    lost, 0, 0, 0, 1, start, 0))
+            jo->o[jo->n - 1].cont = 1;
+    }
+    int ckpt_ok = !c->later && j->next_ckpt_s >= 0 && (double)now <= j->next_ckpt_s &&
+                  j->next_ckpt_s <= (double)start;
+    double early = ckpt_ok ? (double)start - j->next_ckpt_s : -1;
+    int64_t ckpt_t = ckpt_ok ? (int64_t)j->next_ckpt_s : start;
+    if (ckpt_ok && WANT(jo, SRC_CKPT) && f.window != GS_TIER_EVENT) {
+        double lost = gs_flex_lost_s(&f, GS_LEVER_PAUSE_CKPT, dur, early, 0, 0);
+        add_opt(c, jo, j, &f, SRC_CKPT, GS_LEVER_PAUSE_CKPT, idle_mw, lost, 0, 0, 0, 1, ckpt_t, 0);
+    }
+    int pause_ok = timing(c, pause_lead, &ontime, &from);
+    double hold = (double)(ev->end_s - from);
+    /* over the event window a pause holding all of it is 0 < the floor: skip pricing it */
+    int ev_win = f.window == GS_TIER_EVENT;
+    /* work since the last checkpoint when a late lever acts */
+    gs_flex_job fl = f;
+    fl.since_ckpt_s = (f.since_ckpt_s > 0 ? f.since_ckpt_s : 0) + (double)(from - start);
+    double redo = fl.since_ckpt_s;
+    if (pause_ok && WANT(jo, SRC_NOW) && !(ev_win && 1 - hold / dur < tier - 1e-9)) {
+        double lost = gs_flex_lost_s(&fl, GS_LEVER_PAUSE_NOW, hold, -1, 0, 0);
+        jo->since_used |= add_opt(c, jo, j, &f, SRC_NOW, GS_LEVER_PAUSE_NOW, idle_mw, lost,
+                                  1 - hold / dur, 0, 0, ontime, from, pause_lead) != NULL;
+    }
+    if (j->ckpt_on_signal && j->ckpt_signal_s >= 0 && WANT(jo, SRC_CKSIG)) {
+        double lead = lead_of(j->ckpt_lead_s, pol->ckpt_lead_s) + j->ckpt_signal_s + pause_lead;
+        int ot;
+        int64_t fr;
+        if (timing(c, lead, &ot, &fr)) {
+            double h = (double)(ev->end_s - fr);
+            double lost = gs_flex_lost_s(&f, GS_LEVER_CKPT_PAUSE, h, j->ckpt_signal_s, 0, 0);
+            add_opt(c, jo, j, &f, SRC_CKSIG, GS_LEVER_CKPT_PAUSE, idle_mw, lost, 1 - h / dur, 0, 0,
+                    ot, fr, lead);
         }
     }
-    double idle_mw = train_mw(j, 0);
-    int ckpt_ok = j->next_ckpt_s >= 0 && (double)now <= j->next_ckpt_s &&
-                  j->next_ckpt_s <= (double)ev->start_s;
-    double early = ckpt_ok ? (double)ev->start_s - j->next_ckpt_s : -1;
-    int64_t ckpt_t = ckpt_ok ? (int64_t)j->next_ckpt_s : ev->start_s;
-    if (ckpt_ok && WANT(jo, SRC_CKPT)) {
-        double lost = gs_flex_lost_s(&j->flex, GS_LEVER_PAUSE_CKPT, dur, early, 0, 0);
-        add_opt(jo, j, SRC_CKPT, GS_LEVER_PAUSE_CKPT, idle_mw, lost, 0, 0, ckpt_t, pol);
-    }
-    if (now + pol->pause_lead_s <= ready && WANT(jo, SRC_NOW)) {
-        double lost = gs_flex_lost_s(&j->flex, GS_LEVER_PAUSE_NOW, dur, -1, 0, 0);
-        add_opt(jo, j, SRC_NOW, GS_LEVER_PAUSE_NOW, idle_mw, lost, 0, 0, ev->start_s, pol);
-    }
-    if ((ckpt_ok || now + pol->pause_lead_s <= ready) && WANT(jo, SRC_REQUEUE)) {
-        double lost = gs_flex_lost_s(&j->flex, GS_LEVER_REQUEUE, dur, early, 0,
-                                     pol->requeue_overhead_s);
-        add_opt(jo, j, SRC_REQUEUE, GS_LEVER_REQUEUE, 0, lost, 0, 0, ckpt_t, pol);
+    if ((ckpt_ok || pause_ok) && WANT(jo, SRC_REQUEUE)) {
+        double lost;
+        int64_t rf = ckpt_ok ? ckpt_t : from;
+        if (ckpt_ok)
+            lost = gs_flex_lost_s(&f, GS_LEVER_REQUEUE, dur, early, 0, pol->requeue_overhead_s);
+        else
+            lost = gs_flex_lost_s(&fl, GS_LEVER_REQUEUE, hold, -1, 0, pol->requeue_overhead_s);
+        double evthr = ckpt_ok ? 0 : 1 - hold / dur;
+        jo->since_used |= add_opt(c, jo, j, &f, SRC_REQUEUE, GS_LEVER_REQUEUE, 0, lost, evthr, 0,
+                                  0, ckpt_ok ? 1 : ontime, rf, ckpt_ok ? 0 : pause_lead) != NULL;
     }
     double k = pol->shrink_frac;
-    if (k > 0 && k < 1 && now + pol->pause_lead_s <= ready && WANT(jo, SRC_SHRINK)) {
-        double lost = gs_flex_lost_s(&j->flex, GS_LEVER_SHRINK, dur, -1, k, 0);
-        double a = k * util;
+    if (k > 0 && k < 1 && pause_ok && WANT(jo, SRC_SHRINK)) {
+        double lost = gs_flex_lost_s(&fl, GS_LEVER_SHRINK, hold, -1, k, 0);
+        double a = k * j->utilisation;
         double cap = g->board_w > 0 ? (g->idle_w + a * (g->board_w - g->idle_w)) / g->board_w : 1;
-        add_opt(jo, j, SRC_SHRINK, GS_LEVER_SHRINK, train_mw(j, a), lost, cap, k, ev->start_s, pol);
+        /* the first restart and the redo fall inside the event */
+        double evthr = 1 - hold / dur * (1 - k) - (ro + redo) * k / dur;
+        jo->since_used |= add_opt(c, jo, j, &f, SRC_SHRINK, GS_LEVER_SHRINK, train_mw(j, a), lost,
+                                  evthr, cap, k, ontime, from, pause_lead) != NULL;
     }
 }
 
-/* Order of options by cut, then cost, then lever. */
-static int opt_less(const opt *x, const opt *y)
+/* Lexicographic order of (p, s). */
+static int lex_le(double p1, double s1, double p2, double s2)
 {
-    if (x->cut_mw != y->cut_mw)
-        return x->cut_mw < y->cut_mw;
-    if (x->cost_usd != y->cost_usd)
-        return x->cost_usd < y->cost_usd;
-    return (int)x->lever < (int)y->lever;
+    return p1 < p2 || (p1 == p2 && s1 <= s2);
+}
+static int lex_lt(double p1, double s1, double p2, double s2)
+{
+    return p1 < p2 || (p1 == p2 && s1 < s2);
 }
 
-/* Keep the options of jo that are not dominated (a bigger cut for no more money), sorted by
- * cut, in pool[js->first ..], and their lower convex hull from the origin ("run"). Option i is
- * dominated by k != i when k cuts at least as much for no more money and strictly so, or
- * equally and k comes first. */
-static void prune_and_hull(const jobopts *jo, jobsol *js, cand *pool)
+/* Keep the options of jo that hold by `upto` (on time, or late from no later than upto) and
+ * are not dominated, sorted by cut, in pool[js->first ..], and their lower convex hull of
+ * (cut, p) from the origin ("run"). Option i is dominated by k != i when k cuts at least as
+ * much and is no worse by the objective (priority cost: no more money, as before issue 9;
+ * priority throughput: strictly better, so that a smaller cut at the same objective stays
+ * for the trim), or cuts equally and comes first. */
+static void prune_and_hull(const ctx *c, const jobopts *jo, int64_t upto, jobsol *js, cand *pool)
 {
-    int n = jo->n;
-    int idx[MAXOPT];
-    idx[0] = 0; /* "run" stays first */
-    for (int i = 1; i < n; i++) { /* stable insertion sort of the rest */
-        int v = i, p = i;
-        while (p > 1 && opt_less(&jo->o[v], &jo->o[idx[p - 1]])) {
-            idx[p] = idx[p - 1];
+    int strict = c->pol->priority != GS_PRIORITY_COST;
+    /* the options holding by upto: [0] "run", the rest by (cut, p, s, lever), stably
+     * (insertion of indices; caps come smallest cut first, so it is nearly sorted) */
+    const opt *o = jo->o;
+    unsigned char ix[MAXOPT];
+    int n = 1;
+    ix[0] = 0;
+    for (int i = 1; i < jo->n; i++) {
+        const opt *v = &o[i];
+        if (!v->ontime && v->from_s > upto)
+            continue;
+        int p = n;
+        while (p > 1) {
+            const opt *u = &o[ix[p - 1]];
+            if (!(v->cut_mw < u->cut_mw ||
+                  (v->cut_mw == u->cut_mw &&
+                   (v->p < u->p ||
+                    (v->p == u->p && (v->s < u->s || (v->s == u->s && v->lever < u->lever)))))))
+                break;
+            ix[p] = ix[p - 1];
             p--;
         }
-        idx[p] = v;
+        ix[p] = (unsigned char)i;
+        n++;
     }
-    /* In that order an option can only be dominated by "run", by an equal cut before it (then
-     * at no more cost), or by a strictly bigger cut at no more cost: one pass from the right
-     * with the least cost of the strictly bigger cuts. */
+#define K(r) (&o[ix[r]])
+    /* In that order an option can only be dominated by "run", by an equal cut before it, or
+     * by a strictly bigger cut: one pass from the right with the lexicographic least (p, s)
+     * of the strictly bigger cuts. */
     char dom[MAXOPT];
-    const opt *o0 = &jo->o[0];
-    double minw = 0;
+    double mp = 0, ms = 0;
     int have = 0;
     for (int p = n - 1; p >= 1;) {
-        double c = jo->o[idx[p]].cut_mw;
+        double cut = K(p)->cut_mw;
         int q = p;
-        while (q > 1 && jo->o[idx[q - 1]].cut_mw == c)
+        while (q > 1 && K(q - 1)->cut_mw == cut)
             q--;
         for (int r = q; r <= p; r++) {
-            const opt *b = &jo->o[idx[r]];
-            dom[r] = r > q || (have && minw <= b->cost_usd) ||
-                     (o0->cut_mw >= b->cut_mw && o0->cost_usd <= b->cost_usd);
+            const opt *b = K(r);
+            int beaten = strict ? lex_lt(mp, ms, b->p, b->s) : lex_le(mp, ms, b->p, b->s);
+            dom[r] = r > q || (have && beaten) ||
+                     (K(0)->cut_mw >= b->cut_mw && lex_le(K(0)->p, K(0)->s, b->p, b->s));
         }
         for (int r = q; r <= p; r++) {
-            double w = jo->o[idx[r]].cost_usd;
-            if (!have || w < minw)
-                minw = w;
+            if (!have || lex_lt(K(r)->p, K(r)->s, mp, ms)) {
+                mp = K(r)->p;
+                ms = K(r)->s;
+            }
             have = 1;
         }
         p = q - 1;
@@ -275,18 +694,19 @@ static void prune_and_hull(const jobopts *jo, jobsol *js, cand *pool)
     int nk = 0;
     for (int p = 0; p < n; p++)
         if (p == 0 || !dom[p]) {
-            kc[nk] = (cand){jo->o[idx[p]].cut_mw, jo->o[idx[p]].cost_usd};
-            js->tag[nk++] = (unsigned char)jo->o[idx[p]].src;
+            kc[nk] = (cand){K(p)->cut_mw, K(p)->p, K(p)->s};
+            js->tag[nk++] = K(p)->src;
         }
     js->n = (unsigned char)nk;
+#undef K
     /* lower convex hull from the origin (option 0) */
     int nh = 0;
     for (int i = 0; i < nk; i++) {
         while (nh >= 2) {
-            const cand *p = &kc[js->hull[nh - 2]], *q = &kc[js->hull[nh - 1]];
+            const cand *a = &kc[js->hull[nh - 2]], *b = &kc[js->hull[nh - 1]];
             const cand *r = &kc[i];
-            double cross = (q->cut_mw - p->cut_mw) * (r->cost_usd - p->cost_usd) -
-                           (q->cost_usd - p->cost_usd) * (r->cut_mw - p->cut_mw);
+            double cross = (b->cut_mw - a->cut_mw) * (r->p - a->p) -
+                           (b->p - a->p) * (r->cut_mw - a->cut_mw);
             if (cross <= 0)
                 nh--;
             else
@@ -297,11 +717,11 @@ static void prune_and_hull(const jobopts *jo, jobsol *js, cand *pool)
     js->nhull = (unsigned char)nh;
 }
 
-/* One hull step of one job; the greedy takes them by (slope, jo, h). key: the slope as an
- * unsigned integer of the same order (-0 as +0), so that a stable radix sort of the steps,
- * generated in (jo, h) order, gives that order without comparisons. */
+/* One hull step of one job; the greedy takes them by (slope of p, slope of s, jo, h). key,
+ * key2: the slopes as unsigned integers of the same order (-0 as +0), so that stable radix
+ * sorts of the steps, generated in (jo, h) order, give that order without comparisons. */
 typedef struct step {
-    uint64_t key;
+    uint64_t key, key2;
     int jo, h;          /* jobsol index, hull position reached */
 } step;
 
@@ -314,14 +734,32 @@ static uint64_t slope_key(double slope)
     return (u >> 63) ? ~u : u | (1ULL << 63);
 }
 
+static int step_less(const step *a, const step *b)
+{
+    return a->key < b->key || (a->key == b->key && a->key2 < b->key2);
+}
+
 #define RADIX_BITS 11
 #define RADIX_N (1 << RADIX_BITS)
 #define RADIX_PASSES 3 /* the key's top 32 bits: 11 + 11 + 10 */
 
-/* Stable sort of a[0..n) by key; tmp: n more steps, cnt: RADIX_PASSES x RADIX_N counters.
- * An LSD radix sort on the keys' top 32 bits (digits all steps share are skipped), then a
- * stable insertion sort of the runs equal there (rare: slopes within a few parts per
- * million). Returns a or tmp, whichever holds the result. */
+static int cmp_step(const void *a, const void *b)
+{
+    const step *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    if (x->key2 != y->key2)
+        return x->key2 < y->key2 ? -1 : 1;
+    if (x->jo != y->jo)
+        return x->jo < y->jo ? -1 : 1;
+    return (x->h > y->h) - (x->h < y->h);
+}
+
+/* Stable sort of a[0..n) by (key, key2); tmp: n more steps, cnt: RADIX_PASSES x RADIX_N
+ * counters. An LSD radix sort on key's top 32 bits (digits all steps share are skipped),
+ * then the runs equal there sorted by (key, key2): by insertion when short (rare: slopes
+ * within a few parts per million), else by qsort with (jo, h) last (the order they were
+ * generated in: stable). Returns a or tmp, whichever holds the result. */
 static step *sort_steps(step *a, step *tmp, size_t n, size_t *cnt)
 {
     memset(cnt, 0, (size_t)RADIX_PASSES * RADIX_N * sizeof *cnt);
@@ -346,16 +784,30 @@ static step *sort_steps(step *a, step *tmp, size_t n, size_t *cnt)
         src = dst;
         dst = t;
     }
-    for (size_t i = 1; i < n; i++) {
-        if (src[i].key >> 32 != src[i - 1].key >> 32 || src[i].key >= src[i - 1].key)
-            continue;
-        step v = src[i];
-        size_t p = i;
-        while (p > 0 && v.key < src[p - 1].key) {
-            src[p] = src[p - 1];
-            p--;
+    for (size_t i = 0; i < n;) {
+        size_t e = i + 1;
+        while (e < n && src[e].key >> 32 == src[i].key >> 32)
+            e++;
+        int sorted = 1;
+        for (size_t q = i + 1; q < e && sorted; q++)
+            sorted = !step_less(&src[q], &src[q - 1]);
+        if (sorted) {
+        } else if (e - i > 16) {
+            qsort(src + i, e - i, sizeof *src, cmp_step);
+        } else {
+            for (size_t q = i + 1; q < e; q++) {
+                if (!step_less(&src[q], &src[q - 1]))
+                    continue;
+                step v = src[q];
+                size_t p = q;
+                while (p > i && step_less(&v, &src[p - 1])) {
+                    src[p] = src[p - 1];
+                    p--;
+                }
+                src[p] = v;
+            }
         }
-        src[p] = v;
+        i = e;
     }
     return src;
 }
@@ -368,12 +820,18 @@ typedef struct dfs {
     int ncore;
     double *suffix;     /* max cut of core[k..] */
     int *cur, *best;
-    double best_cost;
+    double bp, bs, ep;  /* the best (p, s) so far; the tolerance on p */
     long nodes, budget;
     int aborted;
 } dfs;
 
-static void dfs_go(dfs *d, int k, double need, double cost)
+/* 1 when (p, s) is no better than the best: p more, or about equal p and no less s. */
+static int no_better(const dfs *d, double p, double s)
+{
+    return p > d->bp + d->ep || (p >= d->bp - d->ep && s >= d->bs - 1e-9);
+}
+
+static void dfs_go(dfs *d, int k, double need, double p, double s)
 {
     if (d->aborted)
         return;
@@ -381,10 +839,11 @@ static void dfs_go(dfs *d, int k, double need, double cost)
         d->aborted = 1;
         return;
     }
-    if (cost >= d->best_cost - 1e-9)
+    if (no_better(d, p, s))
         return;
     if (need <= 1e-9) {
-        d->best_cost = cost;
+        d->bp = p;
+        d->bs = s;
         for (int i = 0; i < d->ncore; i++)
             d->best[i] = i < k ? d->cur[i] : 0;
         return;
@@ -395,7 +854,7 @@ static void dfs_go(dfs *d, int k, double need, double cost)
     const cand *o = d->pool + js->first;
     for (int i = js->n - 1; i >= 0; i--) { /* bigger cuts first: finds covers early */
         d->cur[k] = i;
-        dfs_go(d, k + 1, need - o[i].cut_mw, cost + o[i].cost_usd);
+        dfs_go(d, k + 1, need - o[i].cut_mw, p + o[i].p, s + o[i].s);
     }
     d->cur[k] = 0;
 }
@@ -418,15 +877,18 @@ static int cmp_corekey(const void *a, const void *b)
 /* The largest cut of job js. */
 #define MAXCUT(js) (pool[(js).first + (js).n - 1].cut_mw)
 
-/* Least-cost cover: choice[i] = option index of js[i]. Returns 1 if proved optimal. */
+/* The best cover by the objective: choice[i] = option index of js[i]. Returns 1 if proved
+ * optimal. */
 static int solve_cover(const jobsol *js, const cand *pool, int n, double need, int *choice,
                        const gs_policy *pol, int *err_nomem)
 {
+    int thrprio = pol->priority != GS_PRIORITY_COST;
+    double ep = thrprio ? 1e-12 : 1e-9;
     for (int i = 0; i < n; i++)
         choice[i] = 0;
     if (need <= 1e-9)
         return 1;
-    /* total available; if short, take every job's largest cut (cheapest among equals) */
+    /* total available; if short, take every job's largest cut (best among equals) */
     double avail = 0;
     for (int i = 0; i < n; i++)
         avail += MAXCUT(js[i]);
@@ -451,9 +913,10 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
     size_t ns = 0;
     for (int i = 0; i < n; i++)
         for (int h = 1; h < js[i].nhull; h++) {
-            const cand *p = OPT(js[i], js[i].hull[h - 1]), *q = OPT(js[i], js[i].hull[h]);
-            steps[ns++] = (step){slope_key((q->cost_usd - p->cost_usd) / (q->cut_mw - p->cut_mw)),
-                                 i, h};
+            const cand *a = OPT(js[i], js[i].hull[h - 1]), *b = OPT(js[i], js[i].hull[h]);
+            double dc = b->cut_mw - a->cut_mw;
+            steps[ns++] = (step){slope_key((b->p - a->p) / dc),
+                                 thrprio ? slope_key((b->s - a->s) / dc) : 0, i, h};
         }
     const step *sorted = sort_steps(steps, steps + ns, ns, cnt);
     free(cnt);
@@ -471,14 +934,27 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
     for (int pass = 0; pass < 4; pass++) {
         double excess = got - need;
         int bi = -1, bo = -1;
-        double bsave = 1e-9;
+        double bsp = ep, bss = 1e-9;
+        int bclass = 0; /* the best so far saves p (2) or only s, at the same p (1) */
         for (int i = 0; i < n; i++) {
+            if (choice[i] == 0)
+                continue; /* only a smaller cut can save: options are sorted by cut */
             const cand *o = OPT(js[i], 0);
-            const cand *c = &o[choice[i]];
-            for (int k = 0; k < js[i].n; k++) {
-                double save = c->cost_usd - o[k].cost_usd;
-                if (save > bsave && c->cut_mw - o[k].cut_mw <= excess + 1e-9) {
-                    bsave = save;
+            const cand *cc = &o[choice[i]];
+            for (int k = 0; k < choice[i]; k++) {
+                if (cc->cut_mw - o[k].cut_mw > excess + 1e-9)
+                    continue;
+                double sp = cc->p - o[k].p, ss = cc->s - o[k].s;
+                if (sp > ep) {
+                    if (bclass < 2 || sp > bsp) {
+                        bclass = 2;
+                        bsp = sp;
+                        bi = i;
+                        bo = k;
+                    }
+                } else if (thrprio && sp >= -ep && ss > bss && bclass < 2) {
+                    bclass = 1;
+                    bss = ss;
                     bi = i;
                     bo = k;
                 }
@@ -524,19 +1000,22 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
                 for (int c = 0; c < nc; c++)
                     core[c] = ck[c].jo;
                 free(ck);
-                double fixed_cut = 0, core_cost = 0;
+                double fixed_cut = 0, core_p = 0, core_s = 0;
                 for (int i = 0; i < n; i++)
                     fixed_cut += OPT(js[i], choice[i])->cut_mw;
                 for (int c = 0; c < nc; c++) {
                     fixed_cut -= OPT(js[core[c]], choice[core[c]])->cut_mw;
-                    core_cost += OPT(js[core[c]], choice[core[c]])->cost_usd;
+                    core_p += OPT(js[core[c]], choice[core[c]])->p;
+                    core_s += OPT(js[core[c]], choice[core[c]])->s;
                     best[c] = choice[core[c]];
                 }
                 for (int c = nc - 1; c >= 0; c--)
                     suffix[c] = suffix[c + 1] + MAXCUT(js[core[c]]);
-                dfs d = {js, pool, core, nc, suffix, cur, best, core_cost + 1e-9, 0,
+                /* the greedy's (p, s) must be beaten (cost priority: by 1e-9, as before) */
+                dfs d = {js, pool, core, nc, suffix, cur, best,
+                         thrprio ? core_p : core_p + ep, thrprio ? core_s : 1e-9, ep, 0,
                          nwith <= K ? 5000000L : 50000L, 0};
-                dfs_go(&d, 0, need - fixed_cut, 0);
+                dfs_go(&d, 0, need - fixed_cut, 0, 0);
                 for (int c = 0; c < nc; c++)
                     choice[core[c]] = best[c];
                 optimal = nwith <= K && !d.aborted;
@@ -550,9 +1029,81 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
         free(suffix);
         free(inc);
     }
+    /* trim (priority throughput): a smaller cut at the same objective when the target allows
+     * (an inference cap deeper than needed costs nothing, but is not needed) */
+    if (thrprio) {
+        double excess = -need;
+        for (int i = 0; i < n; i++)
+            excess += OPT(js[i], choice[i])->cut_mw;
+        for (int i = 0; i < n && excess > 1e-9; i++) {
+            const cand *o = OPT(js[i], 0);
+            const cand *cc = &o[choice[i]];
+            for (int k = 0; k < choice[i]; k++)
+                if (o[k].p <= cc->p && o[k].s <= cc->s && cc->cut_mw - o[k].cut_mw <= excess) {
+                    excess -= cc->cut_mw - o[k].cut_mw;
+                    choice[i] = k;
+                    break;
+                }
+        }
+    }
     free(steps);
     free(hpos);
     return optimal;
+}
+
+/* ---- entries ------------------------------------------------------------------------- */
+
+static int is_pause(gs_lever l)
+{
+    return l == GS_LEVER_PAUSE_CKPT || l == GS_LEVER_PAUSE_NOW || l == GS_LEVER_REQUEUE ||
+           l == GS_LEVER_CKPT_PAUSE;
+}
+
+/* The entry of job ji under option k of jo (listed with full), or "run" when jo is NULL. */
+static void fill_entry(const ctx *c, int ji, const jobopts *jo, int k, gs_plan_entry *e)
+{
+    const gs_plan_job *j = &c->st->jobs[ji];
+    const gs_event *ev = c->ev;
+    int run = !jo || jo->o[k].lever == GS_LEVER_RUN;
+    const opt *o = run ? NULL : &jo->o[k];
+    const optdet *d = run ? NULL : &jo->d[k];
+    memset(e, 0, sizeof *e);
+    e->job = ji;
+    e->lever = run ? GS_LEVER_RUN : (gs_lever)o->lever;
+    e->from_s = run ? ev->start_s : o->from_s;
+    e->to_s = ev->end_s;
+    e->cap_frac = run ? 1 : d->cap_frac;
+    e->throughput = run ? 1 : d->thr;
+    e->mw_before = j->power_mw;
+    e->reduction_mw = run ? 0 : o->cut_mw;
+    e->mw_after = j->power_mw - e->reduction_mw;
+    jobopts b; /* only its w, base and pricer are written */
+    gs_flex_cost rc;
+    gs_flex_job f = job_base(c, ji, &b, &rc);
+    if (run) {
+        if (j->cls == GS_TRAINING) {
+            e->cost = rc;
+        } else {
+            memset(&e->cost, 0, sizeof e->cost);
+            e->cost.avg_throughput = 1;
+            e->cost.avg_window[0] = e->cost.avg_window[1] = e->cost.avg_window[2] = 1;
+            e->cost.tier_ok = 1;
+        }
+    } else {
+        e->cost = d->fc;
+    }
+    e->tier_floor = j->cls == GS_TRAINING ? j->flex.tier : weight_of(j);
+    e->slack_left_s = j->cls == GS_TRAINING ? gs_flex_slack_left_s(&f) - e->cost.lost_s : 0;
+    e->lost_requests = run ? 0 : d->lost_requests;
+    e->tier_window = j->flex.window;
+    e->weight = b.w;
+    e->perf = run ? b.base : d->perf;
+    e->lead_s = run ? 0 : d->lead_s;
+    e->act_s = run ? ev->start_s
+                   : o->ontime && d->lead_s > 0 ? c->now + (int64_t)ceil(d->lead_s) : o->from_s;
+    e->server_ms = run ? 0 : d->server_ms;
+    e->capacity_rps = run ? 0 : d->capacity_rps;
+    e->continued = run ? 0 : o->cont;
 }
 
 size_t gs_plan_job_options(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
@@ -560,27 +1111,12 @@ size_t gs_plan_job_options(const gs_plan_state *st, const gs_event *ev, const gs
 {
     if (job >= st->njobs)
         return 0;
+    ctx c;
+    ctx_init(&c, st, ev, pol);
     jobopts jo;
-    job_options(st, ev, pol, (int)job, -1, &jo);
-    const gs_plan_job *j = &st->jobs[job];
-    for (int i = 0; i < jo.n && (size_t)i < max; i++) {
-        const opt *o = &jo.o[i];
-        gs_plan_entry *e = &out[i];
-        memset(e, 0, sizeof *e);
-        e->job = (int)job;
-        e->lever = o->lever;
-        e->from_s = o->from_s;
-        e->to_s = ev->end_s;
-        e->cap_frac = o->lever == GS_LEVER_RUN ? 1 : o->cap_frac;
-        e->throughput = o->lever == GS_LEVER_RUN ? 1 : o->thr;
-        e->mw_before = j->power_mw;
-        e->reduction_mw = o->cut_mw;
-        e->mw_after = j->power_mw - o->cut_mw;
-        e->cost = o->fc;
-        e->tier_floor = j->cls == GS_TRAINING ? j->flex.tier : 1;
-        e->slack_left_s = j->cls == GS_TRAINING ? gs_flex_slack_left_s(&j->flex) - o->fc.lost_s : 0;
-        e->lost_requests = o->lost_requests;
-    }
+    job_options(&c, (int)job, -1, 1, &jo);
+    for (int i = 0; i < jo.n && (size_t)i < max; i++)
+        fill_entry(&c, (int)job, &jo, i, &out[i]);
     return (size_t)jo.n;
 }
 
@@ -607,20 +1143,32 @@ static int push_ovr(gs_plan *p, size_t *cap, gs_override o)
     return GS_OK;
 }
 
-/* The overrides that make gs_simulate follow entry e of run job j. */
+/* The overrides that make gs_simulate follow entry e of run job j, its lever holding until
+ * `end` (the end of the event, or of the last interval its pause continues through); since:
+ * the work since its last checkpoint at `start` (a late lever redoes what it did after). */
 static int entry_overrides(gs_plan *p, size_t *cap, const gs_plan_job *j, const gs_plan_entry *e,
-                           const gs_policy *pol, int64_t end)
+                           const gs_policy *pol, int64_t start, int64_t end, double since)
 {
     if (j->cls != GS_TRAINING || j->run < 0)
         return GS_OK;
     double ro = j->flex.restart_overhead_s > 0 ? j->flex.restart_overhead_s : 0;
-    double redo = j->flex.since_ckpt_s > 0 ? j->flex.since_ckpt_s : 0;
+    double redo = since > 0 ? since : 0;
+    if (e->from_s > start)
+        redo += (double)(e->from_s - start);
     int rc = GS_OK;
     int64_t back;
     switch (e->lever) {
-    case GS_LEVER_CAP:
-        return push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s, end, e->cap_frac,
+    case GS_LEVER_CAP: {
+        /* the simulator draws min(cap_frac x board, running): give it the measured draw */
+        double draw = e->cap_frac;
+        if (j->curve && j->curve->has_power) {
+            double d = gs_capcurve_power_frac(j->curve, e->cap_frac);
+            if (d > 0)
+                draw = d;
+        }
+        return push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s, end, draw,
                                                e->throughput});
+    }
     case GS_LEVER_SHRINK:
         rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s, end, e->cap_frac,
                                              e->throughput});
@@ -630,6 +1178,16 @@ static int entry_overrides(gs_plan *p, size_t *cap, const gs_plan_job *j, const 
         return rc;
     case GS_LEVER_PAUSE_CKPT:
         return push_ovr(p, cap, (gs_override){j->run, GS_OVR_PAUSE, e->from_s, end, 0, 0});
+    case GS_LEVER_CKPT_PAUSE: {
+        /* the on-demand checkpoint: full power, no progress, just before the pause */
+        int64_t ck = (int64_t)ceil(j->ckpt_signal_s > 0 ? j->ckpt_signal_s : 0);
+        if (ck >= 1)
+            rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s - ck, e->from_s,
+                                                 1.0, 0.0});
+        if (rc == GS_OK)
+            rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_PAUSE, e->from_s, end, 0, 0});
+        return rc;
+    }
     case GS_LEVER_PAUSE_NOW:
     case GS_LEVER_REQUEUE: {
         int64_t stop = end;
@@ -652,12 +1210,11 @@ static int entry_overrides(gs_plan *p, size_t *cap, const gs_plan_job *j, const 
     }
 }
 
-int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
-                 gs_plan *out, gs_error *err)
+/* ---- one event ----------------------------------------------------------------------- */
+
+static int validate(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
+                    gs_error *err)
 {
-    memset(out, 0, sizeof *out);
-    out->kind = ev->kind;
-    out->limit_mw = NAN;
     if (ev->end_s <= ev->start_s)
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "end",
                             "expected an end after the start, found a window of %lld s",
@@ -677,11 +1234,101 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
                             "the event asks to shed inference load, which policy '%s' does not "
                             "allow (inference cannot pause: shedding it is an outage)",
                             gs_policy_name(pol->kind));
-
     if (ev->cls != GS_EVCLS_ALL && ev->cls != GS_EVCLS_TRAINING && ev->cls != GS_EVCLS_INFERENCE)
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "class",
                             "expected training or inference (or none: all load), found class %d",
                             (int)ev->cls);
+    if (pol->priority != GS_PRIORITY_THROUGHPUT && pol->priority != GS_PRIORITY_COST)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "priority",
+                            "expected priority throughput or cost, found %d", (int)pol->priority);
+    return GS_OK;
+}
+
+/* A late option: when it holds from, its cut, its job. */
+typedef struct late {
+    int64_t from_s;
+    double cut_mw;
+    int jo;
+} late;
+
+static int cmp_late(const void *a, const void *b)
+{
+    const late *x = a, *y = b;
+    if (x->from_s != y->from_s)
+        return x->from_s < y->from_s ? -1 : 1;
+    if (x->jo != y->jo)
+        return x->jo - y->jo;
+    return (x->cut_mw > y->cut_mw) - (x->cut_mw < y->cut_mw);
+}
+
+/* The scope's largest cut when the late levers holding by m join (mx: n scratch). */
+static double late_total(const jobsol *jos, const cand *pool, int n, const late *lt, size_t nlt,
+                         int64_t m, double *mx)
+{
+    for (int i = 0; i < n; i++)
+        mx[i] = MAXCUT(jos[i]);
+    for (size_t a = 0; a < nlt; a++)
+        if (lt[a].from_s <= m && lt[a].cut_mw > mx[lt[a].jo])
+            mx[lt[a].jo] = lt[a].cut_mw;
+    double total = 0;
+    for (int i = 0; i < n; i++)
+        total += mx[i];
+    return total;
+}
+
+static int nomem(gs_error *err)
+{
+    return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+}
+
+/* Plan the event of c: out's scope figures, options, the search and the entries (every job
+ * in scope, in job order). Totals, the response curve and overrides: finish_plan. */
+/* Which of the job's leads (cap, pause, checkpoint-pause) act by start + ramp. */
+static int ontime_mask(const ctx *c, const gs_plan_job *j)
+{
+    const gs_policy *pol = c->pol;
+    double pause = lead_of(j->pause_lead_s, pol->pause_lead_s);
+    double lead[3] = {lead_of(j->cap_lead_s, pol->cap_lead_s), pause,
+                      lead_of(j->ckpt_lead_s, pol->ckpt_lead_s) + j->ckpt_signal_s + pause};
+    int m = 0;
+    for (int k = 0; k < 3; k++)
+        m |= ((double)c->now + lead[k] <= (double)c->ready) << k;
+    return m;
+}
+
+/* 1 when the job's options in c are those cached (see ocache). */
+static int cache_hit(const ctx *c, int ji, const ocache *k, int mask)
+{
+    const carry *y = &c->cy[ji];
+    const gs_flex_job *f = &c->st->jobs[ji].flex;
+    /* what earlier intervals lost moves the run window and the deadline only, what they lost
+     * in the day the day window only: over the event with no deadline the options depend on
+     * neither */
+    int lost_matters = f->window == GS_TIER_RUN || (unsigned)f->window > GS_TIER_RUN ||
+                       isfinite(f->deadline_margin_s);
+    return k->valid && k->dur == c->dur && k->later == c->later && k->ontime_mask == mask &&
+           (!lost_matters || k->lost_s == y->lost_s) &&
+           (f->window != GS_TIER_DAY || k->lost_day_s == y->lost_day_s) &&
+           k->paused == y->paused &&
+           k->bridge == y->bridge && k->lever == (int)y->lever && k->gap_s == y->gap_s &&
+           (k->since_used ? k->since_ckpt_s == y->since_ckpt_s
+                          : y->since_ckpt_s >= k->since_ckpt_s);
+}
+
+static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_error *err)
+{
+    ocache *cache = ic ? ic->job : NULL;
+    *late_used = 0;
+    const gs_plan_state *st = c->st;
+    const gs_event *ev = c->ev;
+    const gs_policy *pol = c->pol;
+    memset(out, 0, sizeof *out);
+    out->kind = ev->kind;
+    out->limit_mw = NAN;
+    out->priority = pol->priority;
+    out->decided_s = c->now;
+    out->target_s = c->ready;
+    out->met_s = -1;
 
     /* baseline of the scope: each site's load (all classes); for an event on one load class,
      * the power of that class's jobs in scope */
@@ -723,48 +1370,183 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
 
     /* jobs in scope and their options */
     size_t nin = 0;
-    for (size_t i = 0; i < st->njobs; i++)
-        nin += in_scope(st, ev, &st->jobs[i]);
+    if (ic && ic->scope)
+        nin = ic->nscope;
+    else
+        for (size_t i = 0; i < st->njobs; i++)
+            nin += in_scope(st, ev, &st->jobs[i]);
+    size_t poolcap = (nin ? nin : 1) * MAXOPT;
     jobsol *jos = malloc((nin ? nin : 1) * sizeof *jos);
-    cand *pool = malloc((nin ? nin : 1) * MAXOPT * sizeof *pool);
+    cand *pool = malloc(poolcap * sizeof *pool);
     int *choice = malloc((nin ? nin : 1) * sizeof *choice);
     out->entries = malloc((nin ? nin : 1) * sizeof *out->entries);
+    late *lt = NULL;
+    size_t nlt = 0, ltcap = 0;
     if (!jos || !pool || !choice || !out->entries) {
         free(jos);
         free(pool);
         free(choice);
         gs_plan_free(out);
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        return nomem(err);
     }
-    int n = 0, npool = 0;
+    double hours = c->dur / 3600.0;
+    int value_mode = (ev->kind == GS_PEV_PRICE && pol->kind == GS_POLICY_PRICE) ||
+                     (ev->kind == GS_PEV_PEAK && pol->kind == GS_POLICY_CAPACITY && !(ev->mw > 0));
+    int cover = pol->kind != GS_POLICY_MUST_RUN && !value_mode && need > 0;
+    int n = 0, npool = 0, oom = 0;
     jobopts jo; /* scratch */
-    for (size_t i = 0; i < st->njobs; i++)
-        if (in_scope(st, ev, &st->jobs[i])) {
-            job_options(st, ev, pol, (int)i, -1, &jo);
+    int listed = ic && ic->scope; /* intervals: the scope's jobs, known */
+    for (size_t x = 0, i = 0; x < (listed ? ic->nscope : st->njobs); x++)
+        if (listed ? (i = (size_t)ic->scope[x], 1) : (i = x, in_scope(st, ev, &st->jobs[i]))) {
+            int mask = cache ? ontime_mask(c, &st->jobs[i]) : 0;
+            if (cache && cache_hit(c, (int)i, &cache[n], mask)) {
+                jos[n] = cache[n].js;
+                jos[n].first = npool;
+                memcpy(pool + npool, ic->pool + cache[n].js.first, (size_t)jos[n].n * sizeof *pool);
+                cache[n].js.first = npool; /* in this pool, which becomes the cache's */
+                npool += jos[n].n;
+                out->available_mw += MAXCUT(jos[n]);
+                choice[n] = 0;
+                n++;
+                continue;
+            }
+            job_options(c, (int)i, -1, 0, &jo);
             jos[n].job = (int)i;
             jos[n].first = npool;
-            prune_and_hull(&jo, &jos[n], pool);
+            prune_and_hull(c, &jo, c->ready, &jos[n], pool);
+            if (cache) {
+                ocache *k = &cache[n];
+                const carry *y = &c->cy[i];
+                k->valid = !jo.any_late;
+                k->dur = c->dur;
+                k->later = c->later;
+                k->ontime_mask = mask;
+                k->lost_s = y->lost_s;
+                k->lost_day_s = y->lost_day_s;
+                k->since_ckpt_s = y->since_ckpt_s;
+                k->gap_s = y->gap_s;
+                k->paused = y->paused;
+                k->bridge = y->bridge;
+                k->lever = (int)y->lever;
+                k->since_used = jo.since_used;
+                k->chosen = -1;
+                k->elost_s = NAN;
+                k->js = jos[n];
+            }
             npool += jos[n].n;
             out->available_mw += MAXCUT(jos[n]);
             choice[n] = 0;
+            size_t first_lt = nlt;
+            if (cover)
+                for (int k = 1; k < jo.n; k++)
+                    if (!jo.o[k].ontime) {
+                        size_t q = first_lt;
+                        while (q < nlt && lt[q].from_s != jo.o[k].from_s)
+                            q++;
+                        if (q < nlt) { /* one record per job and time: the largest cut */
+                            if (jo.o[k].cut_mw > lt[q].cut_mw)
+                                lt[q].cut_mw = jo.o[k].cut_mw;
+                            continue;
+                        }
+                        if (nlt == ltcap) {
+                            size_t nc = ltcap ? 2 * ltcap : 64;
+                            late *nl = realloc(lt, nc * sizeof *nl);
+                            if (!nl) {
+                                oom = 1;
+                                break;
+                            }
+                            lt = nl;
+                            ltcap = nc;
+                        }
+                        lt[nlt++] = (late){jo.o[k].from_s, jo.o[k].cut_mw, n};
+                    }
             n++;
         }
 
-    int nomem = 0;
-    double hours = (double)(ev->end_s - ev->start_s) / 3600.0;
-    int value_mode = (ev->kind == GS_PEV_PRICE && pol->kind == GS_POLICY_PRICE) ||
-                     (ev->kind == GS_PEV_PEAK && pol->kind == GS_POLICY_CAPACITY && !(ev->mw > 0));
+    /* The levers that act by start + ramp cannot meet the target: the ones that act later
+     * join, up to the earliest time D when the scope's largest cuts meet it (all of them if
+     * never), and the search runs over the levers holding by D. */
+    int used_late = 0;
+    if (!oom && cover && nlt > 0 && out->available_mw < need - 1e-9) {
+        double *mx = malloc((size_t)n * sizeof *mx);
+        char *mark = calloc((size_t)n, 1);
+        if (!mx || !mark) {
+            oom = 1;
+        } else {
+            /* the least D such that the largest cuts holding by D meet the target: the total
+             * is non-decreasing in D, so bisect over [earliest, latest] late time */
+            int64_t lo = lt[0].from_s, hi = lt[0].from_s;
+            for (size_t a = 1; a < nlt; a++) {
+                lo = lt[a].from_s < lo ? lt[a].from_s : lo;
+                hi = lt[a].from_s > hi ? lt[a].from_s : hi;
+            }
+            int64_t upto = hi;
+            if (late_total(jos, pool, n, lt, nlt, hi, mx) >= need - 1e-9) {
+                int64_t l = lo, h = hi;
+                while (l < h) {
+                    int64_t m = l + (h - l) / 2;
+                    if (late_total(jos, pool, n, lt, nlt, m, mx) >= need - 1e-9)
+                        h = m;
+                    else
+                        l = m + 1;
+                }
+                upto = l;
+            }
+            size_t nrel = 0;
+            for (size_t a = 0; a < nlt; a++)
+                if (lt[a].from_s <= upto && !mark[lt[a].jo]) {
+                    mark[lt[a].jo] = 1;
+                    nrel++;
+                }
+            if ((size_t)npool + nrel * MAXOPT > poolcap) {
+                size_t nc = (size_t)npool + nrel * MAXOPT;
+                cand *np = realloc(pool, nc * sizeof *np);
+                if (!np)
+                    oom = 1;
+                else {
+                    pool = np;
+                    poolcap = nc;
+                }
+            }
+            if (!oom) {
+                for (int i = 0; i < n; i++)
+                    if (mark[i]) {
+                        out->available_mw -= MAXCUT(jos[i]);
+                        job_options(c, jos[i].job, -1, 0, &jo);
+                        jos[i].first = npool;
+                        prune_and_hull(c, &jo, upto, &jos[i], pool);
+                        npool += jos[i].n;
+                        out->available_mw += MAXCUT(jos[i]);
+                    }
+                used_late = 1;
+            }
+        }
+        free(mx);
+        free(mark);
+    }
+    free(lt);
+    if (oom) {
+        free(jos);
+        free(pool);
+        free(choice);
+        gs_plan_free(out);
+        return nomem(err);
+    }
+
+    int nm = 0;
     if (pol->kind == GS_POLICY_MUST_RUN) {
         out->optimal = 1;
         snprintf(out->note, sizeof out->note, "policy must-run: nothing is curtailed");
     } else if (value_mode) {
+        int cp = pol->priority == GS_PRIORITY_COST;
         for (int i = 0; i < n; i++) {
             double bestv = 0;
             for (int k = 1; k < jos[i].n; k++) {
                 const cand *o = OPT(jos[i], k);
+                double usd = cp ? o->p : o->s;
                 double v = (ev->kind == GS_PEV_PRICE ? ev->price_usd_per_mwh * o->cut_mw * hours
                                                     : pol->capacity_usd_per_mw * o->cut_mw) -
-                           o->cost_usd;
+                           usd;
                 if (v > bestv + 1e-9) {
                     bestv = v;
                     choice[i] = k;
@@ -773,65 +1555,478 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
         }
         out->optimal = 1;
     } else if (need > 0) {
-        out->optimal = solve_cover(jos, pool, n, need, choice, pol, &nomem);
+        out->optimal = solve_cover(jos, pool, n, need, choice, pol, &nm);
     } else {
         out->optimal = 1;
     }
-    if (nomem) {
+    if (nm) {
         free(jos);
         free(pool);
         free(choice);
         gs_plan_free(out);
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        return nomem(err);
     }
 
-    /* entries: every in-scope job, in job order */
-    size_t ocap = 0;
-    int rc = GS_OK;
-    for (int i = 0; i < n && rc == GS_OK; i++) {
-        const gs_plan_job *j = &st->jobs[jos[i].job];
-        /* the chosen option in full: "run", or listed again (only curtailed jobs) */
-        if (choice[i] == 0)
-            run_opt(ev, &jo.o[0]);
-        else
-            job_options(st, ev, pol, jos[i].job, jos[i].tag[choice[i]], &jo);
-        const opt *o = &jo.o[choice[i] == 0 ? 0 : 1];
+    /* entries: every in-scope job, in job order; the chosen option listed again */
+    for (int i = 0; i < n; i++) {
         gs_plan_entry *e = &out->entries[out->nentries++];
-        memset(e, 0, sizeof *e);
-        e->job = jos[i].job;
-        e->lever = o->lever;
-        e->from_s = o->lever == GS_LEVER_RUN ? ev->start_s : o->from_s;
-        e->to_s = ev->end_s;
-        e->cap_frac = o->lever == GS_LEVER_RUN ? 1 : o->cap_frac;
-        e->throughput = o->lever == GS_LEVER_RUN ? 1 : o->thr;
-        e->mw_before = j->power_mw;
-        e->reduction_mw = o->cut_mw;
-        e->mw_after = j->power_mw - o->cut_mw;
-        e->cost = o->fc;
-        if (o->lever == GS_LEVER_RUN && j->cls == GS_TRAINING)
-            gs_flex_price(&j->flex, 0, pol->deadline_penalty, &e->cost);
-        e->tier_floor = j->cls == GS_TRAINING ? j->flex.tier : 1;
-        e->slack_left_s = j->cls == GS_TRAINING ? gs_flex_slack_left_s(&j->flex) - o->fc.lost_s : 0;
-        e->lost_requests = o->lost_requests;
-        out->achieved_mw += o->cut_mw;
-        out->cost_usd += o->cost_usd;
-        rc = entry_overrides(out, &ocap, j, e, pol, ev->end_s);
+        if (cache && cache[i].valid && cache[i].chosen == choice[i] && ic->prev &&
+            cache[i].elost_s == c->cy[jos[i].job].lost_s && (size_t)i < ic->prev->nentries &&
+            ic->prev->entries[i].job == jos[i].job) {
+            /* the same options and the same choice as the previous interval: its entry, moved */
+            *e = ic->prev->entries[i];
+            e->from_s = c->ev->start_s;
+            e->to_s = c->ev->end_s;
+            e->act_s = e->lever == GS_LEVER_RUN || !(e->lead_s > 0)
+                           ? c->ev->start_s
+                           : c->now + (int64_t)ceil(e->lead_s);
+            continue;
+        }
+        if (cache) {
+            cache[i].chosen = cache[i].valid ? choice[i] : -1;
+            cache[i].elost_s = c->cy[jos[i].job].lost_s;
+        }
+        if (choice[i] == 0) {
+            fill_entry(c, jos[i].job, NULL, 0, e);
+        } else {
+            job_options(c, jos[i].job, jos[i].tag[choice[i]], 1, &jo);
+            fill_entry(c, jos[i].job, &jo, jo.n > 1 ? 1 : 0, e);
+        }
     }
     free(jos);
-    free(pool);
-    free(choice);
-    if (rc < 0) {
-        gs_plan_free(out);
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    if (ic) { /* this pool holds the cached options now */
+        free(ic->pool);
+        ic->pool = pool;
+    } else {
+        free(pool);
     }
+    free(choice);
+    *late_used = used_late;
+    return GS_OK;
+}
+
+/* ---- totals, the response curve, the note ---------------------------------------------- */
+
+typedef struct lvgroup {
+    gs_lever lever;
+    int64_t from_s;
+    double mw;
+    int n;
+} lvgroup;
+
+/* Why the plan at point t is what it is: the levers still waiting, grouped by lever and
+ * time, earliest first. */
+static void point_why(const ctx *c, const lvgroup *cur, size_t ncur, gs_plan_point *pt)
+{
+    lvgroup g[4];
+    int ng = 0, more = 0;
+    for (size_t i = 0; i < ncur; i++) {
+        const lvgroup *e = &cur[i];
+        if (e->from_s <= pt->at_s)
+            continue;
+        int k = 0;
+        while (k < ng && !(g[k].lever == e->lever && g[k].from_s == e->from_s))
+            k++;
+        if (k == ng) {
+            if (ng < 4) {
+                g[ng++] = (lvgroup){e->lever, e->from_s, 0, 0};
+            } else { /* keep the 4 earliest */
+                int w = 0;
+                for (int q = 1; q < 4; q++)
+                    if (g[q].from_s > g[w].from_s)
+                        w = q;
+                if (e->from_s < g[w].from_s) {
+                    more += g[w].n;
+                    g[w] = (lvgroup){e->lever, e->from_s, 0, 0};
+                    k = w;
+                } else {
+                    more++;
+                    continue;
+                }
+            }
+        }
+        g[k].mw += e->mw;
+        g[k].n++;
+    }
+    for (int a = 1; a < ng; a++) /* sort by time, then lever */
+        for (int b = a; b > 0 && (g[b].from_s < g[b - 1].from_s ||
+                                  (g[b].from_s == g[b - 1].from_s && g[b].lever < g[b - 1].lever));
+             b--) {
+            lvgroup t = g[b];
+            g[b] = g[b - 1];
+            g[b - 1] = t;
+        }
+    char *w = pt->why;
+    size_t cap = sizeof pt->why, len = 0;
+    w[0] = 0;
+#define PUT(...)                                                                                   \
+    do {                                                                                           \
+        if (len < cap) {                                                                           \
+            int r_ = snprintf(w + len, cap - len, __VA_ARGS__);                                    \
+            len += r_ > 0 ? (size_t)r_ : 0;                                                        \
+        }                                                                                          \
+    } while (0)
+    if (pt->at_s < c->ready)
+        PUT("target applies from +%llds", (long long)(c->ready - c->now));
+    else if (pt->at_s >= c->ev->end_s)
+        PUT("event over");
+    else if (pt->shortfall_mw > 0)
+        PUT("short %.3f MW", pt->shortfall_mw);
+    else
+        PUT("target met");
+    for (int k = 0; k < ng; k++)
+        PUT("%s %s %.3f MW (%d) at +%llds", k ? "," : "; waiting:", gs_lever_name(g[k].lever),
+            g[k].mw, g[k].n, (long long)(g[k].from_s - c->now));
+    if (more)
+        PUT(", %d more", more);
+    if (pt->shortfall_mw > 0 && pt->waiting_mw < pt->shortfall_mw - 1e-9)
+        PUT("; no more within tiers and leads");
+#undef PUT
+    if (len >= cap && cap > 4)
+        memcpy(w + cap - 4, "...", 4);
+}
+
+/* Totals, weighted throughput, shortfall, value, the response curve and the note. */
+static void finish_plan(const ctx *c, gs_plan *out, int late_used)
+{
+    const gs_event *ev = c->ev;
+    const gs_policy *pol = c->pol;
+    out->achieved_mw = 0;
+    out->cost_usd = 0;
+    double sw = 0, swp = 0, at_ready = 0;
+    size_t nlater = 0;
+    for (size_t i = 0; i < out->nentries; i++) {
+        const gs_plan_entry *e = &out->entries[i];
+        out->achieved_mw += e->reduction_mw;
+        out->cost_usd += e->lever == GS_LEVER_RUN ? 0 : e->cost.usd;
+        sw += e->weight;
+        swp += e->weight * e->perf;
+        if (e->reduction_mw > 0) {
+            if (e->from_s <= c->ready)
+                at_ready += e->reduction_mw;
+            else
+                nlater++;
+        }
+    }
+    out->weighted_throughput = sw > 0 ? swp / sw : 1;
     out->shortfall_mw = out->target_mw - out->achieved_mw > 1e-9 ? out->target_mw - out->achieved_mw : 0;
+    double hours = c->dur / 3600.0;
     if (ev->kind == GS_PEV_PRICE)
         out->value_usd = ev->price_usd_per_mwh * out->achieved_mw * hours;
     else if (ev->kind == GS_PEV_PEAK)
         out->value_usd = pol->capacity_usd_per_mw * out->achieved_mw;
-    if (out->shortfall_mw > 0 && !out->note[0])
+    /* met: at start + ramp, or when the last lever it needs acts */
+    out->met_s = -1;
+    if (at_ready >= out->target_mw - 1e-9) {
+        out->met_s = c->ready;
+    } else if (out->shortfall_mw == 0 && nlater > 0) {
+        late *t = malloc(nlater * sizeof *t);
+        if (t) {
+            /* the late levers by time; the cut reaches the target at one of them */
+            size_t k = 0;
+            for (size_t i = 0; i < out->nentries; i++)
+                if (out->entries[i].reduction_mw > 0 && out->entries[i].from_s > c->ready)
+                    t[k++] = (late){out->entries[i].from_s, out->entries[i].reduction_mw, (int)i};
+            qsort(t, nlater, sizeof *t, cmp_late);
+            double got = at_ready;
+            for (size_t a = 0; a < nlater && out->met_s < 0; a++) {
+                got += t[a].cut_mw;
+                if (got >= out->target_mw - 1e-9)
+                    out->met_s = t[a].from_s;
+            }
+        }
+        free(t);
+    }
+    /* the response curve, over the curtailed entries (as lever, from when it acts and holds:
+     * the later of its start and decision + lead, MW) */
+    size_t ncur = 0;
+    lvgroup *cur = malloc((out->nentries ? out->nentries : 1) * sizeof *cur);
+    for (size_t i = 0; cur && i < out->nentries; i++) {
+        const gs_plan_entry *e = &out->entries[i];
+        int64_t t = e->act_s > e->from_s ? e->act_s : e->from_s; /* it acts, and holds */
+        if (e->lever != GS_LEVER_RUN && t < e->to_s && e->reduction_mw > 0)
+            cur[ncur++] = (lvgroup){e->lever, t, e->reduction_mw, 1};
+    }
+    static const int64_t after[GS_PLAN_POINTS - 1] = {1, 10, 60, 300, 900};
+    for (int k = 0; k < GS_PLAN_POINTS; k++) {
+        gs_plan_point *pt = &out->points[k];
+        memset(pt, 0, sizeof *pt);
+        pt->after_s = k < GS_PLAN_POINTS - 1 ? after[k] : c->ready - c->now;
+        pt->at_s = c->now + pt->after_s;
+        pt->in_force = pt->at_s >= c->ready && pt->at_s < ev->end_s;
+        if (pt->at_s < ev->end_s)
+            for (size_t i = 0; i < ncur; i++) {
+                if (cur[i].from_s <= pt->at_s)
+                    pt->achieved_mw += cur[i].mw;
+                else
+                    pt->waiting_mw += cur[i].mw;
+            }
+        double sf = out->target_mw - pt->achieved_mw;
+        pt->shortfall_mw = pt->in_force && sf > 1e-9 ? sf : 0;
+        point_why(c, cur, cur ? ncur : 0, pt);
+    }
+    free(cur);
+    if (out->note[0])
+        return;
+    if (out->shortfall_mw > 0 && !late_used)
         snprintf(out->note, sizeof out->note,
                  "short by %.3f MW: the scope can cut at most %.3f MW within the jobs' tiers, "
                  "the notice and the ramp", out->shortfall_mw, out->available_mw);
+    else if (out->shortfall_mw > 0)
+        snprintf(out->note, sizeof out->note,
+                 "short by %.3f MW: the scope can cut at most %.3f MW within the jobs' tiers, even "
+                 "with the levers that act after start + ramp (from when they act: see the "
+                 "response curve)", out->shortfall_mw, out->available_mw);
+    else if (late_used)
+        snprintf(out->note, sizeof out->note,
+                 "the levers that act by start + ramp cut %.3f of the %.3f MW asked: the plan "
+                 "uses levers that act later and meets the target %lld s after the decision, "
+                 "%lld s after start + ramp (see the response curve)", at_ready, out->target_mw,
+                 (long long)(out->met_s - c->now), (long long)(out->met_s - c->ready));
+}
+
+static int single_overrides(const ctx *c, gs_plan *out)
+{
+    size_t ocap = 0;
+    for (size_t i = 0; i < out->nentries; i++) {
+        const gs_plan_entry *e = &out->entries[i];
+        const gs_plan_job *j = &c->st->jobs[e->job];
+        int rc = entry_overrides(out, &ocap, j, e, c->pol, c->ev->start_s, c->ev->end_s,
+                                 j->flex.since_ckpt_s);
+        if (rc < 0)
+            return rc;
+    }
     return GS_OK;
+}
+
+int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
+                 gs_plan *out, gs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->kind = ev->kind;
+    out->limit_mw = NAN;
+    out->met_s = -1;
+    int rc = validate(st, ev, pol, err);
+    if (rc < 0)
+        return rc;
+    ctx c;
+    ctx_init(&c, st, ev, pol);
+    int late_used = 0;
+    if ((rc = plan_core(&c, out, NULL, &late_used, err)) < 0)
+        return rc;
+    finish_plan(&c, out, late_used);
+    if (single_overrides(&c, out) < 0) {
+        gs_plan_free(out);
+        return nomem(err);
+    }
+    return GS_OK;
+}
+
+/* ---- consecutive intervals, jointly ---------------------------------------------------- */
+
+/* Entry e of interval c (a run) becomes the continuation of a pause (a bridge). */
+static void make_continued(const ctx *c, gs_plan_entry *e, gs_lever lever, double cut_mw,
+                           const gs_flex_job *f)
+{
+    const gs_plan_job *j = &c->st->jobs[e->job];
+    e->lever = lever;
+    e->from_s = c->ev->start_s;
+    e->act_s = c->ev->start_s;
+    e->to_s = c->ev->end_s;
+    e->cap_frac = 0;
+    e->throughput = 0;
+    e->reduction_mw = cut_mw;
+    e->mw_after = j->power_mw - cut_mw;
+    e->lead_s = 0;
+    e->continued = 1;
+    gs_flex_price_window(f, c->dur, c->dur, 0, c->pol->deadline_penalty, &e->cost);
+    e->perf = e->cost.avg_window[(unsigned)f->window < 3 ? f->window : GS_TIER_RUN];
+    e->slack_left_s = gs_flex_slack_left_s(f) - e->cost.lost_s;
+}
+
+static void free_plans(gs_plan *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        gs_plan_free(&p[i]);
+}
+
+int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t n,
+                           const gs_policy *pol, gs_plan *plans_out, gs_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        memset(&plans_out[i], 0, sizeof plans_out[i]);
+        plans_out[i].kind = evs[i].kind;
+        plans_out[i].limit_mw = NAN;
+        plans_out[i].met_s = -1;
+    }
+    if (n == 0)
+        return GS_OK;
+    for (size_t i = 0; i < n; i++) {
+        int rc = validate(st, &evs[i], pol, err);
+        if (rc < 0)
+            return rc;
+        if (i == 0)
+            continue;
+        const gs_event *a = &evs[i - 1], *b = &evs[i];
+        if (b->start_s != a->end_s)
+            return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "start",
+                                "expected interval %zu to start where interval %zu ends "
+                                "(consecutive intervals), found a %s of %lld s", i, i - 1,
+                                b->start_s > a->end_s ? "gap" : "overlap",
+                                (long long)(b->start_s > a->end_s ? b->start_s - a->end_s
+                                                                  : a->end_s - b->start_s));
+        if (b->scope != a->scope || b->scope_index != a->scope_index || b->cls != a->cls ||
+            b->kind != a->kind)
+            return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "type",
+                                "expected the intervals of one event: the same type, scope and "
+                                "class; interval %zu differs from interval %zu", i, i - 1);
+    }
+    carry *cy = calloc(st->njobs ? st->njobs : 1, sizeof *cy);
+    ctx *cs = malloc(n * sizeof *cs);
+    int *lu = calloc(n, sizeof *lu);
+    double *since = NULL; /* [n][nentries]: work since the checkpoint at each interval start */
+    double *dsum = NULL;  /* [nentries]: lost in the intervals lo..k-1 */
+    icache ic = {NULL, NULL, NULL, NULL, 0}; /* from the second interval on */
+    int *scope = NULL;    /* [nentries] the jobs in scope */
+    double *lost_k = NULL; /* [n][nentries] what each interval cost each job (the day window) */
+    size_t ne = 0, lo = 0;
+    int rc = GS_OK;
+    size_t done = 0;
+    if (!cy || !cs || !lu) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (size_t j = 0; j < st->njobs; j++)
+        cy[j].since_ckpt_s = st->jobs[j].flex.since_ckpt_s;
+    for (size_t k = 0; k < n; k++) {
+        ctx *c = &cs[k];
+        ctx_init(c, st, &evs[k], pol);
+        c->later = k > 0;
+        c->cy = cy;
+        /* the day window: what earlier intervals lost in the 24 h ending at this one's end
+         * (dsum: the losses of intervals lo..k-1) */
+        if (k > 0) {
+            while (lo < k && evs[lo].start_s < evs[k].end_s - 86400) {
+                for (size_t x = 0; x < ne; x++)
+                    dsum[x] -= lost_k[lo * ne + x];
+                lo++;
+            }
+            for (size_t x = 0; x < ne; x++)
+                cy[plans_out[0].entries[x].job].lost_day_s = dsum[x] > 0 ? dsum[x] : 0;
+        }
+        if (k == 1) {
+            ic.job = calloc(ne ? ne : 1, sizeof *ic.job);
+            if (!ic.job) {
+                rc = nomem(err);
+                goto out;
+            }
+        }
+        ic.prev = k >= 1 ? &plans_out[k - 1] : NULL;
+        if ((rc = plan_core(c, &plans_out[k], k >= 1 ? &ic : NULL, &lu[k], err)) < 0)
+            goto out;
+        done = k + 1;
+        gs_plan *p = &plans_out[k];
+        if (k == 0) {
+            ne = p->nentries;
+            since = malloc((n * ne > 0 ? n * ne : 1) * sizeof *since);
+            dsum = calloc(ne ? ne : 1, sizeof *dsum);
+            scope = malloc((ne ? ne : 1) * sizeof *scope);
+            lost_k = calloc(n * ne > 0 ? n * ne : 1, sizeof *lost_k);
+            if (!since || !dsum || !scope || !lost_k) {
+                rc = nomem(err);
+                goto out;
+            }
+            for (size_t x = 0; x < ne; x++)
+                scope[x] = p->entries[x].job;
+            ic.scope = scope;
+            ic.nscope = ne;
+        }
+        for (size_t x = 0; x < ne; x++) {
+            gs_plan_entry *e = &p->entries[x];
+            carry *y = &cy[e->job];
+            const gs_plan_job *j = &st->jobs[e->job];
+            since[k * ne + x] = y->since_ckpt_s;
+            double lost = e->cost.lost_s;
+            if (e->continued && !y->paused && y->bridge) {
+                /* the bridge: paused through the intervals it had resumed in */
+                double gap = 0;
+                for (size_t i = (size_t)y->from + 1; i < k; i++) {
+                    gs_flex_job f = flex_of(&cs[i], e->job);
+                    make_continued(&cs[i], &plans_out[i].entries[x], y->lever, e->reduction_mw, &f);
+                    gap += plans_out[i].entries[x].cost.lost_s;
+                    lost_k[i * ne + x] = plans_out[i].entries[x].cost.lost_s;
+                    if (i >= lo)
+                        dsum[x] += lost_k[i * ne + x];
+                }
+                gs_flex_job f = flex_of(c, e->job);
+                make_continued(c, e, y->lever, e->reduction_mw, &f);
+                lost = gap + e->cost.lost_s;
+                y->paused = 1;
+            }
+            y->lost_s += lost;
+            dsum[x] += e->cost.lost_s;
+            lost_k[k * ne + x] = e->cost.lost_s;
+            double dur = c->dur;
+            if (is_pause(e->lever)) {
+                if (!y->paused)
+                    y->from = (int)k;
+                y->paused = 1;
+                y->lever = e->lever;
+                y->bridge = 0;
+                y->gap_s = 0;
+                y->since_ckpt_s = 0;
+            } else {
+                if (y->paused) { /* resumes: from its checkpoint, after the restart */
+                    y->paused = 0;
+                    y->bridge = 1;
+                    y->gap_s = 0;
+                    y->since_ckpt_s = 0;
+                }
+                if (y->bridge) {
+                    if (e->lever == GS_LEVER_RUN && y->gap_s + dur <= 86400)
+                        y->gap_s += dur;
+                    else
+                        y->bridge = 0;
+                }
+                y->since_ckpt_s += dur * e->throughput;
+                if (j->next_ckpt_s > (double)evs[k].start_s &&
+                    j->next_ckpt_s <= (double)evs[k].end_s)
+                    y->since_ckpt_s = (double)evs[k].end_s - j->next_ckpt_s;
+            }
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        finish_plan(&cs[k], &plans_out[k], lu[k]);
+    /* overrides: a pause continued through later intervals is one pause (one restart) */
+    for (size_t k = 0; k < n && rc == GS_OK; k++) {
+        gs_plan *p = &plans_out[k];
+        size_t ocap = 0;
+        for (size_t x = 0; x < ne && rc == GS_OK; x++) {
+            const gs_plan_entry *e = &p->entries[x];
+            if (e->continued && is_pause(e->lever))
+                continue;
+            int64_t end = evs[k].end_s;
+            if (is_pause(e->lever))
+                for (size_t k2 = k + 1; k2 < n && plans_out[k2].entries[x].continued &&
+                                        is_pause(plans_out[k2].entries[x].lever);
+                     k2++)
+                    end = evs[k2].end_s;
+            if (entry_overrides(p, &ocap, &st->jobs[e->job], e, pol, evs[k].start_s, end,
+                                since[k * ne + x]) < 0)
+                rc = nomem(err);
+        }
+    }
+out:
+    if (rc < 0)
+        free_plans(plans_out, done);
+    free(cy);
+    free(cs);
+    free(lu);
+    free(since);
+    free(dsum);
+    free(ic.job);
+    free(ic.pool);
+    free(scope);
+    free(lost_k);
+    return rc;
 }

@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <yaml.h>
 
 #include "gridsplit/duration.h"
+#include "gridsplit/flex.h"
 #include "gridsplit/time.h"
 #include "gridsplit/read/fleet.h"
 #include "gridsplit/read/import.h"
@@ -256,6 +258,73 @@ static int check_dup(ctx *c, const yaml_node_t *it, const char *path, const char
 
 /* ---- sections ---- */
 
+static const char *const tier_windows[] = {"event", "day", "run", NULL};
+
+/* power_curve: ID -> the id, checked against the fleet's curves (with a "did you mean"). */
+static int get_curve_ref(ctx *c, const yaml_node_t *it, const char *path, char *out)
+{
+    int k = -1;
+    int rc = get_ref(c, it, path, "power_curve", OPT, "power curve", c->f->power_curves
+                     ? c->f->power_curves[0].id : "", sizeof(gs_power_curve), c->f->npower_curves, &k);
+    if (rc > 0)
+        snprintf(out, GS_ID_MAX, "%s", c->f->power_curves[k].id);
+    return rc;
+}
+
+/* A lead time: a positive duration (0 would read as "the policy's": leave the key out). */
+static int get_lead(ctx *c, const yaml_node_t *m, const char *base, const char *key, double *out)
+{
+    int rc = get_dur(c, m, base, key, OPT, out);
+    if (rc > 0 && !(*out > 0)) {
+        char kp[PATH_LEN];
+        gs__yaml_path(kp, base, key);
+        return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, m, key), kp,
+                             "expected a positive duration such as 10s or 5min (leave the key out "
+                             "for the policy's default), found '%s'",
+                             gs__yaml_scalar(gs__yaml_get(&c->y, m, key)));
+    }
+    return rc;
+}
+
+/* leads: {cap: DURATION[, pause: DURATION]} (pause only where pause_out is not NULL). */
+static int get_leads(ctx *c, const yaml_node_t *it, const char *base, double *cap_out,
+                     double *pause_out)
+{
+    static const char *const both[] = {"cap", "pause", NULL};
+    static const char *const cap_only[] = {"cap", NULL};
+    char lp[PATH_LEN];
+    yaml_node_t *m;
+    int rc = gs__yaml_lookup(&c->y, it, base, "leads", OPT, "lead times", lp, &m);
+    if (rc <= 0)
+        return rc;
+    if ((rc = gs__yaml_check_map(&c->y, m, lp,
+                                 pause_out ? "lead times {cap: DURATION, pause: DURATION}"
+                                           : "lead times {cap: DURATION}",
+                                 pause_out ? both : cap_only)) ||
+        (rc = get_lead(c, m, lp, "cap", cap_out)) < 0 ||
+        (pause_out && (rc = get_lead(c, m, lp, "pause", pause_out)) < 0))
+        return rc;
+    return GS_OK;
+}
+
+/* checkpoint.on_signal: a signal name, "SIG" prefix and case ignored ("usr1", "SIGUSR1"). Its
+ * membership in the signals a job can catch is checked by gs_fleet_validate. */
+static int get_signal(ctx *c, const yaml_node_t *m, const char *base, char *out, size_t len)
+{
+    char raw[32];
+    int rc = gs__yaml_get_str(&c->y, m, base, "on_signal", OPT, raw, sizeof raw);
+    if (rc <= 0)
+        return rc;
+    const char *p = raw;
+    if (!strncasecmp(p, "SIG", 3))
+        p += 3;
+    size_t k = 0;
+    for (; p[k] && k + 1 < len; k++)
+        out[k] = (char)(p[k] >= 'a' && p[k] <= 'z' ? p[k] - 'a' + 'A' : p[k]);
+    out[k] = 0;
+    return 1;
+}
+
 static int parse_ref(ctx *c, const yaml_node_t *n, const char *path, gs_series_ref *r)
 {
     static const char *const keys[] = {"path", "format", "column", "time_column", "tz", "scale", NULL};
@@ -351,6 +420,325 @@ static int parse_gpus(ctx *c, const yaml_node_t *root, size_t ncat)
             return rc;
     }
     return GS_OK;
+}
+
+/* ---- power curves ---- */
+
+/* Measurements of one curve before the fit: cap, throughput and (NAN: not measured) power, W. */
+typedef struct curve_pts {
+    double cap_w[256], thr[256], pow_w[256];
+    size_t n;
+} curve_pts;
+
+/* Fit pts into p->curve for board power p->board_w with the one fit of the planner's curves
+ * (gs_capcurve_fit_measured, gridsplit/flex.h): measurements at the same cap averaged, throughput
+ * and draw made non-decreasing in the cap, throughput 1 at the board power, draw a share of the
+ * board. Errors are placed at node at (field path). */
+static int fit_curve(ctx *c, const yaml_node_t *at, const char *path, const curve_pts *pts,
+                     int has_power, gs_power_curve *p)
+{
+    size_t caps = 0;
+    for (size_t i = 0; i < pts->n; i++) {
+        if (pts->cap_w[i] > p->board_w * (1 + 1e-9))
+            return gs__yaml_fail(&c->y, at, path,
+                                 "expected caps at or below the board power (%g W), found %g W",
+                                 p->board_w, pts->cap_w[i]);
+        size_t k = 0;
+        while (k < i && fabs(pts->cap_w[k] - pts->cap_w[i]) > 1e-9 * p->board_w)
+            k++;
+        caps += k == i;
+    }
+    if (caps < 2)
+        return gs__yaml_fail(&c->y, at, path,
+                             "expected measurements at 2 caps or more (the board power and one "
+                             "below it), found %zu", caps);
+    gs_error e = {0};
+    if (gs_capcurve_fit_measured(p->workload, pts->cap_w, pts->thr, has_power ? pts->pow_w : NULL,
+                                 pts->n, p->board_w, &p->curve, &e) < 0)
+        return gs__yaml_fail(&c->y, at, path, "%s", e.message);
+    return GS_OK;
+}
+
+/* The column of a header (case-insensitive, spaces trimmed), or -1. */
+static int column_of(char **h, int nh, const char *name)
+{
+    for (int i = 0; i < nh; i++) {
+        const char *a = h[i];
+        while (*a == ' ')
+            a++;
+        size_t l = strlen(a);
+        while (l && a[l - 1] == ' ')
+            l--;
+        if (l == strlen(name) && !strncasecmp(a, name, l))
+            return i;
+    }
+    return -1;
+}
+
+/* sweep: {path, workload}: the rows of one workload of a DVFS sweep file (dvfs_sweep.csv:
+ * Workload, GPU power cap, throughput, total GPU power, normalized throughput, power per GPU). */
+static int read_sweep(ctx *c, const yaml_node_t *sw, const char *path, curve_pts *pts,
+                      char *source, size_t source_len)
+{
+    static const char *const keys[] = {"path", "workload", NULL};
+    char raw[GS_PATH_MAX], file[GS_PATH_MAX], pp[PATH_LEN], name[128];
+    int rc;
+    if ((rc = gs__yaml_check_map(&c->y, sw, path, "a sweep {path: FILE, workload: NAME}", keys)) ||
+        (rc = gs__yaml_get_str(&c->y, sw, path, "path", REQ, raw, sizeof raw)) < 0 ||
+        (rc = gs__yaml_get_str(&c->y, sw, path, "workload", REQ, name, sizeof name)) < 0)
+        return rc;
+    gs__yaml_path(pp, path, "path");
+    yaml_node_t *pv = gs__yaml_get(&c->y, sw, "path");
+    if ((rc = gs__yaml_expand_path(&c->y, pv, pp, raw, file, sizeof file)))
+        return rc;
+    gs_error pe = {0};
+    if (gs__path_check(file, &pe) < 0)
+        return gs__yaml_fail(&c->y, pv, pp, "expected a readable DVFS sweep file, found '%s' (%s)",
+                             file, pe.message);
+    gs__reader *r = gs__reader_open(file, c->y.err);
+    if (!r)
+        return c->y.err->code ? c->y.err->code : GS_EIO;
+    static const char *const cols[] = {"Workload", "GPU power cap", "normalized throughput",
+                                       "power per GPU"};
+    int ci[4] = {-1, -1, -1, -1}, ncols = 0;
+    char *line, *fl[32];
+    size_t len;
+    char seen[1024] = "";
+    size_t nseen = 0;
+    pts->n = 0;
+    rc = GS_OK;
+    int got;
+    while ((got = gs__reader_line(r, &line, &len, c->y.err)) > 0) {
+        long ln = gs__reader_lineno(r);
+        int nf = gs__csv_split(line, fl, 32);
+        if (nf > 32)
+            nf = 32;
+        if (ln == 1) {
+            for (int k = 0; k < 4; k++)
+                if ((ci[k] = column_of(fl, nf, cols[k])) < 0 && k != 3) {
+                    rc = gs_error_set(c->y.err, GS_EINPUT, file, 1, 0, cols[k],
+                                      "expected a DVFS sweep header with the columns Workload, GPU "
+                                      "power cap, normalized throughput (and power per GPU), "
+                                      "found no column '%s'", cols[k]);
+                    goto out;
+                }
+            ncols = nf;
+            continue;
+        }
+        if (nf == 1 && !fl[0][0])
+            continue; /* blank line */
+        if (nf < ncols) {
+            rc = gs_error_set(c->y.err, GS_EINPUT, file, (int)ln, 0, NULL,
+                              "expected %d fields as in the header, found %d", ncols, nf);
+            goto out;
+        }
+        if (strcmp(fl[ci[0]], name)) {
+            /* remember the names seen for a "did you mean" */
+            if (!strstr(seen, fl[ci[0]]) && nseen + strlen(fl[ci[0]]) + 3 < sizeof seen)
+                nseen += (size_t)snprintf(seen + nseen, sizeof seen - nseen, "%s%s",
+                                          nseen ? ", " : "", fl[ci[0]]);
+            continue;
+        }
+        double v[3];
+        for (int k = 1; k < 4; k++) {
+            if (ci[k] < 0) {
+                v[k - 1] = NAN;
+                continue;
+            }
+            char *end;
+            errno = 0;
+            v[k - 1] = strtod(fl[ci[k]], &end);
+            while (*end == ' ')
+                end++;
+            if (end == fl[ci[k]] || *end || !isfinite(v[k - 1]) || (k != 2 && !(v[k - 1] > 0)) ||
+                (k == 2 && !(v[k - 1] >= 0))) {
+                rc = gs_error_set(c->y.err, GS_EINPUT, file, (int)ln, 0, cols[k],
+                                  "expected a %s number in column '%s', found '%s'",
+                                  k == 2 ? "non-negative" : "positive", cols[k], fl[ci[k]]);
+                goto out;
+            }
+        }
+        if (pts->n == sizeof pts->thr / sizeof pts->thr[0]) {
+            rc = gs_error_set(c->y.err, GS_EINPUT, file, (int)ln, 0, NULL,
+                              "expected at most %zu rows for workload '%s'",
+                              sizeof pts->thr / sizeof pts->thr[0], name);
+            goto out;
+        }
+        pts->cap_w[pts->n] = v[0];
+        pts->thr[pts->n] = v[1];
+        pts->pow_w[pts->n] = v[2];
+        pts->n++;
+    }
+    if (got < 0) {
+        rc = got;
+        goto out;
+    }
+    if (pts->n == 0) {
+        char wp[PATH_LEN];
+        gs__yaml_path(wp, path, "workload");
+        rc = gs__yaml_fail(&c->y, gs__yaml_get(&c->y, sw, "workload"), wp,
+                           "expected a workload of %s, found '%s' (the file has: %s)", file, name,
+                           nseen ? seen : "no rows");
+        goto out;
+    }
+    if (snprintf(source, source_len, "%s, workload %s", file, name) < 0)
+        source[0] = 0;
+out:
+    gs__reader_close(r);
+    return rc;
+}
+
+/* points: [{cap_w, throughput, power_w}] */
+static int read_points(ctx *c, const yaml_node_t *it, const char *path, curve_pts *pts,
+                       int *has_power)
+{
+    static const char *const keys[] = {"cap_w", "throughput", "power_w", NULL};
+    yaml_node_t *seq;
+    size_t n;
+    char lp[PATH_LEN];
+    int rc = gs__yaml_get_list(&c->y, it, path, "points", REQ,
+                               "a list of points {cap_w, throughput, power_w}", &seq, &n);
+    if (rc < 0)
+        return rc;
+    gs__yaml_path(lp, path, "points");
+    if (n > sizeof pts->thr / sizeof pts->thr[0])
+        return gs__yaml_fail(&c->y, seq, lp, "expected at most %zu points, found %zu",
+                             sizeof pts->thr / sizeof pts->thr[0], n);
+    pts->n = n;
+    int with = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ip[PATH_LEN];
+        yaml_node_t *x = gs__yaml_item(&c->y, seq, i);
+        gs__yaml_index(ip, lp, i);
+        remember(c, ip, x);
+        double pw = NAN;
+        if ((rc = gs__yaml_check_map(&c->y, x, ip, "a point {cap_w, throughput, power_w}", keys)) ||
+            (rc = gs__yaml_get_num(&c->y, x, ip, "cap_w", REQ, &pts->cap_w[i])) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, x, ip, "throughput", REQ, &pts->thr[i])) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, x, ip, "power_w", OPT, &pw)) < 0)
+            return rc;
+        const struct { const char *key; double v; int needed; } chk[] = {
+            {"cap_w", pts->cap_w[i], 1}, {"throughput", pts->thr[i], 1}, {"power_w", pw, rc > 0}};
+        for (size_t k = 0; k < 3; k++)
+            if (chk[k].needed && !(chk[k].v > 0)) {
+                char kp[PATH_LEN];
+                gs__yaml_path(kp, ip, chk[k].key);
+                return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, x, chk[k].key), kp,
+                                     "expected a positive number, found '%s'",
+                                     gs__yaml_scalar(gs__yaml_get(&c->y, x, chk[k].key)));
+            }
+        if (i > 0 && (rc > 0) != (with > 0)) {
+            char kp[PATH_LEN];
+            gs__yaml_path(kp, ip, "power_w");
+            return gs__yaml_fail(&c->y, rc > 0 ? gs__yaml_get(&c->y, x, "power_w") : x,
+                                 rc > 0 ? kp : ip,
+                                 "expected power_w on every point or on none (points[0] %s it)",
+                                 with ? "has" : "has not");
+        }
+        with = rc > 0;
+        pts->pow_w[i] = pw;
+    }
+    if (n == 0)
+        return gs__yaml_fail(&c->y, seq, lp, "expected at least 2 points, found none");
+    *has_power = with;
+    return GS_OK;
+}
+
+static int parse_power_curves(ctx *c, const yaml_node_t *root)
+{
+    static const char *const keys[] = {"id", "workload", "gpu", "board_w", "sweep", "points", NULL};
+    static const char *const workloads[] = {"pretraining", "finetuning", "inference-batch",
+                                            "inference", NULL};
+    yaml_node_t *seq;
+    size_t n;
+    gs_fleet *f = c->f;
+    int rc = gs__yaml_get_list(&c->y, root, "", "power_curves", OPT,
+                               "a list of measured power-cap curves", &seq, &n);
+    if (rc <= 0)
+        return rc;
+    f->power_curves = calloc(n ? n : 1, sizeof *f->power_curves);
+    curve_pts *pts = malloc(sizeof *pts);
+    if (!f->power_curves || !pts) {
+        free(pts);
+        return nomem(c);
+    }
+    rc = GS_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        char path[PATH_LEN];
+        yaml_node_t *it = gs__yaml_item(&c->y, seq, i);
+        gs_power_curve *p = &f->power_curves[i];
+        f->npower_curves = i + 1;
+        p->gpu = -1;
+        int wl = 0;
+        gs__yaml_index(path, "power_curves", i);
+        remember(c, path, it);
+        if ((rc = gs__yaml_check_map(&c->y, it, path,
+                                     "a power curve {id, workload, sweep or points}", keys)) ||
+            (rc = gs__yaml_get_str(&c->y, it, path, "id", REQ, p->id, sizeof p->id)) < 0 ||
+            (rc = check_dup(c, it, path, "power_curves", f->power_curves[0].id, sizeof *p, i)) ||
+            (rc = get_enum(c, it, path, "workload", REQ, workloads, &wl)) < 0 ||
+            (rc = get_ref(c, it, path, "gpu", OPT, "GPU model", f->gpus[0].id, sizeof(gs_gpu),
+                          f->ngpus, &p->gpu)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "board_w", OPT, &p->board_w)) < 0)
+            break;
+        rc = GS_OK;
+        snprintf(p->workload, sizeof p->workload, "%s", workloads[wl]);
+        yaml_node_t *gv = gs__yaml_get(&c->y, it, "gpu"), *bv = gs__yaml_get(&c->y, it, "board_w");
+        yaml_node_t *sv = gs__yaml_get(&c->y, it, "sweep"), *pv = gs__yaml_get(&c->y, it, "points");
+        char kp[PATH_LEN];
+        if (gv && bv) {
+            gs__yaml_path(kp, path, "board_w");
+            rc = gs__yaml_fail(&c->y, bv, kp, "expected gpu or board_w, found both (the board "
+                               "power is the GPU model's)");
+            break;
+        }
+        if (bv && !(p->board_w > 0)) {
+            gs__yaml_path(kp, path, "board_w");
+            rc = gs__yaml_fail(&c->y, bv, kp, "expected a positive power in W, found '%s'",
+                               gs__yaml_scalar(bv));
+            break;
+        }
+        if (!!sv == !!pv) {
+            if (sv) {
+                gs__yaml_path(kp, path, "points");
+                rc = gs__yaml_fail(&c->y, pv, kp, "expected sweep or points, found both");
+            } else {
+                rc = gs__yaml_fail(&c->y, it, path,
+                                   "missing required key 'sweep' or 'points' (the measurements: "
+                                   "sweep: {path: FILE, workload: NAME} or points: [{cap_w, "
+                                   "throughput, power_w}])");
+            }
+            break;
+        }
+        int has_power = 0;
+        const yaml_node_t *at = NULL;
+        if (sv) {
+            gs__yaml_path(kp, path, "sweep");
+            at = sv;
+            if ((rc = read_sweep(c, sv, kp, pts, p->source, sizeof p->source)))
+                break;
+            has_power = 1;
+            for (size_t k = 0; k < pts->n; k++)
+                has_power &= isfinite(pts->pow_w[k]);
+        } else {
+            gs__yaml_path(kp, path, "points");
+            at = pv;
+            if ((rc = read_points(c, it, path, pts, &has_power)))
+                break;
+            snprintf(p->source, sizeof p->source, "points");
+        }
+        if (p->gpu >= 0) {
+            p->board_w = f->gpus[p->gpu].board_w;
+        } else if (!bv) {
+            p->board_w = 0;
+            for (size_t k = 0; k < pts->n; k++)
+                if (pts->cap_w[k] > p->board_w)
+                    p->board_w = pts->cap_w[k];
+        }
+        rc = fit_curve(c, at, kp, pts, has_power, p);
+    }
+    free(pts);
+    return rc;
 }
 
 static int parse_zones(ctx *c, const yaml_node_t *root)
@@ -586,7 +974,8 @@ static int parse_services(ctx *c, const yaml_node_t *root)
     static const char *const keys[] = {
         "id", "peak_requests_per_s", "energy_per_request_j", "energy_per_token_j",
         "tokens_per_request", "requests_per_s_per_gpu", "latency_budget_ms", "server_time_ms", "floor_frac",
-        "headroom_frac", "shape", "demand", "growth_epoch", "regions", "regions_file", NULL};
+        "headroom_frac", "shape", "demand", "growth_epoch", "regions", "regions_file",
+        "power_curve", "tier", "tier_window", "leads", NULL};
     yaml_node_t *seq;
     size_t n;
     gs_fleet *f = c->f;
@@ -648,8 +1037,22 @@ static int parse_services(ctx *c, const yaml_node_t *root)
             (rc = gs__yaml_get_num(&c->y, it, path, "headroom_frac", OPT, &s->headroom_frac)) < 0 ||
             (rc = parse_shape(c, it, path, &s->shape)) < 0 ||
             (rc = opt_ref(c, it, path, "demand", &s->demand_ref)) < 0 ||
-            (rc = get_time(c, it, path, "growth_epoch", OPT, &s->growth_epoch_s)) < 0)
+            (rc = get_time(c, it, path, "growth_epoch", OPT, &s->growth_epoch_s)) < 0 ||
+            (rc = get_curve_ref(c, it, path, s->power_curve)) < 0 ||
+            (rc = gs__yaml_get_num(&c->y, it, path, "tier", OPT, &s->tier)) < 0)
             return rc;
+        if (gs__yaml_get(&c->y, it, "tier") && !(s->tier > 0 && s->tier <= 1)) {
+            char p2[PATH_LEN];
+            gs__yaml_path(p2, path, "tier");
+            return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, it, "tier"), p2,
+                                 "expected a fraction within (0, 1], found '%s'",
+                                 gs__yaml_scalar(gs__yaml_get(&c->y, it, "tier")));
+        }
+        int tw = GS_TIER_EVENT;
+        if ((rc = get_enum(c, it, path, "tier_window", OPT, tier_windows, &tw)) < 0 ||
+            (rc = get_leads(c, it, path, &s->lead_cap_s, NULL)) < 0)
+            return rc;
+        s->tier_window = (gs_tier_window)tw;
         yaml_node_t *inl = gs__yaml_get(&c->y, it, "regions"), *file = gs__yaml_get(&c->y, it, "regions_file");
         if (inl && file) {
             char p2[PATH_LEN];
@@ -741,8 +1144,10 @@ static int parse_runs(ctx *c, const yaml_node_t *root)
     static const char *const tkeys[] = {"runs", NULL};
     static const char *const keys[] = {"id", "cluster", "gpus", "start", "length", "gpu_hours",
                                        "checkpoint", "restart_overhead", "deadline", "tier",
-                                       "utilisation", "workload", NULL};
-    static const char *const ckeys[] = {"interval", "duration", "power_frac", NULL};
+                                       "utilisation", "workload", "power_curve", "tier_window",
+                                       "leads", NULL};
+    static const char *const ckeys[] = {"interval", "duration", "power_frac", "on_signal",
+                                        "signal_duration", NULL};
     gs_fleet *f = c->f;
     char tp[PATH_LEN];
     yaml_node_t *t, *seq;
@@ -805,18 +1210,54 @@ static int parse_runs(ctx *c, const yaml_node_t *root)
         yaml_node_t *ck;
         if ((rc = gs__yaml_lookup(&c->y, it, path, "checkpoint", OPT, "a checkpoint rhythm", cp, &ck)) < 0)
             return rc;
-        if (rc > 0 &&
-            ((rc = gs__yaml_check_map(&c->y, ck, cp, "a checkpoint rhythm {interval, duration, power_frac}", ckeys)) ||
-             (rc = get_dur(c, ck, cp, "interval", REQ, &r->ckpt_interval_s)) < 0 ||
-             (rc = get_dur(c, ck, cp, "duration", REQ, &r->ckpt_duration_s)) < 0 ||
-             (rc = gs__yaml_get_num(&c->y, ck, cp, "power_frac", OPT, &r->ckpt_power_frac)) < 0))
-            return rc;
+        if (rc > 0) {
+            /* a schedule (interval and duration), a signal (on_signal and its duration), or both */
+            if ((rc = gs__yaml_check_map(&c->y, ck, cp,
+                                         "a checkpoint {interval, duration, power_frac, on_signal, "
+                                         "signal_duration}", ckeys)) ||
+                (rc = get_signal(c, ck, cp, r->ckpt_signal, sizeof r->ckpt_signal)) < 0)
+                return rc;
+            int sched = !r->ckpt_signal[0] || gs__yaml_get(&c->y, ck, "interval");
+            if ((rc = get_dur(c, ck, cp, "interval", sched ? REQ : OPT, &r->ckpt_interval_s)) < 0 ||
+                (rc = get_dur(c, ck, cp, "duration", sched ? REQ : OPT, &r->ckpt_duration_s)) < 0 ||
+                (rc = gs__yaml_get_num(&c->y, ck, cp, "power_frac", OPT, &r->ckpt_power_frac)) < 0)
+                return rc;
+            yaml_node_t *sd = gs__yaml_get(&c->y, ck, "signal_duration");
+            if (sd && !r->ckpt_signal[0]) {
+                char p2[PATH_LEN];
+                gs__yaml_path(p2, cp, "signal_duration");
+                return gs__yaml_fail(&c->y, sd, p2, "signal_duration goes with on_signal, which is "
+                                     "missing");
+            }
+            if (r->ckpt_signal[0]) {
+                r->ckpt_signal_s = r->ckpt_duration_s;
+                if (!sd && !gs__yaml_get(&c->y, ck, "duration"))
+                    return gs__yaml_fail(&c->y, ck, cp,
+                                         "missing required key 'signal_duration' (how long a "
+                                         "checkpoint on %s takes)", r->ckpt_signal);
+                if ((rc = get_dur(c, ck, cp, "signal_duration", OPT, &r->ckpt_signal_s)) < 0)
+                    return rc;
+                if (!sd) { /* validation names signal_duration: point it at duration */
+                    char p2[PATH_LEN];
+                    gs__yaml_path(p2, cp, "signal_duration");
+                    remember(c, p2, gs__yaml_get(&c->y, ck, "duration"));
+                }
+                if (!sched)
+                    r->ckpt_duration_s = 0; /* no schedule: the duration is the signal's */
+            }
+        }
         if ((rc = get_dur(c, it, path, "restart_overhead", OPT, &r->restart_overhead_s)) < 0 ||
             (rc = get_time(c, it, path, "deadline", OPT, &r->deadline_s)) < 0 ||
             (rc = gs__yaml_get_num(&c->y, it, path, "tier", OPT, &r->tier)) < 0 ||
             (rc = gs__yaml_get_num(&c->y, it, path, "utilisation", OPT, &r->utilisation)) < 0 ||
-            (rc = gs__yaml_get_str(&c->y, it, path, "workload", OPT, r->workload, sizeof r->workload)) < 0)
+            (rc = gs__yaml_get_str(&c->y, it, path, "workload", OPT, r->workload, sizeof r->workload)) < 0 ||
+            (rc = get_curve_ref(c, it, path, r->power_curve)) < 0 ||
+            (rc = get_leads(c, it, path, &r->lead_cap_s, &r->lead_pause_s)) < 0)
             return rc;
+        int tw = GS_TIER_EVENT;
+        if ((rc = get_enum(c, it, path, "tier_window", OPT, tier_windows, &tw)) < 0)
+            return rc;
+        r->tier_window = (gs_tier_window)tw;
         if (gs__yaml_get(&c->y, it, "utilisation") && !(r->utilisation > 0 && r->utilisation <= 1)) {
             char p2[PATH_LEN];
             gs__yaml_path(p2, path, "utilisation");
@@ -881,8 +1322,8 @@ static void locate(ctx *c, gs_error *err)
 
 static int parse_fleet(ctx *c, const yaml_node_t *root)
 {
-    static const char *const keys[] = {"name", "period", "gpus", "zones", "sites", "clusters",
-                                       "training", "services", NULL};
+    static const char *const keys[] = {"name", "period", "gpus", "power_curves", "zones", "sites",
+                                       "clusters", "training", "services", NULL};
     int rc = gs__yaml_check_map(&c->y, root, "", "a fleet: a mapping of name, zones, sites, clusters, ...", keys);
     if (rc)
         return rc;
@@ -890,6 +1331,7 @@ static int parse_fleet(ctx *c, const yaml_node_t *root)
     if ((rc = gs__yaml_get_str(&c->y, root, "", "name", OPT, f->name, sizeof f->name)) < 0 ||
         (rc = parse_period(c, root)) < 0 ||
         (rc = parse_gpus(c, root, f->ngpus)) < 0 ||
+        (rc = parse_power_curves(c, root)) < 0 ||
         (rc = parse_zones(c, root)) < 0 ||
         (rc = parse_sites(c, root)) < 0 ||
         (rc = parse_services(c, root)) < 0 ||

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # plan_bad_input.sh: bad events get a clear message (file, field, expected, found) and exit 2,
 # never a plan: an event in the past, overlapping events, a negative target, an unknown site or
-# zone, an inference shed under a policy that forbids it, malformed JSON, a bad duration.
+# zone, an inference shed under a policy that forbids it, malformed JSON, a bad duration; an
+# unknown --format or --priority.
 set -u
 : "${GS_BIN:?GS_BIN must name the gridsplit binary}"
 : "${GS_SRC:?GS_SRC must name the repository root}"
@@ -40,4 +41,9 @@ echo "{$base, \"mw\": 10, \"colour\": 1}" > "$tmp/unknown_key.json"
 expect2 unknown_key "" "colour" "unknown key"
 "$GS_BIN" plan "$fleet" --event "$tmp/negative.json" --policy lenient > /dev/null 2> "$tmp/err"
 [ $? -eq 2 ] && grep -q "lenient" "$tmp/err" || fail "unknown policy: $(cat "$tmp/err")"
+echo "{$base, \"mw\": 10}" > "$tmp/good.json"
+"$GS_BIN" plan "$fleet" --event "$tmp/good.json" --format yaml > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--format" "$tmp/err" && grep -q "yaml" "$tmp/err" || fail "--format yaml: $(cat "$tmp/err")"
+"$GS_BIN" plan "$fleet" --event "$tmp/good.json" --priority fastest > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--priority" "$tmp/err" && grep -q "fastest" "$tmp/err" || fail "--priority fastest: $(cat "$tmp/err")"
 echo ok

@@ -300,6 +300,8 @@ static void test_defaults_are_the_library_defaults(void **state)
         assert_true(gs_opts_num(o, "usd-per-request") == pol.usd_per_request);
         assert_true(gs_opts_num(o, "capacity-usd-per-mw") == pol.capacity_usd_per_mw);
         assert_true(gs_opts_num(o, "board-w") == 400);
+        assert_string_equal(gs_opts_str(o, "priority"), gs_priority_name(pol.priority));
+        assert_string_equal(gs_opts_str(o, "format"), "json");
         assert_false(gs_opts_has(o, "at"));
         gs_opts_free(o);
     }

@@ -105,7 +105,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    static const char *const files[] = {"f.yaml", "prices.csv", "regions.yaml", NULL};
+    static const char *const files[] = {"f.yaml", "prices.csv", "regions.yaml", "sweep.csv", NULL};
     char p[512];
     for (int i = 0; files[i]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
@@ -255,6 +255,13 @@ static void test_valid_fleet_loads_with_defaults(void **state)
     assert_true(r2->restart_overhead_s == 0);
     assert_true(r2->utilisation == 0.8);
     assert_string_equal(r2->workload, "finetuning");
+    /* issue 9 fields: defaults */
+    assert_string_equal(r1->power_curve, "");
+    assert_int_equal(r1->tier_window, GS_TIER_EVENT);
+    assert_string_equal(r1->ckpt_signal, "");
+    assert_true(r1->ckpt_signal_s == 0 && r1->lead_cap_s == 0 && r1->lead_pause_s == 0);
+    assert_int_equal(f->npower_curves, 0);
+    assert_null(gs_run_power_curve(f, r1));
 
     /* services */
     const gs_service *s = &f->services[0];
@@ -271,6 +278,10 @@ static void test_valid_fleet_loads_with_defaults(void **state)
     assert_int_equal(s->regions[0].site, 1);
     assert_int_equal(s->regions[1].site, -1);
     assert_string_equal(s->regions[1].tz, "America/Los_Angeles");
+    assert_true(s->tier == 0 && s->lead_cap_s == 0);
+    assert_int_equal(s->tier_window, GS_TIER_EVENT);
+    assert_string_equal(s->power_curve, "");
+    assert_null(gs_service_power_curve(f, s));
 
     assert_int_equal(gs_fleet_find_site(f, "ashburn"), 1);
     assert_int_equal(gs_fleet_find_zone(f, "PJM"), 1);
@@ -544,6 +555,215 @@ static void test_validate_checks_hand_built_fleets(void **state)
     gs_fleet_free(NULL);
 }
 
+/* power_curves: a table of points (same caps averaged, throughput and draw made non-decreasing,
+ * shares of the GPU model's board power) and a DVFS sweep file (relative to the fleet), named
+ * by a run and a service. */
+static void test_power_curves_are_fitted_and_referenced(void **state)
+{
+    (void)state;
+    write_file("sweep.csv",
+               "Workload,GPU power cap,throughput,total GPU power,normalized throughput,power per GPU\n"
+               "other,400,1,400,1.0,390\n"
+               "infer_a,100,0.01,97,0.25,97\n"
+               "infer_a,300,0.03,290,0.9,290\n"
+               "infer_a,400,0.033,368,1.0,368\n");
+    char *a = variant("zones:\n",
+                      "power_curves:\n"
+                      "  - id: h100-pt\n"
+                      "    workload: pretraining\n"
+                      "    gpu: H100\n"
+                      "    points:\n"
+                      "      - {cap_w: 345, throughput: 0.70, power_w: 340}\n"
+                      "      - {cap_w: 345, throughput: 0.66, power_w: 336}\n"
+                      "      - {cap_w: 517.5, throughput: 0.65, power_w: 500}\n"
+                      "      - {cap_w: 690, throughput: 1.0, power_w: 650}\n"
+                      "  - id: sweep-inf\n"
+                      "    workload: inference\n"
+                      "    board_w: 400\n"
+                      "    sweep: {path: sweep.csv, workload: infer_a}\n"
+                      "zones:\n");
+    const char *from = "      tier: 0.9\n";
+    char *at = strstr(a, from);
+    assert_non_null(at);
+    char *b = malloc(strlen(a) + 512);
+    assert_non_null(b);
+    snprintf(b, strlen(a) + 512, "%.*s%s      power_curve: h100-pt\n      tier_window: day\n"
+             "      leads: {cap: 10s, pause: 2min}\n%s",
+             (int)(at - a), a, from, at + strlen(from));
+    free(a);
+    a = b;
+    from = "    latency_budget_ms: 200\n";
+    at = strstr(a, from);
+    assert_non_null(at);
+    b = malloc(strlen(a) + 512);
+    assert_non_null(b);
+    snprintf(b, strlen(a) + 512, "%.*s%s    power_curve: sweep-inf\n    tier: 0.75\n"
+             "    tier_window: run\n    leads: {cap: 30s}\n%s",
+             (int)(at - a), a, from, at + strlen(from));
+    free(a);
+    const char *path = write_file("f.yaml", b);
+    free(b);
+    gs_fleet *f = NULL;
+    gs_error err = {0};
+    int rc = gs_fleet_load(path, &f, &err);
+    if (rc) {
+        char buf[2048];
+        gs_error_format(&err, buf, sizeof buf);
+        print_error("%s\n", buf);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(f->npower_curves, 2);
+    const gs_power_curve *p = &f->power_curves[0];
+    assert_string_equal(p->id, "h100-pt");
+    assert_string_equal(p->workload, "pretraining");
+    assert_string_equal(p->curve.workload, "pretraining");
+    assert_int_equal(p->gpu, gs_fleet_find_gpu(f, "H100"));
+    assert_true(p->board_w == 690);
+    assert_string_equal(p->source, "points");
+    assert_int_equal(p->curve.n, 3);
+    assert_int_equal(p->curve.has_power, 1);
+    assert_true(fabs(p->curve.cap_frac[0] - 0.5) < 1e-12 && fabs(p->curve.cap_frac[1] - 0.75) < 1e-12);
+    assert_true(p->curve.cap_frac[2] == 1);
+    assert_int_equal(p->curve.samples[0], 2);
+    /* (0.70 + 0.66) / 2 = 0.68 then 0.65: pooled, weights 2 and 1, to 0.67 */
+    assert_true(fabs(p->curve.throughput_frac[0] - 0.67) < 1e-9);
+    assert_true(fabs(p->curve.throughput_frac[1] - 0.67) < 1e-9);
+    assert_true(p->curve.throughput_frac[2] == 1);
+    assert_true(fabs(p->curve.power_frac[0] - 338.0 / 690) < 1e-9);
+    assert_true(fabs(p->curve.power_frac[2] - 650.0 / 690) < 1e-9);
+    const gs_power_curve *q = &f->power_curves[1];
+    assert_int_equal(q->gpu, -1);
+    assert_true(q->board_w == 400);
+    assert_int_equal(q->curve.n, 3);
+    assert_true(q->curve.cap_frac[0] == 0.25 && q->curve.throughput_frac[1] == 0.9);
+    assert_true(fabs(q->curve.power_frac[0] - 97.0 / 400) < 1e-12);
+    assert_non_null(strstr(q->source, "sweep.csv, workload infer_a"));
+    assert_int_equal(gs_fleet_find_power_curve(f, "sweep-inf"), 1);
+    const gs_run *r = &f->runs[0];
+    assert_ptr_equal(gs_run_power_curve(f, r), p);
+    assert_null(gs_run_power_curve(f, &f->runs[1]));
+    assert_int_equal(r->tier_window, GS_TIER_DAY);
+    assert_true(r->lead_cap_s == 10 && r->lead_pause_s == 120);
+    const gs_service *s = &f->services[0];
+    assert_ptr_equal(gs_service_power_curve(f, s), q);
+    assert_true(s->tier == 0.75 && s->lead_cap_s == 30);
+    assert_int_equal(s->tier_window, GS_TIER_RUN);
+    assert_int_equal(gs_fleet_validate(f, &err), 0);
+    gs_fleet_free(f);
+}
+
+/* checkpoint.on_signal: the SIG prefix and case are dropped; a signal-only checkpoint has no
+ * schedule; signal_duration defaults to duration. */
+static void test_checkpoint_on_signal(void **state)
+{
+    (void)state;
+    char *t = variant("checkpoint: {interval: 3h, duration: 4min}",
+                      "checkpoint: {on_signal: sigusr1, signal_duration: 2min}");
+    const char *path = write_file("f.yaml", t);
+    free(t);
+    gs_fleet *f = NULL;
+    gs_error err = {0};
+    assert_int_equal(gs_fleet_load(path, &f, &err), 0);
+    assert_string_equal(f->runs[0].ckpt_signal, "USR1");
+    assert_true(f->runs[0].ckpt_signal_s == 120);
+    assert_true(f->runs[0].ckpt_interval_s == 0 && f->runs[0].ckpt_duration_s == 0);
+    gs_fleet_free(f);
+    t = variant("checkpoint: {interval: 3h, duration: 4min}",
+                "checkpoint: {interval: 3h, duration: 4min, on_signal: TERM}");
+    path = write_file("f.yaml", t);
+    free(t);
+    assert_int_equal(gs_fleet_load(path, &f, &err), 0);
+    assert_string_equal(f->runs[0].ckpt_signal, "TERM");
+    assert_true(f->runs[0].ckpt_signal_s == 240 && f->runs[0].ckpt_interval_s == 3 * 3600.0);
+    assert_true(f->runs[0].ckpt_duration_s == 240);
+    gs_fleet_free(f);
+    expect_error("checkpoint: {interval: 3h, duration: 4min}",
+                 "checkpoint: {interval: 3h, duration: 4min, on_signal: STOP}", 50, 61,
+                 "training.runs[0].checkpoint.on_signal", "a signal the job can catch");
+    expect_error("checkpoint: {interval: 3h, duration: 4min}", "checkpoint: {on_signal: USR2}", 50,
+                 19, "training.runs[0].checkpoint", "missing required key 'signal_duration'");
+    expect_error("checkpoint: {interval: 3h, duration: 4min}", "checkpoint: {duration: 4min}", 50,
+                 19, "training.runs[0].checkpoint", "missing required key 'interval'");
+    expect_error("      tier: 0.9\n", "      tier: 0.9\n      tier_window: week\n", 54, 20,
+                 "training.runs[0].tier_window", "expected event, day or run, found 'week'");
+    expect_error("      tier: 0.9\n", "      tier: 0.9\n      power_curve: mine\n", 54, 20,
+                 "training.runs[0].power_curve", "unknown power curve 'mine' (the fleet defines none)");
+    expect_error("    latency_budget_ms: 200\n", "    latency_budget_ms: 200\n    tier: 0\n", 68, 11,
+                 "services[0].tier", "expected a fraction within (0, 1], found '0'");
+}
+
+/* gs_fleet_validate checks what a hand-built fleet may get wrong in the new fields. */
+static void test_validate_power_curves_and_signals(void **state)
+{
+    (void)state;
+    const char *path = write_file("f.yaml", VALID);
+    gs_fleet *f = NULL;
+    gs_error err = {0};
+    assert_int_equal(gs_fleet_load(path, &f, &err), 0);
+    gs_power_curve pc = {.id = "c", .workload = "pretraining", .gpu = -1, .board_w = 400};
+    pc.curve = (gs_capcurve){.workload = "pretraining", .n = 2, .cap_frac = {0.5, 1},
+                             .throughput_frac = {0.7, 1}, .samples = {1, 1},
+                             .power_frac = {0.45, 0.9}, .has_power = 1};
+    f->power_curves = &pc;
+    f->npower_curves = 1;
+    snprintf(f->runs[0].power_curve, sizeof f->runs[0].power_curve, "c");
+    assert_int_equal(gs_fleet_validate(f, &err), 0);
+    pc.curve.cap_frac[0] = 1;
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "power_curves[0].points[1]");
+    pc.curve.cap_frac[0] = 0.5;
+    pc.curve.throughput_frac[1] = 0.9;
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "power_curves[0].points");
+    pc.curve.throughput_frac[1] = 1;
+    pc.curve.power_frac[0] = 0.95;
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "power_curves[0].points[1]");
+    pc.curve.power_frac[0] = 0.45;
+    pc.gpu = gs_fleet_find_gpu(f, "X1");
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "training.runs[0].power_curve");
+    assert_non_null(strstr(err.message, "measured on X1 GPUs"));
+    pc.gpu = -1;
+    snprintf(pc.workload, sizeof pc.workload, "chat");
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "power_curves[0].workload");
+    snprintf(pc.workload, sizeof pc.workload, "inference");
+    snprintf(f->runs[0].ckpt_signal, sizeof f->runs[0].ckpt_signal, "KILL");
+    f->runs[0].ckpt_signal_s = 60;
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "training.runs[0].checkpoint.on_signal");
+    snprintf(f->runs[0].ckpt_signal, sizeof f->runs[0].ckpt_signal, "USR1");
+    f->runs[0].ckpt_signal_s = 0;
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "training.runs[0].checkpoint.signal_duration");
+    f->runs[0].ckpt_signal_s = 60;
+    f->runs[0].lead_pause_s = -1;
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "training.runs[0].leads.pause");
+    f->runs[0].lead_pause_s = 0;
+    f->runs[0].tier_window = (gs_tier_window)7;
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "training.runs[0].tier_window");
+    f->runs[0].tier_window = GS_TIER_RUN;
+    f->services[0].tier = 1.5;
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "services[0].tier");
+    f->services[0].tier = 0.5;
+    snprintf(f->services[0].power_curve, sizeof f->services[0].power_curve, "d");
+    assert_int_equal(gs_fleet_validate(f, &err), GS_EINPUT);
+    assert_string_equal(err.field, "services[0].power_curve");
+    assert_non_null(strstr(err.message, "expected one of: c"));
+    snprintf(f->services[0].power_curve, sizeof f->services[0].power_curve, "c");
+    assert_int_equal(gs_fleet_validate(f, &err), 0);
+    assert_string_equal(gs_tier_window_name(GS_TIER_EVENT), "event");
+    assert_string_equal(gs_tier_window_name(GS_TIER_DAY), "day");
+    assert_string_equal(gs_tier_window_name(GS_TIER_RUN), "run");
+    f->power_curves = NULL; /* pc is on the stack */
+    f->npower_curves = 0;
+    gs_fleet_free(f);
+}
+
 static void test_catalogue_and_names(void **state)
 {
     (void)state;
@@ -584,6 +804,9 @@ int main(void)
         cmocka_unit_test(test_syntax_errors_and_empty_files),
         cmocka_unit_test(test_validate_checks_hand_built_fleets),
         cmocka_unit_test(test_catalogue_and_names),
+        cmocka_unit_test(test_power_curves_are_fitted_and_referenced),
+        cmocka_unit_test(test_checkpoint_on_signal),
+        cmocka_unit_test(test_validate_power_curves_and_signals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
