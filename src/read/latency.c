@@ -5,6 +5,7 @@
 #include "gridsplit/latency.h"
 #include "gridsplit/read/latency.h"
 #include "read/reader.h"
+#include "read/regions_list.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -102,6 +103,26 @@ static int is_blank(const char *s)
 
 /* ---- region catalogue ---------------------------------------------------------------------- */
 
+int gs__latency_region_push(gs_latency_regions *out, size_t *cap, const char *name, double lat,
+                            double lon, const char *continent, gs_error *err)
+{
+    if (out->n == *cap) {
+        size_t c = *cap ? *cap * 2 : 32;
+        gs_latency_region *r = realloc(out->r, c * sizeof *r);
+        if (!r)
+            return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        out->r = r;
+        *cap = c;
+    }
+    gs_latency_region *r = &out->r[out->n++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    r->lat = lat;
+    r->lon = lon;
+    snprintf(r->continent, sizeof r->continent, "%s", continent ? continent : "");
+    return GS_OK;
+}
+
 static int regions_from(struct lines *L, gs_latency_regions *out, gs_error *err)
 {
     const char *file = L->label;
@@ -176,23 +197,12 @@ static int regions_from(struct lines *L, gs_latency_regions *out, gs_error *err)
                               "region name longer than %zu characters", sizeof out->r[0].name - 1);
             goto fail;
         }
-        if (out->n == cap) {
-            size_t c = cap ? cap * 2 : 32;
-            gs_latency_region *r = realloc(out->r, c * sizeof *r);
-            if (!r) {
-                rc = gs_error_set(err, GS_ENOMEM, file, ln, 0, NULL, "out of memory");
-                goto fail;
-            }
-            out->r = r;
-            cap = c;
+        if ((rc = gs__latency_region_push(out, &cap, name, lat, lon,
+                                          cc >= 0 && cc < k ? trim(f[cc]) : "", err)) < 0) {
+            snprintf(err->file, sizeof err->file, "%s", file);
+            err->line = (int)ln;
+            goto fail;
         }
-        gs_latency_region *r = &out->r[out->n++];
-        memset(r, 0, sizeof *r);
-        snprintf(r->name, sizeof r->name, "%s", name);
-        r->lat = lat;
-        r->lon = lon;
-        if (cc >= 0 && cc < k)
-            snprintf(r->continent, sizeof r->continent, "%s", trim(f[cc]));
     }
     if (rc < 0)
         goto fail;

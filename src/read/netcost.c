@@ -13,6 +13,7 @@
 #include "embed/assets.h"
 #include "gridsplit/geo.h"
 #include "gridsplit/read/latency.h"
+#include "read/regions_list.h"
 #include "read/reader.h"
 
 #define MAXF 512
@@ -122,21 +123,11 @@ static int read_places(const char *path, gs_latency_regions *out, gs_error *err)
             dup = strcmp(out->r[i].name, name) == 0;
         if (dup)
             continue; /* the first row of a name wins (a file may list a region per provider) */
-        if (out->n == cap) {
-            size_t c = cap ? cap * 2 : 64;
-            gs_latency_region *p = realloc(out->r, c * sizeof *p);
-            if (!p) {
-                rc = gs_error_set(err, GS_ENOMEM, path, ln, 0, NULL, "out of memory");
-                goto done;
-            }
-            out->r = p;
-            cap = c;
+        if ((rc = gs__latency_region_push(out, &cap, name, lat, lon, "", err)) < 0) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            err->line = (int)ln;
+            goto done;
         }
-        gs_latency_region *p = &out->r[out->n++];
-        memset(p, 0, sizeof *p);
-        snprintf(p->name, sizeof p->name, "%s", name);
-        p->lat = lat;
-        p->lon = lon;
     }
 done:
     gs__reader_close(r);
