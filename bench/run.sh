@@ -20,7 +20,7 @@ echo "== bench_headroom (22 BAs x 9 years x 4 rates; headroom --csv on six zones
 # the numpy reference is bench/headroom_numpy.py under $PYTHON (default Debian's /usr/bin/python3
 # with python3-numpy); pinned, both programs share core 0
 $pin "$BUILD/bench_headroom"
-echo "== bench_planner (one event over 10,000 jobs)"
+echo "== bench_planner (10,000 jobs: one event, the call that comes now, 24 hourly intervals)"
 $pin "$BUILD/bench_planner"
 echo "== bench_flex (a year of flex at 5 min, 100 clusters, 1,000 jobs)"
 $pin "$BUILD/bench_flex"

@@ -6,14 +6,20 @@ cd "$(dirname "$0")/.."
 
 PKGS=(build-essential cmake ninja-build pkg-config zstd
       libyaml-dev libzstd-dev zlib1g-dev libjansson-dev libcmocka-dev
-      nodejs npm chromium tzdata jq python3
+      nodejs npm chromium tzdata jq curl python3
       # numpy for bench/headroom_numpy.py, the reference that bench_headroom times headroom --csv
       # against (benchmarks only; builds and tests do not need it)
       python3-numpy
       coinor-libcbc-dev coinor-libclp-dev
       # a real single-node Slurm for the daemon's tests (tests/slurm/up.sh starts it; the
       # image keeps packages from starting daemons) and libslurm for the adapter (src/daemon/)
-      slurm-wlm munge libslurm-dev)
+      slurm-wlm munge libslurm-dev
+      # the daemon (src/daemon/, docs/serve.md): HTTP server, journal, hashing of tokens, the
+      # router hook's HTTP client, MQTT telemetry (client library, and the broker the tests run)
+      libmicrohttpd-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev libmosquitto-dev
+      mosquitto mosquitto-clients
+      # benchmarks of the daemon's API (bench/serve.sh)
+      wrk)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -35,5 +41,11 @@ fi
 if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages in web/"
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# the OpenADR 3 VEN's test harness: Stoplight Prism's engine validates every exchange against
+# the specification (tests/ven/README.md)
+if [ ! -f tests/ven/node_modules/.package-lock.json ] || [ tests/ven/package-lock.json -nt tests/ven/node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages in tests/ven/"
+  (cd tests/ven && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts)
 fi
 echo "setup: ok"

@@ -96,7 +96,21 @@ typedef struct gs_site {
     gs_series *pue_series;
     gs_cooling cooling;
     double rack_kw_max;        /**< highest rack density the site supports */
+    int oversubscribed;        /**< 1: a nameplate above GS_NAMEPLATE_OVER_MAX x interconnect_mw
+                                    is intended (a warning, not an error) */
 } gs_site;
+
+/** The most GPUs a cluster may have: ten million, some thirty times the largest clusters built
+ * (a count beyond it is a typo, and keeps every GPU-count product far from overflowing). */
+#define GS_CLUSTER_GPUS_MAX 10000000
+/** The most power per GPU a model may state (board_w, idle_w, overhead_w, overhead_idle_w), in
+ * W: 100 kW, fifty times the largest board power of today. */
+#define GS_GPU_W_MAX 100000.0
+/** A site's nameplate (gs_site_nameplate_mw) may be at most this many times its
+ * interconnect_mw unless the site says it is intended (oversubscribed): operators do
+ * oversubscribe a connection modestly, since a fleet seldom draws its nameplate at once (GPUs
+ * below board power, power capping), but well beyond that the fleet cannot run as planned. */
+#define GS_NAMEPLATE_OVER_MAX 1.5
 
 typedef struct gs_cluster {
     char id[GS_ID_MAX];
@@ -227,7 +241,10 @@ typedef struct gs_fleet {
  * at cap 1, power_frac (has_power) positive, non-decreasing, at most 1.25; a run's or
  * service's power_curve must name one (and, when the curve states its gpu, be on a cluster of
  * that GPU). run.ckpt_signal "" or one of HUP INT QUIT USR1 USR2 ALRM TERM CONT URG XCPU
- * WINCH, with ckpt_signal_s > 0; leads >= 0; service.tier in [0, 1] (0: 1). */
+ * WINCH, with ckpt_signal_s > 0; leads >= 0; service.tier in [0, 1] (0: 1). Sizes: at most
+ * GS_CLUSTER_GPUS_MAX GPUs per cluster, GPU powers at most GS_GPU_W_MAX, and a site's
+ * nameplate (gs_site_nameplate_mw) at most GS_NAMEPLATE_OVER_MAX x its interconnect_mw unless
+ * the site is oversubscribed. */
 int gs_fleet_validate(const gs_fleet *fleet, gs_error *err);
 
 /** Free a fleet and all it owns; NULL is a no-op. */
@@ -251,6 +268,20 @@ const gs_power_curve *gs_service_power_curve(const gs_fleet *f, const gs_service
 /** IT nameplate of a cluster in MW: GPUs x (board_w + overhead_w) of its GPU model, without
  * PUE. 0 when the cluster's GPU index is out of range. */
 double gs_cluster_nameplate_mw(const gs_fleet *f, const gs_cluster *c);
+
+/** The site's peak PUE: its constant PUE, the highest of its monthly ones, or the highest value
+ * of its PUE series when loaded (gs_fleet_load_series); 1 for a series not loaded. */
+double gs_site_peak_pue(const gs_site *s);
+
+/** Nameplate of a site at its grid connection in MW: the IT nameplate of its clusters
+ * (gs_cluster_nameplate_mw) x its peak PUE. gs_fleet_validate refuses a site whose nameplate is
+ * above GS_NAMEPLATE_OVER_MAX x interconnect_mw unless the site is oversubscribed. */
+double gs_site_nameplate_mw(const gs_fleet *f, size_t site);
+
+/** The warning for a site that is oversubscribed and whose nameplate is indeed above
+ * GS_NAMEPLATE_OVER_MAX x its interconnect_mw: one line in buf, without "warning:" (every
+ * command that loads the fleet prints it). Returns 1 when written, 0 when the site needs none. */
+int gs_site_nameplate_warning(const gs_fleet *f, size_t site, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

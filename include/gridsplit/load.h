@@ -21,9 +21,10 @@ extern "C" {
 double gs_gpu_power_w(const gs_gpu *g, double activity);
 
 /** A state imposed on a training run over [from_s, to_s): a pause (GPUs idle, no progress), a
- * power cap (GPU power limited to cap_frac of board power, progress at throughput_frac), or off
- * (the run's servers powered down, 0 W, no progress: a requeue). Pause and off are followed by
- * the run's restart overhead. */
+ * power cap (GPU power limited to cap_frac of board power, progress at throughput_frac; a GPU
+ * draws power_frac of board power when that is known from a measured curve, else the cap, and
+ * never more than it draws running), or off (the run's servers powered down, 0 W, no progress:
+ * a requeue). Pause and off are followed by the run's restart overhead. */
 typedef enum gs_override_kind { GS_OVR_PAUSE = 1, GS_OVR_CAP = 2, GS_OVR_OFF = 3 } gs_override_kind;
 typedef struct gs_override {
     int run;                  /**< index into fleet->runs */
@@ -31,6 +32,9 @@ typedef struct gs_override {
     int64_t from_s, to_s;
     double cap_frac;          /**< GS_OVR_CAP: GPU power cap as a share of board power */
     double throughput_frac;   /**< GS_OVR_CAP: progress rate while capped (from the cap curve) */
+    double power_frac;        /**< GS_OVR_CAP: the capped GPU's measured draw as a share of board
+                                   power (a measured curve's power_frac at cap_frac; 1-3 % below
+                                   the cap in Emerald's sweep); 0: unknown, it draws the cap */
 } gs_override;
 
 /** One stretch of a run's timeline with constant state. */

@@ -78,6 +78,24 @@ typedef struct gs_policy {
     double deadline_penalty;      /**< a GPU-hour past a deadline costs (1 + this) x (default 1) */
     int exact_core;               /**< jobs searched exhaustively around the greedy break point
                                        (default 8; 0: greedy with repair only) */
+    int64_t decided_s;            /**< the decision time (UTC): when the plan is made and the
+                                       levers can start (each acts from here + its lead; the
+                                       response curve counts from here). 0 (default): each
+                                       event's start - notice, when it is announced (backtests).
+                                       It may be after the start, for an event under way (the
+                                       live daemon called late, or restarted): then the part of
+                                       the window already gone is neither asked for nor counted:
+                                       the plan covers [decided_s, end), the target applies from
+                                       max(start + ramp, decided_s), a tier over the event window
+                                       is held over what is left. An event (or interval) that
+                                       ends at or before it is an error. The state (gs_plan_state)
+                                       is the fleet's at this time. */
+    int all_entries;              /**< gs_plan_make_intervals: 1: each interval's plan lists
+                                       every job in scope; 0 (default): only the jobs it
+                                       curtails (lever != run; the others change no total, and
+                                       the weighted figure still counts them), which keeps 24
+                                       hourly plans of 10,000 jobs from writing 57 MB.
+                                       gs_plan_make always lists every job. */
 } gs_policy;
 
 /** Fill p with the defaults of policy kind k. */
@@ -122,7 +140,8 @@ typedef struct gs_plan_job {
                                        then no inference cap is offered */
 } gs_plan_job;
 
-/** The fleet's state: its jobs and each site's total load now (all classes, idle GPUs, PUE). */
+/** The fleet's state: its jobs and each site's total load now (all classes, idle GPUs, PUE),
+ * at the decision time (gs_policy.decided_s). */
 typedef struct gs_plan_state {
     size_t njobs;
     const gs_plan_job *jobs;
@@ -147,6 +166,8 @@ typedef struct gs_plan_entry {
     /* issue 9 */
     gs_tier_window tier_window;   /**< the window the job's tier is checked over; the averages
                                        over every window are cost.avg_window[] */
+    int continued;                /**< intervals: continues the previous interval's pause (no
+                                       restart, no redo, no lead) */
     double weight;                /**< its weight in the tier-weighted throughput (its floor) */
     double perf;                  /**< its performance in that figure: the average throughput
                                        over its own window (inference: served share) */
@@ -154,8 +175,6 @@ typedef struct gs_plan_entry {
     int64_t act_s;                /**< when the lever acts: decision time + lead (run: start) */
     double server_ms;             /**< inference: server time at the cap (ms); else 0 */
     double capacity_rps;          /**< inference: requests/s at the cap; else 0 */
-    int continued;                /**< intervals: continues the previous interval's pause (no
-                                       restart, no redo, no lead) */
 } gs_plan_entry;
 
 /** One point of the response curve: what the plan has achieved at at_s. */
@@ -183,7 +202,8 @@ typedef struct gs_plan {
     double value_usd;             /**< price / peak / reserve events: the value earned */
     int optimal;                  /**< 1 when the search proved least cost */
     size_t nentries;
-    gs_plan_entry *entries;       /**< every job in scope, in job order */
+    gs_plan_entry *entries;       /**< every job in scope, in job order (an interval's plan
+                                       without policy.all_entries: every job it curtails) */
     size_t noverrides;
     gs_override *overrides;       /**< pauses and caps of training runs, for gs_simulate */
     char note[256];               /**< why the plan is what it is (shortfall reasons, ...) */
@@ -191,19 +211,22 @@ typedef struct gs_plan {
     gs_priority priority;         /**< the policy's */
     double weighted_throughput;   /**< sum(perf x weight) / sum(weight) over the entries (1 with
                                        none) */
-    int64_t decided_s;            /**< decision time: start - notice */
-    int64_t target_s;             /**< start + ramp */
+    int64_t decided_s;            /**< decision time: policy.decided_s, else start - notice */
+    int64_t target_s;             /**< when the target applies: start + ramp, or the decision
+                                       time for an event under way past its ramp */
     int64_t met_s;                /**< first time the planned cut reaches the target; -1: never */
     gs_plan_point points[GS_PLAN_POINTS]; /**< the response curve, in the order of after_s above */
 } gs_plan;
 
-/** Plan the response to ev under pol. *out is filled (free with gs_plan_free).
+/** Plan the response to ev under pol, decided at pol->decided_s (0: ev's start - notice; after
+ * the start: the event under way, planned for what is left of it). *out is filled (free with
+ * gs_plan_free).
  * The scope is ev's site, zone or the fleet, and ev->cls: for an event on one load class only
  * that class's jobs are in scope and the baseline is their power; for all load (the default)
  * every job at the scope is, and the baseline is st->site_mw summed over the scope's sites.
- * Returns 0, or GS_EINPUT for an impossible request (negative target, end <= start, a scope
- * index out of range, an unknown class, an event asking to shed inference under a policy that
- * forbids it). */
+ * Returns 0, or GS_EINPUT for an impossible request (negative target, end <= start, an event
+ * over at the decision time, a scope index out of range, an unknown class, an event asking to
+ * shed inference under a policy that forbids it). */
 int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
                  gs_plan *out, gs_error *err);
 
@@ -212,12 +235,15 @@ void gs_plan_free(gs_plan *p);
 /** Plan n consecutive intervals of one event jointly (an OpenADR 3 event's intervals, or a
  * capacity limit that changes each hour): evs[0..n) of the same scope, class and kind, each
  * starting where the previous ends, each with its own mw (target). plans_out[n] are filled
- * (each freed with gs_plan_free; on error none is left allocated). A job paused in one interval
+ * (each freed with gs_plan_free; on error none is left allocated); each lists the jobs it
+ * curtails, or every job in scope with pol->all_entries (the totals, the weighted figure,
+ * the response curve and the overrides are the same either way). A job paused in one interval
  * may continue the pause in the next (no restart, no redo, no lead: entry.continued); it is
  * resumed and paused again only when that is better by the policy's objective. The loss of
- * each interval counts against the run and day windows of the next ones. Returns 0, or
- * GS_EINPUT (as gs_plan_make, plus intervals not consecutive or of another scope / class /
- * kind), GS_ENOMEM. */
+ * each interval counts against the run and day windows of the next ones. With pol->decided_s
+ * set, every interval is decided then (the first may be under way; none may be over). Returns
+ * 0, or GS_EINPUT (as gs_plan_make, plus intervals not consecutive or of another scope / class
+ * / kind), GS_ENOMEM. */
 int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t n,
                            const gs_policy *pol, gs_plan *plans_out, gs_error *err);
 

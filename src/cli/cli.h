@@ -21,6 +21,7 @@ int gs_cmd_series(int argc, char **argv);
 int gs_cmd_headroom(int argc, char **argv);
 int gs_cmd_latency(int argc, char **argv);
 int gs_cmd_regions(int argc, char **argv);
+int gs_cmd_serve(int argc, char **argv);
 int gs_cmd_markets(int argc, char **argv);
 int gs_cmd_plan(int argc, char **argv);
 int gs_cmd_flex(int argc, char **argv);
@@ -40,6 +41,7 @@ extern const gs_cmd_decl gs_cmd_markets_decl;
 extern const gs_cmd_decl gs_cmd_route_decl;
 extern const gs_cmd_decl gs_cmd_site_decl;
 extern const gs_cmd_decl gs_cmd_regions_decl;
+extern const gs_cmd_decl gs_cmd_serve_decl;
 
 /** One entry of the command list (main.c), in the order of the top usage. */
 typedef struct gs_cli_command {
@@ -83,6 +85,12 @@ int gs_cli_fail(const char *cmd, const gs_error *err);
  * exit code (2) after printing. */
 int gs_cli_period(const gs_opts *o, const gs_fleet *f, int64_t step_s, int64_t *from_s,
                   int64_t *to_s);
+
+/** Load the fleet file at path (gs_fleet_load) for command cmd, and print to stderr
+ * "gridsplit CMD: warning: ..." for each site whose nameplate is above what its interconnection
+ * allows and which the fleet says is intended (gs_site_nameplate_warning): every command that
+ * loads a fleet loads it here. Returns gs_fleet_load's result (err filled on failure). */
+int gs_cli_load_fleet(const char *cmd, const char *path, gs_fleet **out, gs_error *err);
 
 /** Print "gridsplit CMD: message" to stderr and return 2 (usage errors). */
 int gs_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -55,7 +55,7 @@ int gs_cmd_check(int argc, char **argv)
 
     gs_error err = {0};
     gs_fleet *f = NULL;
-    rc = gs_fleet_load(path, &f, &err);
+    rc = gs_cli_load_fleet("check", path, &f, &err);
     gs_opts_free(o); /* path points into argv: still valid */
     if (rc)
         return gs_cli_fail("check", &err);

@@ -135,7 +135,7 @@ int gs_cmd_flex(int argc, char **argv)
     gs_sim_tz tz;
     int have_tz = 0;
 
-    if ((rc = gs_fleet_load(fleet_path, &f, &err)) < 0) {
+    if ((rc = gs_cli_load_fleet("flex", fleet_path, &f, &err)) < 0) {
         gs_opts_free(o);
         goto fail;
     }

@@ -169,6 +169,7 @@ static int load_zone(const args *a, const char *ba, zone_run *z, gs_error *err)
     if (a->csv) {
         gs_import_opts io = {0};
         io.format = "csv";
+        io.quantity = GS_QTY_POWER_MW; /* a zone's demand */
         io.time_column = a->time_column;
         io.value_column = a->column;
         io.tz = a->tz;

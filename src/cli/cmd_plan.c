@@ -30,8 +30,8 @@ static const gs_opt_decl PLAN_OPTS[] = {
      .help = "the grid event: native JSON or an OpenADR 3 event (docs/events.md)"},
     {.name = "at", .type = GS_OPT_TIME, .flags = GS_OPT_NOW,
      .def_help = "the first event's start minus its notice, i.e. when it is announced",
-     .help = "decision time, ISO 8601 UTC; an event starting before it is refused as in the "
-             "past"},
+     .help = "decision time, ISO 8601 UTC: levers act from it plus their lead; an event under "
+             "way then is planned for what is left of it, one already over is refused"},
     {.name = "now", .means = "at=now", .help = "decide at the clock's time"},
     {.name = "policy", .type = GS_OPT_CHOICE, .choices = "must-run comply price reserve capacity",
      .def = "comply", .metavar = "P", .help = "what the planner may do"},
@@ -193,7 +193,8 @@ static double site_pue(const gs_site *s, const gs_tz *tz, int64_t t)
 /* The state of fleet f for event ev decided at time now (run plans without overrides; earlier
  * events' losses as lost_s[run] over the run and lost_day_s[run] in the 24 h ending at ev's
  * end, NULL: none). The site totals, each inference cluster's power and requests and the round
- * trips its requests take (routed flows) come from one simulation step at the event start. */
+ * trips its requests take (routed flows) come from one simulation step at the event start, or
+ * at the decision time for an event under way then. */
 typedef struct built {
     gs_plan_job *jobs;
     size_t njobs;
@@ -210,7 +211,7 @@ static int build_state(const gs_fleet *f, const gs_sim_tz *tz, const gs_event *e
     b->site_zone = calloc(f->nsites ? f->nsites : 1, sizeof *b->site_zone);
     if (!b->jobs || !b->site_mw || !b->site_zone)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    int64_t t = ev->start_s;
+    int64_t t = ev->start_s > now ? ev->start_s : now;
     gs_plan_rtt rtt;
     int rc = gs_plan_rtt_init(&rtt, f, t, err);
     if (rc < 0)
@@ -266,6 +267,15 @@ static int build_state(const gs_fleet *f, const gs_sim_tz *tz, const gs_event *e
     return GS_OK;
 }
 
+/* 1 when b is a later interval of the OpenADR event a is an interval of: the reader names them
+ * ID, ID#1, ID#2, ... */
+static int same_event(const gs_event *a, const gs_event *b)
+{
+    size_t n = strcspn(a->id, "#");
+    return b->id[strcspn(b->id, "#")] == '#' && strcspn(b->id, "#") == n &&
+           !strncmp(a->id, b->id, n);
+}
+
 static void built_free(built *b)
 {
     free(b->jobs);
@@ -298,6 +308,7 @@ int gs_cmd_plan(int argc, char **argv)
     gs_policy_default((gs_policy_kind)pk, &pol);
     pol.priority = (gs_priority)gs_priority_parse(gs_opts_str(o, "priority"));
     pol.allow_inference_shed = gs_opts_flag(o, "allow-inference-shed");
+    pol.all_entries = all_jobs; /* intervals list every job only when asked */
     if (pol.allow_inference_shed)
         pol.usd_per_request = gs_opts_num(o, "usd-per-request");
     if (pol.kind == GS_POLICY_RESERVE)
@@ -317,7 +328,7 @@ int gs_cmd_plan(int argc, char **argv)
     double *lost = NULL, *lost_day = NULL, *lost_of = NULL;
     gs_sim_tz tz;
     int have_tz = 0;
-    if ((rc = gs_fleet_load(fleet_path, &f, &err)) < 0)
+    if ((rc = gs_cli_load_fleet("plan", fleet_path, &f, &err)) < 0)
         goto fail;
     gs_events_read_opts eo = {.require_events = 1};
     if ((rc = gs_events_read(event_path, f, &evs, &nev, &eo, &err)) < 0)
@@ -325,16 +336,34 @@ int gs_cmd_plan(int argc, char **argv)
     if (eo.warning[0])
         fprintf(stderr, "gridsplit plan: warning: %s\n", eo.warning);
     int64_t at = has_at ? at_given : evs[0].start_s - evs[0].notice_s;
+    /* Events over at the decision time: an interval of an OpenADR event whose later intervals
+     * are still to come is left out (a warning); any other is refused. An event under way is
+     * planned for what is left of it (gs_policy.decided_s). */
+    size_t kept = 0;
     for (size_t i = 0; i < nev; i++) {
-        if (evs[i].start_s < at) {
-            char a[24], st[24];
+        if (evs[i].end_s <= at) {
+            int later = 0;
+            for (size_t j = i + 1; j < nev && !later; j++)
+                later = evs[j].end_s > at && same_event(&evs[i], &evs[j]);
+            char a[24], st[24], en[24];
             gs_format_time(at, a);
             gs_format_time(evs[i].start_s, st);
+            gs_format_time(evs[i].end_s, en);
+            if (later) {
+                fprintf(stderr, "gridsplit plan: warning: interval '%s' (%s .. %s) is over at the "
+                        "decision time %s: not planned\n", evs[i].id, st, en, a);
+                continue;
+            }
             rc = gs_error_set(&err, GS_EINPUT, event_path, 0, 0, "start",
                               "event '%s' is in the past: expected a start at or after the "
-                              "decision time %s (--at), found %s", evs[i].id, a, st);
+                              "decision time %s (--at), or an event still under way then; found "
+                              "%s .. %s", evs[i].id, a, st, en);
             goto fail;
         }
+        evs[kept++] = evs[i];
+    }
+    nev = kept;
+    for (size_t i = 0; i < nev; i++) {
         if (evs[i].asks_inference_shed && !pol.allow_inference_shed) {
             rc = gs_error_set(&err, GS_EINPUT, event_path, 0, 0, "shed_inference",
                               "event '%s' asks to shed inference, which policy '%s' does not allow "
@@ -343,8 +372,8 @@ int gs_cmd_plan(int argc, char **argv)
                               evs[i].id, gs_policy_name(pol.kind));
             goto fail;
         }
-        /* a dry run decides at --at at the earliest */
-        if (evs[i].start_s - evs[i].notice_s < at)
+        /* a dry run decides at --at at the earliest (under way: at --at, gs_plan_make) */
+        if (evs[i].start_s >= at && evs[i].start_s - evs[i].notice_s < at)
             evs[i].notice_s = evs[i].start_s - at;
     }
     /* Consecutive intervals of one event with the same scope, class and kind (an OpenADR
@@ -368,7 +397,7 @@ int gs_cmd_plan(int argc, char **argv)
                     e->scope_index == p->scope_index && e->cls == p->cls && e->kind == p->kind &&
                     (e->kind == GS_PEV_REDUCE_TO || e->kind == GS_PEV_REDUCE_BY ||
                      e->kind == GS_PEV_RESERVE_DEPLOY) &&
-                    strchr(e->id, '#') && !strncmp(e->id, p->id, strcspn(p->id, "#") + 1);
+                    same_event(p, e);
         if (!joins)
             grp[ngrp++] = i;
     }
@@ -392,8 +421,11 @@ int gs_cmd_plan(int argc, char **argv)
         gs_plan_state st = {bs[g].njobs, bs[g].jobs, f->nsites, bs[g].site_mw, bs[g].site_zone};
         for (size_t i = i0; i < i0 + n; i++)
             sts[i] = st;
-        rc = n == 1 ? gs_plan_make(&st, &evs[i0], &pol, &plans[i0], &err)
-                    : gs_plan_make_intervals(&st, &evs[i0], n, &pol, &plans[i0], &err);
+        gs_policy gp = pol;
+        if (evs[i0].start_s < at)
+            gp.decided_s = at; /* under way: planned from --at, for what is left */
+        rc = n == 1 ? gs_plan_make(&st, &evs[i0], &gp, &plans[i0], &err)
+                    : gs_plan_make_intervals(&st, &evs[i0], n, &gp, &plans[i0], &err);
         if (rc < 0) {
             if (!err.file[0])
                 snprintf(err.file, sizeof err.file, "%s", event_path);

@@ -263,7 +263,7 @@ int gs_cmd_route(int argc, char **argv)
     gs_sim_result *r = NULL;
     gs_sim_tz tz = {0};
     int have_tz = 0;
-    if (gs_fleet_load(fleet_path, &f, &err) < 0) {
+    if (gs_cli_load_fleet("route", fleet_path, &f, &err) < 0) {
         gs_opts_free(o);
         return gs_cli_fail("route", &err);
     }

@@ -253,6 +253,19 @@ int gs_cmd_series(int argc, char **argv)
         return gs_cli_fail(CMD, &err);
     }
     int code = 0;
+    /* the importer keeps every value within its quantity's range, so the resampled values are
+     * finite; should one not be, it is an error, never an "inf" in the output */
+    for (size_t i = 0; i < s->n; i++)
+        if (isinf(s->v[i])) {
+            char ts[24];
+            gs_format_time(s->start_s + (int64_t)i * s->step_s, ts);
+            gs_error_set(&err, GS_ERUNTIME, file, 0, 0, NULL,
+                         "the value of the step at %s is not a finite number: nothing written", ts);
+            gs_quality_free(&q);
+            gs_series_free(s);
+            gs_opts_free(op);
+            return gs_cli_fail(CMD, &err);
+        }
     if (out_path) {
         gs__outfile o;
         if ((rc = gs__outfile_open(&o, out_path, &err)) == GS_OK) {

@@ -109,7 +109,7 @@ int gs_cmd_simulate(int argc, char **argv)
         return rc;
     }
     gs_fleet *f = NULL;
-    if ((rc = gs_fleet_load(fleet_path, &f, &err)) < 0) {
+    if ((rc = gs_cli_load_fleet("simulate", fleet_path, &f, &err)) < 0) {
         gs_opts_free(o);
         return gs_cli_fail("simulate", &err);
     }

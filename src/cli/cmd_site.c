@@ -98,6 +98,7 @@ static int load_market_series(const gs_site_file *f, const gs_market_catalog *ca
         char path[GS_PATH_MAX + 256];
         gs__expand_shared(p->series.path, f->path, path, sizeof path);
         gs_import_opts io = {0};
+        io.quantity = GS_QTY_PRICE;
         io.format = p->series.format;
         io.value_column = p->series.column[0] ? p->series.column : NULL;
         gs_points *pts = NULL;

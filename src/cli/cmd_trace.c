@@ -1,7 +1,9 @@
 /* cmd_trace.c: `gridsplit trace FILE`: read a GPU power log (nvidia-smi per-GPU or summed) with
  * the importer, run the trace engine (gridsplit/trace.h) and print the steady level, the
- * checkpoint dips and their rhythm as text, JSON, or a fleet-file fragment of the training
- * model's parameters (durations in the grammar of gridsplit/duration.h, so it reads back).
+ * checkpoint dips and their rhythm as text, JSON, or a fleet-file fragment of a training run's
+ * keys (checkpoint, and utilisation when the GPU model is known; durations in the grammar of
+ * gridsplit/duration.h), which `gridsplit check` accepts pasted into a run. The GPUs of a
+ * per-GPU nvidia-smi log are those the importer detects, unless --gpus says otherwise.
  * Options: gs_cmd_trace_decl (cli/opts.h). */
 #include <math.h>
 #include <stddef.h>
@@ -14,8 +16,10 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "gridsplit/duration.h"
+#include "gridsplit/fleet.h"
 #include "gridsplit/time.h"
 #include "gridsplit/trace.h"
+#include "gridsplit/read/fleet.h"
 #include "gridsplit/read/import.h"
 
 static const char *const CMD = "trace";
@@ -26,8 +30,13 @@ static const gs_opt_decl TRACE_OPTS[] = {
                              "fleet-file fragment"},
     {.name = "emit-params", .means = "format=yaml-params",
      .help = "the fitted training-model parameters as a fleet-file fragment"},
-    {.name = "gpus", .type = GS_OPT_INT, .range = "[1, 1000000]", .def = "1",
+    {.name = "gpus", .type = GS_OPT_INT, .range = "[1, 1000000]",
+     .def_help = "the GPUs per sample of a per-GPU nvidia-smi log, else 1",
      .help = "GPUs in the log, to give the steady power per GPU"},
+    {.name = "gpu", .type = GS_OPT_STRING, .metavar = "MODEL",
+     .def_help = "none (no utilisation entry)",
+     .help = "the log's GPU model, an id of the built-in catalogue (H100, B200, ...): the "
+             "steady power per GPU then gives the run's utilisation"},
     {.name = "dips", .modes = "text", .help = "list every dip"},
     {.name = "from", .type = GS_OPT_DURATION, .metavar = "S", .def = "0s",
      .help = "analyse only from this offset after the log's first sample"},
@@ -182,7 +191,18 @@ static void duration_text(double s, char *buf, size_t len)
     gs_duration_format(strtod(tenths, NULL), buf, len);
 }
 
-static void print_params(const char *file, const gs_trace_result *r, int gpus)
+/* The run's utilisation from the steady power per GPU: the training model draws
+ * idle_w + utilisation x (board_w - idle_w) per GPU (src/load/training.c); NaN when the GPU is
+ * unknown or the level falls outside (0, 1] of that range. */
+static double utilisation_of(const gs_gpu *g, double w_per_gpu)
+{
+    if (!g || !(g->board_w > g->idle_w))
+        return NAN;
+    double u = (w_per_gpu - g->idle_w) / (g->board_w - g->idle_w);
+    return u > 0 && u <= 1 ? u : NAN;
+}
+
+static void print_params(const char *file, const gs_trace_result *r, int gpus, const gs_gpu *g)
 {
     printf("# fitted by gridsplit trace from %s: %zu checkpoint dips, %zu intervals, in a %.1f s "
            "training span\n",
@@ -196,8 +216,25 @@ static void print_params(const char *file, const gs_trace_result *r, int gpus)
     } else {
         printf("# no periodic checkpoint dips found: no checkpoint entry\n");
     }
-    printf("steady_w_per_gpu: %.1f  # %.1f W / %d GPU%s\n", r->steady_w / gpus, r->steady_w, gpus,
-           gpus == 1 ? "" : "s");
+    double w = r->steady_w / gpus;
+    /* the level as printed, so that the comment's arithmetic gives the printed utilisation */
+    char wt[64];
+    snprintf(wt, sizeof wt, "%.1f", w);
+    w = strtod(wt, NULL);
+    double u = utilisation_of(g, w);
+    if (isfinite(u))
+        printf("utilisation: %.3f  # steady %.1f W per GPU (%.1f W / %d GPU%s) on %s: (%.1f - "
+               "idle_w %g) / (board_w %g - idle_w %g)\n",
+               u, w, r->steady_w, gpus, gpus == 1 ? "" : "s", g->id, w, g->idle_w, g->board_w,
+               g->idle_w);
+    else if (g)
+        printf("# steady %.1f W per GPU (%.1f W / %d GPU%s) is outside %s's range from idle_w %g "
+               "to board_w %g W: no utilisation entry\n",
+               w, r->steady_w, gpus, gpus == 1 ? "" : "s", g->id, g->idle_w, g->board_w);
+    else
+        printf("# steady %.1f W per GPU (%.1f W / %d GPU%s); --gpu MODEL gives the run's "
+               "utilisation\n",
+               w, r->steady_w, gpus, gpus == 1 ? "" : "s");
 }
 
 int gs_cmd_trace(int argc, char **argv)
@@ -208,7 +245,7 @@ int gs_cmd_trace(int argc, char **argv)
         return rc; /* --help printed (0) or usage error printed (2) */
     const char *file = gs_opts_arg(op, 0);
     const char *format = gs_opts_mode(op);
-    int gpus = (int)gs_opts_int(op, "gpus");
+    int gpus = gs_opts_has(op, "gpus") ? (int)gs_opts_int(op, "gpus") : 0; /* 0: from the log */
     int list = gs_opts_flag(op, "dips");
     gs_trace_opts o = {0};
     o.from_s = gs_opts_dur(op, "from");
@@ -237,18 +274,48 @@ int gs_cmd_trace(int argc, char **argv)
     }
 
     gs_error err = {0};
-    gs_import_opts io = {.format = gs_opts_str(op, "input-format")};
+    gs_gpu *catalog = NULL, *gpu = NULL;
+    size_t ncatalog = 0;
+    if (gs_opts_has(op, "gpu")) {
+        const char *want = gs_opts_str(op, "gpu");
+        if ((rc = gs_gpu_catalog(&catalog, &ncatalog, &err)) != 0) {
+            gs_opts_free(op);
+            return gs_cli_fail(CMD, &err);
+        }
+        char ids[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < ncatalog; i++) {
+            if (strcmp(catalog[i].id, want) == 0)
+                gpu = &catalog[i];
+            int k = snprintf(ids + used, sizeof ids - used, "%s%s", i ? ", " : "", catalog[i].id);
+            if (k > 0 && (size_t)k < sizeof ids - used)
+                used += (size_t)k;
+        }
+        if (!gpu) {
+            rc = gs_opts_fail(op, "gpu", "expected a GPU model of the built-in catalogue (%s), "
+                              "found '%s'", ids, want);
+            free(catalog);
+            gs_opts_free(op);
+            return rc;
+        }
+    }
+    size_t detected = 0;
+    gs_import_opts io = {.format = gs_opts_str(op, "input-format"), .gpus_out = &detected};
     gs_points *p = NULL;
     if ((rc = gs_import_points(file, &io, &p, &err)) != 0) {
+        free(catalog);
         gs_opts_free(op);
         return gs_cli_fail(CMD, &err);
     }
+    if (gpus == 0)
+        gpus = detected > 0 && detected <= 1000000 ? (int)detected : 1;
     gs_trace_result *r = NULL;
     rc = gs_trace_analyze(p, &o, &r, &err);
     if (rc != 0) {
         if (rc == GS_EINPUT && !err.file[0])
             snprintf(err.file, sizeof err.file, "%s", file);
         gs_points_free(p);
+        free(catalog);
         gs_opts_free(op);
         return gs_cli_fail(CMD, &err);
     }
@@ -256,11 +323,12 @@ int gs_cmd_trace(int argc, char **argv)
     if (strcmp(format, "json") == 0)
         print_json(file, r, gpus);
     else if (strcmp(format, "yaml-params") == 0)
-        print_params(file, r, gpus);
+        print_params(file, r, gpus, gpu);
     else
         print_text(file, unit, r, gpus, &o, list);
     gs_trace_result_free(r);
     gs_points_free(p);
+    free(catalog);
     gs_opts_free(op);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "gridsplit trace: writing the output failed\n");

@@ -1,11 +1,13 @@
 /* common.c: the front end (help, dispatch over the command list of main.c) and the helpers
- * every subcommand shares (cli.h): error printing, the run period, usage errors. */
+ * every subcommand shares (cli.h): error printing, loading a fleet (with its warnings), the run
+ * period, usage errors. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "gridsplit/time.h"
+#include "gridsplit/read/fleet.h"
 
 /* Every subcommand, in the order of the top usage, with its option declaration (the summary
  * and `help CMD` come from the declaration). */
@@ -22,6 +24,9 @@ static const gs_cli_command commands[] = {
     {"route", gs_cmd_route, NULL},
     {"site", gs_cmd_site, NULL},
     {"regions", gs_cmd_regions, NULL},
+#ifdef GS_HAVE_SERVE
+    {"serve", gs_cmd_serve, NULL},
+#endif
 };
 
 static const gs_cmd_decl *const decls[] = {
@@ -37,6 +42,9 @@ static const gs_cmd_decl *const decls[] = {
     &gs_cmd_route_decl,
     &gs_cmd_site_decl,
     &gs_cmd_regions_decl,
+#ifdef GS_HAVE_SERVE
+    &gs_cmd_serve_decl,
+#endif
 };
 
 const gs_cli_table gs_cli_commands = {commands, sizeof commands / sizeof commands[0], decls,
@@ -184,6 +192,18 @@ int gs_cli_fail(const char *cmd, const gs_error *err)
     gs_error_format(err, buf, sizeof buf);
     fprintf(stderr, "gridsplit %s: %s\n", cmd, buf);
     return gs_exit_code(err->code);
+}
+
+int gs_cli_load_fleet(const char *cmd, const char *path, gs_fleet **out, gs_error *err)
+{
+    int rc = gs_fleet_load(path, out, err);
+    if (rc < 0)
+        return rc;
+    char line[512];
+    for (size_t i = 0; i < (*out)->nsites; i++)
+        if (gs_site_nameplate_warning(*out, i, line, sizeof line))
+            fprintf(stderr, "gridsplit %s: warning: %s\n", cmd, line);
+    return rc;
 }
 
 int gs_cli_period(const gs_opts *o, const gs_fleet *f, int64_t step_s, int64_t *from_s,

@@ -118,6 +118,7 @@ static int load_price(const gs_product *p, const gs_fleet *f, int64_t from, int6
         char path[GS_PATH_MAX + 256];
         gs__expand_shared(p->series.path, f->path, path, sizeof path);
         gs_import_opts io = {0};
+        io.quantity = GS_QTY_PRICE;
         io.format = p->series.format;
         io.value_column = p->series.column[0] ? p->series.column : NULL;
         gs_points *pts = NULL;

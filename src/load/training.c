@@ -115,7 +115,8 @@ int gs_run_timeline_at(const gs_fleet *f, int r, int64_t start_s, const gs_overr
             t = back;
         } else {
             double gpu_w = g->idle_w + util * (g->board_w - g->idle_w);
-            double cap_w = o->cap_frac * g->board_w;
+            /* the measured draw at the cap when known, else the cap */
+            double cap_w = (o->power_frac > 0 ? o->power_frac : o->cap_frac) * g->board_w;
             if (cap_w < gpu_w)
                 gpu_w = cap_w;
             double a = g->board_w > g->idle_w ? (gpu_w - g->idle_w) / (g->board_w - g->idle_w) : 0;

@@ -115,6 +115,58 @@ double gs_cluster_nameplate_mw(const gs_fleet *f, const gs_cluster *c)
     return (double)c->gpus * (g->board_w + g->overhead_w) / 1e6;
 }
 
+double gs_site_peak_pue(const gs_site *s)
+{
+    double p = 1.0;
+    switch (s->pue_kind) {
+    case GS_PUE_CONST:
+        p = s->pue;
+        break;
+    case GS_PUE_MONTHLY:
+        for (int m = 0; m < 12; m++)
+            if (s->pue_monthly[m] > p)
+                p = s->pue_monthly[m];
+        break;
+    case GS_PUE_SERIES:
+        for (size_t i = 0; s->pue_series && i < s->pue_series->n; i++)
+            if (s->pue_series->v[i] > p) /* NaN (missing) never is */
+                p = s->pue_series->v[i];
+        break;
+    }
+    return p;
+}
+
+double gs_site_nameplate_mw(const gs_fleet *f, size_t site)
+{
+    if (!f || site >= f->nsites)
+        return 0.0;
+    double it_mw = 0;
+    for (size_t i = 0; i < f->nclusters; i++)
+        if (f->clusters[i].site == (int)site)
+            it_mw += gs_cluster_nameplate_mw(f, &f->clusters[i]);
+    return it_mw * gs_site_peak_pue(&f->sites[site]);
+}
+
+/* Whether site's nameplate is above GS_NAMEPLATE_OVER_MAX x its interconnection. */
+static int nameplate_over(const gs_fleet *f, size_t site, double *mw)
+{
+    *mw = gs_site_nameplate_mw(f, site);
+    return *mw > GS_NAMEPLATE_OVER_MAX * f->sites[site].interconnect_mw;
+}
+
+int gs_site_nameplate_warning(const gs_fleet *f, size_t site, char *buf, size_t len)
+{
+    double mw;
+    if (!f || site >= f->nsites || !f->sites[site].oversubscribed || !nameplate_over(f, site, &mw))
+        return 0;
+    const gs_site *s = &f->sites[site];
+    snprintf(buf, len,
+             "site '%s': nameplate %.1f MW is %.2fx its interconnect_mw of %.1f MW (above %gx: "
+             "the fleet says it is intended, oversubscribed: true)",
+             s->id, mw, mw / s->interconnect_mw, s->interconnect_mw, GS_NAMEPLATE_OVER_MAX);
+    return 1;
+}
+
 /* ---- freeing ---- */
 
 void gs_fleet_free(gs_fleet *fleet)
@@ -322,10 +374,13 @@ static int validate_gpus(const gs_fleet *f, gs_error *err)
         if (rc)
             return rc;
         const struct { const char *key; double v; } w[] = {
-            {"idle_w", g->idle_w}, {"overhead_w", g->overhead_w}, {"overhead_idle_w", g->overhead_idle_w}};
-        for (size_t k = 0; k < 3; k++)
-            if (!(w[k].v >= 0 && isfinite(w[k].v)))
-                return bad(f, err, "gpus", li, w[k].key, "expected a power in W of 0 or more, found '%.10g'", w[k].v);
+            {"board_w", g->board_w}, {"idle_w", g->idle_w}, {"overhead_w", g->overhead_w},
+            {"overhead_idle_w", g->overhead_idle_w}};
+        for (size_t k = 0; k < 4; k++)
+            if (!(w[k].v >= 0 && w[k].v <= GS_GPU_W_MAX))
+                return bad(f, err, "gpus", li, w[k].key,
+                           "expected a power per GPU in W of 0 or more and at most %.0f, found "
+                           "'%.10g'", GS_GPU_W_MAX, w[k].v);
     }
     return GS_OK;
 }
@@ -352,6 +407,11 @@ static int validate_power_curves(const gs_fleet *f, gs_error *err)
                        p->gpu, f->ngpus);
         if ((rc = check_pos(f, err, P, li, "board_w", p->board_w, "power in W")))
             return rc;
+        if (p->board_w > GS_GPU_W_MAX)
+            return bad(f, err, P, li, "board_w",
+                       "expected a board power per GPU of at most %.0f W (the highest cap "
+                       "measured when the curve names no gpu), found '%.10g'",
+                       GS_GPU_W_MAX, p->board_w);
         if (c->n < 2 || c->n > GS_CAPCURVE_MAX)
             return bad(f, err, P, li, "points",
                        "expected 2 to %d distinct caps (the board power and at least one below "
@@ -438,6 +498,10 @@ static int validate_clusters(const gs_fleet *f, gs_error *err)
             return bad(f, err, "clusters", li, "gpu", "refers to a missing GPU model (index %d of %zu)", c->gpu, f->ngpus);
         if (c->gpus <= 0)
             return bad(f, err, "clusters", li, "gpus", "expected a positive integer, found '%d'", c->gpus);
+        if (c->gpus > GS_CLUSTER_GPUS_MAX)
+            return bad(f, err, "clusters", li, "gpus",
+                       "expected at most %d GPUs in a cluster (thirty times the largest built), "
+                       "found '%d'", GS_CLUSTER_GPUS_MAX, c->gpus);
         if (c->racks <= 0)
             return bad(f, err, "clusters", li, "racks", "expected a positive integer, found '%d'", c->racks);
         if ((rc = check_frac(f, err, "clusters", li, "utilisation", c->utilisation, 1)))
@@ -460,6 +524,29 @@ static int validate_clusters(const gs_fleet *f, gs_error *err)
                        "an inference cluster needs the service it runs: expected one of the fleet's "
                        "%zu services, found %s",
                        f->nservices, c->service < 0 ? "none" : "a missing index");
+    }
+    return GS_OK;
+}
+
+/* Each site's nameplate against its interconnection (GS_NAMEPLATE_OVER_MAX). */
+static int validate_nameplates(const gs_fleet *f, gs_error *err)
+{
+    for (size_t i = 0; i < f->nsites; i++) {
+        const gs_site *s = &f->sites[i];
+        double mw;
+        if (s->oversubscribed || !nameplate_over(f, i, &mw))
+            continue;
+        long gpus = 0;
+        for (size_t k = 0; k < f->nclusters; k++)
+            if (f->clusters[k].site == (int)i)
+                gpus += f->clusters[k].gpus;
+        return bad(f, err, "sites", (long)i, "interconnect_mw",
+                   "site '%s' has a nameplate of %.1f MW (%ld GPUs x (board_w + overhead_w) x "
+                   "peak PUE %.3g), %.2fx its interconnection: expected an interconnect_mw of at "
+                   "least %.1f MW (nameplate / %g), found %.10g; fewer GPUs, a larger "
+                   "interconnect_mw, or oversubscribed: true on the site if it is intended",
+                   s->id, mw, gpus, gs_site_peak_pue(s), mw / s->interconnect_mw,
+                   mw / GS_NAMEPLATE_OVER_MAX, GS_NAMEPLATE_OVER_MAX, s->interconnect_mw);
     }
     return GS_OK;
 }
@@ -674,6 +761,7 @@ int gs_fleet_validate(const gs_fleet *fleet, gs_error *err)
     if (!rc) rc = validate_sites(f, err);
     if (!rc) rc = validate_services(f, err);
     if (!rc) rc = validate_clusters(f, err);
+    if (!rc) rc = validate_nameplates(f, err);
     if (!rc) rc = validate_runs(f, err);
     return rc;
 }

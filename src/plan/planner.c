@@ -13,9 +13,15 @@
  *  - price / peak events: each job independently takes its best net-value option;
  * and the response curve (MW achieved at +1 s .. +15 min and the target time, and why).
  * gs_plan_make_intervals plans consecutive intervals in order, offering a paused job the
- * continuation of its pause (no restart, no redo, no lead) and the bridge of a short resume.
- * The scope is a site, a zone or the fleet, and the event's load class (gs_event.cls: all
- * load, or only training / inference jobs). The event model is src/model/event.c.
+ * continuation of its pause (no restart, no redo, no lead) and the bridge of a short resume;
+ * each interval's plan lists the jobs it curtails (every job with policy.all_entries), and
+ * what did not change from one interval to the next (a job's options, its hull steps' order,
+ * its entry, the scratch memory) is reused. The decision time is policy.decided_s (else the
+ * event's start - notice); an event under way then is planned for what is left of it.
+ * Inference is capped within its latency budget, serving its demand or, down to its tier over
+ * its window, a share of it. The scope is a site, a zone or the fleet, and the event's load
+ * class (gs_event.cls: all load, or only training / inference jobs). The event model is
+ * src/model/event.c.
  * Pure: allocates with malloc, no I/O, no clock, no globals; deterministic (ties by index). */
 #include "gridsplit/plan.h"
 
@@ -26,6 +32,10 @@
 #include <string.h>
 
 #define MAXOPT 24
+
+/* The small functions every option of every job goes through: inlined (the per-option calls
+ * were a tenth of the instructions of 24 hourly intervals over 10,000 jobs). */
+#define HOT static inline __attribute__((always_inline))
 
 static const char *const policy_names[] = {"must-run", "comply", "price", "reserve", "capacity"};
 
@@ -77,20 +87,25 @@ typedef struct carry {
     double lost_day_s;     /* of it, inside this interval's day window */
     double since_ckpt_s;   /* work since the last checkpoint at this interval's start */
     int paused;            /* paused through the previous interval (lever `lever`) */
-    int bridge;            /* paused in interval `from` and resumed gap_s before this one */
-    int from;
+    int bridge;            /* was paused, and resumed gap_s before this one, in interval
+                              `resumed` */
+    int resumed;
     gs_lever lever;
     double gap_s;
 } carry;
 
-/* One planning problem: an event (or one interval of one) and what came before it. */
+/* One planning problem: an event (or one interval of one) and what came before it. The event
+ * as planned is evc: the one given, or, under way at the decision time, what is left of it
+ * (from the decision time, the ramp shortened by what has gone). A ctx is not copied (ev
+ * points into it). */
 typedef struct ctx {
     const gs_plan_state *st;
-    const gs_event *ev;
+    const gs_event *ev;    /* &evc */
+    gs_event evc;
     const gs_policy *pol;
-    int64_t now;           /* decision time: start - notice */
-    int64_t ready;         /* the target applies from: start + ramp */
-    double dur;            /* end - start */
+    int64_t now;           /* decision time: pol->decided_s, else start - notice */
+    int64_t ready;         /* the target applies from: start + ramp (after what has gone) */
+    double dur;            /* end - start (what is left) */
     int later;             /* an interval after the first: no scheduled pause-at-checkpoint */
     const carry *cy;       /* [njobs] or NULL */
 } ctx;
@@ -99,11 +114,70 @@ static void ctx_init(ctx *c, const gs_plan_state *st, const gs_event *ev, const 
 {
     memset(c, 0, sizeof *c);
     c->st = st;
-    c->ev = ev;
+    c->evc = *ev;
+    c->ev = &c->evc;
     c->pol = pol;
     c->now = ev->start_s - (ev->notice_s > 0 ? ev->notice_s : 0);
-    c->ready = ev->start_s + (ev->ramp_s > 0 ? ev->ramp_s : 0);
-    c->dur = (double)(ev->end_s - ev->start_s);
+    if (pol->decided_s != 0) {
+        /* decided at a given time; an event under way is planned from it: the part gone is
+         * neither asked for nor counted, the ramp runs on from where it is */
+        gs_event *e = &c->evc;
+        c->now = pol->decided_s;
+        if (c->now > e->start_s) {
+            int64_t gone = c->now - e->start_s;
+            e->ramp_s = e->ramp_s > gone ? e->ramp_s - gone : 0;
+            e->start_s = c->now;
+        }
+        e->notice_s = e->start_s - c->now;
+    }
+    c->ready = c->evc.start_s + (c->evc.ramp_s > 0 ? c->evc.ramp_s : 0);
+    c->dur = (double)(c->evc.end_s - c->evc.start_s);
+}
+
+/* Scratch memory reused from one planning problem to the next (the intervals of one event):
+ * grown as needed, never shrunk, freed at the end of the call. Nothing read from it is left
+ * from an earlier problem: every user writes (or clears) what it reads. */
+typedef struct buf {
+    void *p;
+    size_t cap;            /* bytes */
+} buf;
+
+typedef struct wspace {
+    buf jos, choice, pool[2], steps, cnt, hpos, inc, cur, late, sorted[2], rep, same;
+    int pcur;              /* pool[pcur]: this problem's options; pool[!pcur]: the previous one's */
+    int scur;              /* sorted[scur]: this problem's hull steps in greedy order */
+    int sprev_ok;          /* sorted[!scur] holds the previous problem's (nsprev of them, over
+                              sprev_n jobs) */
+    size_t nsprev;
+    int sprev_n;
+} wspace;
+
+/* b with room for n bytes (its contents kept), or NULL when out of memory. */
+static void *buf_get(buf *b, size_t n)
+{
+    if (n == 0)
+        n = 1;
+    if (n > b->cap) {
+        size_t nc = b->cap ? b->cap : 4096;
+        while (nc < n)
+            nc = nc > SIZE_MAX / 2 ? n : 2 * nc;
+        void *q = realloc(b->p, nc);
+        if (!q)
+            return NULL;
+        b->p = q;
+        b->cap = nc;
+    }
+    return b->p;
+}
+
+static void wspace_free(wspace *w)
+{
+    buf *all[] = {&w->jos,  &w->choice, &w->pool[0],   &w->pool[1],   &w->steps,
+                  &w->cnt,  &w->hpos,   &w->inc,       &w->cur,       &w->late,
+                  &w->rep,  &w->same,   &w->sorted[0], &w->sorted[1]};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        free(all[i]->p);
+    memset(w, 0, sizeof *w);
 }
 
 /* One option of one job: what the search needs (listed for every option of every job). */
@@ -134,6 +208,8 @@ typedef struct jobopts {
     int only;              /* -1: list every option; else only the one from source only */
     int full;              /* write d[] (the entries' details) too */
     int since_used;        /* an option that depends on the work since the checkpoint is kept */
+    int ckpt;              /* a scheduled checkpoint before the start was considered (the first
+                              interval only: its options may differ from a later one's) */
     int any_late;          /* an option acts after start + ramp */
     double w, base;        /* the job's weight and its average over its window without a lever */
     gs_flex_pricer pr;     /* training: the job's pricer for this event */
@@ -150,6 +226,7 @@ enum {
     SRC_SHRINK,
     SRC_CKSIG,
     SRC_CONT,
+    SRC_SERVE, /* inference: the deepest cap that still serves every request */
     SRC_SHED0 /* .. + 2 */
 };
 
@@ -177,20 +254,28 @@ typedef struct ocache {
     double dur;
     int later, ontime_mask;
     double lost_s, lost_day_s, since_ckpt_s, gap_s;
-    int paused, bridge, lever, since_used;
+    int paused, bridge, lever, since_used, ckpt;
     int chosen;            /* option index chosen (into js's kept options); -1: none yet */
     double elost_s;        /* the lost time its last entry was priced with (NAN: none) */
     jobsol js;             /* js.first: into icache.pool */
 } ocache;
 
-/* The cache of all jobs in scope: their options in the previous interval's pool, and its
- * plan (for the entries). */
+/* The intervals' state for plan_core: the jobs in scope, the cache of their options in the
+ * previous interval's pool, and that interval's entries (for the entries). Compact plans (the
+ * default) list only the jobs curtailed; the perf of the others (what the weighted figure
+ * needs) is kept apart, and pos[] says where each job's entry is. */
 typedef struct icache {
-    ocache *job;           /* [nentries] */
-    cand *pool;            /* the previous interval's pool (owned) */
-    const gs_plan *prev;   /* the previous interval's plan */
+    ocache *job;           /* [nscope] */
+    const cand *pool;      /* the previous interval's pool (in the workspace) */
+    const gs_plan_entry *prev; /* the previous interval's entries; NULL in the first */
+    size_t nprev;
     const int *scope;      /* [nscope] the jobs in scope (the same in every interval) */
     size_t nscope;
+    int compact;           /* list only the jobs curtailed (lever != run) */
+    const int *ppos;       /* compact: [nscope] each job's index in prev, -1: it ran */
+    int *cpos;             /* compact: [nscope] the same for this interval (written) */
+    double *runperf;       /* compact: [nscope] this interval's perf of the jobs that run */
+    const double *prevperf; /* compact: [nscope] the previous interval's */
 } icache;
 
 static double weight_of(const gs_plan_job *j)
@@ -200,7 +285,7 @@ static double weight_of(const gs_plan_job *j)
 }
 
 /* The job's cost-model view for this interval: what earlier intervals lost added. */
-static gs_flex_job flex_of(const ctx *c, int ji)
+HOT gs_flex_job flex_of(const ctx *c, int ji)
 {
     gs_flex_job f = c->st->jobs[ji].flex;
     if (c->cy) {
@@ -214,12 +299,12 @@ static gs_flex_job flex_of(const ctx *c, int ji)
     return f;
 }
 
-static double lead_of(double job_lead, double pol_lead)
+HOT double lead_of(double job_lead, double pol_lead)
 {
     return job_lead > 0 ? job_lead : (pol_lead > 0 ? pol_lead : 0);
 }
 
-static void set_obj(const ctx *c, opt *o)
+HOT void set_obj(const ctx *c, opt *o)
 {
     if (c->pol->priority == GS_PRIORITY_COST) {
         o->p = o->cost_usd;
@@ -231,7 +316,7 @@ static void set_obj(const ctx *c, opt *o)
 }
 
 /* The "run" option of every job. */
-static void run_opt(const ctx *c, jobopts *jo)
+HOT void run_opt(const ctx *c, jobopts *jo)
 {
     opt *o = &jo->o[0];
     memset(o, 0, sizeof *o);
@@ -263,14 +348,14 @@ static int in_scope(const gs_plan_state *st, const gs_event *ev, const gs_plan_j
     return 0;
 }
 
-static double train_mw(const gs_plan_job *j, double activity)
+HOT double train_mw(const gs_plan_job *j, double activity)
 {
     return j->flex.gpus * gs_gpu_power_w(j->gpu, activity) * j->pue * 1e-6;
 }
 
 /* Timing of a lever of lead `lead`: on time (acts by start + ramp: holds from the start) or
  * late (holds from decision + lead). Returns 0 when it cannot act before the end. */
-static int timing(const ctx *c, double lead, int *ontime, int64_t *from)
+HOT int timing(const ctx *c, double lead, int *ontime, int64_t *from)
 {
     if ((double)c->now + lead <= (double)c->ready) {
         *ontime = 1;
@@ -286,19 +371,16 @@ static int timing(const ctx *c, double lead, int *ontime, int64_t *from)
 
 /* Add a training option: priced over the job's window, kept when its tier holds. Returns its
  * details (NULL when not kept; a scratch slot when !jo->full). */
-static optdet *add_opt(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_flex_job *f,
-                       int src, gs_lever lever, double mw_after, double lost_s, double event_thr,
-                       double cap, double thr, int ontime, int64_t from, double lead)
+/* add_opt once priced (usd, perf: gs_flex_quick's, tier kept) and its cut known (> 1e-12). */
+HOT optdet *add_priced(const ctx *c, jobopts *jo, const gs_flex_job *f, int src,
+                       gs_lever lever, double cut, double usd, double perf, double lost_s,
+                       double event_thr, double cap, double thr, int ontime, int64_t from,
+                       double lead)
 {
     if (jo->n >= MAXOPT)
         return NULL;
     opt *o = &jo->o[jo->n];
-    o->cut_mw = j->power_mw - mw_after;
-    if (!(o->cut_mw > 1e-12))
-        return NULL;
-    double usd, perf;
-    if (!gs_flex_quick(&jo->pr, lost_s, event_thr, &usd, &perf))
-        return NULL;
+    o->cut_mw = cut;
     o->lever = (unsigned char)lever;
     o->src = (unsigned char)src;
     o->ontime = (unsigned char)ontime;
@@ -320,6 +402,22 @@ static optdet *add_opt(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs
     d->thr = thr;
     d->lead_s = lead;
     return d;
+}
+
+HOT optdet *add_opt(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_flex_job *f,
+                       int src, gs_lever lever, double mw_after, double lost_s, double event_thr,
+                       double cap, double thr, int ontime, int64_t from, double lead)
+{
+    if (jo->n >= MAXOPT)
+        return NULL;
+    double cut = j->power_mw - mw_after;
+    if (!(cut > 1e-12))
+        return NULL;
+    double usd, perf;
+    if (!gs_flex_quick(&jo->pr, lost_s, event_thr, &usd, &perf))
+        return NULL;
+    return add_priced(c, jo, f, src, lever, cut, usd, perf, lost_s, event_thr, cap, thr, ontime,
+                      from, lead);
 }
 
 #define WANT(jo, s) ((jo)->only < 0 || (jo)->only == (s))
@@ -355,9 +453,59 @@ static optdet *add_plain(const ctx *c, jobopts *jo, int src, gs_lever lever, dou
     return d;
 }
 
-/* Inference: caps within the latency budget and the capacity, and shedding when allowed. */
-static void inference_options(const ctx *c, const gs_plan_job *j, jobopts *jo)
+/* Inference: the share of its demand a service serves, averaged over its tier window, when it
+ * serves share s of it for hold seconds of the event (what is left of it: dur) and lost
+ * lday_s of full service earlier in the day: over the event (and over the "run": a service has
+ * none, so the strictest, the event), 1 - hold / dur x (1 - s); over the 24 h ending at the
+ * event's end, 1 - (lday + hold (1 - s)) / max(dur, 24 h). */
+static double served_avg(gs_tier_window w, double s, double hold, double dur, double lday_s)
 {
+    double v;
+    if (w == GS_TIER_DAY) {
+        double win = dur > 86400.0 ? dur : 86400.0;
+        v = 1 - ((lday_s > 0 ? lday_s : 0) + hold * (1 - s)) / win;
+    } else {
+        v = 1 - hold / dur * (1 - s);
+    }
+    return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
+/* An inference job's cost-model figures when it serves share s for hold of the event: the time
+ * of full service lost, and the served share over each window. */
+static void inference_windows(const gs_flex_job *f, double s, double hold, double dur,
+                              gs_flex_cost *fc)
+{
+    fc->lost_s = s < 1 ? hold * (1 - s) : 0;
+    fc->avg_window[GS_TIER_EVENT] = s < 1 ? served_avg(GS_TIER_EVENT, s, hold, dur, 0) : 1;
+    fc->avg_window[GS_TIER_DAY] = served_avg(GS_TIER_DAY, s, hold, dur, f->lost_day_s);
+    fc->avg_window[GS_TIER_RUN] = fc->avg_window[GS_TIER_EVENT];
+    fc->avg_throughput = fc->avg_window[GS_TIER_RUN];
+}
+
+/* The least served share (while capped for hold of the event) that keeps a service's tier
+ * over its window: 1 for tier 1 (every request served), else from served_avg >= tier. */
+static double served_floor(const gs_flex_job *f, double hold, double dur)
+{
+    double tier = f->tier > 0 && f->tier <= 1 ? f->tier : 1;
+    if (tier >= 1 || !(hold > 0))
+        return 1;
+    double smin;
+    if (f->window == GS_TIER_DAY) {
+        double win = dur > 86400.0 ? dur : 86400.0;
+        double lday = f->lost_day_s > 0 ? f->lost_day_s : 0;
+        smin = 1 - (win * (1 - tier) - lday) / hold;
+    } else {
+        smin = 1 - (1 - tier) * dur / hold;
+    }
+    return smin < 0 ? 0 : smin > 1 ? 1 : smin;
+}
+
+/* Inference: caps within the latency budget, serving its demand or, down to its tier over its
+ * window, a share of it (the capacity at the cap serves fewer requests than demand: the rest
+ * are not served, each priced at usd_per_request); shedding only when the policy allows. */
+static void inference_options(const ctx *c, int ji, jobopts *jo)
+{
+    const gs_plan_job *j = &c->st->jobs[ji];
     const gs_policy *pol = c->pol;
     const gs_event *ev = c->ev;
     const gs_gpu *g = j->gpu;
@@ -370,24 +518,31 @@ static void inference_options(const ctx *c, const gs_plan_job *j, jobopts *jo)
         int64_t from;
         double u = j->requests_per_s / j->capacity_rps;
         if (u <= 1 && timing(c, lead, &ontime, &from)) {
-            double tmin = u;
-            if (j->latency_left_ms > 0 && j->server_ms / j->latency_left_ms > tmin)
-                tmin = j->server_ms / j->latency_left_ms;
+            gs_flex_job f = flex_of(c, ji);
+            double hold = (double)(ev->end_s - from);
+            /* throughput floors: latency (server time within the budget left), serving every
+             * request (u), and the tier (a share smin of them over its window) */
+            double tlat = j->latency_left_ms > 0 ? j->server_ms / j->latency_left_ms : 0;
+            double tserve = u > tlat ? u : tlat;
+            double smin = served_floor(&f, hold, c->dur);
+            double tmin = u * smin > tlat ? u * smin : tlat;
             double pue = j->pue > 0 ? j->pue : 1;
             double span = g->board_w - g->idle_w;
             double pfull = gs_capcurve_power_frac(cv, 1.0);
             double a_now = u * (pfull * g->board_w - g->idle_w) / span;
             double w_now = gs_gpu_power_w(g, a_now > 0 ? a_now : 0);
-            for (size_t k = cv->n; k-- > 0;) { /* smallest cut first; k = n - 1: the bound */
+            /* smallest cut first: the deepest cap serving every request (when the tier lets
+             * it serve fewer), the deepest the floors allow, then the curve's points */
+            for (size_t k = cv->n + 1; k-- > 0;) {
                 int src = (int)k;
                 double cap;
                 if (k + 1 < cv->n) {
                     cap = cv->cap_frac[k];
-                } else { /* the deepest cap the budget and the capacity allow */
-                    src = SRC_BCAP;
-                    if (!WANT(jo, src))
+                } else { /* a bound, between the curve's points */
+                    src = k + 1 == cv->n ? SRC_BCAP : SRC_SERVE;
+                    if (!WANT(jo, src) || (src == SRC_SERVE && !(tmin < tserve - 1e-12)))
                         continue;
-                    cap = gs_capcurve_cap_for(cv, tmin);
+                    cap = gs_capcurve_cap_for(cv, src == SRC_BCAP ? tmin : tserve);
                     int dup = !(cap > 0 && cap < 1);
                     for (size_t q = 0; q + 1 < cv->n && !dup; q++)
                         dup = fabs(cv->cap_frac[q] - cap) < 1e-9;
@@ -399,18 +554,27 @@ static void inference_options(const ctx *c, const gs_plan_job *j, jobopts *jo)
                 double t = gs_capcurve_throughput(cv, cap);
                 if (!(t > 0) || t < tmin - 1e-12)
                     continue;
+                /* served share while capped: all of it at or above the demand */
+                double sv = t >= u - 1e-12 ? 1 : t / u;
+                double busy = sv < 1 ? 1 : u / t;
                 double pc = gs_capcurve_power_frac(cv, cap);
                 if (pc > pfull)
                     pc = pfull;
-                double a_cap = (u / t) * (pc * g->board_w - g->idle_w) / span;
+                double a_cap = busy * (pc * g->board_w - g->idle_w) / span;
                 double cut = j->serving_gpus * (w_now - gs_gpu_power_w(g, a_cap > 0 ? a_cap : 0)) *
                              pue * 1e-6;
                 if (cut > j->power_mw)
                     cut = j->power_mw;
                 if (!(cut > 1e-12))
                     continue;
-                /* every request still served, within its budget: perf 1, no cost */
-                optdet *d = add_plain(c, jo, src, GS_LEVER_CAP, cut, 0, 1, ontime, from);
+                /* every request served within its budget: perf 1, no cost; else the share
+                 * served over its window, the requests not served priced */
+                double lost_requests =
+                    sv < 1 ? (j->requests_per_s - j->capacity_rps * t) * hold : 0;
+                double perf = sv < 1 ? served_avg(f.window, sv, hold, c->dur, f.lost_day_s)
+                                     : jo->base;
+                optdet *d = add_plain(c, jo, src, GS_LEVER_CAP, cut,
+                                      lost_requests * pol->usd_per_request, perf, ontime, from);
                 if (d) {
                     d->cap_frac = cap;
                     d->thr = t;
@@ -418,6 +582,8 @@ static void inference_options(const ctx *c, const gs_plan_job *j, jobopts *jo)
                     d->lead_s = lead;
                     d->server_ms = j->server_ms / t;
                     d->capacity_rps = j->capacity_rps * t;
+                    d->lost_requests = lost_requests;
+                    inference_windows(&f, sv, hold, c->dur, &d->fc);
                 }
             }
         }
@@ -445,7 +611,7 @@ typedef struct capctx {
 } capctx;
 
 /* A training cap at share `cap` of board power with throughput thr (one option). */
-static int cap_option(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_flex_job *f,
+HOT int cap_option(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_flex_job *f,
                       const capctx *k, int src, double cap, double thr, double draw_frac,
                       int ontime, int64_t from, double lead)
 {
@@ -461,8 +627,11 @@ static int cap_option(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_
     double usd, perf;
     if (!gs_flex_quick(&jo->pr, lost, evthr, &usd, &perf))
         return -1; /* the tier: a lower cap loses more */
-    optdet *d = add_opt(c, jo, j, f, src, GS_LEVER_CAP, train_mw(j, a), lost, evthr, cap, thr,
-                        ontime, from, lead);
+    double cut = j->power_mw - train_mw(j, a);
+    if (!(cut > 1e-12))
+        return 0;
+    optdet *d = add_priced(c, jo, f, src, GS_LEVER_CAP, cut, usd, perf, lost, evthr, cap, thr,
+                           ontime, from, lead);
     if (d && jo->full)
         d->draw_frac = draw_frac;
     return 0;
@@ -476,6 +645,9 @@ static gs_flex_job job_base(const ctx *c, int ji, jobopts *jo, gs_flex_cost *run
     jo->w = weight_of(j);
     jo->base = 1;
     gs_flex_job f = flex_of(c, ji);
+    if (j->cls == GS_INFERENCE) /* the share served without a lever: all of it, but for a day
+                                   window what earlier intervals did not serve */
+        jo->base = served_avg(f.window, 1, 0, c->dur, f.lost_day_s);
     /* (a must-run job listed for the search has no option: its base is not needed) */
     if (j->cls == GS_TRAINING && (run_cost || f.tier < 1 || jo->full)) {
         if (run_cost) {
@@ -503,10 +675,11 @@ static void job_options(const ctx *c, int ji, int only, int full, jobopts *jo)
     jo->full = full;
     jo->since_used = 0;
     jo->any_late = 0;
+    jo->ckpt = 0;
     gs_flex_job f = job_base(c, ji, jo, NULL);
     run_opt(c, jo);
     if (j->cls == GS_INFERENCE) {
-        inference_options(c, j, jo);
+        inference_options(c, ji, jo);
         return;
     }
     if (!j->gpu || !(f.gpus > 0) || f.tier >= 1)
@@ -567,6 +740,7 @@ static void job_options(const ctx *c, int ji, int only, int full, jobopts *jo)
     }
     int ckpt_ok = !c->later && j->next_ckpt_s >= 0 && (double)now <= j->next_ckpt_s &&
                   j->next_ckpt_s <= (double)start;
+    jo->ckpt = ckpt_ok;
     double early = ckpt_ok ? (double)start - j->next_ckpt_s : -1;
     int64_t ckpt_t = ckpt_ok ? (int64_t)j->next_ckpt_s : start;
     if (ckpt_ok && WANT(jo, SRC_CKPT) && f.window != GS_TIER_EVENT) {
@@ -879,11 +1053,63 @@ static int cmp_corekey(const void *a, const void *b)
 
 /* The best cover by the objective: choice[i] = option index of js[i]. Returns 1 if proved
  * optimal. */
+/* One downgrade the repair may make: job i from its choice to its option k. */
+typedef struct dgrade {
+    int i, k;
+} dgrade;
+
+/* The repair's best downgrade so far: one that saves p (class 2), or only s at the same p (1). */
+typedef struct rbest {
+    int bi, bo, bclass;
+    double bsp, bss;
+} rbest;
+
+HOT void repair_consider(const jobsol *js, const cand *pool, const int *choice, int i, int k,
+                            double ep, int thrprio, rbest *b)
+{
+    const cand *o = OPT(js[i], 0);
+    const cand *cc = &o[choice[i]];
+    double sp = cc->p - o[k].p, ss = cc->s - o[k].s;
+    if (sp > ep) {
+        if (b->bclass < 2 || sp > b->bsp) {
+            b->bclass = 2;
+            b->bsp = sp;
+            b->bi = i;
+            b->bo = k;
+        }
+    } else if (thrprio && sp >= -ep && ss > b->bss && b->bclass < 2) {
+        b->bclass = 1;
+        b->bss = ss;
+        b->bi = i;
+        b->bo = k;
+    }
+}
+
+/* Job i's steps along its hull (in (jo, h) order), at steps[ns..]; returns the new ns. */
+HOT size_t job_steps(const jobsol *js, const cand *pool, int i, int thrprio, step *steps,
+                        size_t ns)
+{
+    for (int h = 1; h < js[i].nhull; h++) {
+        const cand *a = OPT(js[i], js[i].hull[h - 1]), *b = OPT(js[i], js[i].hull[h]);
+        double dc = b->cut_mw - a->cut_mw;
+        steps[ns++] = (step){slope_key((b->p - a->p) / dc),
+                             thrprio ? slope_key((b->s - a->s) / dc) : 0, i, h};
+    }
+    return ns;
+}
+
+/* The best cover by the objective: choice[i] = option index of js[i]. same (or NULL): jobs whose
+ * hull is the one they had in the previous call on this workspace, over the same n jobs; their
+ * steps are taken, in order, from that call's (kept in ws) and merged with the others', sorted
+ * (the same order as sorting them all). Returns 1 if proved optimal. */
 static int solve_cover(const jobsol *js, const cand *pool, int n, double need, int *choice,
-                       const gs_policy *pol, int *err_nomem)
+                       const gs_policy *pol, wspace *ws, const unsigned char *same,
+                       int *err_nomem)
 {
     int thrprio = pol->priority != GS_PRIORITY_COST;
     double ep = thrprio ? 1e-12 : 1e-9;
+    int sprev_ok = ws->sprev_ok && ws->sprev_n == n && same;
+    ws->sprev_ok = 0;
     for (int i = 0; i < n; i++)
         choice[i] = 0;
     if (need <= 1e-9)
@@ -900,26 +1126,50 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
     size_t nsteps = 0;
     for (int i = 0; i < n; i++)
         nsteps += (size_t)(js[i].nhull - 1);
-    step *steps = malloc((nsteps ? 2 * nsteps : 1) * sizeof *steps);
-    size_t *cnt = malloc((size_t)RADIX_PASSES * RADIX_N * sizeof *cnt);
-    int *hpos = calloc((size_t)n + 1, sizeof *hpos);
-    if (!steps || !cnt || !hpos) {
-        free(steps);
-        free(cnt);
-        free(hpos);
+    step *steps = buf_get(&ws->steps, (nsteps ? 2 * nsteps : 1) * sizeof *steps);
+    size_t *cnt = buf_get(&ws->cnt, (size_t)RADIX_PASSES * RADIX_N * sizeof *cnt);
+    int *hpos = buf_get(&ws->hpos, ((size_t)n + 1) * sizeof *hpos);
+    step *sorted = buf_get(&ws->sorted[ws->scur], (nsteps ? nsteps : 1) * sizeof *sorted);
+    if (!steps || !cnt || !hpos || !sorted) {
         *err_nomem = 1;
         return 0;
     }
+    memset(hpos, 0, ((size_t)n + 1) * sizeof *hpos);
     size_t ns = 0;
-    for (int i = 0; i < n; i++)
-        for (int h = 1; h < js[i].nhull; h++) {
-            const cand *a = OPT(js[i], js[i].hull[h - 1]), *b = OPT(js[i], js[i].hull[h]);
-            double dc = b->cut_mw - a->cut_mw;
-            steps[ns++] = (step){slope_key((b->p - a->p) / dc),
-                                 thrprio ? slope_key((b->s - a->s) / dc) : 0, i, h};
+    if (sprev_ok) {
+        /* the new steps sorted, merged with the previous call's of the jobs unchanged */
+        for (int i = 0; i < n; i++)
+            if (!same[i])
+                ns = job_steps(js, pool, i, thrprio, steps, ns);
+        const step *fresh = sort_steps(steps, steps + ns, ns, cnt);
+        const step *old = ws->sorted[!ws->scur].p;
+        size_t a = 0, b = 0, m = 0, nold = ws->nsprev;
+        for (;;) {
+            while (a < nold && !same[old[a].jo])
+                a++;
+            if (a == nold || b == ns)
+                break;
+            const step *x = &old[a], *y = &fresh[b];
+            int xfirst = step_less(x, y) ||
+                         (!step_less(y, x) && (x->jo < y->jo || (x->jo == y->jo && x->h < y->h)));
+            sorted[m++] = xfirst ? old[a++] : fresh[b++];
         }
-    const step *sorted = sort_steps(steps, steps + ns, ns, cnt);
-    free(cnt);
+        for (; a < nold; a++)
+            if (same[old[a].jo])
+                sorted[m++] = old[a];
+        for (; b < ns; b++)
+            sorted[m++] = fresh[b];
+        ns = m;
+    } else {
+        for (int i = 0; i < n; i++)
+            ns = job_steps(js, pool, i, thrprio, steps, ns);
+        const step *srt = sort_steps(steps, steps + ns, ns, cnt);
+        memcpy(sorted, srt, ns * sizeof *sorted);
+    }
+    ws->scur ^= 1; /* kept for the next call */
+    ws->sprev_ok = 1;
+    ws->nsprev = ns;
+    ws->sprev_n = n;
     double got = 0;
     size_t brk = 0;
     for (size_t s = 0; s < ns && got < need - 1e-9; s++) {
@@ -930,40 +1180,74 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
     }
     for (int i = 0; i < n; i++)
         choice[i] = js[i].hull[hpos[i]];
-    /* repair: downgrade choices the target does not need, biggest saving first */
-    for (int pass = 0; pass < 4; pass++) {
+    /* repair: downgrade choices the target does not need, biggest saving first. The excess
+     * only shrinks: the first pass keeps the downgrades within it (dl), the later ones scan
+     * those and the jobs already downgraded, in the same order (job, option): the same
+     * choices as scanning every job each pass. */
+    size_t ndl = 0, dlcap = 64;
+    dgrade *dl = buf_get(&ws->rep, dlcap * sizeof *dl);
+    int chg[4], nchg = 0;
+    for (int pass = 0; pass < 4 && dl; pass++) {
         double excess = got - need;
-        int bi = -1, bo = -1;
-        double bsp = ep, bss = 1e-9;
-        int bclass = 0; /* the best so far saves p (2) or only s, at the same p (1) */
-        for (int i = 0; i < n; i++) {
-            if (choice[i] == 0)
-                continue; /* only a smaller cut can save: options are sorted by cut */
-            const cand *o = OPT(js[i], 0);
-            const cand *cc = &o[choice[i]];
-            for (int k = 0; k < choice[i]; k++) {
-                if (cc->cut_mw - o[k].cut_mw > excess + 1e-9)
-                    continue;
-                double sp = cc->p - o[k].p, ss = cc->s - o[k].s;
-                if (sp > ep) {
-                    if (bclass < 2 || sp > bsp) {
-                        bclass = 2;
-                        bsp = sp;
-                        bi = i;
-                        bo = k;
+        rbest b = {-1, -1, 0, ep, 1e-9};
+        if (pass == 0) {
+            for (int i = 0; i < n && dl; i++) {
+                if (choice[i] == 0)
+                    continue; /* only a smaller cut can save: options are sorted by cut */
+                const cand *o = OPT(js[i], 0);
+                const cand *cc = &o[choice[i]];
+                for (int k = 0; k < choice[i]; k++) {
+                    if (cc->cut_mw - o[k].cut_mw > excess + 1e-9)
+                        continue;
+                    if (ndl == dlcap) {
+                        dlcap *= 2;
+                        if (!(dl = buf_get(&ws->rep, dlcap * sizeof *dl)))
+                            break;
                     }
-                } else if (thrprio && sp >= -ep && ss > bss && bclass < 2) {
-                    bclass = 1;
-                    bss = ss;
-                    bi = i;
-                    bo = k;
+                    dl[ndl++] = (dgrade){i, k};
+                    repair_consider(js, pool, choice, i, k, ep, thrprio, &b);
                 }
             }
+        } else {
+            for (size_t q = 0, c = 0; q <= ndl; q++) {
+                int iq = q < ndl ? dl[q].i : n;
+                for (; c < (size_t)nchg && chg[c] <= iq; c++) { /* a job downgraded: afresh */
+                    int i = chg[c];
+                    const cand *o = OPT(js[i], 0);
+                    const cand *cc = &o[choice[i]];
+                    for (int k = 0; k < choice[i]; k++)
+                        if (cc->cut_mw - o[k].cut_mw <= excess + 1e-9)
+                            repair_consider(js, pool, choice, i, k, ep, thrprio, &b);
+                }
+                if (q == ndl)
+                    break;
+                int skip = 0;
+                for (int x = 0; x < nchg; x++)
+                    skip |= chg[x] == iq;
+                const cand *o = OPT(js[iq], 0);
+                if (!skip && o[choice[iq]].cut_mw - o[dl[q].k].cut_mw <= excess + 1e-9)
+                    repair_consider(js, pool, choice, iq, dl[q].k, ep, thrprio, &b);
+            }
         }
-        if (bi < 0)
+        if (b.bi < 0)
             break;
-        got -= OPT(js[bi], choice[bi])->cut_mw - OPT(js[bi], bo)->cut_mw;
-        choice[bi] = bo;
+        got -= OPT(js[b.bi], choice[b.bi])->cut_mw - OPT(js[b.bi], b.bo)->cut_mw;
+        choice[b.bi] = b.bo;
+        int seen = 0;
+        for (int x = 0; x < nchg; x++)
+            seen |= chg[x] == b.bi;
+        if (!seen) { /* in job order */
+            int x = nchg++;
+            while (x > 0 && chg[x - 1] > b.bi) {
+                chg[x] = chg[x - 1];
+                x--;
+            }
+            chg[x] = b.bi;
+        }
+    }
+    if (!dl) {
+        *err_nomem = 1;
+        return 0;
     }
     int optimal = 0;
     int K = pol->exact_core;
@@ -972,7 +1256,9 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
         int *core = malloc((size_t)K * sizeof *core);
         int *cur = calloc((size_t)K, sizeof *cur), *best = calloc((size_t)K, sizeof *best);
         double *suffix = calloc((size_t)K + 1, sizeof *suffix);
-        char *inc = calloc((size_t)n + 1, 1);
+        char *inc = buf_get(&ws->inc, (size_t)n + 1);
+        if (inc)
+            memset(inc, 0, (size_t)n + 1);
         int nwith = 0;
         for (int i = 0; i < n; i++)
             nwith += js[i].n > 1;
@@ -1027,7 +1313,6 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
         free(cur);
         free(best);
         free(suffix);
-        free(inc);
     }
     /* trim (priority throughput): a smaller cut at the same objective when the target allows
      * (an inference cap deeper than needed costs nothing, but is not needed) */
@@ -1046,8 +1331,6 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
                 }
         }
     }
-    free(steps);
-    free(hpos);
     return optimal;
 }
 
@@ -1077,16 +1360,21 @@ static void fill_entry(const ctx *c, int ji, const jobopts *jo, int k, gs_plan_e
     e->mw_before = j->power_mw;
     e->reduction_mw = run ? 0 : o->cut_mw;
     e->mw_after = j->power_mw - e->reduction_mw;
-    jobopts b; /* only its w, base and pricer are written */
+    jobopts b; /* run: only its w, base and pricer are written */
     gs_flex_cost rc;
-    gs_flex_job f = job_base(c, ji, &b, &rc);
+    gs_flex_job f;
+    if (run) {
+        f = job_base(c, ji, &b, &rc);
+    } else { /* what job_base gives a lever's entry: the job's view and weight */
+        f = flex_of(c, ji);
+        b.w = weight_of(j);
+    }
     if (run) {
         if (j->cls == GS_TRAINING) {
             e->cost = rc;
         } else {
             memset(&e->cost, 0, sizeof e->cost);
-            e->cost.avg_throughput = 1;
-            e->cost.avg_window[0] = e->cost.avg_window[1] = e->cost.avg_window[2] = 1;
+            inference_windows(&f, 1, 0, c->dur, &e->cost);
             e->cost.tier_ok = 1;
         }
     } else {
@@ -1106,11 +1394,21 @@ static void fill_entry(const ctx *c, int ji, const jobopts *jo, int k, gs_plan_e
     e->continued = run ? 0 : o->cont;
 }
 
+/* The perf of job ji running (its "run" entry's perf, fill_entry), without the entry. */
+static double run_perf(const ctx *c, int ji)
+{
+    jobopts b; /* only its w, base and pricer are written */
+    gs_flex_cost rc;
+    job_base(c, ji, &b, &rc);
+    return b.base;
+}
+
 size_t gs_plan_job_options(const gs_plan_state *st, const gs_event *ev, const gs_policy *pol,
                            size_t job, gs_plan_entry *out, size_t max)
 {
-    if (job >= st->njobs)
-        return 0;
+    if (job >= st->njobs || ev->end_s <= ev->start_s ||
+        (pol->decided_s != 0 && ev->end_s <= pol->decided_s))
+        return 0; /* nothing to plan (gs_plan_make says why) */
     ctx c;
     ctx_init(&c, st, ev, pol);
     jobopts jo;
@@ -1159,33 +1457,34 @@ static int entry_overrides(gs_plan *p, size_t *cap, const gs_plan_job *j, const 
     int64_t back;
     switch (e->lever) {
     case GS_LEVER_CAP: {
-        /* the simulator draws min(cap_frac x board, running): give it the measured draw */
-        double draw = e->cap_frac;
+        /* the simulator draws min(power_frac (else cap_frac) x board, running): the measured
+         * draw the plan's MW assume */
+        double draw = 0;
         if (j->curve && j->curve->has_power) {
             double d = gs_capcurve_power_frac(j->curve, e->cap_frac);
             if (d > 0)
                 draw = d;
         }
-        return push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s, end, draw,
-                                               e->throughput});
+        return push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s, end, e->cap_frac,
+                                               e->throughput, draw});
     }
     case GS_LEVER_SHRINK:
         rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s, end, e->cap_frac,
-                                             e->throughput});
+                                             e->throughput, 0});
         if (rc == GS_OK && 2 * ro + redo >= 1)
             rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, end,
-                                                 end + (int64_t)ceil(2 * ro + redo), 1.0, 0.0});
+                                                 end + (int64_t)ceil(2 * ro + redo), 1.0, 0.0, 0});
         return rc;
     case GS_LEVER_PAUSE_CKPT:
-        return push_ovr(p, cap, (gs_override){j->run, GS_OVR_PAUSE, e->from_s, end, 0, 0});
+        return push_ovr(p, cap, (gs_override){j->run, GS_OVR_PAUSE, e->from_s, end, 0, 0, 0});
     case GS_LEVER_CKPT_PAUSE: {
         /* the on-demand checkpoint: full power, no progress, just before the pause */
         int64_t ck = (int64_t)ceil(j->ckpt_signal_s > 0 ? j->ckpt_signal_s : 0);
         if (ck >= 1)
             rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s - ck, e->from_s,
-                                                 1.0, 0.0});
+                                                 1.0, 0.0, 0});
         if (rc == GS_OK)
-            rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_PAUSE, e->from_s, end, 0, 0});
+            rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_PAUSE, e->from_s, end, 0, 0, 0});
         return rc;
     }
     case GS_LEVER_PAUSE_NOW:
@@ -1195,14 +1494,14 @@ static int entry_overrides(gs_plan *p, size_t *cap, const gs_plan_job *j, const 
             stop += (int64_t)ceil(pol->requeue_overhead_s > 0 ? pol->requeue_overhead_s : 0);
         rc = push_ovr(p, cap, (gs_override){j->run,
                                              e->lever == GS_LEVER_REQUEUE ? GS_OVR_OFF : GS_OVR_PAUSE,
-                                             e->from_s, stop, 0, 0});
+                                             e->from_s, stop, 0, 0, 0});
         int redo_now = e->lever == GS_LEVER_PAUSE_NOW ||
                        (e->lever == GS_LEVER_REQUEUE && e->cost.lost_s >
                         (double)(stop - e->from_s) + ro + 0.5);
         back = stop + (int64_t)ceil(ro);
         if (rc == GS_OK && redo_now && redo >= 1)
             rc = push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, back,
-                                                 back + (int64_t)ceil(redo), 1.0, 0.0});
+                                                 back + (int64_t)ceil(redo), 1.0, 0.0, 0});
         return rc;
     }
     default:
@@ -1219,6 +1518,11 @@ static int validate(const gs_plan_state *st, const gs_event *ev, const gs_policy
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "end",
                             "expected an end after the start, found a window of %lld s",
                             (long long)(ev->end_s - ev->start_s));
+    if (pol->decided_s != 0 && ev->end_s <= pol->decided_s)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "end",
+                            "expected an event that ends after the decision time (UTC %lld), "
+                            "found one over %lld s before it: nothing is left to plan",
+                            (long long)pol->decided_s, (long long)(pol->decided_s - ev->end_s));
     if (!(ev->mw >= 0) && ev->kind != GS_PEV_PRICE && ev->kind != GS_PEV_PEAK)
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "mw",
                             "expected a target of at least 0 MW, found %g", ev->mw);
@@ -1306,7 +1610,8 @@ static int cache_hit(const ctx *c, int ji, const ocache *k, int mask)
      * neither */
     int lost_matters = f->window == GS_TIER_RUN || (unsigned)f->window > GS_TIER_RUN ||
                        isfinite(f->deadline_margin_s);
-    return k->valid && k->dur == c->dur && k->later == c->later && k->ontime_mask == mask &&
+    return k->valid && k->dur == c->dur && (k->later == c->later || !k->ckpt) &&
+           k->ontime_mask == mask &&
            (!lost_matters || k->lost_s == y->lost_s) &&
            (f->window != GS_TIER_DAY || k->lost_day_s == y->lost_day_s) &&
            k->paused == y->paused &&
@@ -1315,7 +1620,8 @@ static int cache_hit(const ctx *c, int ji, const ocache *k, int mask)
                           : y->since_ckpt_s >= k->since_ckpt_s);
 }
 
-static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_error *err)
+static int plan_core(const ctx *c, gs_plan *out, icache *ic, wspace *ws, int *late_used,
+                     gs_error *err)
 {
     ocache *cache = ic ? ic->job : NULL;
     *late_used = 0;
@@ -1376,19 +1682,15 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_
         for (size_t i = 0; i < st->njobs; i++)
             nin += in_scope(st, ev, &st->jobs[i]);
     size_t poolcap = (nin ? nin : 1) * MAXOPT;
-    jobsol *jos = malloc((nin ? nin : 1) * sizeof *jos);
-    cand *pool = malloc(poolcap * sizeof *pool);
-    int *choice = malloc((nin ? nin : 1) * sizeof *choice);
-    out->entries = malloc((nin ? nin : 1) * sizeof *out->entries);
+    jobsol *jos = buf_get(&ws->jos, (nin ? nin : 1) * sizeof *jos);
+    cand *pool = buf_get(&ws->pool[ws->pcur], poolcap * sizeof *pool);
+    int *choice = buf_get(&ws->choice, (nin ? nin : 1) * sizeof *choice);
+    /* the jobs whose options (so hull) are the previous interval's: for the search's steps */
+    unsigned char *same = cache ? buf_get(&ws->same, nin ? nin : 1) : NULL;
     late *lt = NULL;
     size_t nlt = 0, ltcap = 0;
-    if (!jos || !pool || !choice || !out->entries) {
-        free(jos);
-        free(pool);
-        free(choice);
-        gs_plan_free(out);
+    if (!jos || !pool || !choice || (cache && !same))
         return nomem(err);
-    }
     double hours = c->dur / 3600.0;
     int value_mode = (ev->kind == GS_PEV_PRICE && pol->kind == GS_POLICY_PRICE) ||
                      (ev->kind == GS_PEV_PEAK && pol->kind == GS_POLICY_CAPACITY && !(ev->mw > 0));
@@ -1399,7 +1701,10 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_
     for (size_t x = 0, i = 0; x < (listed ? ic->nscope : st->njobs); x++)
         if (listed ? (i = (size_t)ic->scope[x], 1) : (i = x, in_scope(st, ev, &st->jobs[i]))) {
             int mask = cache ? ontime_mask(c, &st->jobs[i]) : 0;
+            if (same)
+                same[n] = 0;
             if (cache && cache_hit(c, (int)i, &cache[n], mask)) {
+                same[n] = 1;
                 jos[n] = cache[n].js;
                 jos[n].first = npool;
                 memcpy(pool + npool, ic->pool + cache[n].js.first, (size_t)jos[n].n * sizeof *pool);
@@ -1429,6 +1734,7 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_
                 k->bridge = y->bridge;
                 k->lever = (int)y->lever;
                 k->since_used = jo.since_used;
+                k->ckpt = jo.ckpt;
                 k->chosen = -1;
                 k->elost_s = NAN;
                 k->js = jos[n];
@@ -1500,7 +1806,7 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_
                 }
             if ((size_t)npool + nrel * MAXOPT > poolcap) {
                 size_t nc = (size_t)npool + nrel * MAXOPT;
-                cand *np = realloc(pool, nc * sizeof *np);
+                cand *np = buf_get(&ws->pool[ws->pcur], nc * sizeof *np);
                 if (!np)
                     oom = 1;
                 else {
@@ -1511,6 +1817,8 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_
             if (!oom) {
                 for (int i = 0; i < n; i++)
                     if (mark[i]) {
+                        if (same)
+                            same[i] = 0;
                         out->available_mw -= MAXCUT(jos[i]);
                         job_options(c, jos[i].job, -1, 0, &jo);
                         jos[i].first = npool;
@@ -1525,15 +1833,12 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_
         free(mark);
     }
     free(lt);
-    if (oom) {
-        free(jos);
-        free(pool);
-        free(choice);
-        gs_plan_free(out);
+    if (oom)
         return nomem(err);
-    }
 
     int nm = 0;
+    if (pol->kind == GS_POLICY_MUST_RUN || value_mode || !(need > 0))
+        ws->sprev_ok = 0; /* no search: no steps for the next interval's */
     if (pol->kind == GS_POLICY_MUST_RUN) {
         out->optimal = 1;
         snprintf(out->note, sizeof out->note, "policy must-run: nothing is curtailed");
@@ -1555,26 +1860,45 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_
         }
         out->optimal = 1;
     } else if (need > 0) {
-        out->optimal = solve_cover(jos, pool, n, need, choice, pol, &nm);
+        out->optimal = solve_cover(jos, pool, n, need, choice, pol, ws, same, &nm);
     } else {
         out->optimal = 1;
     }
-    if (nm) {
-        free(jos);
-        free(pool);
-        free(choice);
-        gs_plan_free(out);
+    if (nm)
         return nomem(err);
-    }
 
-    /* entries: every in-scope job, in job order; the chosen option listed again */
+    /* entries: every in-scope job (compact: every one curtailed), in job order; the chosen
+     * option listed again */
+    int compact = ic && ic->compact;
+    size_t nent = (size_t)n;
+    if (compact) {
+        nent = 0;
+        for (int i = 0; i < n; i++)
+            nent += choice[i] != 0;
+    }
+    out->entries = nent ? malloc(nent * sizeof *out->entries) : NULL;
+    if (nent && !out->entries)
+        return nomem(err);
     for (int i = 0; i < n; i++) {
-        gs_plan_entry *e = &out->entries[out->nentries++];
-        if (cache && cache[i].valid && cache[i].chosen == choice[i] && ic->prev &&
-            cache[i].elost_s == c->cy[jos[i].job].lost_s && (size_t)i < ic->prev->nentries &&
-            ic->prev->entries[i].job == jos[i].job) {
-            /* the same options and the same choice as the previous interval: its entry, moved */
-            *e = ic->prev->entries[i];
+        /* the same options and the same choice as the previous interval: its entry, moved */
+        int kept = cache && cache[i].valid && cache[i].chosen == choice[i] && ic->prev &&
+                   cache[i].elost_s == c->cy[jos[i].job].lost_s;
+        const gs_plan_entry *pe = NULL;
+        if (kept && !compact && (size_t)i < ic->nprev && ic->prev[i].job == jos[i].job)
+            pe = &ic->prev[i];
+        else if (kept && compact && choice[i] != 0 && ic->ppos[i] >= 0)
+            pe = &ic->prev[ic->ppos[i]];
+        if (compact && choice[i] == 0) { /* runs: only its perf, for the weighted figure */
+            ic->cpos[i] = -1;
+            if (kept) {
+                ic->runperf[i] = ic->prevperf[i];
+                continue;
+            }
+        } else if (pe) {
+            if (compact)
+                ic->cpos[i] = (int)out->nentries;
+            gs_plan_entry *e = &out->entries[out->nentries++];
+            *e = *pe;
             e->from_s = c->ev->start_s;
             e->to_s = c->ev->end_s;
             e->act_s = e->lever == GS_LEVER_RUN || !(e->lead_s > 0)
@@ -1586,6 +1910,13 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_
             cache[i].chosen = cache[i].valid ? choice[i] : -1;
             cache[i].elost_s = c->cy[jos[i].job].lost_s;
         }
+        if (compact && choice[i] == 0) {
+            ic->runperf[i] = run_perf(c, jos[i].job);
+            continue;
+        }
+        if (compact)
+            ic->cpos[i] = (int)out->nentries;
+        gs_plan_entry *e = &out->entries[out->nentries++];
         if (choice[i] == 0) {
             fill_entry(c, jos[i].job, NULL, 0, e);
         } else {
@@ -1593,14 +1924,10 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, int *late_used, gs_
             fill_entry(c, jos[i].job, &jo, jo.n > 1 ? 1 : 0, e);
         }
     }
-    free(jos);
     if (ic) { /* this pool holds the cached options now */
-        free(ic->pool);
         ic->pool = pool;
-    } else {
-        free(pool);
+        ws->pcur ^= 1;
     }
-    free(choice);
     *late_used = used_late;
     return GS_OK;
 }
@@ -1686,8 +2013,12 @@ static void point_why(const ctx *c, const lvgroup *cur, size_t ncur, gs_plan_poi
         memcpy(w + cap - 4, "...", 4);
 }
 
-/* Totals, weighted throughput, shortfall, value, the response curve and the note. */
-static void finish_plan(const ctx *c, gs_plan *out, int late_used)
+/* Totals, weighted throughput, shortfall, value, the response curve and the note. A compact
+ * plan (runperf not NULL) lists only the jobs curtailed, sorted by job: the others' weight and
+ * perf (runperf[x] for scope[x]) join the weighted figure in job order, as their entries would
+ * (the jobs running add nothing to the other sums). */
+static void finish_plan(const ctx *c, gs_plan *out, int late_used, wspace *ws,
+                        const double *runperf, const int *scope, const double *wts, size_t nscope)
 {
     const gs_event *ev = c->ev;
     const gs_policy *pol = c->pol;
@@ -1699,13 +2030,25 @@ static void finish_plan(const ctx *c, gs_plan *out, int late_used)
         const gs_plan_entry *e = &out->entries[i];
         out->achieved_mw += e->reduction_mw;
         out->cost_usd += e->lever == GS_LEVER_RUN ? 0 : e->cost.usd;
-        sw += e->weight;
-        swp += e->weight * e->perf;
+        if (!runperf) {
+            sw += e->weight;
+            swp += e->weight * e->perf;
+        }
         if (e->reduction_mw > 0) {
             if (e->from_s <= c->ready)
                 at_ready += e->reduction_mw;
             else
                 nlater++;
+        }
+    }
+    for (size_t x = 0, q = 0; runperf && x < nscope; x++) {
+        if (q < out->nentries && out->entries[q].job == scope[x]) {
+            sw += out->entries[q].weight;
+            swp += out->entries[q].weight * out->entries[q].perf;
+            q++;
+        } else {
+            sw += wts[x];
+            swp += wts[x] * runperf[x];
         }
     }
     out->weighted_throughput = sw > 0 ? swp / sw : 1;
@@ -1720,7 +2063,7 @@ static void finish_plan(const ctx *c, gs_plan *out, int late_used)
     if (at_ready >= out->target_mw - 1e-9) {
         out->met_s = c->ready;
     } else if (out->shortfall_mw == 0 && nlater > 0) {
-        late *t = malloc(nlater * sizeof *t);
+        late *t = buf_get(&ws->late, nlater * sizeof *t);
         if (t) {
             /* the late levers by time; the cut reaches the target at one of them */
             size_t k = 0;
@@ -1735,17 +2078,23 @@ static void finish_plan(const ctx *c, gs_plan *out, int late_used)
                     out->met_s = t[a].from_s;
             }
         }
-        free(t);
     }
     /* the response curve, over the curtailed entries (as lever, from when it acts and holds:
      * the later of its start and decision + lead, MW) */
     size_t ncur = 0;
-    lvgroup *cur = malloc((out->nentries ? out->nentries : 1) * sizeof *cur);
+    lvgroup *cur = buf_get(&ws->cur, (out->nentries ? out->nentries : 1) * sizeof *cur);
     for (size_t i = 0; cur && i < out->nentries; i++) {
         const gs_plan_entry *e = &out->entries[i];
         int64_t t = e->act_s > e->from_s ? e->act_s : e->from_s; /* it acts, and holds */
         if (e->lever != GS_LEVER_RUN && t < e->to_s && e->reduction_mw > 0)
             cur[ncur++] = (lvgroup){e->lever, t, e->reduction_mw, 1};
+    }
+    /* once every lever acts, a point has them all: their sum, in the same order */
+    int64_t latest = INT64_MIN;
+    double all_mw = 0;
+    for (size_t i = 0; i < ncur; i++) {
+        all_mw += cur[i].mw;
+        latest = cur[i].from_s > latest ? cur[i].from_s : latest;
     }
     static const int64_t after[GS_PLAN_POINTS - 1] = {1, 10, 60, 300, 900};
     for (int k = 0; k < GS_PLAN_POINTS; k++) {
@@ -1754,7 +2103,10 @@ static void finish_plan(const ctx *c, gs_plan *out, int late_used)
         pt->after_s = k < GS_PLAN_POINTS - 1 ? after[k] : c->ready - c->now;
         pt->at_s = c->now + pt->after_s;
         pt->in_force = pt->at_s >= c->ready && pt->at_s < ev->end_s;
-        if (pt->at_s < ev->end_s)
+        int all = pt->at_s >= latest;
+        if (pt->at_s < ev->end_s && all)
+            pt->achieved_mw = all_mw;
+        else if (pt->at_s < ev->end_s)
             for (size_t i = 0; i < ncur; i++) {
                 if (cur[i].from_s <= pt->at_s)
                     pt->achieved_mw += cur[i].mw;
@@ -1763,9 +2115,8 @@ static void finish_plan(const ctx *c, gs_plan *out, int late_used)
             }
         double sf = out->target_mw - pt->achieved_mw;
         pt->shortfall_mw = pt->in_force && sf > 1e-9 ? sf : 0;
-        point_why(c, cur, cur ? ncur : 0, pt);
+        point_why(c, cur, cur && !all ? ncur : 0, pt);
     }
-    free(cur);
     if (out->note[0])
         return;
     if (out->shortfall_mw > 0 && !late_used)
@@ -1812,9 +2163,14 @@ int gs_plan_make(const gs_plan_state *st, const gs_event *ev, const gs_policy *p
     ctx c;
     ctx_init(&c, st, ev, pol);
     int late_used = 0;
-    if ((rc = plan_core(&c, out, NULL, &late_used, err)) < 0)
+    wspace ws;
+    memset(&ws, 0, sizeof ws);
+    if ((rc = plan_core(&c, out, NULL, &ws, &late_used, err)) < 0) {
+        wspace_free(&ws);
         return rc;
-    finish_plan(&c, out, late_used);
+    }
+    finish_plan(&c, out, late_used, &ws, NULL, NULL, NULL, 0);
+    wspace_free(&ws);
     if (single_overrides(&c, out) < 0) {
         gs_plan_free(out);
         return nomem(err);
@@ -1842,6 +2198,21 @@ static void make_continued(const ctx *c, gs_plan_entry *e, gs_lever lever, doubl
     gs_flex_price_window(f, c->dur, c->dur, 0, c->pol->deadline_penalty, &e->cost);
     e->perf = e->cost.avg_window[(unsigned)f->window < 3 ? f->window : GS_TIER_RUN];
     e->slack_left_s = gs_flex_slack_left_s(f) - e->cost.lost_s;
+}
+
+/* f after losing lost_s more over its run (slack, deadline), day_s of it in its day window. */
+static void lose_more(gs_flex_job *f, double lost_s, double day_s)
+{
+    f->slack_used_s += lost_s;
+    if (isfinite(f->deadline_margin_s))
+        f->deadline_margin_s -= lost_s;
+    f->lost_day_s += day_s;
+}
+
+static int cmp_entry_job(const void *a, const void *b)
+{
+    const gs_plan_entry *x = a, *y = b;
+    return (x->job > y->job) - (x->job < y->job);
 }
 
 static void free_plans(gs_plan *p, size_t n)
@@ -1884,15 +2255,50 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
     carry *cy = calloc(st->njobs ? st->njobs : 1, sizeof *cy);
     ctx *cs = malloc(n * sizeof *cs);
     int *lu = calloc(n, sizeof *lu);
-    double *since = NULL; /* [n][nentries]: work since the checkpoint at each interval start */
-    double *dsum = NULL;  /* [nentries]: lost in the intervals lo..k-1 */
-    icache ic = {NULL, NULL, NULL, NULL, 0}; /* from the second interval on */
-    int *scope = NULL;    /* [nentries] the jobs in scope */
-    double *lost_k = NULL; /* [n][nentries] what each interval cost each job (the day window) */
+    int compact = !pol->all_entries;
+    /* the jobs in scope (the same in every interval), in job order, and where each is */
     size_t ne = 0, lo = 0;
+    for (size_t j = 0; j < st->njobs; j++)
+        ne += in_scope(st, &evs[0], &st->jobs[j]);
+    size_t nne = n * ne > 0 ? n * ne : 1;
+    int *scope = malloc((ne ? ne : 1) * sizeof *scope); /* [ne] */
+    double *jw = malloc((ne ? ne : 1) * sizeof *jw); /* [ne] each job's weight */
+    double *nck = malloc((ne ? ne : 1) * sizeof *nck); /* [ne] each job's next checkpoint */
+    int *xof = malloc((st->njobs ? st->njobs : 1) * sizeof *xof); /* job -> x, -1: out */
+    /* the work since the checkpoint at each interval's start of each entry that gets overrides
+     * (a lever, not continuing a pause), in interval and job order */
+    double *since = NULL;
+    size_t nsince = 0, since_cap = 0, since_q = 0;
+    double *dsum = calloc(ne ? ne : 1, sizeof *dsum); /* [ne] lost in the intervals lo..k-1 */
+    /* compact: the perf of each job running in each interval, where its entry is in this and
+     * the previous interval, which entries are continued pauses, which lists a bridge grew */
+    double *runperf = compact ? malloc(nne * sizeof *runperf) : NULL;
+    int *pos = compact ? malloc(2 * (ne ? ne : 1) * sizeof *pos) : NULL;
+    unsigned char *contp = compact ? calloc(nne, 1) : NULL;
+    unsigned char *grown = compact ? calloc(n, 1) : NULL;
+    icache ic;
+    memset(&ic, 0, sizeof ic);
+    wspace ws;
+    memset(&ws, 0, sizeof ws);
     int rc = GS_OK;
     size_t done = 0;
-    if (!cy || !cs || !lu) {
+    if (!cy || !cs || !lu || !scope || !jw || !nck || !xof || !dsum ||
+        (compact && (!runperf || !pos || !contp || !grown))) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (size_t j = 0, x = 0; j < st->njobs; j++) {
+        xof[j] = in_scope(st, &evs[0], &st->jobs[j]) ? (int)x : -1;
+        if (xof[j] >= 0) {
+            jw[x] = weight_of(&st->jobs[j]);
+            nck[x] = st->jobs[j].next_ckpt_s;
+            scope[x++] = (int)j;
+        }
+    }
+    ic.scope = scope;
+    ic.nscope = ne;
+    ic.compact = compact;
+    if (!(ic.job = calloc(ne ? ne : 1, sizeof *ic.job))) { /* the cache of options */
         rc = nomem(err);
         goto out;
     }
@@ -1906,70 +2312,100 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
         /* the day window: what earlier intervals lost in the 24 h ending at this one's end
          * (dsum: the losses of intervals lo..k-1) */
         if (k > 0) {
-            while (lo < k && evs[lo].start_s < evs[k].end_s - 86400) {
-                for (size_t x = 0; x < ne; x++)
-                    dsum[x] -= lost_k[lo * ne + x];
+            while (lo < k && cs[lo].ev->start_s < evs[k].end_s - 86400) {
+                /* what interval lo cost each job (its entries': the others lost nothing) */
+                const gs_plan *pl = &plans_out[lo];
+                for (size_t q = 0; q < pl->nentries; q++)
+                    dsum[xof[pl->entries[q].job]] -= pl->entries[q].cost.lost_s;
                 lo++;
             }
             for (size_t x = 0; x < ne; x++)
-                cy[plans_out[0].entries[x].job].lost_day_s = dsum[x] > 0 ? dsum[x] : 0;
+                cy[scope[x]].lost_day_s = dsum[x] > 0 ? dsum[x] : 0;
         }
-        if (k == 1) {
-            ic.job = calloc(ne ? ne : 1, sizeof *ic.job);
-            if (!ic.job) {
-                rc = nomem(err);
-                goto out;
-            }
+
+        ic.prev = k >= 1 ? plans_out[k - 1].entries : NULL;
+        ic.nprev = k >= 1 ? plans_out[k - 1].nentries : 0;
+        if (compact) {
+            ic.cpos = pos + (k % 2) * ne;
+            ic.ppos = pos + ((k + 1) % 2) * ne;
+            ic.runperf = runperf + k * ne;
+            ic.prevperf = k >= 1 ? runperf + (k - 1) * ne : NULL;
         }
-        ic.prev = k >= 1 ? &plans_out[k - 1] : NULL;
-        if ((rc = plan_core(c, &plans_out[k], k >= 1 ? &ic : NULL, &lu[k], err)) < 0)
+        if ((rc = plan_core(c, &plans_out[k], &ic, &ws, &lu[k], err)) < 0)
             goto out;
         done = k + 1;
         gs_plan *p = &plans_out[k];
-        if (k == 0) {
-            ne = p->nentries;
-            since = malloc((n * ne > 0 ? n * ne : 1) * sizeof *since);
-            dsum = calloc(ne ? ne : 1, sizeof *dsum);
-            scope = malloc((ne ? ne : 1) * sizeof *scope);
-            lost_k = calloc(n * ne > 0 ? n * ne : 1, sizeof *lost_k);
-            if (!since || !dsum || !scope || !lost_k) {
-                rc = nomem(err);
-                goto out;
-            }
-            for (size_t x = 0; x < ne; x++)
-                scope[x] = p->entries[x].job;
-            ic.scope = scope;
-            ic.nscope = ne;
-        }
+        gs_plan_entry runs; /* compact: what a job that runs reads as */
+        memset(&runs, 0, sizeof runs);
+        runs.lever = GS_LEVER_RUN;
+        runs.throughput = 1;
         for (size_t x = 0; x < ne; x++) {
-            gs_plan_entry *e = &p->entries[x];
+            gs_plan_entry *e = &runs;
+            if (!compact)
+                e = &p->entries[x];
+            else if (ic.cpos[x] >= 0)
+                e = &p->entries[ic.cpos[x]];
+            else
+                runs.job = scope[x];
             carry *y = &cy[e->job];
-            const gs_plan_job *j = &st->jobs[e->job];
-            since[k * ne + x] = y->since_ckpt_s;
+            double since_start = y->since_ckpt_s;
             double lost = e->cost.lost_s;
             if (e->continued && !y->paused && y->bridge) {
-                /* the bridge: paused through the intervals it had resumed in */
-                double gap = 0;
-                for (size_t i = (size_t)y->from + 1; i < k; i++) {
+                /* the bridge: paused through the intervals it had resumed in (they ran; the
+                 * intervals it was paused through before keep their entries) */
+                double gap = 0, gapday = 0;
+                for (size_t i = (size_t)y->resumed; i < k; i++) {
                     gs_flex_job f = flex_of(&cs[i], e->job);
-                    make_continued(&cs[i], &plans_out[i].entries[x], y->lever, e->reduction_mw, &f);
-                    gap += plans_out[i].entries[x].cost.lost_s;
-                    lost_k[i * ne + x] = plans_out[i].entries[x].cost.lost_s;
-                    if (i >= lo)
-                        dsum[x] += lost_k[i * ne + x];
+                    lose_more(&f, gap, gap);
+                    gs_plan_entry *b;
+                    if (compact) { /* the interval's list gains the job's entry */
+                        gs_plan *pi = &plans_out[i];
+                        gs_plan_entry *ne2 = realloc(pi->entries, (pi->nentries + 1) * sizeof *ne2);
+                        if (!ne2) {
+                            rc = nomem(err);
+                            goto out;
+                        }
+                        pi->entries = ne2;
+                        b = &pi->entries[pi->nentries++];
+                        fill_entry(&cs[i], e->job, NULL, 0, b);
+                        grown[i] = 1;
+                        contp[i * ne + x] = 1;
+                    } else {
+                        b = &plans_out[i].entries[x];
+                    }
+                    make_continued(&cs[i], b, y->lever, e->reduction_mw, &f);
+                    gap += b->cost.lost_s;
+                    if (i >= lo) {
+                        dsum[x] += b->cost.lost_s;
+                        gapday += b->cost.lost_s;
+                    }
                 }
+                /* this interval's entry counts the gap in its windows, as its option did */
                 gs_flex_job f = flex_of(c, e->job);
+                lose_more(&f, gap, gapday);
                 make_continued(c, e, y->lever, e->reduction_mw, &f);
                 lost = gap + e->cost.lost_s;
                 y->paused = 1;
             }
             y->lost_s += lost;
             dsum[x] += e->cost.lost_s;
-            lost_k[k * ne + x] = e->cost.lost_s;
+            if (e->lever != GS_LEVER_RUN && !(e->continued && is_pause(e->lever))) {
+                if (nsince == since_cap) {
+                    size_t nc = since_cap ? 2 * since_cap : 1024;
+                    double *ns2 = realloc(since, nc * sizeof *ns2);
+                    if (!ns2) {
+                        rc = nomem(err);
+                        goto out;
+                    }
+                    since = ns2;
+                    since_cap = nc;
+                }
+                since[nsince++] = since_start;
+            }
+            if (compact && e->continued && is_pause(e->lever))
+                contp[k * ne + x] = 1;
             double dur = c->dur;
             if (is_pause(e->lever)) {
-                if (!y->paused)
-                    y->from = (int)k;
                 y->paused = 1;
                 y->lever = e->lever;
                 y->bridge = 0;
@@ -1979,6 +2415,7 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
                 if (y->paused) { /* resumes: from its checkpoint, after the restart */
                     y->paused = 0;
                     y->bridge = 1;
+                    y->resumed = (int)k;
                     y->gap_s = 0;
                     y->since_ckpt_s = 0;
                 }
@@ -1989,30 +2426,42 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
                         y->bridge = 0;
                 }
                 y->since_ckpt_s += dur * e->throughput;
-                if (j->next_ckpt_s > (double)evs[k].start_s &&
-                    j->next_ckpt_s <= (double)evs[k].end_s)
-                    y->since_ckpt_s = (double)evs[k].end_s - j->next_ckpt_s;
+                if (nck[x] > (double)c->ev->start_s && nck[x] <= (double)evs[k].end_s)
+                    y->since_ckpt_s = (double)evs[k].end_s - nck[x];
             }
         }
     }
+    /* lists a bridge grew: back in job order */
+    for (size_t k = 0; compact && k < n; k++)
+        if (grown[k])
+            qsort(plans_out[k].entries, plans_out[k].nentries, sizeof *plans_out[k].entries,
+                  cmp_entry_job);
     for (size_t k = 0; k < n; k++)
-        finish_plan(&cs[k], &plans_out[k], lu[k]);
+        finish_plan(&cs[k], &plans_out[k], lu[k], &ws, compact ? runperf + k * ne : NULL, scope,
+                    jw, ne);
     /* overrides: a pause continued through later intervals is one pause (one restart) */
     for (size_t k = 0; k < n && rc == GS_OK; k++) {
         gs_plan *p = &plans_out[k];
-        size_t ocap = 0;
-        for (size_t x = 0; x < ne && rc == GS_OK; x++) {
-            const gs_plan_entry *e = &p->entries[x];
-            if (e->continued && is_pause(e->lever))
+        size_t ocap = 0; /* room for two a curtailed entry: most need one, none more than two */
+        for (size_t q = 0; q < p->nentries; q++)
+            ocap += p->entries[q].lever != GS_LEVER_RUN && !p->entries[q].continued ? 2 : 0;
+        if (ocap && !(p->overrides = malloc(ocap * sizeof *p->overrides)))
+            ocap = 0; /* push_ovr grows it, or says out of memory */
+        for (size_t q = 0; q < p->nentries && rc == GS_OK; q++) {
+            const gs_plan_entry *e = &p->entries[q];
+            size_t x = compact ? (size_t)xof[e->job] : q;
+            if (e->lever == GS_LEVER_RUN || (e->continued && is_pause(e->lever)))
                 continue;
             int64_t end = evs[k].end_s;
             if (is_pause(e->lever))
-                for (size_t k2 = k + 1; k2 < n && plans_out[k2].entries[x].continued &&
-                                        is_pause(plans_out[k2].entries[x].lever);
+                for (size_t k2 = k + 1;
+                     k2 < n && (compact ? contp[k2 * ne + x] != 0
+                                        : plans_out[k2].entries[x].continued &&
+                                              is_pause(plans_out[k2].entries[x].lever));
                      k2++)
                     end = evs[k2].end_s;
-            if (entry_overrides(p, &ocap, &st->jobs[e->job], e, pol, evs[k].start_s, end,
-                                since[k * ne + x]) < 0)
+            if (entry_overrides(p, &ocap, &st->jobs[e->job], e, pol, cs[k].ev->start_s, end,
+                                since[since_q++]) < 0)
                 rc = nomem(err);
         }
     }
@@ -2025,8 +2474,15 @@ out:
     free(since);
     free(dsum);
     free(ic.job);
-    free(ic.pool);
+    wspace_free(&ws);
     free(scope);
-    free(lost_k);
+    free(jw);
+    free(nck);
+    free(xof);
+    free(runperf);
+    free(pos);
+    free(contp);
+    free(grown);
     return rc;
 }
+

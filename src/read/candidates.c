@@ -553,6 +553,8 @@ static int load_ref(const gs_series_ref *r, const char *field, const char *label
                     gs_error *err)
 {
     gs_import_opts o = {0};
+    o.quantity = GS_QTY_PRICE; /* the only series of a candidates file */
+    o.range_scale = r->scale;  /* applied below, after the resampling: values checked so scaled */
     o.format = r->format[0] ? r->format : NULL;
     o.time_column = r->time_column[0] ? r->time_column : NULL;
     o.value_column = r->column[0] ? r->column : NULL;

@@ -747,40 +747,26 @@ static int read_root(ctx *c, const json_t *root)
     return parse_native(c, root, "");
 }
 
-int gs_events_read(const char *path, const gs_fleet *f, gs_event **out, size_t *n,
-                   gs_events_read_opts *opts, gs_error *err)
+/* From a parsed document to the events: the checks after the JSON parse, shared by the file
+ * and the buffer readers. name is what errors call the input. Takes root. */
+static int read_parsed(const char *name, json_t *root, const gs_fleet *f, gs_event **out,
+                       size_t *n, gs_events_read_opts *opts, gs_error *err)
 {
-    *out = NULL;
-    *n = 0;
-    if (opts)
-        opts->warning[0] = '\0';
-    /* a missing file, a directory, a device or an unreadable file: bad input, before jansson */
-    int rc = gs__path_check(path, err);
-    if (rc < 0)
-        return rc;
-    ctx c = {.path = path, .f = f, .err = err};
-    json_error_t je;
-    json_t *root = strcmp(path, "-") ? json_load_file(path, JSON_REJECT_DUPLICATES, &je)
-                                     : json_loadf(stdin, JSON_REJECT_DUPLICATES, &je);
-    if (!root) {
-        int io = je.line < 0 || strstr(je.text, "unable to open") != NULL;
-        return gs_error_set(err, io ? GS_EIO : GS_EINPUT, path, je.line > 0 ? je.line : 0,
-                            je.column > 0 ? je.column : 0, NULL, "%s", je.text);
-    }
-    rc = read_root(&c, root);
+    ctx c = {.path = name, .f = f, .err = err};
+    int rc = read_root(&c, root);
     json_decref(root);
     if (rc == GS_OK && c.n == 0 && opts && opts->require_events)
-        rc = gs_error_set(err, GS_EINPUT, path, 0, 0, "events",
+        rc = gs_error_set(err, GS_EINPUT, name, 0, 0, "events",
                           "expected a non-empty list of events (and no other key), found []");
     if (rc == GS_OK && !(opts && opts->allow_overlap)) {
         gs_error e = {0};
         if ((rc = gs_events_check_overlap(c.evs, c.n, f, &e)) < 0)
-            rc = gs_error_set(err, e.code, path, 0, 0, e.field[0] ? e.field : NULL, "%s", e.message);
+            rc = gs_error_set(err, e.code, name, 0, 0, e.field[0] ? e.field : NULL, "%s", e.message);
     }
     if (rc == GS_OK && !(opts && opts->keep_file_order)) {
         gs_error e = {0};
         if ((rc = gs_events_sort(c.evs, c.n, &e)) < 0)
-            rc = gs_error_set(err, e.code, path, 0, 0, NULL, "%s", e.message);
+            rc = gs_error_set(err, e.code, name, 0, 0, NULL, "%s", e.message);
     }
     if (rc == GS_OK && c.nlegacy && opts) {
         char more[96] = "";
@@ -790,7 +776,7 @@ int gs_events_read(const char *path, const gs_fleet *f, gs_event **out, size_t *
         snprintf(opts->warning, sizeof opts->warning,
                  "%.512s: %s: the old route-cap form {id, site, from, to, cap_mw} is read as a "
                  "reduce_to on the site's inference load; the one event form (docs/events.md) "
-                 "is: %.1200s%s", path, c.legacy_at, c.legacy_native, more);
+                 "is: %.1200s%s", name, c.legacy_at, c.legacy_native, more);
     }
     free(c.legacy_native);
     if (rc < 0) {
@@ -800,6 +786,56 @@ int gs_events_read(const char *path, const gs_fleet *f, gs_event **out, size_t *
     *out = c.evs;
     *n = c.n;
     return GS_OK;
+}
+
+/* Parse text[0..len) (a UTF-8 byte order mark opening it is skipped, as every reader of
+ * gridsplit does) and read the events in it; name is what errors call it. */
+static int read_text(const char *name, const char *text, size_t len, const gs_fleet *f,
+                     gs_event **out, size_t *n, gs_events_read_opts *opts, gs_error *err)
+{
+    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+        text += 3;
+        len -= 3;
+    }
+    json_error_t je;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root)
+        return gs_error_set(err, GS_EINPUT, name, je.line > 0 ? je.line : 0,
+                            je.column > 0 ? je.column : 0, NULL, "%s", je.text);
+    return read_parsed(name, root, f, out, n, opts, err);
+}
+
+int gs_events_read(const char *path, const gs_fleet *f, gs_event **out, size_t *n,
+                   gs_events_read_opts *opts, gs_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (opts)
+        opts->warning[0] = '\0';
+    /* a missing file, a directory, a device or an unreadable file: bad input, before jansson;
+     * so is a file over GS_EVENTS_MAX_BYTES (an endless pipe included), before it is parsed */
+    char *text = NULL;
+    size_t len = 0;
+    int rc = gs__read_all(path, GS_EVENTS_MAX_BYTES, "an event file", &text, &len, err);
+    if (rc < 0)
+        return rc;
+    rc = read_text(path, text, len, f, out, n, opts, err);
+    free(text);
+    return rc;
+}
+
+int gs_events_read_buffer(const char *name, const char *buf, size_t len, const gs_fleet *f,
+                          gs_event **out, size_t *n, gs_events_read_opts *opts, gs_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (opts)
+        opts->warning[0] = '\0';
+    if (len > GS_EVENTS_MAX_BYTES)
+        return gs_error_set(err, GS_EINPUT, name, 0, 0, NULL,
+                            "expected an event document of at most %d MiB, found %zu bytes",
+                            GS_EVENTS_MAX_BYTES >> 20, len);
+    return read_text(name, buf, len, f, out, n, opts, err);
 }
 
 int gs_route_caps_read(const char *path, const gs_fleet *f, gs_route_cap **caps, size_t *n,

@@ -557,6 +557,12 @@ static int read_sweep(ctx *c, const yaml_node_t *sw, const char *path, curve_pts
                                   k == 2 ? "non-negative" : "positive", cols[k], fl[ci[k]]);
                 goto out;
             }
+            if (k != 2 && v[k - 1] > GS_GPU_W_MAX) { /* a cap or a draw per GPU, W */
+                rc = gs_error_set(c->y.err, GS_EINPUT, file, (int)ln, 0, cols[k],
+                                  "expected a power per GPU of at most %.0f W in column '%s', "
+                                  "found '%s'", GS_GPU_W_MAX, cols[k], fl[ci[k]]);
+                goto out;
+            }
         }
         if (pts->n == sizeof pts->thr / sizeof pts->thr[0]) {
             rc = gs_error_set(c->y.err, GS_EINPUT, file, (int)ln, 0, NULL,
@@ -818,8 +824,9 @@ static int parse_pue(ctx *c, const yaml_node_t *it, const char *base, gs_site *s
 static int parse_sites(ctx *c, const yaml_node_t *root)
 {
     static const char *const keys[] = {"id", "name", "lat", "lon", "tz", "zone", "interconnect_mw",
-                                       "pue", "cooling", "rack_kw_max", NULL};
+                                       "pue", "cooling", "rack_kw_max", "oversubscribed", NULL};
     static const char *const cooling[] = {"air", "hybrid", "liquid", NULL};
+    static const char *const boolean[] = {"false", "true", NULL};
     yaml_node_t *seq;
     size_t n;
     gs_fleet *f = c->f;
@@ -834,7 +841,7 @@ static int parse_sites(ctx *c, const yaml_node_t *root)
         yaml_node_t *it = gs__yaml_item(&c->y, seq, i);
         gs_site *s = &f->sites[i];
         f->nsites = i + 1;
-        int cool = GS_COOL_AIR;
+        int cool = GS_COOL_AIR, over = 0;
         gs__yaml_index(path, "sites", i);
         remember(c, path, it);
         if ((rc = gs__yaml_check_map(&c->y, it, path, "a site (a mapping)", keys)) ||
@@ -848,9 +855,11 @@ static int parse_sites(ctx *c, const yaml_node_t *root)
             (rc = gs__yaml_get_num(&c->y, it, path, "interconnect_mw", REQ, &s->interconnect_mw)) < 0 ||
             (rc = parse_pue(c, it, path, s)) < 0 ||
             (rc = get_enum(c, it, path, "cooling", OPT, cooling, &cool)) < 0 ||
-            (rc = gs__yaml_get_num(&c->y, it, path, "rack_kw_max", OPT, &s->rack_kw_max)) < 0)
+            (rc = gs__yaml_get_num(&c->y, it, path, "rack_kw_max", OPT, &s->rack_kw_max)) < 0 ||
+            (rc = get_enum(c, it, path, "oversubscribed", OPT, boolean, &over)) < 0)
             return rc;
         s->cooling = (gs_cooling)cool;
+        s->oversubscribed = over;
         if (!s->name[0])
             memcpy(s->name, s->id, sizeof s->id);
     }
@@ -1452,12 +1461,14 @@ out_delete_doc:
 
 /* ---- series ---- */
 
-static int load_ref(const gs_series_ref *r, const char *field, const char *label, gs_series **out,
-                    gs_error *err)
+static int load_ref(const gs_series_ref *r, gs_quantity qty, const char *field, const char *label,
+                    gs_series **out, gs_error *err)
 {
     if (!r->path[0])
         return GS_OK;
     gs_import_opts o = {0};
+    o.quantity = qty;
+    o.range_scale = r->scale; /* applied below, after the resampling: values checked so scaled */
     o.format = r->format[0] ? r->format : NULL;
     o.time_column = r->time_column[0] ? r->time_column : NULL;
     o.value_column = r->column[0] ? r->column : NULL;
@@ -1492,16 +1503,16 @@ int gs_fleet_load_series(gs_fleet *f, gs_error *err)
     int rc = GS_OK;
     for (size_t i = 0; i < f->nzones && !rc; i++) {
         gs_zone *z = &f->zones[i];
-        struct { const gs_series_ref *r; gs_series **s; const char *key; } refs[] = {
-            {&z->price_ref, &z->price_usd_per_mwh, "price"},
-            {&z->carbon_ref, &z->carbon_g_per_kwh, "carbon"},
-            {&z->demand_ref, &z->demand_mw, "demand"}};
+        struct { const gs_series_ref *r; gs_series **s; const char *key; gs_quantity q; } refs[] = {
+            {&z->price_ref, &z->price_usd_per_mwh, "price", GS_QTY_PRICE},
+            {&z->carbon_ref, &z->carbon_g_per_kwh, "carbon", GS_QTY_CARBON},
+            {&z->demand_ref, &z->demand_mw, "demand", GS_QTY_POWER_MW}};
         for (size_t k = 0; k < 3 && !rc; k++) {
             if (*refs[k].s)
                 continue;
             snprintf(field, sizeof field, "zones[%zu].%s", i, refs[k].key);
             snprintf(label, sizeof label, "%s %s", z->id, refs[k].key);
-            rc = load_ref(refs[k].r, field, label, refs[k].s, err);
+            rc = load_ref(refs[k].r, refs[k].q, field, label, refs[k].s, err);
         }
     }
     for (size_t i = 0; i < f->nsites && !rc; i++) {
@@ -1510,7 +1521,7 @@ int gs_fleet_load_series(gs_fleet *f, gs_error *err)
             continue;
         snprintf(field, sizeof field, "sites[%zu].pue", i);
         snprintf(label, sizeof label, "%s PUE", s->id);
-        rc = load_ref(&s->pue_ref, field, label, &s->pue_series, err);
+        rc = load_ref(&s->pue_ref, GS_QTY_ANY, field, label, &s->pue_series, err);
     }
     for (size_t i = 0; i < f->nservices && !rc; i++) {
         gs_service *s = &f->services[i];
@@ -1518,7 +1529,7 @@ int gs_fleet_load_series(gs_fleet *f, gs_error *err)
             continue;
         snprintf(field, sizeof field, "services[%zu].demand", i);
         snprintf(label, sizeof label, "%s demand", s->id);
-        rc = load_ref(&s->demand_ref, field, label, &s->demand_rps, err);
+        rc = load_ref(&s->demand_ref, GS_QTY_ANY, field, label, &s->demand_rps, err);
     }
     return rc;
 }

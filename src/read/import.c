@@ -47,7 +47,10 @@ typedef struct imp {
     int64_t last_t;         /* last UTC time produced (to resolve repeated local hours) */
     int have_last;
     double scale;
+    double range_scale;     /* the caller's later factor (opts->range_scale), for the range check */
     /* per file */
+    gs_quantity qty;        /* what the values are (never GS_QTY_AUTO once a file's format is known) */
+    double limit;           /* the largest magnitude a value may have: gs_quantity_limit(qty) */
     const char *path;
     long line;
     char *linebuf;          /* start of the current line (for columns) */
@@ -120,10 +123,61 @@ static size_t decimal_len(const char *s)
     return (size_t)(p - s);
 }
 
+double gs_quantity_limit(gs_quantity q)
+{
+    switch (q) {
+    case GS_QTY_PRICE:
+    case GS_QTY_CARBON: return 1e9;
+    case GS_QTY_POWER_MW: return 1e12;
+    case GS_QTY_POWER_W: return 1e18;
+    case GS_QTY_AUTO:
+    case GS_QTY_ANY: break;
+    }
+    return 1e15;
+}
+
+/* What a value of the import is, for the range message: "a price in USD/MWh". The unit label
+ * (--unit, or the format's) names the unit of prices, intensities and other values; a power's
+ * limit is in its own unit. */
+static void quantity_text(const imp *m, char *buf, size_t len)
+{
+    const char *label = m->o->unit && m->o->unit[0] ? m->o->unit : m->p->unit;
+    switch (m->qty) {
+    case GS_QTY_PRICE:
+        snprintf(buf, len, "a price in %s", label[0] ? label : "USD/MWh");
+        return;
+    case GS_QTY_CARBON:
+        snprintf(buf, len, "a carbon intensity in %s", label[0] ? label : "gCO2/kWh");
+        return;
+    case GS_QTY_POWER_MW: snprintf(buf, len, "a power in MW"); return;
+    case GS_QTY_POWER_W: snprintf(buf, len, "a power in W"); return;
+    case GS_QTY_AUTO:
+    case GS_QTY_ANY: break;
+    }
+    snprintf(buf, len, "a value%s%s", label[0] ? " in " : "", label);
+}
+
+/* "value 'TEXT' is out of range ...: expected |v| <= 1eN for a price in USD/MWh". factor: the
+ * scale the value was checked at (1: none); scaled: the value so scaled (not shown when it
+ * overflowed). */
+static int out_of_range(imp *m, char *raw, int col, const char *text, double factor,
+                        double scaled, gs_error *err)
+{
+    char what[96], how[96] = "";
+    quantity_text(m, what, sizeof what);
+    if (factor != 1 && isfinite(scaled))
+        snprintf(how, sizeof how, " once scaled by %g (%g)", factor, scaled);
+    else if (factor != 1)
+        snprintf(how, sizeof how, " once scaled by %g", factor);
+    return row_error(m, raw, col, err, "value '%s' is out of range%s: expected |v| <= 1e%d for %s",
+                     text, how, (int)lround(log10(m->limit)), what);
+}
+
 /* A decimal number, possibly followed by a unit word (nvidia-smi writes "72.36 W"). Empty,
  * "NaN" (any case), "NA", "[N/A]", "EMPTY", "MISSING" give NaN: a missing value. Denormals
- * (4.9e-324) are numbers; inf, hexadecimal floats (0x1p3) and values beyond +-1.8e308 (also
- * after --scale) are refused. Returns 0 or GS_EINPUT. */
+ * (4.9e-324) are numbers; inf, hexadecimal floats (0x1p3) and values beyond the quantity's
+ * limit (m->limit, after --scale and the caller's range_scale) are refused. Returns 0 or
+ * GS_EINPUT. */
 static int parse_value(imp *m, char *raw, int col, const char *unit_suffix, double *v, gs_error *err)
 {
     char *s = trim(raw);
@@ -150,9 +204,11 @@ static int parse_value(imp *m, char *raw, int col, const char *unit_suffix, doub
     errno = 0;
     double x = strtod(s, &end);
     /* ERANGE with a finite result is an underflow (a denormal or 0): still the number written */
-    if (end != s + dl || !isfinite(x))
-        return row_error(m, raw, col, err,
-                         "expected a number between -1.8e308 and 1.8e308, found '%s'", s);
+    if (end != s + dl)
+        return row_error(m, raw, col, err, "expected a number%s%s, found '%s'",
+                         unit_suffix ? " in " : "", unit_suffix ? unit_suffix : "", s);
+    if (!isfinite(x))
+        return out_of_range(m, raw, col, s, 1, x, err);
     while (*end == ' ')
         end++;
     if (*end && unit_suffix && strcmp(end, unit_suffix) == 0)
@@ -161,11 +217,10 @@ static int parse_value(imp *m, char *raw, int col, const char *unit_suffix, doub
         return row_error(m, raw, col, err, "expected a number%s%s, found '%s'",
                          unit_suffix ? " in " : "", unit_suffix ? unit_suffix : "", s);
     double y = x * m->scale;
-    if (!isfinite(y))
-        return row_error(m, raw, col, err,
-                         "expected a number that stays between -1.8e308 and 1.8e308 when scaled "
-                         "by %g, found '%s'",
-                         m->scale, s);
+    if (!(fabs(y * m->range_scale) <= m->limit)) {
+        double k = m->scale * m->range_scale;
+        return out_of_range(m, raw, col, s, k, x * k, err);
+    }
     *v = y;
     return GS_OK;
 }
@@ -227,9 +282,10 @@ static int parse_ts(imp *m, char *raw, int col, int use_tz, int64_t *t, double *
 {
     char *s = trim(raw);
     int has_off = 0;
-    gs_error e2 = {0};
-    if (gs_parse_time_frac(s, t, frac, &has_off, &e2) != GS_OK)
-        return row_error(m, raw, col, err, "%s", e2.message);
+    /* the parser's message goes straight into err (filled only when it fails: no per-row
+     * clearing of a 1.7 kB gs_error), then becomes the row's error with file, line, column */
+    if (gs_parse_time_frac(s, t, frac, &has_off, err) != GS_OK)
+        return err ? row_error(m, raw, col, err, "%s", err->message) : GS_EINPUT;
     if (!has_off && use_tz && m->tz_loaded) {
         int64_t L = *t;
         return local_to_utc(m, L, 0, t, raw, col, err);
@@ -572,6 +628,8 @@ static int read_nvsmi(imp *m, gs__reader *r, gs_error *err)
                 best = k;
         ngpu = best;
     }
+    if (m->o->gpus_out)
+        *m->o->gpus_out = ngpu;
     /* samples are consecutive groups of ngpu rows, stamped with the first row's time; an
      * incomplete last group (the log cut mid-sample) is dropped */
     for (size_t i = 0; i + ngpu <= n; i += ngpu) {
@@ -588,11 +646,20 @@ static int read_nvsmi(imp *m, gs__reader *r, gs_error *err)
             }
             sum += rows[i + k].v;
         }
-        if (!isfinite(sum)) {
+        if (isnan(sum)) {
             rc = gs_error_set(err, GS_EINPUT, m->path, (int)rows[i].line, 0, "power.draw [W]",
                               "expected the power of the sample's %zu GPUs to add up to a number "
                               "below 1.8e308, found a larger sum",
                               ngpu);
+            goto out;
+        }
+        if (!(fabs(sum * m->range_scale) <= m->limit)) {
+            char what[96];
+            quantity_text(m, what, sizeof what);
+            rc = gs_error_set(err, GS_EINPUT, m->path, (int)rows[i].line, 0, "power.draw [W]",
+                              "the power of the sample's %zu GPUs adds up to %g, out of range: "
+                              "expected |v| <= 1e%d for %s",
+                              ngpu, sum * m->range_scale, (int)lround(log10(m->limit)), what);
             goto out;
         }
         m->line = rows[i].line;
@@ -649,6 +716,14 @@ static int import_file(imp *m, const char *path, gs_error *err)
             f = F_CSV;
     }
     const char *vc = m->o->value_column && m->o->value_column[0] ? m->o->value_column : NULL;
+    m->qty = m->o->quantity;
+    if (m->qty == GS_QTY_AUTO)
+        m->qty = f == F_PRICE || f == F_ERCOT_SPP || f == F_ERCOT_AS ? GS_QTY_PRICE
+                 : f == F_CARBON                                     ? GS_QTY_CARBON
+                 : f == F_EIA930                                     ? GS_QTY_POWER_MW
+                 : f == F_NVSMI || f == F_NVSMI_AGG                  ? GS_QTY_POWER_W
+                                                                     : GS_QTY_ANY;
+    m->limit = gs_quantity_limit(m->qty);
     switch (f) {
     case F_PRICE: {
         int c = find_col_containing(m, "Price");
@@ -748,6 +823,9 @@ int gs_import_points(const char *path, const gs_import_opts *opts, gs_points **o
     *out = NULL;
     imp m = {.o = opts ? opts : &none};
     m.scale = m.o->scale != 0 ? m.o->scale : 1.0;
+    m.range_scale = m.o->range_scale != 0 ? m.o->range_scale : 1.0;
+    if (m.o->gpus_out)
+        *m.o->gpus_out = 0;
     m.want = F_AUTO;
     const char *fs = m.o->format;
     if (fs && *fs) {

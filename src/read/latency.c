@@ -375,9 +375,12 @@ int gs_latency_measured_read(const char *path, const gs_latency_regions *regs, c
             goto done;
         }
         double v;
-        if (parse_double(trim(f[cv]), &v) || !(v > 0)) {
+        /* at most 1e6 ms (1000 s): far past any network (IBM's worst pair is under 400 ms),
+         * and a cost made of it stays finite */
+        if (parse_double(trim(f[cv]), &v) || !(v > 0 && v <= 1e6)) {
             rc = gs_error_set(err, GS_EINPUT, path, ln, cv + 1, "avg_latency_ms",
-                              "expected a positive round-trip time in ms, found '%s'", f[cv]);
+                              "expected a positive round-trip time in ms of at most 1e6, found "
+                              "'%s'", f[cv]);
             goto done;
         }
         if (a == b) {

@@ -577,6 +577,10 @@ int gs_market_catalog_parse(const char *text, size_t len, const char *name, gs_m
 {
     yaml_parser_t parser;
     yaml_document_t doc;
+    if (len > GS__YAML_MAX_BYTES) /* libyaml's document would take up to 80 times the text */
+        return gs_error_set(err, GS_EINPUT, name, 0, 0, NULL,
+                            "expected a YAML document of at most %zu MiB, found %zu bytes",
+                            GS__YAML_MAX_BYTES >> 20, len);
     if (!yaml_parser_initialize(&parser))
         return gs_error_set(err, GS_ENOMEM, name, 0, 0, NULL, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -596,8 +600,8 @@ int gs_market_catalog_parse(const char *text, size_t len, const char *name, gs_m
 }
 
 /* A user catalogue is a small YAML file: more than this is not a catalogue (/dev/zero, a log
- * given by mistake) and is refused before it fills the memory. */
-#define CATALOG_MAX_BYTES ((size_t)64 << 20)
+ * given by mistake) and is refused before it fills the memory (the one YAML bound). */
+#define CATALOG_MAX_BYTES GS__YAML_MAX_BYTES
 
 /* The whole file (or standard input for "-": a pipe works too) into *text, NUL-terminated.
  * Missing, directory, device, unreadable: gs__path_check's GS_EINPUT; over CATALOG_MAX_BYTES:

@@ -267,10 +267,11 @@ int gs_netcost_read(const char *matrix_csv, const char *places_csv, gs_netcost *
         seen[i] = 1;
         for (int j = 0; j < n; j++) {
             double v;
-            if (parse_double(trim(f[j + 1]), &v) || v < 0) {
+            /* at most 1e6 USD/GB (clouds charge cents): a cost made of it stays finite */
+            if (parse_double(trim(f[j + 1]), &v) || !(v >= 0 && v <= 1e6)) {
                 rc = gs_error_set(err, GS_EINPUT, matrix_csv, ln, j + 2, names[j],
-                                  "expected a price in USD per GB >= 0 from '%s' to '%s', found "
-                                  "'%s'",
+                                  "expected a price in USD per GB >= 0 and at most 1e6 from '%s' "
+                                  "to '%s', found '%s'",
                                   from, names[j], f[j + 1]);
                 goto done;
             }

@@ -128,9 +128,12 @@ int gs_cities_read(const char *path, gs_cities *out, gs_error *err)
                               f[col[1]]);
             break;
         }
-        if (parse_double(f[col[2]], &c->population) < 0 || c->population < 0) {
+        /* at most 1e10: more than the world's people; sums of them stay exact and finite */
+        if (parse_double(f[col[2]], &c->population) < 0 || !(c->population >= 0) ||
+            c->population > 1e10) {
             rc = gs_error_set(err, GS_EINPUT, path, ln, col[2] + 1, "population",
-                              "expected a number of people >= 0, found '%s'", f[col[2]]);
+                              "expected a number of people >= 0 and at most 1e10, found '%s'",
+                              f[col[2]]);
             break;
         }
         if (parse_double(f[col[3]], &c->lat) < 0) {

@@ -82,6 +82,56 @@ int gs__dir_check(const char *path, gs_error *err)
     return GS_OK;
 }
 
+int gs__read_all(const char *path, size_t max_bytes, const char *what, char **text, size_t *len,
+                 gs_error *err)
+{
+    *text = NULL;
+    *len = 0;
+    int rc = gs__path_check(path, err);
+    if (rc != GS_OK)
+        return rc;
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f)
+        return gs_error_set(err, GS_EIO, path, 0, 0, NULL, "cannot open the file: %s",
+                            strerror(errno));
+    size_t cap = max_bytes < 65536 ? max_bytes + 1 : 65536, n = 0;
+    char *buf = malloc(cap + 1);
+    rc = buf ? GS_OK : gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
+    size_t k;
+    while (rc == GS_OK && (k = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += k;
+        if (n > max_bytes) {
+            /* one byte past the limit is enough to know: an endless pipe stops here too */
+            rc = gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
+                              "expected %s of at most %zu MiB, found more", what,
+                              max_bytes >> 20);
+        } else if (n == cap) {
+            size_t nc = cap * 2 <= max_bytes ? cap * 2 : max_bytes + 1;
+            char *nb = realloc(buf, nc + 1);
+            if (!nb)
+                rc = gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
+            else {
+                buf = nb;
+                cap = nc;
+            }
+        }
+    }
+    if (rc == GS_OK && ferror(f))
+        rc = gs_error_set(err, GS_EIO, path, 0, 0, NULL, "reading the file failed: %s",
+                          strerror(errno));
+    if (!is_stdin)
+        fclose(f);
+    if (rc != GS_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return GS_OK;
+}
+
 gs__reader *gs__reader_open(const char *path, gs_error *err)
 {
     if (gs__path_check(path, err) != GS_OK)

@@ -25,6 +25,15 @@ int gs__path_check(const char *path, gs_error *err);
 /** The same for an input directory: "no such directory", "not a directory" or strerror. */
 int gs__dir_check(const char *path, gs_error *err);
 
+/** The whole of a named input file ("-": standard input; a pipe works too) into *text,
+ * NUL-terminated (malloc'ed, the caller frees), its size into *len. A file of more than
+ * max_bytes (MiB in the message) is GS_EINPUT "expected WHAT of at most N MiB, found more"
+ * (what: "an event file"),
+ * found after reading at most max_bytes + 1 bytes, so an endless pipe ends there; the path
+ * errors are gs__path_check's; a failed read is GS_EIO. */
+int gs__read_all(const char *path, size_t max_bytes, const char *what, char **text, size_t *len,
+                 gs_error *err);
+
 /** Open path for reading ("-" is standard input, plain only). Returns NULL and fills err on
  * failure: GS_EINPUT from gs__path_check, GS_EIO when opening fails otherwise (naming the
  * file). Free with gs__reader_close. */

@@ -371,13 +371,38 @@ int gs__yaml_expand_path(const gs__yaml *y, const yaml_node_t *v, const char *pa
     return GS_OK;
 }
 
+/* libyaml's input from a file, counting: more than GS__YAML_MAX_BYTES is an error (the
+ * handler fails; gs__yaml_load then names the limit). */
+typedef struct yaml_input {
+    FILE *fp;
+    size_t read;
+    int over;
+} yaml_input;
+
+static int yaml_read_capped(void *data, unsigned char *buffer, size_t size, size_t *size_read)
+{
+    yaml_input *in = data;
+    *size_read = fread(buffer, 1, size, in->fp);
+    in->read += *size_read;
+    if (in->read > GS__YAML_MAX_BYTES) {
+        in->over = 1;
+        return 0;
+    }
+    return !ferror(in->fp);
+}
+
 int gs__yaml_load(const char *path, const char *text, size_t len, int detail, yaml_document_t *doc,
                   gs_error *err)
 {
     yaml_parser_t parser;
     FILE *fp = NULL;
+    yaml_input in = {0};
     if (!text && gs__path_check(path, err) != GS_OK)
         return err ? err->code : GS_EINPUT;
+    if (text && len > GS__YAML_MAX_BYTES)
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
+                            "expected a YAML document of at most %zu MiB, found %zu bytes",
+                            GS__YAML_MAX_BYTES >> 20, len);
     if (!yaml_parser_initialize(&parser))
         return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
     if (text) {
@@ -390,12 +415,17 @@ int gs__yaml_load(const char *path, const char *text, size_t len, int detail, ya
             return gs_error_set(err, e == ENOENT ? GS_EINPUT : GS_EIO, path, 0, 0, NULL,
                                 "cannot open the file: %s", strerror(e));
         }
-        yaml_parser_set_input_file(&parser, fp);
+        in.fp = fp;
+        yaml_parser_set_input(&parser, yaml_read_capped, &in);
     }
     int rc = GS_OK;
     if (!yaml_parser_load(&parser, doc)) {
         const char *problem = parser.problem ? parser.problem : "unknown problem";
-        if (parser.error == YAML_MEMORY_ERROR)
+        if (in.over)
+            rc = gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
+                              "expected a YAML document of at most %zu MiB, found more",
+                              GS__YAML_MAX_BYTES >> 20);
+        else if (parser.error == YAML_MEMORY_ERROR)
             rc = gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
         else if (detail && parser.error == YAML_READER_ERROR)
             rc = gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,

@@ -130,12 +130,19 @@ int gs__yaml_expand_path(const gs__yaml *y, const yaml_node_t *v, const char *pa
  * ../shared (the same rule as gs__yaml_expand_path). out gets fewer than len bytes. */
 void gs__expand_shared(const char *raw, const char *near_file, char *out, size_t len);
 
+/** The largest YAML document read (fleets, candidates, catalogues, the daemon's configuration:
+ * kilobytes in practice): libyaml's document takes up to 80 times its text (8 MiB of "[1,1,...]"
+ * is 700 MB), so a larger one is refused before it fills the memory. */
+#define GS__YAML_MAX_BYTES ((size_t)8 << 20)
+
 /** Parse one YAML document from the file path ("-": standard input) or from text (len bytes,
  * named path in errors) into doc, which the caller deletes on success. A path is first checked with
  * gs__path_check (read/reader.h): "PATH: no such file", "PATH: is a directory", ... are GS_EINPUT.
  * A UTF-8 byte order mark at the start is accepted (libyaml). Syntax errors are GS_EINPUT at
  * libyaml's line and column, "YAML syntax error: <problem>"; with detail, an encoding error
- * names its byte offset and a problem inside a construct the line where it started. */
+ * names its byte offset and a problem inside a construct the line where it started. A document
+ * of more than GS__YAML_MAX_BYTES is GS_EINPUT "expected a YAML document of at most 8 MiB, found
+ * more", found after reading at most that much (an endless pipe stops there). */
 int gs__yaml_load(const char *path, const char *text, size_t len, int detail, yaml_document_t *doc,
                   gs_error *err);
 

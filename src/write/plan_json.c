@@ -136,6 +136,9 @@ static json_t *plan_json(const gs_plan *p, const gs_plan_state *st, const gs_eve
     if (ev->kind == GS_PEV_PRICE || ev->kind == GS_PEV_PEAK)
         json_object_set_new(o_, "value_usd", json_real(r2(p->value_usd)));
     json_object_set_new(o_, "decided", time_or_null(p->decided_s, 1));
+    if (p->decided_s > ev->start_s) /* under way: planned for what is left */
+        json_object_set_new(o_, "under_way_s",
+                            json_integer((json_int_t)(p->decided_s - ev->start_s)));
     json_object_set_new(o_, "target_at", time_or_null(p->target_s, 1));
     json_object_set_new(o_, "met_at", time_or_null(p->met_s, p->met_s >= 0));
     if (p->note[0])

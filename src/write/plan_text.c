@@ -50,8 +50,15 @@ static void plan_text(FILE *out, const gs_plan *p, const gs_plan_state *st, cons
     fprintf(out, "event %s: %s at %s%s%s, %s .. %s\n", ev->id, gs_plan_event_kind_name(ev->kind),
             scope, ev->cls != GS_EVCLS_ALL ? ", class " : "",
             ev->cls != GS_EVCLS_ALL ? gs_event_class_name(ev->cls) : "", t0, t1);
-    fprintf(out, "decided %s (notice %s); target from %s (ramp %s); policy %s, priority %s\n", td,
-            dn, tt, dr, gs_policy_name(pol->kind), gs_priority_name(p->priority));
+    if (p->decided_s > ev->start_s) { /* under way: planned for what is left */
+        gs_duration_format((double)(p->decided_s - ev->start_s), dn, sizeof dn);
+        fprintf(out, "decided %s, the event under way for %s (what is left is planned); target "
+                     "from %s; policy %s, priority %s\n", td, dn, tt, gs_policy_name(pol->kind),
+                gs_priority_name(p->priority));
+    } else {
+        fprintf(out, "decided %s (notice %s); target from %s (ramp %s); policy %s, priority %s\n",
+                td, dn, tt, dr, gs_policy_name(pol->kind), gs_priority_name(p->priority));
+    }
     fprintf(out, "\n");
     fprintf(out, "  baseline              %10.*f %s\n", u.dec, p->baseline_mw * u.k, u.name);
     if (isfinite(p->limit_mw))

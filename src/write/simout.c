@@ -157,9 +157,52 @@ static int write_all(int fd, const char *buf, size_t len)
     return 0;
 }
 
+/* Every power of the result is a finite number (the readers keep inputs within their ranges):
+ * should one not be, load.csv is not written rather than holding "nan" or "inf". */
+static int check_mw_finite(const gs_fleet *f, const gs_sim_result *r, const char *path,
+                           gs_error *err)
+{
+    size_t n = r->nsites * GS_NCLASS * r->nsteps;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(r->mw[i])) {
+            size_t q = i / r->nsteps, step = i % r->nsteps;
+            char ts[32];
+            gs_format_time(r->start_s + (int64_t)step * r->step_s, ts);
+            return gs_error_set(err, GS_ERUNTIME, path, 0, 0, NULL,
+                                "the %s power of site '%s' at %s is not a finite number: "
+                                "nothing written",
+                                gs_class_name((gs_class)(q % GS_NCLASS)),
+                                f->sites[q / GS_NCLASS].id, ts);
+        }
+    return GS_OK;
+}
+
+/* A statistic is a number or NaN (not defined: written as null, as documented); an infinity
+ * would be a sum that overflowed, which summary.json does not pass off as "no data". */
+static int check_stats_finite(const gs_load_stats *s, const char *what, const char *path,
+                              gs_error *err)
+{
+    const struct { const char *key; double v; } k[] = {
+        {"energy_mwh", s->energy_mwh},           {"peak_mw", s->peak_mw},
+        {"min_mw", s->min_mw},                   {"mean_mw", s->mean_mw},
+        {"load_factor", s->load_factor},         {"peak_to_trough", s->peak_to_trough},
+        {"peak_hour_local", s->peak_hour_local}, {"coincidence", s->coincidence},
+        {"energy_cost_usd", s->energy_cost_usd}, {"mean_price_usd_per_mwh", s->mean_price_usd_per_mwh},
+        {"price_coverage", s->price_coverage},   {"co2_t", s->co2_t},
+        {"carbon_coverage", s->carbon_coverage}};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (isinf(k[i].v))
+            return gs_error_set(err, GS_ERUNTIME, path, 0, 0, k[i].key,
+                                "%s: not a finite number: nothing written", what);
+    return GS_OK;
+}
+
 int gs_write_load_csv(const gs_fleet *f, const gs_sim_result *r, int64_t out_step_s,
                       const char *path, gs_error *err)
 {
+    int frc = check_mw_finite(f, r, path, err);
+    if (frc)
+        return frc;
     if (out_step_s <= 0)
         out_step_s = r->step_s;
     if (out_step_s % r->step_s != 0)
@@ -289,6 +332,23 @@ static json_t *stats_json(const gs_load_stats *s)
 int gs_write_summary_json(const gs_fleet *f, const gs_sim_result *r, const char *path,
                           gs_error *err)
 {
+    char what[GS_ID_MAX + 64];
+    int frc = check_stats_finite(&r->fleet, "the fleet", path, err);
+    for (int c = 0; !frc && c < GS_NCLASS; c++) {
+        snprintf(what, sizeof what, "the fleet's %s", gs_class_name((gs_class)c));
+        frc = check_stats_finite(&r->fleet_class[c], what, path, err);
+    }
+    for (size_t s = 0; !frc && s < r->nsites; s++) {
+        snprintf(what, sizeof what, "site '%s'", f->sites[s].id);
+        frc = check_stats_finite(&r->site[s], what, path, err);
+        for (int c = 0; !frc && c < GS_NCLASS; c++) {
+            snprintf(what, sizeof what, "site '%s' %s", f->sites[s].id,
+                     gs_class_name((gs_class)c));
+            frc = check_stats_finite(&r->site_class[s * GS_NCLASS + (size_t)c], what, path, err);
+        }
+    }
+    if (frc)
+        return frc;
     char a[32], b[32];
     gs_format_time(r->start_s, a);
     gs_format_time(r->start_s + (int64_t)r->nsteps * r->step_s, b);

@@ -1,4 +1,5 @@
-// lib.mjs: the part the browser checks (report_check, flex_check, site_check, route_check) share.
+// lib.mjs: the part the browser checks (report_check, flex_check, site_check, route_check,
+// dashboard_check) share.
 // checkReport(name, opts) reads `REPORT.html SCREENSHOT.png` from the command line, loads
 // playwright-core from web/node_modules, starts headless Chromium (fresh user-data-dir, offline),
 // blocks and records every request that is not file:, data: or blob: (and every websocket),
@@ -12,6 +13,16 @@
 //   It may return a summary line, printed as `NAME: SUMMARY; screenshot SHOT` once all the
 //   checks have run. An exception it throws is a failure ("unexpected: ...") and skips the
 //   screenshot.
+//
+// checkUrl(name, opts) does the same for a page served over HTTP (the daemon's dashboard): the
+// caller parses its own command line and passes url (http://127.0.0.1:PORT/...) and shot; the
+// network is on, but only requests to the URL's origin (and data:/blob:) are let through: any
+// other is blocked and fails the check. Before waiting for the ready flag it calls
+// opts.init(page, fail, ctx) when given (to type a token, say; when it returns false, the wait
+// for the ready flag is skipped: init has failed already). ctx = { url, origin, shot,
+// consoleErrors } (checks get loadMs too): consoleErrors is the live list of console errors
+// (init may drop entries it expected, such as the 401 before a token was typed). Repeated
+// console errors are reported once, with a count.
 //
 // env: GS_SRC (repo root; default: two levels up), CHROMIUM (default /usr/bin/chromium)
 import { createRequire } from 'node:module';
@@ -31,7 +42,7 @@ const LOCAL = /^(file|data|blob):/;
 // viewport: the window size; timeout: ms for the page load and again for the ready flag;
 // waitingFor: what "did not finish drawing" (the page, charts); dialogs: fail on alert/confirm.
 export async function checkReport(name, { viewport = { width: 1360, height: 900 }, timeout = 60000,
-                                          waitingFor = 'the page', dialogs: failOnDialog = false,
+                                          waitingFor = 'the page', dialogs = false,
                                           checks }) {
   const [reportArg, shotArg] = process.argv.slice(2);
   if (!reportArg || !shotArg) {
@@ -44,6 +55,40 @@ export async function checkReport(name, { viewport = { width: 1360, height: 900 
     console.error(`${name}: no such report: ${report}`);
     process.exit(2);
   }
+  await run(name, {
+    href: pathToFileURL(report).href, shot, viewport, timeout, waitingFor, dialogs, checks,
+    offline: true, allowed: (url) => LOCAL.test(url), what: 'the report', target: report,
+    blockedMsg: 'the report tried to reach the network', ctx: { report, shot },
+  });
+}
+
+// The same for a page served over HTTP (see the top). url: the page; shot: the screenshot path;
+// init: called after the page loaded, before waiting for the ready flag. Other options as above.
+export async function checkUrl(name, { url, shot, viewport = { width: 1400, height: 900 }, timeout = 60000,
+                                       waitingFor = 'the page', dialogs = false, init, checks }) {
+  let origin;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`not http(s): ${u.protocol}`);
+    origin = u.origin;
+  } catch (e) {
+    console.error(`${name}: bad URL ${url}: ${e.message}`);
+    process.exit(2);
+  }
+  shot = path.resolve(shot);
+  const sameOrigin = (u) => {
+    if (LOCAL.test(u)) return true;
+    try { return new URL(u).origin === origin; } catch { return false; }
+  };
+  await run(name, {
+    href: url, shot, viewport, timeout, waitingFor, dialogs, checks, init: init || (async () => {}),
+    offline: false, allowed: sameOrigin, what: 'the page', target: url,
+    blockedMsg: `the page requested something outside ${origin}`, ctx: { url, origin, shot }, http: true,
+  });
+}
+
+async function run(name, { href, shot, viewport, timeout, waitingFor, dialogs: failOnDialog, checks, init,
+                           offline, allowed, what, target, blockedMsg, ctx, http = false }) {
   let chromium;
   try {
     ({ chromium } = createRequire(path.join(src, 'web', 'package.json'))('playwright-core'));
@@ -63,7 +108,7 @@ export async function checkReport(name, { viewport = { width: 1360, height: 900 
       args: CHROMIUM_ARGS,
       viewport,
       deviceScaleFactor: 1,
-      offline: true,
+      offline,
     });
   } catch (e) {
     console.error(`${name}: cannot start chromium: ${e.message}`);
@@ -72,18 +117,18 @@ export async function checkReport(name, { viewport = { width: 1360, height: 900 
   }
 
   try {
-    // Cut the network: anything that is not file:// (or an inline data:/blob: URL) is a failure.
+    // Cut the network: anything not allowed (for a report: not file://, data: or blob:) is a failure.
     const blocked = [];
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if (LOCAL.test(url)) return route.continue();
+      if (allowed(url)) return route.continue();
       blocked.push(url);
       return route.abort('blockedbyclient');
     });
     const page = context.pages()[0] || await context.newPage();
     page.on('request', (req) => {
       const url = req.url();
-      if (!LOCAL.test(url) && !blocked.includes(url)) blocked.push(url);
+      if (!allowed(url) && !blocked.includes(url)) blocked.push(url);
     });
     page.on('websocket', (ws) => blocked.push(ws.url()));
     const consoleErrors = [];
@@ -93,23 +138,32 @@ export async function checkReport(name, { viewport = { width: 1360, height: 900 
     page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
 
     const t0 = Date.now();
-    await page.goto(pathToFileURL(report).href, { waitUntil: 'load', timeout });
-    try {
-      await page.waitForFunction(() => document.body.dataset.gsReady === '1' || document.body.dataset.gsError,
-                                 null, { timeout });
-    } catch (e) {
-      fail(`${waitingFor} did not finish drawing: ${e.message.split('\n')[0]}`);
+    const resp = await page.goto(href, { waitUntil: 'load', timeout });
+    let wait = true;
+    if (http && resp && !resp.ok()) { fail(`GET ${href} answered HTTP ${resp.status()}`); wait = false; }
+    if (wait && init) wait = await init(page, fail, { ...ctx, consoleErrors }) !== false;  // (init: checkUrl only)
+    if (wait) {
+      try {
+        await page.waitForFunction(() => document.body.dataset.gsReady === '1' || document.body.dataset.gsError,
+                                   null, { timeout });
+      } catch (e) {
+        fail(`${waitingFor} did not finish drawing: ${e.message.split('\n')[0]}`);
+      }
     }
     const loadMs = Date.now() - t0;
     const err = await page.evaluate(() => document.body.dataset.gsError || null);
-    if (err) fail(`the report's script failed: ${err}`);
+    if (err) fail(`${what === 'the report' ? "the report's" : `${what}'s`} script failed: ${err}`);
 
-    const summary = await checks(page, fail, { report, shot, loadMs });
+    const summary = await checks(page, fail, init ? { ...ctx, loadMs, consoleErrors } : { ...ctx, loadMs });
 
     fs.mkdirSync(path.dirname(shot), { recursive: true });
     await page.screenshot({ path: shot, fullPage: true });
-    if (blocked.length) fail(`the report tried to reach the network: ${[...new Set(blocked)].join(', ')}`);
-    if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
+    if (blocked.length) fail(`${blockedMsg}: ${[...new Set(blocked)].join(', ')}`);
+    if (consoleErrors.length && http) {
+      const n = new Map();
+      for (const m of consoleErrors) n.set(m, (n.get(m) || 0) + 1);
+      fail(`console errors: ${[...n].map(([m, k]) => (k > 1 ? `${m} (x${k})` : m)).join(' | ')}`);
+    } else if (consoleErrors.length) fail(`console errors: ${consoleErrors.join(' | ')}`);
     if (failOnDialog && dialogs.length) fail(`the page opened dialogs (escaping broken?): ${dialogs.join(' | ')}`);
     console.log(summary ? `${name}: ${summary}; screenshot ${shot}` : `${name}: screenshot ${shot}`);
   } catch (e) {
@@ -119,7 +173,7 @@ export async function checkReport(name, { viewport = { width: 1360, height: 900 
     fs.rmSync(userDataDir, { recursive: true, force: true });
   }
   if (failures.length) {
-    console.error(`${name}: ${failures.length} check(s) failed for ${report}`);
+    console.error(`${name}: ${failures.length} check(s) failed for ${target}`);
     process.exit(1);
   }
   console.log(`${name}: ok`);

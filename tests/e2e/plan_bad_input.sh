@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # plan_bad_input.sh: bad events get a clear message (file, field, expected, found) and exit 2,
-# never a plan: an event in the past, overlapping events, a negative target, an unknown site or
+# never a plan: an event over at the decision time (one under way is planned: plan_demo.sh),
+# overlapping events, a negative target, an unknown site or
 # zone, an inference shed under a policy that forbids it, malformed JSON, a bad duration; an
 # unknown --format or --priority.
 set -u
@@ -22,7 +23,8 @@ expect2() { # name, extra args, words the message must hold
 }
 base='"type": "reduce_by", "site": "west-texas", "start": "2024-01-20T19:00Z", "duration": "3h", "notice": "1h"'
 echo "{$base, \"mw\": 10}" > "$tmp/past.json"
-expect2 past "--at 2024-01-20T20:00Z" "field 'start'" "in the past" "2024-01-20T19:00:00Z"
+expect2 past "--at 2024-01-20T22:00Z" "field 'start'" "in the past" "2024-01-20T19:00:00Z" \
+    "2024-01-20T22:00:00Z" "under way"
 echo "{\"events\": [{$base, \"mw\": 10, \"id\": \"a\"}, {\"id\": \"b\", \"type\": \"reduce_by\", \"zone\": \"ERCOT\", \"start\": \"2024-01-20T21:00Z\", \"end\": \"2024-01-20T23:00Z\", \"mw\": 5}]}" > "$tmp/overlap.json"
 expect2 overlap "" "overlap" "'b'" "'a'"
 echo "{$base, \"mw\": -5}" > "$tmp/negative.json"

@@ -4,8 +4,11 @@
 # fleet with the tiers held over the event (the default window) can give only caps within 0.9
 # of full speed: the plan takes all it can and reports the exact shortfall and why. An OpenADR 3
 # IMPORT_CAPACITY_LIMIT event's three intervals are planned jointly, the binding one (25 MW) on
-# top. Output is JSON with the documented fields; must-run reports the whole target as the
-# shortfall; the same input gives byte-identical output; --format text prints the same plan;
+# top. An event under way at --at is planned for what is left of it (levers act from --at plus
+# their lead, the target applies from the later of --at and start + ramp), and so are the
+# OpenADR intervals left when the first is over (a warning names it). Output is JSON with the
+# documented fields; must-run reports the whole target as the shortfall; the same input gives
+# byte-identical output; --format text prints the same plan;
 # --fit-powercap on the shared sweep reproduces data/catalog/powercap.csv (skipped part,
 # without ../shared).
 set -u
@@ -76,6 +79,47 @@ grep -q '"priority": "cost"' "$tmp/c.json" || fail "--priority cost not reported
 
 "$GS_BIN" plan "$fleet" --event "$ev/price_spike.json" --policy price > "$tmp/p.json" || fail "price"
 grep -q '"value_usd"' "$tmp/p.json" || fail "price plan has no value_usd"
+
+# the event under way: 19:00-22:00 (ramp 10 min) decided at 20:00, and within its ramp at 19:05
+"$GS_BIN" plan "$fleet" --event "$ev/reduce_by_site.json" --at 2024-01-20T20:00Z --all-jobs > "$tmp/u.json" ||
+    fail "an event under way was not planned (exit $?)"
+python3 - "$tmp/u.json" <<'PY' || fail "event under way: the pins do not hold (above)"
+import json, sys
+p = json.load(open(sys.argv[1]))
+bad = []
+def check(ok, msg):
+    if not ok:
+        bad.append(msg)
+check(p["start"] == "2024-01-20T19:00:00Z" and p["decided"] == "2024-01-20T20:00:00Z", "start %s, decided %s" % (p["start"], p["decided"]))
+check(p.get("under_way_s") == 3600, "under_way_s %s" % p.get("under_way_s"))
+check(p["target_at"] == "2024-01-20T20:00:00Z", "target_at %s (expected the decision time)" % p["target_at"])
+check(p["shortfall_mw"] == 0 and p["achieved_mw"] >= 40, "target not met: %s" % p["achieved_mw"])
+check(p["response_curve"][0]["at"] == "2024-01-20T20:00:01Z", "the curve counts from the decision")
+for j in p["jobs"]:
+    check(j["from"] >= "2024-01-20T20:00:00Z", "%s holds from %s, before the decision" % (j["id"], j["from"]))
+    if j["lever"] != "run":
+        check(j["acts"] >= "2024-01-20T20:00:00Z", "%s acts at %s" % (j["id"], j["acts"]))
+        # what is gone is not counted: the loss is over at most the 2 h left
+        check(j["lost_h"] <= 2 + 1 + 1e-9, "%s: lost %s h" % (j["id"], j["lost_h"]))
+for m in bad:
+    print("  " + m)
+sys.exit(1 if bad else 0)
+PY
+"$GS_BIN" plan "$fleet" --event "$ev/reduce_by_site.json" --at 2024-01-20T19:05Z > "$tmp/r5.json" || fail "within the ramp"
+grep -q '"target_at": "2024-01-20T19:10:00Z"' "$tmp/r5.json" || fail "within the ramp: the target should apply at 19:10: $(cat "$tmp/r5.json")"
+grep -q '"under_way_s": 300' "$tmp/r5.json" || fail "within the ramp: under_way_s"
+"$GS_BIN" plan "$fleet" --event "$ev/reduce_by_site.json" --at 2024-01-20T20:00Z --format text > "$tmp/u.txt" ||
+    fail "--format text, under way"
+grep -qF "the event under way for 1h" "$tmp/u.txt" || fail "text: under way not said: $(head -3 "$tmp/u.txt")"
+# an OpenADR event decided in its second interval: the first (over) is left out with a warning
+"$GS_BIN" plan "$fleet" --event "$ev/openadr_capacity_limit.json" --at 2024-01-20T20:30Z > "$tmp/o2.json" 2> "$tmp/o2.err" ||
+    fail "OpenADR event under way: exit $?: $(cat "$tmp/o2.err")"
+grep -q "interval 'ercot-import-limit' .* is over at the decision time" "$tmp/o2.err" || fail "no warning for the interval over: $(cat "$tmp/o2.err")"
+[ "$(grep -c '"event": "ercot-import-limit#' "$tmp/o2.json")" -eq 3 ] || fail "expected the binding plan and 2 intervals left"
+grep -q '"under_way_s": 1800' "$tmp/o2.json" || fail "the second interval is under way for 30 min"
+# the same plan whether or not --at equals the announced decision time
+"$GS_BIN" plan "$fleet" --event "$ev/reduce_by_site.json" --at 2024-01-20T17:00Z > "$tmp/a17.json" || fail "--at announced"
+cmp -s "$tmp/a.json" "$tmp/a17.json" || fail "--at at the announcement changed the plan"
 
 sweep="$shared/data/emerald_phoenix_2025/dvfs_sweep.csv"
 [ -f "$sweep" ] || { echo "SKIP: $sweep absent (plans checked)"; exit 77; }

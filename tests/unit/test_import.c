@@ -1,7 +1,8 @@
 /* test_import.c: every import format on small files written by the test (plain, .gz, .zst),
  * ERCOT Central-time DST both ways, globs, and the exact errors for malformed rows; the one
  * input path check of every reader (gs__path_check); what a number is in a CSV cell (decimal,
- * denormals yes; hex, inf, overflow no); NUL bytes and byte order marks; and the writers'
+ * denormals yes; hex, inf, overflow no) and the range of each quantity (1e308 is no price);
+ * the GPUs an nvidia-smi log sums; NUL bytes and byte order marks; and the writers'
  * temporaries removed when the process is killed (write/outfile.c). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -358,7 +359,7 @@ static void test_numbers_are_decimal_finite_and_denormals_count(void **st)
     (void)st;
     const char *f = put("num.csv", "t,v\n2024-01-01T00:00Z,4.9e-324\n2024-01-01T01:00Z,-2.2e-310\n"
                                    "2024-01-01T02:00Z,1e-400\n2024-01-01T03:00Z,NaN\n"
-                                   "2024-01-01T04:00Z,1.7976931348623157e308\n"
+                                   "2024-01-01T04:00Z,-1e15\n"
                                    "2024-01-01T05:00Z,+.5E+1\n");
     gs_points *p = imp(f, NULL);
     assert_int_equal(p->n, 6);
@@ -366,7 +367,7 @@ static void test_numbers_are_decimal_finite_and_denormals_count(void **st)
     assert_true(p->v[1] == -2.2e-310);
     assert_true(p->v[2] == 0); /* below the smallest denormal: rounds to zero, as any rounding */
     assert_true(isnan(p->v[3])); /* NaN is a missing value (docs/import-formats.md) */
-    assert_true(p->v[4] == 1.7976931348623157e308);
+    assert_true(p->v[4] == -1e15); /* the edge of a plain CSV's range */
     assert_true(p->v[5] == 5);
     gs_points_free(p);
     struct {
@@ -377,7 +378,10 @@ static void test_numbers_are_decimal_finite_and_denormals_count(void **st)
         {"inf", "expected a finite number, found 'inf' (an empty cell or NaN is a missing value)"},
         {"-Infinity",
          "expected a finite number, found '-Infinity' (an empty cell or NaN is a missing value)"},
-        {"1e999", "expected a number between -1.8e308 and 1.8e308, found '1e999'"},
+        {"1e999", "value '1e999' is out of range: expected |v| <= 1e15 for a value"},
+        {"1.7976931348623157e308",
+         "value '1.7976931348623157e308' is out of range: expected |v| <= 1e15 for a value"},
+        {"-1.000001e15", "value '-1.000001e15' is out of range: expected |v| <= 1e15 for a value"},
         {"12x", "expected a number, found '12x'"},
         {"1e", "expected a number, found '1e'"},
         {".", "expected a number, found '.'"},
@@ -391,23 +395,120 @@ static void test_numbers_are_decimal_finite_and_denormals_count(void **st)
         assert_string_equal(e.field, "v");
         assert_string_equal(e.message, bad[i].msg);
     }
-    /* --scale may not push a value past the largest double either */
+    /* --scale may not push a value past the range either, nor past the largest double */
     gs_import_opts o = {.scale = 10};
-    gs_error e = imp_fail(put("big.csv", "t,v\n2024-01-01T00:00Z,1e308\n"), &o);
-    assert_string_equal(e.message, "expected a number that stays between -1.8e308 and 1.8e308 "
-                                   "when scaled by 10, found '1e308'");
+    gs_error e = imp_fail(put("big.csv", "t,v\n2024-01-01T00:00Z,2e14\n"), &o);
+    assert_string_equal(e.message, "value '2e14' is out of range once scaled by 10 (2e+15): "
+                                   "expected |v| <= 1e15 for a value");
+    e = imp_fail(put("big.csv", "t,v\n2024-01-01T00:00Z,1e308\n"), &o);
+    assert_string_equal(e.message, "value '1e308' is out of range once scaled by 10: expected "
+                                   "|v| <= 1e15 for a value");
 }
 
-static void test_nvidia_smi_sum_beyond_the_largest_double_is_refused(void **st)
+static void test_nvidia_smi_sum_beyond_its_range_is_refused(void **st)
 {
     (void)st;
     const char *f = put("nv_big.csv", "timestamp, index, power.draw [W]\n"
-                                      "2025/07/27 00:00:00.000, 0, 1e308 W\n"
-                                      "2025/07/27 00:00:00.010, 1, 1e308 W\n");
+                                      "2025/07/27 00:00:00.000, 0, 6e17 W\n"
+                                      "2025/07/27 00:00:00.010, 1, 6e17 W\n");
     gs_error e = imp_fail(f, NULL);
     assert_int_equal(e.line, 2);
     assert_string_equal(e.field, "power.draw [W]");
-    assert_non_null(strstr(e.message, "below 1.8e308"));
+    assert_string_equal(e.message, "the power of the sample's 2 GPUs adds up to 1.2e+18, out of "
+                                   "range: expected |v| <= 1e18 for a power in W");
+    /* one row past the range: refused at its cell */
+    f = put("nv_big.csv", "timestamp, index, power.draw [W]\n"
+                          "2025/07/27 00:00:00.000, 0, 1e308 W\n");
+    e = imp_fail(f, NULL);
+    assert_int_equal(e.line, 2);
+    assert_int_equal(e.column, 28);
+    assert_string_equal(e.message,
+                        "value '1e308 W' is out of range: expected |v| <= 1e18 for a power in W");
+}
+
+/* Each quantity has its range (import-formats.md, "Ranges"): from the format, or from the
+ * caller (a fleet's zone price read as a plain CSV), and after the caller's later scale. */
+static void test_values_beyond_their_quantity_are_refused_with_the_limit(void **st)
+{
+    (void)st;
+    assert_true(gs_quantity_limit(GS_QTY_PRICE) == 1e9);
+    assert_true(gs_quantity_limit(GS_QTY_CARBON) == 1e9);
+    assert_true(gs_quantity_limit(GS_QTY_POWER_MW) == 1e12);
+    assert_true(gs_quantity_limit(GS_QTY_POWER_W) == 1e18);
+    assert_true(gs_quantity_limit(GS_QTY_ANY) == 1e15);
+    assert_true(gs_quantity_limit(GS_QTY_AUTO) == 1e15);
+    /* a price file: 1e308 is no price */
+    gs_error e = imp_fail(put("p.csv", "Datetime (UTC),Datetime (Local),Price (USD/MWh)\n"
+                                       "2023-01-01 00:00:00+00:00,2022-12-31 18:00:00-06:00,10\n"
+                                       "2023-01-01 01:00:00+00:00,2022-12-31 19:00:00-06:00,1e308\n"),
+                          NULL);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 53);
+    assert_string_equal(e.field, "Price (USD/MWh)");
+    assert_string_equal(e.message, "value '1e308' is out of range: expected |v| <= 1e9 for a price "
+                                   "in USD/MWh");
+    /* a carbon file */
+    e = imp_fail(put("c.csv", "Datetime (UTC),Carbon Intensity gCO2eq/kWh (direct)\n"
+                              "2023-01-01 00:00:00,2e9\n"),
+                 NULL);
+    assert_string_equal(e.message, "value '2e9' is out of range: expected |v| <= 1e9 for a carbon "
+                                   "intensity in gCO2/kWh");
+    /* EIA-930's raw sentinels (2,147,480,000 MW) are kept: outliers, not range errors */
+    const char *ba = put("ba.csv", "date_time,raw demand (MW),category,cleaned demand (MW)\n"
+                                   "2020-01-01 00:00:00,2147480000,OKAY,525\n"
+                                   "2020-01-01 01:00:00,2e12,OKAY,525\n");
+    gs_import_opts raw = {.value_column = "raw"};
+    gs_points *p = imp(ba, NULL);
+    assert_int_equal(p->n, 2);
+    gs_points_free(p);
+    e = imp_fail(ba, &raw);
+    assert_int_equal(e.line, 3);
+    assert_string_equal(e.message, "value '2e12' is out of range: expected |v| <= 1e12 for a "
+                                   "power in MW");
+    /* a plain CSV the caller says is a price, with the unit label it gives */
+    const char *pc = put("pc.csv", "t,EUR\n2024-01-01T00:00Z,5e8\n");
+    gs_import_opts price = {.quantity = GS_QTY_PRICE};
+    p = imp(pc, &price);
+    assert_true(p->v[0] == 5e8);
+    gs_points_free(p);
+    price.unit = "EUR/MWh";
+    price.scale = 3;
+    e = imp_fail(pc, &price);
+    assert_string_equal(e.message, "value '5e8' is out of range once scaled by 3 (1.5e+09): "
+                                   "expected |v| <= 1e9 for a price in EUR/MWh");
+    /* the caller's later scale (a fleet's `scale: 1.08`) counts, but is not applied here */
+    gs_import_opts later = {.quantity = GS_QTY_PRICE, .range_scale = 4};
+    e = imp_fail(pc, &later);
+    assert_string_equal(e.message, "value '5e8' is out of range once scaled by 4 (2e+09): "
+                                   "expected |v| <= 1e9 for a price in USD/MWh");
+    later.range_scale = 2;
+    p = imp(pc, &later);
+    assert_true(p->v[0] == 5e8);
+    gs_points_free(p);
+}
+
+/* gpus_out: the GPUs of each sample of a per-GPU nvidia-smi log, 0 for any other file. */
+static void test_nvidia_smi_reports_the_gpus_it_sums(void **st)
+{
+    (void)st;
+    const char *f = put("smi3.csv", "timestamp, index, power.draw [W]\n"
+                                    "2025/07/27 00:00:00.000, 0, 70 W\n"
+                                    "2025/07/27 00:00:00.001, 1, 71 W\n"
+                                    "2025/07/27 00:00:00.002, 2, 72 W\n"
+                                    "2025/07/27 00:00:00.100, 0, 70 W\n"
+                                    "2025/07/27 00:00:00.101, 1, 71 W\n"
+                                    "2025/07/27 00:00:00.102, 2, 72 W\n");
+    size_t gpus = 99;
+    gs_import_opts o = {.gpus_out = &gpus};
+    gs_points *p = imp(f, &o);
+    assert_int_equal(gpus, 3);
+    assert_int_equal(p->n, 2);
+    assert_true(p->v[0] == 213);
+    gs_points_free(p);
+    gpus = 99;
+    p = imp(put("plain.csv", "t,v\n2024-01-01T00:00Z,5\n"), &o);
+    assert_int_equal(gpus, 0);
+    gs_points_free(p);
 }
 
 static void test_outfile_temporary_is_removed_on_sigterm(void **st)
@@ -521,7 +622,9 @@ int main(void)
         cmocka_unit_test(test_a_nul_byte_is_refused_with_line_and_column),
         cmocka_unit_test(test_a_byte_order_mark_opens_a_csv),
         cmocka_unit_test(test_numbers_are_decimal_finite_and_denormals_count),
-        cmocka_unit_test(test_nvidia_smi_sum_beyond_the_largest_double_is_refused),
+        cmocka_unit_test(test_nvidia_smi_sum_beyond_its_range_is_refused),
+        cmocka_unit_test(test_values_beyond_their_quantity_are_refused_with_the_limit),
+        cmocka_unit_test(test_nvidia_smi_reports_the_gpus_it_sums),
         cmocka_unit_test(test_outfile_temporary_is_removed_on_sigterm),
         cmocka_unit_test(test_malformed_rows_name_file_line_column_field),
     };

@@ -82,7 +82,7 @@ static void pause_delays_the_end_by_pause_plus_restart(void **state)
     gs_cluster c;
     gs_run r;
     one_run_fleet(&f, &g, &c, &r);
-    gs_override o = {0, GS_OVR_PAUSE, 1000000 + 86400, 1000000 + 86400 + 3 * 3600, 0, 0};
+    gs_override o = {0, GS_OVR_PAUSE, 1000000 + 86400, 1000000 + 86400 + 3 * 3600, 0, 0, 0};
     gs_segment seg[8];
     gs_error err = {0};
     int n = gs_run_timeline(&f, 0, &o, 1, seg, 8, &err);
@@ -104,7 +104,7 @@ static void off_override_powers_the_servers_down_and_delays_like_a_pause(void **
     gs_cluster c;
     gs_run r;
     one_run_fleet(&f, &g, &c, &r);
-    gs_override o = {0, GS_OVR_OFF, 1000000 + 3600, 1000000 + 7200, 0, 0};
+    gs_override o = {0, GS_OVR_OFF, 1000000 + 3600, 1000000 + 7200, 0, 0, 0};
     gs_segment seg[8];
     gs_error err = {0};
     int n = gs_run_timeline(&f, 0, &o, 1, seg, 8, &err);
@@ -123,7 +123,7 @@ static void power_cap_lowers_power_and_stretches_the_run(void **state)
     gs_run r;
     one_run_fleet(&f, &g, &c, &r);
     /* 200 W of 700 W... here a cap at half the board for 10 h at 0.63 throughput */
-    gs_override o = {0, GS_OVR_CAP, 1000000, 1000000 + 36000, 0.5, 0.63};
+    gs_override o = {0, GS_OVR_CAP, 1000000, 1000000 + 36000, 0.5, 0.63, 0};
     gs_segment seg[8];
     gs_error err = {0};
     int n = gs_run_timeline(&f, 0, &o, 1, seg, 8, &err);

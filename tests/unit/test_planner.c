@@ -111,7 +111,8 @@ static void make_fleet_mode(fleet *f, size_t n, rng *r, int mode)
     inf->flex.tier = 1;
     inf->next_ckpt_s = -1;
     inf->latency_left_ms = NAN;
-    if (mode) { /* a service that may be capped: 4,000 GPUs, half loaded, 60 of 90 ms */
+    if (mode) { /* a service that may be capped: 4,000 GPUs, half loaded, 60 of 90 ms; half
+                   the time with a tier it may serve fewer requests than demand within */
         inf->gpu = &H100;
         inf->pue = 1.2;
         inf->curve = gs_capcurve_builtin("inference-batch");
@@ -120,6 +121,11 @@ static void make_fleet_mode(fleet *f, size_t n, rng *r, int mode)
         inf->server_ms = 60;
         inf->latency_left_ms = 60 + 40 * urand(r);
         inf->power_mw = 4000 * gs_gpu_power_w(&H100, 0.5) * 1.2 * 1e-6;
+        if (urand(r) < 0.5) {
+            inf->flex.tier = 0.5 + 0.5 * urand(r);
+            inf->flex.window = (gs_tier_window)((int)(urand(r) * 3) % 3);
+            inf->requests_per_s = inf->capacity_rps * (0.6 + 0.4 * urand(r));
+        }
     }
     f->site_mw[1] += inf->power_mw;
     f->n = n + 1;
@@ -188,10 +194,15 @@ static void check_plan_invariants(const gs_plan_state *st, const gs_plan *p, con
         if (j->cls == GS_INFERENCE) {
             if (!pol->allow_inference_shed)
                 assert_true(e->lever == GS_LEVER_RUN || e->lever == GS_LEVER_CAP);
+            assert_true(e->perf == e->cost.avg_window[j->flex.window]);
             if (e->lever == GS_LEVER_CAP) {
                 assert_true(e->server_ms <= j->latency_left_ms + 1e-9);
-                assert_true(e->capacity_rps >= j->requests_per_s - 1e-9);
-                assert_true(e->perf == 1 && e->cost.usd == 0);
+                if (e->capacity_rps >= j->requests_per_s - 1e-9) { /* every request served */
+                    assert_true(e->perf == 1 && e->cost.usd == 0 && e->lost_requests == 0);
+                } else { /* a share served, within the tier over its window */
+                    assert_true(j->flex.tier < 1 && e->perf >= j->flex.tier - 1e-9);
+                    assert_true(e->lost_requests > 0 && e->cost.usd > 0);
+                }
             }
         }
     }
@@ -695,6 +706,110 @@ static void inference_caps_keep_latency_within_budget_and_capacity_above_demand(
     assert_true(shed);
 }
 
+/* A service at full load (demand = capacity) with a tier: a cap may serve fewer requests than
+ * demand as long as the share served over its tier window stays at or above the tier (and the
+ * server time within the budget left); the requests not served are priced at usd_per_request;
+ * tier 1 (or none) keeps every request served; shedding stays off unless the policy allows. */
+static void inference_caps_serve_at_least_the_tier_over_its_window(void **s)
+{
+    (void)s;
+    fleet f;
+    one_service(&f);
+    gs_plan_job *j = &f.jobs[0];
+    j->requests_per_s = 2000; /* u = 1 */
+    j->latency_left_ms = 200; /* latency allows t >= 0.5 */
+    j->power_mw = 100 * gs_gpu_power_w(&A100, (0.920937 * 400 - 55) / 345) * 1.25 * 1e-6;
+    f.site_mw[0] = j->power_mw;
+    gs_plan_state st = state_of(&f);
+    gs_policy pol = policy(GS_PRIORITY_THROUGHPUT);
+    gs_event ev = reduce_by(0.001);
+    const double dur = 3 * 3600;
+    gs_plan_entry o[MAXO];
+    /* tier 1: no cap (every cap would serve fewer than demand) */
+    assert_int_equal(gs_plan_job_options(&st, &ev, &pol, 0, o, MAXO), 1);
+    static const gs_tier_window win[2] = {GS_TIER_EVENT, GS_TIER_DAY};
+    for (int w = 0; w < 2; w++) {
+        j->flex.tier = 0.75;
+        j->flex.window = win[w];
+        size_t n = gs_plan_job_options(&st, &ev, &pol, 0, o, MAXO);
+        assert_true(n >= 3);
+        double tmin = 1;
+        for (size_t k = 1; k < n; k++) {
+            const gs_plan_entry *e = &o[k];
+            assert_int_equal(e->lever, GS_LEVER_CAP); /* never shed */
+            double t = e->throughput;
+            assert_true(t < 1 && t >= 0.5 - 1e-9 && e->server_ms <= 200 + 1e-9);
+            tmin = fmin(tmin, t);
+            /* served share t over the whole event: over the event t, over the day 1 - (1-t)/8 */
+            double want = win[w] == GS_TIER_EVENT ? t : 1 - dur * (1 - t) / 86400;
+            assert_true(fabs(e->perf - want) < 1e-12);
+            assert_true(e->perf >= 0.75 - 1e-9);
+            assert_true(fabs(e->cost.avg_window[GS_TIER_EVENT] - t) < 1e-12);
+            double day = 1 - dur * (1 - t) / 86400;
+            assert_true(fabs(e->cost.avg_window[GS_TIER_DAY] - day) < 1e-12);
+            /* the requests not served, priced */
+            double lost = (2000 - 2000 * t) * dur;
+            assert_true(fabs(e->lost_requests - lost) < 1e-6 * lost);
+            assert_true(fabs(e->cost.usd - lost * pol.usd_per_request) < 1e-6 * e->cost.usd);
+            assert_true(fabs(e->capacity_rps - 2000 * t) < 1e-9 && e->capacity_rps < 2000);
+            /* busy all the time at the capped draw */
+            double pc = gs_capcurve_power_frac(j->curve, e->cap_frac);
+            double a0 = (gs_capcurve_power_frac(j->curve, 1.0) * 400 - 55) / 345;
+            double a1 = (pc * 400 - 55) / 345;
+            double cut =
+                100 * (gs_gpu_power_w(&A100, a0) - gs_gpu_power_w(&A100, a1)) * 1.25 * 1e-6;
+            assert_true(fabs(e->reduction_mw - cut) < 1e-12);
+        }
+        /* the deepest: the tier over the event (0.75), the latency budget over the day (0.5) */
+        assert_true(fabs(tmin - (win[w] == GS_TIER_EVENT ? 0.75 : 0.5)) < 1e-6);
+    }
+    /* a day window that lost 2 h of service earlier in the day leaves less */
+    j->flex.lost_day_s = 2 * 3600;
+    size_t n = gs_plan_job_options(&st, &ev, &pol, 0, o, MAXO);
+    for (size_t k = 1; k < n; k++) {
+        assert_true(o[k].perf >= 0.75 - 1e-9);
+        assert_true(fabs(o[k].perf - (1 - (7200 + dur * (1 - o[k].throughput)) / 86400)) < 1e-12);
+    }
+    j->flex.lost_day_s = 0;
+    /* a plan over the event window: the service capped within its tier, its performance in
+     * the weighted figure the share served */
+    j->flex.window = GS_TIER_EVENT;
+    ev = reduce_by(0.3 * j->power_mw);
+    gs_plan p;
+    gs_error err = {0};
+    assert_int_equal(gs_plan_make(&st, &ev, &pol, &p, &err), 0);
+    assert_int_equal(p.entries[0].lever, GS_LEVER_CAP);
+    assert_true(p.shortfall_mw == 0 && p.entries[0].perf >= 0.75 - 1e-9 && p.entries[0].perf < 1);
+    assert_true(fabs(p.weighted_throughput - p.entries[0].perf) < 1e-12);
+    assert_true(p.entries[0].lost_requests > 0);
+    gs_plan_free(&p);
+    /* more than the tier allows: short, never shed */
+    ev = reduce_by(j->power_mw);
+    assert_int_equal(gs_plan_make(&st, &ev, &pol, &p, &err), 0);
+    assert_true(p.shortfall_mw > 0 && p.entries[0].lever == GS_LEVER_CAP);
+    assert_true(p.entries[0].perf >= 0.75 - 1e-9);
+    gs_plan_free(&p);
+    /* half-loaded: caps serving every request come first (they lose nothing) */
+    j->requests_per_s = 1000;
+    ev = reduce_by(0.001);
+    assert_int_equal(gs_plan_make(&st, &ev, &pol, &p, &err), 0);
+    assert_true(p.entries[0].lever == GS_LEVER_CAP && p.entries[0].perf == 1 &&
+                p.entries[0].capacity_rps >= 1000 && p.entries[0].lost_requests == 0);
+    gs_plan_free(&p);
+    /* the deepest cap serving every request is offered (t 0.5) beside those below it (down to
+     * 0.75 x 0.5, with the budget allowing 0.25) */
+    j->latency_left_ms = 400;
+    n = gs_plan_job_options(&st, &ev, &pol, 0, o, MAXO);
+    int serve = 0, below = 0;
+    for (size_t k = 1; k < n; k++) {
+        serve |= fabs(o[k].capacity_rps - 1000) < 1e-6 && o[k].perf == 1;
+        below |= o[k].capacity_rps < 1000 - 1e-6;
+        assert_true(o[k].capacity_rps >= 1000 - 1e-6 ? o[k].perf == 1 : o[k].perf < 1);
+        assert_true(o[k].throughput >= 0.375 - 1e-9 && o[k].perf >= 0.75 - 1e-9);
+    }
+    assert_true(serve && below);
+}
+
 static void inference_is_shed_only_when_allowed(void **s)
 {
     (void)s;
@@ -752,7 +867,7 @@ static void capped_gpu_draws_the_measured_power(void **s)
                 assert_true(o[k].reduction_mw > q[i].reduction_mw); /* 1.7 % below the cap */
             }
     assert_true(seen);
-    /* the override tells the simulator the measured draw */
+    /* the override tells the simulator the cap and the measured draw (power_frac) */
     ev = reduce_by(o[0].mw_before * 0.3);
     f.jobs[0].curve = gs_capcurve_builtin("pretraining");
     gs_plan p;
@@ -760,8 +875,55 @@ static void capped_gpu_draws_the_measured_power(void **s)
     assert_int_equal(gs_plan_make(&st, &ev, &pol, &p, &err), 0);
     assert_int_equal(p.entries[0].lever, GS_LEVER_CAP);
     assert_int_equal(p.noverrides, 1);
-    assert_true(p.overrides[0].cap_frac ==
-                gs_capcurve_power_frac(f.jobs[0].curve, p.entries[0].cap_frac));
+    double draw = gs_capcurve_power_frac(f.jobs[0].curve, p.entries[0].cap_frac);
+    assert_true(draw > 0 && draw < p.entries[0].cap_frac);
+    assert_true(p.overrides[0].cap_frac == p.entries[0].cap_frac);
+    assert_true(p.overrides[0].power_frac == draw);
+    assert_true(p.overrides[0].throughput_frac == p.entries[0].throughput);
+    /* and the simulator draws it: the capped segment's GPU power is the plan's MW per GPU */
+    gs_gpu g = H100;
+    gs_site site;
+    memset(&site, 0, sizeof site);
+    gs_cluster cl;
+    memset(&cl, 0, sizeof cl);
+    cl.gpus = 1024;
+    cl.utilisation = f.jobs[0].utilisation;
+    cl.cls = GS_TRAINING;
+    gs_run run;
+    memset(&run, 0, sizeof run);
+    run.gpus = 1024;
+    run.start_s = T0 - 86400;
+    run.length_s = 28 * 86400.0;
+    run.utilisation = -1;
+    gs_fleet fl;
+    memset(&fl, 0, sizeof fl);
+    fl.gpus = &g;
+    fl.ngpus = 1;
+    fl.sites = &site;
+    fl.nsites = 1;
+    fl.clusters = &cl;
+    fl.nclusters = 1;
+    fl.runs = &run;
+    fl.nruns = 1;
+    gs_segment seg[8];
+    int ns = gs_run_timeline(&fl, 0, p.overrides, p.noverrides, seg, 8, &err);
+    int capped = 0;
+    for (int k = 0; k < ns; k++)
+        if (seg[k].kind == GS_SEG_CAPPED) {
+            capped = 1;
+            double a = (draw * 700 - 72) / (700 - 72);
+            assert_true(fabs(seg[k].gpu_power_w - gs_gpu_power_w(&H100, a)) < 1e-9);
+            assert_true(fabs(seg[k].gpu_power_w * 1024 * 1e-6 - p.entries[0].mw_after) < 1e-9);
+        }
+    assert_true(capped);
+    /* without a measured draw (power_frac 0) it draws the cap, as before */
+    p.overrides[0].power_frac = 0;
+    ns = gs_run_timeline(&fl, 0, p.overrides, p.noverrides, seg, 8, &err);
+    for (int k = 0; k < ns; k++)
+        if (seg[k].kind == GS_SEG_CAPPED) {
+            double a = (p.entries[0].cap_frac * 700 - 72) / 628;
+            assert_true(fabs(seg[k].gpu_power_w - gs_gpu_power_w(&H100, a)) < 1e-9);
+        }
     gs_plan_free(&p);
 }
 
@@ -905,6 +1067,117 @@ static void the_call_that_comes_now_gets_a_response_curve(void **s)
     gs_plan_free(&p);
 }
 
+/* The decision time (gs_policy.decided_s): at the announcement it changes nothing; an event
+ * under way is planned exactly as the event of what is left of it (from the decision time, the
+ * ramp shortened by what has gone, no notice): levers act from then + their lead, the response
+ * curve counts from then, the part gone is neither asked for nor priced; one that is over is
+ * an error. Intervals likewise. */
+static void an_event_under_way_is_planned_from_the_decision_time(void **s)
+{
+    (void)s;
+    rng r = {2024};
+    fleet f;
+    make_fleet(&f, 40, &r);
+    gs_plan_state st = state_of(&f);
+    gs_error err = {0};
+    for (int pr = 0; pr < 2; pr++) {
+        gs_policy pol = policy((gs_priority)pr);
+        gs_event ev = reduce_by(0.3 * (f.site_mw[0] + f.site_mw[1]));
+        gs_plan a, b;
+        /* decided at the announcement: the same plan as without a decision time */
+        assert_int_equal(gs_plan_make(&st, &ev, &pol, &a, &err), 0);
+        gs_policy at = pol;
+        at.decided_s = ev.start_s - ev.notice_s;
+        assert_int_equal(gs_plan_make(&st, &ev, &at, &b, &err), 0);
+        assert_same_entries(&a, &b);
+        assert_true(a.decided_s == b.decided_s && a.target_s == b.target_s && a.met_s == b.met_s);
+        gs_plan_free(&a);
+        gs_plan_free(&b);
+        /* decided earlier than announced: levers that wait for their lead no longer do */
+        at.decided_s = ev.start_s - 2 * 3600;
+        assert_int_equal(gs_plan_make(&st, &ev, &at, &a, &err), 0);
+        assert_true(a.decided_s == T0 - 7200 && a.target_s == T0 + 600);
+        gs_plan_free(&a);
+        /* under way: 30 min in (past the 10-min ramp), 5 min in (within it), an hour in (a
+         * restarted daemon) */
+        static const int64_t in_s[] = {1800, 300, 3600, 1};
+        for (int k = 0; k < 4; k++) {
+            int64_t now = T0 + in_s[k];
+            at.decided_s = now;
+            assert_int_equal(gs_plan_make(&st, &ev, &at, &a, &err), 0);
+            gs_event left = ev;
+            left.start_s = now;
+            left.ramp_s = ev.ramp_s > in_s[k] ? ev.ramp_s - in_s[k] : 0;
+            left.notice_s = 0;
+            assert_int_equal(gs_plan_make(&st, &left, &pol, &b, &err), 0);
+            assert_same_entries(&a, &b);
+            assert_true(a.decided_s == now && b.decided_s == now);
+            /* the target applies from max(start + ramp, now) */
+            assert_true(a.target_s == (now > T0 + 600 ? now : T0 + 600));
+            assert_true(a.met_s == b.met_s && a.target_mw == b.target_mw &&
+                        a.achieved_mw == b.achieved_mw && a.shortfall_mw == b.shortfall_mw);
+            for (int q = 0; q < GS_PLAN_POINTS; q++)
+                assert_true(a.points[q].at_s == now + a.points[q].after_s);
+            for (size_t i = 0; i < a.nentries; i++) {
+                const gs_plan_entry *e = &a.entries[i];
+                assert_true(e->from_s >= now && e->to_s == ev.end_s);
+                if (e->lever == GS_LEVER_RUN)
+                    continue;
+                assert_true(e->act_s >= now + (int64_t)ceil(e->lead_s));
+                if (e->lever == GS_LEVER_CAP && st.jobs[e->job].cls == GS_TRAINING) {
+                    /* priced over what is left: the cap holds from its start to the end */
+                    double hold = (double)(ev.end_s - e->from_s);
+                    assert_true(fabs(e->cost.lost_s - hold * (1 - e->throughput)) < 1e-6);
+                }
+            }
+            check_plan_invariants(&st, &a, &at);
+            gs_plan_free(&a);
+            gs_plan_free(&b);
+        }
+        /* over at the decision time: nothing is left to plan */
+        at.decided_s = ev.end_s;
+        assert_int_equal(gs_plan_make(&st, &ev, &at, &a, &err), GS_EINPUT);
+        assert_string_equal(err.field, "end");
+        assert_non_null(strstr(err.message, "after the decision time"));
+        gs_plan_entry o[MAXO];
+        assert_int_equal(gs_plan_job_options(&st, &ev, &at, 0, o, MAXO), 0);
+        /* intervals: the first under way, the others decided at the same time */
+        gs_event evs[4], lefts[4];
+        for (int h = 0; h < 4; h++) {
+            evs[h] = reduce_by((0.2 + 0.1 * (h % 2)) * (f.site_mw[0] + f.site_mw[1]));
+            evs[h].start_s = T0 + 3600 * h;
+            evs[h].end_s = evs[h].start_s + 3600;
+            evs[h].notice_s = 3600 * (h + 1);
+            evs[h].ramp_s = 0;
+        }
+        int64_t now = T0 + 1200;
+        for (int h = 0; h < 4; h++) {
+            lefts[h] = evs[h];
+            if (h == 0)
+                lefts[h].start_s = now;
+            lefts[h].notice_s = lefts[h].start_s - now;
+        }
+        gs_plan pa[4], pb[4];
+        at.decided_s = now;
+        assert_int_equal(gs_plan_make_intervals(&st, evs, 4, &at, pa, &err), 0);
+        assert_int_equal(gs_plan_make_intervals(&st, lefts, 4, &pol, pb, &err), 0);
+        for (int h = 0; h < 4; h++) {
+            assert_same_entries(&pa[h], &pb[h]);
+            assert_true(pa[h].decided_s == now);
+            gs_plan_free(&pa[h]);
+            gs_plan_free(&pb[h]);
+        }
+        /* an interval over: an error, no plan left allocated */
+        at.decided_s = T0 + 3600;
+        assert_int_equal(gs_plan_make_intervals(&st, evs, 4, &at, pa, &err), GS_EINPUT);
+        assert_int_equal(gs_plan_make_intervals(&st, evs + 1, 3, &at, pa, &err), 0);
+        for (int h = 0; h < 3; h++) {
+            assert_true(pa[h].decided_s == T0 + 3600);
+            gs_plan_free(&pa[h]);
+        }
+    }
+}
+
 /* Three hourly intervals on one job (run window, tier 0.5) that only a pause can meet. */
 static void intervals_fleet(fleet *f, double restart_s)
 {
@@ -997,7 +1270,8 @@ static void intervals_continue_a_pause_instead_of_restarting_it(void **s)
 static void intervals_bridge_a_short_resume_only_when_cheaper(void **s)
 {
     (void)s;
-    for (int slow = 0; slow < 2; slow++) {
+    for (int slow = 0; slow < 2; slow++)
+    for (int all = 0; all < 2; all++) { /* every job listed, or only those curtailed */
         /* slow: a 2-hour restart: resuming for one hour and pausing again costs more than
          * staying paused through it. Fast: a 1-minute restart and a 1-minute checkpoint on
          * demand: the job resumes, and checkpoints and pauses again */
@@ -1007,6 +1281,7 @@ static void intervals_bridge_a_short_resume_only_when_cheaper(void **s)
         f.jobs[0].ckpt_signal_s = 60;
         gs_plan_state st = state_of(&f);
         gs_policy pol = policy(GS_PRIORITY_COST);
+        pol.all_entries = all;
         gs_plan_entry o[MAXO];
         gs_event one = reduce_by(0);
         size_t n = gs_plan_job_options(&st, &one, &pol, 0, o, MAXO);
@@ -1027,19 +1302,117 @@ static void intervals_bridge_a_short_resume_only_when_cheaper(void **s)
             assert_int_equal(p[0].noverrides, 1);
             assert_true(p[0].overrides[0].to_s == T0 + 3 * 3600);
         } else {
-            assert_int_equal(p[1].entries[0].lever, GS_LEVER_RUN);
+            if (all)
+                assert_int_equal(p[1].entries[0].lever, GS_LEVER_RUN);
+            else
+                assert_int_equal(p[1].nentries, 0); /* it runs: not listed */
             assert_int_equal(p[2].entries[0].lever, GS_LEVER_CKPT_PAUSE);
             assert_int_equal(p[2].entries[0].continued, 0);
         }
         double lost = 0;
         for (int h = 0; h < 3; h++) {
-            lost += p[h].entries[0].cost.lost_s;
+            for (size_t i = 0; i < p[h].nentries; i++)
+                lost += p[h].entries[i].cost.lost_s;
             gs_plan_free(&p[h]);
         }
         /* slow: 3 h paused + one restart; fast: 2 h paused, two restarts, one checkpoint, the
          * first pause's (no) redo */
         assert_true(fabs(lost - (slow ? 3 * 3600 + 7200 : 2 * 3600 + 2 * 60 + 60)) < 1e-6);
+        if (!slow)
+            continue;
+        /* paused two hours, resumed one, needed again: the bridge covers the hour it ran,
+         * and the hours already paused keep their entries (counted once: the run window of the
+         * last entry is the job's length over length + slack used + all the hours lost) */
+        double mw4[4] = {idle_cut, idle_cut, 0, idle_cut};
+        gs_event e4[4];
+        hourly(e4, 4, mw4);
+        gs_plan q[4];
+        assert_int_equal(gs_plan_make_intervals(&st, e4, 4, &pol, q, &err), 0);
+        double sum = 0;
+        for (int h = 0; h < 4; h++) {
+            assert_int_equal(q[h].nentries, 1);
+            assert_true(is_pause_lever(q[h].entries[0].lever));
+            assert_true(q[h].entries[0].continued == (h > 0));
+            sum += q[h].entries[0].cost.lost_s;
+        }
+        assert_true(fabs(sum - (4 * 3600 + 7200)) < 1e-6);
+        assert_int_equal(q[0].noverrides, 1);
+        assert_true(q[0].overrides[0].to_s == T0 + 4 * 3600);
+        const gs_flex_job *fj = &f.jobs[0].flex;
+        double want = fj->length_s / (fj->length_s + fj->slack_used_s + sum);
+        assert_true(fabs(q[3].entries[0].cost.avg_window[GS_TIER_RUN] - want) < 1e-12);
+        for (int h = 0; h < 4; h++)
+            gs_plan_free(&q[h]);
     }
+}
+
+/* Intervals listing only the jobs curtailed (the default) against every job listed
+ * (policy.all_entries): the same entries for the jobs curtailed, byte for byte, and the same
+ * totals, weighted figure (bit for bit), response curve, note and overrides, on random fleets
+ * over a day of hourly limits that come and go (pauses continued and bridged), both
+ * priorities. */
+static void interval_plans_list_the_jobs_curtailed_and_lose_nothing(void **s)
+{
+    (void)s;
+    size_t compared = 0, continued = 0;
+    for (int seed = 0; seed < 12; seed++) {
+        rng r = {(uint64_t)(500 + seed)};
+        fleet f;
+        make_fleet(&f, 30, &r);
+        for (size_t i = 0; i < f.n; i++) /* slow restarts make bridges worth it */
+            if (f.jobs[i].cls == GS_TRAINING && urand(&r) < 0.5)
+                f.jobs[i].flex.restart_overhead_s = 3600 * (1 + urand(&r));
+        gs_plan_state st = state_of(&f);
+        double total = f.site_mw[0] + f.site_mw[1];
+        gs_event evs[24];
+        for (int h = 0; h < 24; h++) {
+            double on = (h % 5 == 2 || h % 7 == 3) ? 0 : 1;
+            evs[h] = reduce_by(on * (0.1 + 0.3 * urand(&r)) * total);
+            evs[h].start_s = T0 + 3600 * h;
+            evs[h].end_s = evs[h].start_s + 3600;
+            evs[h].notice_s = 3600 * (h + 1);
+            evs[h].ramp_s = 0;
+        }
+        for (int pr = 0; pr < 2; pr++) {
+            gs_policy pol = policy((gs_priority)pr);
+            gs_plan a[24], b[24];
+            gs_error err = {0};
+            assert_int_equal(gs_plan_make_intervals(&st, evs, 24, &pol, a, &err), 0);
+            pol.all_entries = 1;
+            assert_int_equal(gs_plan_make_intervals(&st, evs, 24, &pol, b, &err), 0);
+            for (int h = 0; h < 24; h++) {
+                size_t q = 0;
+                for (size_t i = 0; i < b[h].nentries; i++) {
+                    const gs_plan_entry *e = &b[h].entries[i];
+                    if (e->lever == GS_LEVER_RUN)
+                        continue;
+                    assert_true(q < a[h].nentries);
+                    assert_memory_equal(&a[h].entries[q], e, sizeof *e);
+                    continued += e->continued;
+                    q++;
+                    compared++;
+                }
+                assert_int_equal(q, a[h].nentries);
+                assert_true(a[h].achieved_mw == b[h].achieved_mw && a[h].cost_usd == b[h].cost_usd);
+                assert_true(a[h].weighted_throughput == b[h].weighted_throughput);
+                assert_true(a[h].shortfall_mw == b[h].shortfall_mw && a[h].met_s == b[h].met_s);
+                assert_true(a[h].available_mw == b[h].available_mw && a[h].optimal == b[h].optimal);
+                assert_memory_equal(a[h].points, b[h].points, sizeof a[h].points);
+                assert_string_equal(a[h].note, b[h].note);
+                assert_int_equal(a[h].noverrides, b[h].noverrides);
+                if (a[h].noverrides)
+                    assert_memory_equal(a[h].overrides, b[h].overrides,
+                                        a[h].noverrides * sizeof *a[h].overrides);
+            }
+            for (int h = 0; h < 24; h++) {
+                gs_plan_free(&a[h]);
+                gs_plan_free(&b[h]);
+            }
+        }
+    }
+    printf("compact interval plans: %zu entries compared, %zu of them continued pauses\n",
+           compared, continued);
+    assert_true(compared > 1000 && continued > 100);
 }
 
 static void bad_events_are_rejected(void **s)
@@ -1616,16 +1989,16 @@ static int ref_entry_overrides(gs_plan *p, size_t *cap, const gs_plan_job *j, co
     switch (e->lever) {
     case GS_LEVER_CAP:
         return ref_push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s, end, e->cap_frac,
-                                               e->throughput});
+                                               e->throughput, 0});
     case GS_LEVER_SHRINK:
         rc = ref_push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, e->from_s, end, e->cap_frac,
-                                             e->throughput});
+                                             e->throughput, 0});
         if (rc == GS_OK && 2 * ro + redo >= 1)
             rc = ref_push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, end,
-                                                 end + (int64_t)ceil(2 * ro + redo), 1.0, 0.0});
+                                                 end + (int64_t)ceil(2 * ro + redo), 1.0, 0.0, 0});
         return rc;
     case GS_LEVER_PAUSE_CKPT:
-        return ref_push_ovr(p, cap, (gs_override){j->run, GS_OVR_PAUSE, e->from_s, end, 0, 0});
+        return ref_push_ovr(p, cap, (gs_override){j->run, GS_OVR_PAUSE, e->from_s, end, 0, 0, 0});
     case GS_LEVER_PAUSE_NOW:
     case GS_LEVER_REQUEUE: {
         int64_t stop = end;
@@ -1633,14 +2006,14 @@ static int ref_entry_overrides(gs_plan *p, size_t *cap, const gs_plan_job *j, co
             stop += (int64_t)ceil(pol->requeue_overhead_s > 0 ? pol->requeue_overhead_s : 0);
         rc = ref_push_ovr(p, cap, (gs_override){j->run,
                                              e->lever == GS_LEVER_REQUEUE ? GS_OVR_OFF : GS_OVR_PAUSE,
-                                             e->from_s, stop, 0, 0});
+                                             e->from_s, stop, 0, 0, 0});
         int redo_now = e->lever == GS_LEVER_PAUSE_NOW ||
                        (e->lever == GS_LEVER_REQUEUE && e->cost.lost_s >
                         (double)(stop - e->from_s) + ro + 0.5);
         back = stop + (int64_t)ceil(ro);
         if (rc == GS_OK && redo_now && redo >= 1)
             rc = ref_push_ovr(p, cap, (gs_override){j->run, GS_OVR_CAP, back,
-                                                 back + (int64_t)ceil(redo), 1.0, 0.0});
+                                                 back + (int64_t)ceil(redo), 1.0, 0.0, 0});
         return rc;
     }
     default:
@@ -2122,12 +2495,15 @@ int main(void)
         cmocka_unit_test(tier_is_a_floor_over_the_jobs_window),
         cmocka_unit_test(priority_protects_the_higher_tiers),
         cmocka_unit_test(inference_caps_keep_latency_within_budget_and_capacity_above_demand),
+        cmocka_unit_test(inference_caps_serve_at_least_the_tier_over_its_window),
         cmocka_unit_test(inference_is_shed_only_when_allowed),
         cmocka_unit_test(capped_gpu_draws_the_measured_power),
         cmocka_unit_test(checkpoint_on_demand_loses_the_checkpoint_not_the_work_since),
         cmocka_unit_test(the_call_that_comes_now_gets_a_response_curve),
+        cmocka_unit_test(an_event_under_way_is_planned_from_the_decision_time),
         cmocka_unit_test(intervals_continue_a_pause_instead_of_restarting_it),
         cmocka_unit_test(intervals_bridge_a_short_resume_only_when_cheaper),
+        cmocka_unit_test(interval_plans_list_the_jobs_curtailed_and_lose_nothing),
         cmocka_unit_test(bad_events_are_rejected),
         cmocka_unit_test(price_policy_curtails_when_price_exceeds_lost_value),
         cmocka_unit_test(reserve_deploys_at_most_the_commitment),

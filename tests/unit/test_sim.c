@@ -164,7 +164,7 @@ static void pause_override_drops_training_to_idle(void **state)
     (void)state;
     hand h;
     build(&h);
-    gs_override o = {0, GS_OVR_PAUSE, T0 + 2 * DAY, T0 + 2 * DAY + 3 * 3600, 0, 0};
+    gs_override o = {0, GS_OVR_PAUSE, T0 + 2 * DAY, T0 + 2 * DAY + 3 * 3600, 0, 0, 0};
     gs_sim_tz tz;
     gs_error err = {0};
     assert_int_equal(gs_sim_tz_load(&h.f, T0, T0 + 8 * DAY, &tz, &err), 0);
@@ -190,7 +190,7 @@ static void a_delayed_run_pushes_the_next_one_on_its_cluster(void **state)
     snprintf(runs[1].id, sizeof runs[1].id, "r2");
     h.f.runs = runs;
     h.f.nruns = 2;
-    gs_override o = {0, GS_OVR_PAUSE, T0 + DAY, T0 + DAY + 6 * 3600, 0, 0};
+    gs_override o = {0, GS_OVR_PAUSE, T0 + DAY, T0 + DAY + 6 * 3600, 0, 0, 0};
     gs_sim_tz tz;
     gs_error err = {0};
     assert_int_equal(gs_sim_tz_load(&h.f, T0, T0 + 6 * DAY, &tz, &err), 0);

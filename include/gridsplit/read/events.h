@@ -19,6 +19,10 @@ extern "C" {
 #endif
 
 #define GS_EVENTS_WARNING_MAX 2048
+/** The largest event file or body read (32 MiB): 100,000 events (GS_EVENTS_MAX) fit in it; more
+ * is refused before it is parsed (an endless pipe, /dev/zero through a pipe, a 74 MB file of a
+ * million OpenADR intervals that would take 1.2 GB to parse). */
+#define GS_EVENTS_MAX_BYTES (32 << 20)
 
 /** Options of gs_events_read (zero-initialise: the planner's defaults). */
 typedef struct gs_events_read_opts {
@@ -45,9 +49,17 @@ typedef struct gs_events_read_opts {
  * Errors name the file, the field path (events[2].mw, intervals[0].intervalPeriod.duration),
  * the expected and the found value: GS_EINPUT (exit 2; also a missing file: "PATH: no such
  * file", a directory: "PATH: is a directory", a device or an unreadable file: the reason, as
- * gs__path_check says), GS_ENOMEM. path "-" reads standard input. */
+ * gs__path_check says; a file of more than GS_EVENTS_MAX_BYTES: "expected an event file of at
+ * most 32 MiB, found more"), GS_ENOMEM. path "-" reads standard input. A UTF-8 byte order mark
+ * opening the text is skipped. */
 int gs_events_read(const char *path, const gs_fleet *f, gs_event **out, size_t *n,
                    gs_events_read_opts *opts, gs_error *err);
+
+/** gs_events_read of a document in memory (the daemon's POST /v1/events): buf[0..len) is the
+ * JSON text, name what errors call it ("POST /v1/events"). The same checks and errors, with
+ * line and column in the body. */
+int gs_events_read_buffer(const char *name, const char *buf, size_t len, const gs_fleet *f,
+                          gs_event **out, size_t *n, gs_events_read_opts *opts, gs_error *err);
 
 /** What `route` takes: gs_events_read in the file's order, overlaps allowed (the lowest cap
  * applies), then gs_events_to_route_caps (reduce_to on a site's inference load; anything else

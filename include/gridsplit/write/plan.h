@@ -20,7 +20,8 @@ typedef struct gs_plan_out_opts {
  * one JSON text (malloc'd, caller frees). The top level is the binding plan (the largest
  * shortfall, then the largest target): event, type, scope, start, end, policy, priority,
  * target_mw, achieved_mw, shortfall_mw, weighted_throughput, cost_usd (total), baseline_mw,
- * available_mw, optimal, decided, target_at, met_at, response_curve[] (after_s, at, in_force,
+ * available_mw, optimal, decided (and under_way_s, when decided after the start), target_at,
+ * met_at, response_curve[] (after_s, at, in_force,
  * achieved_mw, shortfall_mw, waiting_mw, why), jobs[] (id, class, site, lever, from, to,
  * power_before_mw, power_mw, reduction_mw, throughput, tier_floor, tier_window, weight, perf,
  * avg_throughput {event, day, run}, acts, lead_s, cost_usd, ...: only the curtailed jobs unless
