@@ -188,7 +188,16 @@ static int one_run(const char *fleet_path, int njobs, double *t_list, double *t_
 
 int main(int argc, char **argv)
 {
-    int njobs = argc > 1 ? atoi(argv[1]) : 10000;
+    int njobs = 10000;
+    if (argc > 1) {
+        char *end;
+        long v = strtol(argv[1], &end, 10);
+        if (*end || v < 1 || v > 1000000) {
+            fprintf(stderr, "usage: bench_serve [JOBS 1..1000000]\n");
+            return 2;
+        }
+        njobs = (int)v;
+    }
     const char *src = getenv("GS_SRC");
     char fleet[512];
     snprintf(fleet, sizeof fleet, "%s/examples/demo/fleet.yaml", src ? src : ".");

@@ -28,3 +28,8 @@ echo "== bench_site (100 candidates, 200 regions, choose 10)"
 $pin "$BUILD/bench_site" 100 200 10
 echo "== bench_route (200 regions x 100 sites, a year at 5 min)"
 $pin "$BUILD/bench_route"
+echo "== bench_serve (the daemon: one event over 10,000 jobs on the fake scheduler, journaled)"
+GS_SRC=$PWD $pin "$BUILD/bench_serve"
+echo "== serve_http (the daemon's API under wrk: 2 threads, 32 connections, 10 s per endpoint)"
+# not pinned: wrk and the daemon each need a core
+bash bench/serve_http.sh "$BUILD"

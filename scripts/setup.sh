@@ -18,8 +18,11 @@ PKGS=(build-essential cmake ninja-build pkg-config zstd
       # router hook's HTTP client, MQTT telemetry (client library, and the broker the tests run)
       libmicrohttpd-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev libmosquitto-dev
       mosquitto mosquitto-clients
-      # benchmarks of the daemon's API (bench/serve.sh)
-      wrk)
+      # benchmarks of the daemon's API (bench/serve_http.sh)
+      wrk
+      # libFuzzer harnesses of every parser (tests/fuzz/, tests/e2e/fuzz_short.sh): clang and
+      # its fuzzer and sanitizer runtimes
+      clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do

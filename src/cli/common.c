@@ -23,6 +23,7 @@ static const gs_cli_command commands[] = {
     {"markets", gs_cmd_markets, NULL},
     {"route", gs_cmd_route, NULL},
     {"site", gs_cmd_site, NULL},
+    {"underwrite", gs_cmd_underwrite, NULL},
     {"regions", gs_cmd_regions, NULL},
 #ifdef GS_HAVE_SERVE
     {"serve", gs_cmd_serve, NULL},
@@ -41,6 +42,7 @@ static const gs_cmd_decl *const decls[] = {
     &gs_cmd_markets_decl,
     &gs_cmd_route_decl,
     &gs_cmd_site_decl,
+    &gs_cmd_underwrite_decl,
     &gs_cmd_regions_decl,
 #ifdef GS_HAVE_SERVE
     &gs_cmd_serve_decl,

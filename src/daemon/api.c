@@ -718,6 +718,29 @@ static void metrics(gs_serve *s, gs_http_resp *r)
         "gridsplit_telemetry_readings_total{outcome=\"accepted\"} %lu\n"
         "gridsplit_telemetry_readings_total{outcome=\"refused\"} %lu\n",
         acc, ref);
+    OUT("# HELP gridsplit_plan_seconds The last planning: the planner alone, and all of it.\n"
+        "# TYPE gridsplit_plan_seconds gauge\n"
+        "gridsplit_plan_seconds{part=\"planner\"} %.6f\n"
+        "gridsplit_plan_seconds{part=\"total\"} %.6f\n",
+        s->last_plan_ms / 1e3, s->last_plan_total_ms / 1e3);
+    if (s->ven) {
+        gs_ven_status vs;
+        gs_ven_status_get(s->ven, &vs);
+        OUT("# TYPE gridsplit_ven_registered gauge\ngridsplit_ven_registered %d\n"
+            "# TYPE gridsplit_ven_subscribed gauge\ngridsplit_ven_subscribed %d\n"
+            "# TYPE gridsplit_ven_polls_total counter\ngridsplit_ven_polls_total %lu\n"
+            "# TYPE gridsplit_ven_poll_errors_total counter\ngridsplit_ven_poll_errors_total %lu\n"
+            "# TYPE gridsplit_ven_events_total counter\n"
+            "gridsplit_ven_events_total{outcome=\"taken\"} %lu\n"
+            "gridsplit_ven_events_total{outcome=\"refused\"} %lu\n"
+            "# TYPE gridsplit_ven_reports_total counter\n"
+            "gridsplit_ven_reports_total{outcome=\"sent\"} %lu\n"
+            "gridsplit_ven_reports_total{outcome=\"error\"} %lu\n"
+            "# TYPE gridsplit_ven_notifications_total counter\n"
+            "gridsplit_ven_notifications_total %lu\n",
+            vs.registered ? 1 : 0, vs.subscribed ? 1 : 0, vs.polls, vs.poll_errors, vs.events_taken, vs.events_refused, vs.reports_sent,
+            vs.report_errors, vs.notifications);
+    }
     OUT("# TYPE gridsplit_http_requests_total counter\ngridsplit_http_requests_total %lu\n"
         "# TYPE gridsplit_http_errors_total counter\ngridsplit_http_errors_total %lu\n",
         s->http_requests, s->http_errors);

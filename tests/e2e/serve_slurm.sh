@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # e2e.serve_slurm: `gridsplit serve` on a REAL Slurm 22.05 (the ctest fixture "slurm":
 # tests/slurm/up.sh, one node gsnode1 with 8 fake GPUs, partitions training and inference).
-# Three training jobs (tests/serve/train_job.sh: they tick, and checkpoint on SIGUSR1 in 3 s)
+# Three training jobs (tests/serve/train_job.sh: they tick, and checkpoint on SIGUSR1 in 2 s,
+# within the 3 s their mapping declares, as a real job must)
 # with tiers 0.5, 0.9 (the partition default) and 1 (must-run, from --comment), and one
 # inference job, are submitted with sbatch; then, through the daemon's HTTP API (curl):
 #  1. GET /v1/load classifies every job and shows the site's MW by class (modelled);
@@ -93,7 +94,7 @@ submit() { # NAME PARTITION GPUS SCRIPT [COMMENT]
     local c=()
     [ -n "${5:-}" ] && c=(--comment "$5")
     sbatch --parsable -J "$1" -p "$2" --gres="gpu:$3" -c 1 -o "$JOBS/%j.out" \
-        --export="ALL,GS_E2E_DIR=$JOBS,CKPT_S=3" "${c[@]}" "$4" | cut -d';' -f1
+        --export="ALL,GS_E2E_DIR=$JOBS,CKPT_S=2" "${c[@]}" "$4" | cut -d';' -f1
 }
 A=$(submit train-a training 2 "$GS_SRC/tests/serve/train_job.sh" "grid:tier=0.5")
 B=$(submit train-b training 2 "$GS_SRC/tests/serve/train_job.sh")

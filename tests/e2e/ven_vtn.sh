@@ -148,7 +148,7 @@ submit() { # NAME PARTITION GPUS SCRIPT [COMMENT]
     local c=()
     [ -n "${5:-}" ] && c=(--comment "$5")
     sbatch --parsable -J "$1" -p "$2" --gres="gpu:$3" -c 1 -o "$JOBS/%j.out" \
-        --export="ALL,GS_E2E_DIR=$JOBS,CKPT_S=3" "${c[@]}" "$4" | cut -d';' -f1
+        --export="ALL,GS_E2E_DIR=$JOBS,CKPT_S=2" "${c[@]}" "$4" | cut -d';' -f1
 }
 A=$(submit ven-train-a training 2 "$GS_SRC/tests/serve/train_job.sh" "grid:tier=0.5")
 B=$(submit ven-train-b training 2 "$GS_SRC/tests/serve/train_job.sh")

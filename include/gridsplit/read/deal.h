@@ -1,0 +1,98 @@
+/* gridsplit deal files: the DEAL.yaml of `gridsplit underwrite` (docs/underwrite.md) and the
+ * built-in underwriting catalogue data/catalog/underwrite.yaml, whose every default names its
+ * source (src/read/deal.c). */
+#ifndef GRIDSPLIT_READ_DEAL_H
+#define GRIDSPLIT_READ_DEAL_H
+
+#include <stddef.h>
+
+#include "gridsplit/econ.h"
+#include "gridsplit/error.h"
+#include "gridsplit/fleet.h"
+
+/** The scalar figures of the catalogue, each overridable at the deal's top level. */
+typedef enum gs_uw_key {
+    GS_UW_DISCOUNT_RATE = 0,
+    GS_UW_ENERGY_ESCALATION,
+    GS_UW_REVENUE_ESCALATION,
+    GS_UW_COST_ESCALATION,
+    GS_UW_MAINTENANCE_SHARE,
+    GS_UW_INSURANCE_SHARE,
+    GS_UW_PROPERTY_TAX_SHARE,
+    GS_UW_STAFF_USD_PER_MW_YEAR,
+    GS_UW_INTERCONNECT_USD_PER_MW,
+    GS_UW_CAPACITY_USD_PER_MW_YEAR,
+    GS_UW_REFRESH_YEARS,
+    GS_UW_TRAINING_USD_PER_GPU_HOUR,
+    GS_UW_INFERENCE_USD_PER_GPU_HOUR,
+    GS_UW_INFERENCE_UTILISATION,
+    GS_UW_INTERRUPTIBLE_ENERGY_DISCOUNT,
+    GS_UW_INTERRUPTIBLE_CAPACITY_RELIEF,
+    GS_UW_CURTAILED_HOURS_PER_YEAR,
+    GS_UW_INFERENCE_SLA_PENALTY,
+    GS_UW_MUSTRUN_REDUNDANCY_USD_PER_MW,
+    GS_UW_DENSITY_BASE_KW,
+    GS_UW_DENSITY_USD_PER_MW_PER_KW,
+    GS_UW_NKEYS
+} gs_uw_key;
+
+/** The key's name in the catalogue and the deal ("discount_rate"). */
+const char *gs_uw_key_name(gs_uw_key k);
+
+#define GS_UW_SOURCE_MAX 320
+#define GS_UW_LIST_MAX 32
+
+/** One figure in effect and where it came from (the catalogue's source, or "deal file"). */
+typedef struct gs_uw_figure {
+    double value;
+    char source[GS_UW_SOURCE_MAX];
+} gs_uw_figure;
+
+/** Per-site overrides from the deal (NAN: not given) and where the entry is. */
+typedef struct gs_deal_site {
+    char id[GS_ID_MAX];
+    int line, column;
+    double price_usd_per_mwh;
+    double capacity_usd_per_mw_year;
+    double flex_usd_per_mw_year;
+    double interconnect_usd_per_mw;
+    double training_usd_per_gpu_hour;
+    double inference_usd_per_gpu_hour;
+    double inference_utilisation;
+    double facility_capex_usd_per_mw;
+} gs_deal_site;
+
+/** A deal file with the catalogue's defaults applied. */
+typedef struct gs_deal {
+    char path[GS_PATH_MAX];          /**< the deal file, as named in errors */
+    char fleet_path[GS_PATH_MAX];    /**< resolved relative to the deal file */
+    int horizon_years;
+    double price_usd_per_mwh;        /**< flat price where a site has no price series; NAN */
+    double flex_usd_per_mw_year;     /**< flexibility revenue per MW of training grid draw */
+    gs_uw_figure fig[GS_UW_NKEYS];
+    gs_uw_figure capex[3];           /**< facility capex per MW by gs_cooling */
+    size_t ngpus;
+    char gpu_id[GS_UW_LIST_MAX][GS_ID_MAX];
+    gs_uw_figure gpu_price[GS_UW_LIST_MAX];
+    size_t nzones;
+    char zone_id[GS_UW_LIST_MAX][GS_ID_MAX];
+    gs_uw_figure zone_capacity[GS_UW_LIST_MAX];
+    size_t nsites;
+    gs_deal_site *sites;
+} gs_deal;
+
+/** Read the catalogue (embedded) and the deal file at path. *out owns a new deal (free with
+ * gs_deal_free). Bad input: GS_EINPUT naming file, line, column, field, expected and found. */
+int gs_deal_load(const char *path, gs_deal **out, gs_error *err);
+
+void gs_deal_free(gs_deal *d);
+
+/** The econ engine's inputs from the deal and its fleet (series loaded where the fleet has
+ * them: a zone's price series gives one price per calendar year with at least 90 % of its
+ * hours, cycled over the horizon). sites (d->nsites) and *terms are filled; price_note[i]
+ * (64 bytes each, may be NULL) says where site i's prices came from. A deal site missing from
+ * the fleet, a GPU without a price, a site without any price: GS_EINPUT at the deal's line. */
+int gs_deal_resolve(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
+                    gs_econ_terms *terms, char (*price_note)[64], gs_error *err);
+
+#endif

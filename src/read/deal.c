@@ -1,0 +1,459 @@
+/* deal.c: the deal file of `gridsplit underwrite` and the underwriting catalogue
+ * (include/gridsplit/read/deal.h, docs/underwrite.md): data/catalog/underwrite.yaml (embedded
+ * at build time; every figure with its source) gives the defaults, DEAL.yaml names the fleet,
+ * the horizon, prices and overrides; gs_deal_resolve turns both and the fleet into the econ
+ * engine's inputs (price years from the zones' price series). Same style as the fleet reader:
+ * libyaml's document API, unknown keys refused with a "did you mean", every error naming file,
+ * line, column, field, what was expected and what was found. */
+#include "gridsplit/read/deal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "gridsplit/time.h"
+#include "embed/assets.h"
+#include "read/yaml_util.h"
+
+typedef gs__yaml ctx;
+#define PATH_LEN GS__YAML_PATH_LEN
+enum { OPT = GS__YAML_OPT, REQ = GS__YAML_REQ };
+
+static const char *const KEY_NAMES[GS_UW_NKEYS + 1] = {
+    "discount_rate", "energy_escalation", "revenue_escalation", "cost_escalation",
+    "maintenance_share", "insurance_share", "property_tax_share", "staff_usd_per_mw_year",
+    "interconnect_usd_per_mw", "capacity_usd_per_mw_year", "refresh_years",
+    "training_usd_per_gpu_hour", "inference_usd_per_gpu_hour", "inference_utilisation",
+    "interruptible_energy_discount", "interruptible_capacity_relief", "curtailed_hours_per_year",
+    "inference_sla_penalty", "mustrun_redundancy_usd_per_mw", "density_base_kw",
+    "density_usd_per_mw_per_kw", NULL};
+
+/* Ranges of the scalar figures: [lo, hi]. */
+static const double KEY_LO[GS_UW_NKEYS] = {-0.99, -0.99, -0.99, -0.99, 0, 0, 0, 0, 0, 0, 1, 0, 0,
+                                           0.01, 0, 0, 0, 0, 0, 0, 0};
+static const double KEY_HI[GS_UW_NKEYS] = {0.99, 10, 10, 10, 1, 1, 1, 1e9, 1e9, 1e9, 25, 1e4, 1e4,
+                                           1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9};
+
+const char *gs_uw_key_name(gs_uw_key k)
+{
+    return k < GS_UW_NKEYS ? KEY_NAMES[k] : "?";
+}
+
+void gs_deal_free(gs_deal *d)
+{
+    if (!d)
+        return;
+    free(d->sites);
+    free(d);
+}
+
+static int get_range(ctx *c, const yaml_node_t *map, const char *base, const char *key, int req,
+                     double lo, double hi, double *out)
+{
+    int rc = gs__yaml_get_num(c, map, base, key, req, out);
+    if (rc <= 0)
+        return rc;
+    if (!(*out >= lo && *out <= hi)) {
+        char path[PATH_LEN];
+        gs__yaml_path_cut(path, base, key);
+        return gs__yaml_fail(c, gs__yaml_get(c, map, key), path,
+                             "expected a number in [%g, %g], found %g", lo, hi, *out);
+    }
+    return 1;
+}
+
+/* A catalogue figure {value, source}. */
+static int cat_figure(ctx *c, const yaml_node_t *map, const char *base, const char *key,
+                      double lo, double hi, gs_uw_figure *f)
+{
+    static const char *const keys[] = {"value", "source", NULL};
+    char path[PATH_LEN];
+    yaml_node_t *n;
+    int rc = gs__yaml_lookup(c, map, base, key, REQ, "a figure {value, source}", path, &n);
+    if (rc < 0)
+        return rc;
+    if ((rc = gs__yaml_check_map(c, n, path, "a figure {value, source}", keys)) ||
+        (rc = get_range(c, n, path, "value", REQ, lo, hi, &f->value)) < 0 ||
+        (rc = gs__yaml_get_str(c, n, path, "source", REQ, f->source, sizeof f->source)) < 0)
+        return rc;
+    return 0;
+}
+
+/* A list of {id, <num_key>, source} entries. */
+static int cat_list(ctx *c, const yaml_node_t *root, const char *key, const char *num_key,
+                    char ids[][GS_ID_MAX], gs_uw_figure *figs, size_t *n)
+{
+    const char *keys[] = {"id", num_key, "source", NULL};
+    yaml_node_t *seq;
+    size_t len;
+    char path[PATH_LEN];
+    int rc = gs__yaml_get_list(c, root, "", key, REQ, "a list of entries", &seq, &len);
+    if (rc < 0)
+        return rc;
+    if (len > GS_UW_LIST_MAX)
+        return gs__yaml_fail(c, seq, key, "expected at most %d entries, found %zu", GS_UW_LIST_MAX,
+                             len);
+    for (size_t i = 0; i < len; i++) {
+        yaml_node_t *e = gs__yaml_item(c, seq, i);
+        gs__yaml_index(path, key, i);
+        if ((rc = gs__yaml_check_map(c, e, path, "an entry {id, ..., source}", keys)) ||
+            (rc = gs__yaml_get_str(c, e, path, "id", REQ, ids[i], GS_ID_MAX)) < 0 ||
+            (rc = get_range(c, e, path, num_key, REQ, 0, 1e12, &figs[i].value)) < 0 ||
+            (rc = gs__yaml_get_str(c, e, path, "source", REQ, figs[i].source,
+                                   sizeof figs[i].source)) < 0)
+            return rc;
+    }
+    *n = len;
+    return 0;
+}
+
+static int parse_catalog(ctx *c, const yaml_node_t *root, gs_deal *d)
+{
+    const char *keys[GS_UW_NKEYS + 4];
+    for (int k = 0; k < GS_UW_NKEYS; k++)
+        keys[k] = KEY_NAMES[k];
+    keys[GS_UW_NKEYS] = "facility_capex_usd_per_mw";
+    keys[GS_UW_NKEYS + 1] = "gpus";
+    keys[GS_UW_NKEYS + 2] = "zones";
+    keys[GS_UW_NKEYS + 3] = NULL;
+    int rc = gs__yaml_check_map(c, root, "", "the underwriting catalogue", keys);
+    if (rc)
+        return rc;
+    for (int k = 0; k < GS_UW_NKEYS; k++)
+        if ((rc = cat_figure(c, root, "", KEY_NAMES[k], KEY_LO[k], KEY_HI[k], &d->fig[k])))
+            return rc;
+    static const char *const cool[] = {"air", "hybrid", "liquid", NULL};
+    yaml_node_t *cap;
+    char path[PATH_LEN];
+    if ((rc = gs__yaml_lookup(c, root, "", "facility_capex_usd_per_mw", REQ, "capex by cooling",
+                              path, &cap)) < 0 ||
+        (rc = gs__yaml_check_map(c, cap, path, "capex by cooling {air, hybrid, liquid}", cool)))
+        return rc;
+    for (int k = 0; k < 3; k++)
+        if ((rc = cat_figure(c, cap, path, cool[k], 0, 1e9, &d->capex[k])))
+            return rc;
+    if ((rc = cat_list(c, root, "gpus", "price_usd", d->gpu_id, d->gpu_price, &d->ngpus)) ||
+        (rc = cat_list(c, root, "zones", "capacity_usd_per_mw_year", d->zone_id, d->zone_capacity,
+                       &d->nzones)))
+        return rc;
+    return 0;
+}
+
+static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
+{
+    const char *keys[GS_UW_NKEYS + 6];
+    int nk = 0;
+    keys[nk++] = "fleet";
+    keys[nk++] = "horizon_years";
+    keys[nk++] = "price_usd_per_mwh";
+    keys[nk++] = "flex_usd_per_mw_year";
+    keys[nk++] = "sites";
+    for (int k = 0; k < GS_UW_NKEYS; k++)
+        keys[nk++] = KEY_NAMES[k];
+    keys[nk] = NULL;
+    int rc = gs__yaml_check_map(c, root, "", "a deal (fleet, horizon_years, sites, ...)", keys);
+    if (rc)
+        return rc;
+    char raw[GS_PATH_MAX];
+    double v;
+    if ((rc = gs__yaml_get_str(c, root, "", "fleet", REQ, raw, sizeof raw)) < 0 ||
+        (rc = gs__yaml_expand_path(c, gs__yaml_get(c, root, "fleet"), "fleet", raw, d->fleet_path,
+                                   sizeof d->fleet_path)))
+        return rc;
+    if ((rc = get_range(c, root, "", "horizon_years", REQ, GS_ECON_YEARS_MIN, GS_ECON_YEARS_MAX,
+                        &v)) < 0)
+        return rc;
+    if (v != floor(v))
+        return gs__yaml_fail(c, gs__yaml_get(c, root, "horizon_years"), "horizon_years",
+                             "expected a whole number of years, found %g", v);
+    d->horizon_years = (int)v;
+    d->price_usd_per_mwh = NAN;
+    if ((rc = get_range(c, root, "", "price_usd_per_mwh", OPT, -1000, 10000,
+                        &d->price_usd_per_mwh)) < 0 ||
+        (rc = get_range(c, root, "", "flex_usd_per_mw_year", OPT, 0, 1e7,
+                        &d->flex_usd_per_mw_year)) < 0)
+        return rc;
+    for (int k = 0; k < GS_UW_NKEYS; k++) {
+        if ((rc = get_range(c, root, "", KEY_NAMES[k], OPT, KEY_LO[k], KEY_HI[k], &v)) < 0)
+            return rc;
+        if (rc == 1) {
+            if (k == GS_UW_REFRESH_YEARS && v != floor(v))
+                return gs__yaml_fail(c, gs__yaml_get(c, root, KEY_NAMES[k]), KEY_NAMES[k],
+                                     "expected a whole number of years, found %g", v);
+            d->fig[k].value = v;
+            snprintf(d->fig[k].source, sizeof d->fig[k].source, "deal file %s", c->file);
+        }
+    }
+    static const char *const skeys[] = {"id", "price_usd_per_mwh", "capacity_usd_per_mw_year",
+                                        "flex_usd_per_mw_year", "interconnect_usd_per_mw",
+                                        "training_usd_per_gpu_hour", "inference_usd_per_gpu_hour",
+                                        "inference_utilisation", "facility_capex_usd_per_mw",
+                                        NULL};
+    yaml_node_t *seq;
+    size_t n;
+    if ((rc = gs__yaml_get_list(c, root, "", "sites", REQ, "a list of sites {id, ...}", &seq, &n)) <
+        0)
+        return rc;
+    if (n == 0)
+        return gs__yaml_fail(c, seq, "sites", "expected at least one site, found an empty list");
+    d->sites = calloc(n, sizeof *d->sites);
+    if (!d->sites)
+        return gs_error_set(c->err, GS_ENOMEM, c->file, 0, 0, NULL, "out of memory");
+    d->nsites = n;
+    char path[PATH_LEN];
+    for (size_t i = 0; i < n; i++) {
+        gs_deal_site *s = &d->sites[i];
+        yaml_node_t *e = gs__yaml_item(c, seq, i);
+        gs__yaml_index(path, "sites", i);
+        s->line = (int)e->start_mark.line + 1;
+        s->column = (int)e->start_mark.column + 1;
+        double *f[] = {&s->price_usd_per_mwh, &s->capacity_usd_per_mw_year,
+                       &s->flex_usd_per_mw_year, &s->interconnect_usd_per_mw,
+                       &s->training_usd_per_gpu_hour, &s->inference_usd_per_gpu_hour,
+                       &s->inference_utilisation, &s->facility_capex_usd_per_mw};
+        static const double lo[] = {-1000, 0, 0, 0, 0, 0, 0.01, 0};
+        static const double hi[] = {10000, 1e9, 1e7, 1e9, 1e4, 1e4, 1, 1e9};
+        if ((rc = gs__yaml_check_map(c, e, path, "a site {id, ...}", skeys)) ||
+            (rc = gs__yaml_get_str(c, e, path, "id", REQ, s->id, sizeof s->id)) < 0)
+            return rc;
+        for (size_t j = 0; j < sizeof f / sizeof f[0]; j++) {
+            *f[j] = NAN;
+            if ((rc = get_range(c, e, path, skeys[j + 1], OPT, lo[j], hi[j], f[j])) < 0)
+                return rc;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(d->sites[j].id, s->id))
+                return gs__yaml_fail(c, e, path, "expected each site once, found '%s' again "
+                                     "(first at line %d)", s->id, d->sites[j].line);
+    }
+    return 0;
+}
+
+int gs_deal_load(const char *path, gs_deal **out, gs_error *err)
+{
+    *out = NULL;
+    gs_deal *d = calloc(1, sizeof *d);
+    if (!d)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    snprintf(d->path, sizeof d->path, "%s", path);
+    /* the catalogue */
+    size_t len = 0;
+    const char *text = gs__asset("underwrite.yaml", &len);
+    const char *label = "underwrite.yaml (built-in catalogue)";
+    if (!text) {
+        gs_deal_free(d);
+        return gs_error_set(err, GS_ERUNTIME, label, 0, 0, NULL,
+                            "the catalogue was not embedded at build time");
+    }
+    yaml_document_t doc;
+    ctx c = {0};
+    c.file = label;
+    c.err = err;
+    int rc = gs__yaml_load(label, text, len, 0, &doc, err);
+    if (!rc) {
+        c.doc = &doc;
+        rc = parse_catalog(&c, yaml_document_get_root_node(&doc), d);
+        yaml_document_delete(&doc);
+    }
+    if (rc) {
+        gs_deal_free(d);
+        return rc;
+    }
+    /* the deal */
+    ctx e = {0};
+    e.file = path;
+    e.err = err;
+    gs__yaml_set_dir(&e, path);
+    rc = gs__yaml_load(path, NULL, 0, 1, &doc, err);
+    if (!rc) {
+        e.doc = &doc;
+        yaml_node_t *root = yaml_document_get_root_node(&doc);
+        if (!root)
+            rc = gs_error_set(err, GS_EINPUT, path, 1, 1, NULL,
+                              "expected a deal (fleet, horizon_years, sites, ...), found an "
+                              "empty file");
+        else
+            rc = parse_deal(&e, root, d);
+        yaml_document_delete(&doc);
+    }
+    if (rc) {
+        gs_deal_free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+/* ---- resolving against the fleet ---- */
+
+static int site_fail(const gs_deal *d, const gs_deal_site *s, size_t i, gs_error *err,
+                     const char *msg, const char *a, const char *b)
+{
+    char field[64];
+    snprintf(field, sizeof field, "sites[%zu]", i);
+    return gs_error_set(err, GS_EINPUT, d->path, s->line, s->column, field, msg, a, b);
+}
+
+/* Mean price of each calendar year (UTC) with at least 90 % of its steps present. */
+static size_t price_years(const gs_series *p, int *year, double *mean)
+{
+    size_t n = 0;
+    if (!p || p->n == 0 || p->step_s <= 0)
+        return 0;
+    int64_t y0, y1;
+    int mo, dd, hh, mi, ss;
+    gs_civil_from_utc(p->start_s, &y0, &mo, &dd, &hh, &mi, &ss);
+    gs_civil_from_utc(p->start_s + (int64_t)(p->n - 1) * p->step_s, &y1, &mo, &dd, &hh, &mi, &ss);
+    for (int64_t y = y0; y <= y1 && n < GS_ECON_PRICE_YEARS_MAX; y++) {
+        int64_t a = gs_utc_from_civil(y, 1, 1, 0, 0, 0), b = gs_utc_from_civil(y + 1, 1, 1, 0, 0, 0);
+        double sum = 0;
+        size_t cnt = 0;
+        for (size_t i = 0; i < p->n; i++) {
+            int64_t t = p->start_s + (int64_t)i * p->step_s;
+            if (t >= a && t < b && isfinite(p->v[i])) {
+                sum += p->v[i];
+                cnt++;
+            }
+        }
+        double want = (double)(b - a) / (double)p->step_s;
+        if (cnt > 0 && (double)cnt >= 0.9 * want) {
+            year[n] = (int)y;
+            mean[n++] = sum / (double)cnt;
+        }
+    }
+    return n;
+}
+
+static double pick(double site, double dflt)
+{
+    return isnan(site) ? dflt : site;
+}
+
+int gs_deal_resolve(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
+                    gs_econ_terms *t, char (*price_note)[64], gs_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->years = d->horizon_years;
+    t->discount_rate = d->fig[GS_UW_DISCOUNT_RATE].value;
+    t->energy_escalation = d->fig[GS_UW_ENERGY_ESCALATION].value;
+    t->revenue_escalation = d->fig[GS_UW_REVENUE_ESCALATION].value;
+    t->cost_escalation = d->fig[GS_UW_COST_ESCALATION].value;
+    t->maintenance_share = d->fig[GS_UW_MAINTENANCE_SHARE].value;
+    t->insurance_share = d->fig[GS_UW_INSURANCE_SHARE].value;
+    t->property_tax_share = d->fig[GS_UW_PROPERTY_TAX_SHARE].value;
+    t->staff_usd_per_mw_year = d->fig[GS_UW_STAFF_USD_PER_MW_YEAR].value;
+    t->interruptible_energy_discount = d->fig[GS_UW_INTERRUPTIBLE_ENERGY_DISCOUNT].value;
+    t->interruptible_capacity_relief = d->fig[GS_UW_INTERRUPTIBLE_CAPACITY_RELIEF].value;
+    t->curtailed_hours_per_year = d->fig[GS_UW_CURTAILED_HOURS_PER_YEAR].value;
+    t->inference_sla_penalty = d->fig[GS_UW_INFERENCE_SLA_PENALTY].value;
+    t->mustrun_redundancy_usd_per_mw = d->fig[GS_UW_MUSTRUN_REDUNDANCY_USD_PER_MW].value;
+    for (size_t i = 0; i < d->nsites; i++) {
+        const gs_deal_site *ds = &d->sites[i];
+        gs_econ_site *s = &sites[i];
+        memset(s, 0, sizeof *s);
+        snprintf(s->id, sizeof s->id, "%s", ds->id);
+        int fi = gs_fleet_find_site(f, ds->id);
+        if (fi < 0)
+            return site_fail(d, ds, i, err, "expected a site of the fleet %s, found '%s'",
+                             d->fleet_path, ds->id);
+        const gs_site *fs = &f->sites[fi];
+        const gs_zone *z = fs->zone >= 0 && (size_t)fs->zone < f->nzones ? &f->zones[fs->zone]
+                                                                        : NULL;
+        /* prices */
+        char note[64] = "";
+        if (!isnan(ds->price_usd_per_mwh)) {
+            s->nprice_years = 1;
+            s->price_usd_per_mwh[0] = ds->price_usd_per_mwh;
+            snprintf(note, sizeof note, "flat (deal, site)");
+        } else if (z && (s->nprice_years = price_years(z->price_usd_per_mwh, s->price_year,
+                                                       s->price_usd_per_mwh)) > 0) {
+            snprintf(note, sizeof note, "%.24s price years %d-%d", z->id,
+                     s->price_year[0] % 100000, s->price_year[s->nprice_years - 1] % 100000);
+        } else if (!isnan(d->price_usd_per_mwh)) {
+            s->nprice_years = 1;
+            s->price_usd_per_mwh[0] = d->price_usd_per_mwh;
+            snprintf(note, sizeof note, "flat (deal)");
+        } else {
+            return site_fail(d, ds, i, err,
+                             "expected a price for site '%s': its zone '%s' has no price series "
+                             "with a whole year; give price_usd_per_mwh (site or deal)",
+                             ds->id, z ? z->id : "?");
+        }
+        if (price_note)
+            snprintf(price_note[i], 64, "%s", note);
+        double cap = d->fig[GS_UW_CAPACITY_USD_PER_MW_YEAR].value;
+        for (size_t k = 0; z && k < d->nzones; k++)
+            if (!strcmp(d->zone_id[k], z->id))
+                cap = d->zone_capacity[k].value;
+        s->capacity_usd_per_mw_year = pick(ds->capacity_usd_per_mw_year, cap);
+        s->interconnect_usd_per_mw =
+            pick(ds->interconnect_usd_per_mw, d->fig[GS_UW_INTERCONNECT_USD_PER_MW].value);
+        s->flex_usd_per_mw_year = pick(ds->flex_usd_per_mw_year, d->flex_usd_per_mw_year);
+        /* classes: sums over the site's clusters */
+        double racks[GS_NCLASS] = {0}, capex[GS_NCLASS] = {0}, util[GS_NCLASS] = {0},
+               rev[GS_NCLASS] = {0};
+        for (size_t c = 0; c < f->nclusters; c++) {
+            const gs_cluster *cl = &f->clusters[c];
+            if (cl->site != fi)
+                continue;
+            gs_econ_unit *u = &s->cls[cl->cls];
+            const char *gid = cl->gpu >= 0 && (size_t)cl->gpu < f->ngpus ? f->gpus[cl->gpu].id
+                                                                         : "?";
+            size_t g = 0;
+            while (g < d->ngpus && strcmp(d->gpu_id[g], gid))
+                g++;
+            if (g == d->ngpus)
+                return site_fail(d, ds, i, err,
+                                 "expected a GPU priced in the underwriting catalogue "
+                                 "(data/catalog/underwrite.yaml), found '%s' (cluster '%s')",
+                                 gid, cl->id);
+            u->present = 1;
+            u->it_mw += gs_cluster_nameplate_mw(f, cl);
+            u->gpus += cl->gpus;
+            racks[cl->cls] += cl->racks;
+            capex[cl->cls] += cl->gpus * d->gpu_price[g].value;
+            double cu = cl->cls == GS_TRAINING
+                            ? cl->utilisation
+                            : pick(ds->inference_utilisation,
+                                   d->fig[GS_UW_INFERENCE_UTILISATION].value);
+            util[cl->cls] += cl->gpus * cu;
+            double cr = cl->cls == GS_TRAINING
+                            ? (cl->cost_usd_per_gpu_hour > 0
+                                   ? cl->cost_usd_per_gpu_hour
+                                   : d->fig[GS_UW_TRAINING_USD_PER_GPU_HOUR].value)
+                            : d->fig[GS_UW_INFERENCE_USD_PER_GPU_HOUR].value;
+            if (cl->cls == GS_TRAINING && !isnan(ds->training_usd_per_gpu_hour))
+                cr = ds->training_usd_per_gpu_hour;
+            if (cl->cls == GS_INFERENCE && !isnan(ds->inference_usd_per_gpu_hour))
+                cr = ds->inference_usd_per_gpu_hour;
+            rev[cl->cls] += cl->gpus * cr;
+        }
+        int any = 0;
+        for (int k = 0; k < GS_NCLASS; k++) {
+            gs_econ_unit *u = &s->cls[k];
+            if (!u->present)
+                continue;
+            if (!(u->gpus > 0 && u->it_mw > 0))
+                return site_fail(d, ds, i, err, "expected GPUs at site '%s', found %s", ds->id,
+                                 "clusters without any");
+            any = 1;
+            u->pue = gs_site_peak_pue(fs);
+            u->utilisation = util[k] / u->gpus;
+            u->revenue_usd_per_gpu_hour = rev[k] / u->gpus;
+            u->gpu_capex_usd = capex[k] / u->gpus;
+            u->refresh_years = (int)d->fig[GS_UW_REFRESH_YEARS].value;
+            double rack_kw = racks[k] > 0 ? u->it_mw * 1000.0 / racks[k] : fs->rack_kw_max;
+            double base = d->capex[fs->cooling <= GS_COOL_LIQUID ? fs->cooling : 0].value;
+            double over = rack_kw - d->fig[GS_UW_DENSITY_BASE_KW].value;
+            if (over > 0)
+                base += over * d->fig[GS_UW_DENSITY_USD_PER_MW_PER_KW].value;
+            u->facility_capex_usd_per_mw = pick(ds->facility_capex_usd_per_mw, base);
+        }
+        if (!any)
+            return site_fail(d, ds, i, err, "expected clusters at site '%s', found %s", ds->id,
+                             "none in the fleet");
+    }
+    return 0;
+}
