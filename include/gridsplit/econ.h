@@ -45,13 +45,13 @@ typedef struct gs_irr {
 } gs_irr;
 
 /** IRR of cf[0..n-1]: NPV scanned on a grid of rates over [GS_IRR_MIN, GS_IRR_MAX] (steps
- * finer near zero), each bracket refined by bisection to 1e-10; status as documented. */
+ * finer below 100 %), each bracket refined by bisection to 1e-12; status as documented. */
 gs_irr gs_econ_irr(const double *cf, size_t n);
 
 /** Payback: the first time cumulative flows (from year 0) turn from negative to >= 0 and stay
  * there, in years with linear interpolation within the year. Returns 1 and sets *years when
- * reached within the flows, 0 (with *years NAN) when not; flows that never go negative pay back
- * at 0. */
+ * reached within the flows, 0 (with *years NAN) when not or when n is 0; flows that never go
+ * negative pay back at 0. */
 int gs_econ_payback(const double *cf, size_t n, double *years);
 
 /* ---- the deal model ---------------------------------------------------------------------- */

@@ -91,15 +91,17 @@ int gs_cmd_underwrite(int argc, char **argv)
     char(*notes)[64] = NULL;
     gs_econ_result *r = NULL;
     gs_uw_out_figure figs[GS_UW_NKEYS + 3];
-    if ((rc = gs_deal_load(path, &d, &err)) || (rc = gs_cli_load_fleet(CMD, d->fleet_path, &f, &err)))
+    if ((rc = gs_deal_load(path, &d, &err)) ||
+        (rc = gs_cli_load_fleet(CMD, d->fleet_path, &f, &err)))
         goto fail;
+    /* the series (prices, and PUE series for the peak PUE) only when the fleet has some */
+    int has_series = 0;
     for (size_t i = 0; i < f->nzones; i++)
-        if (f->zones[i].price_ref.path[0] || f->zones[i].carbon_ref.path[0] ||
-            f->zones[i].demand_ref.path[0]) {
-            if ((rc = gs_fleet_load_series(f, &err)))
-                goto fail;
-            break;
-        }
+        has_series |= f->zones[i].price_ref.path[0] != '\0';
+    for (size_t i = 0; i < f->nsites; i++)
+        has_series |= f->sites[i].pue_kind == GS_PUE_SERIES;
+    if (has_series && (rc = gs_fleet_load_series(f, &err)))
+        goto fail;
     sites = calloc(d->nsites, sizeof *sites);
     notes = calloc(d->nsites, sizeof *notes);
     if (!sites || !notes) {

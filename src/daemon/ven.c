@@ -562,15 +562,17 @@ static int api(gs_ven *v, const char *method, const char *path, const char *body
     return 0;
 }
 
-/* Every object of a listing, page by page (skip/limit; no order promised: deduplicated by id).
+/* Every object of a listing, page by page (skip/limit, skip advancing by what came; no order
+ * promised: deduplicated by id).
  * Returns a JSON array (caller decrefs) or NULL. */
 static json_t *list_all(gs_ven *v, const char *path)
 {
     json_t *all = json_array();
+    size_t skip = 0;
     for (int page = 0; page < MAX_PAGES; page++) {
         char p[1024];
-        snprintf(p, sizeof p, "%s%sskip=%d&limit=%d", path, strchr(path, '?') ? "&" : "?",
-                 page * PAGE, PAGE);
+        snprintf(p, sizeof p, "%s%sskip=%zu&limit=%d", path, strchr(path, '?') ? "&" : "?", skip,
+                 PAGE);
         long st;
         char *body = NULL;
         if (api(v, "GET", p, NULL, &st, &body) < 0) {
@@ -611,7 +613,10 @@ static json_t *list_all(gs_ven *v, const char *path)
             }
         }
         json_decref(arr);
-        if (got < PAGE || fresh == 0)
+        /* a VTN may send smaller pages than asked: the listing ends with an empty page (or one
+         * with nothing new), not with a short one */
+        skip += got;
+        if (got == 0 || fresh == 0)
             break;
     }
     return all;

@@ -81,6 +81,8 @@ gs_irr gs_econ_irr(const double *cf, size_t n)
 int gs_econ_payback(const double *cf, size_t n, double *years)
 {
     *years = NAN;
+    if (n == 0)
+        return 0;
     double cum = 0;
     int last_neg = -1; /* the last year the cumulative flow was negative */
     for (size_t t = 0; t < n; t++) {

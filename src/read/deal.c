@@ -306,8 +306,10 @@ static size_t price_years(const gs_series *p, int *year, double *mean)
     int mo, dd, hh, mi, ss;
     gs_civil_from_utc(p->start_s, &y0, &mo, &dd, &hh, &mi, &ss);
     gs_civil_from_utc(p->start_s + (int64_t)(p->n - 1) * p->step_s, &y1, &mo, &dd, &hh, &mi, &ss);
-    for (int64_t y = y0; y <= y1 && n < GS_ECON_PRICE_YEARS_MAX; y++) {
-        int64_t a = gs_utc_from_civil(y, 1, 1, 0, 0, 0), b = gs_utc_from_civil(y + 1, 1, 1, 0, 0, 0);
+    /* at most 200 calendar years are looked at (a series of odd steps stays cheap) */
+    for (int64_t y = y0; y <= y1 && y < y0 + 200 && n < GS_ECON_PRICE_YEARS_MAX; y++) {
+        int64_t a = gs_utc_from_civil(y, 1, 1, 0, 0, 0);
+        int64_t b = gs_utc_from_civil(y + 1, 1, 1, 0, 0, 0);
         double sum = 0;
         size_t cnt = 0;
         for (size_t i = 0; i < p->n; i++) {
