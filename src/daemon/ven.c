@@ -13,6 +13,7 @@
 
 #include "daemon/serve.h"
 #include "gridsplit/duration.h"
+#include "gridsplit/event.h"
 #include "gridsplit/time.h"
 
 #define PAGE 50             /* the document's largest page */
@@ -248,7 +249,7 @@ int gs_ven_translate(const gs_ven_config *vc, const gs_fleet *f, const json_t *e
             order[k] = order[k - 1];
             order[k - 1] = t;
         }
-    size_t used = 0, levels0 = 0, unknown = 0;
+    size_t used = 0, levels0 = 0, unknown = 0, beyond = 0;
     for (size_t i = 0; i < n; i++) {
         const json_t *x = json_array_get(ivs, order[i]);
         ivl *v = &iv[i];
@@ -295,9 +296,9 @@ int gs_ven_translate(const gs_ven_config *vc, const gs_fleet *f, const json_t *e
                 v->kind = "reduce_to";
                 v->value = val * unit_of(vc, pds, type);
             } else if (!strcmp(type, "SIMPLE")) {
+                if (!(val >= 0 && val <= 3) || floor(val) != val)
+                    continue; /* checked before the cast: 2e13 is no int */
                 int level = (int)val;
-                if (level < 0 || level > 3 || (double)level != val)
-                    continue;
                 if (vc->simple_levels[level] <= 0) {
                     levels0++;
                     continue;
@@ -312,6 +313,14 @@ int gs_ven_translate(const gs_ven_config *vc, const gs_fleet *f, const json_t *e
                 v->value = val * unit_of(vc, pds, type);
             } else {
                 unknown++;
+                continue;
+            }
+            /* beyond what the daemon's events can hold: not an act, said below */
+            double lim = !strcmp(v->kind, "price") ? GS_EVENT_MAX_PRICE_USD_PER_MWH
+                                                   : GS_EVENT_MAX_MW;
+            if (!(fabs(v->value) <= lim)) {
+                v->kind = NULL;
+                beyond++;
                 continue;
             }
             break; /* one act per interval: the first payload it can act on */
@@ -345,8 +354,10 @@ int gs_ven_translate(const gs_ven_config *vc, const gs_fleet *f, const json_t *e
             else
                 json_object_set_new(ne, "mw", json_real(iv[k].value));
             if (created > 0 && created < iv[k].start) {
+                /* the notice tells the daemon when to plan (start - notice): a day at most, so
+                 * that an event published far ahead is planned on the day's picture */
                 char notice[48];
-                snprintf(notice, sizeof notice, "%.0fs", floor(iv[k].start - created));
+                snprintf(notice, sizeof notice, "%.0fs", fmin(86400, floor(iv[k].start - created)));
                 json_object_set_new(ne, "notice", json_string(notice));
             }
             json_array_append_new(arr, ne);
@@ -372,6 +383,8 @@ int gs_ven_translate(const gs_ven_config *vc, const gs_fleet *f, const json_t *e
         snprintf(why, why_len, "event %.64s: nothing to act on (%s)", id,
                  used ? "every interval is over"
                  : levels0 ? "SIMPLE level 0: normal operation"
+                 : beyond  ? "values beyond 1e6 MW or 1e6 USD/MWh (check the payload "
+                             "descriptors' units)"
                  : unknown ? "no payload this VEN acts on (IMPORT_CAPACITY_LIMIT, "
                              "IMPORT_CAPACITY_SUBSCRIPTION, SIMPLE, PRICE)"
                            : "no payload with a value");

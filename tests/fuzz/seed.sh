@@ -164,6 +164,7 @@ for f in "$SRC"/examples/events/openadr_*.json "$SRC"/examples/events/reserve_de
     sed -e 's/"zone:ERCOT"/"lab-meter"/g; s/"west-texas"/"lab-meter"/g' \
         -e 's/2024-01-\([0-9][0-9]\)T/2026-12-\1T/g' "$f" >"$OUT/ven/$(basename "$f")"
 done
+put ven "$SRC"/tests/fuzz/ven_*.json
 text ven simple.json '{"id": "e2", "programID": "p1", "createdDateTime": "2026-12-07 12:30:00", "modificationDateTime": "2026-12-07T12:31:00.123+01:00", "targets": [{"type": "RESOURCE_NAME", "values": ["lab-meter"]}], "intervalPeriod": {"start": "2026-12-07T13:00:00Z", "duration": "PT1H"}, "intervals": [{"id": 0, "payloads": [{"type": "SIMPLE", "values": [2]}]}, {"id": 1, "intervalPeriod": {"start": "2026-12-07T14:00:00Z", "duration": "PT30M"}, "payloads": [{"type": "SIMPLE", "values": [0]}]}]}\n'
 text ven price.json '{"id": "e3", "programID": "p1", "targets": null, "payloadDescriptors": [{"payloadType": "PRICE", "units": "USD_PER_KWH"}], "intervalPeriod": {"start": "0001-01-01T00:00:00Z", "duration": "PT2H"}, "intervals": [{"id": 0, "payloads": [{"type": "PRICE", "values": [0.5]}]}, {"id": 1, "payloads": [{"type": "IMPORT_CAPACITY_SUBSCRIPTION", "values": [900]}]}]}\n'
 text ven time.txt '2026-12-07T17:00:00.5-05:30'

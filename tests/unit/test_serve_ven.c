@@ -281,6 +281,38 @@ static void test_now_forever_past_and_bad(void **state)
     result_free(&r);
 }
 
+/* Found by the fuzzer: an interval far after createdDateTime gave a notice over the duration
+ * grammar's 100 years, which the daemon refused. The notice is at most a day. */
+static void test_notice_at_most_a_day(void **state)
+{
+    (void)state;
+    result r = translate(
+        "{\"id\": \"far\", \"createdDateTime\": \"2026-12-07 12:30:00\","
+        " \"intervalPeriod\": {\"start\": \"4052-12-07T13:00:00Z\", \"duration\": \"PT1H\"},"
+        " \"intervals\": [{\"id\": 0, \"payloads\": [{\"type\": \"SIMPLE\", \"values\": [2]}]}]}");
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.n, 1);
+    size_t n;
+    gs_event *evs = read_back(r.docs[0], &n);
+    assert_int_equal(evs[0].notice_s, 86400);
+    free(evs);
+    result_free(&r);
+}
+
+/* Found by the fuzzer: a PRICE of 9001 USD/kWh (9,001,000 USD/MWh) is beyond what an event can
+ * hold: dropped with the reason, not sent to be refused. */
+static void test_values_beyond_the_events_limits(void **state)
+{
+    (void)state;
+    result r = translate(
+        "{\"id\": \"e3\", \"intervalPeriod\": {\"start\": \"4001-01-01T00:00:00Z\", \"duration\": \"PT2H\"},"
+        " \"intervals\": [{\"id\": 0, \"payloads\": [{\"type\": \"PRICE\", \"values\": [9001]}]}]}");
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.n, 0);
+    assert_non_null(strstr(r.why, "beyond"));
+    result_free(&r);
+}
+
 static void test_times(void **state)
 {
     (void)state;
@@ -303,6 +335,8 @@ int main(void)
         cmocka_unit_test(test_simple_levels_and_price),
         cmocka_unit_test(test_runs_split_on_a_gap_or_a_new_kind),
         cmocka_unit_test(test_now_forever_past_and_bad),
+        cmocka_unit_test(test_notice_at_most_a_day),
+        cmocka_unit_test(test_values_beyond_the_events_limits),
         cmocka_unit_test(test_times),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
