@@ -3,7 +3,8 @@
 # (tests/ven/vtn.mjs), with the daemon on the FAKE scheduler (what is tested is the VEN, not
 # Slurm: tests/e2e/ven_vtn.sh runs the whole path on a real Slurm through the validating proxy).
 #  1. with `poll: 60s` and `callback:`, the VEN subscribes (the VTN's echo check answered), and a
-#     published event is taken within seconds, through the notification, not the poll;
+#     published event is taken within seconds, through the notification (sent as a JSON string
+#     holding the object, as some VTNs do), not the poll;
 #  2. the event withdrawn at the VTN: the daemon's event is cancelled, and no report is posted
 #     for an event the VTN no longer has;
 #  3. a VTN with the quirks of ../shared/FACTS.md (token scope as an array, no expires_in,
@@ -93,6 +94,8 @@ subscribed() { grep -q "ven: subscribed" "$T/d1.log"; }
 wait_for 20 "the VEN's subscription" subscribed
 admin "$VTN/_test/subscriptions" | jq -e --arg cb "http://127.0.0.1:$DP/openadr/notify" 'map(select(.objectOperations[0].callbackUrl == $cb)) | length == 1' >/dev/null \
     || fail "the VTN has no subscription with the daemon's callback: $(admin "$VTN/_test/subscriptions")"
+# notifications as a JSON string holding the object, as some VTNs send them
+admin -X POST "$VTN/_test/quirks" -d '{"notify_string": true}' >/dev/null
 T_PUB=$(date +%s.%N)
 E1=$(publish notify-1 30 PT20S)
 taken() { [ "$(ven_events "$DP" | jq 'length')" = 1 ]; }
