@@ -802,13 +802,12 @@ static int rt_from_store(gs_serve *s, const gs_store_event *e, gs_ev_rt *rt, gs_
     return 0;
 }
 
-static gs_ev_ctl *ctl_of(gs_ev_rt *rt, uint32_t job, bool for_restore)
+static gs_ev_ctl *ctl_of(gs_ev_rt *rt, uint32_t job)
 {
     /* the first step of the job not yet restored (a job may have several over the intervals) */
     for (size_t i = 0; i < rt->nctl; i++)
         if (rt->ctl[i].job_id == job && !rt->ctl[i].restored)
             return &rt->ctl[i];
-    (void)for_restore;
     for (size_t i = 0; i < rt->nctl; i++)
         if (rt->ctl[i].job_id == job)
             return &rt->ctl[i];
@@ -828,7 +827,7 @@ static void replay(gs_ev_rt *rt, const gs_store_action *a)
             rt->route_restored = true;
         return;
     }
-    gs_ev_ctl *c = ctl_of(rt, a->job_id, false);
+    gs_ev_ctl *c = ctl_of(rt, a->job_id);
     if (!c)
         return;
     bool done = !strcmp(a->phase, "done");
@@ -1108,12 +1107,6 @@ void gs_runner_step(gs_serve *s, const gs_live *live, double now)
             }
             set_state(s, rt, "planned", rt->note, now);
         }
-        bool was_acting = false, all_applied = true, all_restored = true;
-        for (size_t k = 0; k < rt->nctl; k++) {
-            const gs_ev_ctl *c = &rt->ctl[k];
-            was_acting |= c->signalled || c->suspended || c->capped;
-            all_restored &= c->restored;
-        }
         double lost = act(s, rt, live, now);
         route_step(s, rt, live, now);
         if (lost > 1e-9 && !rt->cancelled && now < rt->end_s) {
@@ -1130,9 +1123,7 @@ void gs_runner_step(gs_serve *s, const gs_live *live, double now)
                              "re-plan left", (long long)rt->id, lost);
             }
         }
-        all_applied = true;
-        all_restored = true;
-        bool any = false;
+        bool all_applied = true, all_restored = true, any = false;
         for (size_t k = 0; k < rt->nctl; k++) {
             const gs_ev_ctl *c = &rt->ctl[k];
             bool applied = c->failed || (c->lever == GS_LEVER_CAP ? c->capped : c->suspended);
@@ -1140,7 +1131,6 @@ void gs_runner_step(gs_serve *s, const gs_live *live, double now)
             all_restored &= c->restored;
             any |= c->signalled || c->suspended || c->capped;
         }
-        (void)was_acting;
         all_restored &= rt->route_mw <= 0 || rt->route_restored;
         any |= rt->routed;
         bool ended = rt->cancelled || now >= rt->end_s;

@@ -393,7 +393,6 @@ int gs_ven_translate(const gs_ven_config *vc, const gs_fleet *f, const json_t *e
     *docs = d;
     *ext = xs;
     *ndocs = nd;
-    (void)resource;
     return 0;
 }
 
