@@ -22,7 +22,12 @@ PKGS=(build-essential cmake ninja-build pkg-config zstd
       wrk
       # libFuzzer harnesses of every parser (tests/fuzz/, tests/e2e/fuzz_short.sh): clang and
       # its fuzzer and sanitizer runtimes
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev
+      # underwriting spreadsheets with live formulas (gridsplit underwrite: underwrite.xlsx), and the
+      # LibreOffice that the tests recalculate them with (tests/e2e/underwrite_xlsx.sh)
+      libxlsxwriter-dev libreoffice-calc-nogui
+      # GLPK's glpsol: the independent solver the supply LP is checked against (tests only)
+      glpk-utils)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,7 +1,8 @@
 /* cmd_underwrite.c: `gridsplit underwrite DEAL.yaml --out DIR`: value the sites of a deal per
  * site and class, year by year over 10-25 years (cash flow, NPV, IRR, payback, cost per MWh and
- * per GPU-hour) and compare the contracts of a site with both classes; writes cashflow.csv and
- * summary.json and prints the figures (docs/underwrite.md). Options: gs_cmd_underwrite_decl. */
+ * per GPU-hour) and compare the contracts of a site with both classes; writes cashflow.csv,
+ * summary.json and underwrite.xlsx (the same figures as live formulas) and prints the figures
+ * (docs/underwrite.md). Options: gs_cmd_underwrite_decl. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +14,13 @@
 #include "gridsplit/read/deal.h"
 #include "gridsplit/read/fleet.h"
 #include "gridsplit/write/underwrite.h"
+#include "gridsplit/write/underwrite_xlsx.h"
 
 static const char *const CMD = "underwrite";
 
 static const gs_opt_decl UW_OPTS[] = {
     {.name = "out", .type = GS_OPT_OUTDIR, .flags = GS_OPT_REQUIRED,
-     .help = "output directory, created if missing: cashflow.csv, summary.json"},
+     .help = "output directory, created if missing: cashflow.csv, summary.json, underwrite.xlsx"},
     {.name = "years", .type = GS_OPT_INT, .metavar = "N", .unit = "years", .range = "[10, 25]",
      .def_help = "the deal's horizon_years", .help = "the horizon, instead of the deal's"},
     {0}};
@@ -35,7 +37,8 @@ const gs_cmd_decl gs_cmd_underwrite_decl = {
         "GPU-hour. Training load is contracted interruptible, inference firm; for a site with "
         "both classes the four contracts (one firm contract, two under one roof, and the two "
         "mistakes) are compared. Energy prices come from the fleet's zone price series (one "
-        "mean per calendar year, cycled over the horizon, escalated) or a flat input.",
+        "mean per calendar year, cycled over the horizon, escalated) or a flat input. "
+        "underwrite.xlsx holds the same cash flows as live formulas over an Inputs sheet.",
     .epilog = "Exit codes: 0 ok, 2 bad input (the message names the option, or the file, line "
               "and field), 1 runtime failure. See docs/underwrite.md.",
     .args = {.name = "deal file", .metavar = "DEAL.yaml", .type = GS_OPT_INPUT, .min = 1,
@@ -132,6 +135,15 @@ int gs_cmd_underwrite(int argc, char **argv)
                         .figures = figs, .nfigures = nf};
     if ((rc = gs_uw_write_outputs(&uo, out, &err)))
         goto fail;
+    char xlsx[1024];
+    if (snprintf(xlsx, sizeof xlsx, "%s/underwrite.xlsx", out) >= (int)sizeof xlsx) {
+        rc = gs_error_set(&err, GS_EINPUT, NULL, 0, 0, "out",
+                          "expected an output directory of at most %zu characters, found %zu",
+                          sizeof xlsx - sizeof "/underwrite.xlsx", strlen(out));
+        goto fail;
+    }
+    if ((rc = gs_uw_write_xlsx(&uo, xlsx, &err)))
+        goto fail;
 
     printf("underwrite %s: %zu site%s over %d years at %.1f %% discount\n", path, r->nsites,
            r->nsites == 1 ? "" : "s", r->years, 100 * terms.discount_rate);
@@ -153,7 +165,7 @@ int gs_cmd_underwrite(int argc, char **argv)
             }
     }
     print_metrics("deal total", &r->total_metrics);
-    printf("wrote %s/cashflow.csv, %s/summary.json\n", out, out);
+    printf("wrote %s/cashflow.csv, %s/summary.json, %s\n", out, out, xlsx);
     rc = 0;
     goto done;
 fail:

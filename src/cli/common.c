@@ -24,6 +24,7 @@ static const gs_cli_command commands[] = {
     {"route", gs_cmd_route, NULL},
     {"site", gs_cmd_site, NULL},
     {"underwrite", gs_cmd_underwrite, NULL},
+    {"supply", gs_cmd_supply, NULL},
     {"regions", gs_cmd_regions, NULL},
 #ifdef GS_HAVE_SERVE
     {"serve", gs_cmd_serve, NULL},
@@ -43,6 +44,7 @@ static const gs_cmd_decl *const decls[] = {
     &gs_cmd_route_decl,
     &gs_cmd_site_decl,
     &gs_cmd_underwrite_decl,
+    &gs_cmd_supply_decl,
     &gs_cmd_regions_decl,
 #ifdef GS_HAVE_SERVE
     &gs_cmd_serve_decl,

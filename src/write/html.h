@@ -1,6 +1,6 @@
 /* html.h (internal): writing self-contained HTML reports: text escaped for HTML, JSON text made
  * safe inside <script>, and embedded assets inlined in <script> or <style>. Shared by every
- * report writer (report.c, flex_report.c, site_report.c, route_report.c). */
+ * report writer (report.c, flex_report.c, site_report.c, route_report.c, supply_report.c). */
 #ifndef GS_IO_HTML_H
 #define GS_IO_HTML_H
 

@@ -1,5 +1,5 @@
 // lib.mjs: the part the browser checks (report_check, flex_check, site_check, route_check,
-// dashboard_check) share.
+// dashboard_check, supply_check) share.
 // checkReport(name, opts) reads `REPORT.html SCREENSHOT.png` from the command line, loads
 // playwright-core from web/node_modules, starts headless Chromium (fresh user-data-dir, offline),
 // blocks and records every request that is not file:, data: or blob: (and every websocket),
