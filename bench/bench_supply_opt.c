@@ -30,62 +30,7 @@
 #define TARGET_S 1.0
 #define INPUTS "data/genmix/inputs_ERCO_2021-01-01_2021-12-31.csv"
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int is_file(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* "index,ren_mw,dc_mw" rows into ren and load (grown as needed); the count, 0 on failure. */
-static size_t read_inputs(const char *path, double **ren, double **load)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    char line[512];
-    size_t n = 0, cap = 0;
-    if (!fgets(line, sizeof line, f))
-        goto out_close;
-    while (fgets(line, sizeof line, f)) {
-        char *c = strchr(line, ','), *end;
-        if (!c)
-            continue;
-        double r = strtod(c + 1, &end);
-        if (*end != ',')
-            continue;
-        double l = strtod(end + 1, NULL);
-        if (n == cap) {
-            cap = cap ? 2 * cap : 9000;
-            double *nr = realloc(*ren, cap * sizeof *nr);
-            if (!nr)
-                break;
-            *ren = nr;
-            double *nl = realloc(*load, cap * sizeof *nl);
-            if (!nl)
-                break;
-            *load = nl;
-        }
-        (*ren)[n] = r;
-        (*load)[n] = l;
-        n++;
-    }
-out_close:
-    fclose(f);
-    return n;
-}
+#include "supply_bench.h"
 
 enum { DISPATCH, SIZING, TRAIN };
 

@@ -34,7 +34,10 @@
  *          (CarbonExplorer's bounds: 0 <= s_t <= C). A relaxation: every per-minute dispatch,
  *          CarbonExplorer's included, summed by hour is feasible here, so LIMIT's coverage is
  *          an upper bound on any dispatch's at any step, and its 24/7 capacity a lower bound.
- * CarbonExplorer's figures lie between the two (tested on ERCOT 2021).
+ * On ERCOT 2021 CarbonExplorer's figures lie between the two (tests/unit/test_supply_opt.c):
+ * its per-minute simulation covers every hour with the HOUR 24/7 capacity (792.266 MWh; 0.001
+ * less fails) and not with LIMIT's (791.818); its 200 MWh battery's grid energy (4,590.99 MWh)
+ * is between LIMIT's optimum (4,590.99, lower by 4e-4) and HOUR's (4,591.58).
  *
  * A battery that charges and discharges in the same hour only loses energy; the LP may still
  * return such an hour among equally good answers. The results net them out (the smaller flow
@@ -50,8 +53,8 @@
  * figures (coverage, grid, capacity) are the first stage's optimum (within 1e-9 relative and
  * Clp's tolerance, 1e-7); the flows are the least within each day given its ends (not the least
  * over the year, which one more LP of the year would give at four times the cost). Training
- * re-solves the whole LP once more (its work crosses days): among the optima, the least
- * sum_t (c_t + d_t) + MWh of training paused.
+ * re-solves the whole LP once more (its work crosses days): among the optima, the least lost
+ * work, battery throughput and training paused (gs_supply_train_opts).
  *
  * Renewable coverage (every method): 100 (sum_t x_t - sum_t g_t) / sum_t x_t, the share of the
  * load's energy met by renewables in the same hour, directly or through the battery (which
@@ -136,20 +139,26 @@ void gs_supply_opt_defaults(gs_supply_opt_opts *o, double battery_mwh);
  * Each MW resumed costs pause_lost_h hours of work: r_b >= y_b - y_{b-1} (y_{-1} = 0: the plan's
  * own ramps are in the plan), lost work pause_lost_h r_b MWh, charged in the interval where the
  * resumption happens. Work is MWh of training (throughput proportional to training power).
- * With z_t the work done minus the work asked up to the end of hour t (z_t = z_{t-1} + y_b(t)
- * - pause_lost_h r_b at b's first hour):
- *   window:   z_t = 0 at the end of each window of floor(window_h) hours (from the first hour,
- *             the last possibly shorter): the work asked in a window is done within it, and
+ * With work(a, e) = sum over hours t in [a, e) of y_b(t) - pause_lost_h x sum of r_b over the
+ * blocks b that start in [a, e) (the work done beyond the plan, net of the work lost):
+ *   window:   work(a, e) = 0 for each window [a, e) of floor(window_h) hours from the first hour
+ *             (the last possibly shorter): the work asked in a window is done within it, and
  *             may move across days inside it;
- *   tier:     over every rolling tier_window_h hours (floor; the whole series if longer), work
- *             done >= tier x work asked: z_{tau+W-1} - z_{tau-1} >= (tier - 1) sum T over the
- *             window (the planner's throughput floor over a rolling day: gridsplit/flex.h);
+ *   tier:     work(tau, tau + W) >= (tier - 1) x sum of training_t over [tau, tau + W) for every
+ *             rolling window of W = floor(tier_window_h) hours inside the series (the whole
+ *             series if longer): work done >= tier x work asked (the planner's throughput floor
+ *             over a rolling day: gridsplit/flex.h);
  *   capacity: 0 <= x_t <= max(min(training_max_mw, max_capacity_mw - other_t), training_t).
  * A linear relaxation: training MW are continuous (any share of the campus may pause, where
  * real jobs pause whole: it overstates what pausing can follow), each MW resumed pays the same
  * lost work whatever its job (a job's restart costs its whole size: understated when a job is
  * partly resumed), and the lost work is energy owed to the window, not placed in the hours
- * after the resumption (the LP may run it in the sunniest hour of the window). */
+ * after the resumption (the LP may run it in the sunniest hour of the window).
+ * The second stage (tidy) of this method minimises 100 x the lost work MWh + the MWh through
+ * the battery (sum c_t + d_t) + the MWh of training paused (sum max(0, -y_b(t))) among the
+ * dispatches with the least grid energy: lost work first, as the planner prices it in GPU
+ * hours where the first stage, counting only energy, is indifferent when the energy to redo
+ * the work is free surplus. */
 typedef struct gs_supply_train_opts {
     double checkpoint_h;    /**< checkpoint interval, hours, > 0 */
     double pause_lost_h;    /**< work lost per MW resumed, hours (checkpoint save + restart:
@@ -159,16 +168,10 @@ typedef struct gs_supply_train_opts {
     double tier_window_h;   /**< the rolling window of the tier, hours, >= 1: 24 */
     double training_max_mw; /**< the most training may draw (the campus's nameplate), > 0, may
                                  be INFINITY */
-    double lost_work_weight; /**< the objective is grid MWh + lost_work_weight x lost work MWh,
-                                  >= 0: 0.001, a tie-break (lost work already costs the energy
-                                  to redo it; where that energy is free surplus, the weight
-                                  picks the dispatch that loses the least work among those
-                                  with the same grid energy, and gives up a MWh of grid only
-                                  for 1,000 MWh of work) */
 } gs_supply_train_opts;
 
 /** Defaults: checkpoint 1 h, pause_lost_h 0, window 168 h, tier 1, tier window 24 h,
- * training_max_mw INFINITY, lost_work_weight 0.001. */
+ * training_max_mw INFINITY. */
 void gs_supply_train_defaults(gs_supply_train_opts *t);
 
 /** The figures of one method; the same fields for every method so that they can be set side by
@@ -193,8 +196,8 @@ typedef struct gs_supply_opt_result {
                                  (training: of training_t + other_t) */
     double lost_work_mwh;   /**< training: pause_lost_h x sum r_b; 0 otherwise */
     double resumed_mw;      /**< training: sum r_b; 0 otherwise */
-    double objective;       /**< the LP's objective as solved: grid MWh (dispatch), grid MWh +
-                                 lost_work_weight x lost work MWh (training), or C (sizing) */
+    double objective;       /**< the LP's objective as solved (the first stage's): grid MWh
+                                 (dispatch, training) or C (sizing) */
     int iterations;         /**< simplex iterations */
     size_t rows, cols;      /**< the LP's size */
 } gs_supply_opt_result;
@@ -225,7 +228,8 @@ int gs_supply_opt_check(const gs_supply_opt_opts *o, size_t n, gs_error *err);
  * always feasible (a large enough battery's first charge covers everything). series: NULL or
  * the least battery's dispatch. Returns 0 (optimal or infeasible), GS_EINPUT (n = 0, a value
  * negative, NaN or infinite, naming the series and the hour; bad options), GS_ENOMEM, or
- * GS_ERUNTIME when Clp stops without an answer. */
+ * GS_ERUNTIME when Clp stops without an answer or with one that breaks a constraint by more
+ * than 1e-6 of the row's scale (its answer is checked against the rows as built). */
 int gs_supply_opt_battery_247(const double *ren_mw, const double *load_mw, size_t n,
                               const gs_supply_opt_opts *o, gs_supply_opt_series *series,
                               gs_supply_opt_result *res, gs_error *err);
@@ -240,8 +244,7 @@ int gs_supply_opt_dispatch(const double *ren_mw, const double *load_mw, size_t n
                            gs_supply_opt_result *res, gs_error *err);
 
 /** Training-aware shifting with o->battery (flexible_pct and day are not used: training moves
- * by the rules of t, the other load stays): minimise sum g_t + lost_work_weight x
- * pause_lost_h x sum r_b over y, r, z and the battery's
+ * by the rules of t, the other load stays): minimise sum g_t over y, r and the battery's
  * dispatch, subject to the hourly balance (x_t = training_t + y_b(t) + other_t) and the rules
  * of gs_supply_train_opts. Always feasible (the plan itself, y = 0, is). Returns as
  * gs_supply_opt_battery_247, and GS_EINPUT for bad training options. */

@@ -123,7 +123,7 @@ typedef struct inputs {
     const char *kind, *file, *site, *zone, *supply_file, *carbon_file;
     double wind_built_mw, solar_built_mw;
     /* training-aware shifting: from the site's runs */
-    double ckpt_interval_h, lost_h_per_pause, window_h, tier;
+    double ckpt_interval_h, lost_h_per_pause, window_h, tier, training_max_mw;
     char site_buf[128], zone_buf[128];
     char warn[8][320];
     size_t nwarn;
@@ -266,6 +266,12 @@ static void training_params(const gs_fleet *f, int site, inputs *in)
     in->lost_h_per_pause = gw > 0 ? lost / gw / 3600.0 : 0;
     in->tier = gw > 0 ? tier / gw : 1.0;
     in->window_h = win > 0 ? win / 3600.0 : 24.0;
+    /* the most training may draw: its clusters' nameplate at the grid connection */
+    double np = 0;
+    for (size_t c = 0; c < f->nclusters; c++)
+        if (f->clusters[c].site == site && f->clusters[c].cls == GS_TRAINING)
+            np += gs_cluster_nameplate_mw(f, &f->clusters[c]);
+    in->training_max_mw = np * gs_site_peak_pue(&f->sites[site]);
 }
 
 static int fleet_inputs(const gs_opts *o, const char *fleet_path, inputs *in, int quiet,
@@ -456,6 +462,7 @@ static int case_inputs(const gs_opts *o, inputs *in, gs_error *err)
 typedef struct params {
     double battery_mwh, flexible_pct, max_capacity_mw, max_capacity_pct, ce_search_mwh;
     int steps_per_hour;
+    int quiet;
 } params;
 
 /* The figures of every method, filled by run_methods. */
@@ -665,13 +672,10 @@ static int run_methods(const inputs *in, const params *p, results *r, gs_error *
         double *other = buf(r, n);
         if (!other)
             return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-        double tmax = 0;
         for (size_t i = 0; i < n; i++) {
             other[i] = in->load_mw[i] - in->train_mw[i];
             if (other[i] < 0)
                 other[i] = 0;
-            if (in->train_mw[i] > tmax)
-                tmax = in->train_mw[i];
         }
         gs_supply_train_opts to;
         gs_supply_train_defaults(&to);
@@ -679,7 +683,11 @@ static int run_methods(const inputs *in, const params *p, results *r, gs_error *
         to.pause_lost_h = in->lost_h_per_pause;
         to.window_h = in->window_h;
         to.tier = in->tier;
-        to.training_max_mw = tmax;
+        /* the campus's nameplate: paused work is made up above the plan's own level */
+        to.training_max_mw = in->training_max_mw > 0 ? in->training_max_mw : INFINITY;
+        if (!p->quiet)
+            fprintf(stderr, "supply: training-aware shifting: an LP over %zu hours (seconds)\n",
+                    n);
         gs_supply_opt_opts tb = oo;
         tb.flexible_pct = 0;
         if ((rc = opt_method(r, in, "train_shift_battery", "Battery and training moved at "
@@ -761,6 +769,7 @@ int gs_cmd_supply(int argc, char **argv)
         .max_capacity_pct = gs_opts_num(o, "max-capacity-pct"),
         .ce_search_mwh = gs_opts_num(o, "ce-search-mwh"),
         .steps_per_hour = (int)gs_opts_int(o, "steps-per-hour"),
+        .quiet = quiet,
     };
     if ((rc = run_methods(&in, &p, &res, &err)) < 0)
         goto done;

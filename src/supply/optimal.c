@@ -2,8 +2,11 @@
  * docs/supply.md): the least 24/7 battery, the best dispatch of a battery and within-day
  * shifting, and training-aware shifting, each written as one linear program (the variables and
  * rows the header documents) and solved by COIN-OR Clp's dual simplex after presolve, single
- * threaded, messages off. Owns: the LP builder (rows of triplets into Clp's column-major form),
- * the three formulations, and the results read back (netting same-hour charge and discharge).
+ * threaded, messages off; then the second stage (tidy) that picks tidy flows among the optima:
+ * day by day for the within-day methods, once more over the year (primal simplex from the
+ * optimal basis) for training. Owns: the LP builder (rows of triplets into Clp's column-major
+ * form), the check of Clp's answers against the rows as built, the three formulations, and the
+ * results read back (netting same-hour charge and discharge).
  * Pure apart from the solver: no I/O, no clock, no globals. */
 #include "gridsplit/supply_opt.h"
 
@@ -122,17 +125,21 @@ static void lp_add(lp *l, size_t i, size_t j, double v)
     l->nnz++;
 }
 
-/* The largest violation of a row's or a column's bounds by x, relative to max(1, |bound|).
- * act: nrow values of scratch. */
+/* The largest violation of a row's or a column's bounds by x, relative to max(1, |bound|,
+ * the row's sum |a_ij x_j|). act: 2 nrow values of scratch. */
 static double lp_violation(const lp *l, const double *x, double *act)
 {
-    memset(act, 0, l->nrow * sizeof *act);
-    for (size_t k = 0; k < l->nnz; k++)
-        act[l->ti[k]] += l->tv[k] * x[l->tj[k]];
+    memset(act, 0, 2 * l->nrow * sizeof *act);
+    double *mag = act + l->nrow; /* sum |a_ij x_j|: the scale of the row's terms */
+    for (size_t k = 0; k < l->nnz; k++) {
+        double v = l->tv[k] * x[l->tj[k]];
+        act[l->ti[k]] += v;
+        mag[l->ti[k]] += fabs(v);
+    }
     double worst = 0;
     for (size_t i = 0; i < l->nrow; i++) {
-        double lo = (l->rlb[i] - act[i]) / fmax(1.0, fabs(l->rlb[i]));
-        double hi = (act[i] - l->rub[i]) / fmax(1.0, fabs(l->rub[i]));
+        double lo = (l->rlb[i] - act[i]) / fmax(1.0, fmax(fabs(l->rlb[i]), mag[i]));
+        double hi = (act[i] - l->rub[i]) / fmax(1.0, fmax(fabs(l->rub[i]), mag[i]));
         worst = fmax(worst, fmax(lo, hi));
     }
     for (size_t j = 0; j < l->ncol; j++) {
@@ -145,9 +152,9 @@ static double lp_violation(const lp *l, const double *x, double *act)
 
 /* The lexicographic second stage: keep obj x at its optimum f (row obj x <= f + tol), then
  * minimise obj2 from the current basis. Returns 0 when it ended optimal. idx and val: scratch of
- * at least ncol values. */
+ * at least ncol values. *iterations: plus the simplex iterations. */
 static int second_objective(Clp_Simplex *m, const lp *l, const double *obj2, double f, int *idx,
-                            double *val)
+                            double *val, int *iterations)
 {
     CoinBigIndex starts[2] = {0, 0};
     int k = 0;
@@ -162,6 +169,12 @@ static int second_objective(Clp_Simplex *m, const lp *l, const double *obj2, dou
     Clp_addRows(m, 1, &lo, &hi, starts, idx, val);
     Clp_chgObjCoefficients(m, obj2);
     Clp_primal(m, 0);
+    *iterations += Clp_numberIterations(m);
+    if (Clp_status(m) == 0 && Clp_secondaryStatus(m) != 0) {
+        /* optimal when scaled, not quite unscaled: one more pass from there cleans it up */
+        Clp_primal(m, 0);
+        *iterations += Clp_numberIterations(m);
+    }
     return Clp_status(m) == 0 ? 0 : -1;
 }
 
@@ -226,15 +239,19 @@ static int lp_solve(lp *l, const double *obj2, double *sol, double *objective, i
     ClpSolve_setDoDoubleton(how, 0);
     Clp_initialSolveWithOptions(m, how);
     ClpSolve_delete(how);
-    int st = Clp_status(m);
     *iterations = Clp_numberIterations(m);
+    if (Clp_status(m) == 0 && Clp_secondaryStatus(m) != 0) {
+        Clp_primal(m, 0); /* optimal when scaled, not quite unscaled: clean up from there */
+        *iterations += Clp_numberIterations(m);
+    }
+    int st = Clp_status(m);
     if (st == 1) {
         *infeasible = 1;
     } else if (st == 0) {
         memcpy(sol, Clp_getColSolution(m), l->ncol * sizeof *sol);
         *objective = Clp_objectiveValue(m);
         /* Clp's answer checked against the rows as built (it solves a scaled, presolved copy) */
-        double *act = malloc((l->nrow ? l->nrow : 1) * sizeof *act);
+        double *act = malloc((l->nrow ? 2 * l->nrow : 1) * sizeof *act);
         if (!act) {
             rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
             goto out;
@@ -248,12 +265,10 @@ static int lp_solve(lp *l, const double *obj2, double *sol, double *objective, i
                               viol);
             goto out;
         }
-        if (obj2 && second_objective(m, l, obj2, *objective, index, value) == 0) {
+        if (obj2 && second_objective(m, l, obj2, *objective, index, value, iterations) == 0) {
             const double *x2 = Clp_getColSolution(m);
-            if (lp_violation(l, x2, act) <= 1e-6) {
+            if (lp_violation(l, x2, act) <= 1e-6)
                 memcpy(sol, x2, l->ncol * sizeof *sol);
-                *iterations += Clp_numberIterations(m);
-            }
         }
         free(act);
     } else {
@@ -294,7 +309,6 @@ void gs_supply_train_defaults(gs_supply_train_opts *t)
     t->tier = 1.0;
     t->tier_window_h = 24.0;
     t->training_max_mw = INFINITY;
-    t->lost_work_weight = 0.001;
 }
 
 int gs_supply_opt_check(const gs_supply_opt_opts *o, size_t n, gs_error *err)
@@ -356,9 +370,6 @@ static int check_train(const gs_supply_train_opts *t, gs_error *err)
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "training_max_mw",
                             "expected the most training may draw > 0 MW (or infinity), found %g",
                             t->training_max_mw);
-    if (!(t->lost_work_weight >= 0) || !isfinite(t->lost_work_weight))
-        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "lost_work_weight",
-                            "expected a weight >= 0, found %g", t->lost_work_weight);
     return 0;
 }
 
@@ -857,8 +868,8 @@ int gs_supply_opt_train(const double *ren_mw, const double *training_mw, const d
     lp l;
     memset(&l, 0, sizeof l);
     double *sol = NULL, *obj2 = NULL;
-    size_t *blk = malloc(n * sizeof *blk);
-    if (alloc_form(&f, n) < 0 || !blk) {
+    size_t *blk = malloc(n * sizeof *blk), *bstart = malloc((n + 1) * sizeof *bstart);
+    if (alloc_form(&f, n) < 0 || !blk || !bstart) {
         rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         goto out;
     }
@@ -869,30 +880,33 @@ int gs_supply_opt_train(const double *ren_mw, const double *training_mw, const d
         while (ceil(kk * tr->checkpoint_h - 1e-9) < (double)t)
             kk += 1;
         if (t == 0 || ceil(kk * tr->checkpoint_h - 1e-9) == (double)t)
-            nb++;
+            bstart[nb++] = t;
         blk[t] = nb - 1;
     }
-    /* columns: y_b, r_b, z_t, then c, d, s, g */
-    size_t y0 = 0, r0 = nb, z0 = 2 * nb;
-    f.c0 = z0 + n;
+    bstart[nb] = n;
+    /* columns: y_b, r_b, then c, d, s, g, then m_b >= -y_b (MW paused, second stage) */
+    size_t y0 = 0, r0 = nb;
+    f.c0 = 2 * nb;
     f.d0 = f.c0 + n;
     f.s0 = f.d0 + n;
     f.g0 = f.s0 + n;
-    size_t m0 = f.g0 + n; /* m_b >= -y_b: MW paused in block b (second stage) */
+    size_t m0 = f.g0 + n;
     size_t ncol = m0 + nb;
-    if (lp_init(&l, ncol, 9 * n, 24 * n) < 0) {
+    size_t W = window_hours(tr->tier_window_h, n), wh = window_hours(tr->window_h, n);
+    size_t per_row = 2 * (W / (size_t)fmax(1, floor(tr->checkpoint_h)) + 2);
+    if (lp_init(&l, ncol, 8 * n + 3 * nb, 16 * n + (n - W + 1) * per_row + 4 * nb) < 0) {
         rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         goto out;
     }
     for (size_t b = 0; b < nb; b++) {
         lp_col(&l, y0 + b, -BIG, BIG, 0);
-        lp_col(&l, r0 + b, 0, BIG, tr->lost_work_weight * tr->pause_lost_h);
+        lp_col(&l, r0 + b, 0, BIG, 0);
     }
     for (size_t t = 0; t < n; t++) {
         double T = training_mw[t];
         double cap = fmax(fmin(tr->training_max_mw, o->max_capacity_mw - other_mw[t]), T);
         size_t y = y0 + blk[t];
-        if (t == 0 || blk[t] != blk[t - 1]) {
+        if (t == bstart[blk[t]]) {
             l.clb[y] = -T;
             l.cub[y] = cap - T;
         } else {
@@ -905,12 +919,6 @@ int gs_supply_opt_train(const double *ren_mw, const double *training_mw, const d
     for (size_t b = 0; b < nb; b++)
         if (l.cub[y0 + b] >= BIG)
             l.cub[y0 + b] = BIG;
-    /* z_t: free, 0 at the end of each window */
-    size_t wh = window_hours(tr->window_h, n);
-    for (size_t t = 0; t < n; t++) {
-        int end = (t + 1) % wh == 0 || t + 1 == n;
-        lp_col(&l, z0 + t, end ? 0 : -BIG, end ? 0 : BIG, 0);
-    }
     add_hours(&l, &f, o);
     /* resumptions: r_b - y_b + y_{b-1} >= 0 */
     for (size_t b = 0; b < nb; b++) {
@@ -920,34 +928,33 @@ int gs_supply_opt_train(const double *ren_mw, const double *training_mw, const d
         if (b > 0)
             lp_add(&l, r, y0 + b - 1, 1.0);
     }
-    /* work: z_t - z_{t-1} - y_b(t) + lost r_b [t starts b] = 0 */
-    for (size_t t = 0; t < n; t++) {
-        size_t r = lp_row(&l, 0, 0);
-        lp_add(&l, r, z0 + t, 1.0);
-        if (t > 0)
-            lp_add(&l, r, z0 + t - 1, -1.0);
-        lp_add(&l, r, y0 + blk[t], -1.0);
-        if (t == 0 || blk[t] != blk[t - 1])
-            lp_add(&l, r, r0 + blk[t], tr->pause_lost_h);
-    }
-    /* tier: z_{tau+W-1} - z_{tau-1} >= (tier - 1) sum T over [tau, tau + W) */
-    size_t W = window_hours(tr->tier_window_h, n);
-    double asked = 0;
-    for (size_t t = 0; t < W; t++)
-        asked += training_mw[t];
-    for (size_t tau = 0; tau + W <= n; tau++) {
-        if (tau > 0)
-            asked += training_mw[tau + W - 1] - training_mw[tau - 1];
-        double sum = 0; /* recomputed every 1024 rows: no drift from the running sum */
-        if (tau % 1024 == 0) {
-            for (size_t t = tau; t < tau + W; t++)
-                sum += training_mw[t];
-            asked = sum;
+    /* The work of hours [a, e) less the lost work of the resumptions in it: sum over the blocks
+     * it overlaps of (hours in common) y_b - lost r_b (b starting in [a, e)), as one row */
+    for (int pass = 0; pass < 2; pass++) {
+        /* pass 0: windows, = 0; pass 1: rolling tier windows, >= (tier - 1) sum T */
+        size_t len = pass ? W : wh, last = pass ? n - W : (n - 1) / wh;
+        double asked = 0;
+        for (size_t k = 0; k <= last; k++) {
+            size_t a = pass ? k : k * wh, e = a + len < n ? a + len : n;
+            double lo = 0;
+            if (pass) {
+                if (k % 1024 == 0) { /* a running sum, recomputed now and then: no drift */
+                    asked = 0;
+                    for (size_t t = a; t < e; t++)
+                        asked += training_mw[t];
+                } else
+                    asked += training_mw[e - 1] - training_mw[a - 1];
+                lo = (tr->tier - 1) * asked;
+            }
+            size_t r = lp_row(&l, lo, pass ? BIG : 0);
+            for (size_t b = blk[a]; b <= blk[e - 1]; b++) {
+                size_t s0 = bstart[b] > a ? bstart[b] : a;
+                size_t s1 = bstart[b + 1] < e ? bstart[b + 1] : e;
+                lp_add(&l, r, y0 + b, (double)(s1 - s0));
+                if (bstart[b] >= a)
+                    lp_add(&l, r, r0 + b, -tr->pause_lost_h);
+            }
         }
-        size_t r = lp_row(&l, (tr->tier - 1) * asked, BIG);
-        lp_add(&l, r, z0 + tau + W - 1, 1.0);
-        if (tau > 0)
-            lp_add(&l, r, z0 + tau - 1, -1.0);
     }
     sol = malloc(ncol * sizeof *sol);
     obj2 = calloc(ncol, sizeof *obj2);
@@ -955,17 +962,18 @@ int gs_supply_opt_train(const double *ren_mw, const double *training_mw, const d
         rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         goto out;
     }
-    /* second stage: the least battery throughput and training paused (MWh) among the optima */
+    /* second stage: the least lost work (x 100), then battery throughput and training paused
+     * (MWh) among the optima */
     for (size_t b = 0; b < nb; b++) {
         lp_col(&l, m0 + b, 0, BIG, 0);
         size_t r = lp_row(&l, 0, BIG);
         lp_add(&l, r, m0 + b, 1.0);
         lp_add(&l, r, y0 + b, 1.0);
+        obj2[r0 + b] = 100 * tr->pause_lost_h;
+        obj2[m0 + b] = (double)(bstart[b + 1] - bstart[b]);
     }
-    for (size_t t = 0; t < n; t++) {
+    for (size_t t = 0; t < n; t++)
         obj2[f.c0 + t] = obj2[f.d0 + t] = 1;
-        obj2[m0 + blk[t]] += 1;
-    }
     int infeasible = 0;
     res->rows = l.nrow;
     res->cols = l.ncol;
@@ -993,6 +1001,7 @@ out:
     free(sol);
     free(obj2);
     free(blk);
+    free(bstart);
     lp_free(&l);
     free_form(&f);
     return rc;

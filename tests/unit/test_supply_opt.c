@@ -366,7 +366,7 @@ static void training_moves_work_to_the_sun_by_hand(void **st)
     NEAR(r.resumed_mw, 28.8, 1e-6);
     NEAR(r.load_mwh, 494.4, 1e-6);
     NEAR(r.coverage_pct, 100 * 480 / 494.4, 1e-6);
-    NEAR(r.objective, 14.4 + 0.001 * 14.4, 1e-6);
+    NEAR(r.objective, 14.4, 1e-6);
     const double want[4] = {20, 1.2, 20, 0};
     for (int h = 0; h < 48; h++)
         NEAR(x[h], want[h / 12], 1e-6);
@@ -469,7 +469,7 @@ static void training_changes_only_at_checkpoints_and_keeps_its_work(void **st)
     /* and the plan equals the battery dispatch without shifting */
     gs_supply_opt_result disp;
     assert_int_equal(gs_supply_opt_dispatch(ren, load, N, &o, NULL, &disp, &e), 0);
-    NEAR(plan.grid_mwh, disp.grid_mwh, 1e-6);
+    NEAR(plan.grid_mwh, disp.grid_mwh, 1e-8 * disp.grid_mwh);
 }
 
 /* ---- bad input ------------------------------------------------------------------------------ */
@@ -536,7 +536,6 @@ static void bad_input_names_the_field_and_the_hour(void **st)
     BADTRAIN(t.window_h = 0.5, "window_h");
     BADTRAIN(t.tier_window_h = NAN, "tier_window_h");
     BADTRAIN(t.training_max_mw = 0, "training_max_mw");
-    BADTRAIN(t.lost_work_weight = -1, "lost_work_weight");
     BADTRAIN(load[2] = INFINITY, "training_mw");
     load[2] = 1;
     gs_supply_opt_defaults(&o, 10);
@@ -600,7 +599,10 @@ static void put_days(FILE *f, const gs_supply_opt_opts *o, size_t n)
             isinf(o->max_capacity_mw) ? 1e9 : o->max_capacity_mw);
 }
 
-/* Run glpsol on model (tests/data/supply/NAME) with t->dat; the objective it printed. */
+/* Run glpsol on model (tests/data/supply/NAME) with t->dat; the objective it printed. Its dual
+ * simplex: GLPK 5.0's default primal simplex reports the small dispatch case infeasible (its
+ * phase one stalls at an infeasibility of 9e-7) and its exact simplex fails an assertion on the
+ * week. */
 static double glpsol(tmp *t, const char *model, int *infeasible)
 {
     char mod[1024];
@@ -723,8 +725,8 @@ static double train_by_glpsol(const double *ren, const double *tr, const double 
     for (size_t h = 0; h < n; h++)
         fprintf(f, "%s%zu %zu", h % 12 ? "  " : "\n ", h, blk[h]);
     fprintf(f, ";\n");
-    fprintf(f, "param lost := %.17g;\nparam weight := %.17g;\nparam W := %zu;\nparam Wt := %zu;\n",
-            to->pause_lost_h, to->lost_work_weight, W, Wt);
+    fprintf(f, "param lost := %.17g;\nparam W := %zu;\nparam Wt := %zu;\n", to->pause_lost_h, W,
+            Wt);
     fprintf(f, "param tier := %.17g;\nparam tmax := %.17g;\nparam maxcap := %.17g;\n", to->tier,
             isinf(to->training_max_mw) ? 1e9 : to->training_max_mw,
             isinf(o->max_capacity_mw) ? 1e9 : o->max_capacity_mw);
@@ -932,7 +934,8 @@ static void ercot_optimum_is_at_least_carbonexplorers(void **st)
     assert_int_equal(gs_supply_opt_dispatch(ercot_ren, ercot_load, n, &o, NULL, &limit, &e), 0);
     assert_true(limit.grid_mwh <= ce.non_ren_battery_mwh + 1e-6);
     assert_true(limit.grid_mwh <= hour.grid_mwh + 1e-6);
-    NEAR(hour.grid_mwh, ce.non_ren_battery_mwh, 1.0); /* the hour's bounds cost < 1 MWh */
+    assert_true(hour.grid_mwh >= ce.non_ren_battery_mwh); /* here: the greedy is between */
+    NEAR(hour.grid_mwh, ce.non_ren_battery_mwh, 1.0);   /* the hour's bounds cost < 1 MWh */
     o.bounds = GS_SUPPLY_BOUNDS_HOUR;
     o.flexible_pct = 40;
     o.battery.capacity_mwh = o.battery.initial_mwh = 0;

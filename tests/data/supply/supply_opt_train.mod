@@ -4,7 +4,7 @@
    z_t, this model writes each window's work and each rolling tier window's throughput as
    plain sums over its hours and blocks; the hourly bounds on training are constraints here,
    folded into each block's bounds there. tests/unit/test_supply_opt.c runs glpsol on it and
-   compares the objective (grid MWh + weight x lost work MWh) with Clp's. */
+   compares the objective (grid MWh) with Clp's. */
 
 param n integer > 0;
 set T := 0..n-1;
@@ -15,7 +15,6 @@ param nb integer > 0;          /* checkpoint intervals (blocks) */
 set B := 0..nb-1;
 param blk{T} integer >= 0, < nb;  /* the block of each hour */
 param lost >= 0;               /* hours of work lost per MW resumed */
-param weight >= 0;             /* objective weight of a MWh of lost work */
 param W integer > 0;           /* window hours */
 param Wt integer > 0, <= n;    /* rolling tier window hours */
 param tier > 0, <= 1;
@@ -46,7 +45,7 @@ var d{T} >= 0;
 var s{T} >= 0;
 var g{T} >= 0;
 
-minimize cost: sum{t in T} g[t] + weight * lost * sum{b in B} r[b];
+minimize grid: sum{t in T} g[t];
 
 s.t. train_low{t in T}: train[t] + y[blk[t]] >= 0;
 s.t. train_high{t in T}:
@@ -74,6 +73,6 @@ s.t. lower_limit{t in T: limit = 1}: s[t] >= lv * C + min(lu, 0) * rd * C / ed;
 
 solve;
 
-printf "%.17g\n", sum{t in T} g[t] + weight * lost * sum{b in B} r[b] > out;
+printf "%.17g\n", sum{t in T} g[t] > out;
 
 end;
