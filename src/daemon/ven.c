@@ -249,7 +249,7 @@ int gs_ven_translate(const gs_ven_config *vc, const gs_fleet *f, const json_t *e
             order[k] = order[k - 1];
             order[k - 1] = t;
         }
-    size_t used = 0, levels0 = 0, unknown = 0, beyond = 0;
+    size_t used = 0, levels0 = 0, unknown = 0, beyond = 0, brief = 0;
     for (size_t i = 0; i < n; i++) {
         const json_t *x = json_array_get(ivs, order[i]);
         ivl *v = &iv[i];
@@ -325,6 +325,12 @@ int gs_ven_translate(const gs_ven_config *vc, const gs_fleet *f, const json_t *e
             }
             break; /* one act per interval: the first payload it can act on */
         }
+        /* the daemon's events are in whole seconds: an interval that starts and ends within one
+         * second (PT0.5S at .2) would be an event with no length, which the daemon refuses */
+        if (v->kind && floor(v->start + v->dur) <= floor(v->start)) {
+            v->kind = NULL;
+            brief++;
+        }
         used += v->kind != NULL;
     }
     free(order);
@@ -385,6 +391,7 @@ int gs_ven_translate(const gs_ven_config *vc, const gs_fleet *f, const json_t *e
                  : levels0 ? "SIMPLE level 0: normal operation"
                  : beyond  ? "values beyond 1e6 MW or 1e6 USD/MWh (check the payload "
                              "descriptors' units)"
+                 : brief   ? "intervals shorter than the daemon's one-second resolution"
                  : unknown ? "no payload this VEN acts on (IMPORT_CAPACITY_LIMIT, "
                              "IMPORT_CAPACITY_SUBSCRIPTION, SIMPLE, PRICE)"
                            : "no payload with a value");

@@ -313,6 +313,32 @@ static void test_values_beyond_the_events_limits(void **state)
     result_free(&r);
 }
 
+/* Found by the fuzzer: an interval within one second (start .2 s, PT0.5S) made an event whose
+ * start and end were the same whole second, which the daemon refuses: not acted on, and said. */
+static void test_interval_under_a_second(void **state)
+{
+    (void)state;
+    result r = translate(
+        "{\"id\": \"e4\", \"intervalPeriod\": {\"start\": \"7001-01-01T00:00:00.2Z\", \"duration\": \"PT0.5S\"},"
+        " \"intervals\": [{\"id\": 0, \"payloads\": [{\"type\": \"IMPORT_CAPACITY_LIMIT\", \"values\": [1000]}]}]}");
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.n, 0);
+    assert_non_null(strstr(r.why, "shorter than the daemon's one-second resolution"));
+    result_free(&r);
+    /* the same length across a second's boundary (.7 to 1.2) is one second of event */
+    r = translate(
+        "{\"id\": \"e5\", \"intervalPeriod\": {\"start\": \"7001-01-01T00:00:00.7Z\", \"duration\": \"PT0.5S\"},"
+        " \"intervals\": [{\"id\": 0, \"payloads\": [{\"type\": \"IMPORT_CAPACITY_LIMIT\", \"values\": [1000]}]}]}");
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.n, 1);
+    size_t n;
+    gs_event *evs = read_back(r.docs[0], &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(evs[0].end_s - evs[0].start_s, 1);
+    free(evs);
+    result_free(&r);
+}
+
 static void test_times(void **state)
 {
     (void)state;
@@ -337,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_now_forever_past_and_bad),
         cmocka_unit_test(test_notice_at_most_a_day),
         cmocka_unit_test(test_values_beyond_the_events_limits),
+        cmocka_unit_test(test_interval_under_a_second),
         cmocka_unit_test(test_times),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -5,7 +5,9 @@
  * level of 2e13 was cast to int before its range was checked (undefined behaviour that clang's
  * UBSan reports; gcc's -fsanitize=undefined leaves float casts out, so the clang fuzz build runs
  * these files as seeds of fuzz_ven in tests/e2e/fuzz_short.sh too); it is ignored like any level
- * outside 0..3. */
+ * outside 0..3. ven_subsecond_interval.json: an interval of PT0.5S starting at .2 s made an event
+ * whose start and end were the same whole second, which the daemon refused; such intervals are
+ * not acted on now (the reason says so). */
 #include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
