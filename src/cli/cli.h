@@ -6,6 +6,7 @@
 #ifndef GS_CLI_H
 #define GS_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +47,23 @@ extern const gs_cmd_decl gs_cmd_underwrite_decl;
 extern const gs_cmd_decl gs_cmd_supply_decl;
 extern const gs_cmd_decl gs_cmd_regions_decl;
 extern const gs_cmd_decl gs_cmd_serve_decl;
+
+/** The progress line of a long-running command on a terminal (progress.c): drawn on stderr once
+ * the run has taken a second, at most ten times a second, with the time taken and an estimate
+ * of the time left; never when stderr is not a terminal or quiet is set (GS_PROGRESS=1 forces
+ * it from the start, for tests; GS_PROGRESS=0 turns it off). */
+typedef struct gs_cli_progress {
+    const char *what;      /**< the command's name, first on the line */
+    int on, forced, drawn, last_pct;
+    double t0, last_draw;  /**< monotonic seconds */
+} gs_cli_progress;
+void gs_cli_progress_start(gs_cli_progress *p, const char *what, bool quiet);
+/** done: the share of the work done, 0 to 1. */
+void gs_cli_progress_update(gs_cli_progress *p, double done);
+/** The same as an engine's progress callback: ctx is the gs_cli_progress. */
+void gs_cli_progress_cb(void *ctx, double done);
+/** Draws 100 % and ends the line when anything was drawn. */
+void gs_cli_progress_end(gs_cli_progress *p);
 
 /** One entry of the command list (main.c), in the order of the top usage. */
 typedef struct gs_cli_command {

@@ -59,28 +59,6 @@ const gs_cmd_decl gs_cmd_simulate_decl = {
     .groups = SIMULATE_GROUPS,
 };
 
-struct progress {
-    int on;
-    int last;
-};
-
-static void show_progress(void *ctx, double done)
-{
-    struct progress *p = ctx;
-    if (!p->on)
-        return;
-    int pct = (int)(done * 100.0 + 0.5);
-    if (pct == p->last)
-        return;
-    p->last = pct;
-    int bar = pct * 30 / 100;
-    fprintf(stderr, "\rsimulate [%.*s%*s] %3d%%", bar, "##############################",
-            30 - bar, "", pct);
-    if (pct >= 100)
-        fputc('\n', stderr);
-    fflush(stderr);
-}
-
 int gs_cmd_simulate(int argc, char **argv)
 {
     gs_opts *o;
@@ -151,11 +129,13 @@ int gs_cmd_simulate(int argc, char **argv)
                             "pauses and caps applied\n",
                     plan->nevents, plan->price_hours_screened, plan->noverrides);
     }
-    struct progress pg = {!quiet && isatty(2), -1};
-    so.progress = show_progress;
+    gs_cli_progress pg;
+    gs_cli_progress_start(&pg, "simulate", quiet);
+    so.progress = gs_cli_progress_cb;
     so.progress_ctx = &pg;
     gs_sim_result *r = NULL;
     rc = gs_simulate(f, &tz, &so, &r, &err);
+    gs_cli_progress_end(&pg);
     gs_flexsim_free(plan);
     gs__flexrun_clear(&fr);
     if (rc < 0) {

@@ -179,3 +179,41 @@ async function run(name, { href, shot, viewport, timeout, waitingFor, dialogs: f
   console.log(`${name}: ok`);
   process.exit(0);
 }
+
+// checkFits(page, fail, { width, maxLines }): the report reads at `width` px (issue 8, 5: "the
+// tables fit a 1400 px wide window"): the page is no wider than the window; no canvas or svg ends
+// past it; every table fits its container (no horizontal scroll inside it and no table wider than
+// the container); no table cell is taller than maxLines lines of its own text (ids wrapping over
+// five lines); no element marked .kpi/dd is cut off. Each problem is one fail() naming what and
+// how wide. Returns the number of problems. Call it with the viewport at that width.
+export async function checkFits(page, fail, { width = 1400, maxLines = 4 } = {}) {
+  const out = await page.evaluate(({ W, maxLines }) => {
+    const out = [];
+    const desc = (e) => (e.id ? `#${e.id}` : e.className ? `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]}`
+                                                    : e.tagName.toLowerCase());
+    if (document.documentElement.scrollWidth > W) out.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    document.querySelectorAll('canvas, svg').forEach((c) => {
+      const r = c.getBoundingClientRect();
+      if (r.width > 0 && r.right > W + 0.5) out.push(`${desc(c)} ends at ${Math.round(r.right)} px`);
+    });
+    document.querySelectorAll('table').forEach((t) => {
+      const box = t.parentElement;
+      const tw = t.getBoundingClientRect().width;
+      if (box && box.scrollWidth > box.clientWidth + 1) out.push(`table in ${desc(box)} needs ${box.scrollWidth} px, has ${box.clientWidth}`);
+      else if (box && tw > box.clientWidth + 1) out.push(`table in ${desc(box)} is ${Math.round(tw)} px, its box ${box.clientWidth}`);
+      let tall = 0, worst = '';
+      t.querySelectorAll('td, th').forEach((c) => {
+        const lh = parseFloat(getComputedStyle(c).lineHeight) || parseFloat(getComputedStyle(c).fontSize) * 1.2;
+        const pad = parseFloat(getComputedStyle(c).paddingTop) + parseFloat(getComputedStyle(c).paddingBottom);
+        if (c.textContent.trim() && (c.clientHeight - pad) / lh > maxLines + 0.5) { tall++; if (!worst) worst = c.textContent.trim().slice(0, 40); }
+      });
+      if (tall) out.push(`${tall} cell(s) of a table in ${desc(box || t)} wrap over ${maxLines} lines ("${worst}")`);
+    });
+    document.querySelectorAll('.kpi, dd').forEach((e) => {
+      if (e.scrollWidth > e.clientWidth + 1) out.push(`"${e.textContent.trim().slice(0, 40)}" is cut off`);
+    });
+    return out;
+  }, { W: width, maxLines });
+  out.forEach((m) => fail(`not readable at ${width} px: ${m}`));
+  return out.length;
+}
