@@ -222,6 +222,15 @@ typedef struct gs_fleet {
     size_t npower_curves;
     gs_power_curve *power_curves;
     int64_t default_from_s, default_to_s; /**< period named in the file, 0 when absent */
+    /** The network inputs the fleet names (its `network:` section), expanded paths, "" when
+     * absent: a measured RTT matrix and its places, the submarine cables directory, data
+     * transfer prices and their places. Every command that routes inference (route, simulate,
+     * flex, serve) reads them through gs_route_inputs_load_fleet (gridsplit/read/netcost.h);
+     * a command-line option of the same name overrides the fleet's. */
+    struct {
+        char rtt[GS_PATH_MAX], rtt_regions[GS_PATH_MAX], cables[GS_PATH_MAX];
+        char net_prices[GS_PATH_MAX], net_places[GS_PATH_MAX];
+    } network;
     /** Whether the tz database knows a zone (1) or not (0), asked by gs_fleet_validate for every
      * site and region; set by the reader (gs_tz_known of gridsplit/read/tz.h); NULL: zone names
      * are only checked to be non-empty. The model itself never reads the tz database. */

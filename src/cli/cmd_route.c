@@ -39,6 +39,7 @@ static const gs_opt_decl ROUTE_OPTS[] = {
      .help = "cost of round-trip time: the value of a request x the share of it lost per ms "
              "(docs/route.md, Costs)"},
     {.name = "rtt", .type = GS_OPT_INPUT, .metavar = "FILE",
+     .def_help = "the fleet's network.rtt, if it names one",
      .help = "measured RTT matrix (CSV src,dst,avg_latency_ms or rtt_ms, optional kind; .gz and "
              ".zst read directly), used for every region - site pair whose ends are within "
              "500 km of two different places of it, e.g. "
@@ -47,6 +48,7 @@ static const gs_opt_decl ROUTE_OPTS[] = {
      .def_help = "the built-in catalogue of the IBM Cloud regions",
      .help = "the coordinates of the measured matrix's places (CSV name,lat,lon)"},
     {.name = "cables", .type = GS_OPT_INDIR,
+     .def_help = "the fleet's network.cables, if it names one",
      .help = "submarine cables (landing-point-geo.json, cable-geo.json): the cable-aware model "
              "for pairs on different continents that the matrix does not cover"},
     {.name = "tokens-in", .type = GS_OPT_NUM, .metavar = "N", .unit = "tokens", .range = "[0, inf)",
@@ -282,7 +284,8 @@ int gs_cmd_route(int argc, char **argv)
         fprintf(stderr, "gridsplit route: warning: %s\n", eo.warning);
     if (events && check_cap_sites(f, caps, ncaps, events, &err) < 0)
         goto fail;
-    if (gs_route_inputs_load(&in, rtt, rtt_regions, cables, net_prices, net_places, &ro, &err) < 0)
+    if (gs_route_inputs_load_fleet(&in, f, rtt, rtt_regions, cables, net_prices, net_places, &ro,
+                                   &err) < 0)
         goto fail;
     if (in.warning[0])
         fprintf(stderr, "gridsplit route: warning: %s\n", in.warning);

@@ -1013,7 +1013,7 @@ static void route_step(gs_serve *s, gs_ev_rt *rt, const gs_live *live, double no
     size_t n = 0;
     char why[512] = "", detail[256] = "";
     int rc = gs_shift_plan(s->fleet, live, rt->evs[0].scope_index, restore ? 0 : rt->route_mw,
-                           &sh, &n, &err);
+                           &s->route, &sh, &n, &err);
     double shifted = 0;
     if (rc == 0) {
         for (size_t i = 0; i < n; i++)

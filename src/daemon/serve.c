@@ -206,6 +206,7 @@ static void serve_free(gs_serve *s)
     gs_telemetry_free(s->tel);
     gs_sched_free(s->sched);
     gs_store_close(s->store);
+    gs_route_inputs_free(&s->net);
     gs_fleet_free(s->fleet);
     gs_serve_config_free(s->cfg);
     pthread_mutex_destroy(&s->mu);
@@ -223,6 +224,21 @@ int gs_serve_check(const char *config_path, char *summary, size_t len, gs_error 
     gs_fleet *f = NULL;
     rc = gs_fleet_load(cfg->fleet_path, &f, err);
     if (rc < 0) {
+        gs_serve_config_free(cfg);
+        return rc;
+    }
+    /* the network inputs the fleet names read as the daemon will read them at start */
+    gs_route_inputs net;
+    memset(&net, 0, sizeof net);
+    gs_route_opts ro = gs_route_opts_default();
+    rc = gs_route_inputs_load_fleet(&net, f, NULL, NULL, NULL, NULL, NULL, &ro, err);
+    char network[1200];
+    snprintf(network, sizeof network, "%s%s%s%s", ro.rtt_label ? "measured RTTs " : "",
+             ro.rtt_label ? ro.rtt_label : "", ro.cables_label ? (ro.rtt_label ? ", cables " : "cables ") : "",
+             ro.cables_label ? ro.cables_label : "");
+    gs_route_inputs_free(&net);
+    if (rc < 0) {
+        gs_fleet_free(f);
         gs_serve_config_free(cfg);
         return rc;
     }
@@ -278,7 +294,7 @@ int gs_serve_check(const char *config_path, char *summary, size_t len, gs_error 
                  "%s: ok\n  fleet %s: %zu site%s, %zu cluster%s\n  listen %s:%d (%s), %zu "
                  "token%s, reads %s\n  store %s\n  scheduler %s, poll every %g s\n  mapping: "
                  "%zu partition default%s, %zu rule%s, comment tags %s\n  power-cap hook: %s\n"
-                 "  telemetry: %s%s\n  openadr: %s%s\n",
+                 "  telemetry: %s%s\n  openadr: %s%s\n  shift RTTs: %s\n",
                  config_path, cfg->fleet_path, f->nsites, f->nsites == 1 ? "" : "s", f->nclusters,
                  f->nclusters == 1 ? "" : "s", cfg->listen_addr, cfg->port,
                  cfg->listen_public ? "NOT loopback: put TLS in front" : "loopback",
@@ -288,7 +304,8 @@ int gs_serve_check(const char *config_path, char *summary, size_t len, gs_error 
                  m->nrules == 1 ? "" : "s", m->comment_tags ? "on" : "off",
                  cfg->cap_hook[0] ? cfg->cap_hook : "none (no power caps)",
                  cfg->mqtt_host[0] ? "MQTT " : "HTTP only", cfg->mqtt_host,
-                 vc->on ? "VEN polling " : "off", vc->on ? vc->vtn : "");
+                 vc->on ? "VEN polling " : "off", vc->on ? vc->vtn : "",
+                 network[0] ? network : "the plain model (the fleet names no network inputs)");
     gs_fleet_free(f);
     gs_serve_config_free(cfg);
     return rc;
@@ -326,6 +343,10 @@ int gs_serve_run(const gs_serve_opts *o, gs_error *err)
     int rc = gs_serve_config_load(o->config_path, &s->cfg, err);
     if (rc == 0)
         rc = gs_fleet_load(s->cfg->fleet_path, &s->fleet, err);
+    s->route = gs_route_opts_default();
+    if (rc == 0) /* the RTT sources the fleet names, for the shift of inference traffic */
+        rc = gs_route_inputs_load_fleet(&s->net, s->fleet, NULL, NULL, NULL, NULL, NULL, &s->route,
+                                        err);
     if (rc == 0)
         rc = gs_store_open(s->cfg->store_path, &s->store, err);
     if (rc == 0)

@@ -21,6 +21,7 @@
 #include "daemon/sched.h"
 #include "daemon/store.h"
 #include "daemon/telemetry.h"
+#include "gridsplit/read/netcost.h"
 #include "gridsplit/event.h"
 #include "gridsplit/fleet.h"
 #include "gridsplit/plan.h"
@@ -77,6 +78,8 @@ typedef struct gs_ev_rt {
 typedef struct gs_serve {
     gs_serve_config *cfg;
     gs_fleet *fleet;
+    gs_route_inputs net;      /**< the fleet's network inputs (its network: section) */
+    gs_route_opts route;      /**< the router's options over them: the shift's RTTs */
     gs_store *store;
     gs_sched *sched;
     gs_telemetry *tel;

@@ -140,8 +140,8 @@ static bool service_at(const gs_fleet *f, int service, size_t s)
 
 /* One service's shift (rule 3 to 7) into *sh. sites[] and ag[] are scratch of nsites. */
 static int plan_service(const gs_fleet *f, const gs_live *live, const cl_live *cl, int v,
-                        size_t e, double frac, double asked_mw, double cut_mw, gs_shift *sh,
-                        agg *ag)
+                        size_t e, double frac, double asked_mw, double cut_mw,
+                        const gs_route_opts *ro, gs_shift *sh, agg *ag)
 {
     const gs_service *sv = &f->services[v];
     const gs_site *es = &f->sites[e];
@@ -158,7 +158,7 @@ static int plan_service(const gs_fleet *f, const gs_live *live, const cl_live *c
     double server_ms = sv->server_time_ms > 0 ? sv->server_time_ms : GS_ROUTE_DEFAULT_SERVER_MS;
     double limit = sv->latency_budget_ms > 0 ? sv->latency_budget_ms - server_ms : INFINITY;
     sh->rtt_limit_ms = limit;
-    gs_latency_model lm = gs_latency_model_default();
+    gs_continent ce = gs_continent_of(es->tz, es->lat, es->lon);
 
     /* rule 3: baseline weights */
     size_t ie = 0;
@@ -193,12 +193,15 @@ static int plan_service(const gs_fleet *f, const gs_live *live, const cl_live *c
             x->rtt_ms = 0;
             continue;
         }
-        x->rtt_ms = gs_latency_rtt_ms(&lm, es->lat, es->lon, st->lat, st->lon);
+        /* the best source the daemon has (the fleet's network section): measured, cable-aware
+         * between continents, else the plain model, as the router */
+        x->rtt_ms = gs_route_rtt_ms(ro, es->lat, es->lon, ce, st->lat, st->lon,
+                                    gs_continent_of(st->tz, st->lat, st->lon), &x->rtt_source);
         if (!isfinite(x->rtt_ms)) {
             setf(x->why, sizeof x->why, "no round trip from %s: invalid coordinates", es->id);
         } else if (!(x->rtt_ms <= limit)) {
-            setf(x->why, sizeof x->why, "RTT %.1f ms from %s is over the %.0f ms limit",
-                 x->rtt_ms, es->id, limit);
+            setf(x->why, sizeof x->why, "RTT %.1f ms (%s) from %s is over the %.0f ms limit",
+                 x->rtt_ms, gs_rtt_source_name(x->rtt_source), es->id, limit);
         } else {
             n_within++;
             if (ag[i].free > 0) {
@@ -206,8 +209,8 @@ static int plan_service(const gs_fleet *f, const gs_live *live, const cl_live *c
                 n_recv++;
                 headroom += ag[i].free;
             } else {
-                setf(x->why, sizeof x->why, "no free GPUs (RTT %.1f ms is within %.0f ms)",
-                     x->rtt_ms, limit);
+                setf(x->why, sizeof x->why, "no free GPUs (RTT %.1f ms, %s, is within %.0f ms)",
+                     x->rtt_ms, gs_rtt_source_name(x->rtt_source), limit);
             }
         }
     }
@@ -239,11 +242,11 @@ static int plan_service(const gs_fleet *f, const gs_live *live, const cl_live *c
             x->mw_after = x->mw_before + g * ag[i].dyn_mw_per_free;
             if (placed > 0)
                 setf(x->why, sizeof x->why,
-                     "takes %.0f GPUs of traffic (%.0f free), RTT %.1f ms", g, ag[i].free,
-                     x->rtt_ms);
+                     "takes %.0f GPUs of traffic (%.0f free), RTT %.1f ms (%s)", g, ag[i].free,
+                     x->rtt_ms, gs_rtt_source_name(x->rtt_source));
             else
-                setf(x->why, sizeof x->why, "could take %.0f GPUs of traffic, RTT %.1f ms",
-                     ag[i].free, x->rtt_ms);
+                setf(x->why, sizeof x->why, "could take %.0f GPUs of traffic, RTT %.1f ms (%s)",
+                     ag[i].free, x->rtt_ms, gs_rtt_source_name(x->rtt_source));
         }
         x->weight = isfinite(w) && w > 0 ? w : 0;
         sum_w += x->weight;
@@ -292,7 +295,7 @@ static int plan_service(const gs_fleet *f, const gs_live *live, const cl_live *c
 }
 
 int gs_shift_plan(const gs_fleet *f, const gs_live *live, int site, double cut_mw,
-                  gs_shift **out, size_t *n, gs_error *err)
+                  const gs_route_opts *ro, gs_shift **out, size_t *n, gs_error *err)
 {
     if (out)
         *out = NULL;
@@ -389,7 +392,7 @@ int gs_shift_plan(const gs_fleet *f, const gs_live *live, int site, double cut_m
         if (!service_at(f, (int)v, e))
             continue;
         double asked = dyn_site > 0 ? cut_mw * dyn[done] / dyn_site : cut_mw / (double)nserv;
-        rc = plan_service(f, live, cl, (int)v, e, frac, asked, cut_mw, &sh[done], ag);
+        rc = plan_service(f, live, cl, (int)v, e, frac, asked, cut_mw, ro, &sh[done], ag);
         done++;
     }
     free(dyn);

@@ -52,6 +52,7 @@
 #include "daemon/live.h"
 #include "gridsplit/error.h"
 #include "gridsplit/fleet.h"
+#include "gridsplit/route.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -65,9 +66,11 @@ typedef struct gs_shift_site {
                                     with the shift (rule 2, rule 7) */
     double rtt_ms;             /**< round trip from the event site (0 for the event site; NaN
                                     when a coordinate is invalid) */
+    gs_rtt_source rtt_source;  /**< where rtt_ms comes from: measured, cable or plain (the
+                                    route opts given to gs_shift_plan; plain without them) */
     bool eligible;             /**< a receiver: within the RTT limit with free GPUs (false for
                                     the event site) */
-    char why[96];              /**< why it is or is not a receiver, or what moves off it */
+    char why[128];             /**< why it is or is not a receiver, or what moves off it */
     /* added to the contract: */
     double baseline;           /**< its weight without any shift (rule 3): the restore */
     double headroom_gpus;      /**< GPUs of the service's clusters here held by no job */
@@ -97,7 +100,7 @@ typedef struct gs_shift {
  * arguments, a site not in the fleet, cut_mw negative or not finite, a live picture of another
  * number of sites) or GS_ENOMEM, with err filled; on error *out is NULL and *n 0. */
 int gs_shift_plan(const gs_fleet *f, const gs_live *live, int site, double cut_mw,
-                  gs_shift **out, size_t *n, gs_error *err);
+                  const gs_route_opts *ro, gs_shift **out, size_t *n, gs_error *err);
 
 /** Free what gs_shift_plan made (s NULL is fine); n is its count. */
 void gs_shift_free(gs_shift *s, size_t n);

@@ -1292,6 +1292,60 @@ static int parse_period(ctx *c, const yaml_node_t *root)
     return GS_OK;
 }
 
+/* network: {rtt, rtt_regions, cables, net_prices, net_places}: paths (${GS_SHARED} and relative
+ * to the fleet file expanded), each checked to exist here so that a typo is named at its line;
+ * rtt_regions only with rtt, net_prices and net_places together (as the options). */
+static int parse_network(ctx *c, const yaml_node_t *root)
+{
+    static const char *const keys[] = {"rtt", "rtt_regions", "cables", "net_prices", "net_places", NULL};
+    const char *what = "a mapping of network inputs (rtt, rtt_regions, cables, net_prices, net_places)";
+    char path[PATH_LEN];
+    yaml_node_t *v;
+    int rc = gs__yaml_lookup(&c->y, root, "", "network", OPT, what, path, &v);
+    if (rc <= 0)
+        return rc;
+    if ((rc = gs__yaml_check_map(&c->y, v, "network", what, keys)))
+        return rc;
+    struct {
+        const char *key;
+        char *out;
+        int dir;
+    } f[] = {{"rtt", c->f->network.rtt, 0},
+             {"rtt_regions", c->f->network.rtt_regions, 0},
+             {"cables", c->f->network.cables, 1},
+             {"net_prices", c->f->network.net_prices, 0},
+             {"net_places", c->f->network.net_places, 0}};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        char raw[GS_PATH_MAX], fp[PATH_LEN];
+        if ((rc = gs__yaml_get_str(&c->y, v, "network", f[i].key, OPT, raw, sizeof raw)) < 0)
+            return rc;
+        if (rc == 0 || !raw[0])
+            continue;
+        gs__yaml_path(fp, "network", f[i].key);
+        yaml_node_t *n = gs__yaml_get(&c->y, v, f[i].key);
+        if ((rc = gs__yaml_expand_path(&c->y, n, fp, raw, f[i].out, GS_PATH_MAX)))
+            return rc;
+        struct stat st;
+        if (stat(f[i].out, &st) != 0 || (f[i].dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)))
+            return gs__yaml_fail(&c->y, n, fp, "expected a readable %s, found '%s' (%s)",
+                                 f[i].dir ? "directory" : "file", f[i].out,
+                                 stat(f[i].out, &st) != 0 ? strerror(errno)
+                                 : f[i].dir ? "not a directory" : "not a regular file");
+    }
+    const yaml_node_t *first = gs__yaml_get(&c->y, v, "rtt_regions");
+    if (c->f->network.rtt_regions[0] && !c->f->network.rtt[0])
+        return gs__yaml_fail(&c->y, first, "network.rtt_regions",
+                             "the places of a measured RTT matrix need the matrix (network.rtt)");
+    if (!c->f->network.net_prices[0] != !c->f->network.net_places[0]) {
+        const char *k = c->f->network.net_prices[0] ? "net_prices" : "net_places";
+        return gs__yaml_fail(&c->y, gs__yaml_get(&c->y, v, k), c->f->network.net_prices[0]
+                                 ? "network.net_prices" : "network.net_places",
+                             "transfer prices and their places go together: give both "
+                             "network.net_prices and network.net_places");
+    }
+    return GS_OK;
+}
+
 /* ---- documents ---- */
 
 static void ctx_free(ctx *c)
@@ -1332,7 +1386,7 @@ static void locate(ctx *c, gs_error *err)
 static int parse_fleet(ctx *c, const yaml_node_t *root)
 {
     static const char *const keys[] = {"name", "period", "gpus", "power_curves", "zones", "sites",
-                                       "clusters", "training", "services", NULL};
+                                       "clusters", "training", "services", "network", NULL};
     int rc = gs__yaml_check_map(&c->y, root, "", "a fleet: a mapping of name, zones, sites, clusters, ...", keys);
     if (rc)
         return rc;
@@ -1345,7 +1399,8 @@ static int parse_fleet(ctx *c, const yaml_node_t *root)
         (rc = parse_sites(c, root)) < 0 ||
         (rc = parse_services(c, root)) < 0 ||
         (rc = parse_clusters(c, root)) < 0 ||
-        (rc = parse_runs(c, root)) < 0)
+        (rc = parse_runs(c, root)) < 0 ||
+        (rc = parse_network(c, root)) < 0)
         return rc;
     if (c->nomem)
         return nomem(c);

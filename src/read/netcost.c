@@ -406,3 +406,22 @@ int gs_route_inputs_load(gs_route_inputs *in, const char *rtt, const char *rtt_p
     }
     return GS_OK;
 }
+
+int gs_route_inputs_load_fleet(gs_route_inputs *in, const gs_fleet *f, const char *rtt,
+                               const char *rtt_places, const char *cables, const char *net_prices,
+                               const char *net_places, gs_route_opts *o, gs_error *err)
+{
+#define FLEET_OR_NULL(x) (f && f->network.x[0] ? f->network.x : NULL)
+    if (!rtt && !rtt_places) {
+        rtt = FLEET_OR_NULL(rtt);
+        rtt_places = FLEET_OR_NULL(rtt_regions);
+    }
+    if (!cables)
+        cables = FLEET_OR_NULL(cables);
+    if (!net_prices && !net_places) {
+        net_prices = FLEET_OR_NULL(net_prices);
+        net_places = FLEET_OR_NULL(net_places);
+    }
+#undef FLEET_OR_NULL
+    return gs_route_inputs_load(in, rtt, rtt_places, cables, net_prices, net_places, o, err);
+}

@@ -23,6 +23,7 @@
 
 #include "daemon/live.h"
 #include "daemon/shift.h"
+#include "gridsplit/read/latency.h"
 #include "gridsplit/load.h"
 #include "gridsplit/read/fleet.h"
 
@@ -36,6 +37,7 @@ typedef struct fx {
     gs_live l;
     gs_shift *sh;
     size_t n;
+    const gs_route_opts *ro; /* the RTT sources; NULL: the plain model */
 } fx;
 
 static void map_init(gs_map *m)
@@ -116,7 +118,7 @@ static void plan(fx *x, const char *site, double cut_mw)
     x->n = 0;
     int s = gs_fleet_find_site(x->f, site);
     assert_true(s >= 0);
-    if (gs_shift_plan(x->f, &x->l, s, cut_mw, &x->sh, &x->n, &e) != 0)
+    if (gs_shift_plan(x->f, &x->l, s, cut_mw, x->ro, &x->sh, &x->n, &e) != 0)
         fail_msg("gs_shift_plan: %s", e.message);
 }
 
@@ -239,6 +241,49 @@ static void cut_moves_to_sites_within_budget_only(void **st)
                 EPS);
     assert_true(sin->mw_after == sin->mw_before);
     assert_non_null(strstr(sh->note, "moved 1000 of 20000"));
+}
+
+/* With a measured matrix (the fleet's network section, as the daemon loads it), the shift takes
+ * each pair's RTT from it as the router does: Washington DC - Frankfurt measured at 140 ms is
+ * within the 150 ms limit, Washington DC - Sao Paulo at 160 ms is not (the plain model said 121),
+ * and each reason names the source. */
+static void cut_uses_the_measured_rtts(void **st)
+{
+    fx *x = *st;
+    const char *src = getenv("GS_SRC");
+    char regions[1024], matrix[] = "/tmp/gs-shift-rtt-XXXXXX";
+    snprintf(regions, sizeof regions, "%s/data/catalog/latency_regions.csv", src ? src : ".");
+    int fd = mkstemp(matrix);
+    assert_true(fd >= 0);
+    const char *csv = "src,dst,avg_latency_ms\nWashington DC,Frankfurt,140\nWashington DC,Sao Paulo,160\n";
+    assert_int_equal(write(fd, csv, strlen(csv)), (ssize_t)strlen(csv));
+    close(fd);
+    gs_latency_regions regs = {0};
+    gs_latency_measured m = {0};
+    gs_error e = {0};
+    if (gs_latency_regions_read(regions, &regs, &e) != 0 ||
+        gs_latency_measured_read(matrix, &regs, NULL, &m, &e) != 0)
+        fail_msg("%s", e.message);
+    unlink(matrix);
+    gs_route_opts ro = gs_route_opts_default();
+    ro.rtt_places = &regs;
+    ro.rtt_measured = &m;
+    x->ro = &ro;
+    demo_jobs(x, 20000);
+    plan(x, "ashburn", 0.05 * 20000 * dyn_mw_per_gpu(x, "ash-h100"));
+    const gs_shift *sh = &x->sh[0];
+    const gs_shift_site *fra = ssite(sh, x->f, "frankfurt"), *sao = ssite(sh, x->f, "sao-paulo");
+    assert_int_equal(fra->rtt_source, GS_RTT_MEASURED);
+    assert_true(fra->rtt_ms > 140 && fra->rtt_ms < 148); /* + the ends' distance to the places */
+    assert_true(fra->eligible);
+    assert_non_null(strstr(fra->why, "(measured)"));
+    assert_int_equal(sao->rtt_source, GS_RTT_MEASURED);
+    assert_false(sao->eligible);
+    assert_non_null(strstr(sao->why, "(measured) from ashburn is over the 150 ms limit"));
+    assert_int_equal(ssite(sh, x->f, "singapore")->rtt_source, GS_RTT_PLAIN);
+    x->ro = NULL;
+    gs_latency_measured_free(&m);
+    gs_latency_regions_free(&regs);
 }
 
 static void headroom_caps_the_shift(void **st)
@@ -441,23 +486,23 @@ static void bad_arguments_are_errors(void **st)
     gs_shift *out = (gs_shift *)&out; /* must be reset */
     size_t n = 7;
     gs_error e = {0};
-    assert_int_equal(gs_shift_plan(x->f, &x->l, -1, 1, &out, &n, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(x->f, &x->l, -1, 1, NULL, &out, &n, &e), GS_EINPUT);
     assert_null(out);
     assert_int_equal(n, 0);
     assert_non_null(strstr(e.message, "found -1"));
-    assert_int_equal(gs_shift_plan(x->f, &x->l, 99, 1, &out, &n, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(x->f, &x->l, 99, 1, NULL, &out, &n, &e), GS_EINPUT);
     assert_non_null(strstr(e.message, "found 99"));
-    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, NAN, &out, &n, &e), GS_EINPUT);
-    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, INFINITY, &out, &n, &e), GS_EINPUT);
-    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, -1, &out, &n, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, NAN, NULL, &out, &n, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, INFINITY, NULL, &out, &n, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, -1, NULL, &out, &n, &e), GS_EINPUT);
     assert_non_null(strstr(e.message, "found -1"));
-    assert_int_equal(gs_shift_plan(x->f, NULL, 4, 1, &out, &n, &e), GS_EINPUT);
-    assert_int_equal(gs_shift_plan(NULL, &x->l, 4, 1, &out, &n, &e), GS_EINPUT);
-    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, 1, NULL, &n, &e), GS_EINPUT);
-    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, 1, &out, NULL, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(x->f, NULL, 4, 1, NULL, &out, &n, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(NULL, &x->l, 4, 1, NULL, &out, &n, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, 1, NULL, NULL, &n, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(x->f, &x->l, 4, 1, NULL, &out, NULL, &e), GS_EINPUT);
     gs_live other = x->l;
     other.nsites = 2;
-    assert_int_equal(gs_shift_plan(x->f, &other, 4, 1, &out, &n, &e), GS_EINPUT);
+    assert_int_equal(gs_shift_plan(x->f, &other, 4, 1, NULL, &out, &n, &e), GS_EINPUT);
     assert_non_null(strstr(e.message, "found one of 2 sites"));
     assert_null(out);
     gs_shift_free(NULL, 3);
@@ -595,6 +640,7 @@ int main(void)
     const struct CMUnitTest demo[] = {
         cmocka_unit_test_setup_teardown(baseline_is_share_of_live_mw, setup, teardown),
         cmocka_unit_test_setup_teardown(cut_moves_to_sites_within_budget_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(cut_uses_the_measured_rtts, setup, teardown),
         cmocka_unit_test_setup_teardown(headroom_caps_the_shift, setup, teardown),
         cmocka_unit_test_setup_teardown(cut_above_dynamic_moves_at_most_everything, setup,
                                         teardown),

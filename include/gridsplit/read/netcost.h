@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "gridsplit/error.h"
+#include "gridsplit/fleet.h"
 #include "gridsplit/latency.h"
 #include "gridsplit/route.h"
 
@@ -50,6 +51,13 @@ int gs_route_inputs_load(gs_route_inputs *in, const char *rtt, const char *rtt_p
                          const char *cables, const char *net_prices, const char *net_places,
                          gs_route_opts *o, gs_error *err);
 void gs_route_inputs_free(gs_route_inputs *in);
+
+/** The same with the fleet's own inputs (its `network:` section, gs_fleet.network) where the
+ * command line names none: an option given (non-NULL) wins over the fleet's file of the same
+ * kind (rtt with rtt_places, cables, net_prices with net_places). f may be NULL. */
+int gs_route_inputs_load_fleet(gs_route_inputs *in, const gs_fleet *f, const char *rtt,
+                               const char *rtt_places, const char *cables, const char *net_prices,
+                               const char *net_places, gs_route_opts *o, gs_error *err);
 
 #ifdef __cplusplus
 }
