@@ -4,8 +4,10 @@
  * #gs-land (world-atlas land-110m, drawn by web/map.js). The map shows the sites (area by
  * request capacity, colour by mean load), the demand regions (area by demand share), the flows
  * (width by mean requests/s) and, in magenta, the flows moved by the selected grid events
- * (width by mean requests/s moved over the event's window, same scale). Then the tables: events,
- * sites, regions. Every string from the data is inserted with textContent, never as HTML.
+ * (width by mean requests/s moved over the event's window, same scale). Then each inference
+ * site's MW over the period (bucket means, events shaded) and, per event, each site's MW over
+ * the window with the cap (solid) and without it (dashed), the cap as a dotted line; then the
+ * tables: events, sites, regions. Every string from the data is inserted with textContent, never as HTML.
  * Sets body[data-gs-ready] when done (tests wait on it), body[data-gs-error] on failure;
  * window.gsRoute.drawn counts what the map drew. */
 (function () {
@@ -480,6 +482,217 @@
     kpi(si(moved), "requests moved by " + data.events.length + " grid event" + (data.events.length === 1 ? "" : "s"));
   }
 
+  /* ---- MW over time ---------------------------------------------------------------------- */
+
+  /* round steps for an axis: 1, 2 or 5 x 10^n, about n ticks over [lo, hi] */
+  function niceTicks(lo, hi, n) {
+    var span = hi - lo;
+    if (!(span > 0)) return [lo];
+    var raw = span / n, mag = Math.pow(10, Math.floor(Math.log10(raw))), step = mag;
+    [1, 2, 5, 10].some(function (m) { step = m * mag; return step >= raw; });
+    var out = [];
+    for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.round(v / step) * step);
+    return out;
+  }
+
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function pad2(n) { return (n < 10 ? "0" : "") + n; }
+
+  /* time ticks in UTC at round steps: hours, days, weeks or month starts; about n of them */
+  function timeTicks(t0, t1, n) {
+    var span = t1 - t0, out = [], d;
+    if (span > 60 * 86400) {
+      var months = Math.max(1, [1, 2, 3, 6, 12].filter(function (m) { return span / (m * 30.44 * 86400) <= n; })[0] || 12);
+      d = new Date(t0 * 1000);
+      var y = d.getUTCFullYear(), m = d.getUTCMonth();
+      for (;;) {
+        var t = Date.UTC(y, m, 1) / 1000;
+        if (t > t1) break;
+        if (t >= t0 && m % months === 0) out.push({ t: t, label: MONTHS[m] + (m === 0 ? " " + y : "") });
+        if (++m === 12) { m = 0; y++; }
+      }
+      return out;
+    }
+    var steps = [3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600];
+    var step = steps.filter(function (s) { return span / s <= n; })[0] || 2592000;
+    for (var t2 = Math.ceil(t0 / step) * step; t2 <= t1; t2 += step) {
+      d = new Date(t2 * 1000);
+      var day = MONTHS[d.getUTCMonth()] + " " + d.getUTCDate();
+      out.push({ t: t2, label: step >= 86400 || (d.getUTCHours() === 0 && d.getUTCMinutes() === 0)
+                 ? day : pad2(d.getUTCHours()) + ":" + pad2(d.getUTCMinutes()) });
+    }
+    return out;
+  }
+
+  /* how many buckets of width w make one point when n of them must fit in about max points: a
+   * round span (an hour, 2, 3, 6, 12 h, a day, 2 days, a week, 2 weeks, 30 days) */
+  function groupOf(n, w, max) {
+    var need = Math.ceil(n / Math.max(1, max));
+    if (need <= 1) return 1;
+    var spans = [3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000];
+    for (var i = 0; i < spans.length; i++)
+      if (spans[i] % w === 0 && spans[i] / w >= need) return spans[i] / w;
+    return need;
+  }
+
+  /* A line chart of MW over time. lines: [{s: {t0, width_s, mw}, color, dash}]; bands:
+   * [{from, to}] shaded (UTC seconds); hlines: [{y, color, label}]. Returns what it drew. */
+  function drawLines(canvas, lines, bands, hlines, t0, t1) {
+    var ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
+    var L = 56, R = 14, T = 12, B = 30;
+    ctx.clearRect(0, 0, W, H);
+    var hi = 0, drawn = 0;
+    lines.forEach(function (l) { l.s.mw.forEach(function (v) { if (v != null && v > hi) hi = v; }); });
+    hlines.forEach(function (h) { if (h.y > hi) hi = h.y; });
+    var yt = niceTicks(0, hi > 0 ? hi * 1.05 : 1, 5), ymax = yt[yt.length - 1] || 1;
+    function X(t) { return L + (W - L - R) * (t - t0) / Math.max(1, t1 - t0); }
+    function Y(v) { return T + (H - T - B) * (1 - v / ymax); }
+    ctx.fillStyle = "rgba(194,24,91,0.08)";
+    bands.forEach(function (b) {
+      var a = Math.max(X(b.from), L), z = Math.min(X(b.to), W - R);
+      if (z > a) ctx.fillRect(a, T, Math.max(1, z - a), H - T - B);
+    });
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.strokeStyle = "#e4e7ec"; ctx.fillStyle = "#667085"; ctx.lineWidth = 1;
+    ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    yt.forEach(function (v) {
+      ctx.beginPath(); ctx.moveTo(L, Y(v) + 0.5); ctx.lineTo(W - R, Y(v) + 0.5); ctx.stroke();
+      ctx.fillText(fmt(v, v % 1 ? 1 : 0), L - 6, Y(v));
+    });
+    ctx.save(); ctx.translate(12, T + (H - T - B) / 2); ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center"; ctx.fillText("MW", 0, 0); ctx.restore();
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    var lastRight = -1e9;
+    timeTicks(t0, t1, 10).forEach(function (k) {
+      var x = X(k.t), w = ctx.measureText(k.label).width;
+      ctx.strokeStyle = "#c9ced6";
+      ctx.beginPath(); ctx.moveTo(x + 0.5, H - B); ctx.lineTo(x + 0.5, H - B + 4); ctx.stroke();
+      if (x - w / 2 > lastRight + 6 && x + w / 2 <= W) { ctx.fillText(k.label, x, H - B + 7); lastRight = x + w / 2; }
+    });
+    hlines.forEach(function (h) {
+      ctx.strokeStyle = h.color; ctx.setLineDash([2, 3]); ctx.lineWidth = 1.2;
+      ctx.beginPath(); ctx.moveTo(L, Y(h.y)); ctx.lineTo(W - R, Y(h.y)); ctx.stroke();
+      ctx.setLineDash([]); ctx.fillStyle = h.color; ctx.textAlign = "left"; ctx.textBaseline = "bottom";
+      ctx.fillText(h.label, L + 4, Y(h.y) - 2);
+    });
+    /* more buckets than a point every 3 px: groups of g buckets drawn as their mean (the line)
+     * over the range of the buckets' values (a light band: the daily swing of a year) */
+    var perPx = 3, plotW = W - L - R;
+    lines.forEach(function (l) {
+      var v = l.s.mw, n = v.length, g = groupOf(n, l.s.width_s, plotW / perPx);
+      var pts = [];
+      for (var i = 0; i < n; i += g) {
+        var sum = 0, k = 0, lo = Infinity, hi2 = -Infinity;
+        for (var j = i; j < Math.min(n, i + g); j++) {
+          if (v[j] == null) continue;
+          sum += v[j]; k++; drawn++;
+          if (v[j] < lo) lo = v[j];
+          if (v[j] > hi2) hi2 = v[j];
+        }
+        pts.push(k ? { x: X(l.s.t0 + (i + Math.min(g, n - i) / 2) * l.s.width_s), m: sum / k, lo: lo, hi: hi2 } : null);
+      }
+      if (g > 1) {
+        ctx.globalAlpha = 0.18; ctx.fillStyle = l.color;
+        var run = [];
+        var flush = function () {
+          if (run.length > 1) {
+            ctx.beginPath();
+            run.forEach(function (p, q) { if (q) ctx.lineTo(p.x, Y(p.hi)); else ctx.moveTo(p.x, Y(p.hi)); });
+            for (var q = run.length - 1; q >= 0; q--) ctx.lineTo(run[q].x, Y(run[q].lo));
+            ctx.closePath(); ctx.fill();
+          }
+          run = [];
+        };
+        pts.forEach(function (p) { if (p) run.push(p); else flush(); });
+        flush();
+        ctx.globalAlpha = 1;
+      }
+      ctx.strokeStyle = l.color; ctx.lineWidth = l.dash ? 1.4 : 1.6; ctx.setLineDash(l.dash ? [5, 4] : []);
+      ctx.beginPath();
+      var pen = false;
+      pts.forEach(function (p) {
+        if (!p) { pen = false; return; }
+        if (pen) ctx.lineTo(p.x, Y(p.m)); else ctx.moveTo(p.x, Y(p.m));
+        pen = true;
+      });
+      ctx.stroke();
+    });
+    ctx.setLineDash([]);
+    var grouped = lines.some(function (l) { return l.s.mw.length * perPx > plotW; });
+    return { points: drawn, ymax: ymax, yticks: yt, grouped: grouped };
+  }
+
+  function lineLegend(box, items) {
+    box.textContent = "";
+    items.forEach(function (it) {
+      var s = el("span");
+      var sw = el("span", it.dash ? "dash" : "ln");
+      if (it.dash) sw.style.color = it.color; else { sw.style.height = "3px"; sw.style.background = it.color; }
+      s.appendChild(sw);
+      s.appendChild(document.createTextNode(it.text));
+      box.appendChild(s);
+    });
+  }
+
+  function secs(iso) { return Date.parse(iso) / 1000; }
+
+  function mwCharts(data) {
+    var inf = data.sites.map(function (s, i) { return { s: s, i: i }; }).filter(function (x) { return x.s.inference && x.s.mw_series; });
+    var color = {};
+    inf.forEach(function (x, k) { color[x.i] = PALETTE[k % PALETTE.length]; });
+    var t0 = secs(data.from), t1 = secs(data.to), out = { period: null, event: null };
+    var bands = data.events.map(function (e) { return { from: secs(e.from), to: secs(e.to) }; });
+    var w = inf.length ? inf[0].s.mw_series.width_s : 0;
+    out.period = drawLines(document.getElementById("mw"), inf.map(function (x) { return { s: x.s.mw_series, color: color[x.i] }; }),
+                           bands, [], t0, t1);
+    lineLegend(document.getElementById("mw-legend"), inf.map(function (x) {
+      return { color: color[x.i], text: x.s.id + " (mean " + fmt(x.s.mw_mean, 1) + " MW, peak " + fmt(x.s.mw_peak, 1) + " MW)" };
+    }));
+    var nb = inf.length ? inf[0].s.mw_series.mw.length : 0, cw = document.getElementById("mw").width - 70;
+    var gw = w * groupOf(nb, w, cw / 3);
+    document.getElementById("mw-sub").textContent = "Each inference site's draw at its grid connection, routed with the events" +
+      (data.events.length ? " (shaded: their windows)" : "") + "; " +
+      (out.period.grouped ? "line: mean over " + duration(gw) + ", band: the range of its " + duration(w) + " means (the daily swing)"
+                          : "mean over " + duration(w) + " buckets") + " (UTC). " +
+      "Its daily shape follows its regions' afternoons unless an event or a full site moves load.";
+    if (!data.events.length) return out;
+    var card = document.getElementById("ev-mw-card");
+    card.hidden = false;
+    var cur = 0;
+    function draw() {
+      var e = data.events[cur], a = secs(e.from), b = secs(e.to), lines = [], items = [];
+      (e.mw_series || []).forEach(function (p) {
+        if (!p[1]) return;
+        var s = data.sites[p[0]];
+        lines.push({ s: p[2], color: color[p[0]], dash: true });
+        lines.push({ s: p[1], color: color[p[0]] });
+        items.push({ color: color[p[0]], text: s.id });
+      });
+      items.push({ color: "#1f2329", text: "with the cap (solid)" });
+      items.push({ color: "#1f2329", dash: true, text: "without it" });
+      out.event = drawLines(document.getElementById("ev-mw"), lines, [],
+                            [{ y: e.cap_mw, color: "#c2185b", label: "cap " + fmt(e.cap_mw, 1) + " MW at " + data.sites[e.site].id }], a, b);
+      lineLegend(document.getElementById("ev-mw-legend"), items);
+      document.getElementById("ev-mw-sub").textContent = e.id + ": " + window_(e.from, e.to) + " UTC. " +
+        data.sites[e.site].id + " " + fmt(e.site_mw_without_cap, 1) + " MW without the cap, " + fmt(e.site_mw_with_cap, 1) +
+        " MW with it (means over the window); " + fmt(e.mw_moved, 1) + " MW moved to the other sites.";
+      var box = document.getElementById("ev-mw-pick");
+      box.textContent = "";
+      if (data.events.length > 1) {
+        box.appendChild(el("span", "", "Event:"));
+        data.events.forEach(function (x, i) {
+          var bt = el("button", "", x.id);
+          bt.type = "button";
+          bt.setAttribute("aria-pressed", i === cur ? "true" : "false");
+          bt.addEventListener("click", function () { cur = i; draw(); if (window.gsRoute) window.gsRoute.mw = out; });
+          box.appendChild(bt);
+        });
+      }
+    }
+    draw();
+    return out;
+  }
+
   function main() {
     var data = JSON.parse(document.getElementById("gs-data").textContent);
     var land = JSON.parse(document.getElementById("gs-land").textContent);
@@ -515,11 +728,12 @@
       box.appendChild(none);
     }
 
+    var mw = null;
     function redraw() {
       info = drawMap(canvas, land, data, sel);
       legend(document.getElementById("legend"), data, info);
       rows.forEach(function (r, i) { r.classList.toggle("selected", sel.indexOf(i) >= 0 && sel.length < data.events.length); });
-      window.gsRoute = { data: data, drawn: info.drawn, selected: sel.slice() };
+      window.gsRoute = { data: data, drawn: info.drawn, selected: sel.slice(), mw: mw };
     }
 
     function select(s) {
@@ -551,6 +765,7 @@
     });
     sitesTable(document.getElementById("sites-table"), data);
     regionsTable(document.getElementById("regions-table"), data);
+    mw = mwCharts(data);
     redraw();
     var timer = null;
     window.addEventListener("resize", function () {

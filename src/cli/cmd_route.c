@@ -311,12 +311,18 @@ int gs_cmd_route(int argc, char **argv)
     so.on_route = gs_route_recorder_step;
     so.route_ctx = rec;
     if (!no_report) {
-        if (gs_route_report_new(f, &ro, caps, ncaps, rec, &rep, &err) < 0)
+        if (gs_route_report_new(f, &ro, caps, ncaps, so.step_s, rec, &rep, &err) < 0)
             goto fail;
         so.on_route = gs_route_report_step; /* forwards each step to rec */
         so.route_ctx = rep;
     }
-    if (gs_simulate(f, &tz, &so, &r, &err) < 0) {
+    gs_cli_progress pg;
+    gs_cli_progress_start(&pg, "route", quiet);
+    so.progress = gs_cli_progress_cb;
+    so.progress_ctx = &pg;
+    rc = gs_simulate(f, &tz, &so, &r, &err);
+    gs_cli_progress_end(&pg);
+    if (rc < 0) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", fleet_path);
         goto fail;

@@ -2,8 +2,11 @@
  * "The report"). Two parts:
  * - a step hook (gs_route_report_step) that forwards each routed step to the flows/summary
  *   recorder and keeps what summary.json lacks: each site's mean and peak inference MW and
- *   served rate, and per event the flows per (region, site) over its window with the cap and
- *   without it (its own uncapped router, stepped only inside event windows);
+ *   served rate, each site's inference MW over time (a bounded series: bucket means, an hour
+ *   or more, at most SERIES_POINTS buckets, merged in pairs when the period is longer), and
+ *   per event the flows per (region, site) over its window and each site's MW over the window,
+ *   with the cap and without it (its own uncapped router, stepped only inside event windows;
+ *   outside them the two are the same);
  * - the writer: summary.json + those figures -> one compact JSON block (flows aggregated per
  *   (region, site) over the period and per event window, indices instead of repeated ids),
  *   inlined with web/route.html, route.css, map.js, route.js, topojson-client and the
@@ -23,6 +26,61 @@
 #include "write/html.h"
 #include "write/outfile.h"
 
+/* A series of one value per step as bucket means: buckets of width seconds from t0, at most cap
+ * of them; a step past the last bucket merges the buckets in pairs and doubles the width, so a
+ * series of any length holds at most cap buckets (a year at 5 min: 1,500 buckets of 6 h). */
+typedef struct series {
+    int64_t t0, width;
+    size_t n, cap;
+    double *sum;
+    uint32_t *cnt;
+} series;
+
+#define SERIES_POINTS 8784      /* the period's series: a leap year of hours */
+#define SERIES_EVENT_POINTS 600 /* an event window's: buckets of one step or more */
+
+static int series_init(series *x, size_t cap)
+{
+    memset(x, 0, sizeof *x);
+    x->cap = cap;
+    x->sum = calloc(cap, sizeof *x->sum);
+    x->cnt = calloc(cap, sizeof *x->cnt);
+    return x->sum && x->cnt ? 0 : -1;
+}
+
+static void series_free(series *x)
+{
+    free(x->sum);
+    free(x->cnt);
+}
+
+static void series_add(series *x, int64_t t, int64_t width, double v)
+{
+    if (!x->width) {
+        x->t0 = t;
+        x->width = width > 0 ? width : 1;
+    }
+    if (t < x->t0 || !isfinite(v))
+        return;
+    size_t i = (size_t)((t - x->t0) / x->width);
+    while (i >= x->cap) {
+        for (size_t k = 0; k < (x->n + 1) / 2; k++) {
+            x->sum[k] = x->sum[2 * k] + (2 * k + 1 < x->n ? x->sum[2 * k + 1] : 0);
+            x->cnt[k] = x->cnt[2 * k] + (2 * k + 1 < x->n ? x->cnt[2 * k + 1] : 0);
+        }
+        size_t m = (x->n + 1) / 2;
+        memset(x->sum + m, 0, (x->cap - m) * sizeof *x->sum);
+        memset(x->cnt + m, 0, (x->cap - m) * sizeof *x->cnt);
+        x->n = m;
+        x->width *= 2;
+        i = (size_t)((t - x->t0) / x->width);
+    }
+    x->sum[i] += v;
+    x->cnt[i]++;
+    if (i + 1 > x->n)
+        x->n = i + 1;
+}
+
 struct gs_route_report {
     const gs_fleet *f;
     const gs_route_cap *caps;
@@ -37,6 +95,9 @@ struct gs_route_report {
     size_t narcs;                /* all services' arcs */
     size_t *ev_steps;            /* [event] */
     double *ev_with, *ev_base;   /* [event x narcs] requests/s summed over the window's steps */
+    series *mw_series;           /* [site] inference MW over the period */
+    series *ev_mw_with, *ev_mw_base; /* [event x site] over the window, with / without the cap */
+    int64_t step_s;              /* the simulation's step */
 };
 
 void gs_route_report_free(gs_route_report *rep)
@@ -52,12 +113,22 @@ void gs_route_report_free(gs_route_report *rep)
     free(rep->ev_steps);
     free(rep->ev_with);
     free(rep->ev_base);
+    size_t ns = rep->f ? rep->f->nsites : 0;
+    for (size_t s = 0; rep->mw_series && s < ns; s++)
+        series_free(&rep->mw_series[s]);
+    for (size_t k = 0; rep->ev_mw_with && k < rep->ncaps * ns; k++) {
+        series_free(&rep->ev_mw_with[k]);
+        series_free(&rep->ev_mw_base[k]);
+    }
+    free(rep->mw_series);
+    free(rep->ev_mw_with);
+    free(rep->ev_mw_base);
     free(rep);
 }
 
 int gs_route_report_new(const gs_fleet *f, const gs_route_opts *o, const gs_route_cap *caps,
-                        size_t ncaps, gs_route_recorder *rec, gs_route_report **out,
-                        gs_error *err)
+                        size_t ncaps, int64_t step_s, gs_route_recorder *rec,
+                        gs_route_report **out, gs_error *err)
 {
     *out = NULL;
     gs_route_report *rep = calloc(1, sizeof *rep);
@@ -67,6 +138,7 @@ int gs_route_report_new(const gs_fleet *f, const gs_route_opts *o, const gs_rout
     rep->caps = caps;
     rep->ncaps = ncaps;
     rep->rec = rec;
+    rep->step_s = step_s > 0 ? step_s : 1;
     int rc = gs_router_new(f, o, &rep->base, err);
     if (rc < 0) {
         gs_route_report_free(rep);
@@ -98,6 +170,21 @@ int gs_route_report_new(const gs_fleet *f, const gs_route_opts *o, const gs_rout
         if (!rep->ev_with || !rep->ev_base)
             goto nomem;
     }
+    rep->mw_series = calloc(ns, sizeof *rep->mw_series);
+    rep->ev_mw_with = calloc(ncaps * ns + 1, sizeof *rep->ev_mw_with);
+    rep->ev_mw_base = calloc(ncaps * ns + 1, sizeof *rep->ev_mw_base);
+    if (!rep->mw_series || !rep->ev_mw_with || !rep->ev_mw_base)
+        goto nomem;
+    for (size_t s = 0; s < f->nsites; s++) {
+        if (!rep->site_has[s])
+            continue;
+        if (series_init(&rep->mw_series[s], SERIES_POINTS) < 0)
+            goto nomem;
+        for (size_t e = 0; e < ncaps; e++)
+            if (series_init(&rep->ev_mw_with[e * f->nsites + s], SERIES_EVENT_POINTS) < 0 ||
+                series_init(&rep->ev_mw_base[e * f->nsites + s], SERIES_EVENT_POINTS) < 0)
+                goto nomem;
+    }
     *out = rep;
     return GS_OK;
 nomem:
@@ -114,6 +201,8 @@ void gs_route_report_step(void *ctx, const gs_router *r, int64_t t,
     if (rep->rec)
         gs_route_recorder_step(rep->rec, r, t, demand, cap_mw, pue);
     rep->nsteps++;
+    /* the series' buckets: an hour, or the step when longer */
+    int64_t hour = rep->step_s > 3600 ? rep->step_s : 3600;
     const gs_route_group *gr = gs_router_groups(r);
     const double *grps = gs_router_group_rps(r);
     size_t ng = gs_router_group_count(r);
@@ -125,6 +214,7 @@ void gs_route_report_step(void *ctx, const gs_router *r, int64_t t,
             if (gr[k].site == (int)s)
                 rps += grps[k];
         rep->mw_sum[s] += mw;
+        series_add(&rep->mw_series[s], t, hour, mw);
         if (mw > rep->mw_peak[s])
             rep->mw_peak[s] = mw;
         if (rps > rep->rps_peak[s])
@@ -140,6 +230,15 @@ void gs_route_report_step(void *ctx, const gs_router *r, int64_t t,
         if (!(t >= rep->caps[e].from_s && t < rep->caps[e].to_s))
             continue;
         rep->ev_steps[e]++;
+        for (size_t s = 0; s < f->nsites; s++) {
+            if (!rep->site_has[s])
+                continue;
+            double p = pue ? pue[s] : f->sites[s].pue;
+            series_add(&rep->ev_mw_with[e * f->nsites + s], t, rep->step_s,
+                       gs_router_site_mw(r, (int)s, p));
+            series_add(&rep->ev_mw_base[e * f->nsites + s], t, rep->step_s,
+                       gs_router_site_mw(rep->base, (int)s, p));
+        }
         double *w = rep->ev_with + e * rep->narcs, *b = rep->ev_base + e * rep->narcs;
         for (size_t v = 0; v < f->nservices; v++) {
             size_t na, nb;
@@ -186,6 +285,22 @@ static int site_index(const gs_fleet *f, const char *id)
 static json_t *idx_or_null(int i)
 {
     return i >= 0 ? json_integer(i) : json_null();
+}
+
+/* {"t0": UTC seconds of the first bucket, "width_s", "mw": [bucket mean or null]}, MW rounded
+ * to 4 decimals (0.1 kW); null for a series that saw no step. */
+static json_t *series_json(const series *x)
+{
+    if (!x->sum || !x->n)
+        return json_null();
+    json_t *o = json_object(), *v = json_array();
+    json_object_set_new(o, "t0", json_integer((json_int_t)x->t0));
+    json_object_set_new(o, "width_s", json_integer((json_int_t)x->width));
+    for (size_t i = 0; i < x->n; i++)
+        json_array_append_new(v, x->cnt[i] ? num(round(x->sum[i] / x->cnt[i] * 1e4) / 1e4)
+                                           : json_null());
+    json_object_set_new(o, "mw", v);
+    return o;
 }
 
 /* The page's data from the summary and the report's own figures; NULL when out of memory. */
@@ -260,6 +375,8 @@ static json_t *build_data(const gs_route_report *rep, json_t *sum)
         json_object_set_new(o, "unserved_requests", num(jd(so, "unserved_requests")));
         json_object_set_new(o, "rtt_mean_ms", num(jd(so, "rtt_mean_ms")));
         json_object_set_new(o, "rtt_p95_ms", num(jd(so, "rtt_p95_ms")));
+        json_object_set_new(o, "mw_series", rep->site_has[s] ? series_json(&rep->mw_series[s])
+                                                             : json_null());
         json_array_append_new(sites, o);
     }
     json_object_set_new(root, "sites", sites);
@@ -385,6 +502,18 @@ static json_t *build_data(const gs_route_report *rep, json_t *sum)
         }
         json_object_set_new(o, "gained", gained);
         json_object_set_new(o, "shed", shed);
+        /* each inference site's MW over the window: [site, with the cap, without it] */
+        json_t *ser = json_array();
+        for (size_t st = 0; st < f->nsites; st++) {
+            if (!rep->site_has[st])
+                continue;
+            json_t *p = json_array();
+            json_array_append_new(p, json_integer((json_int_t)st));
+            json_array_append_new(p, series_json(&rep->ev_mw_with[e * f->nsites + st]));
+            json_array_append_new(p, series_json(&rep->ev_mw_base[e * f->nsites + st]));
+            json_array_append_new(ser, p);
+        }
+        json_object_set_new(o, "mw_series", ser);
         json_array_append_new(events, o);
     }
     json_object_set_new(root, "events", events);

@@ -4,16 +4,19 @@
 // flows (blue line pixels, one drawn per (region, site) pair of the data) and, when an event
 // moved requests, the moved flows (magenta pixels); the header names the fleet, the period,
 // the step, the budget and RTT limit; the events, sites and regions tables have one filled row
-// per event / inference site / region; clicking an event row selects it. Saves a full-page
-// screenshot.
+// per event / inference site / region, each region naming the RTT source of what served it;
+// clicking an event row selects it; the MW chart draws one line per inference site over the
+// period, and with events the event chart draws each site with and without the cap, its y axis
+// reaching the cap, both on round ticks; the page reads at 1400 px (lib.mjs checkFits). Saves a
+// full-page screenshot.
 //
 // usage: node tests/browser/route_check.mjs REPORT.html SCREENSHOT.png
 // env:   GS_SRC (repo root; default: two levels up), CHROMIUM (default /usr/bin/chromium)
 // exit:  0 ok, 1 a check failed, 2 bad usage or the browser could not start
 // (the browser, the network cut, the error and dialog collection and the screenshot: lib.mjs)
-import { checkReport } from './lib.mjs';
+import { checkReport, checkFits } from './lib.mjs';
 
-await checkReport('route_check', { dialogs: true, checks: async (page, fail) => {
+await checkReport('route_check', { dialogs: true, viewport: { width: 1400, height: 900 }, checks: async (page, fail) => {
   const info = await page.evaluate(() => {
     const d = JSON.parse(document.getElementById('gs-data').textContent);
     return {
@@ -73,6 +76,43 @@ await checkReport('route_check', { dialogs: true, checks: async (page, fail) => 
   filled('regions', rows.regions, info.nRegions);
   if (!info.nInference) fail('no inference site in the report');
   if (!info.nRegions) fail('no demand region in the report');
+
+  // every region says where its RTTs come from (the regions table's "Served by" column)
+  rows.regions.forEach((cells, i) => {
+    if (!cells.some((c) => /\b(measured|cable|plain)\b/.test(c))) fail(`regions table row ${i} names no RTT source: ${JSON.stringify(cells)}`);
+  });
+
+  // MW over time: one line per inference site over the period; per event, with and without
+  const mw = await page.evaluate(() => {
+    const g = window.gsRoute && window.gsRoute.mw;
+    const d = JSON.parse(document.getElementById('gs-data').textContent);
+    const lit = (id) => {
+      const c = document.getElementById(id);
+      const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && (Math.abs(px[i] - px[i + 1]) > 40 || Math.abs(px[i + 1] - px[i + 2]) > 40)) n++;
+      return n;
+    };
+    return {
+      period: g && g.period, event: g && g.event, legend: document.querySelectorAll('#mw-legend > span').length,
+      points: d.sites.filter((s) => s.inference).reduce((a, s) => a + (s.mw_series ? s.mw_series.mw.filter((v) => v != null).length : 0), 0),
+      cap: d.events.length ? d.events[0].cap_mw : null, evHidden: document.getElementById('ev-mw-card').hidden,
+      litPeriod: lit('mw'), litEvent: lit('ev-mw'),
+    };
+  });
+  if (!mw.period || mw.period.points !== mw.points || !(mw.points > 0)) fail(`MW chart drew ${mw.period && mw.period.points} points, want ${mw.points}`);
+  if (mw.legend !== info.nInference) fail(`MW chart legend has ${mw.legend} sites, want ${info.nInference}`);
+  if (!(mw.litPeriod > 500)) fail(`MW chart shows too few coloured pixels (${mw.litPeriod})`);
+  const round = (ticks) => ticks.every((v) => { const m = Math.pow(10, Math.floor(Math.log10(Math.abs(v) || 1)) - 1); return Math.abs(v / m - Math.round(v / m)) < 1e-9 && [1, 2, 5].some((k) => Math.abs((ticks[1] - ticks[0]) / k / Math.pow(10, Math.round(Math.log10((ticks[1] - ticks[0]) / k))) - 1) < 1e-9); });
+  if (!mw.period || !round(mw.period.yticks)) fail(`MW chart ticks are not round: ${mw.period && mw.period.yticks}`);
+  if (info.nEvents) {
+    if (mw.evHidden) fail('the events chart is hidden although there are events');
+    if (!mw.event || !(mw.event.points > 0)) fail(`the events chart drew ${mw.event && mw.event.points} points`);
+    if (!mw.event || !(mw.event.ymax >= mw.cap)) fail(`the events chart's axis (${mw.event && mw.event.ymax} MW) does not reach the cap ${mw.cap}`);
+    if (!(mw.litEvent > 300)) fail(`the events chart shows too few coloured pixels (${mw.litEvent})`);
+  } else if (!mw.evHidden) fail('the events chart shows without events');
+
+  await checkFits(page, fail, { width: 1400 });
 
   // picking an event selects it
   if (info.nEvents) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # e2e.route_browser: `gridsplit route` writes report.html, which opens offline in headless
 # Chromium: no request leaves file://, no console error, the map shows land, flows and the flows
-# moved by the Ashburn cap, the events / sites / regions tables are filled
-# (tests/browser/route_check.mjs). Also: the report is byte-identical on a second run,
+# moved by the Ashburn cap, the events / sites / regions tables are filled, the MW charts draw
+# (with and without the cap) and the page reads at 1400 px (tests/browser/route_check.mjs), on
+# the demo (a day) and on the real example (its year). Also: the report is byte-identical on a second run,
 # --no-report writes none, and a fleet with hostile names (quotes, <script>, &) renders them as
 # text. Skips (77) without node, chromium or web/node_modules/playwright-core, unless CI is set.
 set -u
@@ -39,6 +40,16 @@ cmp -s "$out/a/report.html" "$out/b/report.html" || { echo "route_browser: repor
 run "$fleet" "$out/c" --no-report || { echo "route_browser: --no-report run failed" >&2; exit 1; }
 [ -e "$out/c/report.html" ] && { echo "route_browser: --no-report still wrote report.html" >&2; rc=1; }
 [ -s "$out/c/summary.json" ] || { echo "route_browser: --no-report lost summary.json" >&2; rc=1; }
+
+# the real example over its year (2023 prices, the fleet's measured RTTs, the 2023 Ashburn cap):
+# months of MW per site, an event chart from real routing
+if [ -d "${GS_SHARED:-$GS_SRC/../shared}/data/prices" ]; then
+    "$GS_BIN" route "$GS_SRC/examples/real/fleet.yaml" --out "$out/real" --no-flows --quiet \
+        --events "$GS_SRC/examples/events/ashburn_cap_2023.json" || { echo "route_browser: real example failed" >&2; exit 1; }
+    node "$GS_SRC/tests/browser/route_check.mjs" "$out/real/report.html" "$GS_BUILD/route_browser_real.png" || rc=1
+elif [ -n "${CI:-}" ]; then
+    echo "route_browser: no ../shared/data under CI" >&2; rc=1
+fi
 
 # hostile names: the fleet's and a site's name go through HTML and the JSON block as text
 sed -e "s|^name: .*|name: 'demo \"fleet\" </script><script>alert(1)</script> \& ''co'' <b>x</b>'|" \

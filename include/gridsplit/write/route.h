@@ -41,13 +41,15 @@ void gs_route_recorder_free(gs_route_recorder *rec);
 /** Follows a routed simulation like the recorder, for report.html: pass
  * gs_route_report_step as gs_sim_opts.on_route and the report as route_ctx; it forwards every
  * step to rec (may be NULL), then keeps what summary.json does not have: each site's mean and
- * peak inference MW, and for each cap (event) the flows per (region, site) over its window with
- * the cap and without it (its own uncapped router, stepped only inside event windows). Memory:
- * sites + events x arcs. o and caps must outlive it. Returns 0 or GS_ENOMEM. */
+ * peak inference MW, its inference MW over time (bucket means of an hour or step_s, whichever
+ * is longer, at most 8,784 buckets, widened in pairs for longer periods), and for each cap
+ * (event) the flows per (region, site) and each site's MW over its window with the cap and
+ * without it (its own uncapped router, stepped only inside event windows). Memory: sites +
+ * events x (arcs + sites x 600 buckets). o and caps must outlive it. Returns 0 or GS_ENOMEM. */
 typedef struct gs_route_report gs_route_report;
 int gs_route_report_new(const gs_fleet *f, const gs_route_opts *o, const gs_route_cap *caps,
-                        size_t ncaps, gs_route_recorder *rec, gs_route_report **out,
-                        gs_error *err);
+                        size_t ncaps, int64_t step_s, gs_route_recorder *rec,
+                        gs_route_report **out, gs_error *err);
 void gs_route_report_step(void *ctx, const gs_router *r, int64_t t,
                           const double *const *demand, const double *cap_mw,
                           const double *pue);
