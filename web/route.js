@@ -112,39 +112,6 @@
     });
   }
 
-  /* A greedy label placer: each label tries the right, left, below and above of its point and
-   * takes the first spot free of earlier labels and obstacles; force: keep the first spot. */
-  function labels(ctx, m) {
-    var boxes = [];
-    function free(b) {
-      if (b.x < 0 || b.y < 0 || b.x + b.w > m.width || b.y + b.h > m.height) return false;
-      return boxes.every(function (o) { return b.x + b.w <= o.x || o.x + o.w <= b.x || b.y + b.h <= o.y || o.y + o.h <= b.y; });
-    }
-    return {
-      obstacle: function (x, y, w, h) { boxes.push({ x: x, y: y, w: w, h: h }); },
-      place: function (x, y, off, lines, force) {
-        var lh = 13, h = lines.length * lh, w = 0;
-        lines.forEach(function (l) { ctx.font = l.font; w = Math.max(w, ctx.measureText(l.text).width); });
-        var spots = [
-          { x: x + off, y: y - h / 2, align: "left" }, { x: x - off - w, y: y - h / 2, align: "right" },
-          { x: x - w / 2, y: y + off, align: "center" }, { x: x - w / 2, y: y - off - h, align: "center" }];
-        var pick = null;
-        spots.some(function (sp) {
-          var b = { x: sp.x - 1, y: sp.y - 1, w: w + 2, h: h + 2 };
-          if (free(b)) { pick = sp; boxes.push(b); return true; }
-          return false;
-        });
-        if (!pick && force) { pick = spots[0]; boxes.push({ x: pick.x, y: pick.y, w: w, h: h }); }
-        if (!pick) return false;
-        lines.forEach(function (l, k) {
-          var tx = pick.align === "left" ? pick.x : pick.align === "right" ? pick.x + w : pick.x + w / 2;
-          gsMap.label(ctx, l.text, tx, pick.y + k * lh + lh / 2, { font: l.font, color: l.color, align: pick.align, baseline: "middle" });
-        });
-        return true;
-      }
-    };
-  }
-
   function drawMap(canvas, land, data, sel) {
     var m = gsMap.draw(canvas, land);
     var ctx = m.ctx, X = m.X, Y = m.Y;
@@ -230,7 +197,7 @@
       drawn.sites++;
     });
     /* labels last, so no line covers them; sites first, then the regions' where they fit */
-    var placer = labels(ctx, m);
+    var placer = gsMap.placer(ctx, m);
     sites.forEach(function (s) {
       if (!s.inference) return;
       var rad = 5 + 13 * Math.sqrt(maxCap > 0 ? s.capacity_rps / maxCap : 0);

@@ -67,8 +67,9 @@
         ctx.beginPath(); ctx.moveTo(X(r.lon), Y(r.lat)); ctx.lineTo(X(c.lon), Y(c.lat)); ctx.stroke();
       });
     }
-    /* demand regions: area by share */
-    data.regions.forEach(function (r, i) {
+    /* demand regions: area by share (inference only: training does not follow users) */
+    var regions = data.class === "training" ? [] : data.regions;
+    regions.forEach(function (r, i) {
       var rad = 3 + 38 * Math.sqrt(r.share);
       var served = run ? (run.served_share[i] || 0) : null;
       ctx.beginPath();
@@ -84,8 +85,10 @@
     /* candidates: worst drawn first so the best sit on top */
     var order = data.candidates.slice().sort(function (a, b) { return b.rank - a.rank; });
     ctx.font = "11px system-ui, sans-serif";
+    var placer = gsMap.placer(ctx, m);
     order.forEach(function (c) {
-      var x = X(c.lon), y = Y(c.lat);
+      var x = X(c.lon), y = Y(c.lat), rad = c.chosen ? 12.5 : 7.5;
+      placer.obstacle(x - rad, y - rad, 2 * rad, 2 * rad);
       if (c.chosen) {
         ctx.beginPath(); ctx.arc(x, y, 11, 0, 2 * Math.PI);
         ctx.lineWidth = 3; ctx.strokeStyle = "#1d2733"; ctx.stroke();
@@ -93,10 +96,18 @@
       ctx.beginPath(); ctx.arc(x, y, 6.5, 0, 2 * Math.PI);
       ctx.fillStyle = scoreColor(c.score); ctx.fill();
       ctx.lineWidth = 1.2; ctx.strokeStyle = "#fff"; ctx.stroke();
-      if (c.rank <= 5 || c.chosen) {
-        gsMap.label(ctx, "#" + c.rank + " " + c.id, x + 9, y - 7);
-      }
     });
+    /* labels: the chosen sites first, then by rank (the top 5); one that finds no free spot is
+     * left out (the table has them all) */
+    var want = data.candidates.filter(function (c) { return c.rank <= 5 || c.chosen; }).sort(function (a, b) {
+      return (b.chosen ? 1 : 0) - (a.chosen ? 1 : 0) || a.rank - b.rank;
+    });
+    var left = [];
+    want.forEach(function (c) {
+      if (!placer.place(X(c.lon), Y(c.lat), (c.chosen ? 12.5 : 7.5) + 2.5, [{ text: "#" + c.rank + " " + c.id, font: "11px system-ui, sans-serif" }], false))
+        left.push(c.id);
+    });
+    return { labels: placer.placed(), left: left, regions: regions.length };
   }
 
   function legend(box, data, run) {
@@ -113,7 +124,7 @@
     item(scoreColor(0.5), "score 0.5");
     item(scoreColor(0), "score 0");
     if (run) item(scoreColor(0.8), "chosen site (K = " + run.k + ")", true);
-    if (data.regions.length) {
+    if (data.regions.length && data.class !== "training") {
       if (run) {
         item("rgba(40,150,70,0.6)", "region served within " + fmt(data.params.latency_budget_ms, 0) + " ms");
         item("rgba(200,55,45,0.6)", "region not served within the budget");
@@ -197,12 +208,12 @@
         row.appendChild(el("td", "num", i === 0 ? c.rank : ""));
         row.appendChild(el("td", "", i === 0 ? c.id : ""));
         row.appendChild(el(l.strong ? "th" : "td", "", l.name));
-        row.appendChild(el("td", "", l.basis));
+        row.appendChild(el("td", "soft", l.basis));
         row.appendChild(el("td", "num", l.price || ""));
         row.appendChild(el("td", "num", l.hours != null && l.hours > 0 ? fmt(l.hours, 0) : ""));
         row.appendChild(el("td", "num", l.permw != null ? fmt(l.permw, 0) : ""));
         row.appendChild(el("td", "num", l.v != null ? fmt(l.v, 2) : "—"));
-        var note = el("td", "detail", l.note ? (l.note.length > 90 ? l.note.slice(0, 90) + "…" : l.note) : "");
+        var note = el("td", "detail soft", l.note ? (l.note.length > 90 ? l.note.slice(0, 90) + "…" : l.note) : "");
         note.title = l.note || "";
         row.appendChild(note);
         tbody.appendChild(row);
@@ -234,6 +245,28 @@
     });
   }
 
+  /* why each chosen site, and each candidate ranked above the last chosen one that is not */
+  function whyTable(table, run) {
+    var thead = table.querySelector("thead"), tbody = table.querySelector("tbody");
+    var tr = el("tr");
+    [["Rank", "num"], ["Site", ""], ["", ""], ["Serves", "num"], ["only it reaches", "num"], ["Reaches", "num"],
+     ["cost from it", "num"], ["paid now", "num"], ["Why", ""]].forEach(function (h) { tr.appendChild(el("th", h[1], h[0])); });
+    thead.appendChild(tr);
+    (run.why || []).forEach(function (w) {
+      var row = el("tr", w.chosen ? "chosen" : "");
+      row.appendChild(el("td", "num", "#" + w.rank));
+      row.appendChild(el("td", "", w.site));
+      row.appendChild(el("td", "", w.chosen ? "chosen" : "not chosen"));
+      row.appendChild(el("td", "num", w.chosen ? fmt(w.served_mw, 1) + " MW" : "\u2014"));
+      row.appendChild(el("td", "num", w.chosen ? fmt(w.only_mw, 1) + " MW" : "\u2014"));
+      row.appendChild(el("td", "num", fmt(w.reach_mw, 1) + " MW"));
+      row.appendChild(el("td", "num", fmt(w.cost_usd_per_mw_year / 1e6, 2)));
+      row.appendChild(el("td", "num", w.chosen ? "\u2014" : fmt(w.paid_usd_per_mw_year / 1e6, 2)));
+      row.appendChild(el("td", "wrap", w.reason));
+      tbody.appendChild(row);
+    });
+  }
+
   function main() {
     var data = JSON.parse(document.getElementById("gs-data").textContent);
     var land = JSON.parse(document.getElementById("gs-land").textContent);
@@ -252,7 +285,9 @@
       ? "Chosen sites (K = " + run.k + ") serve " + fmt(100 * run.coverage_share, 1) + " % of demand within " + fmt(p.latency_budget_ms, 0) + " ms; lines join each region to its site."
       : "Candidate sites coloured by score; labels give the rank." + (data.regions.length ? " Circles: demand regions, area by share." : "");
     var canvas = document.getElementById("map");
-    drawMap(canvas, land, data);
+    var drawn = drawMap(canvas, land, data);
+    if (drawn.left.length)
+      document.getElementById("map-sub").textContent += " Labels left out where they would overlap: " + drawn.left.join(", ") + ".";
     legend(document.getElementById("legend"), data, run);
     if (data.placement) {
       document.getElementById("placement").hidden = false;
@@ -261,6 +296,10 @@
         " ms at least cost (energy + " + fmt(p.latency_penalty_usd_per_ms_mw_year, 0) + " USD per ms per MW-year + " +
         fmt(100 * p.capex_annuity, 0) + " %/yr of land and build + " + fmt(p.site_fixed_usd_per_year / 1e6, 1) + " MUSD/yr per site). Costs in MUSD/yr.";
       placementTable(document.getElementById("placement-table"), data);
+      if (run && run.why && run.why.length) {
+        document.getElementById("why").hidden = false;
+        whyTable(document.getElementById("why-table"), run);
+      }
     }
     if (data.class === "training" && data.candidates.length && data.candidates[0].flexibility) {
       document.getElementById("flex").hidden = false;
@@ -275,9 +314,9 @@
     var timer = null;
     window.addEventListener("resize", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { drawMap(canvas, land, data); }, 150);
+      timer = setTimeout(function () { window.gsSite.drawn = drawMap(canvas, land, data); }, 150);
     });
-    window.gsSite = { data: data };
+    window.gsSite = { data: data, drawn: drawn };
     document.body.dataset.gsReady = "1";
   }
 

@@ -272,6 +272,18 @@ typedef struct gs_site_placement {
     double energy_usd_per_year, latency_usd_per_year, capex_usd_per_year, fixed_usd_per_year;
     double mean_rtt_ms;         /**< demand-weighted over served demand */
     double seconds;             /**< solve time, filled by the caller if it measures it (engines read no clock) */
+    /* Why: per scored candidate (index j of r->s, r->n of them), from the solution's own pairs
+     * (RTT <= budget) and costs c_ij (USD per MW-year); owned. */
+    size_t ncand;
+    double *served_mw;          /**< demand it serves in the solution (0 when not open) */
+    double *only_mw;            /**< of that, demand no other open site reaches within budget */
+    double *reach_mw;           /**< demand within its budget */
+    double *cost_per_mw;        /**< mean c_ij over the demand it reaches: what serving it would cost */
+    double *paid_per_mw;        /**< mean cost the solution pays for the part of that demand it serves */
+    double *covered;            /**< share of the demand it reaches that the solution serves */
+    int *rival;                 /**< not open: the open candidate (index into f->cands) serving
+                                     most of the demand it reaches; -1 none */
+    double *rival_beyond_mw;    /**< demand that rival serves which it cannot reach */
 } gs_site_placement;
 
 /** Choose k inference sites among the candidates scored in r (r->cls must be inference) to
@@ -281,6 +293,13 @@ typedef struct gs_site_placement {
 int gs_site_place(const gs_site_file *f, const gs_site_result *r, const gs_site_score_opts *opts,
                   int k, double max_seconds, gs_site_placement *out, gs_error *err);
 void gs_site_placement_free(gs_site_placement *p);
+
+/** One sentence on why candidate j (index into r->s) is or is not among p's open sites, from p's
+ * figures: an open site's demand served and the part only it reaches; for one not chosen, that
+ * it reaches no region, or that the demand it reaches is served by the chosen sites and at what
+ * cost against its own. buf gets fewer than len bytes. */
+void gs_site_place_reason(const gs_site_file *f, const gs_site_result *r,
+                          const gs_site_placement *p, size_t j, char *buf, size_t len);
 
 
 #ifdef __cplusplus

@@ -3,6 +3,7 @@
  * choose K sites by a facility-location MIP; writes scores.csv, scores.json and report.html
  * (docs/site.md). Options: gs_cmd_site_decl (cli/opts.h). */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,16 +261,23 @@ int gs_cmd_site(int argc, char **argv)
             goto out;
         }
         int ks[3] = {choose - 1, choose, choose + 1};
+        /* three solves of up to --max-seconds each: the progress line moves between them */
+        gs_cli_progress pg;
+        gs_cli_progress_start(&pg, "site", false);
         for (int q = 0; q < 3; q++) {
+            gs_cli_progress_update(&pg, q / 3.0);
             if (ks[q] < 1 || (size_t)ks[q] > res.n) {
                 place[q].k = 0;
                 continue;
             }
             double t0 = now_s();
-            if ((rc = gs_site_place(f, &res, &so, ks[q], max_s, &place[q], &err)))
+            if ((rc = gs_site_place(f, &res, &so, ks[q], max_s, &place[q], &err))) {
+                gs_cli_progress_end(&pg);
                 goto fail;
+            }
             place[q].seconds = now_s() - t0;
         }
+        gs_cli_progress_end(&pg);
         nplace = 3;
         chosen = 1;
     }
@@ -305,6 +313,25 @@ int gs_cmd_site(int argc, char **argv)
         for (size_t j = 0; j < p->nopen; j++)
             printf(" %s", f->cands[p->open[j]].id);
         printf("\n");
+        if (q != (size_t)chosen)
+            continue;
+        /* why: each chosen site, and each better-ranked candidate left out */
+        int last = 0;
+        for (size_t c = 0; c < res.n; c++)
+            for (size_t k = 0; k < p->nopen; k++)
+                if (p->open[k] == res.s[c].cand && res.s[c].rank > last)
+                    last = res.s[c].rank;
+        for (size_t c = 0; c < res.n; c++) {
+            bool open = false;
+            for (size_t k = 0; k < p->nopen; k++)
+                open |= p->open[k] == res.s[c].cand;
+            if (!open && res.s[c].rank > last)
+                continue;
+            char reason[400];
+            gs_site_place_reason(f, &res, p, c, reason, sizeof reason);
+            printf("  %-8s #%-3d %-14s %s\n", open ? "chosen" : "not", res.s[c].rank,
+                   f->cands[res.s[c].cand].id, reason);
+        }
         if (p->unserved_mw > 0)
             fprintf(stderr, "gridsplit site: shortfall with %d site(s): %.1f MW of %.1f MW demand "
                             "not served within %.0f ms (no site in reach, or capacity short)\n",

@@ -11,6 +11,7 @@
 #include "gridsplit/site.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,73 @@ void gs_site_placement_free(gs_site_placement *p)
     free(p->open);
     free(p->assign);
     free(p->served);
+    free(p->served_mw);
+    free(p->only_mw);
+    free(p->reach_mw);
+    free(p->cost_per_mw);
+    free(p->paid_per_mw);
+    free(p->covered);
+    free(p->rival);
+    free(p->rival_beyond_mw);
+    p->rival = NULL;
+    p->rival_beyond_mw = NULL;
     p->open = p->assign = NULL;
-    p->served = NULL;
+    p->served = p->served_mw = p->only_mw = p->reach_mw = p->cost_per_mw = p->paid_per_mw = NULL;
+    p->covered = NULL;
+    p->ncand = 0;
+}
+
+/* "1.23 M" */
+static void money(double v, char *b, size_t n)
+{
+    if (fabs(v) >= 1e6)
+        snprintf(b, n, "%.2f M", v / 1e6);
+    else
+        snprintf(b, n, "%.0f", v);
+}
+
+void gs_site_place_reason(const gs_site_file *f, const gs_site_result *r,
+                          const gs_site_placement *p, size_t j, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (!p->served_mw || j >= p->ncand)
+        return;
+    double budget = f->params.latency_budget_ms;
+    bool open = false;
+    for (size_t k = 0; k < p->nopen; k++)
+        open |= p->open[k] == r->s[j].cand;
+    char c[32], pd[32];
+    money(p->cost_per_mw[j], c, sizeof c);
+    money(p->paid_per_mw[j], pd, sizeof pd);
+    if (open) {
+        snprintf(buf, len,
+                 "serves %.1f MW of demand at %s USD/MW-year; %.1f MW of it no other chosen site "
+                 "reaches within %.0f ms", p->served_mw[j], c, p->only_mw[j], budget);
+    } else if (!(p->reach_mw[j] > 0)) {
+        snprintf(buf, len, "reaches no demand region within %.0f ms", budget);
+    } else if (p->covered[j] >= 0.999) {
+        double avail = r->s[j].available_mw;
+        const char *why = "";
+        char more[160] = "";
+        if (p->cost_per_mw[j] < p->paid_per_mw[j]) {
+            if (avail < p->reach_mw[j])
+                snprintf(more, sizeof more, "; cheaper for those users, but it has %.1f MW "
+                         "available for them", avail);
+            else if (p->rival[j] >= 0 && p->rival_beyond_mw[j] > 0)
+                snprintf(more, sizeof more, "; cheaper for those users, but %s, which serves most "
+                         "of them, also serves %.1f MW it cannot reach", f->cands[p->rival[j]].id,
+                         p->rival_beyond_mw[j]);
+            else
+                why = "; cheaper for those users, but the chosen sites also serve demand it "
+                      "cannot reach, and only K sites are open";
+        }
+        snprintf(buf, len,
+                 "the %.1f MW of demand it reaches is all served by the chosen sites, at %s "
+                 "USD/MW-year against %s from it%s%s", p->reach_mw[j], pd, c, why, more);
+    } else {
+        snprintf(buf, len, "reaches %.1f MW of demand, %.1f MW of it unserved with these sites",
+                 p->reach_mw[j], p->reach_mw[j] * (1 - p->covered[j]));
+    }
 }
 
 int gs_site_place(const gs_site_file *f, const gs_site_result *r, const gs_site_score_opts *opts,
@@ -187,6 +253,86 @@ int gs_site_place(const gs_site_file *f, const gs_site_result *r, const gs_site_
     }
     for (size_t i = 0; i < nr; i++)
         out->assign[i] = -1;
+    /* why: each candidate's served, exclusive and reachable demand, and the costs */
+    out->ncand = m;
+    out->served_mw = calloc(m, sizeof(double));
+    out->only_mw = calloc(m, sizeof(double));
+    out->reach_mw = calloc(m, sizeof(double));
+    out->cost_per_mw = calloc(m, sizeof(double));
+    out->paid_per_mw = calloc(m, sizeof(double));
+    out->covered = calloc(m, sizeof(double));
+    out->rival = malloc(m * sizeof(int));
+    out->rival_beyond_mw = calloc(m, sizeof(double));
+    unsigned char *inreach = calloc(nr * m, 1);    /* [i * m + j]: within budget */
+    double *share_ij = calloc(nr * m, sizeof(double)); /* [i * m + j]: x_ij of the solution */
+    int *nopen_reach = calloc(nr, sizeof(int));
+    double *paid_i = calloc(nr, sizeof(double)), *served_i = calloc(nr, sizeof(double));
+    if (!out->served_mw || !out->only_mw || !out->reach_mw || !out->cost_per_mw ||
+        !out->paid_per_mw || !out->covered || !nopen_reach || !paid_i || !served_i ||
+        !out->rival || !out->rival_beyond_mw || !inreach || !share_ij) {
+        free(nopen_reach), free(paid_i), free(served_i), free(bestx), free(inreach), free(share_ij);
+        rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        goto done;
+    }
+    for (size_t q = 0; q < np; q++) {
+        double cij = cpm[pj[q]] + p->latency_penalty_usd_per_ms_mw_year * prtt[q];
+        if (x[pj[q]] > 0.5)
+            nopen_reach[pi[q]]++;
+        inreach[(size_t)pi[q] * m + (size_t)pj[q]] = 1;
+        share_ij[(size_t)pi[q] * m + (size_t)pj[q]] = x[m + q] >= 1e-9 ? x[m + q] : 0;
+        if (x[m + q] >= 1e-9) {
+            paid_i[pi[q]] += x[m + q] * cij;
+            served_i[pi[q]] += x[m + q];
+        }
+    }
+    for (size_t q = 0; q < np; q++) {
+        int i = pi[q], j = pj[q];
+        double d = opts->regions[i].share * p->demand_mw, v = x[m + q];
+        double cij = cpm[j] + p->latency_penalty_usd_per_ms_mw_year * prtt[q];
+        out->reach_mw[j] += d;
+        out->cost_per_mw[j] += d * cij;
+        out->paid_per_mw[j] += d * paid_i[i];
+        out->covered[j] += d * fmin(1, served_i[i]);
+        if (v >= 1e-9) {
+            out->served_mw[j] += d * v;
+            if (nopen_reach[i] == 1)
+                out->only_mw[j] += d * v;
+        }
+    }
+    for (size_t j = 0; j < m; j++) {
+        double reach = out->reach_mw[j], cov = out->covered[j];
+        out->cost_per_mw[j] = reach > 0 ? out->cost_per_mw[j] / reach : NAN;
+        out->paid_per_mw[j] = cov > 0 ? out->paid_per_mw[j] / cov : NAN;
+        out->covered[j] = reach > 0 ? cov / reach : 0;
+    }
+    /* a candidate not open: the open site serving most of the demand it reaches, and what that
+     * site serves beyond its reach (why the two could not simply swap) */
+    for (size_t j = 0; j < m; j++) {
+        out->rival[j] = -1;
+        if (x[j] > 0.5)
+            continue;
+        double best = 0;
+        size_t bk = m;
+        for (size_t o = 0; o < m; o++) {
+            if (!(x[o] > 0.5))
+                continue;
+            double mine = 0;
+            for (size_t i = 0; i < nr; i++)
+                if (inreach[i * m + j])
+                    mine += opts->regions[i].share * p->demand_mw * share_ij[i * m + o];
+            if (mine > best) {
+                best = mine;
+                bk = o;
+            }
+        }
+        if (bk == m)
+            continue;
+        out->rival[j] = r->s[bk].cand;
+        for (size_t i = 0; i < nr; i++)
+            if (!inreach[i * m + j])
+                out->rival_beyond_mw[j] += opts->regions[i].share * p->demand_mw * share_ij[i * m + bk];
+    }
+    free(nopen_reach), free(paid_i), free(served_i), free(inreach), free(share_ij);
     double served_mw = 0, rtt_mw = 0;
     for (size_t q = 0; q < np; q++) {
         double v = x[m + q];

@@ -9,6 +9,7 @@
 #include "gridsplit/write/site.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,36 @@ static json_t *placement_json(const gs_site_outputs *o, const gs_site_placement 
     }
     json_object_set_new(j, "assign", as);
     json_object_set_new(j, "served_share", sv);
+    /* why each chosen site, and each candidate ranked above the last chosen one that is not:
+     * the solution's own figures (gs_site_place_reason) */
+    json_t *why = json_array();
+    int last = 0;
+    for (size_t c = 0; c < p->ncand; c++)
+        for (size_t k = 0; k < p->nopen; k++)
+            if (p->open[k] == o->r->s[c].cand && o->r->s[c].rank > last)
+                last = o->r->s[c].rank;
+    for (size_t c = 0; c < p->ncand; c++) {
+        bool open = false;
+        for (size_t k = 0; k < p->nopen; k++)
+            open |= p->open[k] == o->r->s[c].cand;
+        if (!open && o->r->s[c].rank > last)
+            continue;
+        char reason[400];
+        gs_site_place_reason(o->f, o->r, p, c, reason, sizeof reason);
+        json_t *w = json_object();
+        json_object_set_new(w, "site", json_string(o->f->cands[o->r->s[c].cand].id));
+        json_object_set_new(w, "rank", json_integer(o->r->s[c].rank));
+        json_object_set_new(w, "chosen", json_boolean(open));
+        json_object_set_new(w, "served_mw", gs__json_num(p->served_mw[c], 3));
+        json_object_set_new(w, "only_mw", gs__json_num(p->only_mw[c], 3));
+        json_object_set_new(w, "reach_mw", gs__json_num(p->reach_mw[c], 3));
+        json_object_set_new(w, "covered_share", gs__json_num(p->covered[c], 4));
+        json_object_set_new(w, "cost_usd_per_mw_year", gs__json_num(p->cost_per_mw[c], 0));
+        json_object_set_new(w, "paid_usd_per_mw_year", gs__json_num(p->paid_per_mw[c], 0));
+        json_object_set_new(w, "reason", json_string(reason));
+        json_array_append_new(why, w);
+    }
+    json_object_set_new(j, "why", why);
     return j;
 }
 

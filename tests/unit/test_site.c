@@ -6,6 +6,7 @@
  * its deployments' lever cost; inference RTT over the users within the budget only; reach over
  * the people of the population places within the budget's RTT; the population_file key. */
 #include <math.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,6 +152,35 @@ static void test_inference_reach_and_placement(void **state)
     assert_true(has_eu);
     assert_true(fabs(p.coverage - 1.0) < 1e-6);
     assert_true(p.unserved_mw < 1e-6);
+    /* why: eu alone reaches Germany (30 MW), the open North American site the 120 MW of Texas
+     * and Virginia, which the other North American site reaches too: all served by the open
+     * one (its rival), which serves nothing beyond its reach */
+    assert_int_equal(p.ncand, r.n);
+    double served = 0;
+    for (size_t j = 0; j < r.n; j++) {
+        const char *id = f->cands[r.s[j].cand].id;
+        bool open = false;
+        for (size_t k = 0; k < p.nopen; k++)
+            open |= p.open[k] == r.s[j].cand;
+        char why[400];
+        gs_site_place_reason(f, &r, &p, j, why, sizeof why);
+        served += p.served_mw[j];
+        assert_true(p.only_mw[j] <= p.served_mw[j] + 1e-9);
+        if (!strcmp(id, "eu")) {
+            assert_true(open);
+            assert_true(fabs(p.served_mw[j] - 30) < 1e-6 && fabs(p.only_mw[j] - 30) < 1e-6);
+            assert_non_null(strstr(why, "serves 30.0 MW of demand"));
+        } else if (open) {
+            assert_true(fabs(p.served_mw[j] - 120) < 1e-6 && fabs(p.only_mw[j] - 120) < 1e-6);
+        } else {
+            assert_true(fabs(p.reach_mw[j] - 120) < 1e-9);
+            assert_true(fabs(p.covered[j] - 1) < 1e-9);
+            assert_true(p.rival[j] >= 0 && strcmp(f->cands[p.rival[j]].id, "eu") != 0);
+            assert_true(p.rival_beyond_mw[j] < 1e-9);
+            assert_non_null(strstr(why, "the 120.0 MW of demand it reaches is all served by the chosen sites"));
+        }
+    }
+    assert_true(fabs(served - 150) < 1e-6);
     gs_site_placement_free(&p);
     /* one site: a shortfall, reported */
     assert_int_equal(gs_site_place(f, &r, &o, 1, 30, &p, &err), 0);
