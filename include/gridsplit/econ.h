@@ -2,8 +2,9 @@
  * model (per site and class: MW, GPUs, prices, costs), the yearly cash-flow table, NPV, IRR,
  * payback, levelised cost per MWh and per GPU-hour, and the contract comparison of a site that
  * holds both classes (docs/underwrite.md gives every formula). Implemented in
- * src/econ/finance.c (NPV, IRR, payback, prices), src/econ/contracts.c (the comparison) and
- * src/econ/cashflow.c (the yearly table). */
+ * src/econ/finance.c (NPV, IRR, payback, prices), src/econ/contracts.c (the comparison),
+ * src/econ/cashflow.c (the yearly table), src/econ/spread.c (P10 / P50 / P90 over the price
+ * years), src/econ/tornado.c (one input at a time) and src/econ/power.c (time to power). */
 #ifndef GS_ECON_H
 #define GS_ECON_H
 
@@ -78,10 +79,29 @@ typedef struct gs_econ_site {
     int price_year[GS_ECON_PRICE_YEARS_MAX];  /**< calendar years (0: a flat input price) */
     double price_usd_per_mwh[GS_ECON_PRICE_YEARS_MAX]; /**< mean price of each price year */
     double capacity_usd_per_mw_year; /**< transmission and capacity charges per MW of peak grid
-                                          draw (IT x PUE) on a firm contract */
+                                          draw (IT x PUE) on a firm contract (cp_basis: per MW
+                                          drawn in the coincident peaks) */
     double interconnect_usd_per_mw;  /**< one-off, per MW of grid draw */
     double flex_usd_per_mw_year;     /**< flexibility revenue per MW of training grid draw
                                           (a deal input, not the flex engine) */
+    /* Added with the spread, the coincident peaks and time to power. A zeroed field keeps the
+     * behaviour described above: price years from the first, cycled; a capacity charge per MW
+     * of peak grid draw; no earlier start. */
+    size_t price_start;              /**< horizon year 1 uses price year price_start (mod n) */
+    int price_hold;                  /**< 1: price year price_start for every year (no cycling) */
+    int cp_basis;                    /**< 1: capacity_usd_per_mw_year is charged per MW of the
+                                          class's draw in the zone's coincident peaks (ERCOT
+                                          4CP) instead of per MW of peak grid draw */
+    double cp_firm_share[GS_NCLASS][GS_ECON_PRICE_YEARS_MAX]; /**< cp_basis: the class's mean
+                                          draw in the peaks of each price year as a share of its
+                                          grid_mw, running as it runs on a firm contract */
+    double cp_paused_share[GS_NCLASS];/**< cp_basis: the same share when it pauses for the
+                                          peaks (an interruptible class: its GPUs idle) */
+    double years_saved;              /**< time to power: years a curtailable connection comes
+                                          before a firm one (0: not valued) */
+    int headroom_known;              /**< 1: headroom_mw is the zone's flexible-load headroom */
+    double headroom_mw;              /**< new flexible load that fits in the zone at the
+                                          curtailment rate of curtailed_hours_per_year */
 } gs_econ_site;
 
 /** Terms every site shares. Shares are fractions per year. */
@@ -174,7 +194,146 @@ const gs_econ_row *gs_econ_row_at(const gs_econ_result *r, size_t s, int k, int 
  * the site has both classes. */
 gs_econ_contracts gs_econ_compare_contracts(const gs_econ_site *s, const gs_econ_terms *t);
 
-/** Price of year y (1..) at site s: its price years cycled, escalated by (1 + e)^(y - 1). */
+/** Price of year y (1..) at site s: its price years cycled from price_start (or price year
+ * price_start held), escalated by (1 + e)^(y - 1). */
 double gs_econ_price(const gs_econ_site *s, const gs_econ_terms *t, int y);
+
+/** The price year (index into price_usd_per_mwh) that year y (1..) of site s uses. */
+size_t gs_econ_price_index(const gs_econ_site *s, int y);
+
+/** Share of a class's grid_mw charged capacity in year y (1..) at site s: with cp_basis, its
+ * draw in the coincident peaks of that year's price year (cp_paused_share when interruptible,
+ * cp_firm_share otherwise); without, 1 (firm) or 1 - interruptible_capacity_relief. */
+double gs_econ_capacity_share(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
+                              int interruptible);
+
+/* ---- the spread over price years (src/econ/spread.c) ------------------------------------ */
+
+/** How the price years make scenarios. */
+typedef enum gs_spread_mode {
+    GS_SPREAD_ROTATE = 0,            /**< scenario i starts every site at its price year i and
+                                          cycles them (each year used as often as the others) */
+    GS_SPREAD_HOLD,                  /**< scenario i holds price year i for the whole horizon */
+} gs_spread_mode;
+
+/** "rotate", "hold". */
+const char *gs_spread_mode_name(gs_spread_mode m);
+
+/** Percentile p (0..1) of v[0..n-1] by linear interpolation between order statistics (the
+ * sample at rank (n - 1) p, numpy's default); v is not changed. NAN when n is 0. */
+double gs_econ_percentile(const double *v, size_t n, double p);
+
+/** The metrics of every scenario. Scenario i uses price year i mod n_s at site s (n_s its
+ * number of price years); there are as many scenarios as the most price years of any site. */
+typedef struct gs_econ_spread {
+    gs_spread_mode mode;
+    size_t nsites, nscen;
+    size_t *start;                   /**< [i * nsites + s]: the price year scenario i starts at */
+    double *npv_usd;                 /**< [i * nsites * (GS_NCLASS + 1) + s * (GS_NCLASS + 1) + k]
+                                          (k == GS_NCLASS: the site's total); absent classes NAN */
+    double *cost_usd_per_mwh;        /**< same layout */
+    double *total_npv_usd;           /**< [i]: the deal */
+    double *total_cost_usd_per_mwh;  /**< [i] */
+    double (*npv_pct)[3];            /**< [s * (GS_NCLASS + 1) + k]: P10, P50, P90 */
+    double (*mwh_pct)[3];            /**< the same for cost per MWh */
+    double total_npv_pct[3], total_mwh_pct[3];
+} gs_econ_spread;
+
+/** Underwrite every scenario of the price years (the sites' price_start is ignored; every
+ * other input as in gs_econ_underwrite) and take P10 / P50 / P90 of NPV and cost per MWh per
+ * site and class and for the deal. *out: free with gs_econ_spread_free. */
+int gs_econ_spread_run(const gs_econ_site *sites, size_t nsites, const gs_econ_terms *t,
+                       gs_spread_mode mode, gs_econ_spread **out, gs_error *err);
+
+void gs_econ_spread_free(gs_econ_spread *s);
+
+/* ---- the tornado (src/econ/tornado.c) ---------------------------------------------------- */
+
+/** The inputs a tornado moves. */
+typedef enum gs_econ_lever {
+    GS_LEVER_DISCOUNT_RATE = 0,      /**< terms.discount_rate */
+    GS_LEVER_ENERGY_PRICE,           /**< every price year of every site */
+    GS_LEVER_ENERGY_ESCALATION,      /**< terms.energy_escalation */
+    GS_LEVER_FACILITY_CAPEX,         /**< facility_capex_usd_per_mw of every unit */
+    GS_LEVER_GPU_PRICE,              /**< gpu_capex_usd of every unit */
+    GS_LEVER_TRAINING_REVENUE,       /**< revenue_usd_per_gpu_hour of training units */
+    GS_LEVER_INFERENCE_REVENUE,      /**< revenue_usd_per_gpu_hour of inference units */
+    GS_LEVER_REVENUE_ESCALATION,     /**< terms.revenue_escalation */
+    GS_LEVER_FLEX_REVENUE,           /**< flex_usd_per_mw_year of every site */
+    GS_LEVER_PUE,                    /**< pue of every unit (kept >= 1) */
+    GS_LEVER_TRAINING_UTILISATION,   /**< utilisation of training units (kept in (0, 1]) */
+    GS_LEVER_INFERENCE_UTILISATION,  /**< utilisation of inference units (kept in (0, 1]) */
+    GS_LEVER_CAPACITY_CHARGE,        /**< capacity_usd_per_mw_year of every site */
+    GS_LEVER_CURTAILED_HOURS,        /**< terms.curtailed_hours_per_year (kept in [0, 8760]) */
+    GS_NLEVERS
+} gs_econ_lever;
+
+/** The lever's name, as in the catalogue's tornado list ("discount_rate", "energy_price",
+ * ...). */
+const char *gs_econ_lever_name(gs_econ_lever l);
+
+/** How a move changes its input: adds low / high to it, or multiplies it by them. */
+typedef enum gs_move_kind { GS_MOVE_ADD = 0, GS_MOVE_SCALE } gs_move_kind;
+
+typedef struct gs_econ_move {
+    gs_econ_lever lever;
+    gs_move_kind kind;
+    double low, high;                /**< the change at the low and the high end */
+} gs_econ_move;
+
+/** One bar: the deal's NPV with the input at its low and its high end. */
+typedef struct gs_econ_bar {
+    size_t move;                     /**< index into the moves given */
+    double npv_low_usd, npv_high_usd;
+    double swing_usd;                /**< |npv_high - npv_low| */
+} gs_econ_bar;
+
+typedef struct gs_econ_tornado {
+    double base_npv_usd;             /**< the deal's NPV with no input moved */
+    size_t nbars, nsites;
+    gs_econ_bar *bars;               /**< sorted by swing, largest first (ties: move order) */
+    double *site_npv_low_usd;        /**< [bar * nsites + s]: each site's total NPV */
+    double *site_npv_high_usd;
+} gs_econ_tornado;
+
+/** Move each input to its low and its high end, one at a time, and underwrite again. A move
+ * that would take a utilisation out of (0, 1], a PUE below 1 or curtailed hours out of [0,
+ * 8760] stops at the bound (docs/underwrite.md). *out: free with gs_econ_tornado_free. */
+int gs_econ_tornado_run(const gs_econ_site *sites, size_t nsites, const gs_econ_terms *t,
+                        const gs_econ_move *moves, size_t nmoves, gs_econ_tornado **out,
+                        gs_error *err);
+
+void gs_econ_tornado_free(gs_econ_tornado *t);
+
+/** Apply one end of a move (end 0: low, 1: high) to copies of the inputs (sites[0..nsites-1]
+ * and *t, changed in place). */
+void gs_econ_move_apply(const gs_econ_move *m, int end, gs_econ_site *sites, size_t nsites,
+                        gs_econ_terms *t);
+
+/* ---- time to power (src/econ/power.c) ---------------------------------------------------- */
+
+/** The value of connecting years_saved earlier on a curtailable contract (the split: training
+ * interruptible) than on a firm one, for one site. */
+typedef struct gs_econ_power {
+    int present;                     /**< 1: the site has training load and years_saved > 0 */
+    double years_saved;
+    double flexible_mw;              /**< the training grid draw the curtailable contract
+                                          covers (it_mw x pue) */
+    int headroom_known;
+    double headroom_mw;
+    int fits;                        /**< headroom known and flexible_mw <= headroom_mw */
+    double npv_curtailable_usd;      /**< the site as underwritten, starting now */
+    double npv_firm_usd;             /**< every class firm (no discount, relief, curtailment or
+                                          flexibility revenue), starting now */
+    double npv_firm_delayed_usd;     /**< the same, starting years_saved later:
+                                          npv_firm / (1 + r)^years_saved */
+    double value_usd;                /**< npv_curtailable - npv_firm_delayed */
+    double contract_usd;             /**< of which the contract: npv_curtailable - npv_firm */
+    double timing_usd;               /**< of which the earlier start: npv_firm - delayed */
+} gs_econ_power;
+
+/** Time to power of every site (out[0..nsites-1]); inputs checked as in gs_econ_underwrite. */
+int gs_econ_time_to_power(const gs_econ_site *sites, size_t nsites, const gs_econ_terms *t,
+                          gs_econ_power *out, gs_error *err);
 
 #endif

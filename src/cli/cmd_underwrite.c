@@ -1,7 +1,11 @@
 /* cmd_underwrite.c: `gridsplit underwrite DEAL.yaml --out DIR`: value the sites of a deal per
  * site and class, year by year over 10-25 years (cash flow, NPV, IRR, payback, cost per MWh and
- * per GPU-hour) and compare the contracts of a site with both classes; writes cashflow.csv,
- * summary.json and underwrite.xlsx (the same figures as live formulas) and prints the figures
+ * per GPU-hour), compare the contracts of a site with both classes, and around that the spread
+ * over price years, the tornado and time to power (the zones' headroom from their demand
+ * series, by the headroom engine), with capacity charges on the coincident peaks where the
+ * zone sets them so (ERCOT 4CP: the intervals of the grid-event catalogue, inference's draw in
+ * them simulated); writes cashflow.csv, spread.csv, tornado.csv, summary.json, underwrite.xlsx
+ * (the base case as live formulas) and report.html and prints the figures
  * (docs/underwrite.md). Options: gs_cmd_underwrite_decl. */
 #include <math.h>
 #include <stdio.h>
@@ -11,8 +15,15 @@
 #include "cli/cli.h"
 #include "cli/opts.h"
 #include "gridsplit/econ.h"
+#include "gridsplit/headroom.h"
+#include "gridsplit/load.h"
+#include "gridsplit/market.h"
 #include "gridsplit/read/deal.h"
 #include "gridsplit/read/fleet.h"
+#include "gridsplit/read/market.h"
+#include "gridsplit/read/tz.h"
+#include "gridsplit/sim.h"
+#include "gridsplit/time.h"
 #include "gridsplit/write/underwrite.h"
 #include "gridsplit/write/underwrite_xlsx.h"
 
@@ -20,7 +31,8 @@ static const char *const CMD = "underwrite";
 
 static const gs_opt_decl UW_OPTS[] = {
     {.name = "out", .type = GS_OPT_OUTDIR, .flags = GS_OPT_REQUIRED,
-     .help = "output directory, created if missing: cashflow.csv, summary.json, underwrite.xlsx"},
+     .help = "output directory, created if missing: cashflow.csv, spread.csv, tornado.csv, "
+             "summary.json, underwrite.xlsx, report.html"},
     {.name = "years", .type = GS_OPT_INT, .metavar = "N", .unit = "years", .range = "[10, 25]",
      .def_help = "the deal's horizon_years", .help = "the horizon, instead of the deal's"},
     {0}};
@@ -37,8 +49,15 @@ const gs_cmd_decl gs_cmd_underwrite_decl = {
         "GPU-hour. Training load is contracted interruptible, inference firm; for a site with "
         "both classes the four contracts (one firm contract, two under one roof, and the two "
         "mistakes) are compared. Energy prices come from the fleet's zone price series (one "
-        "mean per calendar year, cycled over the horizon, escalated) or a flat input. "
-        "underwrite.xlsx holds the same cash flows as live formulas over an Inputs sheet.",
+        "mean per calendar year, cycled over the horizon, escalated) or a flat input. Around "
+        "that base case: the spread of NPV and cost per MWh over the price years (P10, P50, "
+        "P90; the deal's price_spread: rotate or hold), a tornado of the largest inputs (the "
+        "catalogue's ranges, each sourced), time to power (a curtailable connection years_saved "
+        "earlier against a firm one, with the zone's headroom for flexible load) and, in a "
+        "zone charged on its coincident peaks (ERCOT 4CP), capacity charges from each class's "
+        "draw in the peak intervals (training pauses, inference is simulated). underwrite.xlsx "
+        "holds the base case's cash flows as live formulas over an Inputs sheet; report.html "
+        "the charts.",
     .epilog = "Exit codes: 0 ok, 2 bad input (the message names the option, or the file, line "
               "and field), 1 runtime failure. See docs/underwrite.md.",
     .args = {.name = "deal file", .metavar = "DEAL.yaml", .type = GS_OPT_INPUT, .min = 1,
@@ -54,6 +73,357 @@ static void money(char *buf, size_t len, double usd)
         snprintf(buf, len, "%.2f bn USD", usd / 1e9);
     else
         snprintf(buf, len, "%.1f M USD", usd / 1e6);
+}
+
+/* A move's end as text: "x0.83" (scale) or "+0.02" (add). */
+static void move_end(char *buf, size_t len, const gs_econ_move *m, int end)
+{
+    double v = end ? m->high : m->low;
+    if (m->kind == GS_MOVE_SCALE)
+        snprintf(buf, len, "x%g", v);
+    else
+        snprintf(buf, len, "%+g", v);
+}
+
+static void print_spread_line(const char *label, const double npv[3], const double mwh[3])
+{
+    char a[48], b[48], c[48];
+    money(a, sizeof a, npv[0]);
+    money(b, sizeof b, npv[1]);
+    money(c, sizeof c, npv[2]);
+    printf("  %-26s NPV P10 %-13s P50 %-13s P90 %-13s cost P10 %8.2f P50 %8.2f P90 %8.2f "
+           "USD/MWh\n", label, a, b, c, mwh[0], mwh[1], mwh[2]);
+}
+
+static void print_spread(const gs_econ_spread *sp, const gs_econ_site *sites)
+{
+    printf("spread over price years (%s: %zu scenario%s, %s)\n", gs_spread_mode_name(sp->mode),
+           sp->nscen, sp->nscen == 1 ? "" : "s",
+           sp->mode == GS_SPREAD_ROTATE ? "each starting at another price year and cycling"
+                                        : "each holding one price year for the whole horizon");
+    static const char *const cn[GS_NCLASS + 1] = {"training", "inference", "total"};
+    for (size_t s = 0; s < sp->nsites; s++)
+        for (int k = 0; k <= GS_NCLASS; k++) {
+            if (k < GS_NCLASS && !sites[s].cls[k].present)
+                continue;
+            char label[GS_ID_MAX + 16];
+            snprintf(label, sizeof label, "%s %s", sites[s].id, cn[k]);
+            size_t j = s * (GS_NCLASS + 1) + (size_t)k;
+            print_spread_line(label, sp->npv_pct[j], sp->mwh_pct[j]);
+        }
+    print_spread_line("deal total", sp->total_npv_pct, sp->total_mwh_pct);
+}
+
+static void print_tornado(const gs_econ_tornado *t, const gs_econ_move *moves)
+{
+    char base[48];
+    money(base, sizeof base, t->base_npv_usd);
+    printf("tornado (deal NPV %s; one input at a time to the low / high end of its range, "
+           "largest swing first)\n", base);
+    for (size_t i = 0; i < t->nbars; i++) {
+        const gs_econ_bar *b = &t->bars[i];
+        const gs_econ_move *m = &moves[b->move];
+        char lo[24], hi[24], a[48], c[48], w[48], ends[56];
+        move_end(lo, sizeof lo, m, 0);
+        move_end(hi, sizeof hi, m, 1);
+        snprintf(ends, sizeof ends, "%s / %s", lo, hi);
+        money(a, sizeof a, b->npv_low_usd);
+        money(c, sizeof c, b->npv_high_usd);
+        money(w, sizeof w, b->swing_usd);
+        printf("  %2zu %-22s %-18s NPV %-13s / %-13s swing %s\n", i + 1,
+               gs_econ_lever_name(m->lever), ends, a, c, w);
+    }
+}
+
+/* The headroom of each site's zone (cached per zone): the deal's headroom_mw where given,
+ * else the headroom engine on the zone's demand series at the curtailment rate of
+ * curtailed_hours_per_year; notes[i] says which, or why there is none. */
+static int headroom(const gs_deal *d, const gs_fleet *f, const gs_econ_terms *t,
+                    gs_econ_site *sites, char (*notes)[192], gs_error *err)
+{
+    double rate = 100.0 * t->curtailed_hours_per_year / 8760.0;
+    double *zone_mw = calloc(f->nzones ? f->nzones : 1, sizeof *zone_mw);
+    int *zone_done = calloc(f->nzones ? f->nzones : 1, sizeof *zone_done);
+    char(*zone_note)[192] = calloc(f->nzones ? f->nzones : 1, sizeof *zone_note);
+    if (!zone_mw || !zone_done || !zone_note) {
+        free(zone_mw);
+        free(zone_done);
+        free(zone_note);
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < d->nsites; i++) {
+        gs_econ_site *s = &sites[i];
+        notes[i][0] = '\0';
+        if (s->headroom_known) {
+            snprintf(notes[i], sizeof notes[i], "deal file (headroom_mw)");
+            continue;
+        }
+        int fi = gs_fleet_find_site(f, s->id);
+        int z = fi >= 0 ? f->sites[fi].zone : -1;
+        if (z < 0 || (size_t)z >= f->nzones || !f->zones[z].demand_mw) {
+            snprintf(notes[i], sizeof notes[i], "none: no headroom_mw in the deal and no demand "
+                                                "series for the zone in the fleet");
+            continue;
+        }
+        if (!zone_done[z]) {
+            zone_done[z] = 1;
+            const gs_series *src = f->zones[z].demand_mw;
+            gs_series *dem = gs_series_new(src->start_s, src->step_s, src->n);
+            if (dem)
+                memcpy(dem->v, src->v, src->n * sizeof *dem->v);
+            gs_headroom h;
+            gs_error e = {0};
+            gs_clean_opts co = {.only_missing = 1};
+            int rc = dem ? gs_demand_clean(dem, &co, NULL, &e) : GS_ENOMEM;
+            if (!rc)
+                rc = gs_headroom_solve(dem, &rate, 1, &h, &e);
+            gs_series_free(dem);
+            if (rc == GS_ENOMEM) {
+                free(zone_mw);
+                free(zone_done);
+                free(zone_note);
+                return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            }
+            if (rc) {
+                zone_mw[z] = NAN;
+                snprintf(zone_note[z], sizeof zone_note[z], "none: %.150s", e.message);
+            } else {
+                zone_mw[z] = h.results[0].headroom_mw;
+                snprintf(zone_note[z], sizeof zone_note[z],
+                         "gridsplit headroom of the %.40s demand series %d-%d at %.2f %% "
+                         "curtailment", f->zones[z].id, h.year_first, h.year_last, rate);
+            }
+        }
+        snprintf(notes[i], sizeof notes[i], "%s", zone_note[z]);
+        if (isfinite(zone_mw[z])) {
+            s->headroom_known = 1;
+            s->headroom_mw = zone_mw[z];
+        }
+    }
+    free(zone_mw);
+    free(zone_done);
+    free(zone_note);
+    return 0;
+}
+
+static void print_power(const gs_econ_power *p, const gs_econ_site *sites, size_t n,
+                        const char (*notes)[192], const gs_econ_terms *t)
+{
+    printf("time to power (a curtailable connection, training interruptible, against a firm one "
+           "that comes years_saved later; headroom at %.2f %% curtailment)\n",
+           100.0 * t->curtailed_hours_per_year / 8760.0);
+    for (size_t i = 0; i < n; i++) {
+        const gs_econ_power *e = &p[i];
+        char hr[64];
+        if (e->headroom_known)
+            snprintf(hr, sizeof hr, "headroom %.0f MW: %s", e->headroom_mw,
+                     e->fits ? "fits" : "does not fit");
+        else
+            snprintf(hr, sizeof hr, "headroom unknown");
+        printf("  %-12s flexible %.1f MW, %s (%s)\n", sites[i].id, e->flexible_mw, hr, notes[i]);
+        if (!e->present) {
+            printf("  %-12s earlier start not valued (%s)\n", "",
+                   sites[i].cls[GS_TRAINING].present ? "years_saved 0" : "no training load");
+            continue;
+        }
+        char a[48], b[48], c[48], v[48], k[48], m[48];
+        money(a, sizeof a, e->npv_curtailable_usd);
+        money(b, sizeof b, e->npv_firm_usd);
+        money(c, sizeof c, e->npv_firm_delayed_usd);
+        money(v, sizeof v, e->value_usd);
+        money(k, sizeof k, e->contract_usd);
+        money(m, sizeof m, e->timing_usd);
+        printf("  %-12s %.1f years earlier: NPV curtailable now %s, firm now %s, firm %.1f years "
+               "later %s\n", "", e->years_saved, a, b, e->years_saved, c);
+        printf("  %-12s the earlier start is worth %s (contract %s + timing %s)\n", "", v, k, m);
+    }
+}
+
+/* ---- coincident peaks (ERCOT 4CP) --------------------------------------------------------- */
+
+#define CP_STEP_S 900       /* the peaks are 15-minute intervals */
+#define CP_YEARS_MAX 16
+
+/* One calendar year of coincident peaks of a zone: its intervals, and (filled on demand) the
+ * simulated inference draw of every site in them (MW at the grid, mean over the intervals). */
+typedef struct cp_year {
+    int year;
+    size_t n;
+    int64_t from[8], to[8];
+    int simulated;
+    double *ratio;                    /* [site of the fleet] MW; NAN: no step in the peaks */
+} cp_year;
+
+/* Simulate the fleet over calendar year y->year at 15 minutes and fill y->ratio. */
+static int cp_simulate(const gs_fleet *f, cp_year *y, gs_error *err)
+{
+    gs_sim_opts so = {0};
+    so.step_s = CP_STEP_S;
+    so.from_s = gs_utc_from_civil(y->year, 1, 1, 0, 0, 0);
+    so.to_s = gs_utc_from_civil(y->year + 1, 1, 1, 0, 0, 0);
+    gs_sim_tz tz;
+    int rc = gs_sim_tz_load(f, so.from_s, so.to_s, &tz, err);
+    if (rc < 0)
+        return rc;
+    gs_sim_result *r = NULL;
+    rc = gs_simulate(f, &tz, &so, &r, err);
+    gs_sim_tz_free(f, &tz);
+    if (rc < 0)
+        return rc;
+    y->ratio = calloc(f->nsites ? f->nsites : 1, sizeof *y->ratio);
+    if (!y->ratio) {
+        gs_sim_result_free(r);
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    }
+    for (size_t s = 0; s < f->nsites; s++) {
+        double all = 0, peak = 0; /* MW at the grid: all steps, the steps in the peaks */
+        size_t npeak = 0;
+        for (size_t i = 0; i < r->nsteps; i++) {
+            double mw = gs_sim_mw(r, s, GS_INFERENCE, i);
+            int64_t t0 = r->start_s + (int64_t)i * r->step_s, t1 = t0 + r->step_s;
+            all += mw;
+            for (size_t k = 0; k < y->n; k++)
+                if (t0 < y->to[k] && t1 > y->from[k]) {
+                    peak += mw;
+                    npeak++;
+                    break;
+                }
+        }
+        (void)all;
+        y->ratio[s] = npeak ? peak / (double)npeak : NAN;
+    }
+    gs_sim_result_free(r);
+    y->simulated = 1;
+    return 0;
+}
+
+/* The sites in zones that charge on coincident peaks (the catalogue's basis 4cp): their draw
+ * in the peak intervals of each price year as a share of grid draw. Training runs as a flat
+ * slab at its utilisation on a firm contract and pauses for the peaks when interruptible (its
+ * GPUs idle: idle power / nameplate); inference cannot pause: its draw in the intervals comes
+ * from the simulation of its service's demand that year (the fleet's inference model: MW at
+ * the grid in the intervals / its grid_mw). A price year without intervals in the catalogue,
+ * or a flat price, takes the mean over the years that have them. */
+static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
+                            gs_uw_cp *cp, gs_error *err)
+{
+    gs_market_catalog *cat = NULL;
+    cp_year years[CP_YEARS_MAX];
+    size_t ny = 0;
+    int rc = 0, loaded = 0;
+    memset(years, 0, sizeof years);
+    for (size_t i = 0; i < d->nsites && !rc; i++) {
+        gs_econ_site *s = &sites[i];
+        memset(&cp[i], 0, sizeof cp[i]);
+        int fi = gs_fleet_find_site(f, s->id);
+        int z = fi >= 0 ? f->sites[fi].zone : -1;
+        if (z < 0 || (size_t)z >= f->nzones ||
+            gs_deal_zone_basis(d, f->zones[z].id) != GS_UW_BASIS_4CP)
+            continue;
+        const char *zone = f->zones[z].id;
+        if (!loaded) {
+            loaded = 1;
+            if ((rc = gs_market_catalog_load(NULL, &cat, err)))
+                break;
+        }
+        /* the zone's intervals by calendar year (UTC year of the start) */
+        ny = 0;
+        for (size_t e = 0; e < cat->nevents; e++) {
+            const gs_grid_event *ev = &cat->events[e];
+            if (ev->kind != GS_EV_4CP || !gs_event_in_zone(ev, zone))
+                continue;
+            int64_t yy;
+            int mo, dd, hh, mi, ss;
+            gs_civil_from_utc(ev->start_s, &yy, &mo, &dd, &hh, &mi, &ss);
+            size_t k = 0;
+            while (k < ny && years[k].year != (int)yy)
+                k++;
+            if (k == ny) {
+                if (ny == CP_YEARS_MAX)
+                    continue;
+                memset(&years[ny], 0, sizeof years[ny]);
+                years[ny++].year = (int)yy;
+            }
+            if (years[k].n < 8) {
+                years[k].from[years[k].n] = ev->start_s;
+                years[k].to[years[k].n++] = ev->end_s;
+            }
+        }
+        gs_uw_cp *c = &cp[i];
+        snprintf(c->zone, sizeof c->zone, "%s", zone);
+        if (ny == 0) {
+            snprintf(c->note, sizeof c->note, "no coincident-peak interval of zone %s in the "
+                                              "grid-event catalogue: charged on peak draw", zone);
+            continue;
+        }
+        /* sort the years */
+        for (size_t a = 1; a < ny; a++)
+            for (size_t b = a; b > 0 && years[b - 1].year > years[b].year; b--) {
+                cp_year tmp = years[b];
+                years[b] = years[b - 1];
+                years[b - 1] = tmp;
+            }
+        c->present = 1;
+        s->cp_basis = 1;
+        /* paused: idle GPUs (and their servers' idle share) over nameplate, GPU-weighted */
+        double idle[GS_NCLASS] = {0}, name[GS_NCLASS] = {0};
+        for (size_t k = 0; k < f->nclusters; k++) {
+            const gs_cluster *cl = &f->clusters[k];
+            if (cl->site != fi || cl->gpu < 0 || (size_t)cl->gpu >= f->ngpus)
+                continue;
+            idle[cl->cls] += cl->gpus * gs_gpu_power_w(&f->gpus[cl->gpu], 0.0);
+            name[cl->cls] += cl->gpus * gs_gpu_power_w(&f->gpus[cl->gpu], 1.0);
+        }
+        for (int k = 0; k < GS_NCLASS; k++)
+            s->cp_paused_share[k] = name[k] > 0 ? idle[k] / name[k] : 0;
+        /* firm, per year with intervals */
+        int inf = s->cls[GS_INFERENCE].present;
+        double mean_share = 0;
+        c->nyears = 0;
+        for (size_t k = 0; k < ny && c->nyears < GS_ECON_PRICE_YEARS_MAX; k++) {
+            cp_year *y = &years[k];
+            if (inf && !y->simulated && (rc = cp_simulate(f, y, err)))
+                break;
+            const gs_econ_unit *ui = &s->cls[GS_INFERENCE];
+            double mw = inf ? y->ratio[fi] : NAN;
+            double share_inf = inf && isfinite(mw) ? mw / (ui->it_mw * ui->pue)
+                                                   : ui->utilisation;
+            size_t j = c->nyears++;
+            c->year[j] = y->year;
+            c->intervals[j] = (int)y->n;
+            c->share[j][GS_TRAINING] = s->cls[GS_TRAINING].present
+                                           ? s->cls[GS_TRAINING].utilisation
+                                           : 0;
+            c->share[j][GS_INFERENCE] = inf ? share_inf : 0;
+            mean_share += c->share[j][GS_INFERENCE];
+        }
+        if (rc)
+            break;
+        mean_share /= (double)c->nyears;
+        for (size_t p = 0; p < s->nprice_years; p++) {
+            double si = mean_share;
+            for (size_t j = 0; j < c->nyears; j++)
+                if (s->price_year[p] && c->year[j] == s->price_year[p])
+                    si = c->share[j][GS_INFERENCE];
+            s->cp_firm_share[GS_TRAINING][p] = s->cls[GS_TRAINING].present
+                                                    ? s->cls[GS_TRAINING].utilisation
+                                                    : 0;
+            s->cp_firm_share[GS_INFERENCE][p] = si;
+        }
+        snprintf(c->note, sizeof c->note,
+                 "%.64s 4CP intervals of %d-%d (grid_events.yaml); inference %s; other price "
+                 "years take the mean", zone, c->year[0], c->year[c->nyears - 1],
+                 inf ? "simulated at 15 min over each year" : "none at this site");
+        for (size_t k = 0; k < ny; k++) {
+            free(years[k].ratio);
+            years[k].ratio = NULL;
+            years[k].simulated = 0;
+        }
+    }
+    for (size_t k = 0; k < CP_YEARS_MAX; k++)
+        free(years[k].ratio);
+    gs_market_catalog_free(cat);
+    return rc;
 }
 
 static void print_metrics(const char *label, const gs_econ_metrics *m)
@@ -93,7 +463,14 @@ int gs_cmd_underwrite(int argc, char **argv)
     gs_econ_site *sites = NULL;
     char(*notes)[64] = NULL;
     gs_econ_result *r = NULL;
+    gs_econ_spread *sp = NULL;
+    char(*hnotes)[192] = NULL;
+    const char **hnote_ptr = NULL;
+    gs_econ_power *power = NULL;
+    gs_uw_cp *cps = NULL;
+    gs_econ_tornado *tor = NULL;
     gs_uw_out_figure figs[GS_UW_NKEYS + 3];
+    const char *move_src[GS_NLEVERS];
     if ((rc = gs_deal_load(path, &d, &err)) ||
         (rc = gs_cli_load_fleet(CMD, d->fleet_path, &f, &err)))
         goto fail;
@@ -101,13 +478,19 @@ int gs_cmd_underwrite(int argc, char **argv)
     int has_series = 0;
     for (size_t i = 0; i < f->nzones; i++)
         has_series |= f->zones[i].price_ref.path[0] != '\0';
+    for (size_t i = 0; i < f->nzones; i++)
+        has_series |= f->zones[i].demand_ref.path[0] != '\0';
     for (size_t i = 0; i < f->nsites; i++)
         has_series |= f->sites[i].pue_kind == GS_PUE_SERIES;
     if (has_series && (rc = gs_fleet_load_series(f, &err)))
         goto fail;
     sites = calloc(d->nsites, sizeof *sites);
     notes = calloc(d->nsites, sizeof *notes);
-    if (!sites || !notes) {
+    hnotes = calloc(d->nsites, sizeof *hnotes);
+    power = calloc(d->nsites, sizeof *power);
+    cps = calloc(d->nsites, sizeof *cps);
+    hnote_ptr = calloc(d->nsites, sizeof *hnote_ptr);
+    if (!sites || !notes || !hnotes || !power || !hnote_ptr || !cps) {
         rc = gs_error_set(&err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         goto fail;
     }
@@ -116,11 +499,25 @@ int gs_cmd_underwrite(int argc, char **argv)
         goto fail;
     if (years)
         terms.years = years;
+    if ((rc = headroom(d, f, &terms, sites, hnotes, &err)) ||
+        (rc = coincident_peaks(d, f, sites, cps, &err)))
+        goto fail;
+    for (size_t i = 0; i < d->nsites; i++)
+        hnote_ptr[i] = hnotes[i];
     if ((rc = gs_econ_underwrite(sites, d->nsites, &terms, &r, &err))) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", path);
         goto fail;
     }
+    if ((rc = gs_econ_spread_run(sites, d->nsites, &terms, d->spread_mode, &sp, &err)) ||
+        (rc = gs_econ_tornado_run(sites, d->nsites, &terms, d->moves, d->nmoves, &tor, &err)) ||
+        (rc = gs_econ_time_to_power(sites, d->nsites, &terms, power, &err))) {
+        if (!err.file[0])
+            snprintf(err.file, sizeof err.file, "%s", path);
+        goto fail;
+    }
+    for (size_t i = 0; i < d->nmoves; i++)
+        move_src[i] = d->move_source[i];
     size_t nf = 0;
     for (int k = 0; k < GS_UW_NKEYS; k++)
         figs[nf++] = (gs_uw_out_figure){gs_uw_key_name((gs_uw_key)k), d->fig[k].value,
@@ -132,7 +529,9 @@ int gs_cmd_underwrite(int argc, char **argv)
         figs[nf++] = (gs_uw_out_figure){cool[k], d->capex[k].value, d->capex[k].source};
     gs_uw_outputs uo = {.deal_path = path, .fleet_path = d->fleet_path, .sites = sites,
                         .price_note = (const char(*)[64])notes, .terms = &terms, .r = r,
-                        .figures = figs, .nfigures = nf};
+                        .figures = figs, .nfigures = nf, .spread = sp, .tornado = tor,
+                        .moves = d->moves, .move_source = move_src, .nmoves = d->nmoves,
+                        .power = power, .headroom_note = hnote_ptr, .cp = cps};
     if ((rc = gs_uw_write_outputs(&uo, out, &err)))
         goto fail;
     char xlsx[1024];
@@ -144,6 +543,10 @@ int gs_cmd_underwrite(int argc, char **argv)
     }
     if ((rc = gs_uw_write_xlsx(&uo, xlsx, &err)))
         goto fail;
+    char html[1024];
+    snprintf(html, sizeof html, "%s/report.html", out);
+    if ((rc = gs_uw_write_report(&uo, html, &err)))
+        goto fail;
 
     printf("underwrite %s: %zu site%s over %d years at %.1f %% discount\n", path, r->nsites,
            r->nsites == 1 ? "" : "s", r->years, 100 * terms.discount_rate);
@@ -154,6 +557,22 @@ int gs_cmd_underwrite(int argc, char **argv)
         for (int k = 0; k <= GS_NCLASS; k++)
             if (k == GS_NCLASS || sites[s].cls[k].present)
                 print_metrics(cn[k], &r->metrics[s * (GS_NCLASS + 1) + (size_t)k]);
+        if (cps[s].present) {
+            printf("  capacity on %s coincident peaks: draw in the intervals / grid draw:",
+                   cps[s].zone);
+            for (int k = 0; k < GS_NCLASS; k++)
+                if (sites[s].cls[k].present)
+                    printf(" %s paused %.1f %%", k == GS_TRAINING ? "training" : "inference",
+                           100 * sites[s].cp_paused_share[k]);
+            for (size_t j = 0; j < cps[s].nyears; j++) {
+                printf("; %d", cps[s].year[j]);
+                for (int k = 0; k < GS_NCLASS; k++)
+                    if (sites[s].cls[k].present)
+                        printf(" %s firm %.1f %%", k == GS_TRAINING ? "training" : "inference",
+                               100 * cps[s].share[j][k]);
+            }
+            printf("\n");
+        }
         const gs_econ_contracts *c = &r->contracts[s];
         if (c->present)
             for (int k = 0; k < GS_NCONTRACT; k++) {
@@ -165,13 +584,23 @@ int gs_cmd_underwrite(int argc, char **argv)
             }
     }
     print_metrics("deal total", &r->total_metrics);
-    printf("wrote %s/cashflow.csv, %s/summary.json, %s\n", out, out, xlsx);
+    print_spread(sp, sites);
+    print_tornado(tor, d->moves);
+    print_power(power, sites, d->nsites, (const char(*)[192])hnotes, &terms);
+    printf("wrote %s/cashflow.csv, %s/spread.csv, %s/tornado.csv, %s/summary.json, %s, %s\n",
+           out, out, out, out, xlsx, html);
     rc = 0;
     goto done;
 fail:
     rc = gs_cli_fail(CMD, &err);
 done:
     gs_econ_result_free(r);
+    gs_econ_spread_free(sp);
+    gs_econ_tornado_free(tor);
+    free(hnotes);
+    free(hnote_ptr);
+    free(power);
+    free(cps);
     free(sites);
     free(notes);
     gs_fleet_free(f);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "gridsplit/econ.h"
+#include "econ/econ_internal.h"
 
 #define HOURS_PER_YEAR 8760.0
 #define NK (GS_NCLASS + 1)
@@ -85,6 +86,18 @@ static int check_site(const gs_econ_site *s, gs_error *err)
           s->interconnect_usd_per_mw);
     CHECK(s->flex_usd_per_mw_year >= 0, "flex_usd_per_mw_year", "revenue >= 0",
           s->flex_usd_per_mw_year);
+    CHECK(s->years_saved >= 0 && s->years_saved <= GS_ECON_YEARS_MAX, "years_saved",
+          "years in [0, 25]", s->years_saved);
+    if (s->headroom_known)
+        CHECK(s->headroom_mw >= 0, "headroom_mw", "MW >= 0", s->headroom_mw);
+    if (s->cp_basis)
+        for (int k = 0; k < GS_NCLASS; k++) {
+            CHECK(s->cp_paused_share[k] >= 0 && s->cp_paused_share[k] <= 2, "cp_paused_share",
+                  "a share of grid draw in [0, 2]", s->cp_paused_share[k]);
+            for (size_t i = 0; i < s->nprice_years; i++)
+                CHECK(s->cp_firm_share[k][i] >= 0 && s->cp_firm_share[k][i] <= 2,
+                      "cp_firm_share", "a share of grid draw in [0, 2]", s->cp_firm_share[k][i]);
+        }
     int any = 0;
     for (int k = 0; k < GS_NCLASS; k++) {
         const gs_econ_unit *u = &s->cls[k];
@@ -111,10 +124,26 @@ static int check_site(const gs_econ_site *s, gs_error *err)
     return 0;
 }
 
-/* One class at one site, year y (0: construction). Training is interruptible (the split
- * contract), inference firm. */
-static void class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
-                      gs_econ_row *r)
+int gs__econ_check(const gs_econ_site *sites, size_t nsites, const gs_econ_terms *t,
+                   gs_error *err)
+{
+    int rc = check_terms(t, err);
+    if (rc)
+        return rc;
+    if (nsites == 0)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "sites",
+                            "expected at least one site, found none");
+    for (size_t s = 0; s < nsites; s++)
+        if ((rc = check_site(&sites[s], err)))
+            return rc;
+    return 0;
+}
+
+/* One class at one site, year y (0: construction), on an interruptible contract (intr: a
+ * discounted price over the hours not curtailed, capacity by gs_econ_capacity_share,
+ * flexibility revenue for training) or a firm one. */
+void gs__econ_class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, int y, int intr,
+                        gs_econ_row *r)
 {
     const gs_econ_unit *u = &s->cls[k];
     memset(r, 0, sizeof *r);
@@ -130,7 +159,6 @@ static void class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, int 
         r->capex_facility_usd = facility;
         r->capex_interconnect_usd = grid_mw * s->interconnect_usd_per_mw;
     } else {
-        int intr = k == GS_TRAINING;
         double hours = HOURS_PER_YEAR - (intr ? t->curtailed_hours_per_year : 0);
         double esc = pow(1.0 + t->cost_escalation, y - 1);
         r->price_usd_per_mwh = gs_econ_price(s, t, y) *
@@ -139,7 +167,7 @@ static void class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, int 
         r->gpu_hours = u->gpus * u->utilisation * hours;
         r->energy_usd = r->energy_mwh * r->price_usd_per_mwh;
         r->capacity_usd = s->capacity_usd_per_mw_year * esc * grid_mw *
-                          (intr ? 1.0 - t->interruptible_capacity_relief : 1.0);
+                          gs_econ_capacity_share(s, t, k, y, intr);
         r->maintenance_usd = t->maintenance_share * facility * esc;
         r->staff_usd = t->staff_usd_per_mw_year * u->it_mw * esc;
         r->insurance_usd = t->insurance_share * (facility + fleet_gpu);
@@ -148,14 +176,14 @@ static void class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, int 
          * new GPUs at the year-1 price again */
         r->revenue_usd = r->gpu_hours * u->revenue_usd_per_gpu_hour *
                          pow(1.0 + t->revenue_escalation, (y - 1) % u->refresh_years);
-        r->flex_usd = intr ? s->flex_usd_per_mw_year * grid_mw : 0;
+        r->flex_usd = intr && k == GS_TRAINING ? s->flex_usd_per_mw_year * grid_mw : 0;
     }
     r->net_usd = r->revenue_usd + r->flex_usd - r->capex_facility_usd - r->capex_gpu_usd -
                  r->capex_interconnect_usd - r->energy_usd - r->capacity_usd -
                  r->maintenance_usd - r->staff_usd - r->insurance_usd - r->tax_usd;
 }
 
-static void add_row(gs_econ_row *a, const gs_econ_row *b)
+void gs__econ_add_row(gs_econ_row *a, const gs_econ_row *b)
 {
     a->energy_mwh += b->energy_mwh;
     a->gpu_hours += b->gpu_hours;
@@ -206,15 +234,9 @@ int gs_econ_underwrite(const gs_econ_site *sites, size_t nsites, const gs_econ_t
                        gs_econ_result **out, gs_error *err)
 {
     *out = NULL;
-    int rc = check_terms(t, err);
+    int rc = gs__econ_check(sites, nsites, t, err);
     if (rc)
         return rc;
-    if (nsites == 0)
-        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "sites",
-                            "expected at least one site, found none");
-    for (size_t s = 0; s < nsites; s++)
-        if ((rc = check_site(&sites[s], err)))
-            return rc;
     size_t n = (size_t)t->years + 1;
     gs_econ_result *r = calloc(1, sizeof *r);
     double *cf = malloc(n * sizeof *cf);
@@ -239,10 +261,10 @@ int gs_econ_underwrite(const gs_econ_site *sites, size_t nsites, const gs_econ_t
             tot->year = y;
             for (int k = 0; k < GS_NCLASS; k++) {
                 gs_econ_row *cr = row_at(r, s, k, y);
-                class_row(&sites[s], t, k, y, cr);
-                add_row(tot, cr);
+                gs__econ_class_row(&sites[s], t, k, y, k == GS_TRAINING, cr);
+                gs__econ_add_row(tot, cr);
             }
-            add_row(&r->total[y], tot);
+            gs__econ_add_row(&r->total[y], tot);
         }
         for (int k = 0; k < NK; k++)
             if (k == GS_NCLASS || sites[s].cls[k].present)

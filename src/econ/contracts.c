@@ -3,8 +3,9 @@
  * under one roof (training interruptible, inference firm); and the two mistakes (a
  * training-style interruptible offer on the inference racks; the training racks framed as
  * must-run, with firm supply and redundancy built for it). Each is the present value of what
- * differs between them: energy, capacity charges, revenue lost to curtailment, flexibility
- * revenue and redundancy capex. Pure. */
+ * differs between them: energy, capacity charges (per MW of peak draw, with a relief when
+ * interruptible, or per MW drawn in the coincident peaks: gs_econ_capacity_share), revenue lost
+ * to curtailment, flexibility revenue and redundancy capex. Pure. */
 #include <math.h>
 #include <string.h>
 
@@ -37,7 +38,8 @@ static double class_cost(const gs_econ_site *s, const gs_econ_terms *t, int k, i
     double rev = u->revenue_usd_per_gpu_hour *
                  pow(1.0 + t->revenue_escalation, (y - 1) % refresh);
     if (!interruptible)
-        return price * grid_mw * u->utilisation * HOURS_PER_YEAR + cap * grid_mw;
+        return price * grid_mw * u->utilisation * HOURS_PER_YEAR +
+               cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 0);
     double h = t->curtailed_hours_per_year;
     double energy = price * (1.0 - t->interruptible_energy_discount) * grid_mw * u->utilisation *
                     (HOURS_PER_YEAR - h);
@@ -45,7 +47,7 @@ static double class_cost(const gs_econ_site *s, const gs_econ_terms *t, int k, i
     if (k == GS_INFERENCE)
         lost *= t->inference_sla_penalty;
     double flex = k == GS_TRAINING ? s->flex_usd_per_mw_year * grid_mw : 0;
-    return energy + cap * (1.0 - t->interruptible_capacity_relief) * grid_mw + lost - flex;
+    return energy + cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 1) + lost - flex;
 }
 
 gs_econ_contracts gs_econ_compare_contracts(const gs_econ_site *s, const gs_econ_terms *t)

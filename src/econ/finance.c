@@ -1,7 +1,10 @@
 /* finance.c: the cash-flow arithmetic of include/gridsplit/econ.h: NPV, IRR (grid scan and
- * bisection, with an honest status instead of a made-up rate), payback, and the energy price of
- * a year (price years cycled and escalated). Pure. */
+ * bisection, with an honest status instead of a made-up rate), payback, the energy price of a
+ * year (price years cycled from a start, or one held, and escalated), the share of a class's
+ * draw charged capacity (peak draw, or its draw in the coincident peaks) and percentiles. Pure. */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "gridsplit/econ.h"
 
@@ -104,10 +107,54 @@ int gs_econ_payback(const double *cf, size_t n, double *years)
     return 1;
 }
 
+size_t gs_econ_price_index(const gs_econ_site *s, int y)
+{
+    if (s->nprice_years == 0)
+        return 0;
+    if (s->price_hold || y < 1)
+        return s->price_start % s->nprice_years;
+    return ((size_t)(y - 1) + s->price_start) % s->nprice_years;
+}
+
 double gs_econ_price(const gs_econ_site *s, const gs_econ_terms *t, int y)
 {
     if (s->nprice_years == 0 || y < 1)
         return NAN;
-    double base = s->price_usd_per_mwh[(size_t)(y - 1) % s->nprice_years];
+    double base = s->price_usd_per_mwh[gs_econ_price_index(s, y)];
     return base * pow(1.0 + t->energy_escalation, y - 1);
+}
+
+double gs_econ_capacity_share(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
+                              int interruptible)
+{
+    if (k < 0 || k >= GS_NCLASS)
+        return NAN;
+    if (!s->cp_basis)
+        return interruptible ? 1.0 - t->interruptible_capacity_relief : 1.0;
+    return interruptible ? s->cp_paused_share[k] : s->cp_firm_share[k][gs_econ_price_index(s, y)];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double gs_econ_percentile(const double *v, size_t n, double p)
+{
+    if (n == 0 || !(p >= 0 && p <= 1))
+        return NAN;
+    double small[64];
+    double *w = n <= 64 ? small : malloc(n * sizeof *w);
+    if (!w)
+        return NAN;
+    memcpy(w, v, n * sizeof *w);
+    qsort(w, n, sizeof *w, cmp_double);
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)floor(h);
+    size_t hi = lo + 1 < n ? lo + 1 : lo;
+    double r = w[lo] + (h - (double)lo) * (w[hi] - w[lo]);
+    if (w != small)
+        free(w);
+    return r;
 }

@@ -28,13 +28,13 @@ static const char *const KEY_NAMES[GS_UW_NKEYS + 1] = {
     "training_usd_per_gpu_hour", "inference_usd_per_gpu_hour", "inference_utilisation",
     "interruptible_energy_discount", "interruptible_capacity_relief", "curtailed_hours_per_year",
     "inference_sla_penalty", "mustrun_redundancy_usd_per_mw", "density_base_kw",
-    "density_usd_per_mw_per_kw", NULL};
+    "density_usd_per_mw_per_kw", "years_saved", NULL};
 
 /* Ranges of the scalar figures: [lo, hi]. */
 static const double KEY_LO[GS_UW_NKEYS] = {-0.99, -0.99, -0.99, -0.99, 0, 0, 0, 0, 0, 0, 1, 0, 0,
-                                           0.01, 0, 0, 0, 0, 0, 0, 0};
+                                           0.01, 0, 0, 0, 0, 0, 0, 0, 0};
 static const double KEY_HI[GS_UW_NKEYS] = {0.99, 10, 10, 10, 1, 1, 1, 1e9, 1e9, 1e9, 25, 1e4, 1e4,
-                                           1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9};
+                                           1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9, 10};
 
 const char *gs_uw_key_name(gs_uw_key k)
 {
@@ -109,15 +109,113 @@ static int cat_list(ctx *c, const yaml_node_t *root, const char *key, const char
     return 0;
 }
 
+/* zones: [{id, capacity_usd_per_mw_year, basis (peak_draw | 4cp, optional), source}] */
+static int cat_zones(ctx *c, const yaml_node_t *root, gs_deal *d)
+{
+    static const char *const keys[] = {"id", "capacity_usd_per_mw_year", "basis", "source", NULL};
+    yaml_node_t *seq;
+    size_t len;
+    char path[PATH_LEN], basis[16];
+    int rc = gs__yaml_get_list(c, root, "", "zones", REQ, "a list of zones", &seq, &len);
+    if (rc < 0)
+        return rc;
+    if (len > GS_UW_LIST_MAX)
+        return gs__yaml_fail(c, seq, "zones", "expected at most %d entries, found %zu",
+                             GS_UW_LIST_MAX, len);
+    for (size_t i = 0; i < len; i++) {
+        yaml_node_t *e = gs__yaml_item(c, seq, i);
+        gs__yaml_index(path, "zones", i);
+        if ((rc = gs__yaml_check_map(c, e, path, "a zone {id, capacity_usd_per_mw_year, basis, "
+                                                 "source}", keys)) ||
+            (rc = gs__yaml_get_str(c, e, path, "id", REQ, d->zone_id[i], GS_ID_MAX)) < 0 ||
+            (rc = get_range(c, e, path, "capacity_usd_per_mw_year", REQ, 0, 1e12,
+                            &d->zone_capacity[i].value)) < 0 ||
+            (rc = gs__yaml_get_str(c, e, path, "source", REQ, d->zone_capacity[i].source,
+                                   sizeof d->zone_capacity[i].source)) < 0 ||
+            (rc = gs__yaml_get_str(c, e, path, "basis", OPT, basis, sizeof basis)) < 0)
+            return rc;
+        d->zone_basis[i] = GS_UW_BASIS_PEAK;
+        if (rc == 1 && !strcmp(basis, "4cp"))
+            d->zone_basis[i] = GS_UW_BASIS_4CP;
+        else if (rc == 1 && strcmp(basis, "peak_draw")) {
+            char p2[PATH_LEN];
+            gs__yaml_path_cut(p2, path, "basis");
+            return gs__yaml_fail(c, gs__yaml_get(c, e, "basis"), p2,
+                                 "expected peak_draw or 4cp, found '%s'", basis);
+        }
+    }
+    d->nzones = len;
+    return 0;
+}
+
+/* tornado: [{input, kind (add | scale), low, high, source}], each input once */
+static int cat_tornado(ctx *c, const yaml_node_t *root, gs_deal *d)
+{
+    static const char *const keys[] = {"input", "kind", "low", "high", "source", NULL};
+    yaml_node_t *seq;
+    size_t len;
+    char path[PATH_LEN], name[48], kind[16];
+    int rc = gs__yaml_get_list(c, root, "", "tornado", REQ, "a list of inputs and ranges", &seq,
+                               &len);
+    if (rc < 0)
+        return rc;
+    if (len > GS_NLEVERS)
+        return gs__yaml_fail(c, seq, "tornado", "expected at most %d entries, found %zu",
+                             GS_NLEVERS, len);
+    for (size_t i = 0; i < len; i++) {
+        yaml_node_t *e = gs__yaml_item(c, seq, i);
+        gs_econ_move *m = &d->moves[i];
+        gs__yaml_index(path, "tornado", i);
+        if ((rc = gs__yaml_check_map(c, e, path, "a range {input, kind, low, high, source}",
+                                     keys)) ||
+            (rc = gs__yaml_get_str(c, e, path, "input", REQ, name, sizeof name)) < 0 ||
+            (rc = gs__yaml_get_str(c, e, path, "kind", REQ, kind, sizeof kind)) < 0 ||
+            (rc = get_range(c, e, path, "low", REQ, -1e9, 1e9, &m->low)) < 0 ||
+            (rc = get_range(c, e, path, "high", REQ, -1e9, 1e9, &m->high)) < 0 ||
+            (rc = gs__yaml_get_str(c, e, path, "source", REQ, d->move_source[i],
+                                   sizeof d->move_source[i])) < 0)
+            return rc;
+        int l = 0;
+        while (l < GS_NLEVERS && strcmp(gs_econ_lever_name((gs_econ_lever)l), name))
+            l++;
+        for (size_t j = 0; j < i && l < GS_NLEVERS; j++)
+            if (d->moves[j].lever == (gs_econ_lever)l)
+                l = GS_NLEVERS;
+        if (l == GS_NLEVERS)
+            return gs__yaml_fail(c, gs__yaml_get(c, e, "input"), path,
+                                 "expected an input of the tornado not listed before "
+                                 "(discount_rate, energy_price, ...), found '%s'", name);
+        m->lever = (gs_econ_lever)l;
+        if (!strcmp(kind, "add"))
+            m->kind = GS_MOVE_ADD;
+        else if (!strcmp(kind, "scale"))
+            m->kind = GS_MOVE_SCALE;
+        else
+            return gs__yaml_fail(c, gs__yaml_get(c, e, "kind"), path,
+                                 "expected add or scale, found '%s'", kind);
+    }
+    d->nmoves = len;
+    return 0;
+}
+
+gs_uw_basis gs_deal_zone_basis(const gs_deal *d, const char *zone_id)
+{
+    for (size_t k = 0; zone_id && k < d->nzones; k++)
+        if (!strcmp(d->zone_id[k], zone_id))
+            return d->zone_basis[k];
+    return GS_UW_BASIS_PEAK;
+}
+
 static int parse_catalog(ctx *c, const yaml_node_t *root, gs_deal *d)
 {
-    const char *keys[GS_UW_NKEYS + 4];
+    const char *keys[GS_UW_NKEYS + 5];
     for (int k = 0; k < GS_UW_NKEYS; k++)
         keys[k] = KEY_NAMES[k];
     keys[GS_UW_NKEYS] = "facility_capex_usd_per_mw";
     keys[GS_UW_NKEYS + 1] = "gpus";
     keys[GS_UW_NKEYS + 2] = "zones";
-    keys[GS_UW_NKEYS + 3] = NULL;
+    keys[GS_UW_NKEYS + 3] = "tornado";
+    keys[GS_UW_NKEYS + 4] = NULL;
     int rc = gs__yaml_check_map(c, root, "", "the underwriting catalogue", keys);
     if (rc)
         return rc;
@@ -135,20 +233,20 @@ static int parse_catalog(ctx *c, const yaml_node_t *root, gs_deal *d)
         if ((rc = cat_figure(c, cap, path, cool[k], 0, 1e9, &d->capex[k])))
             return rc;
     if ((rc = cat_list(c, root, "gpus", "price_usd", d->gpu_id, d->gpu_price, &d->ngpus)) ||
-        (rc = cat_list(c, root, "zones", "capacity_usd_per_mw_year", d->zone_id, d->zone_capacity,
-                       &d->nzones)))
+        (rc = cat_zones(c, root, d)) || (rc = cat_tornado(c, root, d)))
         return rc;
     return 0;
 }
 
 static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
 {
-    const char *keys[GS_UW_NKEYS + 6];
+    const char *keys[GS_UW_NKEYS + 7];
     int nk = 0;
     keys[nk++] = "fleet";
     keys[nk++] = "horizon_years";
     keys[nk++] = "price_usd_per_mwh";
     keys[nk++] = "flex_usd_per_mw_year";
+    keys[nk++] = "price_spread";
     keys[nk++] = "sites";
     for (int k = 0; k < GS_UW_NKEYS; k++)
         keys[nk++] = KEY_NAMES[k];
@@ -175,6 +273,15 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
         (rc = get_range(c, root, "", "flex_usd_per_mw_year", OPT, 0, 1e7,
                         &d->flex_usd_per_mw_year)) < 0)
         return rc;
+    char mode[16];
+    d->spread_mode = GS_SPREAD_ROTATE;
+    if ((rc = gs__yaml_get_str(c, root, "", "price_spread", OPT, mode, sizeof mode)) < 0)
+        return rc;
+    if (rc == 1 && !strcmp(mode, "hold"))
+        d->spread_mode = GS_SPREAD_HOLD;
+    else if (rc == 1 && strcmp(mode, "rotate"))
+        return gs__yaml_fail(c, gs__yaml_get(c, root, "price_spread"), "price_spread",
+                             "expected rotate or hold, found '%s'", mode);
     for (int k = 0; k < GS_UW_NKEYS; k++) {
         if ((rc = get_range(c, root, "", KEY_NAMES[k], OPT, KEY_LO[k], KEY_HI[k], &v)) < 0)
             return rc;
@@ -190,7 +297,7 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
                                         "flex_usd_per_mw_year", "interconnect_usd_per_mw",
                                         "training_usd_per_gpu_hour", "inference_usd_per_gpu_hour",
                                         "inference_utilisation", "facility_capex_usd_per_mw",
-                                        NULL};
+                                        "years_saved", "headroom_mw", NULL};
     yaml_node_t *seq;
     size_t n;
     if ((rc = gs__yaml_get_list(c, root, "", "sites", REQ, "a list of sites {id, ...}", &seq, &n)) <
@@ -212,9 +319,10 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
         double *f[] = {&s->price_usd_per_mwh, &s->capacity_usd_per_mw_year,
                        &s->flex_usd_per_mw_year, &s->interconnect_usd_per_mw,
                        &s->training_usd_per_gpu_hour, &s->inference_usd_per_gpu_hour,
-                       &s->inference_utilisation, &s->facility_capex_usd_per_mw};
-        static const double lo[] = {-1000, 0, 0, 0, 0, 0, 0.01, 0};
-        static const double hi[] = {10000, 1e9, 1e7, 1e9, 1e4, 1e4, 1, 1e9};
+                       &s->inference_utilisation, &s->facility_capex_usd_per_mw,
+                       &s->years_saved, &s->headroom_mw};
+        static const double lo[] = {-1000, 0, 0, 0, 0, 0, 0.01, 0, 0, 0};
+        static const double hi[] = {10000, 1e9, 1e7, 1e9, 1e4, 1e4, 1, 1e9, 10, 1e7};
         if ((rc = gs__yaml_check_map(c, e, path, "a site {id, ...}", skeys)) ||
             (rc = gs__yaml_get_str(c, e, path, "id", REQ, s->id, sizeof s->id)) < 0)
             return rc;
@@ -393,6 +501,9 @@ int gs_deal_resolve(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
         s->interconnect_usd_per_mw =
             pick(ds->interconnect_usd_per_mw, d->fig[GS_UW_INTERCONNECT_USD_PER_MW].value);
         s->flex_usd_per_mw_year = pick(ds->flex_usd_per_mw_year, d->flex_usd_per_mw_year);
+        s->years_saved = pick(ds->years_saved, d->fig[GS_UW_YEARS_SAVED].value);
+        s->headroom_known = !isnan(ds->headroom_mw);
+        s->headroom_mw = s->headroom_known ? ds->headroom_mw : 0;
         /* classes: sums over the site's clusters */
         double racks[GS_NCLASS] = {0}, capex[GS_NCLASS] = {0}, util[GS_NCLASS] = {0},
                rev[GS_NCLASS] = {0};

@@ -90,6 +90,228 @@ static json_t *metrics_json(const gs_econ_metrics *m)
     return j;
 }
 
+/* ---- the spread over price years ---- */
+
+#define NK (GS_NCLASS + 1)
+
+static const char *const PCT_NAME[3] = {"p10", "p50", "p90"};
+
+static int start_year(const gs_uw_outputs *o, size_t i, size_t s)
+{
+    const gs_econ_spread *sp = o->spread;
+    const gs_econ_site *es = &o->sites[s];
+    size_t k = sp->start[i * sp->nsites + s];
+    return k < es->nprice_years ? es->price_year[k] : 0;
+}
+
+static void spread_csv_rows(FILE *f, const gs_uw_outputs *o, const char *site, const char *cls,
+                            size_t s, const double *npv, const double *mwh, size_t stride,
+                            const double *npv_pct, const double *mwh_pct)
+{
+    const gs_econ_spread *sp = o->spread;
+    for (size_t i = 0; i < sp->nscen; i++) {
+        gs__csv_str(f, site);
+        fprintf(f, ",%s,%zu,", cls, i + 1);
+        int y = s < sp->nsites ? start_year(o, i, s) : 0;
+        if (y)
+            fprintf(f, "%d", y);
+        fputc(',', f);
+        gs__csv_num(f, npv[i * stride], 0);
+        fputc(',', f);
+        gs__csv_num(f, mwh[i * stride], 2);
+        fputc('\n', f);
+    }
+    for (int p = 0; p < 3; p++) {
+        gs__csv_str(f, site);
+        fprintf(f, ",%s,%s,,", cls, PCT_NAME[p]);
+        gs__csv_num(f, npv_pct[p], 0);
+        fputc(',', f);
+        gs__csv_num(f, mwh_pct[p], 2);
+        fputc('\n', f);
+    }
+}
+
+static int write_spread_csv(const gs_uw_outputs *o, const char *path, gs_error *err)
+{
+    gs__outfile of;
+    int rc = gs__outfile_open(&of, path, err);
+    if (rc)
+        return rc;
+    const gs_econ_spread *sp = o->spread;
+    size_t stride = sp->nsites * NK;
+    fputs("site,class,scenario,start_price_year,npv_usd,cost_usd_per_mwh\n", of.f);
+    for (size_t s = 0; s < sp->nsites; s++)
+        for (int k = 0; k < NK; k++) {
+            if (k < GS_NCLASS && !o->sites[s].cls[k].present)
+                continue;
+            size_t j = s * NK + (size_t)k;
+            spread_csv_rows(of.f, o, o->sites[s].id, CLASS_NAME[k], s, sp->npv_usd + j,
+                            sp->cost_usd_per_mwh + j, stride, sp->npv_pct[j], sp->mwh_pct[j]);
+        }
+    spread_csv_rows(of.f, o, "all", "total", sp->nsites, sp->total_npv_usd,
+                    sp->total_cost_usd_per_mwh, 1, sp->total_npv_pct, sp->total_mwh_pct);
+    return gs__outfile_commit(&of, err);
+}
+
+static json_t *pct_json(const double p[3], int decimals)
+{
+    json_t *j = json_object();
+    for (int i = 0; i < 3; i++)
+        json_object_set_new(j, PCT_NAME[i], gs__json_num(p[i], decimals));
+    return j;
+}
+
+static json_t *spread_entry(const gs_econ_spread *sp, const double *npv, const double *mwh,
+                            size_t stride, const double *npv_pct, const double *mwh_pct)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "npv_usd", pct_json(npv_pct, 0));
+    json_object_set_new(j, "cost_usd_per_mwh", pct_json(mwh_pct, 2));
+    json_t *a = json_array(), *b = json_array();
+    for (size_t i = 0; i < sp->nscen; i++) {
+        json_array_append_new(a, gs__json_num(npv[i * stride], 0));
+        json_array_append_new(b, gs__json_num(mwh[i * stride], 2));
+    }
+    json_object_set_new(j, "scenario_npv_usd", a);
+    json_object_set_new(j, "scenario_cost_usd_per_mwh", b);
+    return j;
+}
+
+static json_t *spread_json(const gs_uw_outputs *o)
+{
+    const gs_econ_spread *sp = o->spread;
+    size_t stride = sp->nsites * NK;
+    json_t *j = json_object();
+    json_object_set_new(j, "mode", json_string(gs_spread_mode_name(sp->mode)));
+    json_object_set_new(j, "scenarios", json_integer((json_int_t)sp->nscen));
+    json_object_set_new(j, "percentiles",
+                        json_string("linear interpolation between the sorted scenarios (rank "
+                                    "(n - 1) p, numpy's default)"));
+    json_object_set_new(j, "total", spread_entry(sp, sp->total_npv_usd,
+                                                 sp->total_cost_usd_per_mwh, 1,
+                                                 sp->total_npv_pct, sp->total_mwh_pct));
+    json_t *sites = json_array();
+    for (size_t s = 0; s < sp->nsites; s++) {
+        json_t *js = json_object();
+        json_object_set_new(js, "id", json_string(o->sites[s].id));
+        json_t *starts = json_array();
+        for (size_t i = 0; i < sp->nscen; i++) {
+            int y = start_year(o, i, s);
+            json_array_append_new(starts, y ? json_integer(y) : json_null());
+        }
+        json_object_set_new(js, "start_price_year", starts);
+        for (int k = 0; k < NK; k++) {
+            if (k < GS_NCLASS && !o->sites[s].cls[k].present)
+                continue;
+            size_t jx = s * NK + (size_t)k;
+            json_object_set_new(js, CLASS_NAME[k],
+                                spread_entry(sp, sp->npv_usd + jx, sp->cost_usd_per_mwh + jx,
+                                             stride, sp->npv_pct[jx], sp->mwh_pct[jx]));
+        }
+        json_array_append_new(sites, js);
+    }
+    json_object_set_new(j, "sites", sites);
+    return j;
+}
+
+/* ---- the tornado ---- */
+
+static const char *move_kind(gs_move_kind k)
+{
+    return k == GS_MOVE_SCALE ? "scale" : "add";
+}
+
+static int write_tornado_csv(const gs_uw_outputs *o, const char *path, gs_error *err)
+{
+    gs__outfile of;
+    int rc = gs__outfile_open(&of, path, err);
+    if (rc)
+        return rc;
+    const gs_econ_tornado *t = o->tornado;
+    fputs("rank,input,kind,low,high,base_npv_usd,npv_low_usd,npv_high_usd,swing_usd,source\n",
+          of.f);
+    for (size_t i = 0; i < t->nbars; i++) {
+        const gs_econ_bar *b = &t->bars[i];
+        const gs_econ_move *m = &o->moves[b->move];
+        fprintf(of.f, "%zu,%s,%s,", i + 1, gs_econ_lever_name(m->lever), move_kind(m->kind));
+        const double v[] = {m->low, m->high, t->base_npv_usd, b->npv_low_usd, b->npv_high_usd,
+                            b->swing_usd};
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+            gs__csv_num(of.f, v[k], k < 2 ? 6 : 0);
+            fputc(',', of.f);
+        }
+        gs__csv_str(of.f, o->move_source ? o->move_source[b->move] : "");
+        fputc('\n', of.f);
+    }
+    return gs__outfile_commit(&of, err);
+}
+
+static json_t *tornado_json(const gs_uw_outputs *o)
+{
+    const gs_econ_tornado *t = o->tornado;
+    json_t *j = json_object();
+    json_object_set_new(j, "base_npv_usd", gs__json_num(t->base_npv_usd, 0));
+    json_t *bars = json_array();
+    for (size_t i = 0; i < t->nbars; i++) {
+        const gs_econ_bar *b = &t->bars[i];
+        const gs_econ_move *m = &o->moves[b->move];
+        json_t *e = json_object();
+        json_object_set_new(e, "input", json_string(gs_econ_lever_name(m->lever)));
+        json_object_set_new(e, "kind", json_string(move_kind(m->kind)));
+        json_object_set_new(e, "low", gs__json_num(m->low, 6));
+        json_object_set_new(e, "high", gs__json_num(m->high, 6));
+        json_object_set_new(e, "npv_low_usd", gs__json_num(b->npv_low_usd, 0));
+        json_object_set_new(e, "npv_high_usd", gs__json_num(b->npv_high_usd, 0));
+        json_object_set_new(e, "swing_usd", gs__json_num(b->swing_usd, 0));
+        json_t *sites = json_array();
+        for (size_t s = 0; s < t->nsites; s++) {
+            json_t *js = json_object();
+            json_object_set_new(js, "id", json_string(o->sites[s].id));
+            json_object_set_new(js, "npv_low_usd",
+                                gs__json_num(t->site_npv_low_usd[i * t->nsites + s], 0));
+            json_object_set_new(js, "npv_high_usd",
+                                gs__json_num(t->site_npv_high_usd[i * t->nsites + s], 0));
+            json_array_append_new(sites, js);
+        }
+        json_object_set_new(e, "sites", sites);
+        json_object_set_new(e, "source",
+                            json_string(o->move_source ? o->move_source[b->move] : ""));
+        json_array_append_new(bars, e);
+    }
+    json_object_set_new(j, "bars", bars);
+    return j;
+}
+
+/* ---- time to power ---- */
+
+static json_t *power_json(const gs_uw_outputs *o)
+{
+    json_t *a = json_array();
+    for (size_t s = 0; s < o->r->nsites; s++) {
+        const gs_econ_power *p = &o->power[s];
+        json_t *e = json_object();
+        json_object_set_new(e, "id", json_string(o->sites[s].id));
+        json_object_set_new(e, "valued", json_boolean(p->present));
+        json_object_set_new(e, "years_saved", gs__json_num(p->years_saved, 3));
+        json_object_set_new(e, "flexible_mw", gs__json_num(p->flexible_mw, 3));
+        json_object_set_new(e, "headroom_mw",
+                            p->headroom_known ? gs__json_num(p->headroom_mw, 1) : json_null());
+        json_object_set_new(e, "headroom_source",
+                            json_string(o->headroom_note && o->headroom_note[s]
+                                            ? o->headroom_note[s]
+                                            : ""));
+        json_object_set_new(e, "fits", p->headroom_known ? json_boolean(p->fits) : json_null());
+        json_object_set_new(e, "npv_curtailable_usd", gs__json_num(p->npv_curtailable_usd, 0));
+        json_object_set_new(e, "npv_firm_usd", gs__json_num(p->npv_firm_usd, 0));
+        json_object_set_new(e, "npv_firm_delayed_usd", gs__json_num(p->npv_firm_delayed_usd, 0));
+        json_object_set_new(e, "value_usd", gs__json_num(p->value_usd, 0));
+        json_object_set_new(e, "contract_usd", gs__json_num(p->contract_usd, 0));
+        json_object_set_new(e, "timing_usd", gs__json_num(p->timing_usd, 0));
+        json_array_append_new(a, e);
+    }
+    return a;
+}
+
 static json_t *summary(const gs_uw_outputs *o)
 {
     const gs_econ_result *r = o->r;
@@ -136,6 +358,46 @@ static json_t *summary(const gs_uw_outputs *o)
         }
         json_object_set_new(js, "total", metrics_json(&r->metrics[s * (GS_NCLASS + 1) +
                                                                   GS_NCLASS]));
+        if (o->cp && o->cp[s].present) {
+            const gs_uw_cp *cp = &o->cp[s];
+            json_t *jp = json_object();
+            json_object_set_new(jp, "zone", json_string(cp->zone));
+            json_object_set_new(jp, "note", json_string(cp->note));
+            json_t *ps = json_object();
+            for (int k = 0; k < GS_NCLASS; k++)
+                if (es->cls[k].present)
+                    json_object_set_new(ps, CLASS_NAME[k], gs__json_num(es->cp_paused_share[k], 4));
+            json_object_set_new(jp, "paused_share", ps);
+            json_t *ys = json_array();
+            for (size_t j = 0; j < cp->nyears; j++) {
+                json_t *e = json_object();
+                json_object_set_new(e, "year", json_integer(cp->year[j]));
+                json_object_set_new(e, "intervals", json_integer(cp->intervals[j]));
+                for (int k = 0; k < GS_NCLASS; k++)
+                    if (es->cls[k].present) {
+                        char key[32];
+                        snprintf(key, sizeof key, "%s_share", CLASS_NAME[k]);
+                        json_object_set_new(e, key, gs__json_num(cp->share[j][k], 4));
+                    }
+                json_array_append_new(ys, e);
+            }
+            json_object_set_new(jp, "years", ys);
+            json_t *fs = json_array();
+            for (size_t i = 0; i < es->nprice_years; i++) {
+                json_t *e = json_object();
+                for (int k = 0; k < GS_NCLASS; k++)
+                    if (es->cls[k].present) {
+                        char key[32];
+                        snprintf(key, sizeof key, "%s_share", CLASS_NAME[k]);
+                        json_object_set_new(e, key, gs__json_num(es->cp_firm_share[k][i], 4));
+                    }
+                json_array_append_new(fs, e);
+            }
+            json_object_set_new(jp, "price_year_firm_share", fs);
+            json_object_set_new(js, "coincident_peaks", jp);
+        } else {
+            json_object_set_new(js, "coincident_peaks", json_null());
+        }
         const gs_econ_contracts *c = &r->contracts[s];
         if (c->present) {
             json_t *jc = json_object();
@@ -162,7 +424,71 @@ static json_t *summary(const gs_uw_outputs *o)
         json_array_append_new(fig, e);
     }
     json_object_set_new(root, "assumptions", fig);
+    if (o->spread)
+        json_object_set_new(root, "spread", spread_json(o));
+    if (o->tornado && o->moves)
+        json_object_set_new(root, "tornado", tornado_json(o));
+    if (o->power)
+        json_object_set_new(root, "time_to_power", power_json(o));
     return root;
+}
+
+static json_t *rows_json(const gs_econ_row *rows, int years)
+{
+    json_t *a = json_array();
+    for (int y = 0; y <= years; y++) {
+        const gs_econ_row *r = &rows[y];
+        const double v[] = {r->price_usd_per_mwh, r->energy_mwh, r->gpu_hours,
+                            r->capex_facility_usd, r->capex_gpu_usd, r->capex_interconnect_usd,
+                            r->energy_usd, r->capacity_usd, r->maintenance_usd, r->staff_usd,
+                            r->insurance_usd, r->tax_usd, r->revenue_usd, r->flex_usd,
+                            r->net_usd};
+        json_t *e = json_array();
+        json_array_append_new(e, json_integer(r->year));
+        for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+            json_array_append_new(e, gs__json_num(v[i], 2));
+        json_array_append_new(a, e);
+    }
+    return a;
+}
+
+char *gs_uw_report_json(const gs_uw_outputs *o)
+{
+    json_t *root = summary(o);
+    if (!root)
+        return NULL;
+    const gs_econ_result *r = o->r;
+    json_t *cf = json_object();
+    static const char *const cols[] = {
+        "year", "price_usd_per_mwh", "energy_mwh", "gpu_hours", "capex_facility_usd",
+        "capex_gpu_usd", "capex_interconnect_usd", "energy_usd", "capacity_usd",
+        "maintenance_usd", "staff_usd", "insurance_usd", "tax_usd", "revenue_usd", "flex_usd",
+        "net_usd"};
+    json_t *jc = json_array();
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        json_array_append_new(jc, json_string(cols[i]));
+    json_object_set_new(cf, "columns", jc);
+    json_t *series = json_array();
+    for (size_t s = 0; s < r->nsites; s++)
+        for (int k = 0; k <= GS_NCLASS; k++) {
+            if (k < GS_NCLASS && !o->sites[s].cls[k].present)
+                continue;
+            json_t *e = json_object();
+            json_object_set_new(e, "site", json_string(o->sites[s].id));
+            json_object_set_new(e, "class", json_string(CLASS_NAME[k]));
+            json_object_set_new(e, "rows", rows_json(gs_econ_row_at(r, s, k, 0), r->years));
+            json_array_append_new(series, e);
+        }
+    json_t *e = json_object();
+    json_object_set_new(e, "site", json_string("all"));
+    json_object_set_new(e, "class", json_string("total"));
+    json_object_set_new(e, "rows", rows_json(r->total, r->years));
+    json_array_append_new(series, e);
+    json_object_set_new(cf, "series", series);
+    json_object_set_new(root, "cashflow", cf);
+    char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    json_decref(root);
+    return text;
 }
 
 int gs_uw_write_outputs(const gs_uw_outputs *o, const char *dir, gs_error *err)
@@ -174,6 +500,16 @@ int gs_uw_write_outputs(const gs_uw_outputs *o, const char *dir, gs_error *err)
     snprintf(path, sizeof path, "%s/cashflow.csv", dir);
     if ((rc = write_csv(o, path, err)))
         return rc;
+    if (o->spread) {
+        snprintf(path, sizeof path, "%s/spread.csv", dir);
+        if ((rc = write_spread_csv(o, path, err)))
+            return rc;
+    }
+    if (o->tornado && o->moves) {
+        snprintf(path, sizeof path, "%s/tornado.csv", dir);
+        if ((rc = write_tornado_csv(o, path, err)))
+            return rc;
+    }
     json_t *root = summary(o);
     if (!root)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");

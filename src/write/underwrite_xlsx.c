@@ -73,6 +73,8 @@ enum { S_INPUT, S_CALC, S_STATIC, NSTYLE };
 typedef struct unit_refs {
     char it[REF_MAX], pue[REF_MAX], gpus[REF_MAX], util[REF_MAX], fac[REF_MAX], gpu[REF_MAX],
         refresh[REF_MAX], rev[REF_MAX], grid[REF_MAX];
+    char cp_paused[REF_MAX];         /* coincident peaks: paused share */
+    char cp_firm[REF_MAX];           /* coincident peaks: firm share per price year (a range) */
 } unit_refs;
 
 typedef struct site_refs {
@@ -407,10 +409,15 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
         snprintf(sr->prices, REF_MAX, "'%s'!$B$%d:$B$%d", INPUTS, first + 1, row);
         snprintf(key, sizeof key, "%s capacity_usd_per_mw_year", es->id);
         input_row(x, ws, row, key, es->capacity_usd_per_mw_year, F_USD, 1,
-                  "USD per MW of peak grid draw, year 1",
-                  "catalogue: the zone's figure (data/catalog/underwrite.yaml zones), else "
-                  "capacity_usd_per_mw_year; or the deal's site override. Training pays "
-                  "(1 - interruptible_capacity_relief) of it");
+                  es->cp_basis ? "USD per MW drawn in the coincident peaks, year 1"
+                               : "USD per MW of peak grid draw, year 1",
+                  es->cp_basis
+                      ? "catalogue: the zone's figure (data/catalog/underwrite.yaml zones, "
+                        "basis 4cp), or the deal's site override: charged on each class's "
+                        "draw in the coincident peaks (cp_*_share rows below)"
+                      : "catalogue: the zone's figure (data/catalog/underwrite.yaml zones), else "
+                        "capacity_usd_per_mw_year; or the deal's site override. Training pays "
+                        "(1 - interruptible_capacity_relief) of it");
         ref(sr->cap, INPUTS, row++, 1);
         snprintf(key, sizeof key, "%s interconnect_usd_per_mw", es->id);
         snprintf(src, sizeof src, "interconnect_usd_per_mw (%s), or the deal's site override",
@@ -481,6 +488,32 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
             put_str(x, ws, row, 2, "MW of grid draw", NULL);
             put_str(x, ws, row, 3, "formula: it_mw x pue", NULL);
             ref(ur->grid, INPUTS, row++, 1);
+            if (es->cp_basis) {
+                snprintf(key, sizeof key, "%s %s cp_paused_share", es->id, cn);
+                input_row(x, ws, row, key, es->cp_paused_share[k], F_PCT, 1,
+                          "share of grid_mw drawn in the coincident peaks",
+                          "gridsplit: the class paused for the peaks, its GPUs idle (idle "
+                          "power / nameplate of the fleet's GPU models); charged when the "
+                          "class is interruptible");
+                ref(ur->cp_paused, INPUTS, row++, 1);
+                int first_cp = row;
+                for (size_t i = 0; i < es->nprice_years; i++) {
+                    if (es->price_year[i])
+                        snprintf(key, sizeof key, "%s %s cp_firm_share %d", es->id, cn,
+                                 es->price_year[i]);
+                    else
+                        snprintf(key, sizeof key, "%s %s cp_firm_share", es->id, cn);
+                    input_row(x, ws, row++, key, es->cp_firm_share[k][i], F_PCT, 1,
+                              "share of grid_mw drawn in the coincident peaks",
+                              k == GS_TRAINING
+                                  ? "gridsplit: training running firm, a flat slab at its "
+                                    "utilisation; one row per price year, beside the prices"
+                                  : "gridsplit: inference's draw in that year's peak intervals "
+                                    "(simulated; years without intervals: their mean) x "
+                                    "utilisation; one row per price year, beside the prices");
+                }
+                snprintf(ur->cp_firm, REF_MAX, "'%s'!$B$%d:$B$%d", INPUTS, first_cp + 1, row);
+            }
             snprintf(key, sizeof key, "%s %s contract", es->id, cn);
             put_str(x, ws, row, 0, key, NULL);
             put_str(x, ws, row, 1, k == GS_TRAINING ? "interruptible" : "firm", NULL);
@@ -556,6 +589,19 @@ static void derived_cols(xw *x, lxw_worksheet *ws, const gs_econ_row *er, double
            r1);
 }
 
+/* The factor of a capacity formula (row r1) for class k at site s: nothing (firm, peak
+ * draw), the relief (interruptible, peak draw), or the share drawn in the coincident peaks. */
+static void cap_factor(xw *x, char *out, size_t len, size_t s, int k, int intr, int r1)
+{
+    const unit_refs *u = &x->sr[s].u[k];
+    if (!x->o->sites[s].cp_basis)
+        snprintf(out, len, "%s", intr ? "*(1-interruptible_capacity_relief)" : "");
+    else if (intr)
+        snprintf(out, len, "*%s", u->cp_paused);
+    else
+        snprintf(out, len, "*INDEX(%s,MOD(A%d-1,ROWS(%s))+1)", u->cp_firm, r1, u->cp_firm);
+}
+
 /* One class of one site: every year's row as formulas over the Inputs (src/econ/cashflow.c). */
 static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
 {
@@ -596,8 +642,10 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
             put_num(x, ws, row, C_CFAC, 0, usd);
             put_num(x, ws, row, C_CIC, 0, usd);
             put_fx(x, ws, row, C_ENERGY, usd, er->energy_usd, "=C%d*B%d", r1, r1);
+            char fac[3 * REF_MAX + 64];
+            cap_factor(x, fac, sizeof fac, s, k, intr, r1);
             put_fx(x, ws, row, C_CAP, usd, er->capacity_usd, "=%s*(1+cost_escalation)^(A%d-1)*%s%s",
-                   sr->cap, r1, u->grid, intr ? "*(1-interruptible_capacity_relief)" : "");
+                   sr->cap, r1, u->grid, fac);
             put_fx(x, ws, row, C_MAINT, usd, er->maintenance_usd,
                    "=maintenance_share*%s*%s*(1+cost_escalation)^(A%d-1)", u->it, u->fac, r1);
             put_fx(x, ws, row, C_STAFF, usd, er->staff_usd,
@@ -672,7 +720,8 @@ static double contract_cost(const gs_econ_site *s, const gs_econ_terms *t, int k
     double rev = u->revenue_usd_per_gpu_hour *
                  pow(1.0 + t->revenue_escalation, (y - 1) % refresh);
     if (!interruptible)
-        return price * grid_mw * u->utilisation * HOURS_PER_YEAR + cap * grid_mw;
+        return price * grid_mw * u->utilisation * HOURS_PER_YEAR +
+               cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 0);
     double h = t->curtailed_hours_per_year;
     double energy = price * (1.0 - t->interruptible_energy_discount) * grid_mw * u->utilisation *
                     (HOURS_PER_YEAR - h);
@@ -680,7 +729,7 @@ static double contract_cost(const gs_econ_site *s, const gs_econ_terms *t, int k
     if (k == GS_INFERENCE)
         lost *= t->inference_sla_penalty;
     double flex = k == GS_TRAINING ? s->flex_usd_per_mw_year * grid_mw : 0;
-    return energy + cap * (1.0 - t->interruptible_capacity_relief) * grid_mw + lost - flex;
+    return energy + cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 1) + lost - flex;
 }
 
 /* The contract sheet of a site with both classes; returns the 0-based row of its PV line. */
@@ -721,21 +770,27 @@ static int write_contract_sheet(xw *x, lxw_worksheet *ws, size_t s)
                "=INDEX(%s,MOD(A%d-1,ROWS(%s))+1)*(1+energy_escalation)^(A%d-1)", sr->prices, r1,
                sr->prices, r1);
         put_fx(x, ws, row, K_CAP, usd, cap, "=%s*(1+cost_escalation)^(A%d-1)", sr->cap, r1);
+        char ftf[3 * REF_MAX + 64], fti[3 * REF_MAX + 64], fif[3 * REF_MAX + 64],
+            fii[3 * REF_MAX + 64];
+        cap_factor(x, ftf, sizeof ftf, s, GS_TRAINING, 0, r1);
+        cap_factor(x, fti, sizeof fti, s, GS_TRAINING, 1, r1);
+        cap_factor(x, fif, sizeof fif, s, GS_INFERENCE, 0, r1);
+        cap_factor(x, fii, sizeof fii, s, GS_INFERENCE, 1, r1);
         put_fx(x, ws, row, K_TFIRM, usd, contract_cost(es, t, GS_TRAINING, y, 0),
-               "=B%d*%s*%s*hours_per_year+C%d*%s", r1, ut->grid, ut->util, r1, ut->grid);
+               "=B%d*%s*%s*hours_per_year+C%d*%s%s", r1, ut->grid, ut->util, r1, ut->grid, ftf);
         put_fx(x, ws, row, K_TINT, usd, contract_cost(es, t, GS_TRAINING, y, 1),
                "=B%d*(1-interruptible_energy_discount)*%s*%s*(hours_per_year-curtailed_hours_"
-               "per_year)+C%d*(1-interruptible_capacity_relief)*%s+%s*%s*curtailed_hours_per_"
+               "per_year)+C%d*%s%s+%s*%s*curtailed_hours_per_"
                "year*%s*(1+revenue_escalation)^MOD(A%d-1,%s)-%s*%s",
-               r1, ut->grid, ut->util, r1, ut->grid, ut->gpus, ut->util, ut->rev, r1,
+               r1, ut->grid, ut->util, r1, ut->grid, fti, ut->gpus, ut->util, ut->rev, r1,
                ut->refresh, sr->flex, ut->grid);
         put_fx(x, ws, row, K_IFIRM, usd, contract_cost(es, t, GS_INFERENCE, y, 0),
-               "=B%d*%s*%s*hours_per_year+C%d*%s", r1, ui->grid, ui->util, r1, ui->grid);
+               "=B%d*%s*%s*hours_per_year+C%d*%s%s", r1, ui->grid, ui->util, r1, ui->grid, fif);
         put_fx(x, ws, row, K_IINT, usd, contract_cost(es, t, GS_INFERENCE, y, 1),
                "=B%d*(1-interruptible_energy_discount)*%s*%s*(hours_per_year-curtailed_hours_"
-               "per_year)+C%d*(1-interruptible_capacity_relief)*%s+%s*%s*curtailed_hours_per_"
+               "per_year)+C%d*%s%s+%s*%s*curtailed_hours_per_"
                "year*%s*(1+revenue_escalation)^MOD(A%d-1,%s)*inference_sla_penalty",
-               r1, ui->grid, ui->util, r1, ui->grid, ui->gpus, ui->util, ui->rev, r1,
+               r1, ui->grid, ui->util, r1, ui->grid, fii, ui->gpus, ui->util, ui->rev, r1,
                ui->refresh);
         for (int c = 0; c < GS_NCONTRACT; c++)
             put_fx(x, ws, row, K_FIRST_CONTRACT + c, usd,

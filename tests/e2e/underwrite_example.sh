@@ -5,7 +5,9 @@
 # year plus the totals, every number finite, the totals equal to the sum of the sites; the
 # summary parses, every NPV and cost is finite, an IRR is a number only with status "ok"; the
 # campus's contract comparison is present with split cheaper than one firm contract and both
-# mistakes dearer; the same inputs give byte-identical outputs. Needs nothing from ../shared.
+# mistakes dearer; with flat prices the spread over price years is the underwriting itself;
+# the tornado's bars are sorted by swing, sourced, and move the NPV the expected way; the same
+# inputs give byte-identical outputs. Needs nothing from ../shared.
 set -euo pipefail
 : "${GS_BIN:?GS_BIN must name the gridsplit binary}"
 : "${GS_SRC:?GS_SRC must name the repository root}"
@@ -17,6 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 "$GS_BIN" underwrite "$GS_SRC/examples/underwrite/deal.yaml" --out "$tmp/again" > /dev/null
 cmp "$tmp/deal/cashflow.csv" "$tmp/again/cashflow.csv"
 cmp "$tmp/deal/summary.json" "$tmp/again/summary.json"
+cmp "$tmp/deal/spread.csv" "$tmp/again/spread.csv"
+cmp "$tmp/deal/tornado.csv" "$tmp/again/tornado.csv"
 grep -q "site west-texas" "$tmp/deal.txt"
 grep -q "contract split" "$tmp/campus.txt"
 
@@ -65,6 +69,30 @@ def check(run, sites, years, mixed):
         else:
             assert s["contracts"] is None
     assert all(a["source"] for a in j["assumptions"])
+    # flat prices: one price year, so every scenario of the spread is the underwriting itself
+    sp = j["spread"]
+    assert sp["mode"] == "rotate" and sp["scenarios"] == 1, sp["mode"]
+    for p in ("p10", "p50", "p90"):
+        assert abs(sp["total"]["npv_usd"][p] - j["total"]["npv_usd"]) <= 1, (run, p)
+    srows = list(csv.DictReader(open(f"{tmp}/{run}/spread.csv")))
+    assert {(r["site"], r["class"]) for r in srows} >= {(s, "total") for s in sites} | {("all", "total")}
+    for r in srows:
+        assert math.isfinite(float(r["npv_usd"])) and math.isfinite(float(r["cost_usd_per_mwh"])), r
+    # the tornado: every bar's swing is |high - low|, largest first, each range sourced
+    bars = j["tornado"]["bars"]
+    assert len(bars) >= 8 and all(b["source"] for b in bars)
+    assert abs(j["tornado"]["base_npv_usd"] - j["total"]["npv_usd"]) <= 1
+    for a, b in zip(bars, bars[1:]):
+        assert a["swing_usd"] >= b["swing_usd"], (a["input"], b["input"])
+    for b in bars:
+        assert abs(b["swing_usd"] - abs(b["npv_high_usd"] - b["npv_low_usd"])) <= 2, b["input"]
+    trows = list(csv.DictReader(open(f"{tmp}/{run}/tornado.csv")))
+    assert [r["input"] for r in trows] == [b["input"] for b in bars]
+    assert [int(r["rank"]) for r in trows] == list(range(1, len(bars) + 1))
+    by_in = {b["input"]: b for b in bars}
+    assert by_in["discount_rate"]["npv_low_usd"] > by_in["discount_rate"]["npv_high_usd"]
+    assert by_in["gpu_price"]["npv_low_usd"] > by_in["gpu_price"]["npv_high_usd"]
+    assert by_in["training_revenue"]["npv_low_usd"] < by_in["training_revenue"]["npv_high_usd"]
 
 check("deal", ["west-texas", "ashburn"], 20, [])
 check("campus", ["dallas"], 20, ["dallas"])

@@ -3,8 +3,9 @@
 # whose fleet carries the real 2020-2024 price series of ../shared/data: each site's prices are
 # its zone's five yearly means (summary.json names the zone and the years), cycled over the
 # horizon and escalated (year 1: the 2020 mean, year 2: the 2021 mean x 1.02, year 6: 2020
-# again x 1.02^5), training at the interruptible discount; the figures are finite. Skipped
-# (77) where ../shared/data is absent.
+# again x 1.02^5), training at the interruptible discount; the figures are finite; the spread
+# over price years has one scenario per starting year, the first being the underwriting
+# itself. Skipped (77) where ../shared/data is absent.
 set -euo pipefail
 : "${GS_BIN:?GS_BIN must name the gridsplit binary}"
 : "${GS_SRC:?GS_SRC must name the repository root}"
@@ -33,5 +34,19 @@ for s in j["sites"]:
     for y, m in ((1, means[0]), (2, means[1] * (1 + esc)), (6, means[0] * (1 + esc) ** 5)):
         p = float(rows[(s["id"], cls, str(y))]["price_usd_per_mwh"])
         assert abs(p - m * k) < 0.02, (s["id"], y, p, m * k)
+# the spread: five scenarios, each site starting at 2020 .. 2024 in turn; the first is the
+# underwriting itself (it starts at 2020); P10 <= P50 <= P90, each inside the scenarios' range
+sp = j["spread"]
+assert sp["mode"] == "rotate" and sp["scenarios"] == 5
+for s, ss in zip(j["sites"], sp["sites"]):
+    assert ss["id"] == s["id"] and ss["start_price_year"] == [2020, 2021, 2022, 2023, 2024]
+    t = ss["total"]
+    assert abs(t["scenario_npv_usd"][0] - s["total"]["npv_usd"]) <= 1
+    p = t["npv_usd"]
+    assert min(t["scenario_npv_usd"]) <= p["p10"] <= p["p50"] <= p["p90"] <= max(t["scenario_npv_usd"])
+    assert len(set(t["scenario_npv_usd"])) == 5, "the order of the price years changes the NPV"
+rows = [r for r in csv.DictReader(open(f"{out}/spread.csv")) if r["site"] == "west-texas" and r["class"] == "total"]
+assert [r["scenario"] for r in rows] == ["1", "2", "3", "4", "5", "p10", "p50", "p90"]
+assert [r["start_price_year"] for r in rows[:5]] == ["2020", "2021", "2022", "2023", "2024"]
 PY
 echo "underwrite_real_prices: ok"

@@ -33,13 +33,14 @@ typedef enum gs_uw_key {
     GS_UW_MUSTRUN_REDUNDANCY_USD_PER_MW,
     GS_UW_DENSITY_BASE_KW,
     GS_UW_DENSITY_USD_PER_MW_PER_KW,
+    GS_UW_YEARS_SAVED,
     GS_UW_NKEYS
 } gs_uw_key;
 
 /** The key's name in the catalogue and the deal ("discount_rate"). */
 const char *gs_uw_key_name(gs_uw_key k);
 
-#define GS_UW_SOURCE_MAX 320
+#define GS_UW_SOURCE_MAX 512
 #define GS_UW_LIST_MAX 32
 
 /** One figure in effect and where it came from (the catalogue's source, or "deal file"). */
@@ -60,7 +61,15 @@ typedef struct gs_deal_site {
     double inference_usd_per_gpu_hour;
     double inference_utilisation;
     double facility_capex_usd_per_mw;
+    double years_saved;              /**< time to power (NAN: the deal's or the catalogue's) */
+    double headroom_mw;              /**< the zone's flexible-load headroom (NAN: not given) */
 } gs_deal_site;
+
+/** How a zone charges transmission and capacity (the catalogue's zones, `basis`). */
+typedef enum gs_uw_basis {
+    GS_UW_BASIS_PEAK = 0,            /**< per MW of peak grid draw */
+    GS_UW_BASIS_4CP,                 /**< per MW drawn in the four coincident peaks (ERCOT) */
+} gs_uw_basis;
 
 /** A deal file with the catalogue's defaults applied. */
 typedef struct gs_deal {
@@ -77,9 +86,17 @@ typedef struct gs_deal {
     size_t nzones;
     char zone_id[GS_UW_LIST_MAX][GS_ID_MAX];
     gs_uw_figure zone_capacity[GS_UW_LIST_MAX];
+    gs_uw_basis zone_basis[GS_UW_LIST_MAX];
+    size_t nmoves;                   /**< the tornado: each input's range, with its source */
+    gs_econ_move moves[GS_NLEVERS];
+    char move_source[GS_NLEVERS][GS_UW_SOURCE_MAX];
+    gs_spread_mode spread_mode;      /**< the deal's price_spread (default rotate) */
     size_t nsites;
     gs_deal_site *sites;
 } gs_deal;
+
+/** The catalogue's basis of the fleet zone id (GS_UW_BASIS_PEAK when it has no entry). */
+gs_uw_basis gs_deal_zone_basis(const gs_deal *d, const char *zone_id);
 
 /** Read the catalogue (embedded) and the deal file at path. *out owns a new deal (free with
  * gs_deal_free). Bad input: GS_EINPUT naming file, line, column, field, expected and found. */
@@ -90,7 +107,10 @@ void gs_deal_free(gs_deal *d);
 /** The econ engine's inputs from the deal and its fleet (series loaded where the fleet has
  * them: a zone's price series gives one price per calendar year with at least 90 % of its
  * hours, cycled over the horizon). sites (d->nsites) and *terms are filled; price_note[i]
- * (64 bytes each, may be NULL) says where site i's prices came from. A deal site missing from
+ * (64 bytes each, may be NULL) says where site i's prices came from; years_saved and a given
+ * headroom_mw are copied. Capacity is charged on peak draw (cp_basis 0): the shares of a zone
+ * charged on its coincident peaks need the simulation, which `gridsplit underwrite` runs
+ * (src/cli/cmd_underwrite.c, gs_deal_zone_basis says which zones). A deal site missing from
  * the fleet, a GPU without a price, a site without any price: GS_EINPUT at the deal's line. */
 int gs_deal_resolve(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
                     gs_econ_terms *terms, char (*price_note)[64], gs_error *err);

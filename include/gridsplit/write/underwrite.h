@@ -1,5 +1,5 @@
-/* gridsplit underwrite outputs: cashflow.csv and summary.json (src/write/underwrite_out.c,
- * docs/underwrite.md). */
+/* gridsplit underwrite outputs: cashflow.csv, summary.json, spread.csv and tornado.csv
+ * (src/write/underwrite_out.c), report.html (src/write/underwrite_report.c); docs/underwrite.md. */
 #ifndef GRIDSPLIT_WRITE_UNDERWRITE_H
 #define GRIDSPLIT_WRITE_UNDERWRITE_H
 
@@ -15,6 +15,17 @@ typedef struct gs_uw_out_figure {
     const char *source;
 } gs_uw_out_figure;
 
+/** The coincident peaks that set a site's capacity charge (ERCOT 4CP), for the outputs. */
+typedef struct gs_uw_cp {
+    int present;
+    char zone[GS_ID_MAX];
+    size_t nyears;                    /**< price years with their peaks */
+    int year[GS_ECON_PRICE_YEARS_MAX];
+    int intervals[GS_ECON_PRICE_YEARS_MAX]; /**< peak intervals found that year */
+    double share[GS_ECON_PRICE_YEARS_MAX][GS_NCLASS]; /**< firm draw in them / grid_mw */
+    char note[256];                   /**< how the shares were found */
+} gs_uw_cp;
+
 typedef struct gs_uw_outputs {
     const char *deal_path;
     const char *fleet_path;
@@ -24,11 +35,32 @@ typedef struct gs_uw_outputs {
     const gs_econ_result *r;
     const gs_uw_out_figure *figures;
     size_t nfigures;
+    /* Optional (NULL: not written). */
+    const gs_econ_spread *spread;     /**< the spread over price years */
+    const gs_econ_tornado *tornado;   /**< the tornado over moves[0..nmoves-1] */
+    const gs_econ_move *moves;
+    const char *const *move_source;   /**< [nmoves]: each range's source */
+    size_t nmoves;
+    const gs_econ_power *power;       /**< [r->nsites]: time to power */
+    const char *const *headroom_note; /**< [r->nsites]: where each headroom came from ("" none) */
+    const gs_uw_cp *cp;               /**< [r->nsites]: coincident peaks, NULL entries for none */
 } gs_uw_outputs;
 
 /** Write DIR/cashflow.csv (one row per site, class and year; the site totals; the deal's
  * total) and DIR/summary.json (metrics per site and class, totals, contract comparisons, the
- * figures in effect with their sources), each under a temporary name and renamed. */
+ * figures in effect with their sources; the spread, tornado, time to power and coincident
+ * peaks when given), with DIR/spread.csv and DIR/tornado.csv when those are given, each under
+ * a temporary name and renamed. */
 int gs_uw_write_outputs(const gs_uw_outputs *o, const char *dir, gs_error *err);
+
+/** The data block of report.html: summary.json's content plus every cash-flow row (per site
+ * and class, the site totals, the deal) as compact JSON text; malloc'd (free()), NULL on out
+ * of memory. */
+char *gs_uw_report_json(const gs_uw_outputs *o);
+
+/** Write DIR's report.html (path) from gs_uw_report_json: one self-contained page
+ * (web/underwrite.html, .css, .js inline; src/write/underwrite_report.c), under a temporary
+ * name and renamed. */
+int gs_uw_write_report(const gs_uw_outputs *o, const char *path, gs_error *err);
 
 #endif

@@ -1,0 +1,69 @@
+/* underwrite_report.c: DIR/report.html of `gridsplit underwrite` (docs/underwrite.md "The
+ * report"): one self-contained file, web/underwrite.html with underwrite.css and underwrite.js
+ * inline, the title escaped for HTML and the data (summary.json's content and every cash-flow
+ * row: gs_uw_report_json) as one JSON block escaped for <script>. Written under a temporary
+ * name and renamed; deterministic (no clock). */
+#include "gridsplit/write/underwrite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "write/html.h"
+#include "write/outfile.h"
+
+struct uw_fill {
+    const char *title;
+    const char *data;
+};
+
+static int fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
+{
+    const struct uw_fill *x = ctx;
+#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
+    if (IS("TITLE"))
+        gs__html_text(f, x->title);
+    else if (IS("VERSION")) {
+#ifdef GS_VERSION
+        gs__html_text(f, GS_VERSION);
+#endif
+    } else if (IS("CSS"))
+        return gs__html_asset(f, "underwrite.css", err);
+    else if (IS("JS"))
+        return gs__html_asset(f, "underwrite.js", err);
+    else if (IS("DATA"))
+        gs__html_script_json(f, x->data);
+    else
+        return 1;
+#undef IS
+    return GS_OK;
+}
+
+int gs_uw_write_report(const gs_uw_outputs *o, const char *path, gs_error *err)
+{
+    if (!path || !*path)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, NULL,
+                            "underwrite report: expected a file name to write, got none");
+    if (!o || !o->r || !o->sites || !o->terms)
+        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
+                            "underwrite report: expected an underwriting result, got none");
+    char *data = gs_uw_report_json(o);
+    if (!data)
+        return gs_error_set(err, GS_ENOMEM, path, 0, 0, NULL, "out of memory");
+    gs__outfile of;
+    int rc = gs__outfile_open(&of, path, err);
+    if (rc) {
+        free(data);
+        return rc;
+    }
+    const char *title = o->deal_path ? strrchr(o->deal_path, '/') : NULL;
+    title = title ? title + 1 : o->deal_path ? o->deal_path : "gridsplit underwrite";
+    struct uw_fill x = {title, data};
+    rc = gs__html_template(of.f, "underwrite.html", fill, &x, err);
+    free(data);
+    if (rc) {
+        gs__outfile_abort(&of);
+        return rc;
+    }
+    return gs__outfile_commit(&of, err);
+}

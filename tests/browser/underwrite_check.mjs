@@ -1,0 +1,138 @@
+// underwrite_check.mjs: open a `gridsplit underwrite` report in headless Chromium, 1400 px wide,
+// with the network cut off and check it renders: no console or page errors, no request other
+// than file://, the title and the data escaped (no markup from them, exactly the page's two
+// scripts), the six KPIs filled, every chart drawn (coloured pixels on the canvases of the cash
+// flows, NPV per site and class, the tornado, the spread over price years, and the contracts
+// where a site holds both classes, else a note saying why not), each chart's figures in its
+// aria-label (every site and class's NPV, every tornado input in the data's order with its
+// swing, every P50), the tables filled (a row per year, per site and class, per tornado input,
+// per spread row, per site's time to power, per assumption), nothing wider than the window and
+// no table cut; then another series in the cash-flow selector redraws the chart and the table.
+// Saves a full-page screenshot.
+//
+// usage: node tests/browser/underwrite_check.mjs REPORT.html SCREENSHOT.png
+// env:   GS_SRC (repo root; default: two levels up), CHROMIUM (default /usr/bin/chromium)
+// exit:  0 ok, 1 a check failed, 2 bad usage or the browser could not start
+// (the browser, the network cut, the error collection and the screenshot: lib.mjs)
+import { checkReport } from './lib.mjs';
+
+const WIDTH = 1400;
+
+function usd(v) {
+  if (typeof v !== 'number' || !isFinite(v)) return '\u2014';
+  const f = (x, d) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+  const a = Math.abs(v);
+  if (a >= 1e9) return f(v / 1e9, 2) + ' bn USD';
+  if (a >= 1e6) return f(v / 1e6, 1) + ' M USD';
+  return f(v, 0) + ' USD';
+}
+
+await checkReport('underwrite_check', { viewport: { width: WIDTH, height: 900 }, checks: async (page, fail, ctx) => {
+  const d = await page.evaluate(() => JSON.parse(document.getElementById('gs-data').textContent));
+  const coloured = (sel) => page.evaluate((s) => {
+    const c = document.querySelector(s);
+    if (!c) return -1;
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) if (Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2]) > 60) n++;
+    return n;
+  }, sel);
+  const aria = (sel) => page.$eval(sel, (c) => c.getAttribute('aria-label')).catch(() => '');
+
+  // escaping and frame
+  const dom = await page.evaluate(() => ({
+    scripts: document.scripts.length, h1: document.querySelector('h1').textContent,
+    h1kids: document.querySelector('h1').children.length, title: document.title,
+    foot: document.querySelector('footer').textContent,
+  }));
+  if (dom.scripts !== 2) fail(`expected the page's 2 scripts, found ${dom.scripts} (escaping broken?)`);
+  if (dom.h1kids !== 0) fail('the title made elements inside <h1> (not escaped)');
+  if (!dom.h1.trim()) fail('no title in <h1>');
+  if (!dom.title.endsWith('gridsplit underwrite')) fail(`document title: ${dom.title}`);
+  for (const f of ['cashflow.csv', 'spread.csv', 'tornado.csv', 'summary.json', 'underwrite.xlsx'])
+    if (!dom.foot.includes(f)) fail(`footer does not name ${f}`);
+  const kpis = await page.$$eval('#kpis dd', (dds) => dds.map((e) => e.textContent.trim()));
+  if (kpis.length !== 6) fail(`expected 6 KPIs, found ${kpis.length}`);
+  kpis.forEach((t, i) => { if (!t || t === '\u2014') fail(`KPI ${i} is empty`); });
+  if (!kpis[0].startsWith(usd(d.total.npv_usd))) fail(`deal NPV KPI ${kpis[0]}, expected ${usd(d.total.npv_usd)}`);
+
+  // the units: every class of every site, each site's total, the deal
+  const units = [];
+  for (const s of d.sites) {
+    for (const k of ['training', 'inference']) if (s[k]) units.push([`${s.id} ${k}`, s[k].npv_usd]);
+    units.push([`${s.id} total`, s.total.npv_usd]);
+  }
+  units.push(['deal total', d.total.npv_usd]);
+
+  // charts
+  const charts = ['#cashflow canvas', '#npv canvas', '#tornado canvas', '#spread canvas'];
+  const mixed = d.sites.filter((s) => s.contracts).length;
+  if (mixed) charts.push('#contracts canvas');
+  else if (!(await page.$('#contracts .empty'))) fail('no contracts chart and no note saying why');
+  for (const c of charts) {
+    // the spread of a deal on flat prices is one scenario: a P50 tick and a narrow band a row
+    const least = c.startsWith('#spread') ? 40 * (units.length) : 400;
+    const n = await coloured(c);
+    if (!(n > least)) fail(`${c} is blank (${n} coloured pixels)`);
+  }
+  const npvAria = await aria('#npv canvas');
+  for (const [label, v] of units) if (!npvAria.includes(`${label} ${usd(v)}`)) fail(`NPV chart does not give ${label} ${usd(v)}`);
+  const torAria = await aria('#tornado canvas');
+  let at = 0;
+  for (const b of d.tornado.bars) {
+    const want = `${b.input} ${usd(b.npv_low_usd)} to ${usd(b.npv_high_usd)} (swing ${usd(b.swing_usd)})`;
+    const i = torAria.indexOf(want, at);
+    if (i < 0) { fail(`tornado does not give, in order, ${want}`); break; }
+    at = i + want.length;
+  }
+  const spAria = await aria('#spread canvas');
+  if (!spAria.includes(`deal total P10 ${usd(d.spread.total.npv_usd.p10)} P50 ${usd(d.spread.total.npv_usd.p50)}`))
+    fail('spread chart does not give the deal total P10 / P50');
+
+  // tables
+  const count = (sel) => page.$$eval(sel, (r) => r.length);
+  if ((await count('#cashflow-table tbody tr')) !== d.horizon_years + 1) fail('cash-flow table: not one row per year');
+  if ((await count('#npv-table tbody tr')) !== units.length) fail('NPV table: not one row per site and class');
+  if ((await count('#tornado-table tbody tr')) !== d.tornado.bars.length) fail('tornado table: not one row per input');
+  if ((await count('#contracts-table tbody tr')) !== 4 * mixed) fail('contracts table: not four rows per mixed site');
+  if ((await count('#power-table tbody tr')) !== d.time_to_power.length) fail('time-to-power table: not one row per site');
+  if ((await count('#assumptions-table tbody tr')) !== d.assumptions.length) fail('assumptions table: not one row per figure');
+  if (!((await count('#spread-table tbody tr')) >= d.sites.length + 1)) fail('spread table: rows missing');
+  if (!((await count('#peaks-table tbody tr')) >= 1)) fail('coincident-peak table is empty');
+  const npvCells = await page.$$eval('#npv-table tbody tr', (trs) => trs.map((r) => [r.dataset.unit, r.querySelectorAll('td')[1].textContent]));
+  npvCells.forEach(([u, v], i) => { if (u !== units[i][0] || v !== usd(units[i][1])) fail(`NPV table row ${u}: ${v}, expected ${units[i][0]} ${usd(units[i][1])}`); });
+
+  // readable at 1400 px
+  const wide = await page.evaluate((W) => {
+    const out = [];
+    if (document.documentElement.scrollWidth > W) out.push(`page is ${document.documentElement.scrollWidth} px wide`);
+    document.querySelectorAll('canvas').forEach((c) => {
+      const r = c.getBoundingClientRect();
+      if (r.right > W + 0.5) out.push(`a canvas ends at ${Math.round(r.right)} px`);
+    });
+    document.querySelectorAll('.table-wrap').forEach((e) => {
+      if (e.scrollWidth > e.clientWidth + 1) out.push(`table ${e.firstElementChild.id} needs ${e.scrollWidth} px, has ${e.clientWidth}`);
+    });
+    document.querySelectorAll('#kpis dd, #meta dd').forEach((e) => {
+      if (e.scrollWidth > e.clientWidth + 1) out.push(`"${e.textContent}" is cut off`);
+    });
+    return out;
+  }, WIDTH);
+  wide.forEach((m) => fail(`not readable at ${WIDTH} px: ${m}`));
+
+  // the cash-flow selector: the first series redraws the chart and its table, then back
+  const before = await page.$eval('#cashflow', (b) => b.dataset.series);
+  const first = await page.$eval('#cashflow-series', (s) => s.options[0].value);
+  await page.selectOption('#cashflow-series', first);
+  const after = await page.$eval('#cashflow', (b) => b.dataset.series);
+  const want = `${d.cashflow.series[0].site}/${d.cashflow.series[0].class}`;
+  if (after !== want || after === before) fail(`choosing the first series drew ${after}, expected ${want} (was ${before})`);
+  if (!((await coloured('#cashflow canvas')) > 400)) fail('cash flows blank after choosing another series');
+  const net0 = await page.$eval('#cashflow-table tbody tr td:nth-child(10)', (t) => t.textContent);
+  const want0 = (d.cashflow.series[0].rows[0][15] / 1e6).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  if (net0 !== want0) fail(`cash-flow table year 0 net ${net0}, expected ${want0}`);
+  await page.selectOption('#cashflow-series', String(d.cashflow.series.length - 1));
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return `${d.sites.length} sites, ${units.length} NPV rows, ${d.tornado.bars.length} tornado inputs, ` +
+         `${d.spread.scenarios} price-year scenarios, drawn in ${ctx.loadMs} ms`;
+} });
