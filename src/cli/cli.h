@@ -29,6 +29,7 @@ int gs_cmd_flex(int argc, char **argv);
 int gs_cmd_route(int argc, char **argv);
 int gs_cmd_site(int argc, char **argv);
 int gs_cmd_underwrite(int argc, char **argv);
+int gs_cmd_scenarios(int argc, char **argv);
 int gs_cmd_supply(int argc, char **argv);
 
 /* The option declarations, one per subcommand (defined in cmd_NAME.c). */
@@ -44,6 +45,7 @@ extern const gs_cmd_decl gs_cmd_markets_decl;
 extern const gs_cmd_decl gs_cmd_route_decl;
 extern const gs_cmd_decl gs_cmd_site_decl;
 extern const gs_cmd_decl gs_cmd_underwrite_decl;
+extern const gs_cmd_decl gs_cmd_scenarios_decl;
 extern const gs_cmd_decl gs_cmd_supply_decl;
 extern const gs_cmd_decl gs_cmd_regions_decl;
 extern const gs_cmd_decl gs_cmd_serve_decl;

@@ -24,6 +24,7 @@ static const gs_cli_command commands[] = {
     {"route", gs_cmd_route, NULL},
     {"site", gs_cmd_site, NULL},
     {"underwrite", gs_cmd_underwrite, NULL},
+    {"scenarios", gs_cmd_scenarios, NULL},
     {"supply", gs_cmd_supply, NULL},
     {"regions", gs_cmd_regions, NULL},
 #ifdef GS_HAVE_SERVE
@@ -44,6 +45,7 @@ static const gs_cmd_decl *const decls[] = {
     &gs_cmd_route_decl,
     &gs_cmd_site_decl,
     &gs_cmd_underwrite_decl,
+    &gs_cmd_scenarios_decl,
     &gs_cmd_supply_decl,
     &gs_cmd_regions_decl,
 #ifdef GS_HAVE_SERVE
