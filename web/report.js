@@ -476,6 +476,12 @@
       var a = el("a", null, "Summary");
       a.href = "#summary";
       toc.appendChild(a);
+      /* the tables written with the page: clusters, runs, curtailments */
+      document.querySelectorAll("section.card[data-toc]").forEach(function (sc) {
+        var b = el("a", null, sc.dataset.toc);
+        b.href = "#" + sc.id;
+        toc.appendChild(b);
+      });
     }
 
     if (typeof ResizeObserver === "function") {

@@ -58,6 +58,16 @@ typedef struct gs_flexsim_opts {
     double screen_margin;           /**< price hours below margin x the lowest value of lost
                                          progress per MWh are skipped (default 0.9) */
     int comparisons;                /**< 1: also compute mistakes (a) and (b) (default 1) */
+    /** Energy products priced hour by hour at each zone's own price (the fleet's zones[].price,
+     * as `simulate` prices the energy it draws; docs/flex.md, Prices). zone_priced[p] = 1: product
+     * p's hours in fleet zone z are priced from zone_price[z] (NULL: that zone has no price, its
+     * hours are not priced) and prods[p].price only says whether any zone is priced. NULL
+     * (default): every product is priced from its prods[p].price alone. */
+    const unsigned char *zone_priced;   /**< [nprods] */
+    const gs_series *const *zone_price; /**< [f->nzones], hourly */
+    /** Called with the share of the run done (0..1), from the engine's loop; NULL: none. */
+    void (*progress)(void *ctx, double done);
+    void *progress_ctx;
 } gs_flexsim_opts;
 
 void gs_flexsim_opts_default(gs_flexsim_opts *o);

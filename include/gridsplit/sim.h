@@ -43,6 +43,10 @@ typedef struct gs_sim_opts {
     /** Called now and then with the share of the work done (0..1); may be NULL. */
     void (*progress)(void *ctx, double done);
     void *progress_ctx;
+    /** 1: also the figures of every cluster, every training run and every override
+     * (gs_sim_result.cluster, .run, .ovr); it keeps two more curves of steps while the training
+     * is drawn (gs_sim_memory_bytes). 0: those are NULL. */
+    int detail;
 } gs_sim_opts;
 
 /** Statistics of one load curve (a site and class, a site, a class fleet-wide, the fleet). */
@@ -62,6 +66,49 @@ typedef struct gs_load_stats {
     double co2_t;             /**< energy x the zone's carbon intensity (t CO2), NaN without one */
     double carbon_coverage;   /**< share of the energy whose step has a carbon intensity */
 } gs_load_stats;
+
+/** A cluster's or a training run's figures over the period (gs_sim_opts.detail), at the grid
+ * connection (the site's PUE applied). A run draws its GPUs' power from its (effective) start to
+ * the end of its work, paused and capped stretches included; outside that its GPUs are the
+ * cluster's, idle. A cluster's curve is its runs' plus its idle GPUs' (training) or its
+ * provisioned GPUs' and requests' (inference): the clusters of a site and class add up to the
+ * site's curve of that class. */
+typedef struct gs_part_stats {
+    double energy_mwh;
+    double peak_mw;           /**< highest step average (0 for a run outside the period) */
+    double mean_mw;           /**< energy / hours (NaN when hours is 0) */
+    double hours;             /**< a cluster: the period; a run: the time it held its GPUs in it */
+    double gpu_hours;         /**< GPUs x hours at work: a run's GPUs while running, capped or
+                                   restarting (not paused or off); a training cluster: its runs';
+                                   an inference cluster: its provisioned GPUs' */
+    double paused_h;          /**< hours paused or off (a cluster: summed over its runs) */
+    double capped_h;          /**< hours under a power cap below the running draw (summed) */
+    double delay_h;           /**< hours the start waited for GPUs held by an earlier run
+                                   (a cluster: summed over its runs) */
+    int curtailments;         /**< overrides applied that cut the draw: pauses, offs and caps
+                                   below the running draw (a cluster: summed over its runs) */
+    int runs;                 /**< a cluster: its training runs that held GPUs in the period */
+    double energy_cost_usd, mean_price_usd_per_mwh, price_coverage; /**< as gs_load_stats */
+    double co2_t, carbon_coverage;                                  /**< as gs_load_stats */
+} gs_part_stats;
+
+/** What one override did (gs_sim_opts.detail): its run's draw under every override against its
+ * draw with none (from the same start), over the override's window within the period. The work
+ * a pause or cap puts off is done later (the run ends later): that energy is in the run's and
+ * the cluster's figures, not here. */
+typedef struct gs_override_stats {
+    double hours;             /**< the override's window within the period */
+    double mw_cut;            /**< mean MW less at the grid connection over those hours */
+    double mwh_cut;
+    double usd_saved;         /**< mwh_cut at the zone's price, step by step (NaN: no price) */
+    double co2_t_avoided;     /**< mwh_cut at the zone's carbon intensity (NaN: no series) */
+    int cuts;                 /**< 1 when it cuts the draw (pause, off, a cap below the running
+                                   draw); 0 for the full-power stretches with no progress that a
+                                   plan adds around a pause (an on-demand checkpoint, redone work) */
+    int applied;              /**< 1 when its window meets the run's timeline; 0 when the run was
+                                   not running then (it waited for GPUs an earlier, curtailed run
+                                   still held, or its work was done): it cut nothing */
+} gs_override_stats;
 
 /** Time zones the engine needs, computed at the edge: one per site and per region. */
 typedef struct gs_sim_tz {
@@ -89,7 +136,22 @@ typedef struct gs_sim_result {
     int64_t *run_start_s;     /**< [run] effective start (>= planned start) */
     int64_t *run_end_s;       /**< [run] end: when its work is done */
     size_t overrides_applied; /**< pauses and caps from the planner that shaped the curves */
+    /* With gs_sim_opts.detail (else NULL): */
+    size_t nclusters;         /**< the fleet's */
+    gs_part_stats *cluster;   /**< [cluster] */
+    gs_part_stats *run;       /**< [run] */
+    size_t noverrides;        /**< gs_sim_opts.noverrides */
+    gs_override_stats *ovr;   /**< [override], in gs_sim_opts.overrides' order */
 } gs_sim_result;
+
+/** Bytes gs_simulate holds at its peak for the run o describes (its period, step, overrides and
+ * detail) of fleet f: the result's curves (sites x
+ * 2 classes x steps x 8), and two curves of scratch while the training is drawn with detail or
+ * the statistics' temporaries (five curves and one byte per step and zone), whichever is larger,
+ * plus what grows with
+ * runs, clusters and overrides. A double: the product overflows no integer type. The caller's
+ * own buffers (writers, the flexible policy's backtest) are not included. */
+double gs_sim_memory_bytes(const gs_fleet *f, const gs_sim_opts *o);
 
 
 /** Run the simulation. *out is a new result owned by the caller (gs_sim_result_free). */

@@ -1,11 +1,12 @@
 /* cmd_flex.c: `gridsplit flex FLEET.yaml --out DIR [--from --to --step] [--policy P]
  * [--events FILE|catalog|none] [--products LIST] [--price PRODUCT=VALUE]...`: the flex backtest
  * (include/gridsplit/flexsim.h, docs/flex.md). The edge: loads the fleet and its series, the
- * market catalogue, each product's price over the period (a series through the importers, a
- * published figure of the catalogue for the period, or a user value, each labelled), the grid
+ * market catalogue, each product's price over the period (a zone's energy at the fleet's own
+ * price for the zone, as `simulate` prices it; else a series through the importers, a published
+ * figure of the catalogue for the period, or a user value, each labelled: cli/flexrun.c), the grid
  * events (the catalogue's in the fleet's zones and/or an event file), runs the engine and writes
- * flex.csv, jobs.csv, events.csv, summary.json and report.html. Options: gs_cmd_flex_decl
- * (cli/opts.h). */
+ * flex.csv, jobs.csv, events.csv, summary.json and report.html (with the warnings of the set-up).
+ * Shows the progress line on a terminal (cli.h). Options: gs_cmd_flex_decl (cli/opts.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,15 +155,37 @@ int gs_cmd_flex(int argc, char **argv)
     if ((rc = gs_sim_tz_load(f, fo.from_s - 86400, fo.to_s + 86400, &tz, &err)) < 0)
         goto fail;
     have_tz = 1;
-    if ((rc = gs_flexsim_run(f, &tz, fr.prods, fr.np, fr.fev, fr.nfev, &fo, &res, &err)) < 0)
-        goto fail;
-    if ((rc = gs_flexsim_write_outputs(f, fr.prods, fr.np, &fo, res, out_dir, &err)) < 0)
-        goto fail;
-    if (!no_report) {
-        char path[1100];
-        snprintf(path, sizeof path, "%s/report.html", out_dir);
-        if ((rc = gs_flexsim_write_report(f, fr.prods, fr.np, &fo, res, path, &err)) < 0)
+    {
+        gs_cli_progress pg;
+        gs_cli_progress_start(&pg, "flex", false);
+        fo.progress = gs_cli_progress_cb;
+        fo.progress_ctx = &pg;
+        rc = gs_flexsim_run(f, &tz, fr.prods, fr.np, fr.fev, fr.nfev, &fo, &res, &err);
+        gs_cli_progress_end(&pg);
+        fo.progress = NULL;
+        fo.progress_ctx = NULL;
+        if (rc < 0)
             goto fail;
+    }
+    {
+        /* the set-up's warnings (printed on stderr already) for summary.json and the report */
+        char more[96];
+        const char *warns[GS__FLEX_MAXWARN + 1];
+        gs_flexsim_notes notes = {warns, 0};
+        for (size_t k = 0; k < fr.nwarn; k++)
+            warns[notes.nwarnings++] = fr.warnings[k];
+        if (fr.nwarn_more) {
+            snprintf(more, sizeof more, "and %zu more warnings (printed on stderr)", fr.nwarn_more);
+            warns[notes.nwarnings++] = more;
+        }
+        if ((rc = gs_flexsim_write_outputs(f, fr.prods, fr.np, &fo, res, &notes, out_dir, &err)) < 0)
+            goto fail;
+        if (!no_report) {
+            char path[1100];
+            snprintf(path, sizeof path, "%s/report.html", out_dir);
+            if ((rc = gs_flexsim_write_report(f, fr.prods, fr.np, &fo, res, &notes, path, &err)) < 0)
+                goto fail;
+        }
     }
     {
         double rev = 0, cost = 0, net = 0, mwh = 0;
@@ -172,9 +195,13 @@ int gs_cmd_flex(int argc, char **argv)
             net += res->rows[k].net_usd;
             mwh += res->rows[k].mwh_shed;
         }
+        size_t nw = fr.nwarn + fr.nwarn_more;
+        char warned[48] = "";
+        if (nw)
+            snprintf(warned, sizeof warned, ", %zu warning%s", nw, nw == 1 ? "" : "s");
         printf("flex: %zu rows, %zu events, revenue %.0f USD, cost %.0f USD, net %.0f USD, %.1f MWh shed; "
-               "%zu exclusions (summary.json); outputs in %s\n",
-               res->nrows, res->nevents, rev, cost, net, mwh, res->nexcl, out_dir);
+               "%zu exclusions%s (summary.json); outputs in %s\n",
+               res->nrows, res->nevents, rev, cost, net, mwh, res->nexcl, warned, out_dir);
     }
     rc = 0;
 fail:

@@ -170,6 +170,44 @@ static double price_at(const gs_flexsim_product *fp, int64_t t)
     return fp->price ? gs_series_at(fp->price, t) : NAN;
 }
 
+/* The price of product p in fleet zone z: a zone-priced energy product's is the zone's own
+ * (opts zone_priced / zone_price, the fleet's zones[].price), any other product's its one price. */
+static const gs_series *price_in(const gs_flexsim_product *prods, size_t p, const gs_flexsim_opts *o, int z)
+{
+    if (o->zone_priced && o->zone_priced[p])
+        return o->zone_price && z >= 0 ? o->zone_price[z] : NULL;
+    return prods[p].price;
+}
+
+/* Where each stage of a run ends, as a share of the whole: the two simulations take most of a
+ * run (`GS_PROGRESS=1 gridsplit flex examples/real/fleet.yaml --step 1min --no-report` with
+ * ../shared: the baseline about 45 %, the simulation with the plans about 30 %; the commitments
+ * and the planning of the events most of the rest). */
+#define PG_BASE 0.45
+#define PG_COMMIT 0.52
+#define PG_EVENTS 0.62
+#define PG_FLEX 0.92
+#define PG_AVAIL 0.95
+
+/* Progress: the share done so far, and a stage [a, b) of the run that a simulation's own
+ * progress (0..1) is mapped into. */
+typedef struct stage {
+    const gs_flexsim_opts *o;
+    double a, b;
+} stage;
+
+static void progress_at(const gs_flexsim_opts *o, double done)
+{
+    if (o->progress)
+        o->progress(o->progress_ctx, done);
+}
+
+static void stage_cb(void *ctx, double done)
+{
+    const stage *s = ctx;
+    progress_at(s->o, s->a + (s->b - s->a) * done);
+}
+
 /* energy (W s per GPU) of a run's timeline over [a, b), checkpoint dips left out (the same on
  * both sides of a comparison) */
 static double seg_energy(const gs_segment *seg, size_t n, int64_t a, int64_t b)
@@ -487,6 +525,7 @@ static int mistake_a(eng *e, const gs_sim_result *base, const gs_flexsim_event *
     if (!res->infer)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     for (size_t c = 0; c < f->nclusters; c++) {
+        progress_at(e->o, PG_AVAIL + (1 - PG_AVAIL) * (double)c / (double)f->nclusters);
         const gs_cluster *cl = &f->clusters[c];
         if (cl->cls != GS_INFERENCE || cl->service < 0)
             continue;
@@ -673,11 +712,17 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
     int mustrun = opts->policy == GS_POLICY_MUST_RUN;
 
     /* 1. baseline: the fleet as planned, no curtailment */
+    progress_at(opts, 0);
     {
         gs_sim_opts so = {0};
         so.from_s = e->from;
         so.to_s = e->to;
         so.step_s = step;
+        stage sg = {opts, 0, PG_BASE};
+        if (opts->progress) {
+            so.progress = stage_cb;
+            so.progress_ctx = &sg;
+        }
         if ((rc = gs_simulate(f, tz, &so, &base, err)) < 0)
             goto done;
     }
@@ -736,6 +781,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
     /* 3. commitments hour by hour (pass 1: no realized curtailment yet) */
     if (!mustrun)
         for (size_t c = 0; c < nc; c++) {
+            progress_at(opts, PG_BASE + (PG_COMMIT - PG_BASE) * (double)c / (double)nc);
             if (f->clusters[c].cls != GS_TRAINING)
                 continue;
             for (size_t h = 0; h < nh; h++) {
@@ -788,12 +834,13 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
             if (pp->kind != GS_PK_ENERGY || !prods[p].price || pp->eligible[GS_TRAINING] != GS_ELIG_YES)
                 continue;
             for (size_t z = 0; z < f->nzones; z++) {
-                if (!gs_product_in_zone(pp, f->zones[z].id) || !isfinite(screen[z]))
+                const gs_series *zp = price_in(prods, p, opts, (int)z);
+                if (!zp || !gs_product_in_zone(pp, f->zones[z].id) || !isfinite(screen[z]))
                     continue;
                 size_t h = 0;
                 while (h < nh) {
                     int64_t t = e->from + (int64_t)h * 3600;
-                    double pr = gs_series_at(prods[p].price, t + 1800);
+                    double pr = gs_series_at(zp, t + 1800);
                     double opp = 0;
                     for (size_t c = 0; c < nc; c++)
                         if (f->sites[f->clusters[c].site].zone == (int)z && e->opp[c * nh + h] > opp)
@@ -812,7 +859,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
                     double sum = 0;
                     while (h < nh) {
                         int64_t tt = e->from + (int64_t)h * 3600;
-                        double q = gs_series_at(prods[p].price, tt + 1800), o2 = 0;
+                        double q = gs_series_at(zp, tt + 1800), o2 = 0;
                         for (size_t c = 0; c < nc; c++)
                             if (f->sites[f->clusters[c].site].zone == (int)z && e->opp[c * nh + h] > o2)
                                 o2 = e->opp[c * nh + h];
@@ -860,6 +907,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
 
     /* 5. plan every event on the fleet's state at its decision time */
     for (size_t v = 0; v < res->nevents; v++) {
+        progress_at(opts, PG_COMMIT + (PG_EVENTS - PG_COMMIT) * (double)v / (double)res->nevents);
         gs_flexsim_event_out *x = &res->events[v];
         gs_event ev = x->e.ev;
         if (ev.kind == GS_PEV_PEAK && (x->product < 0 || !prods[x->product].price))
@@ -1053,9 +1101,15 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
         so.step_s = step;
         so.overrides = ovr;
         so.noverrides = novr;
+        stage sg = {opts, PG_EVENTS, PG_FLEX};
+        if (opts->progress) {
+            so.progress = stage_cb;
+            so.progress_ctx = &sg;
+        }
         if ((rc = gs_simulate(f, tz, &so, &flex, err)) < 0)
             goto done;
     }
+    progress_at(opts, PG_FLEX);
     res->base_training_mwh = base->fleet_class[GS_TRAINING].energy_mwh;
     res->flex_training_mwh = flex ? flex->fleet_class[GS_TRAINING].energy_mwh : res->base_training_mwh;
     res->curtailed_mw = calloc(f->nsites * nh + 1, sizeof *res->curtailed_mw);
@@ -1104,7 +1158,8 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
                 mwh += d;
                 res->curtailed_mw[(size_t)sidx * nh + (size_t)((t - e->from) / 3600)] += d;
                 if (ev->kind == GS_PEV_PRICE && x->product >= 0) {
-                    double pr = price_at(&prods[x->product], t + 1800);
+                    const gs_series *zp = price_in(prods, (size_t)x->product, opts, f->sites[sidx].zone);
+                    double pr = zp ? gs_series_at(zp, t + 1800) : NAN;
                     if (isfinite(pr))
                         usd += d * pr;
                 }
@@ -1155,6 +1210,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
      * by price; the final set is checked (nothing sold twice) */
     if (!mustrun)
         for (size_t c = 0; c < nc; c++) {
+            progress_at(opts, PG_FLEX + (PG_AVAIL - PG_FLEX) * (double)c / (double)nc);
             if (f->clusters[c].cls != GS_TRAINING)
                 continue;
             size_t s = (size_t)f->clusters[c].site;
@@ -1257,6 +1313,17 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
         for (size_t c = 0; c < nc; c++)
             if (e->used[c * (nprods + 1) + p + 1])
                 ex += e->m[c * (nprods + 1) + p + 1].excluded_h;
+        for (size_t z = 0; prods[p].price && opts->zone_priced && opts->zone_priced[p] && z < f->nzones; z++) {
+            int training = 0;
+            for (size_t c = 0; c < nc && !training; c++)
+                training = f->clusters[c].cls == GS_TRAINING && f->sites[f->clusters[c].site].zone == (int)z;
+            if (!training || price_in(prods, p, opts, (int)z) || !gs_product_in_zone(prods[p].p, f->zones[z].id))
+                continue;
+            snprintf(why, sizeof why, "%s: zone %s has no price of its own (no price series for it in the "
+                     "fleet): its hours are not priced", prods[p].p->id, f->zones[z].id);
+            if ((rc = add_excl(res, &xcap, (int)p, why)) < 0)
+                goto done;
+        }
         if (prods[p].price && ex > 0) {
             snprintf(why, sizeof why, "%s: %.0f cluster-hours without a price were not offered (price gaps)",
                      prods[p].p->id, ex);
@@ -1302,6 +1369,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
             goto done;
         res->planner_calls = calls;
     }
+    progress_at(opts, 1);
     rc = GS_OK;
     /* hand the plans' overrides to the result: `simulate --policy` draws the same load */
     res->overrides = ovr;

@@ -187,7 +187,8 @@ static json_t *row_json(const gs_fleet *f, const gs_flexsim_product *prods, cons
 }
 
 char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods, size_t nprods,
-                              const gs_flexsim_opts *opts, const gs_flexsim_result *r, int with_timeline)
+                              const gs_flexsim_opts *opts, const gs_flexsim_result *r,
+                              const gs_flexsim_notes *notes, int with_timeline)
 {
     json_t *root = json_object();
     char a[24], b[24];
@@ -221,6 +222,20 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
         json_object_set_new(x, "direction", json_string(gs_direction_name(prods[p].p->direction)));
         json_object_set_new(x, "priced", json_boolean(prods[p].price != NULL));
         json_object_set_new(x, "price_source", json_string(prods[p].label));
+        if (opts->zone_priced && opts->zone_priced[p]) {
+            /* priced at each zone's own price (the fleet's zones[].price): hours priced per zone */
+            json_t *zp = json_object();
+            for (size_t z = 0; z < f->nzones; z++) {
+                if (!gs_product_in_zone(prods[p].p, f->zones[z].id))
+                    continue;
+                const gs_series *s = opts->zone_price ? opts->zone_price[z] : NULL;
+                size_t have = 0;
+                for (size_t i = 0; s && i < s->n; i++)
+                    have += isfinite(s->v[i]);
+                json_object_set_new(zp, f->zones[z].id, json_integer((json_int_t)have));
+            }
+            json_object_set_new(x, "zone_hours_priced", zp);
+        }
         json_array_append_new(pj, x);
     }
     json_object_set_new(root, "products", pj);
@@ -264,6 +279,10 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
         json_array_append_new(ex, x);
     }
     json_object_set_new(root, "excluded", ex);
+    json_t *wa = json_array();
+    for (size_t k = 0; notes && k < notes->nwarnings; k++)
+        json_array_append_new(wa, json_string(notes->warnings[k]));
+    json_object_set_new(root, "warnings", wa);
 
     json_t *evs = json_array();
     for (size_t k = 0; k < r->nevents; k++) {
@@ -397,8 +416,8 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
 }
 
 int gs_flexsim_write_outputs(const gs_fleet *f, const gs_flexsim_product *prods, size_t nprods,
-                             const gs_flexsim_opts *opts, const gs_flexsim_result *r, const char *dir,
-                             gs_error *err)
+                             const gs_flexsim_opts *opts, const gs_flexsim_result *r,
+                             const gs_flexsim_notes *notes, const char *dir, gs_error *err)
 {
     char path[1024];
     int rc = gs__mkdirs(dir, err);
@@ -413,7 +432,7 @@ int gs_flexsim_write_outputs(const gs_fleet *f, const gs_flexsim_product *prods,
     snprintf(path, sizeof path, "%s/events.csv", dir);
     if ((rc = write_events_csv(f, prods, r, path, err)))
         return rc;
-    char *text = gs_flexsim_summary_json(f, prods, nprods, opts, r, 0);
+    char *text = gs_flexsim_summary_json(f, prods, nprods, opts, r, notes, 0);
     if (!text)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     snprintf(path, sizeof path, "%s/summary.json", dir);

@@ -46,10 +46,10 @@ static int fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
 }
 
 int gs_flexsim_write_report(const gs_fleet *fl, const gs_flexsim_product *prods, size_t nprods,
-                            const gs_flexsim_opts *opts, const gs_flexsim_result *r, const char *path,
-                            gs_error *err)
+                            const gs_flexsim_opts *opts, const gs_flexsim_result *r,
+                            const gs_flexsim_notes *notes, const char *path, gs_error *err)
 {
-    char *data = gs_flexsim_summary_json(fl, prods, nprods, opts, r, 1);
+    char *data = gs_flexsim_summary_json(fl, prods, nprods, opts, r, notes, 1);
     if (!data)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     gs__outfile of;

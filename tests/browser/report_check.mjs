@@ -1,19 +1,31 @@
 // report_check.mjs: open a gridsplit HTML report in headless Chromium with the network cut off
 // and check it renders: no console or page errors, no request other than file://, every chart
 // drawn (non-blank, coloured pixels on its canvas), drag-to-zoom synchronised across the time
-// charts and reset, the summary table filled. Saves a full-page screenshot.
+// charts and reset, the summary table filled with a row per site and class the site has and the
+// energy cost, price and CO2 columns, the clusters table (when the report has one), the policy
+// and curtailments section (with GS_REPORT_CURTAILMENTS=1: at least one curtailment drawn, each
+// row complete), and everything readable in a 1400 px wide window (lib.mjs checkFits: no table
+// wider than its box, no cell wrapping over four lines). Saves a full-page screenshot.
 //
 // usage: node tests/browser/report_check.mjs REPORT.html SCREENSHOT.png
-// env:   GS_SRC (repo root; default: two levels up), CHROMIUM (default /usr/bin/chromium)
+// env:   GS_SRC (repo root; default: two levels up), CHROMIUM (default /usr/bin/chromium),
+//        GS_REPORT_CURTAILMENTS=1 (the report is of `simulate --policy flexible` with curtailments)
 // exit:  0 ok, 1 a check failed, 2 bad usage or the browser could not start
 // (the browser, the network cut, the error collection and the screenshot: lib.mjs)
-import { checkReport } from './lib.mjs';
+import { checkReport, checkFits } from './lib.mjs';
 
-await checkReport('report_check', { timeout: 120000, waitingFor: 'charts', checks: async (page, fail, { loadMs }) => {
+const WIDTH = 1400;
+const wantCurtailments = process.env.GS_REPORT_CURTAILMENTS === '1';
+
+await checkReport('report_check', { viewport: { width: WIDTH, height: 900 }, timeout: 120000, waitingFor: 'charts',
+                                    checks: async (page, fail, { loadMs }) => {
   // Which charts the data calls for.
   const info = await page.evaluate(() => {
     const d = JSON.parse(document.getElementById('gs-data').textContent);
-    return { nsites: d.sites.length, n: d.ts.n, agg: d.ts.agg };
+    const has = (k) => d.sites.some((s) => s.clusters[k] > 0);
+    return { nsites: d.sites.length, n: d.ts.n, agg: d.ts.agg, nclusters: d.fleet.nclusters,
+             // the summary's rows: the fleet, each class it has, each site and each class the site has
+             rows: 1 + [0, 1].filter(has).length + d.sites.reduce((a, s) => a + 1 + s.clusters.filter((c) => c > 0).length, 0) };
   });
   const expected = ['fleet-ts', 'fleet-day', 'fleet-ldc'];
   for (let s = 0; s < info.nsites; s++) expected.push(`site-${s}-ts`, `site-${s}-day`, `site-${s}-ldc`);
@@ -76,11 +88,67 @@ await checkReport('report_check', { timeout: 120000, waitingFor: 'charts', check
   })();
   if (zoom) fail(zoom);
 
-  const rows = await page.$$eval('#summary table tbody tr', (trs) => trs.length);
-  const wantRows = 3 + 3 * info.nsites;
-  if (rows < wantRows) fail(`summary table has ${rows} rows, want ${wantRows}`);
+  // The summary: one row per scope and class present (no rows of zeros for an absent class),
+  // and the energy cost, price and CO2 columns drawn in every row.
+  const summary = await page.evaluate(() => {
+    const head = [...document.querySelectorAll('#summary thead th')].map((th) => th.innerText.replace(/\s+/g, ' ').trim());
+    const rows = [...document.querySelectorAll('#summary tbody tr')].map((tr) => tr.children.length);
+    return { head, rows };
+  });
+  const rows = summary.rows.length;
+  if (rows !== info.rows) fail(`summary table has ${rows} rows, want ${info.rows} (a row per scope and class present)`);
+  for (const col of ['Energy cost USD', 'Price USD/MWh', 'CO2 t'])
+    if (!summary.head.includes(col)) fail(`summary table has no "${col}" column: ${JSON.stringify(summary.head)}`);
+  const bad = summary.rows.filter((n) => n !== summary.head.length).length;
+  if (bad) fail(`${bad} summary row(s) do not have the ${summary.head.length} cells of the header`);
+
+  // The clusters table (reports of `gridsplit simulate`): a row per cluster, every cell drawn.
+  const clusters = await page.evaluate(() => {
+    const t = document.querySelector('#clusters table');
+    if (!t) return null;
+    const w = t.querySelectorAll('thead th').length;
+    const rows = [...t.querySelectorAll('tbody tr')];
+    return { rows: rows.length, short: rows.filter((r) => r.children.length !== w).length,
+             visible: t.getBoundingClientRect().height > 0 };
+  });
+  if (clusters) {
+    if (clusters.rows !== info.nclusters) fail(`clusters table has ${clusters.rows} rows, want ${info.nclusters}`);
+    if (clusters.short) fail(`${clusters.short} clusters row(s) are missing cells`);
+    if (!clusters.visible) fail('the clusters table is not drawn');
+  }
+
+  // The policy and curtailments section: always there; under the flexible policy every event or
+  // price hour acted on heads its actions, each a full row with a positive cut.
+  const curt = await page.evaluate(() => {
+    const sec = document.getElementById('curtailments');
+    if (!sec) return null;
+    const t = sec.querySelector('table.curt');
+    const acts = t ? [...t.querySelectorAll('tbody tr:not(.event)')] : [];
+    const applied = acts.filter((r) => !r.classList.contains('na'));  // .na: the run was not running
+    const cut = (r) => parseFloat(r.children[7] ? r.children[7].textContent.replace(/,/g, '') : 'NaN');
+    return { text: sec.textContent.replace(/\s+/g, ' ').trim().slice(0, 120), height: sec.getBoundingClientRect().height,
+             events: t ? t.querySelectorAll('tr.event').length : 0, actions: acts.length,
+             short: acts.filter((r) => r.children.length !== 10).length,
+             applied: applied.length, nocut: applied.filter((r) => !(cut(r) > 0)).length,
+             toc: !!document.querySelector('#toc a[href="#curtailments"]') };
+  });
+  if (!curt) fail('no policy and curtailments section (#curtailments)');
+  else {
+    if (!(curt.height > 0)) fail('the curtailments section is not drawn');
+    if (!curt.toc) fail('the curtailments section has no link in the contents bar');
+    if (wantCurtailments) {
+      if (!curt.events || !curt.applied) fail(`no curtailment drawn under the flexible policy: "${curt.text}"`);
+      if (curt.short) fail(`${curt.short} curtailment row(s) are missing cells`);
+      if (curt.nocut) fail(`${curt.nocut} curtailment row(s) cut no MWh`);
+    }
+  }
+
+  // Readable at 1400 px: nothing wider than the window, no table wider than its box, no cell
+  // wrapping over four lines (lib.mjs).
+  await checkFits(page, fail, { width: WIDTH });
 
   await page.evaluate(() => window.scrollTo(0, 0));  // the screenshot from the top
-  return `${expected.length} charts, ${rows} table rows, ${info.n} points per series` +
+  return `${expected.length} charts, ${rows} table rows, ${clusters ? clusters.rows : 0} clusters, ` +
+         `${curt ? curt.events : 0} events with ${curt ? curt.actions : 0} curtailments, ${info.n} points per series` +
          `${info.agg > 1 ? ` (means of ${info.agg} steps)` : ''}, drawn in ${loadMs} ms`;
 } });

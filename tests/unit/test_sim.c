@@ -11,6 +11,7 @@
 #include "gridsplit/load.h"
 #include "gridsplit/sim.h"
 #include "gridsplit/read/tz.h"
+#include "gridsplit/series.h"
 
 #define T0 1704067200 /* 2024-01-01T00:00Z, a Monday */
 #define DAY 86400
@@ -208,6 +209,174 @@ static void a_delayed_run_pushes_the_next_one_on_its_cluster(void **state)
     gs_sim_tz_free(&h.f, &tz);
 }
 
+/* gs_simulate with detail and the given overrides over [T0, T0 + days). */
+static gs_sim_result *run_detail(hand *h, int days, const gs_override *o, size_t no)
+{
+    gs_sim_tz tz;
+    gs_error err = {0};
+    assert_int_equal(gs_sim_tz_load(&h->f, T0, T0 + days * DAY, &tz, &err), 0);
+    gs_sim_opts opt = {.from_s = T0, .to_s = T0 + days * DAY, .step_s = 300, .overrides = o,
+                       .noverrides = no, .detail = 1};
+    gs_sim_result *r = NULL;
+    int rc = gs_simulate(&h->f, &tz, &opt, &r, &err);
+    if (rc != 0)
+        fprintf(stderr, "%s\n", err.message);
+    assert_int_equal(rc, 0);
+    gs_sim_tz_free(&h->f, &tz);
+    return r;
+}
+
+static void cluster_figures_add_up_to_the_site_curves(void **state)
+{
+    (void)state;
+    hand h;
+    build(&h);
+    gs_sim_result *r = run_detail(&h, 8, NULL, 0);
+    assert_non_null(r->cluster);
+    assert_non_null(r->run);
+    assert_int_equal(r->nclusters, 3);
+    /* one cluster of each class per site here: a cluster's energy and peak are its site's */
+    const gs_load_stats *tr = &r->site_class[0 * GS_NCLASS + GS_TRAINING];
+    assert_float_equal(r->cluster[0].energy_mwh, tr->energy_mwh, 1e-9 * tr->energy_mwh);
+    assert_float_equal(r->cluster[0].peak_mw, tr->peak_mw, 1e-12);
+    assert_float_equal(r->cluster[0].mean_mw, tr->mean_mw, 1e-9);
+    assert_float_equal(r->cluster[2].energy_mwh, r->site_class[0 * GS_NCLASS + GS_INFERENCE].energy_mwh, 1e-9);
+    assert_float_equal(r->cluster[1].energy_mwh, r->site_class[1 * GS_NCLASS + GS_INFERENCE].energy_mwh, 1e-9);
+    assert_float_equal(r->cluster[1].peak_mw, r->site_class[1 * GS_NCLASS + GS_INFERENCE].peak_mw, 1e-12);
+    assert_float_equal(r->cluster[0].hours, 8 * 24, 0);
+    /* the run: 1000 GPUs running for 5 days (120 GPU-hours each), 40 dips */
+    const gs_part_stats *rs = &r->run[0];
+    double run_j = 1000 * (1275.0 * 120 * 3600 - 0.7 * 1275 * 300 * 40);
+    assert_float_equal(rs->energy_mwh, run_j * 1.2 / 3.6e9, 1e-9);
+    assert_float_equal(rs->hours, 120, 0);
+    assert_float_equal(rs->mean_mw, rs->energy_mwh / 120, 1e-12);
+    assert_float_equal(rs->peak_mw, 1000 * 1275 * 1.2 / 1e6, 1e-9);
+    assert_float_equal(rs->gpu_hours, 120000, 1e-6);
+    assert_float_equal(r->cluster[0].gpu_hours, 120000, 1e-6);
+    assert_int_equal(rs->curtailments, 0);
+    assert_float_equal(rs->paused_h + rs->capped_h + rs->delay_h, 0, 0);
+    /* no price or carbon series: not defined, not 0 */
+    assert_true(isnan(rs->energy_cost_usd) && isnan(rs->co2_t) && isnan(r->cluster[1].co2_t));
+    /* without detail: none of it */
+    gs_sim_result *plain = run_sim(&h, T0, T0 + 8 * DAY, 300);
+    assert_null(plain->cluster);
+    assert_null(plain->run);
+    assert_null(plain->ovr);
+    for (size_t i = 0; i < r->nsteps; i++)
+        assert_float_equal(gs_sim_mw(plain, 0, GS_TRAINING, i), gs_sim_mw(r, 0, GS_TRAINING, i), 1e-12);
+    gs_sim_result_free(plain);
+    gs_sim_result_free(r);
+}
+
+static void a_pause_is_a_curtailment_with_what_it_cut_and_saved(void **state)
+{
+    (void)state;
+    hand h;
+    build(&h);
+    gs_series *price = gs_series_new(T0, 3600, 8 * 24);
+    assert_non_null(price);
+    for (size_t i = 0; i < price->n; i++)
+        price->v[i] = 50;
+    h.zone.price_usd_per_mwh = price;
+    gs_override o = {0, GS_OVR_PAUSE, T0 + 2 * DAY, T0 + 2 * DAY + 3 * 3600, 0, 0, 0};
+    gs_sim_result *r = run_detail(&h, 8, &o, 1);
+    const gs_override_stats *os = &r->ovr[0];
+    assert_int_equal(r->noverrides, 1);
+    assert_int_equal(os->cuts, 1);
+    assert_int_equal(os->applied, 1);
+    assert_float_equal(os->hours, 3, 0);
+    /* running 1275 W a GPU (less one checkpoint dip in the window) against 302 W paused */
+    double cut_mwh = 1000 * (973.0 * 10800 - 0.7 * 1275 * 300) * 1.2 / 3.6e9;
+    assert_float_equal(os->mwh_cut, cut_mwh, 1e-9);
+    assert_float_equal(os->mw_cut, cut_mwh / 3, 1e-9);
+    assert_float_equal(os->usd_saved, cut_mwh * 50, 1e-6);
+    assert_true(isnan(os->co2_t_avoided));
+    const gs_part_stats *rs = &r->run[0];
+    assert_int_equal(rs->curtailments, 1);
+    assert_float_equal(rs->paused_h, 3, 0);
+    assert_float_equal(rs->hours, 123, 0);
+    assert_float_equal(rs->gpu_hours, 120000, 1e-6);
+    double run_j = 1000 * (1275.0 * 120 * 3600 - 0.7 * 1275 * 300 * 40 + 302.0 * 3 * 3600);
+    assert_float_equal(rs->energy_mwh, run_j * 1.2 / 3.6e9, 1e-9);
+    assert_float_equal(rs->energy_cost_usd, rs->energy_mwh * 50, 1e-6);
+    assert_float_equal(rs->mean_price_usd_per_mwh, 50, 1e-9);
+    assert_float_equal(rs->price_coverage, 1, 1e-12);
+    assert_int_equal(r->cluster[0].curtailments, 1);
+    assert_float_equal(r->cluster[0].paused_h, 3, 0);
+    assert_float_equal(r->cluster[0].energy_cost_usd,
+                       r->site_class[0 * GS_NCLASS + GS_TRAINING].energy_cost_usd, 1e-6);
+    gs_sim_result_free(r);
+    h.zone.price_usd_per_mwh = NULL;
+    gs_series_free(price);
+}
+
+static void a_full_power_stretch_without_progress_is_no_curtailment(void **state)
+{
+    (void)state;
+    hand h;
+    build(&h);
+    /* what a plan adds after a pause to redo lost work: full power, no progress */
+    gs_override o = {0, GS_OVR_CAP, T0 + 2 * DAY + 3 * 3600, T0 + 2 * DAY + 3 * 3600 + 600, 1.0,
+                     0.0, 0};
+    gs_sim_result *r = run_detail(&h, 8, &o, 1);
+    assert_int_equal(r->ovr[0].cuts, 0);
+    assert_float_equal(r->ovr[0].mwh_cut, 0, 1e-12);
+    assert_int_equal(r->run[0].curtailments, 0);
+    assert_float_equal(r->run[0].capped_h, 0, 0);
+    /* the run ends 600 s later: its work was put off */
+    assert_int_equal(r->run_end_s[0], T0 + 6 * DAY + 600);
+    gs_sim_result_free(r);
+}
+
+static void a_cap_on_a_run_that_waits_for_gpus_is_not_applied(void **state)
+{
+    (void)state;
+    hand h;
+    build(&h);
+    gs_run runs[2] = {h.run, h.run};
+    runs[0].start_s = T0;
+    runs[0].length_s = 2.0 * DAY;
+    runs[1].start_s = T0 + 2 * DAY;
+    snprintf(runs[1].id, sizeof runs[1].id, "r2");
+    h.f.runs = runs;
+    h.f.nruns = 2;
+    /* run 0 paused 6 h: run 1 waits until T0 + 2 d + 6 h; a cap on it at 2 d + 1 h meets nothing */
+    gs_override o[2] = {{0, GS_OVR_PAUSE, T0 + DAY, T0 + DAY + 6 * 3600, 0, 0, 0},
+                        {1, GS_OVR_CAP, T0 + 2 * DAY + 3600, T0 + 2 * DAY + 2 * 3600, 0.5, 0.8, 0}};
+    gs_sim_result *r = run_detail(&h, 6, o, 2);
+    assert_int_equal(r->run_start_s[1], T0 + 2 * DAY + 6 * 3600);
+    assert_float_equal(r->run[1].delay_h, 6, 0);
+    assert_int_equal(r->ovr[1].cuts, 1);
+    assert_int_equal(r->ovr[1].applied, 0);
+    assert_float_equal(r->ovr[1].mwh_cut, 0, 1e-12);
+    assert_int_equal(r->run[1].curtailments, 0);
+    assert_int_equal(r->run[0].curtailments, 1);
+    assert_int_equal(r->cluster[0].curtailments, 1);
+    assert_float_equal(r->cluster[0].delay_h, 6, 0);
+    gs_sim_result_free(r);
+}
+
+static void the_memory_estimate_grows_with_sites_and_steps(void **state)
+{
+    (void)state;
+    hand h;
+    build(&h);
+    gs_sim_opts o = {.from_s = T0, .to_s = T0 + 8 * DAY, .step_s = 300};
+    double n = 8.0 * 288;
+    double a = gs_sim_memory_bytes(&h.f, &o);
+    /* the result's 2 sites x 2 classes, then the statistics' five curves and one byte a zone */
+    double curves = 8 * 2 * 2 * n + 8 * 5 * n + n;
+    assert_true(a >= curves && a < curves + 8192);
+    o.to_s = T0 + 80 * DAY;
+    double b = gs_sim_memory_bytes(&h.f, &o);
+    assert_true(b > 9.9 * (a - 8192) && b < 10.1 * a);
+    /* 100 years at 1 min on 2 sites: no overflow, about 52.6 M steps x (4 + 5) x 8 bytes */
+    o.to_s = T0 + (int64_t)100 * 365 * DAY + 24 * DAY;
+    o.step_s = 60;
+    double c = gs_sim_memory_bytes(&h.f, &o);
+    assert_true(c > 3.7e9 && c < 3.9e9);
+}
+
 static void period_must_be_whole_steps(void **state)
 {
     (void)state;
@@ -235,6 +404,11 @@ int main(void)
         cmocka_unit_test(pause_override_drops_training_to_idle),
         cmocka_unit_test(a_delayed_run_pushes_the_next_one_on_its_cluster),
         cmocka_unit_test(period_must_be_whole_steps),
+        cmocka_unit_test(cluster_figures_add_up_to_the_site_curves),
+        cmocka_unit_test(a_pause_is_a_curtailment_with_what_it_cut_and_saved),
+        cmocka_unit_test(a_full_power_stretch_without_progress_is_no_curtailment),
+        cmocka_unit_test(a_cap_on_a_run_that_waits_for_gpus_is_not_applied),
+        cmocka_unit_test(the_memory_estimate_grows_with_sites_and_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,7 @@ typedef struct world {
     gs_fleet f;
     gs_zone zone;
     gs_site site;
+    gs_cluster cl[GS_NCLASS];
     gs_sim_result r;
     double mw[GS_NCLASS * NSTEPS];
     gs_load_stats site_class[GS_NCLASS], site_all;
@@ -55,6 +56,11 @@ static int setup(void **st)
     w->f.nzones = 1;
     w->f.sites = &w->site;
     w->f.nsites = 1;
+    /* a cluster of each class: a class the site has no cluster of has no rows (simout.c) */
+    for (int c = 0; c < GS_NCLASS; c++)
+        w->cl[c] = (gs_cluster){.site = 0, .cls = (gs_class)c, .gpus = 8, .service = -1};
+    w->f.clusters = w->cl;
+    w->f.nclusters = GS_NCLASS;
     snprintf(w->f.name, sizeof w->f.name, "nonfinite");
     for (size_t i = 0; i < GS_NCLASS * NSTEPS; i++)
         w->mw[i] = 2.5;
