@@ -53,6 +53,9 @@ typedef struct gs_flexsim_opts {
     int64_t from_s, to_s, step_s;   /**< period [from, to) and simulation step (default 300) */
     gs_policy_kind policy;          /**< GS_POLICY_PRICE (flexible, default) or GS_POLICY_MUST_RUN */
     double usd_per_request;         /**< value of an inference request (default 0.002) */
+    const gs_route_opts *route;     /**< the router's options in every simulation (the RTT
+                                         sources the fleet names: gs_route_inputs_load_fleet);
+                                         NULL: the defaults, the plain model */
     double offer_share;             /**< share of the cuttable MW offered to reserves (default 1) */
     int64_t price_notice_s;         /**< foresight of price hours and peaks (default 3600) */
     double screen_margin;           /**< price hours below margin x the lowest value of lost

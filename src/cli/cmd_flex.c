@@ -19,6 +19,7 @@
 #include "gridsplit/market.h"
 #include "gridsplit/plan.h"
 #include "gridsplit/sim.h"
+#include "gridsplit/read/netcost.h"
 #include "gridsplit/read/fleet.h"
 #include "gridsplit/read/tz.h"
 #include "gridsplit/write/flex.h"
@@ -135,6 +136,9 @@ int gs_cmd_flex(int argc, char **argv)
     gs_flexsim_result *res = NULL;
     gs_sim_tz tz;
     int have_tz = 0;
+    gs_route_inputs netin; /* the RTT sources the fleet names (its network: section) */
+    memset(&netin, 0, sizeof netin);
+    gs_route_opts ro = gs_route_opts_default();
 
     if ((rc = gs_cli_load_fleet("flex", fleet_path, &f, &err)) < 0) {
         gs_opts_free(o);
@@ -148,8 +152,12 @@ int gs_cmd_flex(int argc, char **argv)
         gs_fleet_free(f);
         return rc;
     }
-    if ((rc = gs_fleet_load_series(f, &err)) < 0)
+    if ((rc = gs_fleet_load_series(f, &err)) < 0 ||
+        (rc = gs_route_inputs_load_fleet(&netin, f, NULL, NULL, NULL, NULL, NULL, &ro, &err)) < 0)
         goto fail;
+    if (netin.warning[0])
+        fprintf(stderr, "gridsplit flex: warning: %s\n", netin.warning);
+    fo.route = &ro;
     if ((rc = gs__flexrun_prepare(&fr, f, &fo, catalog, products_arg, events_arg, up, nup, &err)) < 0)
         goto fail;
     if ((rc = gs_sim_tz_load(f, fo.from_s - 86400, fo.to_s + 86400, &tz, &err)) < 0)
@@ -209,6 +217,7 @@ fail:
     if (have_tz)
         gs_sim_tz_free(f, &tz);
     gs__flexrun_clear(&fr);
+    gs_route_inputs_free(&netin);
     gs_fleet_free(f);
     return rc < 0 ? gs_cli_fail("flex", &err) : 0;
 }

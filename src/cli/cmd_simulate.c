@@ -18,6 +18,7 @@
 #include "cli/flexrun.h"
 #include "gridsplit/flexsim.h"
 #include "gridsplit/read/fleet.h"
+#include "gridsplit/read/netcost.h"
 #include "gridsplit/read/tz.h"
 
 static const gs_opt_decl SIMULATE_OPTS[] = {
@@ -258,6 +259,9 @@ int gs_cmd_simulate(int argc, char **argv)
         gs_opts_free(o);
         return rc;
     }
+    gs_route_inputs net; /* the RTT sources the fleet names (its network: section) */
+    memset(&net, 0, sizeof net);
+    gs_route_opts route = gs_route_opts_default();
     gs_fleet *f = NULL;
     if ((rc = gs_cli_load_fleet("simulate", fleet_path, &f, &err)) < 0) {
         gs_opts_free(o);
@@ -275,8 +279,12 @@ int gs_cmd_simulate(int argc, char **argv)
         gs_fleet_free(f);
         return rc;
     }
-    if ((rc = gs_fleet_load_series(f, &err)) < 0)
+    if ((rc = gs_fleet_load_series(f, &err)) < 0 ||
+        (rc = gs_route_inputs_load_fleet(&net, f, NULL, NULL, NULL, NULL, NULL, &route, &err)) < 0)
         goto out_fail;
+    if (net.warning[0] && !quiet)
+        fprintf(stderr, "simulate: warning: %s\n", net.warning);
+    so.route = &route;
     gs_sim_tz tz;
     if ((rc = gs_sim_tz_load(f, so.from_s, so.to_s, &tz, &err)) < 0)
         goto out_fail;
@@ -292,6 +300,7 @@ int gs_cmd_simulate(int argc, char **argv)
         fo.step_s = so.step_s;
         fo.policy = GS_POLICY_PRICE;
         fo.comparisons = 0; /* flex's two mistakes: not drawn here */
+        fo.route = &route;
         if ((rc = gs__flexrun_prepare(&fr, f, &fo, NULL, NULL, events, NULL, 0, &err)) < 0 ||
             (rc = gs_flexsim_run(f, &tz, fr.prods, fr.np, fr.fev, fr.nfev, &fo, &plan, &err)) < 0) {
             gs__flexrun_clear(&fr);
@@ -383,6 +392,7 @@ int gs_cmd_simulate(int argc, char **argv)
     gs_flexsim_free(plan);
     gs__flexrun_clear(&fr);
     gs_sim_tz_free(f, &tz);
+    gs_route_inputs_free(&net);
     gs_fleet_free(f);
     return 0;
 out_write_fail:
@@ -392,6 +402,7 @@ out_write_fail:
     gs__flexrun_clear(&fr);
     gs_sim_tz_free(f, &tz);
 out_fail:
+    gs_route_inputs_free(&net);
     gs_fleet_free(f);
     return gs_cli_fail("simulate", &err);
 }

@@ -402,6 +402,7 @@ static int infer_deploy(eng *e, const gs_sim_result *base, gs_flexsim_infer *x, 
     so.from_s = a;
     so.to_s = a + e->step;
     so.step_s = e->step;
+    so.route = e->o->route;
     so.on_route = gs_plan_rtt_on_route;
     so.route_ctx = &rtt;
     gs_sim_result *one = NULL;
@@ -487,6 +488,7 @@ static int infer_deploy(eng *e, const gs_sim_result *base, gs_flexsim_infer *x, 
     s1.from_s = s2.from_s = a;
     s1.to_s = s2.to_s = b;
     s1.step_s = s2.step_s = e->step;
+    s1.route = s2.route = e->o->route;
     s2.site_cap_mw = (const gs_series *const *)caps;
     gs_sim_result *r1 = NULL, *r2 = NULL;
     rc = gs_simulate(f, e->tz, &s1, &r1, err);
@@ -718,6 +720,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
         so.from_s = e->from;
         so.to_s = e->to;
         so.step_s = step;
+        so.route = opts->route;
         stage sg = {opts, 0, PG_BASE};
         if (opts->progress) {
             so.progress = stage_cb;
@@ -1099,6 +1102,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
         so.from_s = e->from;
         so.to_s = e->to;
         so.step_s = step;
+        so.route = opts->route;
         so.overrides = ovr;
         so.noverrides = novr;
         stage sg = {opts, PG_EVENTS, PG_FLEX};
