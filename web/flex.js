@@ -201,7 +201,7 @@
     var rows = d.rows.filter(function (r) { return r.revenue_usd || r.curtailment_cost_usd || r.penalty_usd; });
     if (!rows.length) rows = d.rows.slice(0, 12);
     bars(document.getElementById("stack"),
-         rows.map(function (r) { return [r.cluster, r.product + (r.currency !== "USD" ? " (" + r.currency + ")" : "")]; }),
+         rows.map(function (r) { return [r.cluster, r.product + (r.currency && r.currency !== "USD" ? " (" + r.currency + ")" : "")]; }),
          rows.map(function (r) {
            return [{ key: "availability", value: r.availability_usd || 0 }, { key: "energy", value: r.energy_usd || 0 },
                    { key: "avoided", value: r.avoided_usd || 0 }, { key: "cost", value: -(r.curtailment_cost_usd || 0) },

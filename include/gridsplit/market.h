@@ -48,8 +48,10 @@ typedef enum gs_eligibility {
 /** "no", "yes", "shift" */
 const char *gs_eligibility_name(gs_eligibility e);
 
-/** Units of a price. Availability: per MW of capability per hour (MW-h) or per day (MW-day).
- * Energy: per MWh delivered. Currencies are not converted here. */
+/** Units of a price: a currency and a basis. Availability bases: per MW of capability per hour
+ * (MW-h), per day (MW-day) or per kW per month (kW-month, as capacity auctions publish it).
+ * Energy basis: per MWh delivered. A figure stays in the currency it was published in; money is
+ * converted to USD where it is summed, at the catalogue's exchange rates (gs_market_price_at). */
 typedef enum gs_price_unit {
     GS_UNIT_NONE = 0,
     GS_UNIT_USD_PER_MW_H,     /**< "USD/MW-h" */
@@ -57,23 +59,64 @@ typedef enum gs_price_unit {
     GS_UNIT_EUR_PER_MW_H,     /**< "EUR/MW-h" */
     GS_UNIT_USD_PER_MWH,      /**< "USD/MWh" */
     GS_UNIT_EUR_PER_MWH,      /**< "EUR/MWh" */
+    GS_UNIT_CAD_PER_MW_H,     /**< "CAD/MW-h" */
+    GS_UNIT_CAD_PER_MWH,      /**< "CAD/MWh" */
+    GS_UNIT_NOK_PER_MW_H,     /**< "NOK/MW-h" */
+    GS_UNIT_NOK_PER_MWH,      /**< "NOK/MWh" */
+    GS_UNIT_USD_PER_KW_MONTH, /**< "USD/kW-month" */
+    GS_UNIT_CAD_PER_KW_MONTH, /**< "CAD/kW-month" */
+    GS_UNIT_EUR_PER_MW_DAY,   /**< "EUR/MW-day" */
 } gs_price_unit;
+#define GS_UNIT_LAST GS_UNIT_EUR_PER_MW_DAY
 /** "USD/MW-h", ... ; "none" for GS_UNIT_NONE */
 const char *gs_price_unit_name(gs_price_unit u);
 /** 1 for availability units (per MW of capability over time), 0 otherwise. */
 int gs_price_unit_is_availability(gs_price_unit u);
 /** 1 for energy units (per MWh), 0 otherwise. */
 int gs_price_unit_is_energy(gs_price_unit u);
+/** The currency of a unit: "USD", "EUR", "CAD", "NOK"; "" for GS_UNIT_NONE. */
+const char *gs_price_unit_currency(gs_price_unit u);
+/** Hours of one MW of capability that one unit of an availability price pays for: MW-h 1,
+ * MW-day 24, kW-month 0.73 (a month of 730 h = 8760 / 12, per 1000 kW: the annual total is
+ * exact, a single month's is within 2 %). NaN for energy units and GS_UNIT_NONE. */
+double gs_price_unit_mw_hours(gs_price_unit u);
 
-/** A published figure standing in for a price series: an auction result or an annual average. */
+/** Days of the week a segment covers (gs_published_price.days), bit d for weekday d with
+ * 0 = Monday .. 6 = Sunday. */
+#define GS_DAYS_ALL 0x7f
+
+/** A published figure standing in for a price series: an auction result or an average over a
+ * period. The reader resolves `period` into [from_s, to_s) when it is a span: "YYYY" (calendar
+ * year, UTC), "YYYY/YYYY" (a June-May delivery or planning year from June 1 04:00Z),
+ * "YYYY-MM..YYYY-MM" (whole months, UTC) or "YYYY-MM-DD..YYYY-MM-DD" (whole days, UTC); any other
+ * text ("2025, 12:00-16:00") is listed but never applied (from_s == to_s == 0; a figure built by
+ * hand with both 0 gets its span from period: gs_period_span). A segment (days, hours and a
+ * fixed UTC offset) limits the figure to part of each week. */
 typedef struct gs_published_price {
-    char period[32];          /**< "2025/2026", "2023", "2025 12:00-16:00" */
+    char period[32];          /**< "2025/2026", "2023", "2024-06..2024-08" */
     char zone[GS_ID_MAX];     /**< zone it applies to ("PJM-RTO", "PJM-DOM", "ERCOT", "DE-LU") */
-    double value;
+    double value;             /**< as published, in unit's currency */
     gs_price_unit unit;
     char label[128];          /**< "auction clearing price", "published annual average", ... */
     char source[GS_MARKET_TEXT];
+    int64_t from_s, to_s;     /**< UTC span of the period; both 0: not a span, never applied */
+    unsigned days;            /**< segment: weekdays it covers (GS_DAYS_ALL: every day) */
+    int minute_from, minute_to; /**< segment: local minutes of the day [from, to) (0, 1440: all) */
+    int utc_offset_s;         /**< segment: local time = UTC + this (fixed; no daylight saving) */
+    int line;                 /**< line in the catalogue file */
 } gs_published_price;
+
+/** An exchange rate of the catalogue: one unit of base buys rate units of currency, on average
+ * over year (an annual average of a central bank's daily reference rates). */
+typedef struct gs_fx_rate {
+    char currency[4];         /**< "CAD", "NOK", "EUR", "USD" */
+    char base[4];
+    int year;
+    double rate;              /**< units of currency per unit of base, > 0 */
+    char source[GS_MARKET_TEXT];
+    char file[GS_PATH_MAX];
+    int line;
+} gs_fx_rate;
 
 /** A price series in a file, read by the importers (gs_import_points with this format). */
 typedef struct gs_price_series {
@@ -158,6 +201,8 @@ typedef struct gs_market_catalog {
     size_t nproducts, nevents;
     gs_product *products;
     gs_grid_event *events;
+    size_t nfx;
+    gs_fx_rate *fx;           /**< exchange rates (`fx:`), owned */
 } gs_market_catalog;
 
 
@@ -172,6 +217,51 @@ const gs_grid_event *gs_market_find_event(const gs_market_catalog *cat, const ch
  * the market name, e.g. "PJM" matches "PJM-DOM"'s market), else 0. */
 int gs_product_in_zone(const gs_product *p, const char *zone);
 int gs_event_in_zone(const gs_grid_event *e, const char *zone);
+
+/* ---- prices over time and currencies (src/market/catalog.c): pure ---- */
+
+/** USD for one unit of currency in year: 1 for "USD"; else from the catalogue's rates, directly
+ * (CAD per USD) or through a common base (NOK per EUR and USD per EUR). 0 and *usd_per_unit set,
+ * with the rates used in *used (up to 2, NULL where unused; used may be NULL); GS_ERANGE naming
+ * the currency and year when the catalogue has no rate for them. */
+int gs_fx_usd_per_unit(const gs_market_catalog *cat, const char *currency, int year,
+                       double *usd_per_unit, const gs_fx_rate *used[2], gs_error *err);
+
+/** The figure that prices p in zone at time t, and its value in USD. */
+typedef struct gs_price_quote {
+    const gs_published_price *figure;   /**< NULL: no figure applies */
+    double value;                       /**< as published (figure's unit and currency) */
+    gs_price_unit unit;
+    double usd_per_unit;                /**< exchange rate used (1 for USD) */
+    double usd;                         /**< value x usd_per_unit: USD in the unit's basis */
+    const gs_fx_rate *fx[2];            /**< the rates used (NULL for USD) */
+} gs_price_quote;
+
+/** The UTC span [*from, *to) of a published period: "YYYY" (calendar year), "YYYY/YYYY" (a
+ * June-May delivery or planning year from June 1 04:00Z, as PJM's and MISO's begin at midnight
+ * Eastern), "YYYY-MM..YYYY-MM" (whole months) or "YYYY-MM-DD..YYYY-MM-DD" (whole days). 1: a
+ * span; 0: other text (a figure listed but never applied); -1: the shape of a span with an
+ * impossible date or an empty range (*why, when why is not NULL, says what was expected). */
+int gs_period_span(const char *period, int64_t *from, int64_t *to, const char **why);
+
+/** 1 when figure pp applies at UTC time t: its period is a span containing t (and t is not
+ * before p's `opens`), and t falls in its segment; else 0. */
+int gs_published_price_covers(const gs_product *p, const gs_published_price *pp, int64_t t);
+
+/** The published figure of p that applies in zone at time t, converted to USD at the rate of
+ * t's calendar year (the FX rule: the annual average of the year of the price, hour by hour).
+ * Among the figures that cover t: one for the zone itself beats a market-wide one (the
+ * market's name or a "*-RTO" zone of it); then the shortest period (a season beats its
+ * planning year, a month range its year); then catalogue order. Returns 1 with *q filled, 0
+ * when no figure applies (q->figure NULL), or GS_ERANGE when the figure's currency has no rate
+ * for t's year. cat may be NULL only for USD figures. */
+int gs_market_price_at(const gs_market_catalog *cat, const gs_product *p, const char *zone,
+                       int64_t t, gs_price_quote *q, gs_error *err);
+
+/** 0 when every non-USD figure of the catalogue that is a span has an exchange rate for each
+ * calendar year it covers; else GS_EINPUT naming the figure (file, line), the currency and the
+ * year. gs_market_catalog_load calls it after all files are merged. */
+int gs_market_catalog_check_fx(const gs_market_catalog *cat, gs_error *err);
 
 /* ---- rules (src/market/rules.c): pure functions ---- */
 
@@ -224,11 +314,14 @@ int gs_stack_allocate(const gs_offer *offers, size_t n, const gs_stack_room *roo
 int gs_stack_check(const gs_offer *offers, size_t n, const gs_stack_room *room, size_t nintervals,
                    gs_error *err);
 
-/** Availability payment for mw offered over hours at price (in p's availability unit: per MW-h,
- * or per MW-day, prorated by hours / 24). 0 when p pays no availability. */
+/** Availability payment for mw offered over hours at price, in the basis of p's availability
+ * unit (per MW-h; per MW-day, prorated by hours / 24; per kW-month, by hours / 730 x 1000).
+ * The payment is in price's currency: pass the USD price of gs_market_price_at (q.usd) to get
+ * USD. 0 when p pays no availability. */
 double gs_availability_payment(const gs_product *p, double mw, double hours, double price);
 
-/** Energy payment for mwh delivered at price (p's energy unit, per MWh). 0 when p pays none. */
+/** Energy payment for mwh delivered at price (per MWh of p's energy unit, in price's currency:
+ * pass q.usd for USD). 0 when p pays none. */
 double gs_energy_payment(const gs_product *p, double mwh, double price);
 
 /** Penalty for delivering delivered_mw of committed_mw over hours, at availability price (as in

@@ -31,9 +31,13 @@ const gs_cmd_decl gs_cmd_markets_decl = {
     .name = "markets",
     .summary = "market products and grid events with their rules and sources",
     .description = "List the market products a flexible load can earn from (ERCOT, PJM, "
-                   "Europe): zones, direction, notice and response time, durations, payment "
-                   "units, eligible load classes, prices (series or published figures) and the "
-                   "source of every rule and figure. See docs/markets.md.",
+                   "MISO, CAISO, NYISO, ISO-NE, SPP, AESO, Hydro-Quebec, the Nordic markets, "
+                   "Germany, the Netherlands, ...): zones, direction, notice and response time, "
+                   "durations, payment units and currency, eligible load classes, prices "
+                   "(series or published figures, with the period each applies to) and the "
+                   "source of every rule and figure. Figures in CAD, EUR or NOK are converted "
+                   "to USD at the catalogue's annual average exchange rates (its fx: list). "
+                   "See docs/markets.md.",
     .epilog = "Exit codes: 0 ok, 2 bad input (the message names the option, or the file, line "
               "and field; also when no product matches --zone or --class), 1 runtime failure.",
     .opts = MARKETS_OPTS,

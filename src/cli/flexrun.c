@@ -179,73 +179,50 @@ static int zone_price(gs__flexrun *x, size_t k, const gs_fleet *f, int64_t from,
     return 0;
 }
 
-/* When a product began: a published annual figure applies from then (the catalogue's opens). */
-static int64_t product_opens(const gs_product *p)
+/* The catalogue's published figures over the hours of s, in USD: in each hour the figure that
+ * gs_market_price_at picks in the first fleet zone of p that has one (the rule `site` shares:
+ * a zonal figure beats a market-wide one, a shorter period a longer one, so a season beats its
+ * planning year; converted to USD at the annual average rate of the hour's year). Names each
+ * figure used once in label. 1: some hour priced; 0: none; <0: an error (no exchange rate). */
+static int apply_published(const gs_market_catalog *cat, const gs_product *p, const gs_fleet *f, gs_series *s,
+                           char *label, size_t len, gs_error *err)
 {
-    return p->opens_s ? p->opens_s : INT64_MIN;
-}
-
-/* A published price that covers the period: period "YYYY" (that calendar year, UTC) or
- * "YYYY/YYYY" (a PJM delivery year, June 1 - May 31, 04:00Z). Fills s where it applies. */
-static int apply_published(const gs_product *p, const gs_fleet *f, gs_series *s, char *label, size_t len)
-{
+    const gs_published_price *named[64];
+    size_t nnamed = 0, lab = 0;
     int any = 0;
-    size_t lab = 0;
     label[0] = 0;
-    for (size_t k = 0; k < p->nprices; k++) {
-        const gs_published_price *pp = &p->prices[k];
-        int y1 = 0, y2 = 0, nread = 0;
-        int64_t a, b;
-        if (sscanf(pp->period, "%d/%d%n", &y1, &y2, &nread) == 2 && pp->period[nread] == 0) {
-            a = gs_utc_from_civil(y1, 6, 1, 4, 0, 0);
-            b = gs_utc_from_civil(y2, 6, 1, 4, 0, 0);
-        } else if (sscanf(pp->period, "%d%n", &y1, &nread) == 1 && pp->period[nread] == 0) {
-            a = gs_utc_from_civil(y1, 1, 1, 0, 0, 0);
-            b = gs_utc_from_civil(y1 + 1, 1, 1, 0, 0, 0);
-        } else {
-            continue; /* "2024-07..2024-08", "2025, 12:00-16:00": not a whole-period figure */
-        }
-        /* the zone: a zonal figure of a fleet zone beats the RTO one */
-        int zonal = 0, rto = 0;
-        for (size_t z = 0; z < f->nzones; z++)
-            if (!strcasecmp(pp->zone, f->zones[z].id))
-                zonal = 1;
-        if (!zonal && strstr(pp->zone, "-RTO")) {
-            int has_zonal = 0;
-            for (size_t q = 0; q < p->nprices; q++)
-                for (size_t z = 0; z < f->nzones; z++)
-                    if (q != k && !strcmp(p->prices[q].period, pp->period) &&
-                        !strcasecmp(p->prices[q].zone, f->zones[z].id))
-                        has_zonal = 1;
-            rto = !has_zonal;
-        }
-        if (!zonal && !rto && strcasecmp(pp->zone, p->market))
+    for (size_t i = 0; i < s->n; i++) {
+        int64_t t = s->start_s + (int64_t)i * s->step_s;
+        gs_price_quote q;
+        int rc = 0;
+        for (size_t z = 0; z < f->nzones && rc == 0; z++)
+            if (gs_product_in_zone(p, f->zones[z].id) &&
+                (rc = gs_market_price_at(cat, p, f->zones[z].id, t, &q, err)) < 0)
+                return rc;
+        if (rc != 1)
             continue;
-        int64_t open = product_opens(p);
-        if (open > a)
-            a = open;
-        int used = 0;
-        for (size_t i = 0; i < s->n; i++) {
-            int64_t t = s->start_s + (int64_t)i * s->step_s;
-            if (t >= a && t < b) {
-                s->v[i] = pp->value;
-                used = 1;
-            }
+        s->v[i] = q.usd;
+        any = 1;
+        size_t k = 0;
+        while (k < nnamed && named[k] != q.figure)
+            k++;
+        if (k < nnamed || nnamed == sizeof named / sizeof named[0] || lab + 1 >= len)
+            continue;
+        named[nnamed++] = q.figure;
+        const gs_published_price *pp = q.figure;
+        char fx[128] = "", opened[128] = "";
+        if (q.fx[0])
+            snprintf(fx, sizeof fx, " = %.4g USD at %.5g USD/%s, %d average", q.usd, q.usd_per_unit,
+                     gs_price_unit_currency(pp->unit), q.fx[0]->year);
+        if (p->opens_s && p->opens_s > pp->from_s) {
+            char ts[32];
+            gs_format_time(p->opens_s, ts);
+            snprintf(opened, sizeof opened, ", from %.10s when %s opened", ts, p->id);
         }
-        if (used) {
-            any = 1;
-            char opened[128] = "";
-            if (open > INT64_MIN) {
-                char ts[32];
-                gs_format_time(open, ts);
-                snprintf(opened, sizeof opened, ", from %.10s when %s opened", ts, p->id);
-            }
-            lab += (size_t)snprintf(label + lab, lab < len ? len - lab : 0, "%s%s %s %g %s (%s%s; %s)",
-                                    lab ? "; " : "", pp->period, pp->zone, pp->value,
-                                    gs_price_unit_name(pp->unit), pp->label, opened, pp->source);
-            if (lab >= len)
-                lab = len - 1;
-        }
+        lab += (size_t)snprintf(label + lab, len - lab, "%s%s %s %g %s%s (%s%s; %s)", lab ? "; " : "", pp->period,
+                                pp->zone, pp->value, gs_price_unit_name(pp->unit), fx, pp->label, opened, pp->source);
+        if (lab >= len)
+            lab = len - 1;
     }
     return any;
 }
@@ -265,9 +242,10 @@ static int load_price(gs__flexrun *x, const gs_product *p, const gs_fleet *f, in
                 return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
             for (size_t i = 0; i < n; i++)
                 s->v[i] = up[k].v;
-            snprintf(label, len, "user-supplied: %g %s (--price)", up[k].v,
-                     p->kind == GS_PK_PEAK ? "USD/kW-year" :
-                     gs_price_unit_name(p->availability_unit != GS_UNIT_NONE ? p->availability_unit : p->energy_unit));
+            const char *un = gs_price_unit_name(p->availability_unit != GS_UNIT_NONE ? p->availability_unit : p->energy_unit);
+            const char *basis = strchr(un, '/'); /* a user price is in USD, in the unit's basis */
+            snprintf(label, len, "user-supplied: %g %s%s (--price)", up[k].v, p->kind == GS_PK_PEAK ? "USD/kW-year" : "USD",
+                     p->kind == GS_PK_PEAK ? "" : basis ? basis : "");
             *out = s;
             return 0;
         }
@@ -322,7 +300,12 @@ static int load_price(gs__flexrun *x, const gs_product *p, const gs_fleet *f, in
     gs_series *s = gs_series_new(from, 3600, n);
     if (!s)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    if (apply_published(p, f, s, label, len)) {
+    int pub = apply_published(x->cat, p, f, s, label, len, err);
+    if (pub < 0) {
+        gs_series_free(s);
+        return pub;
+    }
+    if (pub) {
         *out = s;
         return 0;
     }
@@ -331,8 +314,8 @@ static int load_price(gs__flexrun *x, const gs_product *p, const gs_fleet *f, in
         snprintf(label, len, "no price in the period: %s and no published figure covers the period "
                  "(pass --price %s=VALUE to supply one)", why, p->id);
     else
-        snprintf(label, len, "no price in the period: no series and no published figure for it "
-                 "(pass --price %s=VALUE to supply one)", p->id);
+        snprintf(label, len, "no price in the period: no series and %s (pass --price %s=VALUE to supply one)",
+                 p->nprices ? "no published figure covers the period" : "no published figure for it", p->id);
     return 0;
 }
 

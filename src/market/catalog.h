@@ -10,6 +10,7 @@ extern const char *const gs__market_kind_names[];
 extern const char *const gs__market_dir_names[];
 extern const char *const gs__market_elig_names[];
 extern const char *const gs__market_unit_names[];
+extern const char *const gs__market_currencies[]; /* "USD", "EUR", "CAD", "NOK" */
 extern const char *const gs__market_event_kind_names[];
 extern const char *const gs__market_prec_names[];
 

@@ -218,18 +218,12 @@ int gs_stack_check(const gs_offer *offers, size_t n, const gs_stack_room *room, 
 
 /* ---- payments ---- */
 
-/* Availability price per MW per hour. */
+/* Availability price per MW per hour, in price's currency: the unit's basis (MW-h, MW-day,
+ * kW-month) spread over the hours it pays for. */
 static double rate_per_mw_h(const gs_product *p, double price)
 {
-    switch (p->availability_unit) {
-    case GS_UNIT_USD_PER_MW_H:
-    case GS_UNIT_EUR_PER_MW_H:
-        return price;
-    case GS_UNIT_USD_PER_MW_DAY:
-        return price / 24.0;
-    default:
-        return 0;
-    }
+    double h = gs_price_unit_mw_hours(p->availability_unit);
+    return isnan(h) ? 0 : price / h;
 }
 
 double gs_availability_payment(const gs_product *p, double mw, double hours, double price)

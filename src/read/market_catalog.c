@@ -159,6 +159,100 @@ static int read_time(pctx *c, const yaml_node_t *n, const char *path, int64_t *t
     return 0;
 }
 
+/* ---- published figures: period and segment ---- */
+
+static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
+
+/* "mon-fri", "sat-sun", "mon" into a weekday mask (bit 0 = Monday). */
+static int parse_days(const char *v, unsigned *mask)
+{
+    char x[4] = {0}, y[4] = {0};
+    int n = 0;
+    int i0 = -1, i1 = -1;
+    if (sscanf(v, "%3[a-z]-%3[a-z]%n", x, y, &n) == 2 && !v[n]) {
+    } else if (n = 0, sscanf(v, "%3[a-z]%n", x, &n) == 1 && !v[n]) {
+        memcpy(y, x, sizeof y);
+    } else {
+        return -1;
+    }
+    for (int i = 0; day_names[i]; i++) {
+        if (!strcmp(day_names[i], x))
+            i0 = i;
+        if (!strcmp(day_names[i], y))
+            i1 = i;
+    }
+    if (i0 < 0 || i1 < 0 || i1 < i0)
+        return -1;
+    *mask = 0;
+    for (int i = i0; i <= i1; i++)
+        *mask |= 1u << i;
+    return 0;
+}
+
+/* "05:00-24:00" into minutes of the day [from, to). */
+static int parse_hours(const char *v, int *from, int *to)
+{
+    int h0, m0, h1, m1, n = 0;
+    if (sscanf(v, "%2d:%2d-%2d:%2d%n", &h0, &m0, &h1, &m1, &n) != 4 || v[n] || m0 < 0 || m0 > 59 || m1 < 0 ||
+        m1 > 59 || h0 < 0 || h1 < 0)
+        return -1;
+    *from = h0 * 60 + m0;
+    *to = h1 * 60 + m1;
+    return *from < *to && *to <= 1440 ? 0 : -1;
+}
+
+/* "+01:00", "-05:00" or "Z" into seconds east of UTC. */
+static int parse_offset(const char *v, int *off_s)
+{
+    int h, m, n = 0;
+    char sign;
+    if (!strcmp(v, "Z")) {
+        *off_s = 0;
+        return 0;
+    }
+    if (sscanf(v, "%c%2d:%2d%n", &sign, &h, &m, &n) != 3 || v[n] || (sign != '+' && sign != '-') || h > 14 ||
+        m > 59 || h < 0 || m < 0)
+        return -1;
+    *off_s = (sign == '-' ? -1 : 1) * (h * 3600 + m * 60);
+    return 0;
+}
+
+/* The period and optional segment of published figure pp (node pr at path ib). */
+static int read_figure_time(pctx *c, const yaml_node_t *pr, const char *ib, gs_published_price *pp)
+{
+    char path[PATH_LEN];
+    const char *why = "";
+    yaml_node_t *v;
+    int r = gs_period_span(pp->period, &pp->from_s, &pp->to_s, &why);
+    if (r < 0) {
+        subpath(path, ib, "period");
+        return gs__yaml_fail(c, gs__yaml_get(c, pr, "period"), path,
+                             "expected a period \"YYYY\", \"YYYY/YYYY\", \"YYYY-MM..YYYY-MM\" or "
+                             "\"YYYY-MM-DD..YYYY-MM-DD\" with %s, found '%s'", why, pp->period);
+    }
+    pp->days = GS_DAYS_ALL;
+    pp->minute_from = 0;
+    pp->minute_to = 1440;
+    yaml_node_t *dn = gs__yaml_get(c, pr, "days"), *hn = gs__yaml_get(c, pr, "hours"), *on = gs__yaml_get(c, pr, "utc_offset");
+    if ((dn || hn) && !on) {
+        subpath(path, ib, "utc_offset");
+        return gs__yaml_fail(c, dn ? dn : hn, path,
+                             "a segment (days / hours) is in local time: expected utc_offset, e.g. '+01:00', found nothing");
+    }
+    if ((v = dn) && (subpath(path, ib, "days"), !gs__yaml_scalar(v) || parse_days(gs__yaml_scalar(v), &pp->days)))
+        return gs__yaml_fail(c, v, path, "expected days of the week such as 'mon-fri', 'sat-sun' or 'mon', found '%s'",
+                             gs__yaml_scalar(v) ? gs__yaml_scalar(v) : "a non-scalar");
+    if ((v = hn) && (subpath(path, ib, "hours"), !gs__yaml_scalar(v) ||
+                     parse_hours(gs__yaml_scalar(v), &pp->minute_from, &pp->minute_to)))
+        return gs__yaml_fail(c, v, path, "expected local hours 'HH:MM-HH:MM' with the start before the end and the end at most 24:00, found '%s'",
+                             gs__yaml_scalar(v) ? gs__yaml_scalar(v) : "a non-scalar");
+    if ((v = on) && (subpath(path, ib, "utc_offset"), !gs__yaml_scalar(v) ||
+                     parse_offset(gs__yaml_scalar(v), &pp->utc_offset_s)))
+        return gs__yaml_fail(c, v, path, "expected a UTC offset '+HH:MM', '-HH:MM' or 'Z', found '%s'",
+                             gs__yaml_scalar(v) ? gs__yaml_scalar(v) : "a non-scalar");
+    return 0;
+}
+
 /* ---- products ---- */
 
 static const char *const product_keys[] = {
@@ -169,7 +263,10 @@ static const char *const product_keys[] = {
 static const char *const source_keys[] = {"rules", "timing", "duration", "frequency", "payment",
                                           "penalty", "eligibility", "telemetry", NULL};
 static const char *const series_keys[] = {"format", "path", "column", "unit", "span", "source", NULL};
-static const char *const price_keys[] = {"period", "zone", "value", "unit", "label", "source", NULL};
+static const char *const price_keys[] = {"period", "zone", "value", "unit", "label", "source", "days",
+                                         "hours", "utc_offset", NULL};
+static const char *const fx_keys[] = {"currency", "base", "year", "rate", "source", NULL};
+
 static const char *const elig_keys[] = {"training", "inference", NULL};
 
 /* Read an optional duration field into *out (NaN when absent); *present set. */
@@ -208,9 +305,13 @@ static int read_unit(pctx *c, const yaml_node_t *n, const char *path, int want_a
         return rc;
     gs_price_unit pu = (gs_price_unit)u;
     if (want_avail && !want_energy && !gs_price_unit_is_availability(pu))
-        return gs__yaml_fail(c, n, path, "expected an availability unit (USD/MW-h, USD/MW-day or EUR/MW-h), found '%s'", gs__yaml_scalar(n));
+        return gs__yaml_fail(c, n, path,
+                             "expected an availability unit (per MW-h, per MW-day or per kW-month: "
+                             "USD/MW-h, EUR/MW-h, CAD/MW-h, NOK/MW-h, USD/MW-day, EUR/MW-day, USD/kW-month, "
+                             "CAD/kW-month), found '%s'", gs__yaml_scalar(n));
     if (want_energy && !want_avail && !gs_price_unit_is_energy(pu))
-        return gs__yaml_fail(c, n, path, "expected an energy unit (USD/MWh or EUR/MWh), found '%s'", gs__yaml_scalar(n));
+        return gs__yaml_fail(c, n, path, "expected an energy unit (USD/MWh, EUR/MWh, CAD/MWh or NOK/MWh), found '%s'",
+                             gs__yaml_scalar(n));
     if (want_avail && want_energy && pu == GS_UNIT_NONE)
         return gs__yaml_fail(c, n, path, "expected a price unit other than 'none'");
     *out = pu;
@@ -425,6 +526,17 @@ static int parse_product(pctx *c, const yaml_node_t *pm, const char *base, gs_pr
                 p->nprices = i;
                 return rc;
             }
+            pp->line = (int)pr->start_mark.line + 1;
+            if ((rc = read_figure_time(c, pr, ib, pp))) {
+                p->nprices = i + 1;
+                return rc;
+            }
+            if (gs_price_unit_is_energy(pp->unit) && p->energy_unit != GS_UNIT_NONE && pp->unit != p->energy_unit) {
+                subpath(path, ib, "unit");
+                p->nprices = i + 1;
+                return gs__yaml_fail(c, gs__yaml_get(c, pr, "unit"), path, "expected the product's energy unit %s, found '%s'",
+                                     gs_price_unit_name(p->energy_unit), gs_price_unit_name(pp->unit));
+            }
             if (gs_price_unit_is_availability(pp->unit) && p->availability_unit != GS_UNIT_NONE &&
                 pp->unit != p->availability_unit) {
                 subpath(path, ib, "unit");
@@ -478,18 +590,89 @@ static int parse_event(pctx *c, const yaml_node_t *em, const char *base, gs_grid
 
 /* ---- catalogue ---- */
 
-static const char *const top_keys[] = {"products", "events", NULL};
+static const char *const top_keys[] = {"products", "events", "fx", NULL};
+
+/* One exchange rate {currency, base, year, rate, source}. */
+static int parse_fx(pctx *c, const yaml_node_t *m, const char *base, gs_fx_rate *fx)
+{
+    char path[PATH_LEN], buf[8];
+    yaml_node_t *v;
+    int rc, e = 0;
+    double y = 0;
+    memset(fx, 0, sizeof *fx);
+    fx->line = (int)m->start_mark.line + 1;
+    snprintf(fx->file, sizeof fx->file, "%s", c->file);
+    if ((rc = gs__yaml_check_map(c, m, base, "an exchange rate {currency, base, year, rate, source}", fx_keys)))
+        return rc;
+    if ((rc = need(c, m, "currency", base, &v)) || (subpath(path, base, "currency"), rc = read_enum(c, v, path, gs__market_currencies, "a currency", &e)))
+        return rc;
+    snprintf(buf, sizeof buf, "%s", gs__market_currencies[e]);
+    memcpy(fx->currency, buf, sizeof fx->currency);
+    if ((rc = need(c, m, "base", base, &v)) || (subpath(path, base, "base"), rc = read_enum(c, v, path, gs__market_currencies, "a currency", &e)))
+        return rc;
+    snprintf(buf, sizeof buf, "%s", gs__market_currencies[e]);
+    memcpy(fx->base, buf, sizeof fx->base);
+    if (!strcmp(fx->currency, fx->base)) {
+        subpath(path, base, "base");
+        return gs__yaml_fail(c, v, path, "expected a base other than the currency (%s), found '%s'", fx->currency, fx->base);
+    }
+    if ((rc = need(c, m, "year", base, &v)) || (subpath(path, base, "year"), rc = read_num(c, v, path, &y)))
+        return rc;
+    if (y != floor(y) || y < 1990 || y > 2100)
+        return gs__yaml_fail(c, v, path, "expected a year 1990-2100, found '%s'", gs__yaml_scalar(v));
+    fx->year = (int)y;
+    if ((rc = need(c, m, "rate", base, &v)) || (subpath(path, base, "rate"), rc = read_num(c, v, path, &fx->rate)))
+        return rc;
+    if (!(fx->rate > 0) || fx->rate > 1e6)
+        return gs__yaml_fail(c, v, path, "expected a rate > 0 (units of %s per %s), found '%s'", fx->currency, fx->base,
+                             gs__yaml_scalar(v));
+    if ((rc = need(c, m, "source", base, &v)) || (subpath(path, base, "source"), rc = read_str(c, v, path, fx->source, sizeof fx->source)))
+        return rc;
+    return 0;
+}
 
 static int parse_doc(pctx *c, gs_market_catalog *cat)
 {
     yaml_node_t *root = yaml_document_get_root_node(c->doc);
     int rc;
     if (!root)
-        return gs__yaml_fail(c, NULL, "", "expected a mapping with 'products:' and/or 'events:', found an empty file");
-    if ((rc = gs__yaml_check_map(c, root, "", "a mapping with 'products:' and/or 'events:'", top_keys)))
+        return gs__yaml_fail(c, NULL, "", "expected a mapping with 'products:', 'events:' and/or 'fx:', found an empty file");
+    if ((rc = gs__yaml_check_map(c, root, "", "a mapping with 'products:', 'events:' and/or 'fx:'", top_keys)))
         return rc;
     yaml_node_t *prods = gs__yaml_get(c, root, "products"), *evs = gs__yaml_get(c, root, "events");
+    yaml_node_t *fxs = gs__yaml_get(c, root, "fx");
     char found[96], base[PATH_LEN];
+    if (fxs) {
+        if (fxs->type != YAML_SEQUENCE_NODE) {
+            gs__yaml_describe(fxs, found, sizeof found);
+            return gs__yaml_fail(c, fxs, "fx", "expected a list of exchange rates, found %s", found);
+        }
+        size_t n = (size_t)(fxs->data.sequence.items.top - fxs->data.sequence.items.start);
+        for (size_t i = 0; i < n; i++) {
+            gs_fx_rate fx;
+            index_path(base, "fx", i);
+            yaml_node_t *m = gs__yaml_node(c, fxs->data.sequence.items.start[i]);
+            if ((rc = parse_fx(c, m, base, &fx)))
+                return rc;
+            /* the same pair and year again: an error within a file, a replacement across files */
+            size_t k = 0;
+            while (k < cat->nfx && !(cat->fx[k].year == fx.year && !strcmp(cat->fx[k].currency, fx.currency) &&
+                                     !strcmp(cat->fx[k].base, fx.base)))
+                k++;
+            if (k < cat->nfx && !strcmp(cat->fx[k].file, fx.file))
+                return gs__yaml_fail(c, m, base, "the rate of %s per %s in %d is already given at line %d", fx.currency,
+                                     fx.base, fx.year, cat->fx[k].line);
+            if (k < cat->nfx) {
+                cat->fx[k] = fx;
+                continue;
+            }
+            gs_fx_rate *nf = realloc(cat->fx, (cat->nfx + 1) * sizeof *nf);
+            if (!nf)
+                return gs_error_set(c->err, GS_ENOMEM, c->file, 0, 0, NULL, "out of memory");
+            cat->fx = nf;
+            cat->fx[cat->nfx++] = fx;
+        }
+    }
     if (prods) {
         if (prods->type != YAML_SEQUENCE_NODE) {
             gs__yaml_describe(prods, found, sizeof found);
@@ -694,6 +877,12 @@ int gs_market_catalog_load(const char *user_path, gs_market_catalog **out, gs_er
             gs_market_catalog_free(cat);
             return rc;
         }
+    }
+    /* every non-USD figure that can apply has a rate for each year it covers */
+    int rc = gs_market_catalog_check_fx(cat, err);
+    if (rc) {
+        gs_market_catalog_free(cat);
+        return rc;
     }
     *out = cat;
     return 0;

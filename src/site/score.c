@@ -231,47 +231,11 @@ static void set_comp(gs_site_component *c, gs_site_comp k, double raw, double be
 
 /* ---- flexibility revenue from the market catalogue (training; docs/site.md) ---- */
 
-/* When a product began: a published annual figure applies from then (the catalogue's opens). */
-static int64_t product_opens(const gs_product *p)
-{
-    return p->opens_s ? p->opens_s : INT64_MIN;
-}
-
-/* Span of a published figure's period: "YYYY" (calendar year, UTC) or "YYYY/YYYY" (a PJM delivery
- * year from 1 June 04:00Z). 0 for other periods ("2025, 12:00-16:00" covers no whole year). */
-static int published_span(const char *period, int64_t *a, int64_t *b)
-{
-    int y1 = 0, y2 = 0, nread = 0;
-    if (sscanf(period, "%d/%d%n", &y1, &y2, &nread) == 2 && period[nread] == 0) {
-        *a = gs_utc_from_civil(y1, 6, 1, 4, 0, 0);
-        *b = gs_utc_from_civil(y2, 6, 1, 4, 0, 0);
-        return 1;
-    }
-    nread = 0;
-    if (sscanf(period, "%d%n", &y1, &nread) == 1 && period[nread] == 0) {
-        *a = gs_utc_from_civil(y1, 1, 1, 0, 0, 0);
-        *b = gs_utc_from_civil(y1 + 1, 1, 1, 0, 0, 0);
-        return 1;
-    }
-    return 0;
-}
-
-/* 2: the figure is for zone itself; 1: market-wide ("PJM-RTO", or the market's name); 0: other. */
-static int figure_zone(const gs_product *p, const gs_published_price *pp, const char *zone)
-{
-    if (!strcasecmp(pp->zone, zone))
-        return 2;
-    if (!strcasecmp(pp->zone, p->market))
-        return 1;
-    size_t n = strlen(pp->zone);
-    if (n > 4 && !strcasecmp(pp->zone + n - 4, "-RTO"))
-        return 1;
-    return 0;
-}
-
+/* Availability per MW-h, in the price's currency, from a price in unit u's basis. */
 static double rate_per_mw_h(gs_price_unit u, double price)
 {
-    return u == GS_UNIT_USD_PER_MW_DAY ? price / 24.0 : price;
+    double h = gs_price_unit_mw_hours(u);
+    return isnan(h) ? 0 : price / h;
 }
 
 static void appendf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -323,38 +287,30 @@ static size_t product_prices(const gs_product *p, const char *zone, const gs_sit
         }
         snprintf(L->note, sizeof L->note, "%s; ", ms->note);
     }
-    int64_t open = product_opens(p);
-    for (int level = 2; level >= 1; level--) {
-        for (size_t k = 0; k < p->nprices; k++) {
-            const gs_published_price *pp = &p->prices[k];
-            int64_t a, b;
-            if (figure_zone(p, pp, zone) != level || !published_span(pp->period, &a, &b))
-                continue;
-            if (open > a)
-                a = open;
-            size_t used = 0;
-            for (size_t h = 0; h < nh; h++) {
-                int64_t t = t0 + (int64_t)h * 3600;
-                if (t >= a && t < b && isnan(pr[h])) {
-                    pr[h] = pp->value;
-                    used++;
-                }
-            }
-            if (!used)
-                continue;
-            have += used;
+    /* the published figures, in USD: in each hour the one gs_market_price_at picks (the rule
+     * `flex` shares: zonal beats market-wide, a shorter period a longer one; the rate of the
+     * hour's year) */
+    const gs_published_price *named[32];
+    size_t nnamed = 0;
+    for (size_t h = 0; h < nh; h++) {
+        int64_t t = t0 + (int64_t)h * 3600;
+        gs_price_quote q;
+        gs_error e = {0};
+        if (!isnan(pr[h]) || gs_market_price_at(opts->markets, p, zone, t, &q, &e) != 1)
+            continue;
+        pr[h] = q.usd;
+        have++;
+        size_t k = 0;
+        while (k < nnamed && named[k] != q.figure)
+            k++;
+        if (k == nnamed && nnamed < sizeof named / sizeof named[0]) {
+            named[nnamed++] = q.figure;
             if (!L->basis[0]) {
                 snprintf(L->basis, sizeof L->basis, "published");
-                snprintf(L->label, sizeof L->label, "%s", pp->label);
+                snprintf(L->label, sizeof L->label, "%s", q.figure->label);
             }
-            char opened[48] = "";
-            if (open > INT64_MIN) {
-                char ts[32];
-                gs_format_time(open, ts);
-                snprintf(opened, sizeof opened, " (from its opening, %.10s)", ts);
-            }
-            appendf(L->note, sizeof L->note, "%s %s %g %s for %zu h%s; ", pp->period, pp->zone,
-                    pp->value, gs_price_unit_name(pp->unit), used, opened);
+            appendf(L->note, sizeof L->note, "%s %s %g %s%s; ", q.figure->period, q.figure->zone, q.figure->value,
+                    gs_price_unit_name(q.figure->unit), q.fx[0] ? " (in USD at the year's annual average)" : "");
         }
     }
     if (have) {
@@ -403,7 +359,8 @@ static int market_value(const gs_site_file *f, const gs_site_cand *k, const gs_s
         snprintf(L->kind, sizeof L->kind, "%s", gs_product_kind_name(p->kind));
         snprintf(L->direction, sizeof L->direction, "%s", gs_direction_name(p->direction));
         L->price_mean = L->hours_sold = L->mw_sold = NAN;
-        snprintf(L->unit, sizeof L->unit, "%s", gs_price_unit_name(p->availability_unit));
+        const char *basis = strchr(gs_price_unit_name(p->availability_unit), '/');
+        snprintf(L->unit, sizeof L->unit, "USD%s", basis ? basis : "");
         if (p->kind == GS_PK_ENERGY) {
             snprintf(L->note, sizeof L->note, "energy price: valued by the arbitrage component (the top "
                      "%.1f %% price hours), not counted twice", 100 * P->flex_hours_share);
@@ -437,13 +394,6 @@ static int market_value(const gs_site_file *f, const gs_site_cand *k, const gs_s
                     appendf(L->note, sizeof L->note, "%s %s", q ? ";" : "", p->prices[q].period);
                 appendf(L->note, sizeof L->note, ")");
             }
-            continue;
-        }
-        if (p->availability_unit == GS_UNIT_EUR_PER_MW_H) {
-            free(pr);
-            snprintf(L->note, sizeof L->note, "priced in EUR/MW-h: currencies are not converted "
-                     "(docs/markets.md), so it is not netted from a USD energy cost");
-            L->basis[0] = 0;
             continue;
         }
         L->priced = 1;

@@ -34,9 +34,12 @@ static const char *currency(const gs_flexsim_product *prods, int p)
 {
     if (p < 0)
         return "USD";
+    /* the currency the product's prices are published in ("" when the catalogue types no
+     * unit for it); the _usd columns are converted (gs_market_price_at: the annual average
+     * rate of each hour's year) */
     gs_price_unit u = prods[p].p->availability_unit != GS_UNIT_NONE ? prods[p].p->availability_unit
                                                                    : prods[p].p->energy_unit;
-    return (u == GS_UNIT_EUR_PER_MW_H || u == GS_UNIT_EUR_PER_MWH) ? "EUR" : "USD";
+    return prods[p].p->kind == GS_PK_PEAK ? "USD" : gs_price_unit_currency(u); /* 4CP: USD/kW-year */
 }
 
 static int write_flex_csv(const gs_fleet *f, const gs_flexsim_product *prods, const gs_flexsim_result *r,

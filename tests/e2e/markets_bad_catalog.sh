@@ -35,4 +35,28 @@ import json, sys
 p = {x["id"]: x for x in json.load(sys.stdin)["products"]}["ERCOT-ERS-30"]
 assert p["max_duration_s"] == 6 * 3600 and p["sources"]["duration"] == "my contract", p
 '
+
+# a figure in CAD for years the catalogue has no exchange rate for: exit 2 naming the figure's
+# line, the currency and the year; with the user's own rate for the years it loads
+cat >"$dir/cad.yaml" <<'Y'
+products:
+  - id: MY-CAD
+    name: a Canadian credit
+    market: HQ
+    zones: [HQ]
+    kind: capacity
+    direction: down
+    availability_unit: CAD/MW-h
+    eligible: {training: yes, inference: no}
+    sources: {rules: "my contract", payment: "my contract", eligibility: "my contract"}
+    prices:
+      - {period: "2019", zone: HQ, value: 5, unit: CAD/MW-h, label: "contract price", source: "my contract"}
+Y
+set +e
+"$GS_BIN" markets --catalog "$dir/cad.yaml" 2>"$dir/err"; rc=$?
+set -e
+[ "$rc" -eq 2 ]
+grep -q "cad.yaml:12:.*expected an exchange rate for CAD in 2019" "$dir/err"
+printf 'fx:\n  - {currency: CAD, base: USD, year: 2019, rate: 1.3269, source: "Bank of Canada, 2019 annual average"}\n' >>"$dir/cad.yaml"
+"$GS_BIN" markets --catalog "$dir/cad.yaml" --zone HQ | grep -q '^MY-CAD '
 echo ok

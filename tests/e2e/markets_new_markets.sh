@@ -37,6 +37,17 @@ lmr = {(q["period"], q["zone"]): q["value"] for q in ps["MISO-LMR"]["prices"]}
 assert lmr[("2022/2023", "MISO-LRZ3")] == 236.66 and lmr[("2024-06..2024-08", "MISO-LRZ3")] == 30.0
 hq = ps["HQ-INTERRUPTIBLE"]
 assert hq["notice_s"] == 7200 and hq["max_duration_s"] == 5 * 3600 and hq["max_calls_per_year"] == 20
+# the Hydro-Quebec variable credit, typed in CAD per MWh as published (20.787 c/kWh)
+assert hq["energy_unit"] == "CAD/MWh", hq["energy_unit"]
+hqp = {q["period"]: q for q in hq["prices"]}
+assert hqp["undated (https copy)"]["value"] == 207.87 and hqp["undated (https copy)"]["unit"] == "CAD/MWh"
+# Norway's mFRR capacity (RKOM-B 2020/21), in NOK per MW-h, for mid-Norway and its neighbours
+mf = ps["NO-MFRR-UP"]
+assert mf["availability_unit"] == "NOK/MW-h" and mf["full_response_s"] == 900 and mf["min_duration_s"] == 3600
+mfp = {(q["period"], q["zone"]): q for q in mf["prices"]}
+for z in ("NO1", "NO2", "NO3", "NO4", "NO5"):
+    q = mfp[("2020-11-09..2021-04-18", z)]
+    assert q["value"] == 11.70 and q["unit"] == "NOK/MW-h" and "Statnett" in q["source"], q
 assert ps["NO-FCR-N"]["direction"] == "both" and "NO3" in ps["NO-FCR-N"]["zones"]
 elrp = {q["period"]: q["value"] for q in ps["CAISO-ELRP"]["prices"]}
 assert elrp["2022"] == 2000

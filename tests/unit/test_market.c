@@ -1,5 +1,6 @@
-/* test_market.c: the market catalogue (loading, validation, sources) and the market rules
- * (eligibility, deployment fit, stacking, payments, penalties). */
+/* test_market.c: the market catalogue (loading, validation, sources), the market rules
+ * (eligibility, deployment fit, stacking, payments, penalties), currencies and exchange rates,
+ * and which published figure prices a product at a time (periods, seasons, segments). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "gridsplit/market.h"
+#include "gridsplit/time.h"
 #include "gridsplit/read/fleet.h"
 #include "gridsplit/read/market.h"
 
@@ -229,6 +231,7 @@ static int parse_err(const char *text, gs_error *err)
         free(cat.products[i].prices);
     free(cat.products);
     free(cat.events);
+    free(cat.fx);
     return rc;
 }
 
@@ -274,6 +277,43 @@ static void bad_catalogues_are_rejected_with_file_line_field_expected_and_found(
     assert_int_equal(parse_err("events:\n  - id: E\n    zones: [ERCOT]\n    kind: emergency\n    start: 2023-09-07 02:00\n"
                                "    end: 2023-09-07T03:00:00Z\n    precision: minute\n    action: a\n    source: s\n", &err), GS_EINPUT);
     assert_non_null(strstr(err.message, "UTC time"));
+
+    /* a published figure's period that looks like a span must be one */
+#define PRICE(x) PROD "    sources: {rules: r, eligibility: e, payment: p}\n    availability_unit: NOK/MW-h\n" \
+                 "    prices:\n      - {" x ", zone: Z, value: 1, unit: NOK/MW-h, label: l, source: s}\n"
+    assert_int_equal(parse_err(PRICE("period: \"2024-13..2024-14\""), &err), GS_EINPUT);
+    assert_string_equal(err.field, "products[0].prices[0].period");
+    assert_non_null(strstr(err.message, "months 01-12"));
+    assert_int_equal(parse_err(PRICE("period: \"2024-05..2024-02\""), &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "end is not before its start"));
+    assert_int_equal(parse_err(PRICE("period: \"2023/2025\""), &err), GS_EINPUT);
+    /* a segment is in local time: its offset is required, its hours ordered */
+    assert_int_equal(parse_err(PRICE("period: \"2021\", days: mon-fri"), &err), GS_EINPUT);
+    assert_string_equal(err.field, "products[0].prices[0].utc_offset");
+    assert_int_equal(parse_err(PRICE("period: \"2021\", hours: \"10:00-09:00\", utc_offset: \"+01:00\""), &err), GS_EINPUT);
+    assert_string_equal(err.field, "products[0].prices[0].hours");
+    assert_int_equal(parse_err(PRICE("period: \"2021\", days: fri-mon, utc_offset: \"+01:00\""), &err), GS_EINPUT);
+    assert_string_equal(err.field, "products[0].prices[0].days");
+    assert_int_equal(parse_err(PRICE("period: \"2021\", hours: \"05:00-24:00\", utc_offset: \"1h\""), &err), GS_EINPUT);
+    assert_string_equal(err.field, "products[0].prices[0].utc_offset");
+    /* free text is listed, not an error */
+    assert_int_equal(parse_err(PRICE("period: \"winter 2020/21\""), &err), 0);
+    /* an energy figure must be in the product's energy unit */
+    assert_int_equal(parse_err(PROD "    sources: {rules: r, eligibility: e, payment: p}\n    energy_unit: CAD/MWh\n"
+                               "    prices:\n      - {period: \"2023\", zone: Z, value: 1, unit: USD/MWh, label: l, source: s}\n", &err),
+                     GS_EINPUT);
+    assert_non_null(strstr(err.message, "energy unit CAD/MWh"));
+    /* exchange rates: known currencies, a rate > 0, once per pair and year in a file */
+    assert_int_equal(parse_err("fx:\n  - {currency: CAF, base: USD, year: 2023, rate: 1.35, source: s}\n", &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "did you mean 'CAD'"));
+    assert_int_equal(parse_err("fx:\n  - {currency: CAD, base: USD, year: 2023, rate: 0, source: s}\n", &err), GS_EINPUT);
+    assert_string_equal(err.field, "fx[0].rate");
+    assert_int_equal(parse_err("fx:\n  - {currency: CAD, base: USD, year: 2023, rate: 1.3, source: s}\n"
+                               "  - {currency: CAD, base: USD, year: 2023, rate: 1.4, source: t}\n", &err), GS_EINPUT);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(parse_err("fx:\n  - {currency: CAD, base: USD, year: 2023, rate: 1.3}\n", &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "'source'"));
+#undef PRICE
 }
 
 static void user_catalogue_overrides_and_adds(void **state)
@@ -511,7 +551,11 @@ static void added_markets_key_products_load_with_their_sources(void **state)
     assert_true(strstr(hq->src_timing, "Hydro-Quebec") && strstr(hq->src_duration, "Hydro-Quebec") &&
                 strstr(hq->src_frequency, "Hydro-Quebec"));
     assert_non_null(strstr(hq->payment, "20.787"));
-    assert_int_equal(hq->availability_unit, GS_UNIT_NONE); /* CAD: no unit in the catalogue */
+    /* the variable credit, typed per MWh in CAD; the fixed credit is not stated: no availability */
+    assert_int_equal(hq->availability_unit, GS_UNIT_NONE);
+    assert_int_equal(hq->energy_unit, GS_UNIT_CAD_PER_MWH);
+    assert_true(has_price(hq, "undated (https copy)", "HQ", 207.87, "hydroquebec.com"));
+    assert_true(has_price(hq, "undated (http copy)", "HQ", 200.00, "hydroquebec.com"));
     gs_error err = {0};
     gs_deployment fits = {.response_s = 600, .duration_s = 4 * 3600, .calls_per_day = 2, .calls_per_year = 20};
     assert_int_equal(gs_deployment_check(hq, &fits, &err), 0);
@@ -554,6 +598,160 @@ static void added_markets_key_products_load_with_their_sources(void **state)
     gs_market_catalog_free(cat);
 }
 
+/* UTC seconds of a civil time */
+static int64_t utc(int y, int mo, int d, int h, int mi)
+{
+    return gs_utc_from_civil(y, mo, d, h, mi, 0);
+}
+
+static void units_carry_a_currency_and_a_basis(void **state)
+{
+    assert_string_equal(gs_price_unit_currency(GS_UNIT_CAD_PER_MWH), "CAD");
+    assert_string_equal(gs_price_unit_currency(GS_UNIT_NOK_PER_MW_H), "NOK");
+    assert_string_equal(gs_price_unit_currency(GS_UNIT_EUR_PER_MW_H), "EUR");
+    assert_string_equal(gs_price_unit_currency(GS_UNIT_USD_PER_KW_MONTH), "USD");
+    assert_string_equal(gs_price_unit_currency(GS_UNIT_NONE), "");
+    assert_string_equal(gs_price_unit_name(GS_UNIT_CAD_PER_KW_MONTH), "CAD/kW-month");
+    assert_true(gs_price_unit_is_availability(GS_UNIT_NOK_PER_MW_H) && !gs_price_unit_is_energy(GS_UNIT_NOK_PER_MW_H));
+    assert_true(gs_price_unit_is_energy(GS_UNIT_CAD_PER_MWH) && !gs_price_unit_is_availability(GS_UNIT_CAD_PER_MWH));
+    assert_true(gs_price_unit_mw_hours(GS_UNIT_USD_PER_MW_DAY) == 24);
+    assert_true(isnan(gs_price_unit_mw_hours(GS_UNIT_USD_PER_MWH)));
+    /* a per-kW-month price over a year: 12 x price x 1000 per MW, exactly */
+    gs_product m = mk("M", GS_DIR_DOWN);
+    m.availability_unit = GS_UNIT_USD_PER_KW_MONTH;
+    assert_true(fabs(gs_availability_payment(&m, 1, 8760, 3.98) - 12 * 3.98 * 1000) < 1e-6);
+    /* a NOK/MW-h price pays per MW-h, in the price's currency */
+    m.availability_unit = GS_UNIT_NOK_PER_MW_H;
+    assert_true(fabs(gs_availability_payment(&m, 10, 2, 11.7) - 234.0) < 1e-9);
+}
+
+static void exchange_rates_convert_at_the_annual_average_of_the_year(void **state)
+{
+    gs_market_catalog *cat = load();
+    gs_error err = {0};
+    double r = 0;
+    const gs_fx_rate *used[2];
+    /* Bank of Canada quotes CAD per USD */
+    assert_int_equal(gs_fx_usd_per_unit(cat, "CAD", 2023, &r, used, &err), 0);
+    assert_true(fabs(r - 1 / 1.3497) < 1e-12);
+    assert_non_null(strstr(used[0]->source, "Bank of Canada"));
+    assert_null(used[1]);
+    /* the ECB quotes USD per EUR */
+    assert_int_equal(gs_fx_usd_per_unit(cat, "EUR", 2023, &r, used, &err), 0);
+    assert_true(fabs(r - 1.0813) < 1e-12);
+    /* NOK through EUR: (USD per EUR) / (NOK per EUR) */
+    assert_int_equal(gs_fx_usd_per_unit(cat, "NOK", 2021, &r, used, &err), 0);
+    assert_true(fabs(r - 1.1827 / 10.1633) < 1e-12);
+    assert_non_null(used[0]);
+    assert_non_null(used[1]);
+    assert_int_equal(gs_fx_usd_per_unit(cat, "USD", 1999, &r, used, &err), 0);
+    assert_true(r == 1);
+    /* a year without a rate is an error naming the currency and the year */
+    assert_int_equal(gs_fx_usd_per_unit(cat, "CAD", 2019, &r, used, &err), GS_ERANGE);
+    assert_non_null(strstr(err.message, "CAD in 2019"));
+    gs_market_catalog_free(cat);
+}
+
+/* The value and USD of p's figure in zone at t; -1 when none applies. */
+static double usd_at(const gs_market_catalog *cat, const char *id, const char *zone, int64_t t, double *value)
+{
+    gs_price_quote q;
+    gs_error err = {0};
+    int rc = gs_market_price_at(cat, gs_market_find_product(cat, id), zone, t, &q, &err);
+    assert_true(rc >= 0);
+    if (value)
+        *value = rc ? q.value : -1;
+    return rc ? q.usd : -1;
+}
+
+static void the_figure_of_a_time_is_zonal_then_the_shortest_period(void **state)
+{
+    gs_market_catalog *cat = load();
+    double v;
+    /* MISO: the 2022/23 planning year until May 31 2023 ... */
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ3", utc(2023, 3, 1, 12, 0), NULL) == 236.66);
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ3", utc(2023, 6, 1, 3, 0), NULL) == 236.66);
+    /* ... then no Zone 3 figure for 2023/24 (the seasons are sourced for Zone 1 only) */
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ3", utc(2023, 7, 1, 12, 0), NULL) == -1);
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ1", utc(2023, 7, 1, 12, 0), NULL) == 10.00);
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ1", utc(2024, 1, 15, 12, 0), NULL) == 2.00);
+    /* the planning year's four seasons apply, each in its months */
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ3", utc(2024, 7, 1, 12, 0), NULL) == 30.00);
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ3", utc(2024, 10, 1, 12, 0), NULL) == 15.00);
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ3", utc(2025, 2, 28, 23, 0), NULL) == 0.75);
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ3", utc(2025, 3, 1, 0, 0), NULL) == 34.10);
+    /* a season beats its planning year's annual-basis figure (217) */
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ3", utc(2025, 7, 1, 12, 0), NULL) == 666.50);
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ8", utc(2025, 7, 1, 12, 0), NULL) == 212);
+    assert_true(usd_at(cat, "MISO-LMR", "MISO-LRZ8", utc(2023, 3, 1, 12, 0), NULL) == 2.88);
+    /* PJM: a zonal figure beats the RTO one; other zones take the RTO's */
+    assert_true(usd_at(cat, "PJM-CAPACITY-DR", "PJM-DOM", utc(2025, 7, 1, 12, 0), NULL) == 444.26);
+    assert_true(usd_at(cat, "PJM-CAPACITY-DR", "PJM-AEP", utc(2025, 7, 1, 12, 0), NULL) == 269.92);
+    assert_true(usd_at(cat, "PJM-CAPACITY-DR", "PJM-DOM", utc(2023, 7, 1, 12, 0), NULL) == 34.13);
+    /* ECRS: nothing before the product opened; the Jul-Aug commentary figure is not applied */
+    assert_true(usd_at(cat, "ERCOT-ECRS", "ERCOT", utc(2023, 3, 1, 12, 0), NULL) == -1);
+    assert_true(usd_at(cat, "ERCOT-ECRS", "ERCOT", utc(2023, 7, 1, 12, 0), NULL) == 76.77);
+    assert_true(usd_at(cat, "ERCOT-ECRS", "ERCOT", utc(2024, 7, 15, 12, 0), NULL) == 9.62);
+    /* Norway's RKOM-B 2020/21, NOK, weekdays 05:00-24:00 at UTC+1, converted at the hour's year */
+    double usd = usd_at(cat, "NO-MFRR-UP", "NO3", utc(2020, 12, 1, 10, 0), &v); /* a Tuesday */
+    assert_true(v == 11.70);
+    assert_true(fabs(usd - 11.70 * 1.1422 / 10.7228) < 1e-9);
+    usd = usd_at(cat, "NO-MFRR-UP", "NO3", utc(2021, 1, 5, 10, 0), &v);
+    assert_true(fabs(usd - 11.70 * 1.1827 / 10.1633) < 1e-9);
+    assert_true(usd_at(cat, "NO-MFRR-UP", "NO3", utc(2020, 12, 5, 10, 0), NULL) == -1);  /* Saturday */
+    assert_true(usd_at(cat, "NO-MFRR-UP", "NO3", utc(2020, 12, 1, 3, 59), NULL) == -1);  /* 04:59 local */
+    assert_true(usd_at(cat, "NO-MFRR-UP", "NO3", utc(2020, 12, 1, 4, 0), NULL) > 0);     /* 05:00 local */
+    assert_true(usd_at(cat, "NO-MFRR-UP", "NO3", utc(2020, 12, 1, 23, 0), NULL) == -1);  /* 24:00 local */
+    assert_true(usd_at(cat, "NO-MFRR-UP", "NO3", utc(2020, 11, 6, 10, 0), NULL) == -1);  /* before week 46 */
+    assert_true(usd_at(cat, "NO-MFRR-UP", "NO3", utc(2021, 4, 19, 10, 0), NULL) == -1);  /* after week 15 */
+    assert_true(usd_at(cat, "NO-MFRR-UP", "NO3", utc(2023, 1, 10, 10, 0), NULL) == -1);  /* none for 2023 */
+    assert_true(usd_at(cat, "NO-MFRR-UP", "SE2", utc(2020, 12, 1, 10, 0), NULL) == -1);
+    /* ISO-NE's FCA 17, per kW-month: a month (730 h) of 1 MW pays 1000 x 2.59 USD */
+    const gs_product *fcm = gs_market_find_product(cat, "ISONE-FCM-DR");
+    usd = usd_at(cat, "ISONE-FCM-DR", "ISONE", utc(2026, 7, 1, 12, 0), &v);
+    assert_true(v == 2.59 && usd == 2.59);
+    assert_true(fabs(gs_availability_payment(fcm, 1, 730, usd) - 2590) < 1e-9);
+    assert_true(usd_at(cat, "ISONE-FCM-DR", "ISONE", utc(2026, 5, 31, 12, 0), NULL) == -1);
+    /* Hydro-Quebec: the credits are undated, so they apply to no hour */
+    assert_true(usd_at(cat, "HQ-INTERRUPTIBLE", "HQ", utc(2023, 1, 10, 12, 0), NULL) == -1);
+    gs_market_catalog_free(cat);
+}
+
+static void a_non_usd_figure_without_a_rate_for_its_years_is_refused(void **state)
+{
+    char path[] = "/tmp/gs_test_market_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("products:\n  - id: MY-CAD\n    name: x\n    market: M\n    zones: [Z]\n    kind: capacity\n"
+          "    direction: down\n    availability_unit: CAD/MW-h\n    eligible: {training: yes, inference: no}\n"
+          "    sources: {rules: r, payment: p, eligibility: e}\n"
+          "    prices:\n      - {period: \"2018-12..2019-02\", zone: Z, value: 5, unit: CAD/MW-h, label: l, source: s}\n", f);
+    fclose(f);
+    gs_market_catalog *cat = NULL;
+    gs_error err = {0};
+    assert_int_equal(gs_market_catalog_load(path, &cat, &err), GS_EINPUT);
+    assert_null(cat);
+    assert_string_equal(err.file, path);
+    assert_int_equal(err.line, 12);
+    assert_non_null(strstr(err.message, "CAD in 2018"));
+    /* with the user's own rates for those years it loads, and converts at each hour's year */
+    f = fopen(path, "a");
+    fputs("fx:\n  - {currency: CAD, base: USD, year: 2018, rate: 1.25, source: mine}\n"
+          "  - {currency: CAD, base: USD, year: 2019, rate: 1.5, source: mine}\n", f);
+    fclose(f);
+    assert_int_equal(gs_market_catalog_load(path, &cat, &err), 0);
+    remove(path);
+    const gs_product *p = gs_market_find_product(cat, "MY-CAD");
+    gs_price_quote q;
+    assert_int_equal(gs_market_price_at(cat, p, "Z", utc(2018, 12, 31, 23, 0), &q, &err), 1);
+    assert_true(fabs(q.usd - 4.0) < 1e-12 && q.value == 5 && q.unit == GS_UNIT_CAD_PER_MW_H);
+    assert_int_equal(gs_market_price_at(cat, p, "Z", utc(2019, 1, 1, 0, 0), &q, &err), 1);
+    assert_true(fabs(q.usd - 5 / 1.5) < 1e-12);
+    assert_int_equal(gs_market_price_at(cat, p, "Z", utc(2019, 3, 1, 0, 0), &q, &err), 0);
+    gs_market_catalog_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -570,6 +768,10 @@ int main(void)
         cmocka_unit_test(pjm_economic_dr_and_4cp_intervals_of_each_year_are_catalogued),
         cmocka_unit_test(every_example_site_zone_has_a_product),
         cmocka_unit_test(added_markets_key_products_load_with_their_sources),
+        cmocka_unit_test(units_carry_a_currency_and_a_basis),
+        cmocka_unit_test(exchange_rates_convert_at_the_annual_average_of_the_year),
+        cmocka_unit_test(the_figure_of_a_time_is_zonal_then_the_shortest_period),
+        cmocka_unit_test(a_non_usd_figure_without_a_rate_for_its_years_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,7 +246,7 @@ static void test_market_revenue_stacked_net_of_deployments(void **state)
     ev.kind = GS_EV_EMERGENCY;
     ev.start_s = t0 + 200 * 3600;
     ev.end_s = ev.start_s + 2 * 3600;
-    gs_market_catalog cat = {3, 1, prod, &ev};
+    gs_market_catalog cat = {.nproducts = 3, .nevents = 1, .products = prod, .events = &ev};
 
     gs_site_score_opts o = {0};
     o.markets = &cat;

@@ -12,13 +12,16 @@ extern "C" {
 #endif
 
 /** Load the built-in catalogues (markets.yaml and grid_events.yaml, embedded) and then, when
- * user_path is not NULL, a user file with `products:` and/or `events:` in the same format:
- * entries whose id matches a built-in one replace it, others are added. *out is owned by the
- * caller. Bad input: GS_EINPUT naming file, line, column, field, expected and found. */
+ * user_path is not NULL, a user file with `products:`, `events:` and/or `fx:` in the same
+ * format: entries whose id matches a built-in one replace it (an exchange rate: the same
+ * currency, base and year), others are added. Then every non-USD figure that can apply must
+ * have an exchange rate for each year it covers (gs_market_catalog_check_fx). *out is owned by
+ * the caller. Bad input: GS_EINPUT naming file, line, column, field, expected and found. */
 int gs_market_catalog_load(const char *user_path, gs_market_catalog **out, gs_error *err);
 
-/** Parse catalogue text (YAML with `products:` and/or `events:`) named name in errors, merging it
- * into cat (same-id entries replaced). cat may start zeroed. */
+/** Parse catalogue text (YAML with `products:`, `events:` and/or `fx:`) named name in errors,
+ * merging it into cat (same-id entries replaced). cat may start zeroed. The exchange-rate
+ * coverage is not checked here: call gs_market_catalog_check_fx once all files are in. */
 int gs_market_catalog_parse(const char *text, size_t len, const char *name, gs_market_catalog *cat,
                             gs_error *err);
 
