@@ -32,6 +32,8 @@ echo "== bench_supply (CarbonExplorer's analysis of one site-year, compatibility
 $pin "$BUILD/bench_supply"
 echo "== bench_supply_opt (the supply LP: best dispatch and exact 24/7 battery, one site-year)"
 $pin "$BUILD/bench_supply_opt"
+echo "== bench_underwrite (one site, 20 years, five price years, with flexibility revenue)"
+$pin "$BUILD/bench_underwrite" 5
 echo "== bench_serve (the daemon: one event over 10,000 jobs on the fake scheduler, journaled)"
 GS_SRC=$PWD $pin "$BUILD/bench_serve"
 echo "== serve_http (the daemon's API under wrk: 2 threads, 32 connections, 10 s per endpoint)"
