@@ -4,7 +4,9 @@
  * by year (canvas: stacked in and out, net and its running total) with their table, NPV per
  * site and class (canvas bars and a table), the contract comparison, the tornado (canvas), the
  * spread over price years (canvas: every scenario, P10-P90, P50), time to power, the coincident
- * peaks and the assumptions. Every string from the data goes in with textContent, never as
+ * peaks and the assumptions; flexibility revenue per site and price year with its source (canvas
+ * and table) and, where inference earns per request, demand against what the capacity serves
+ * by year (canvas, table, sources). Every string from the data goes in with textContent, never as
  * HTML; any number may be null. Each chart's canvas carries an aria-label with its figures.
  * Sets body[data-gs-ready] when done (tests wait on it), body[data-gs-error] on failure. */
 (function () {
@@ -544,6 +546,153 @@
     });
   }
 
+  /* ---------- flexibility revenue ---------- */
+  function flexRows(d) {
+    var rows = [];
+    arr(d.sites).forEach(function (s) {
+      var f = s.flexibility;
+      if (!f || f.source === "none") return;
+      arr(f.price_years).forEach(function (y) {
+        rows.push({ site: s.id, year: y.price_year, v: y.usd_per_mw_year, y: y, source: f.source });
+      });
+    });
+    return rows;
+  }
+  function flex(d) {
+    var rows = flexRows(d), box = document.getElementById("flex"), t = document.getElementById("flex-table");
+    var hr = el("tr");
+    ["site", "price year", "USD per MW-year", "source", "revenue", "curtailment cost", "net",
+     "hours curtailed", "MWh shed", "products"].forEach(function (h, i) {
+      hr.appendChild(el("th", i > 1 && i !== 3 && i !== 9 ? "num" : null, h));
+    });
+    t.tHead.appendChild(hr);
+    if (!rows.length) {
+      empty(box, "No site of this deal has training load: no flexibility revenue.");
+      var tr0 = el("tr"), td0 = el("td", null, "No training load.");
+      td0.colSpan = 10; tr0.appendChild(td0); t.tBodies[0].appendChild(tr0);
+      return;
+    }
+    function label(r) { return r.site + " " + (r.year != null ? r.year : "flat"); }
+    function draw() {
+      var rowH = 26, padT = 8, axisH = 24, H = padT + rows.length * rowH + axisH;
+      var k = canvas(box, H, "Flexibility revenue, USD per MW-year: " + rows.map(function (r) {
+        return label(r) + " " + num(r.v, 0) + " (" + r.source + ")";
+      }).join("; "));
+      var g = k.g, labW = 190, right = 150, x0 = labW, x1 = k.W - right, lo = 0, hi = 0;
+      rows.forEach(function (r) { if (ok(r.v)) { lo = Math.min(lo, r.v); hi = Math.max(hi, r.v); } });
+      var X = hAxis(g, lo, hi, x0, x1, padT, H - axisH);
+      rows.forEach(function (r, i) {
+        var y = padT + i * rowH;
+        g.font = TFONT; g.fillStyle = "#1d2330"; g.textAlign = "left";
+        g.fillText(clip(g, label(r), labW - 12), 6, y + rowH / 2 + 4);
+        if (!ok(r.v)) return;
+        g.fillStyle = r.v >= 0 ? (r.source === "deal" ? C.low : C.flex) : C.neg;
+        var a = X(Math.min(0, r.v)), b = X(Math.max(0, r.v));
+        g.fillRect(a, y + 5, Math.max(1, b - a), rowH - 10);
+        g.fillStyle = "#1d2330";
+        g.fillText(num(r.v, 0) + " USD", Math.max(b, X(0)) + 6, y + rowH / 2 + 4);
+      });
+      box.dataset.chartReady = "1";
+    }
+    draw();
+    redraws.push(draw);
+    rows.forEach(function (r) {
+      var tr = el("tr"), y = r.y;
+      tr.appendChild(el("th", null, r.site));
+      tr.appendChild(el("td", null, r.year != null ? String(r.year) : "flat"));
+      tr.appendChild(el("td", "num", num(r.v, 0)));
+      tr.appendChild(el("td", "src-cell", y.source || ""));
+      [usd(y.revenue_usd), usd(y.cost_usd), usd(y.net_usd), num(y.hours_curtailed, 1), num(y.mwh_shed, 1)]
+        .forEach(function (x) { tr.appendChild(el("td", "num", r.source === "flex engine" ? x : "—")); });
+      tr.appendChild(el("td", "note-cell", y.products || ""));
+      t.tBodies[0].appendChild(tr);
+    });
+  }
+
+  /* ---------- revenue per request ---------- */
+  function requests(d) {
+    var box = document.getElementById("requests"), t = document.getElementById("requests-table");
+    var sel = document.getElementById("requests-site"), notes = document.getElementById("requests-notes");
+    var legend = document.getElementById("requests-legend");
+    var S = arr(d.sites).filter(function (s) { return s.inference && s.inference.revenue && s.inference.revenue.basis === "request"; });
+    var hr = el("tr");
+    ["year", "demand peak (requests/s)", "demand mean", "served", "unserved", "utilisation", "USD per 1000 requests", "revenue"]
+      .forEach(function (h, i) { hr.appendChild(el("th", i ? "num" : null, h)); });
+    t.tHead.appendChild(hr);
+    if (!S.length) {
+      empty(box, "No site of this deal earns per request: inference revenue is per GPU-hour at a utilisation.");
+      sel.disabled = true;
+      var tr0 = el("tr"), td0 = el("td", null, "Inference revenue per GPU-hour.");
+      td0.colSpan = 8; tr0.appendChild(td0); t.tBodies[0].appendChild(tr0);
+      return;
+    }
+    S.forEach(function (s, i) { var o = el("option", null, s.id); o.value = String(i); sel.appendChild(o); });
+    [["demand (mean)", C.energy], ["served", C.rev], ["capacity", C.net]].forEach(function (q) {
+      var sp = el("span"), sw = el("i"); sw.style.background = q[1]; sp.appendChild(sw);
+      sp.appendChild(document.createTextNode(q[0])); legend.appendChild(sp);
+    });
+    var cur = 0;
+    function revOf(s, y) {
+      var cf = arr(d.cashflow && d.cashflow.series).filter(function (c) { return c.site === s.id && c.class === "inference"; })[0];
+      var ix = arr(d.cashflow && d.cashflow.columns).indexOf("revenue_usd");
+      var row = cf && arr(cf.rows)[y];
+      return row && ix >= 0 ? row[ix] : null;
+    }
+    function draw() {
+      var s = S[cur], q = s.inference.revenue, Y = arr(q.years);
+      box.dataset.site = s.id;
+      var H = 260, padL = 80, padR = 20, padT = 12, padB = 30;
+      var k = canvas(box, H, "Requests/s at " + s.id + ", capacity " + num(q.capacity_requests_per_s, 0) + ": " +
+        Y.map(function (y) { return "year " + y.year + " demand " + num(y.mean_requests_per_s, 0) + " served " + num(y.served_requests_per_s, 0); }).join("; "));
+      var g = k.g, x0 = padL, x1 = k.W - padR, y0 = padT, y1 = H - padB, hi = q.capacity_requests_per_s || 1;
+      Y.forEach(function (y) { if (ok(y.mean_requests_per_s)) hi = Math.max(hi, y.mean_requests_per_s); });
+      hi *= 1.08;
+      var step = niceStep(hi, 5);
+      function YY(v) { return y1 - v / hi * (y1 - y0); }
+      function XX(i) { return x0 + (Y.length > 1 ? i / (Y.length - 1) : 0.5) * (x1 - x0); }
+      g.font = FONT; g.strokeStyle = "#e3e6eb"; g.fillStyle = "#5f6b7a"; g.textAlign = "right";
+      for (var v = 0; v <= hi; v += step) {
+        var yy = Math.round(YY(v)) + 0.5;
+        g.beginPath(); g.moveTo(x0, yy); g.lineTo(x1, yy); g.stroke();
+        g.fillText(num(v, 0), x0 - 6, yy + 4);
+      }
+      g.textAlign = "center";
+      Y.forEach(function (y, i) { if (Y.length <= 12 || i % 2 === 0) g.fillText(String(y.year), XX(i), y1 + 16); });
+      function line(key, colour, width) {
+        g.strokeStyle = colour; g.lineWidth = width; g.beginPath();
+        Y.forEach(function (y, i) { var v = key ? y[key] : q.capacity_requests_per_s; if (!ok(v)) return; if (i) g.lineTo(XX(i), YY(v)); else g.moveTo(XX(i), YY(v)); });
+        g.stroke(); g.lineWidth = 1;
+      }
+      line("mean_requests_per_s", C.energy, 2.5);
+      line("served_requests_per_s", C.rev, 2.5);
+      line(null, C.net, 1.5);
+      box.dataset.chartReady = "1";
+      t.tBodies[0].textContent = "";
+      Y.forEach(function (y) {
+        var tr = el("tr");
+        tr.appendChild(el("th", null, String(y.year)));
+        [num(y.peak_requests_per_s, 0), num(y.mean_requests_per_s, 0), num(y.served_requests_per_s, 0),
+         pct(y.unserved_share, 1), pct(y.utilisation, 1), num(y.usd_per_1000_requests, 4), usd(revOf(s, y.year))]
+          .forEach(function (x) { tr.appendChild(el("td", "num", x)); });
+        t.tBodies[0].appendChild(tr);
+      });
+      notes.textContent = "";
+      [["price", q.price_source], ["capacity", q.capacity_source], ["demand", q.demand_source],
+       ["growth", q.growth_source], ["shape", q.shape_source],
+       ["a busy GPU-hour earns", ok(q.usd_per_busy_gpu_hour) ? num(q.usd_per_busy_gpu_hour, 2) + " USD" : null]]
+        .forEach(function (p) {
+          if (!p[1]) return;
+          var w = el("div");
+          w.appendChild(el("dt", null, p[0]));
+          w.appendChild(el("dd", null, p[1]));
+          notes.appendChild(w);
+        });
+    }
+    sel.addEventListener("change", function () { cur = +sel.value || 0; draw(); });
+    draw();
+    redraws.push(draw);
+  }
+
   /* ---------- coincident peaks ---------- */
   function peaks(d) {
     var t = document.getElementById("peaks-table"), hr = el("tr");
@@ -602,6 +751,8 @@
     header(d);
     cashflow(d);
     npv(d);
+    flex(d);
+    requests(d);
     contracts(d);
     tornado(d);
     spread(d);

@@ -4,7 +4,8 @@
  * holds both classes (docs/underwrite.md gives every formula). Implemented in
  * src/econ/finance.c (NPV, IRR, payback, prices), src/econ/contracts.c (the comparison),
  * src/econ/cashflow.c (the yearly table), src/econ/spread.c (P10 / P50 / P90 over the price
- * years), src/econ/tornado.c (one input at a time) and src/econ/power.c (time to power). */
+ * years), src/econ/tornado.c (one input at a time), src/econ/power.c (time to power) and
+ * src/econ/requests.c (inference revenue per request with a demand trajectory). */
 #ifndef GS_ECON_H
 #define GS_ECON_H
 
@@ -71,6 +72,34 @@ typedef struct gs_econ_unit {
     double revenue_usd_per_gpu_hour; /**< revenue of a sold GPU-hour, year 1 */
 } gs_econ_unit;
 
+/** Hours of a week at which the form of a site's inference demand is sampled
+ * (gs_econ_requests.shape): hour 0 is Monday 00:00-01:00 UTC. */
+#define GS_ECON_SHAPE_HOURS 168
+/** Years a demand trajectory may list (later years grow at its growth rate). */
+#define GS_ECON_DEMAND_YEARS_MAX GS_ECON_YEARS_MAX
+
+/** Inference revenue per served request (src/econ/requests.c, docs/underwrite.md "Inference
+ * revenue per request"): the site's demand (a trajectory of peak and mean requests/s by year,
+ * shaped over the hours of a week) is served up to its capacity; revenue = served requests x
+ * the price of a request, and the class's utilisation of the year is served / capacity. A
+ * zeroed struct (on 0) keeps revenue per GPU-hour at the unit's utilisation. */
+typedef struct gs_econ_requests {
+    int on;                          /**< 1: the site's inference earns per served request */
+    double usd_per_request;          /**< price of a served request, year 1 */
+    double price_escalation;         /**< the price changes by this per year (no reset at a
+                                          refresh: a request is worth the same on new GPUs) */
+    double capacity_rps;             /**< requests/s the site's inference GPUs serve (GPUs x
+                                          the service's requests_per_s_per_gpu) */
+    size_t nyears;                   /**< demand years listed, 1..GS_ECON_DEMAND_YEARS_MAX */
+    double peak_rps[GS_ECON_DEMAND_YEARS_MAX]; /**< demand at the site: peak requests/s of
+                                          horizon year i + 1 */
+    double mean_rps[GS_ECON_DEMAND_YEARS_MAX]; /**< mean requests/s of the same year (<= peak) */
+    double growth;                   /**< after the last listed year both grow by this a year */
+    double shape[GS_ECON_SHAPE_HOURS];/**< the demand's form over a week, a share of its peak
+                                          (largest 1): demand(h) = mean + (peak - mean) x
+                                          (shape[h] - mean(shape)) / (1 - mean(shape)) */
+} gs_econ_requests;
+
 /** One site of the deal. */
 typedef struct gs_econ_site {
     char id[GS_ID_MAX];
@@ -83,7 +112,7 @@ typedef struct gs_econ_site {
                                           drawn in the coincident peaks) */
     double interconnect_usd_per_mw;  /**< one-off, per MW of grid draw */
     double flex_usd_per_mw_year;     /**< flexibility revenue per MW of training grid draw
-                                          (a deal input, not the flex engine) */
+                                          (the deal's figure; see flex_by_year) */
     /* Added with the spread, the coincident peaks and time to power. A zeroed field keeps the
      * behaviour described above: price years from the first, cycled; a capacity charge per MW
      * of peak grid draw; no earlier start. */
@@ -102,6 +131,15 @@ typedef struct gs_econ_site {
     int headroom_known;              /**< 1: headroom_mw is the zone's flexible-load headroom */
     double headroom_mw;              /**< new flexible load that fits in the zone at the
                                           curtailment rate of curtailed_hours_per_year */
+    /* Added with flexibility revenue from the flex engine and revenue per request. Zeroed:
+     * flex_usd_per_mw_year every year, inference revenue per GPU-hour. */
+    int flex_by_year;                /**< 1: training's flexibility revenue of year y is
+                                          flex_year_usd_per_mw_year[gs_econ_price_index(s, y)]
+                                          (one figure per price year, from the flex engine on
+                                          that year) instead of flex_usd_per_mw_year */
+    double flex_year_usd_per_mw_year[GS_ECON_PRICE_YEARS_MAX]; /**< net flexibility revenue
+                                          per MW of training grid draw, per price year */
+    gs_econ_requests req;            /**< inference revenue per request (req.on) */
 } gs_econ_site;
 
 /** Terms every site shares. Shares are fractions per year. */
@@ -207,6 +245,27 @@ size_t gs_econ_price_index(const gs_econ_site *s, int y);
 double gs_econ_capacity_share(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
                               int interruptible);
 
+/** Training's flexibility revenue per MW of grid draw in year y (1..) of site s:
+ * flex_year_usd_per_mw_year of the year's price year when flex_by_year, else
+ * flex_usd_per_mw_year. */
+double gs_econ_flex(const gs_econ_site *s, int y);
+
+/** One year of a site's inference demand and what it serves (src/econ/requests.c). */
+typedef struct gs_econ_demand_year {
+    double peak_rps, mean_rps;       /**< the demand of the year */
+    double served_rps;               /**< mean requests/s served: the mean over the week's
+                                          hours of min(capacity, demand) */
+    double unserved_share;           /**< 1 - served / mean demand (0 when no demand) */
+    double utilisation;              /**< served / capacity */
+    double usd_per_request;          /**< the price of the year, escalated */
+} gs_econ_demand_year;
+
+/** Year y (1..) of site s's demand trajectory (s->req.on; zeroed otherwise). */
+gs_econ_demand_year gs_econ_demand_at(const gs_econ_site *s, int y);
+
+/** Mean of a demand shape over the week (GS_ECON_SHAPE_HOURS values). */
+double gs_econ_shape_mean(const double *shape);
+
 /* ---- the spread over price years (src/econ/spread.c) ------------------------------------ */
 
 /** How the price years make scenarios. */
@@ -257,14 +316,19 @@ typedef enum gs_econ_lever {
     GS_LEVER_FACILITY_CAPEX,         /**< facility_capex_usd_per_mw of every unit */
     GS_LEVER_GPU_PRICE,              /**< gpu_capex_usd of every unit */
     GS_LEVER_TRAINING_REVENUE,       /**< revenue_usd_per_gpu_hour of training units */
-    GS_LEVER_INFERENCE_REVENUE,      /**< revenue_usd_per_gpu_hour of inference units */
-    GS_LEVER_REVENUE_ESCALATION,     /**< terms.revenue_escalation */
-    GS_LEVER_FLEX_REVENUE,           /**< flex_usd_per_mw_year of every site */
+    GS_LEVER_INFERENCE_REVENUE,      /**< revenue_usd_per_gpu_hour of inference units (and the
+                                          price of a request where revenue is per request) */
+    GS_LEVER_REVENUE_ESCALATION,     /**< terms.revenue_escalation (and a request price's
+                                          escalation) */
+    GS_LEVER_FLEX_REVENUE,           /**< flex_usd_per_mw_year (and every price year's
+                                          figure) of every site */
     GS_LEVER_PUE,                    /**< pue of every unit (kept >= 1) */
     GS_LEVER_TRAINING_UTILISATION,   /**< utilisation of training units (kept in (0, 1]) */
     GS_LEVER_INFERENCE_UTILISATION,  /**< utilisation of inference units (kept in (0, 1]) */
     GS_LEVER_CAPACITY_CHARGE,        /**< capacity_usd_per_mw_year of every site */
     GS_LEVER_CURTAILED_HOURS,        /**< terms.curtailed_hours_per_year (kept in [0, 8760]) */
+    GS_LEVER_INFERENCE_DEMAND,       /**< every listed peak and mean of a site's demand (sites
+                                          with revenue per request) */
     GS_NLEVERS
 } gs_econ_lever;
 

@@ -4,17 +4,22 @@
  * over price years, the tornado and time to power (the zones' headroom from their demand
  * series, by the headroom engine), with capacity charges on the coincident peaks where the
  * zone sets them so (ERCOT 4CP: the intervals of the grid-event catalogue, inference's draw in
- * them simulated); writes cashflow.csv, spread.csv, tornado.csv, summary.json, underwrite.xlsx
+ * them simulated), and flexibility revenue from the flex engine (include/gridsplit/flexsim.h,
+ * prepared by src/cli/flexrun.c as `gridsplit flex` prepares it) over each price year, passed
+ * to the econ engine as figures; writes cashflow.csv, spread.csv, tornado.csv, summary.json, underwrite.xlsx
  * (the base case as live formulas) and report.html and prints the figures
  * (docs/underwrite.md). Options: gs_cmd_underwrite_decl. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/flexrun.h"
 #include "cli/opts.h"
 #include "gridsplit/econ.h"
+#include "gridsplit/flexsim.h"
 #include "gridsplit/headroom.h"
 #include "gridsplit/load.h"
 #include "gridsplit/market.h"
@@ -44,8 +49,11 @@ const gs_cmd_decl gs_cmd_underwrite_decl = {
     .description =
         "Read a deal file (the fleet it takes its sites and clusters from, the horizon, prices "
         "and overrides of the built-in catalogue, whose every default names its source) and "
-        "compute per site and class, year by year, capital and operating costs, revenue and "
-        "flexibility revenue; then NPV, IRR, payback and the levelised cost per MWh and per "
+        "compute per site and class, year by year, capital and operating costs, revenue "
+        "(inference per GPU-hour, or per request or token served against a demand trajectory "
+        "up to the site's capacity) and flexibility revenue (the flex engine's on the deal's "
+        "fleet over each price year, unless the deal gives flex_usd_per_mw_year); then NPV, "
+        "IRR, payback and the levelised cost per MWh and per "
         "GPU-hour. Training load is contracted interruptible, inference firm; for a site with "
         "both classes the four contracts (one firm contract, two under one roof, and the two "
         "mistakes) are compared. Energy prices come from the fleet's zone price series (one "
@@ -426,6 +434,301 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
     return rc;
 }
 
+/* ---- flexibility revenue from the flex engine --------------------------------------------- */
+
+/* One backtested period of the fleet: what each fleet site's training clusters earned. */
+typedef struct flex_period {
+    int64_t from, to;
+    double *revenue, *cost, *net, *hours, *mwh;   /* [fleet site] */
+    char (*products)[GS_UW_FLEX_TEXT];             /* [fleet site] */
+} flex_period;
+
+static void flex_period_free(flex_period *p)
+{
+    free(p->revenue);
+    free(p->cost);
+    free(p->net);
+    free(p->hours);
+    free(p->mwh);
+    free(p->products);
+    memset(p, 0, sizeof *p);
+}
+
+/* Append to a product list (cut at the buffer, never overflowing). */
+static void add_text(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void add_text(char *buf, size_t len, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used + 1 >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, len - used, fmt, ap);
+    va_end(ap);
+}
+
+/* Run the flex engine (the market catalogue's products in the fleet's zones, the catalogue's
+ * grid events, the one planner deciding every curtailment: src/cli/flexrun.c as `gridsplit
+ * flex` prepares it) over [from, to) and sum, per fleet site, its training clusters' rows:
+ * revenue, the cost of the curtailments and penalties, net. Peak products (4CP, 5CP) are left
+ * out: the capacity charge of the underwriting already counts what pausing in the peaks saves. */
+static int flex_run(gs_fleet *f, flex_period *p, gs_error *err)
+{
+    size_t ns = f->nsites ? f->nsites : 1;
+    p->revenue = calloc(ns, sizeof *p->revenue);
+    p->cost = calloc(ns, sizeof *p->cost);
+    p->net = calloc(ns, sizeof *p->net);
+    p->hours = calloc(ns, sizeof *p->hours);
+    p->mwh = calloc(ns, sizeof *p->mwh);
+    p->products = calloc(ns, sizeof *p->products);
+    if (!p->revenue || !p->cost || !p->net || !p->hours || !p->mwh || !p->products)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    gs_flexsim_opts fo;
+    gs_flexsim_opts_default(&fo);
+    fo.from_s = p->from;
+    fo.to_s = p->to;
+    fo.comparisons = 0;
+    gs__flexrun x;
+    memset(&x, 0, sizeof x);
+    gs_sim_tz tz;
+    int have_tz = 0;
+    gs_flexsim_result *res = NULL;
+    int rc = gs__flexrun_prepare(&x, f, &fo, NULL, NULL, "catalog", NULL, 0, err);
+    if (!rc && !(rc = gs_sim_tz_load(f, p->from - 86400, p->to + 86400, &tz, err)))
+        have_tz = 1;
+    if (!rc)
+        rc = gs_flexsim_run(f, &tz, x.prods, x.np, x.fev, x.nfev, &fo, &res, err);
+    for (size_t k = 0; !rc && k < res->nrows; k++) {
+        const gs_flexsim_row *w = &res->rows[k];
+        if (w->cluster < 0 || (size_t)w->cluster >= f->nclusters)
+            continue;
+        int site = f->clusters[w->cluster].site;
+        if (site < 0 || (size_t)site >= f->nsites)
+            continue;
+        const gs_product *pr = w->product >= 0 && (size_t)w->product < x.np
+                                   ? x.prods[w->product].p
+                                   : NULL;
+        const char *id = pr ? pr->id : "file event";
+        if (pr && pr->kind == GS_PK_PEAK) {
+            add_text(p->products[site], GS_UW_FLEX_TEXT, "%s%s left out (peak: the capacity "
+                     "charge counts it)", p->products[site][0] ? "; " : "", id);
+            continue;
+        }
+        int priced = 1;
+        for (size_t e = 0; pr && e < res->nexcl; e++)
+            if (res->excl[e].product == w->product)
+                priced = 0;
+        p->revenue[site] += w->revenue_usd;
+        p->cost[site] += w->curtailment_cost_usd + w->penalty_usd;
+        p->net[site] += w->net_usd;
+        p->hours[site] += w->hours_curtailed;
+        p->mwh[site] += w->mwh_shed;
+        if (priced || w->net_usd != 0)
+            add_text(p->products[site], GS_UW_FLEX_TEXT, "%s%s net %.0f USD",
+                     p->products[site][0] ? "; " : "", id, w->net_usd);
+        else
+            add_text(p->products[site], GS_UW_FLEX_TEXT, "%s%s no price",
+                     p->products[site][0] ? "; " : "", id);
+    }
+    gs_flexsim_free(res);
+    if (have_tz)
+        gs_sim_tz_free(f, &tz);
+    gs__flexrun_clear(&x);
+    return rc;
+}
+
+/* Whether a run of the fleet's training plan works on one of site fi's clusters in [from, to). */
+static int site_has_runs(const gs_fleet *f, int fi, int64_t from, int64_t to)
+{
+    for (size_t r = 0; r < f->nruns; r++) {
+        const gs_run *run = &f->runs[r];
+        if (run->cluster < 0 || (size_t)run->cluster >= f->nclusters ||
+            f->clusters[run->cluster].site != fi)
+            continue;
+        int64_t end = run->start_s + (int64_t)run->length_s;
+        if (run->start_s < to && end > from)
+            return 1;
+    }
+    return 0;
+}
+
+/* The flexibility revenue of each site with training load, per price year: the deal's
+ * flex_usd_per_mw_year where it gives one (site or top level), else the flex engine on the
+ * deal's fleet over that calendar year (a flat price: the fleet's period), net of the cost of
+ * its curtailments, scaled to a year of 8,760 h (a leap year's figure x 8760 / 8784), per MW of
+ * training grid draw. */
+static int flex_revenue(const gs_deal *d, gs_fleet *f, gs_econ_site *sites, gs_uw_flex *fx,
+                        gs_error *err)
+{
+    flex_period per[GS_ECON_PRICE_YEARS_MAX];
+    size_t nper = 0;
+    int rc = 0;
+    memset(per, 0, sizeof per);
+    for (size_t i = 0; i < d->nsites && !rc; i++) {
+        const gs_deal_site *ds = &d->sites[i];
+        gs_econ_site *s = &sites[i];
+        gs_uw_flex *x = &fx[i];
+        memset(x, 0, sizeof *x);
+        x->nyears = s->nprice_years;
+        const gs_econ_unit *u = &s->cls[GS_TRAINING];
+        if (!u->present) {
+            x->source = GS_UW_FLEX_NONE;
+            for (size_t p = 0; p < x->nyears; p++)
+                snprintf(x->label[p], sizeof x->label[p], "none (no training load)");
+            continue;
+        }
+        x->grid_mw = u->it_mw * u->pue;
+        if (!isnan(ds->flex_usd_per_mw_year) || d->flex_given) {
+            x->source = GS_UW_FLEX_DEAL;
+            for (size_t p = 0; p < x->nyears; p++)
+                snprintf(x->label[p], sizeof x->label[p], "from the deal");
+            continue;
+        }
+        x->source = GS_UW_FLEX_ENGINE;
+        int fi = gs_fleet_find_site(f, s->id);
+        char field[64];
+        snprintf(field, sizeof field, "sites[%zu]", i);
+        for (size_t p = 0; p < x->nyears && !rc; p++) {
+            int64_t from, to;
+            if (s->price_year[p]) {
+                from = gs_utc_from_civil(s->price_year[p], 1, 1, 0, 0, 0);
+                to = gs_utc_from_civil(s->price_year[p] + 1, 1, 1, 0, 0, 0);
+            } else if (f->default_from_s && f->default_to_s > f->default_from_s &&
+                       f->default_from_s % 3600 == 0 && f->default_to_s % 3600 == 0) {
+                from = f->default_from_s;
+                to = f->default_to_s;
+            } else {
+                rc = gs_error_set(err, GS_EINPUT, d->path, ds->line, ds->column, field,
+                                  "expected a period of whole hours in the fleet %s (site '%s' "
+                                  "has a flat price, so the flex engine backtests the fleet's "
+                                  "period) or flex_usd_per_mw_year in the deal, found %s",
+                                  d->fleet_path, s->id,
+                                  f->default_from_s ? "a period off the hour" : "neither");
+                break;
+            }
+            if (!site_has_runs(f, fi, from, to)) {
+                char a[32], b[32];
+                gs_format_time(from, a);
+                gs_format_time(to, b);
+                rc = gs_error_set(err, GS_EINPUT, d->path, ds->line, ds->column, field,
+                                  "expected training runs on site '%s''s clusters in %s .. %s "
+                                  "(the flex engine values flexibility from the runs the "
+                                  "fleet plans: %s training.runs), found none; plan runs "
+                                  "there or give flex_usd_per_mw_year in the deal",
+                                  s->id, a, b, d->fleet_path);
+                break;
+            }
+            size_t k = 0;
+            while (k < nper && !(per[k].from == from && per[k].to == to))
+                k++;
+            if (k == nper) {
+                per[nper].from = from;
+                per[nper].to = to;
+                if ((rc = flex_run(f, &per[nper], err))) {
+                    flex_period_free(&per[nper]);
+                    break;
+                }
+                nper++;
+            }
+            double scale = 8760.0 * 3600.0 / (double)(to - from);
+            x->from_s[p] = from;
+            x->to_s[p] = to;
+            x->scale[p] = scale; /* to a year of 8,760 h, as the cash flows count one */
+            if (s->price_year[p])
+                snprintf(x->label[p], sizeof x->label[p], "from the flex engine, price year %d",
+                         s->price_year[p]);
+            else {
+                char a[32], b[32];
+                gs_format_time(from, a);
+                gs_format_time(to, b);
+                snprintf(x->label[p], sizeof x->label[p],
+                         "from the flex engine, the fleet's period %.10s .. %.10s", a, b);
+            }
+            x->revenue_usd[p] = per[k].revenue[fi];
+            x->cost_usd[p] = per[k].cost[fi];
+            x->net_usd[p] = per[k].net[fi];
+            x->hours_curtailed[p] = per[k].hours[fi];
+            x->mwh_shed[p] = per[k].mwh[fi];
+            snprintf(x->products[p], sizeof x->products[p], "%s", per[k].products[fi]);
+            s->flex_year_usd_per_mw_year[p] = per[k].net[fi] * x->scale[p] / x->grid_mw;
+        }
+        if (!rc)
+            s->flex_by_year = 1;
+    }
+    for (size_t k = 0; k < nper; k++)
+        flex_period_free(&per[k]);
+    return rc;
+}
+
+/* A whole number with thousands separators: "336,015", "-1,200". */
+static void thousands(char *buf, size_t len, double v)
+{
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.0f", fabs(v));
+    size_t n = strlen(raw), o = 0;
+    if (v < 0 && strcmp(raw, "0") && o + 1 < len)
+        buf[o++] = '-';
+    for (size_t i = 0; i < n && o + 2 < len; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    buf[o] = '\0';
+}
+
+static void print_flex(const gs_uw_flex *x, const gs_econ_site *s)
+{
+    if (x->source == GS_UW_FLEX_NONE)
+        return;
+    char v[48];
+    if (x->source == GS_UW_FLEX_DEAL) {
+        thousands(v, sizeof v, s->flex_usd_per_mw_year);
+        printf("  flexibility revenue (USD per MW-year of training grid draw, %.1f MW): %s, from "
+               "the deal\n", x->grid_mw, v);
+        return;
+    }
+    printf("  flexibility revenue (USD per MW-year of training grid draw, %.1f MW, net of the "
+           "curtailments' cost), from the flex engine:", x->grid_mw);
+    for (size_t p = 0; p < x->nyears; p++) {
+        thousands(v, sizeof v, s->flex_year_usd_per_mw_year[p]);
+        if (s->price_year[p])
+            printf("%s %d %s", p ? ";" : "", s->price_year[p], v);
+        else
+            printf("%s the fleet's period %s", p ? ";" : "", v);
+    }
+    printf("\n");
+}
+
+/* ---- inference revenue per request ------------------------------------------------------- */
+
+static void print_requests(const gs_econ_site *s, const gs_deal_req_note *n, int years)
+{
+    if (!s->req.on)
+        return;
+    const gs_econ_requests *q = &s->req;
+    char a[48], b[48], c[48];
+    thousands(a, sizeof a, q->capacity_rps);
+    printf("  inference revenue per request: %.4f USD per 1000 requests (%s); capacity %s "
+           "requests/s (%.0f GPUs x %g): %.2f USD per busy GPU-hour\n",
+           1000 * q->usd_per_request, n->price, a, s->cls[GS_INFERENCE].gpus,
+           n->requests_per_s_per_gpu, q->usd_per_request * n->requests_per_s_per_gpu * 3600);
+    thousands(a, sizeof a, q->peak_rps[0]);
+    thousands(b, sizeof b, q->mean_rps[0]);
+    printf("  demand, requests/s: year 1 peak %s, mean %s, growing %.1f %% a year after year "
+           "%zu; served of the mean:", a, b, 100 * q->growth, q->nyears);
+    int show[] = {1, 5, 10, 15, 20, 25};
+    for (size_t k = 0; k < sizeof show / sizeof show[0]; k++) {
+        if (show[k] > years)
+            continue;
+        gs_econ_demand_year dy = gs_econ_demand_at(s, show[k]);
+        thousands(b, sizeof b, dy.served_rps);
+        thousands(c, sizeof c, dy.mean_rps);
+        printf("%s year %d %s of %s", k ? ";" : "", show[k], b, c);
+    }
+    printf("\n");
+}
+
 static void print_metrics(const char *label, const gs_econ_metrics *m)
 {
     char npv[48], irr[64], pb[32];
@@ -469,8 +772,13 @@ int gs_cmd_underwrite(int argc, char **argv)
     gs_econ_power *power = NULL;
     gs_uw_cp *cps = NULL;
     gs_econ_tornado *tor = NULL;
+    gs_uw_flex *flex = NULL;
+    gs_deal_req_note *rnotes = NULL;
+    gs_uw_req *req = NULL;
     gs_uw_out_figure figs[GS_UW_NKEYS + 3];
     const char *move_src[GS_NLEVERS];
+    gs_econ_move moves[GS_NLEVERS];
+    size_t nmoves = 0;
     if ((rc = gs_deal_load(path, &d, &err)) ||
         (rc = gs_cli_load_fleet(CMD, d->fleet_path, &f, &err)))
         goto fail;
@@ -490,18 +798,53 @@ int gs_cmd_underwrite(int argc, char **argv)
     power = calloc(d->nsites, sizeof *power);
     cps = calloc(d->nsites, sizeof *cps);
     hnote_ptr = calloc(d->nsites, sizeof *hnote_ptr);
-    if (!sites || !notes || !hnotes || !power || !hnote_ptr || !cps) {
+    flex = calloc(d->nsites, sizeof *flex);
+    rnotes = calloc(d->nsites, sizeof *rnotes);
+    req = calloc(d->nsites, sizeof *req);
+    if (!sites || !notes || !hnotes || !power || !hnote_ptr || !cps || !flex || !rnotes ||
+        !req) {
         rc = gs_error_set(&err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         goto fail;
     }
     gs_econ_terms terms;
-    if ((rc = gs_deal_resolve(d, f, sites, &terms, notes, &err)))
+    if ((rc = gs_deal_resolve_ex(d, f, sites, &terms, notes, rnotes, &err)))
         goto fail;
     if (years)
         terms.years = years;
     if ((rc = headroom(d, f, &terms, sites, hnotes, &err)) ||
-        (rc = coincident_peaks(d, f, sites, cps, &err)))
+        (rc = coincident_peaks(d, f, sites, cps, &err)) ||
+        (rc = flex_revenue(d, f, sites, flex, &err)))
         goto fail;
+    for (size_t i = 0; i < d->nsites; i++) {
+        const gs_deal_req_note *n = &rnotes[i];
+        req[i] = (gs_uw_req){.on = n->on, .price = n->price, .capacity = n->capacity,
+                             .demand = n->demand, .shape = n->shape, .growth = n->growth,
+                             .requests_per_s_per_gpu = n->requests_per_s_per_gpu,
+                             .tokens_per_request = n->tokens_per_request,
+                             .usd_per_million_tokens = n->usd_per_million_tokens,
+                             .mean_from_shape = n->mean_from_shape,
+                             .peak_from_shape = n->peak_from_shape};
+    }
+    /* the tornado's inputs, less the two revenue per request replaces or brings: inference
+     * demand where no site earns per request, inference utilisation where every inference
+     * site does */
+    {
+        int any_req = 0, any_gpuh = 0;
+        for (size_t i = 0; i < d->nsites; i++) {
+            if (!sites[i].cls[GS_INFERENCE].present)
+                continue;
+            any_req |= sites[i].req.on;
+            any_gpuh |= !sites[i].req.on;
+        }
+        for (size_t i = 0; i < d->nmoves; i++) {
+            gs_econ_lever l = d->moves[i].lever;
+            if ((l == GS_LEVER_INFERENCE_DEMAND && !any_req) ||
+                (l == GS_LEVER_INFERENCE_UTILISATION && any_req && !any_gpuh))
+                continue;
+            move_src[nmoves] = d->move_source[i];
+            moves[nmoves++] = d->moves[i];
+        }
+    }
     for (size_t i = 0; i < d->nsites; i++)
         hnote_ptr[i] = hnotes[i];
     if ((rc = gs_econ_underwrite(sites, d->nsites, &terms, &r, &err))) {
@@ -510,14 +853,12 @@ int gs_cmd_underwrite(int argc, char **argv)
         goto fail;
     }
     if ((rc = gs_econ_spread_run(sites, d->nsites, &terms, d->spread_mode, &sp, &err)) ||
-        (rc = gs_econ_tornado_run(sites, d->nsites, &terms, d->moves, d->nmoves, &tor, &err)) ||
+        (rc = gs_econ_tornado_run(sites, d->nsites, &terms, moves, nmoves, &tor, &err)) ||
         (rc = gs_econ_time_to_power(sites, d->nsites, &terms, power, &err))) {
         if (!err.file[0])
             snprintf(err.file, sizeof err.file, "%s", path);
         goto fail;
     }
-    for (size_t i = 0; i < d->nmoves; i++)
-        move_src[i] = d->move_source[i];
     size_t nf = 0;
     for (int k = 0; k < GS_UW_NKEYS; k++)
         figs[nf++] = (gs_uw_out_figure){gs_uw_key_name((gs_uw_key)k), d->fig[k].value,
@@ -530,8 +871,9 @@ int gs_cmd_underwrite(int argc, char **argv)
     gs_uw_outputs uo = {.deal_path = path, .fleet_path = d->fleet_path, .sites = sites,
                         .price_note = (const char(*)[64])notes, .terms = &terms, .r = r,
                         .figures = figs, .nfigures = nf, .spread = sp, .tornado = tor,
-                        .moves = d->moves, .move_source = move_src, .nmoves = d->nmoves,
-                        .power = power, .headroom_note = hnote_ptr, .cp = cps};
+                        .moves = moves, .move_source = move_src, .nmoves = nmoves,
+                        .power = power, .headroom_note = hnote_ptr, .cp = cps, .flex = flex,
+                        .req = req};
     if ((rc = gs_uw_write_outputs(&uo, out, &err)))
         goto fail;
     char xlsx[1024];
@@ -573,6 +915,8 @@ int gs_cmd_underwrite(int argc, char **argv)
             }
             printf("\n");
         }
+        print_flex(&flex[s], &sites[s]);
+        print_requests(&sites[s], &rnotes[s], r->years);
         const gs_econ_contracts *c = &r->contracts[s];
         if (c->present)
             for (int k = 0; k < GS_NCONTRACT; k++) {
@@ -585,7 +929,7 @@ int gs_cmd_underwrite(int argc, char **argv)
     }
     print_metrics("deal total", &r->total_metrics);
     print_spread(sp, sites);
-    print_tornado(tor, d->moves);
+    print_tornado(tor, moves);
     print_power(power, sites, d->nsites, (const char(*)[192])hnotes, &terms);
     printf("wrote %s/cashflow.csv, %s/spread.csv, %s/tornado.csv, %s/summary.json, %s, %s\n",
            out, out, out, out, xlsx, html);
@@ -599,6 +943,9 @@ done:
     gs_econ_tornado_free(tor);
     free(hnotes);
     free(hnote_ptr);
+    free(flex);
+    free(rnotes);
+    free(req);
     free(power);
     free(cps);
     free(sites);

@@ -72,6 +72,50 @@ static int check_terms(const gs_econ_terms *t, gs_error *err)
     return 0;
 }
 
+/* Revenue per request: a price, a capacity, a trajectory and a shape the demand's mean and
+ * peak can take (every hour of every listed year >= 0). */
+static int check_requests(const gs_econ_site *s, gs_error *err)
+{
+    const gs_econ_requests *q = &s->req;
+    if (!s->cls[GS_INFERENCE].present)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, s->id,
+                            "expected inference load for revenue per request, found none");
+    CHECK(q->usd_per_request >= 0, "usd_per_request", "a price >= 0", q->usd_per_request);
+    CHECK(q->price_escalation > -1, "request_price_escalation", "a rate above -1",
+          q->price_escalation);
+    CHECK(q->capacity_rps > 0, "capacity_rps", "requests/s > 0", q->capacity_rps);
+    CHECK(q->growth > -1, "demand.growth", "a rate above -1", q->growth);
+    if (q->nyears < 1 || q->nyears > GS_ECON_DEMAND_YEARS_MAX)
+        return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "demand",
+                            "expected 1 to %d years of demand, found %zu",
+                            GS_ECON_DEMAND_YEARS_MAX, q->nyears);
+    double lo = INFINITY, hi = -INFINITY;
+    for (int h = 0; h < GS_ECON_SHAPE_HOURS; h++) {
+        CHECK(q->shape[h] >= 0 && q->shape[h] <= 1 + 1e-9, "demand shape", "shares in [0, 1]",
+              q->shape[h]);
+        lo = fmin(lo, q->shape[h]);
+        hi = fmax(hi, q->shape[h]);
+    }
+    if (!(fabs(hi - 1) <= 1e-9))
+        return bad(err, "demand shape", "a shape whose largest hour is 1", hi);
+    double m = gs_econ_shape_mean(q->shape);
+    for (size_t i = 0; i < q->nyears; i++) {
+        double p = q->peak_rps[i], a = q->mean_rps[i];
+        CHECK(p >= 0, "demand.peak_requests_per_s", "requests/s >= 0", p);
+        CHECK(a >= 0 && a <= p * (1 + 1e-12), "demand.mean_requests_per_s",
+              "requests/s in [0, peak]", a);
+        /* the lowest hour, mean + (peak - mean)(lo - m)/(1 - m), must not go below 0; a flat
+         * shape takes no peak above the mean */
+        double floor_mean = 1 - m > 1e-12 ? p * (m - lo) / (1 - lo) : p;
+        if (a < floor_mean * (1 - 1e-9))
+            return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "demand.mean_requests_per_s",
+                                "expected a mean of at least %.6g requests/s for a peak of "
+                                "%.6g (the demand's shape reaches down to %.4g of its peak), "
+                                "found %.6g (year %zu)", floor_mean, p, lo, a, i + 1);
+    }
+    return 0;
+}
+
 static int check_site(const gs_econ_site *s, gs_error *err)
 {
     if (s->nprice_years < 1 || s->nprice_years > GS_ECON_PRICE_YEARS_MAX)
@@ -86,6 +130,15 @@ static int check_site(const gs_econ_site *s, gs_error *err)
           s->interconnect_usd_per_mw);
     CHECK(s->flex_usd_per_mw_year >= 0, "flex_usd_per_mw_year", "revenue >= 0",
           s->flex_usd_per_mw_year);
+    if (s->flex_by_year) /* the flex engine's net: revenue less the cost of its curtailments */
+        for (size_t i = 0; i < s->nprice_years; i++)
+            CHECK(1, "flex_year_usd_per_mw_year", "a finite figure",
+                  s->flex_year_usd_per_mw_year[i]);
+    if (s->req.on) {
+        int rc = check_requests(s, err);
+        if (rc)
+            return rc;
+    }
     CHECK(s->years_saved >= 0 && s->years_saved <= GS_ECON_YEARS_MAX, "years_saved",
           "years in [0, 25]", s->years_saved);
     if (s->headroom_known)
@@ -107,8 +160,9 @@ static int check_site(const gs_econ_site *s, gs_error *err)
         CHECK(u->it_mw > 0, "it_mw", "MW > 0", u->it_mw);
         CHECK(u->pue >= 1, "pue", "a PUE >= 1", u->pue);
         CHECK(u->gpus >= 0, "gpus", "a GPU count >= 0", u->gpus);
-        CHECK(u->utilisation > 0 && u->utilisation <= 1, "utilisation", "a share in (0, 1]",
-              u->utilisation);
+        if (!(k == GS_INFERENCE && s->req.on)) /* per request: served / capacity */
+            CHECK(u->utilisation > 0 && u->utilisation <= 1, "utilisation", "a share in (0, 1]",
+                  u->utilisation);
         CHECK(u->facility_capex_usd_per_mw >= 0, "facility_capex_usd_per_mw", "a cost >= 0",
               u->facility_capex_usd_per_mw);
         CHECK(u->gpu_capex_usd >= 0, "gpu_capex_usd", "a price >= 0", u->gpu_capex_usd);
@@ -161,10 +215,13 @@ void gs__econ_class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, in
     } else {
         double hours = HOURS_PER_YEAR - (intr ? t->curtailed_hours_per_year : 0);
         double esc = pow(1.0 + t->cost_escalation, y - 1);
+        int per_request = k == GS_INFERENCE && s->req.on;
+        gs_econ_demand_year dy = gs_econ_demand_at(s, y);
+        double util = per_request ? dy.utilisation : u->utilisation;
         r->price_usd_per_mwh = gs_econ_price(s, t, y) *
                                (intr ? 1.0 - t->interruptible_energy_discount : 1.0);
-        r->energy_mwh = grid_mw * u->utilisation * hours;
-        r->gpu_hours = u->gpus * u->utilisation * hours;
+        r->energy_mwh = grid_mw * util * hours;
+        r->gpu_hours = u->gpus * util * hours;
         r->energy_usd = r->energy_mwh * r->price_usd_per_mwh;
         r->capacity_usd = s->capacity_usd_per_mw_year * esc * grid_mw *
                           gs_econ_capacity_share(s, t, k, y, intr);
@@ -174,9 +231,12 @@ void gs__econ_class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, in
         r->tax_usd = t->property_tax_share * facility;
         /* the GPU-hour price of a model moves by revenue_escalation a year; a refresh brings
          * new GPUs at the year-1 price again */
-        r->revenue_usd = r->gpu_hours * u->revenue_usd_per_gpu_hour *
-                         pow(1.0 + t->revenue_escalation, (y - 1) % u->refresh_years);
-        r->flex_usd = intr && k == GS_TRAINING ? s->flex_usd_per_mw_year * grid_mw : 0;
+        if (per_request) /* served requests x the price of a request */
+            r->revenue_usd = dy.served_rps * 3600.0 * hours * dy.usd_per_request;
+        else
+            r->revenue_usd = r->gpu_hours * u->revenue_usd_per_gpu_hour *
+                             pow(1.0 + t->revenue_escalation, (y - 1) % u->refresh_years);
+        r->flex_usd = intr && k == GS_TRAINING ? gs_econ_flex(s, y) * grid_mw : 0;
     }
     r->net_usd = r->revenue_usd + r->flex_usd - r->capex_facility_usd - r->capex_gpu_usd -
                  r->capex_interconnect_usd - r->energy_usd - r->capacity_usd -

@@ -5,7 +5,9 @@
  * must-run, with firm supply and redundancy built for it). Each is the present value of what
  * differs between them: energy, capacity charges (per MW of peak draw, with a relief when
  * interruptible, or per MW drawn in the coincident peaks: gs_econ_capacity_share), revenue lost
- * to curtailment, flexibility revenue and redundancy capex. Pure. */
+ * to curtailment (per GPU-hour, or the requests served in the curtailed hours), flexibility
+ * revenue (gs_econ_flex: the deal's figure or the flex engine's of the year's price year) and
+ * redundancy capex. Pure. */
 #include <math.h>
 #include <string.h>
 
@@ -37,16 +39,21 @@ static double class_cost(const gs_econ_site *s, const gs_econ_terms *t, int k, i
     int refresh = u->refresh_years > 0 ? u->refresh_years : 1;
     double rev = u->revenue_usd_per_gpu_hour *
                  pow(1.0 + t->revenue_escalation, (y - 1) % refresh);
+    int per_request = k == GS_INFERENCE && s->req.on;
+    gs_econ_demand_year dy = gs_econ_demand_at(s, y);
+    double util = per_request ? dy.utilisation : u->utilisation;
     if (!interruptible)
-        return price * grid_mw * u->utilisation * HOURS_PER_YEAR +
+        return price * grid_mw * util * HOURS_PER_YEAR +
                cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 0);
     double h = t->curtailed_hours_per_year;
-    double energy = price * (1.0 - t->interruptible_energy_discount) * grid_mw * u->utilisation *
+    double energy = price * (1.0 - t->interruptible_energy_discount) * grid_mw * util *
                     (HOURS_PER_YEAR - h);
-    double lost = u->gpus * u->utilisation * h * rev;
+    /* per request: the requests served in the curtailed hours, at the year's price */
+    double lost = per_request ? dy.served_rps * 3600.0 * h * dy.usd_per_request
+                              : u->gpus * util * h * rev;
     if (k == GS_INFERENCE)
         lost *= t->inference_sla_penalty;
-    double flex = k == GS_TRAINING ? s->flex_usd_per_mw_year * grid_mw : 0;
+    double flex = k == GS_TRAINING ? gs_econ_flex(s, y) * grid_mw : 0;
     return energy + cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 1) + lost - flex;
 }
 

@@ -14,7 +14,8 @@
 static const char *const LEVER_NAME[GS_NLEVERS] = {
     "discount_rate", "energy_price", "energy_escalation", "facility_capex", "gpu_price",
     "training_revenue", "inference_revenue", "revenue_escalation", "flex_revenue", "pue",
-    "training_utilisation", "inference_utilisation", "capacity_charge", "curtailed_hours"};
+    "training_utilisation", "inference_utilisation", "capacity_charge", "curtailed_hours",
+    "inference_demand"};
 
 const char *gs_econ_lever_name(gs_econ_lever l)
 {
@@ -52,6 +53,9 @@ void gs_econ_move_apply(const gs_econ_move *m, int end, gs_econ_site *sites, siz
         return;
     case GS_LEVER_REVENUE_ESCALATION:
         t->revenue_escalation = moved(t->revenue_escalation, m, end);
+        for (size_t s = 0; s < nsites; s++)
+            if (sites[s].req.on)
+                sites[s].req.price_escalation = moved(sites[s].req.price_escalation, m, end);
         return;
     case GS_LEVER_CURTAILED_HOURS:
         t->curtailed_hours_per_year = clamp(moved(t->curtailed_hours_per_year, m, end), 0, 8760);
@@ -67,6 +71,14 @@ void gs_econ_move_apply(const gs_econ_move *m, int end, gs_econ_site *sites, siz
             break;
         case GS_LEVER_FLEX_REVENUE:
             es->flex_usd_per_mw_year = moved(es->flex_usd_per_mw_year, m, end);
+            for (size_t i = 0; es->flex_by_year && i < es->nprice_years; i++)
+                es->flex_year_usd_per_mw_year[i] = moved(es->flex_year_usd_per_mw_year[i], m, end);
+            break;
+        case GS_LEVER_INFERENCE_DEMAND:
+            for (size_t i = 0; es->req.on && i < es->req.nyears; i++) {
+                es->req.peak_rps[i] = fmax(0, moved(es->req.peak_rps[i], m, end));
+                es->req.mean_rps[i] = fmax(0, moved(es->req.mean_rps[i], m, end));
+            }
             break;
         case GS_LEVER_CAPACITY_CHARGE:
             es->capacity_usd_per_mw_year = moved(es->capacity_usd_per_mw_year, m, end);
@@ -86,6 +98,8 @@ void gs_econ_move_apply(const gs_econ_move *m, int end, gs_econ_site *sites, siz
                 case GS_LEVER_INFERENCE_REVENUE:
                     if (k == (m->lever == GS_LEVER_TRAINING_REVENUE ? GS_TRAINING : GS_INFERENCE))
                         u->revenue_usd_per_gpu_hour = moved(u->revenue_usd_per_gpu_hour, m, end);
+                    if (k == GS_INFERENCE && m->lever == GS_LEVER_INFERENCE_REVENUE && es->req.on)
+                        es->req.usd_per_request = moved(es->req.usd_per_request, m, end);
                     break;
                 case GS_LEVER_TRAINING_UTILISATION:
                 case GS_LEVER_INFERENCE_UTILISATION:

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "gridsplit/load.h"
+#include "gridsplit/read/tz.h"
 #include "gridsplit/time.h"
 #include "embed/assets.h"
 #include "read/yaml_util.h"
@@ -28,13 +30,18 @@ static const char *const KEY_NAMES[GS_UW_NKEYS + 1] = {
     "training_usd_per_gpu_hour", "inference_usd_per_gpu_hour", "inference_utilisation",
     "interruptible_energy_discount", "interruptible_capacity_relief", "curtailed_hours_per_year",
     "inference_sla_penalty", "mustrun_redundancy_usd_per_mw", "density_base_kw",
-    "density_usd_per_mw_per_kw", "years_saved", NULL};
+    "density_usd_per_mw_per_kw", "years_saved", "inference_usd_per_1000_requests",
+    "tokens_per_request", "request_price_escalation", NULL};
 
 /* Ranges of the scalar figures: [lo, hi]. */
 static const double KEY_LO[GS_UW_NKEYS] = {-0.99, -0.99, -0.99, -0.99, 0, 0, 0, 0, 0, 0, 1, 0, 0,
-                                           0.01, 0, 0, 0, 0, 0, 0, 0, 0};
+                                           0.01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -0.99};
 static const double KEY_HI[GS_UW_NKEYS] = {0.99, 10, 10, 10, 1, 1, 1, 1e9, 1e9, 1e9, 25, 1e4, 1e4,
-                                           1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9, 10};
+                                           1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9, 10, 1e4, 1e7, 10};
+
+/* The range of a price per million tokens, and of requests/s of demand. */
+#define USD_PER_MTOK_MAX 1e4
+#define DEMAND_RPS_MAX 1e12
 
 const char *gs_uw_key_name(gs_uw_key k)
 {
@@ -238,9 +245,81 @@ static int parse_catalog(ctx *c, const yaml_node_t *root, gs_deal *d)
     return 0;
 }
 
+/* One demand figure: a number (year 1) or a list by year (1 to GS_ECON_DEMAND_YEARS_MAX). */
+static int demand_years(ctx *c, const yaml_node_t *map, const char *base, const char *key,
+                        double *out, size_t *n)
+{
+    char path[PATH_LEN];
+    yaml_node_t *v;
+    int rc = gs__yaml_lookup(c, map, base, key, OPT, "requests/s", path, &v);
+    *n = 0;
+    if (rc <= 0)
+        return rc;
+    if (v->type == YAML_SCALAR_NODE) {
+        if ((rc = get_range(c, map, base, key, OPT, 0, DEMAND_RPS_MAX, &out[0])) < 0)
+            return rc;
+        *n = 1;
+        return 1;
+    }
+    size_t len;
+    yaml_node_t *seq;
+    if ((rc = gs__yaml_get_list(c, map, base, key, OPT,
+                                "requests/s: a number (year 1) or a list by year", &seq,
+                                &len)) < 0)
+        return rc;
+    if (len < 1 || len > GS_ECON_DEMAND_YEARS_MAX)
+        return gs__yaml_fail(c, seq, path, "expected 1 to %d years of requests/s, found %zu",
+                             GS_ECON_DEMAND_YEARS_MAX, len);
+    for (size_t i = 0; i < len; i++) {
+        yaml_node_t *e = gs__yaml_item(c, seq, i);
+        char ip[PATH_LEN], found[80];
+        gs__yaml_index(ip, path, i);
+        if (gs__yaml_number(e, &out[i]) || !(out[i] >= 0 && out[i] <= DEMAND_RPS_MAX)) {
+            gs__yaml_describe(e, found, sizeof found);
+            return gs__yaml_fail(c, e, ip, "expected requests/s in [0, %g], found %s",
+                                 DEMAND_RPS_MAX, found);
+        }
+    }
+    *n = len;
+    return 1;
+}
+
+/* A site's demand: {peak_requests_per_s, mean_requests_per_s, growth}, at least one of the
+ * first two; lists of both have the same length. */
+static int parse_demand(ctx *c, const yaml_node_t *site, const char *base, gs_deal_site *s)
+{
+    static const char *const keys[] = {"peak_requests_per_s", "mean_requests_per_s", "growth",
+                                       NULL};
+    char path[PATH_LEN];
+    yaml_node_t *n;
+    int rc = gs__yaml_lookup(c, site, base, "demand", OPT, "a demand trajectory", path, &n);
+    s->demand_growth = NAN;
+    if (rc <= 0)
+        return rc;
+    const char *what = "a demand trajectory {peak_requests_per_s, mean_requests_per_s, growth}";
+    if ((rc = gs__yaml_check_map(c, n, path, what, keys)) ||
+        (rc = demand_years(c, n, path, "peak_requests_per_s", s->demand_peak_rps,
+                           &s->demand_npeak)) < 0 ||
+        (rc = demand_years(c, n, path, "mean_requests_per_s", s->demand_mean_rps,
+                           &s->demand_nmean)) < 0 ||
+        (rc = get_range(c, n, path, "growth", OPT, -0.99, 10, &s->demand_growth)) < 0)
+        return rc;
+    s->demand_given = 1;
+    s->demand_line = (int)n->start_mark.line + 1;
+    s->demand_column = (int)n->start_mark.column + 1;
+    if (!s->demand_npeak && !s->demand_nmean)
+        return gs__yaml_fail(c, n, path, "expected %s with peak_requests_per_s or "
+                             "mean_requests_per_s, found neither", what);
+    if (s->demand_npeak > 1 && s->demand_nmean > 1 && s->demand_npeak != s->demand_nmean)
+        return gs__yaml_fail(c, n, path, "expected lists of peak and mean requests/s of the "
+                             "same years, found %zu and %zu years", s->demand_npeak,
+                             s->demand_nmean);
+    return 0;
+}
+
 static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
 {
-    const char *keys[GS_UW_NKEYS + 7];
+    const char *keys[GS_UW_NKEYS + 8];
     int nk = 0;
     keys[nk++] = "fleet";
     keys[nk++] = "horizon_years";
@@ -248,6 +327,7 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
     keys[nk++] = "flex_usd_per_mw_year";
     keys[nk++] = "price_spread";
     keys[nk++] = "sites";
+    keys[nk++] = "inference_usd_per_million_tokens";
     for (int k = 0; k < GS_UW_NKEYS; k++)
         keys[nk++] = KEY_NAMES[k];
     keys[nk] = NULL;
@@ -268,10 +348,15 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
                              "expected a whole number of years, found %g", v);
     d->horizon_years = (int)v;
     d->price_usd_per_mwh = NAN;
+    d->inference_usd_per_million_tokens = NAN;
     if ((rc = get_range(c, root, "", "price_usd_per_mwh", OPT, -1000, 10000,
                         &d->price_usd_per_mwh)) < 0 ||
         (rc = get_range(c, root, "", "flex_usd_per_mw_year", OPT, 0, 1e7,
                         &d->flex_usd_per_mw_year)) < 0)
+        return rc;
+    d->flex_given = rc == 1;
+    if ((rc = get_range(c, root, "", "inference_usd_per_million_tokens", OPT, 0,
+                        USD_PER_MTOK_MAX, &d->inference_usd_per_million_tokens)) < 0)
         return rc;
     char mode[16];
     d->spread_mode = GS_SPREAD_ROTATE;
@@ -290,14 +375,25 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
                 return gs__yaml_fail(c, gs__yaml_get(c, root, KEY_NAMES[k]), KEY_NAMES[k],
                                      "expected a whole number of years, found %g", v);
             d->fig[k].value = v;
+            d->fig_given[k] = 1;
             snprintf(d->fig[k].source, sizeof d->fig[k].source, "deal file %s", c->file);
         }
     }
+    if (d->fig_given[GS_UW_INFERENCE_USD_PER_1000_REQUESTS] &&
+        !isnan(d->inference_usd_per_million_tokens))
+        return gs__yaml_fail(c, gs__yaml_get(c, root, "inference_usd_per_million_tokens"),
+                             "inference_usd_per_million_tokens",
+                             "expected one price of a request, found both "
+                             "inference_usd_per_1000_requests and "
+                             "inference_usd_per_million_tokens");
     static const char *const skeys[] = {"id", "price_usd_per_mwh", "capacity_usd_per_mw_year",
                                         "flex_usd_per_mw_year", "interconnect_usd_per_mw",
                                         "training_usd_per_gpu_hour", "inference_usd_per_gpu_hour",
                                         "inference_utilisation", "facility_capex_usd_per_mw",
-                                        "years_saved", "headroom_mw", NULL};
+                                        "years_saved", "headroom_mw",
+                                        "inference_usd_per_1000_requests",
+                                        "inference_usd_per_million_tokens", "tokens_per_request",
+                                        "demand", NULL};
     yaml_node_t *seq;
     size_t n;
     if ((rc = gs__yaml_get_list(c, root, "", "sites", REQ, "a list of sites {id, ...}", &seq, &n)) <
@@ -320,9 +416,11 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
                        &s->flex_usd_per_mw_year, &s->interconnect_usd_per_mw,
                        &s->training_usd_per_gpu_hour, &s->inference_usd_per_gpu_hour,
                        &s->inference_utilisation, &s->facility_capex_usd_per_mw,
-                       &s->years_saved, &s->headroom_mw};
-        static const double lo[] = {-1000, 0, 0, 0, 0, 0, 0.01, 0, 0, 0};
-        static const double hi[] = {10000, 1e9, 1e7, 1e9, 1e4, 1e4, 1, 1e9, 10, 1e7};
+                       &s->years_saved, &s->headroom_mw, &s->inference_usd_per_1000_requests,
+                       &s->inference_usd_per_million_tokens, &s->tokens_per_request};
+        static const double lo[] = {-1000, 0, 0, 0, 0, 0, 0.01, 0, 0, 0, 0, 0, 1};
+        static const double hi[] = {10000, 1e9, 1e7, 1e9, 1e4, 1e4, 1, 1e9, 10, 1e7, 1e4,
+                                    USD_PER_MTOK_MAX, 1e7};
         if ((rc = gs__yaml_check_map(c, e, path, "a site {id, ...}", skeys)) ||
             (rc = gs__yaml_get_str(c, e, path, "id", REQ, s->id, sizeof s->id)) < 0)
             return rc;
@@ -331,6 +429,17 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
             if ((rc = get_range(c, e, path, skeys[j + 1], OPT, lo[j], hi[j], f[j])) < 0)
                 return rc;
         }
+        if (!isnan(s->inference_usd_per_1000_requests) &&
+            !isnan(s->inference_usd_per_million_tokens)) {
+            char p2[PATH_LEN];
+            gs__yaml_path_cut(p2, path, "inference_usd_per_million_tokens");
+            return gs__yaml_fail(c, gs__yaml_get(c, e, "inference_usd_per_million_tokens"), p2,
+                                 "expected one price of a request, found both "
+                                 "inference_usd_per_1000_requests and "
+                                 "inference_usd_per_million_tokens");
+        }
+        if ((rc = parse_demand(c, e, path, s)) < 0)
+            return rc;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(d->sites[j].id, s->id))
                 return gs__yaml_fail(c, e, path, "expected each site once, found '%s' again "
@@ -441,8 +550,249 @@ static double pick(double site, double dflt)
     return isnan(site) ? dflt : site;
 }
 
+/* ---- inference revenue per request ---- */
+
+#define SHAPE_WEEK0 1704067200 /* Monday 2024-01-01 00:00 UTC: the week the shape is read over */
+
+/* The form of site fi's inference demand over a week: the diurnal shape of each service its
+ * inference clusters run (weighted by their GPUs), summed over the service's regions by share,
+ * each region in its own local time; divided by its largest hour. */
+static int demand_shape(const gs_deal *d, const gs_deal_site *ds, size_t i, const gs_fleet *f,
+                        int fi, double *shape, char *note, size_t len, gs_error *err)
+{
+    double gpus_of[64] = {0}, all = 0;
+    int svc[64];
+    size_t nsvc = 0;
+    for (size_t c = 0; c < f->nclusters; c++) {
+        const gs_cluster *cl = &f->clusters[c];
+        if (cl->site != fi || cl->cls != GS_INFERENCE || cl->service < 0 ||
+            (size_t)cl->service >= f->nservices)
+            continue;
+        size_t k = 0;
+        while (k < nsvc && svc[k] != cl->service)
+            k++;
+        if (k == nsvc) {
+            if (nsvc == 64)
+                continue;
+            svc[nsvc++] = cl->service;
+        }
+        gpus_of[k] += cl->gpus;
+        all += cl->gpus;
+    }
+    if (nsvc == 0 || all <= 0)
+        return site_fail(d, ds, i, err, "expected inference clusters running a service at site "
+                         "'%s' for revenue per request, found %s", ds->id, "none");
+    for (int h = 0; h < GS_ECON_SHAPE_HOURS; h++)
+        shape[h] = 0;
+    size_t used = 0;
+    for (size_t k = 0; k < nsvc; k++) {
+        const gs_service *sv = &f->services[svc[k]];
+        if (sv->demand_ref.path[0])
+            return site_fail(d, ds, i, err,
+                             "expected services with a diurnal shape at site '%s' (revenue per "
+                             "request takes the form of its demand from it), found service "
+                             "'%s' with measured demand; give the site's demand and use a "
+                             "service with a shape", ds->id, sv->id);
+        double share_sum = 0;
+        for (size_t r = 0; r < sv->nregions; r++)
+            share_sum += sv->regions[r].share;
+        for (size_t r = 0; r < sv->nregions; r++) {
+            const gs_region *rg = &sv->regions[r];
+            gs_tz tz;
+            gs_error e = {0};
+            if (gs_tz_load(rg->tz, SHAPE_WEEK0 - 86400, SHAPE_WEEK0 + 8 * 86400, &tz, &e))
+                return site_fail(d, ds, i, err, "expected a known time zone for the regions "
+                                 "of the site's services, found '%s' (region '%s')", rg->tz,
+                                 rg->id);
+            double w = gpus_of[k] / all * (share_sum > 0 ? rg->share / share_sum : 0);
+            size_t hint = 0;
+            for (int h = 0; h < GS_ECON_SHAPE_HOURS; h++) {
+                int64_t t = SHAPE_WEEK0 + (int64_t)h * 3600 + 1800;
+                shape[h] += w * gs_shape_factor(&sv->shape, t + gs_tz_offset(&tz, t, &hint));
+            }
+            gs_tz_clear(&tz);
+        }
+        if (used < len) {
+            int n = snprintf(note + used, len - used, "%s%s", used ? ", " : "", sv->id);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    }
+    double hi = 0;
+    for (int h = 0; h < GS_ECON_SHAPE_HOURS; h++)
+        hi = fmax(hi, shape[h]);
+    if (!(hi > 0))
+        return site_fail(d, ds, i, err, "expected demand in the shape of the services at site "
+                         "'%s', found %s", ds->id, "none (regions without a share)");
+    for (int h = 0; h < GS_ECON_SHAPE_HOURS; h++)
+        shape[h] /= hi;
+    return 0;
+}
+
+/* Revenue per request of site i (sites[i] resolved otherwise), when the deal asks for it. */
+static int resolve_requests(const gs_deal *d, const gs_deal_site *ds, size_t i, const gs_fleet *f,
+                            int fi, gs_econ_site *s, gs_deal_req_note *rn, gs_error *err)
+{
+    double per_1000 = ds->inference_usd_per_1000_requests;
+    double per_mtok = ds->inference_usd_per_million_tokens;
+    const char *level = "site";
+    if (isnan(per_1000) && isnan(per_mtok)) {
+        level = "deal";
+        if (d->fig_given[GS_UW_INFERENCE_USD_PER_1000_REQUESTS])
+            per_1000 = d->fig[GS_UW_INFERENCE_USD_PER_1000_REQUESTS].value;
+        else
+            per_mtok = d->inference_usd_per_million_tokens;
+    }
+    int priced = !isnan(per_1000) || !isnan(per_mtok);
+    if (!priced && !ds->demand_given)
+        return 0;
+    if (!s->cls[GS_INFERENCE].present)
+        return site_fail(d, ds, i, err, "expected inference load at site '%s' for revenue per "
+                         "request (a price per request or token, or demand), found %s", ds->id,
+                         "none in the fleet");
+    if (!isnan(ds->inference_usd_per_gpu_hour) && priced && !strcmp(level, "site"))
+        return site_fail(d, ds, i, err, "expected revenue per GPU-hour or per request at site "
+                         "'%s', found %s", ds->id,
+                         "both inference_usd_per_gpu_hour and a price per request or token");
+    gs_econ_requests *q = &s->req;
+    gs_deal_req_note note;
+    memset(&note, 0, sizeof note);
+    note.on = 1;
+    note.tokens_per_request = NAN;
+    note.usd_per_million_tokens = NAN;
+    q->on = 1;
+    q->price_escalation = d->fig[GS_UW_REQUEST_PRICE_ESCALATION].value;
+    if (!isnan(per_mtok)) {
+        double tok = !isnan(ds->tokens_per_request) ? ds->tokens_per_request
+                                                    : d->fig[GS_UW_TOKENS_PER_REQUEST].value;
+        q->usd_per_request = per_mtok * tok / 1e6;
+        note.tokens_per_request = tok;
+        note.usd_per_million_tokens = per_mtok;
+        snprintf(note.price, sizeof note.price,
+                 "deal file (%s): %g USD per million tokens x %g tokens per request (%s)", level,
+                 per_mtok, tok,
+                 !isnan(ds->tokens_per_request) ? "deal file, site"
+                 : d->fig_given[GS_UW_TOKENS_PER_REQUEST] ? "deal file"
+                                                          : "catalogue tokens_per_request");
+    } else if (!isnan(per_1000)) {
+        q->usd_per_request = per_1000 / 1000.0;
+        snprintf(note.price, sizeof note.price, "deal file (%s): %g USD per 1000 requests", level,
+                 per_1000);
+    } else {
+        q->usd_per_request = d->fig[GS_UW_INFERENCE_USD_PER_1000_REQUESTS].value / 1000.0;
+        snprintf(note.price, sizeof note.price,
+                 "catalogue inference_usd_per_1000_requests: %g USD per 1000 requests",
+                 d->fig[GS_UW_INFERENCE_USD_PER_1000_REQUESTS].value);
+    }
+    /* capacity: GPUs x the service's throughput, as route counts it */
+    double cap = 0, gpus = 0, svc_peak = 0, growth = 0;
+    char svc_names[128] = "";
+    for (size_t c = 0; c < f->nclusters; c++) {
+        const gs_cluster *cl = &f->clusters[c];
+        if (cl->site != fi || cl->cls != GS_INFERENCE || cl->service < 0 ||
+            (size_t)cl->service >= f->nservices)
+            continue;
+        const gs_service *sv = &f->services[cl->service];
+        cap += cl->gpus * sv->requests_per_s_per_gpu;
+        gpus += cl->gpus;
+        /* the site's share of the service's peak: its GPUs over all GPUs running it */
+        double all = 0;
+        for (size_t k = 0; k < f->nclusters; k++)
+            if (f->clusters[k].cls == GS_INFERENCE && f->clusters[k].service == cl->service)
+                all += f->clusters[k].gpus;
+        svc_peak += all > 0 ? sv->peak_requests_per_s * cl->gpus / all : 0;
+        growth += cl->gpus * sv->shape.growth_per_year;
+    }
+    if (!(cap > 0))
+        return site_fail(d, ds, i, err, "expected inference GPUs serving requests at site '%s' "
+                         "(the service's requests_per_s_per_gpu), found %s", ds->id,
+                         "no capacity");
+    q->capacity_rps = cap;
+    note.requests_per_s_per_gpu = cap / gpus;
+    int sh = demand_shape(d, ds, i, f, fi, q->shape, svc_names, sizeof svc_names, err);
+    if (sh)
+        return sh;
+    snprintf(note.capacity, sizeof note.capacity,
+             "fleet: %.0f GPUs x %g requests/s per GPU (service %s), as route counts a site's "
+             "capacity", gpus, note.requests_per_s_per_gpu, svc_names);
+    snprintf(note.shape, sizeof note.shape,
+             "fleet: the diurnal shape of service %s (each region in its own local time, "
+             "weighted by its share), over the hours of a week", svc_names);
+    double m = gs_econ_shape_mean(q->shape);
+    if (ds->demand_given) {
+        size_t n = ds->demand_npeak > ds->demand_nmean ? ds->demand_npeak : ds->demand_nmean;
+        const double *pk = ds->demand_peak_rps, *mn = ds->demand_mean_rps;
+        q->nyears = n;
+        for (size_t y = 0; y < n; y++) {
+            double p, a;
+            if (ds->demand_npeak == n && ds->demand_nmean == n) { /* both by year */
+                p = pk[y];
+                a = mn[y];
+            } else if (ds->demand_npeak == n) { /* peaks by year; mean: year 1's ratio */
+                p = pk[y];
+                a = ds->demand_nmean ? (pk[0] > 0 ? pk[y] * mn[0] / pk[0] : 0) : pk[y] * m;
+            } else { /* means by year; peak: year 1's ratio */
+                a = mn[y];
+                p = ds->demand_npeak ? (mn[0] > 0 ? mn[y] * pk[0] / mn[0] : pk[0])
+                                     : (m > 0 ? mn[y] / m : 0);
+            }
+            q->peak_rps[y] = p;
+            q->mean_rps[y] = a;
+        }
+        note.mean_from_shape = ds->demand_nmean == 0;
+        note.peak_from_shape = ds->demand_npeak == 0;
+        snprintf(note.demand, sizeof note.demand, "deal file (site %s, line %d)%s%s", ds->id,
+                 ds->demand_line,
+                 ds->demand_npeak ? "" : "; peak = mean / the shape's mean",
+                 ds->demand_nmean ? "" : "; mean = peak x the shape's mean");
+    } else {
+        q->nyears = 1;
+        q->peak_rps[0] = svc_peak;
+        q->mean_rps[0] = svc_peak * m;
+        note.mean_from_shape = 1;
+        snprintf(note.demand, sizeof note.demand,
+                 "fleet: service %s's peak_requests_per_s x the site's share of the service's "
+                 "GPUs; mean = peak x the shape's mean", svc_names);
+    }
+    if (ds->demand_given && !isnan(ds->demand_growth)) {
+        q->growth = ds->demand_growth;
+        snprintf(note.growth, sizeof note.growth, "deal file (site %s demand.growth)", ds->id);
+    } else {
+        q->growth = growth / gpus;
+        snprintf(note.growth, sizeof note.growth,
+                 "fleet: service %s's growth_per_year (the fleet format's default 0)",
+                 svc_names);
+    }
+    /* the mean lies between the lowest the shape allows and the peak, every listed year */
+    double lo = 1;
+    for (int h = 0; h < GS_ECON_SHAPE_HOURS; h++)
+        lo = fmin(lo, q->shape[h]);
+    char field[96];
+    snprintf(field, sizeof field, "sites[%zu].demand.mean_requests_per_s", i);
+    for (size_t y = 0; y < q->nyears; y++) {
+        double p = q->peak_rps[y], a = q->mean_rps[y];
+        double floor_mean = 1 - m > 1e-12 ? p * (m - lo) / (1 - lo) : p;
+        if (a > p * (1 + 1e-12) || a < floor_mean * (1 - 1e-9))
+            return gs_error_set(err, GS_EINPUT, d->path, ds->demand_line, ds->demand_column,
+                                field,
+                                "expected a mean of %.0f to %.0f requests/s in year %zu (the "
+                                "peak, %.0f, and the least the service's shape allows: its "
+                                "lowest hour is %.3f of its peak, its mean %.3f), found %.0f",
+                                floor_mean, p, y + 1, p, lo, m, a);
+    }
+    if (rn)
+        *rn = note;
+    return 0;
+}
+
 int gs_deal_resolve(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
                     gs_econ_terms *t, char (*price_note)[64], gs_error *err)
+{
+    return gs_deal_resolve_ex(d, f, sites, t, price_note, NULL, err);
+}
+
+int gs_deal_resolve_ex(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
+                       gs_econ_terms *t, char (*price_note)[64], gs_deal_req_note *req_note,
+                       gs_error *err)
 {
     memset(t, 0, sizeof *t);
     t->years = d->horizon_years;
@@ -567,6 +917,11 @@ int gs_deal_resolve(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
         if (!any)
             return site_fail(d, ds, i, err, "expected clusters at site '%s', found %s", ds->id,
                              "none in the fleet");
+        if (req_note)
+            memset(&req_note[i], 0, sizeof req_note[i]);
+        int rc = resolve_requests(d, ds, i, f, fi, s, req_note ? &req_note[i] : NULL, err);
+        if (rc)
+            return rc;
     }
     return 0;
 }

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "gridsplit/time.h"
 #include "write/outfile.h"
 #include "write/outfmt.h"
 
@@ -312,6 +313,107 @@ static json_t *power_json(const gs_uw_outputs *o)
     return a;
 }
 
+/* ---- flexibility revenue and revenue per request ---- */
+
+static const char *flex_source_name(gs_uw_flex_source k)
+{
+    switch (k) {
+    case GS_UW_FLEX_DEAL: return "deal";
+    case GS_UW_FLEX_ENGINE: return "flex engine";
+    default: return "none";
+    }
+}
+
+/* Per price year, the figure the cash flows use and where it came from. */
+static json_t *flex_json(const gs_uw_outputs *o, size_t s)
+{
+    const gs_econ_site *es = &o->sites[s];
+    const gs_uw_flex *x = o->flex ? &o->flex[s] : NULL;
+    json_t *j = json_object();
+    gs_uw_flex_source src = x ? x->source
+                              : es->cls[GS_TRAINING].present ? GS_UW_FLEX_DEAL : GS_UW_FLEX_NONE;
+    json_object_set_new(j, "source", json_string(flex_source_name(src)));
+    json_object_set_new(j, "training_grid_mw",
+                        es->cls[GS_TRAINING].present
+                            ? gs__json_num(es->cls[GS_TRAINING].it_mw * es->cls[GS_TRAINING].pue, 3)
+                            : json_null());
+    json_t *ys = json_array();
+    for (size_t p = 0; src != GS_UW_FLEX_NONE && p < es->nprice_years; p++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "price_year",
+                            es->price_year[p] ? json_integer(es->price_year[p]) : json_null());
+        json_object_set_new(e, "usd_per_mw_year",
+                            gs__json_num(es->flex_by_year ? es->flex_year_usd_per_mw_year[p]
+                                                          : es->flex_usd_per_mw_year, 2));
+        json_object_set_new(e, "source", json_string(x ? x->label[p] : "from the deal"));
+        if (src == GS_UW_FLEX_ENGINE) {
+            char a[32], b[32];
+            gs_format_time(x->from_s[p], a);
+            gs_format_time(x->to_s[p], b);
+            json_object_set_new(e, "from", json_string(a));
+            json_object_set_new(e, "to", json_string(b));
+            json_object_set_new(e, "to_a_year", gs__json_num(x->scale[p], 6));
+            json_object_set_new(e, "revenue_usd", gs__json_num(x->revenue_usd[p], 2));
+            json_object_set_new(e, "cost_usd", gs__json_num(x->cost_usd[p], 2));
+            json_object_set_new(e, "net_usd", gs__json_num(x->net_usd[p], 2));
+            json_object_set_new(e, "hours_curtailed", gs__json_num(x->hours_curtailed[p], 2));
+            json_object_set_new(e, "mwh_shed", gs__json_num(x->mwh_shed[p], 3));
+            json_object_set_new(e, "products", json_string(x->products[p]));
+        }
+        json_array_append_new(ys, e);
+    }
+    json_object_set_new(j, "price_years", ys);
+    return j;
+}
+
+/* The rule's inputs with their sources and each year's demand and what it serves. */
+static json_t *requests_json(const gs_uw_outputs *o, size_t s)
+{
+    const gs_econ_site *es = &o->sites[s];
+    const gs_econ_requests *q = &es->req;
+    const gs_uw_req *n = o->req ? &o->req[s] : NULL;
+    json_t *j = json_object();
+    json_object_set_new(j, "basis", json_string("request"));
+    json_object_set_new(j, "usd_per_1000_requests", gs__json_num(1000 * q->usd_per_request, 6));
+    json_object_set_new(j, "usd_per_million_tokens",
+                        n ? gs__json_num(n->usd_per_million_tokens, 6) : json_null());
+    json_object_set_new(j, "tokens_per_request",
+                        n ? gs__json_num(n->tokens_per_request, 2) : json_null());
+    json_object_set_new(j, "price_source", json_string(n && n->price ? n->price : ""));
+    json_object_set_new(j, "price_escalation", gs__json_num(q->price_escalation, 6));
+    json_object_set_new(j, "capacity_requests_per_s", gs__json_num(q->capacity_rps, 2));
+    json_object_set_new(j, "requests_per_s_per_gpu",
+                        n ? gs__json_num(n->requests_per_s_per_gpu, 4) : json_null());
+    json_object_set_new(j, "capacity_source", json_string(n && n->capacity ? n->capacity : ""));
+    json_object_set_new(j, "usd_per_busy_gpu_hour",
+                        n ? gs__json_num(q->usd_per_request * n->requests_per_s_per_gpu * 3600, 4)
+                          : json_null());
+    json_object_set_new(j, "demand_source", json_string(n && n->demand ? n->demand : ""));
+    json_object_set_new(j, "growth", gs__json_num(q->growth, 6));
+    json_object_set_new(j, "growth_source", json_string(n && n->growth ? n->growth : ""));
+    json_object_set_new(j, "shape_source", json_string(n && n->shape ? n->shape : ""));
+    json_object_set_new(j, "shape_mean", gs__json_num(gs_econ_shape_mean(q->shape), 6));
+    json_t *sh = json_array();
+    for (int h = 0; h < GS_ECON_SHAPE_HOURS; h++)
+        json_array_append_new(sh, gs__json_num(q->shape[h], 6));
+    json_object_set_new(j, "shape_week_utc", sh);
+    json_t *ys = json_array();
+    for (int y = 1; y <= o->r->years; y++) {
+        gs_econ_demand_year d = gs_econ_demand_at(es, y);
+        json_t *e = json_object();
+        json_object_set_new(e, "year", json_integer(y));
+        json_object_set_new(e, "peak_requests_per_s", gs__json_num(d.peak_rps, 2));
+        json_object_set_new(e, "mean_requests_per_s", gs__json_num(d.mean_rps, 2));
+        json_object_set_new(e, "served_requests_per_s", gs__json_num(d.served_rps, 2));
+        json_object_set_new(e, "unserved_share", gs__json_num(d.unserved_share, 6));
+        json_object_set_new(e, "utilisation", gs__json_num(d.utilisation, 6));
+        json_object_set_new(e, "usd_per_1000_requests", gs__json_num(1000 * d.usd_per_request, 6));
+        json_array_append_new(ys, e);
+    }
+    json_object_set_new(j, "years", ys);
+    return j;
+}
+
 static json_t *summary(const gs_uw_outputs *o)
 {
     const gs_econ_result *r = o->r;
@@ -338,7 +440,10 @@ static json_t *summary(const gs_uw_outputs *o)
         json_object_set_new(js, "price_years", py);
         json_object_set_new(js, "capacity_usd_per_mw_year",
                             gs__json_num(es->capacity_usd_per_mw_year, 0));
-        json_object_set_new(js, "flex_usd_per_mw_year", gs__json_num(es->flex_usd_per_mw_year, 0));
+        json_object_set_new(js, "flex_usd_per_mw_year",
+                            es->flex_by_year ? json_null()
+                                             : gs__json_num(es->flex_usd_per_mw_year, 0));
+        json_object_set_new(js, "flexibility", flex_json(o, s));
         for (int k = 0; k < GS_NCLASS; k++) {
             const gs_econ_unit *u = &es->cls[k];
             if (!u->present)
@@ -346,7 +451,9 @@ static json_t *summary(const gs_uw_outputs *o)
             json_t *jc = metrics_json(&r->metrics[s * (GS_NCLASS + 1) + (size_t)k]);
             json_object_set_new(jc, "it_mw", gs__json_num(u->it_mw, 3));
             json_object_set_new(jc, "gpus", gs__json_num(u->gpus, 0));
-            json_object_set_new(jc, "utilisation", gs__json_num(u->utilisation, 4));
+            json_object_set_new(jc, "utilisation", k == GS_INFERENCE && es->req.on
+                                                       ? json_null() /* by year: revenue */
+                                                       : gs__json_num(u->utilisation, 4));
             json_object_set_new(jc, "facility_capex_usd_per_mw",
                                 gs__json_num(u->facility_capex_usd_per_mw, 0));
             json_object_set_new(jc, "gpu_capex_usd", gs__json_num(u->gpu_capex_usd, 0));
@@ -354,6 +461,10 @@ static json_t *summary(const gs_uw_outputs *o)
                                 gs__json_num(u->revenue_usd_per_gpu_hour, 4));
             json_object_set_new(jc, "contract", json_string(k == GS_TRAINING ? "interruptible"
                                                                              : "firm"));
+            if (k == GS_INFERENCE)
+                json_object_set_new(jc, "revenue",
+                                    es->req.on ? requests_json(o, s)
+                                               : json_pack("{s:s}", "basis", "gpu_hour"));
             json_object_set_new(js, CLASS_NAME[k], jc);
         }
         json_object_set_new(js, "total", metrics_json(&r->metrics[s * (GS_NCLASS + 1) +

@@ -42,15 +42,18 @@
 /* ---- columns of a cash-flow sheet: the cashflow.csv columns, then the derived ones ------- */
 enum {
     C_YEAR, C_PRICE, C_MWH, C_GPUH, C_CFAC, C_CGPU, C_CIC, C_ENERGY, C_CAP, C_MAINT, C_STAFF,
-    C_INS, C_TAX, C_REV, C_FLEX, C_NET, C_DF, C_DNET, C_CUM, C_COST, C_NEG, NCOL
+    C_INS, C_TAX, C_REV, C_FLEX, C_NET, C_DF, C_DNET, C_CUM, C_COST, C_NEG, NCOL,
+    /* an inference sheet paid per request also has its demand and what it serves */
+    C_PEAK = NCOL, C_MEAN, C_SERVED, C_UTIL, C_USD_REQ, NCOL_REQ
 };
-static const char COL[] = "ABCDEFGHIJKLMNOPQRSTU";
-static const char *const COL_HEAD[NCOL] = {
+static const char COL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+static const char *const COL_HEAD[NCOL_REQ] = {
     "year", "price_usd_per_mwh", "energy_mwh", "gpu_hours", "capex_facility_usd",
     "capex_gpu_usd", "capex_interconnect_usd", "energy_usd", "capacity_usd", "maintenance_usd",
     "staff_usd", "insurance_usd", "tax_usd", "revenue_usd", "flex_usd", "net_usd",
     "discount_factor", "discounted_net_usd", "cumulative_net_usd", "cost_usd",
-    "last_negative_year"};
+    "last_negative_year", "demand_peak_rps", "demand_mean_rps", "served_rps",
+    "utilisation (served / capacity)", "usd_per_request"};
 
 /* ---- contract sheet columns --------------------------------------------------------------- */
 enum {
@@ -75,11 +78,17 @@ typedef struct unit_refs {
         refresh[REF_MAX], rev[REF_MAX], grid[REF_MAX];
     char cp_paused[REF_MAX];         /* coincident peaks: paused share */
     char cp_firm[REF_MAX];           /* coincident peaks: firm share per price year (a range) */
+    /* revenue per request (inference) */
+    char usd_req[REF_MAX], req_esc[REF_MAX], rps_gpu[REF_MAX], cap_rps[REF_MAX],
+        growth[REF_MAX], peaks[REF_MAX], means[REF_MAX], shape[REF_MAX], shape_mean[REF_MAX];
+    int shape_row;                   /* 0-based Inputs row of shape_mean */
 } unit_refs;
 
 typedef struct site_refs {
     char prices[REF_MAX];            /* the price years: a column range of Inputs */
-    char cap[REF_MAX], ic[REF_MAX], flex[REF_MAX];
+    char cap[REF_MAX], ic[REF_MAX];
+    char flex[REF_MAX];              /* one cell, or a column range beside the prices */
+    int flex_by_year;
     unit_refs u[GS_NCLASS];
     char sheet[NK][SHEET_MAX + 1];   /* class sheets and the site's total */
     char contracts[SHEET_MAX + 1];   /* "" unless the site has both classes */
@@ -328,6 +337,80 @@ static void define_name(xw *x, const char *name, int row)
     check(x, workbook_define_name(x->wb, name, target), INPUTS, row, 1);
 }
 
+/* The inputs of an inference unit paid per request (src/econ/requests.c): its price, the
+ * capacity, the demand trajectory and the mean of its shape (the shape's hours are at the
+ * bottom of the sheet). Returns the next free row. */
+static int request_rows(xw *x, lxw_worksheet *ws, int row, size_t s)
+{
+    const gs_uw_outputs *o = x->o;
+    const gs_econ_site *es = &o->sites[s];
+    const gs_econ_requests *q = &es->req;
+    const gs_uw_req *n = o->req ? &o->req[s] : NULL;
+    unit_refs *ur = &x->sr[s].u[GS_INFERENCE];
+    char key[GS_ID_MAX + 96];
+    snprintf(key, sizeof key, "%s inference usd_per_request", es->id);
+    input_row(x, ws, row, key, q->usd_per_request, F_GEN, 1, "USD per served request, year 1",
+              n && n->price ? n->price : "gridsplit");
+    ref(ur->usd_req, INPUTS, row++, 1);
+    snprintf(key, sizeof key, "%s inference request_price_escalation", es->id);
+    input_row(x, ws, row, key, q->price_escalation, F_PCT, 1, "per year",
+              source_of(o, "request_price_escalation", "catalogue"));
+    ref(ur->req_esc, INPUTS, row++, 1);
+    snprintf(key, sizeof key, "%s inference requests_per_s_per_gpu", es->id);
+    input_row(x, ws, row, key, n ? n->requests_per_s_per_gpu : q->capacity_rps / es->cls[1].gpus,
+              F_DEC4, 1, "requests/s per GPU",
+              n && n->capacity ? n->capacity : "fleet: the service's requests_per_s_per_gpu");
+    ref(ur->rps_gpu, INPUTS, row++, 1);
+    snprintf(key, sizeof key, "%s inference capacity_rps", es->id);
+    put_str(x, ws, row, 0, key, NULL);
+    put_fx(x, ws, row, 1, x->fmt[S_CALC][F_USD], q->capacity_rps, "=%s*%s", ur->gpus, ur->rps_gpu);
+    put_str(x, ws, row, 2, "requests/s", NULL);
+    put_str(x, ws, row, 3, "formula: gpus x requests_per_s_per_gpu (as route counts a site's "
+                           "capacity)", NULL);
+    ref(ur->cap_rps, INPUTS, row++, 1);
+    snprintf(key, sizeof key, "%s inference demand_growth", es->id);
+    input_row(x, ws, row, key, q->growth, F_PCT, 1, "per year, after the last listed year",
+              n && n->growth ? n->growth : "gridsplit");
+    ref(ur->growth, INPUTS, row++, 1);
+    /* the peaks, then the means; one of them derived from the other (a formula over the
+     * shape's mean) when the deal gives only the other */
+    int first_peak = row, first_mean = row + (int)q->nyears;
+    ref(ur->shape_mean, INPUTS, first_mean + (int)q->nyears, 1);
+    for (int m = 0; m < 2; m++) {
+        int first = row;
+        int derived = n && (m ? n->mean_from_shape : n->peak_from_shape);
+        for (size_t i = 0; i < q->nyears; i++) {
+            snprintf(key, sizeof key, "%s inference demand_%s_rps year %zu", es->id,
+                     m ? "mean" : "peak", i + 1);
+            double v = m ? q->mean_rps[i] : q->peak_rps[i];
+            if (derived) {
+                put_str(x, ws, row, 0, key, NULL);
+                put_fx(x, ws, row, 1, x->fmt[S_CALC][F_USD], v,
+                       m ? "=B%d*%s" : "=B%d/%s", (m ? first_peak : first_mean) + (int)i + 1,
+                       ur->shape_mean);
+                put_str(x, ws, row, 2, "requests/s at the site", NULL);
+                put_str(x, ws, row, 3,
+                        m ? "formula: the peak x shape_mean (the deal gives no mean)"
+                          : "formula: the mean / shape_mean (the deal gives no peak)",
+                        NULL);
+                row++;
+            } else {
+                input_row(x, ws, row++, key, v, F_USD, 1, "requests/s at the site",
+                          i == 0 ? (n && n->demand ? n->demand : "gridsplit")
+                                 : "the trajectory's next year");
+            }
+        }
+        snprintf(m ? ur->means : ur->peaks, REF_MAX, "'%s'!$B$%d:$B$%d", INPUTS, first + 1, row);
+    }
+    snprintf(key, sizeof key, "%s inference shape_mean", es->id);
+    put_str(x, ws, row, 0, key, NULL);
+    put_str(x, ws, row, 2, "share of the peak", NULL);
+    put_str(x, ws, row, 3, "formula: the mean of the demand shape (at the bottom of this sheet)",
+            NULL);
+    ur->shape_row = row++;
+    return row;
+}
+
 static int write_inputs(xw *x, lxw_worksheet *ws)
 {
     const gs_uw_outputs *o = x->o;
@@ -425,11 +508,41 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
         input_row(x, ws, row, key, es->interconnect_usd_per_mw, F_USD, 1,
                   "USD per MW of grid draw, year 0", src);
         ref(sr->ic, INPUTS, row++, 1);
-        snprintf(key, sizeof key, "%s flex_usd_per_mw_year", es->id);
-        input_row(x, ws, row, key, es->flex_usd_per_mw_year, F_USD, 1,
-                  "USD per MW of training grid draw",
-                  "deal file (flex_usd_per_mw_year): a deal input, not the flex engine");
-        ref(sr->flex, INPUTS, row++, 1);
+        if (es->flex_by_year && es->cls[GS_TRAINING].present) {
+            /* one figure per price year, beside the prices: the flex engine's net */
+            const gs_uw_flex *fx = o->flex ? &o->flex[s] : NULL;
+            int first_fx = row;
+            for (size_t i = 0; i < es->nprice_years; i++) {
+                char fsrc[GS_UW_FLEX_TEXT + 384];
+                if (es->price_year[i])
+                    snprintf(key, sizeof key, "%s flex_usd_per_mw_year %d", es->id,
+                             es->price_year[i]);
+                else
+                    snprintf(key, sizeof key, "%s flex_usd_per_mw_year", es->id);
+                if (fx)
+                    snprintf(fsrc, sizeof fsrc,
+                             "gridsplit %s: net %.0f USD (revenue %.0f - curtailment cost and "
+                             "penalties %.0f) of the site's training clusters x %.6f (to 8,760 "
+                             "h) / %.3f MW of training grid draw; %s",
+                             fx->label[i], fx->net_usd[i], fx->revenue_usd[i], fx->cost_usd[i],
+                             fx->scale[i], fx->grid_mw, fx->products[i]);
+                else
+                    snprintf(fsrc, sizeof fsrc, "gridsplit: the flex engine");
+                input_row(x, ws, row++, key, es->flex_year_usd_per_mw_year[i], F_USD, 1,
+                          "USD per MW of training grid draw, net, a year", fsrc);
+            }
+            snprintf(sr->flex, REF_MAX, "'%s'!$B$%d:$B$%d", INPUTS, first_fx + 1, row);
+            sr->flex_by_year = 1;
+        } else {
+            snprintf(key, sizeof key, "%s flex_usd_per_mw_year", es->id);
+            input_row(x, ws, row, key, es->flex_usd_per_mw_year, F_USD, 1,
+                      "USD per MW of training grid draw",
+                      es->cls[GS_TRAINING].present
+                          ? "from the deal (flex_usd_per_mw_year): the deal's figure, used "
+                            "instead of the flex engine's"
+                          : "no training load: no flexibility revenue");
+            ref(sr->flex, INPUTS, row++, 1);
+        }
         for (int k = 0; k < GS_NCLASS; k++) {
             const gs_econ_unit *u = &es->cls[k];
             unit_refs *ur = &sr->u[k];
@@ -475,12 +588,17 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
                                     "site override",
                  ur->rev},
             };
+            int per_request = k == GS_INFERENCE && es->req.on;
             for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+                if (per_request && (rows[i].out == ur->util || rows[i].out == ur->rev))
+                    continue; /* per request: utilisation and revenue come from the demand */
                 snprintf(key, sizeof key, "%s %s %s", es->id, cn, rows[i].name);
                 input_row(x, ws, row, key, rows[i].v, rows[i].fmt, 1, rows[i].unit,
                           rows[i].src);
                 ref(rows[i].out, INPUTS, row++, 1);
             }
+            if (per_request)
+                row = request_rows(x, ws, row, s);
             snprintf(key, sizeof key, "%s %s grid_mw", es->id, cn);
             put_str(x, ws, row, 0, key, NULL);
             put_fx(x, ws, row, 1, x->fmt[S_CALC][F_DEC4], u->it_mw * u->pue, "=%s*%s", ur->it,
@@ -542,6 +660,33 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
             continue;
         input_row(x, ws, row++, name, o->figures[i].value, fmt_of(name), 0, unit_of(name),
                   o->figures[i].source ? o->figures[i].source : "");
+    }
+    /* the demand shapes of the sites paid per request */
+    for (size_t s = 0; s < o->r->nsites; s++) {
+        const gs_econ_site *es = &o->sites[s];
+        unit_refs *ur = &x->sr[s].u[GS_INFERENCE];
+        if (!es->req.on || !es->cls[GS_INFERENCE].present)
+            continue;
+        row++;
+        char key[GS_ID_MAX + 96];
+        snprintf(key, sizeof key,
+                 "Demand shape of %s inference: a share of its peak, the hours of a week from "
+                 "Monday 00:00 UTC", es->id);
+        put_str(x, ws, row++, 0, key, x->section);
+        const char *src = o->req && o->req[s].shape ? o->req[s].shape : "gridsplit";
+        int first = row;
+        for (int h = 0; h < GS_ECON_SHAPE_HOURS; h++) {
+            snprintf(key, sizeof key, "%s inference shape %s %02d:00", es->id,
+                     (const char *const[]){"Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+                                           "Sun"}[h / 24],
+                     h % 24);
+            input_row(x, ws, row++, key, es->req.shape[h], F_DEC4, 1, "share of the peak",
+                      h == 0 ? src : "");
+        }
+        snprintf(ur->shape, REF_MAX, "'%s'!$B$%d:$B$%d", INPUTS, first + 1, row);
+        /* the mean the request rows above read */
+        put_fx(x, ws, ur->shape_row, 1, x->fmt[S_CALC][F_DEC4], gs_econ_shape_mean(es->req.shape),
+               "=AVERAGE(%s)", ur->shape);
     }
     worksheet_freeze_panes(ws, HEAD_ROW + 1, 1);
     return 0;
@@ -612,10 +757,17 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
     char title[GS_ID_MAX + 96];
     snprintf(title, sizeof title, "%s: %s (%s), USD per year", o->sites[s].id, CLASS_NAME[k],
              intr ? "interruptible" : "firm");
+    int per_request = k == GS_INFERENCE && o->sites[s].req.on;
     sheet_head(x, ws, title,
-               "Every cell is a formula over the Inputs sheet; year 0 is construction. "
-               "net = revenue + flex - capex - operating costs.",
-               NCOL, COL_HEAD);
+               per_request
+                   ? "Every cell is a formula over the Inputs sheet; year 0 is construction. "
+                     "net = revenue + flex - capex - operating costs. Revenue per request: "
+                     "served_rps is the mean over the week's hours of MIN(capacity, demand), "
+                     "demand(h) = mean + (peak - mean) x (shape(h) - shape_mean) / (1 - "
+                     "shape_mean); revenue = served_rps x 3600 x hours x usd_per_request."
+                   : "Every cell is a formula over the Inputs sheet; year 0 is construction. "
+                     "net = revenue + flex - capex - operating costs.",
+               per_request ? NCOL_REQ : NCOL, COL_HEAD);
     lxw_format *usd = x->fmt[S_CALC][F_USD], *dec = x->fmt[S_CALC][F_DEC2];
     const char *hours = intr ? "(hours_per_year-curtailed_hours_per_year)" : "hours_per_year";
     double cum = 0;
@@ -629,6 +781,8 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
             for (int c = C_PRICE; c <= C_FLEX; c++)
                 if (c != C_CFAC && c != C_CGPU && c != C_CIC)
                     put_num(x, ws, row, c, 0, c == C_PRICE ? dec : usd);
+            for (int c = C_PEAK; per_request && c < NCOL_REQ; c++)
+                put_num(x, ws, row, c, 0, usd);
             put_fx(x, ws, row, C_CFAC, usd, er->capex_facility_usd, "=%s*%s", u->it, u->fac);
             put_fx(x, ws, row, C_CIC, usd, er->capex_interconnect_usd, "=%s*%s", u->grid,
                    sr->ic);
@@ -637,8 +791,31 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
                    "=INDEX(%s,MOD(A%d-1,ROWS(%s))+1)*(1+energy_escalation)^(A%d-1)%s",
                    sr->prices, r1, sr->prices, r1,
                    intr ? "*(1-interruptible_energy_discount)" : "");
-            put_fx(x, ws, row, C_MWH, usd, er->energy_mwh, "=%s*%s*%s", u->grid, u->util, hours);
-            put_fx(x, ws, row, C_GPUH, usd, er->gpu_hours, "=%s*%s*%s", u->gpus, u->util, hours);
+            char util[16];
+            if (per_request) {
+                gs_econ_demand_year dy = gs_econ_demand_at(&o->sites[s], y);
+                put_fx(x, ws, row, C_PEAK, usd, dy.peak_rps,
+                       "=INDEX(%s,MIN(A%d,ROWS(%s)))*(1+%s)^MAX(0,A%d-ROWS(%s))", u->peaks, r1,
+                       u->peaks, u->growth, r1, u->peaks);
+                put_fx(x, ws, row, C_MEAN, usd, dy.mean_rps,
+                       "=INDEX(%s,MIN(A%d,ROWS(%s)))*(1+%s)^MAX(0,A%d-ROWS(%s))", u->means, r1,
+                       u->means, u->growth, r1, u->means);
+                /* min(capacity, d) = (d + capacity - |d - capacity|) / 2, hour by hour */
+                char d[4 * REF_MAX + 64];
+                snprintf(d, sizeof d, "(W%d+(V%d-W%d)*(%s-%s)/(1-%s))", r1, r1, r1, u->shape,
+                         u->shape_mean, u->shape_mean);
+                put_fx(x, ws, row, C_SERVED, usd, dy.served_rps,
+                       "=IF(1-%s>1E-12,SUMPRODUCT((%s+%s-ABS(%s-%s))/2)/ROWS(%s),MIN(W%d,%s))",
+                       u->shape_mean, d, u->cap_rps, d, u->cap_rps, u->shape, r1, u->cap_rps);
+                put_fx(x, ws, row, C_UTIL, x->fmt[S_CALC][F_PCT], dy.utilisation, "=X%d/%s", r1,
+                       u->cap_rps);
+                put_fx(x, ws, row, C_USD_REQ, x->fmt[S_CALC][F_GEN], dy.usd_per_request,
+                       "=%s*(1+%s)^(A%d-1)", u->usd_req, u->req_esc, r1);
+                snprintf(util, sizeof util, "Y%d", r1);
+            }
+            const char *ut = per_request ? util : u->util;
+            put_fx(x, ws, row, C_MWH, usd, er->energy_mwh, "=%s*%s*%s", u->grid, ut, hours);
+            put_fx(x, ws, row, C_GPUH, usd, er->gpu_hours, "=%s*%s*%s", u->gpus, ut, hours);
             put_num(x, ws, row, C_CFAC, 0, usd);
             put_num(x, ws, row, C_CIC, 0, usd);
             put_fx(x, ws, row, C_ENERGY, usd, er->energy_usd, "=C%d*B%d", r1, r1);
@@ -654,9 +831,17 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
                    u->it, u->fac, u->gpus, u->gpu);
             put_fx(x, ws, row, C_TAX, usd, er->tax_usd, "=property_tax_share*%s*%s", u->it,
                    u->fac);
-            put_fx(x, ws, row, C_REV, usd, er->revenue_usd,
-                   "=D%d*%s*(1+revenue_escalation)^MOD(A%d-1,%s)", r1, u->rev, r1, u->refresh);
-            if (intr)
+            if (per_request)
+                put_fx(x, ws, row, C_REV, usd, er->revenue_usd, "=X%d*3600*%s*Z%d", r1, hours,
+                       r1);
+            else
+                put_fx(x, ws, row, C_REV, usd, er->revenue_usd,
+                       "=D%d*%s*(1+revenue_escalation)^MOD(A%d-1,%s)", r1, u->rev, r1,
+                       u->refresh);
+            if (intr && sr->flex_by_year)
+                put_fx(x, ws, row, C_FLEX, usd, er->flex_usd, "=INDEX(%s,MOD(A%d-1,ROWS(%s))+1)*%s",
+                       sr->flex, r1, sr->flex, u->grid);
+            else if (intr)
                 put_fx(x, ws, row, C_FLEX, usd, er->flex_usd, "=%s*%s", sr->flex, u->grid);
             else
                 put_num(x, ws, row, C_FLEX, 0, usd);
@@ -719,16 +904,20 @@ static double contract_cost(const gs_econ_site *s, const gs_econ_terms *t, int k
     int refresh = u->refresh_years > 0 ? u->refresh_years : 1;
     double rev = u->revenue_usd_per_gpu_hour *
                  pow(1.0 + t->revenue_escalation, (y - 1) % refresh);
+    int per_request = k == GS_INFERENCE && s->req.on;
+    gs_econ_demand_year dy = gs_econ_demand_at(s, y);
+    double util = per_request ? dy.utilisation : u->utilisation;
     if (!interruptible)
-        return price * grid_mw * u->utilisation * HOURS_PER_YEAR +
+        return price * grid_mw * util * HOURS_PER_YEAR +
                cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 0);
     double h = t->curtailed_hours_per_year;
-    double energy = price * (1.0 - t->interruptible_energy_discount) * grid_mw * u->utilisation *
+    double energy = price * (1.0 - t->interruptible_energy_discount) * grid_mw * util *
                     (HOURS_PER_YEAR - h);
-    double lost = u->gpus * u->utilisation * h * rev;
+    double lost = per_request ? dy.served_rps * 3600.0 * h * dy.usd_per_request
+                              : u->gpus * util * h * rev;
     if (k == GS_INFERENCE)
         lost *= t->inference_sla_penalty;
-    double flex = k == GS_TRAINING ? s->flex_usd_per_mw_year * grid_mw : 0;
+    double flex = k == GS_TRAINING ? gs_econ_flex(s, y) * grid_mw : 0;
     return energy + cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 1) + lost - flex;
 }
 
@@ -778,20 +967,42 @@ static int write_contract_sheet(xw *x, lxw_worksheet *ws, size_t s)
         cap_factor(x, fii, sizeof fii, s, GS_INFERENCE, 1, r1);
         put_fx(x, ws, row, K_TFIRM, usd, contract_cost(es, t, GS_TRAINING, y, 0),
                "=B%d*%s*%s*hours_per_year+C%d*%s%s", r1, ut->grid, ut->util, r1, ut->grid, ftf);
+        char flex[2 * REF_MAX + 64];
+        if (sr->flex_by_year)
+            snprintf(flex, sizeof flex, "INDEX(%s,MOD(A%d-1,ROWS(%s))+1)", sr->flex, r1,
+                     sr->flex);
+        else
+            snprintf(flex, sizeof flex, "%s", sr->flex);
         put_fx(x, ws, row, K_TINT, usd, contract_cost(es, t, GS_TRAINING, y, 1),
                "=B%d*(1-interruptible_energy_discount)*%s*%s*(hours_per_year-curtailed_hours_"
                "per_year)+C%d*%s%s+%s*%s*curtailed_hours_per_"
                "year*%s*(1+revenue_escalation)^MOD(A%d-1,%s)-%s*%s",
                r1, ut->grid, ut->util, r1, ut->grid, fti, ut->gpus, ut->util, ut->rev, r1,
-               ut->refresh, sr->flex, ut->grid);
-        put_fx(x, ws, row, K_IFIRM, usd, contract_cost(es, t, GS_INFERENCE, y, 0),
-               "=B%d*%s*%s*hours_per_year+C%d*%s%s", r1, ui->grid, ui->util, r1, ui->grid, fif);
-        put_fx(x, ws, row, K_IINT, usd, contract_cost(es, t, GS_INFERENCE, y, 1),
-               "=B%d*(1-interruptible_energy_discount)*%s*%s*(hours_per_year-curtailed_hours_"
-               "per_year)+C%d*%s%s+%s*%s*curtailed_hours_per_"
-               "year*%s*(1+revenue_escalation)^MOD(A%d-1,%s)*inference_sla_penalty",
-               r1, ui->grid, ui->util, r1, ui->grid, fii, ui->gpus, ui->util, ui->rev, r1,
-               ui->refresh);
+               ut->refresh, flex, ut->grid);
+        if (es->req.on) {
+            /* per request: the inference sheet's utilisation, served requests and price of
+             * the year (its row of year y is one below this sheet's) */
+            const char *is = sr->sheet[GS_INFERENCE];
+            int ir = r1 + 1;
+            put_fx(x, ws, row, K_IFIRM, usd, contract_cost(es, t, GS_INFERENCE, y, 0),
+                   "=B%d*%s*'%s'!Y%d*hours_per_year+C%d*%s%s", r1, ui->grid, is, ir, r1,
+                   ui->grid, fif);
+            put_fx(x, ws, row, K_IINT, usd, contract_cost(es, t, GS_INFERENCE, y, 1),
+                   "=B%d*(1-interruptible_energy_discount)*%s*'%s'!Y%d*(hours_per_year-"
+                   "curtailed_hours_per_year)+C%d*%s%s+'%s'!X%d*3600*curtailed_hours_per_year*"
+                   "'%s'!Z%d*inference_sla_penalty",
+                   r1, ui->grid, is, ir, r1, ui->grid, fii, is, ir, is, ir);
+        } else {
+            put_fx(x, ws, row, K_IFIRM, usd, contract_cost(es, t, GS_INFERENCE, y, 0),
+                   "=B%d*%s*%s*hours_per_year+C%d*%s%s", r1, ui->grid, ui->util, r1, ui->grid,
+                   fif);
+            put_fx(x, ws, row, K_IINT, usd, contract_cost(es, t, GS_INFERENCE, y, 1),
+                   "=B%d*(1-interruptible_energy_discount)*%s*%s*(hours_per_year-curtailed_"
+                   "hours_per_year)+C%d*%s%s+%s*%s*curtailed_hours_per_"
+                   "year*%s*(1+revenue_escalation)^MOD(A%d-1,%s)*inference_sla_penalty",
+                   r1, ui->grid, ui->util, r1, ui->grid, fii, ui->gpus, ui->util, ui->rev, r1,
+                   ui->refresh);
+        }
         for (int c = 0; c < GS_NCONTRACT; c++)
             put_fx(x, ws, row, K_FIRST_CONTRACT + c, usd,
                    contract_cost(es, t, GS_TRAINING, y, intr[c][0]) +

@@ -5,7 +5,9 @@
 // flows, NPV per site and class, the tornado, the spread over price years, and the contracts
 // where a site holds both classes, else a note saying why not), each chart's figures in its
 // aria-label (every site and class's NPV, every tornado input in the data's order with its
-// swing, every P50), the tables filled (a row per year, per site and class, per tornado input,
+// swing, every P50, each site's flexibility revenue per price year with its source, the first
+// site paid per request's year-1 demand and served requests), the tables filled (the
+// flexibility table's source column as summary.json says it, one row per year of demand) (a row per year, per site and class, per tornado input,
 // per spread row, per site's time to power, per assumption), nothing wider than the window and
 // no table cut; then another series in the cash-flow selector redraws the chart and the table.
 // Saves a full-page screenshot.
@@ -38,6 +40,7 @@ await checkReport('underwrite_check', { viewport: { width: WIDTH, height: 900 },
     return n;
   }, sel);
   const aria = (sel) => page.$eval(sel, (c) => c.getAttribute('aria-label')).catch(() => '');
+  const count0 = (sel) => page.$$eval(sel, (r) => r.length);
 
   // escaping and frame
   const dom = await page.evaluate(() => ({
@@ -85,6 +88,34 @@ await checkReport('underwrite_check', { viewport: { width: WIDTH, height: 900 },
     if (i < 0) { fail(`tornado does not give, in order, ${want}`); break; }
     at = i + want.length;
   }
+  // flexibility revenue: every site with training, each price year's figure and its source
+  const flexRows = [];
+  for (const s of d.sites) {
+    if (!s.flexibility || s.flexibility.source === 'none') continue;
+    for (const y of s.flexibility.price_years) flexRows.push([`${s.id} ${y.price_year ?? 'flat'}`, y, s.flexibility.source]);
+  }
+  if (flexRows.length) {
+    if (!((await coloured('#flex canvas')) > 100)) fail('flexibility chart is blank');
+    const fa = await aria('#flex canvas');
+    const nf = (v) => v.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 0 });
+    for (const [label, y, src] of flexRows)
+      if (!fa.includes(`${label} ${nf(y.usd_per_mw_year)} (${src})`)) fail(`flexibility chart does not give ${label} ${nf(y.usd_per_mw_year)} (${src})`);
+    const srcCells = await page.$$eval('#flex-table tbody tr td.src-cell', (t) => t.map((e) => e.textContent));
+    if (srcCells.length !== flexRows.length) fail(`flexibility table: ${srcCells.length} rows, expected ${flexRows.length}`);
+    srcCells.forEach((t, i) => { if (t !== flexRows[i][1].source) fail(`flexibility table row ${i}: source "${t}", expected "${flexRows[i][1].source}"`); });
+  } else if (!(await page.$('#flex .empty'))) fail('no flexibility chart and no note saying why');
+  // revenue per request: the chart of the first such site and one table row per year
+  const reqSites = d.sites.filter((s) => s.inference && s.inference.revenue && s.inference.revenue.basis === 'request');
+  if (reqSites.length) {
+    if (!((await coloured('#requests canvas')) > 200)) fail('revenue-per-request chart is blank');
+    const ra = await aria('#requests canvas');
+    const y1 = reqSites[0].inference.revenue.years[0];
+    const nf = (v) => v.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: 0 });
+    if (!ra.includes(`year 1 demand ${nf(y1.mean_requests_per_s)} served ${nf(y1.served_requests_per_s)}`))
+      fail('revenue-per-request chart does not give year 1 demand and served');
+    if ((await count0('#requests-table tbody tr')) !== d.horizon_years) fail('revenue-per-request table: not one row per year');
+    if (!((await count0('#requests-notes div')) >= 5)) fail('revenue-per-request sources missing');
+  } else if (!(await page.$('#requests .empty'))) fail('no revenue-per-request chart and no note saying why');
   const spAria = await aria('#spread canvas');
   if (!spAria.includes(`deal total P10 ${usd(d.spread.total.npv_usd.p10)} P50 ${usd(d.spread.total.npv_usd.p50)}`))
     fail('spread chart does not give the deal total P10 / P50');

@@ -3,7 +3,8 @@
 # 1400 px wide and draws every chart and table (tests/browser/underwrite_check.mjs): the campus
 # example (one site with both classes: the contract comparison) and, with ../shared/data, the
 # worked example on 2020-2024 prices (five price-year scenarios, time to power with the zones'
-# headroom); screenshots in $GS_BUILD/underwrite_browser*.png. Skips (77) without node,
+# headroom, flexibility revenue from the flex engine per price year) and its variant with
+# Ashburn paid per request (demand against what the capacity serves); screenshots in $GS_BUILD/underwrite_browser*.png. Skips (77) without node,
 # chromium or playwright-core, unless CI.
 set -u
 : "${GS_SRC:?}" "${GS_BIN:?}"
@@ -35,6 +36,7 @@ run() { # name deal
 run campus "$GS_SRC/examples/underwrite/campus-deal.yaml" ""
 if [ -d "$GS_SHARED/data/prices/US-TEX-ERCO" ]; then
     run real "$GS_SRC/examples/underwrite/deal-2020-2024.yaml" "-2020-2024"
+    run requests "$GS_SRC/examples/underwrite/deal-2020-2024-requests.yaml" "-requests"
 elif [ -n "${CI:-}" ] && [ "${CI:-}" != "false" ] && [ "${CI:-}" != "0" ]; then
     echo "underwrite_browser: $GS_SHARED/data missing under CI" >&2; exit 1
 else

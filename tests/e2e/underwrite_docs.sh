@@ -3,9 +3,10 @@
 # "$ gridsplit underwrite DEAL --out DIR" block of the page is run from the source tree (into a
 # scratch folder, named DIR in the output as in the page) and its lines must be the command's:
 # all of them, in order, where the block has no "..." line; in order with gaps at each "...".
-# Then the worked example's paragraphs: the spread's extremes, time to power's parts and the
-# headroom, the coincident-peak charge of year 1 and the flat example's year 1 and 5 by hand,
-# from summary.json and cashflow.csv. The blocks on the real 2020-2024 prices need
+# Then the worked example's paragraphs: the flex engine's figure of each price year and the
+# storm year's revenue and cost, the spread's extremes, time to power's parts and the headroom,
+# the coincident-peak charge of year 1, the per-request variant's demand, served requests and
+# revenue, and the flat example's year 1 and 5 by hand, from summary.json and cashflow.csv. The blocks on the real 2020-2024 prices need
 # ../shared/data: without it they are reported skipped (an error under CI) and the others run.
 set -euo pipefail
 : "${GS_BIN:?GS_BIN must name the gridsplit binary}"
@@ -70,13 +71,23 @@ real = runs.get("examples/underwrite/deal-2020-2024.yaml")
 if real:
     j = json.load(open(f"{real}/summary.json"))
     sc = j["spread"]["total"]["scenario_npv_usd"]
-    near(min(sc) / 1e9, 2.94, 0.005, "lowest rotation")
+    fx = j["sites"][0]["flexibility"]["price_years"]
+    for e, v in zip(fx, (74, 713, 1423, 336015, 72914)):
+        near(e["usd_per_mw_year"], v, 0.5, f"flexibility revenue {e['price_year']}")
+    near(sum(e["usd_per_mw_year"] for e in fx) / 5, 82228, 0.5, "mean flexibility revenue")
+    near(fx[1]["revenue_usd"] / 1e3, 655.6, 0.05, "2021 revenue")
+    near(fx[1]["cost_usd"] / 1e3, 552.9, 0.05, "2021 cost")
+    near(fx[1]["hours_curtailed"], 13, 0.05, "2021 hours")
+    assert "ERCOT-ECRS net 45950298 USD" in fx[3]["products"], fx[3]["products"]
+    assert "ERCOT-ECRS net 10497215 USD" in fx[4]["products"], fx[4]["products"]
+    near(min(sc) / 1e9, 3.03, 0.005, "lowest rotation")
     near(sc[1], min(sc), 0, "the rotation starting in 2021 is the lowest")
-    near(max(sc) / 1e9, 3.00, 0.005, "highest rotation")
+    near(max(sc) / 1e9, 3.10, 0.005, "highest rotation")
+    near(sc[3], max(sc), 0, "the rotation starting in 2023 is the highest")
     tp = j["time_to_power"][0]
     near(tp["headroom_mw"], 6950.5, 0.05, "ERCOT headroom")
-    near(tp["value_usd"] / 1e6, 505.4, 0.05, "time to power")
-    near(tp["contract_usd"] / 1e6, 149.9, 0.05, "of which contract")
+    near(tp["value_usd"] / 1e6, 582.9, 0.05, "time to power")
+    near(tp["contract_usd"] / 1e6, 227.4, 0.05, "of which contract")
     near(tp["timing_usd"] / 1e6, 355.5, 0.05, "of which timing")
     cp = j["sites"][0]["coincident_peaks"]
     near(cp["paused_share"]["training"], 0.2369, 0.00005, "idle share of an H100")
@@ -85,13 +96,30 @@ if real:
 hold = runs.get("examples/underwrite/deal-2020-2024-hold.yaml")
 if hold:
     sc = json.load(open(f"{hold}/summary.json"))["spread"]["sites"][0]["total"]["scenario_npv_usd"]
-    near(sc[1] / 1e9, 1.80, 0.005, "twenty years of 2021")
-    near(sc[0] / 1e9, 3.08, 0.005, "twenty years of 2020")
+    near(sc[1] / 1e9, 1.77, 0.005, "twenty years of 2021")
+    near(sc[3] / 1e9, 3.17, 0.005, "twenty years of 2023")
+    assert min(sc) == sc[1] and max(sc) == sc[3], sc
+req = runs.get("examples/underwrite/deal-2020-2024-requests.yaml")
+if req:
+    s1 = json.load(open(f"{req}/summary.json"))["sites"][1]
+    q = s1["inference"]["revenue"]
+    near(q["shape_mean"], 0.547, 0.0005, "the shape's mean")
+    y = q["years"]
+    near(y[0]["mean_requests_per_s"], 109316, 0.5, "year 1 mean")
+    near(y[0]["utilisation"], 0.445, 0.0005, "year 1 utilisation")
+    assert y[2]["unserved_share"] == 0 and y[3]["unserved_share"] > 0, "the peaks pass the capacity in year 4"
+    near(y[19]["served_requests_per_s"], 245760, 0.5, "year 20 served")
+    near(y[19]["unserved_share"], 0.632, 0.0005, "year 20 unserved")
+    near(y[19]["usd_per_1000_requests"], 0.11, 0.005, "year 20 price")
+    near(q["usd_per_busy_gpu_hour"], 10.82, 0.005, "a busy GPU-hour")
+    rows = {(r["site"], r["class"], r["year"]): r for r in csv.DictReader(open(f"{req}/cashflow.csv"))}
+    near(float(rows[("ashburn", "inference", "1")]["revenue_usd"]) / 1e9, 1.04, 0.005, "year 1 revenue")
 flat = runs["examples/underwrite/deal.yaml"]
 rows = {(r["site"], r["class"], r["year"]): r for r in csv.DictReader(open(f"{flat}/cashflow.csv"))}
 near(float(rows[("west-texas", "training", "0")]["net_usd"]) / 1e6, -4601.1, 0.05, "year 0")
-near(float(rows[("west-texas", "training", "1")]["net_usd"]) / 1e6, 1337.1, 0.05, "year 1")
-near(float(rows[("west-texas", "training", "5")]["net_usd"]) / 1e6, -1889.1, 0.05, "year 5")
+near(float(rows[("west-texas", "training", "1")]["net_usd"]) / 1e6, 1344.6, 0.05, "year 1")
+near(float(rows[("west-texas", "training", "1")]["flex_usd"]) / 1e6, 10.5, 0.05, "flexibility year 1")
+near(float(rows[("west-texas", "training", "5")]["net_usd"]) / 1e6, -1881.5, 0.05, "year 5")
 near(float(rows[("west-texas", "training", "1")]["energy_usd"]) / 1e6, 40.8, 0.05, "energy year 1")
 campus = runs["examples/underwrite/campus-deal.yaml"]
 c = json.load(open(f"{campus}/summary.json"))["sites"][0]

@@ -6,8 +6,12 @@
 # summary parses, every NPV and cost is finite, an IRR is a number only with status "ok"; the
 # campus's contract comparison is present with split cheaper than one firm contract and both
 # mistakes dearer; with flat prices the spread over price years is the underwriting itself;
-# the tornado's bars are sorted by swing, sourced, and move the NPV the expected way; the same
-# inputs give byte-identical outputs. Needs nothing from ../shared.
+# the tornado's bars are sorted by swing, sourced, and move the NPV the expected way (no
+# inference_demand bar where no site earns per request); the same inputs give byte-identical
+# outputs. Flexibility revenue: deal.yaml gives none, so West Texas takes the flex engine's on
+# the demo fleet's period (2024), the figure `gridsplit flex` gives the cluster (peak products
+# left out) scaled to 8,760 h, per MW of training grid draw, in every year's flex_usd; the
+# campus deal types it, "from the deal". Needs nothing from ../shared.
 set -euo pipefail
 : "${GS_BIN:?GS_BIN must name the gridsplit binary}"
 : "${GS_SRC:?GS_SRC must name the repository root}"
@@ -23,6 +27,9 @@ cmp "$tmp/deal/spread.csv" "$tmp/again/spread.csv"
 cmp "$tmp/deal/tornado.csv" "$tmp/again/tornado.csv"
 grep -q "site west-texas" "$tmp/deal.txt"
 grep -q "contract split" "$tmp/campus.txt"
+grep -q "flexibility revenue (USD per MW-year of training grid draw, 144.1 MW, net of the curtailments' cost), from the flex engine: the fleet's period" "$tmp/deal.txt"
+grep -q "flexibility revenue (USD per MW-year of training grid draw, 50.1 MW): 20,000, from the deal" "$tmp/campus.txt"
+"$GS_BIN" flex "$GS_SRC/examples/demo/fleet.yaml" --out "$tmp/flex" > /dev/null
 
 python3 - "$tmp" <<'PY'
 import csv, json, math, sys
@@ -96,5 +103,30 @@ def check(run, sites, years, mixed):
 
 check("deal", ["west-texas", "ashburn"], 20, [])
 check("campus", ["dallas"], 20, ["dallas"])
+
+# flexibility revenue: the flex engine's for deal.yaml, the deal's for the campus
+j = json.load(open(f"{tmp}/deal/summary.json"))
+wt, ash = j["sites"]
+f = wt["flexibility"]
+assert f["source"] == "flex engine" and wt["flex_usd_per_mw_year"] is None, f
+(y,) = f["price_years"]
+assert y["price_year"] is None and y["source"].startswith("from the flex engine, the fleet's period 2024-01-01"), y
+assert y["from"] == "2024-01-01T00:00:00Z" and y["to"] == "2025-01-01T00:00:00Z", y
+assert abs(y["to_a_year"] - 8760 / 8784) < 1e-6
+net = sum(float(r["net_usd"]) for r in csv.DictReader(open(f"{tmp}/flex/flex.csv"))
+          if r["site"] == "west-texas" and r["kind"] != "peak")
+assert abs(y["net_usd"] - net) < 0.02, (y["net_usd"], net)
+grid = f["training_grid_mw"]
+want = net * 8760 / 8784 / grid
+assert abs(y["usd_per_mw_year"] - want) <= 1e-5 * want and want > 1000, (y["usd_per_mw_year"], want)
+rows = [r for r in csv.DictReader(open(f"{tmp}/deal/cashflow.csv")) if r["site"] == "west-texas" and r["class"] == "training"]
+for r in rows[1:]:
+    assert abs(float(r["flex_usd"]) - net * 8760 / 8784) < 1, r["year"]
+assert ash["flexibility"] == {"source": "none", "training_grid_mw": None, "price_years": []}, ash["flexibility"]
+assert ash["inference"]["revenue"] == {"basis": "gpu_hour"}
+assert "inference_demand" not in [b["input"] for b in j["tornado"]["bars"]]
+c = json.load(open(f"{tmp}/campus/summary.json"))["sites"][0]
+assert c["flexibility"]["source"] == "deal" and c["flex_usd_per_mw_year"] == 20000
+assert [y["source"] for y in c["flexibility"]["price_years"]] == ["from the deal"]
 PY
 echo "underwrite_example: ok"

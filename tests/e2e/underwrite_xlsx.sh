@@ -6,11 +6,15 @@
 # 1. gridsplit underwrites examples/underwrite/deal.yaml (two sites, flat prices),
 #    examples/underwrite/campus-deal.yaml (one site with both classes: the contract sheet) and,
 #    where ../shared/data is present, examples/underwrite/deal-2020-2024.yaml (five real price
-#    years cycled by the sheet's INDEX/MOD). Two runs give byte-identical workbooks; every
-#    formula in them carries a cached value, and the cached deal NPV is summary.json's.
+#    years cycled by the sheet's INDEX/MOD, and the flex engine's figure of each beside them)
+#    and deal-2020-2024-requests.yaml (Ashburn paid per request: served requests as
+#    SUMPRODUCT over the demand shape). Two runs give byte-identical workbooks; every formula
+#    in them carries a cached value, and the cached deal NPV is summary.json's.
 # 2. Edited copies: the test rewrites input cells of the Inputs sheet inside the .xlsx
-#    (discount_rate 8 % -> 10 %, a site's energy price, the campus's facility capex per MW),
-#    leaving every cached result stale; gridsplit also runs the same edits as deal files.
+#    (discount_rate 8 % -> 10 %, a site's energy price, the flexibility revenue the flex engine
+#    gave West Texas -> 30,000 USD per MW-year, the campus's facility capex per MW; with
+#    ../shared/data the price of a request, the peak demand and its growth), leaving every
+#    cached result stale; gridsplit also runs the same edits as deal files.
 # 3. LibreOffice headless (a throwaway profile whose OOXMLRecalcMode is 0: always recalculate
 #    on load) converts every sheet of every workbook to CSV. Compared, to the cent: each
 #    Summary NPV with gridsplit's (the workbook's static column, at full precision, and
@@ -52,15 +56,17 @@ real=0
 if [ -d "$GS_SHARED/data/prices/US-TEX-ERCO" ]; then
     "$GS_BIN" underwrite "$EX/deal-2020-2024.yaml" --out "$tmp/real" > /dev/null
     cp "$tmp/real/underwrite.xlsx" "$tmp/x/real.xlsx"
+    "$GS_BIN" underwrite "$EX/deal-2020-2024-requests.yaml" --out "$tmp/req" > /dev/null
+    cp "$tmp/req/underwrite.xlsx" "$tmp/x/req.xlsx"
     real=1
 else
     echo "underwrite_xlsx: no $GS_SHARED/data/prices: the real-price workbook is not checked" >&2
 fi
 
 # The edits, applied to a deal file (as gridsplit reads it) and to the workbook's Inputs cells.
-python3 - "$tmp" "$EX" <<'PY'
+python3 - "$tmp" "$EX" "$real" <<'PY'
 import os, re, sys, zipfile
-tmp, ex = sys.argv[1], sys.argv[2]
+tmp, ex, real = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 sys.path.insert(0, tmp)
 
 def edit_deal(src, dst, top, site, site_keys):
@@ -120,9 +126,25 @@ def edit_xlsx(src, dst, cells):
             out.writestr(info, xml.encode() if info.filename == part else data)
 
 edit_deal(f"{ex}/deal.yaml", f"{tmp}/base_var.yaml", {"discount_rate": 0.10}, "west-texas",
-          {"price_usd_per_mwh": 50})
+          {"price_usd_per_mwh": 50, "flex_usd_per_mw_year": 30000})
 edit_xlsx(f"{tmp}/x/base.xlsx", f"{tmp}/x/base_edit.xlsx",
-          {"discount_rate": 0.10, "west-texas price": 50})
+          {"discount_rate": 0.10, "west-texas price": 50,
+           "west-texas flex_usd_per_mw_year": 30000})
+if real:
+    # per request: 0.5 USD per 1000 requests instead of 0.22 per million tokens, 250,000
+    # requests/s at the peak, growing 5 % a year
+    text = open(f"{ex}/deal-2020-2024-requests.yaml").read()
+    for a, b in (("inference_usd_per_million_tokens: 0.22", "inference_usd_per_1000_requests: 0.5"),
+                 ("peak_requests_per_s: 200000", "peak_requests_per_s: 250000"),
+                 ("growth: 0.10", "growth: 0.05"),
+                 ("fleet: fleet-2020-2024.yaml", f"fleet: {ex}/fleet-2020-2024.yaml")):
+        assert text.count(a) == 1, a
+        text = text.replace(a, b)
+    open(f"{tmp}/req_var.yaml", "w").write(text)
+    edit_xlsx(f"{tmp}/x/req.xlsx", f"{tmp}/x/req_edit.xlsx",
+              {"ashburn inference usd_per_request": 0.0005,
+               "ashburn inference demand_peak_rps year 1": 250000,
+               "ashburn inference demand_growth": 0.05})
 edit_deal(f"{ex}/campus-deal.yaml", f"{tmp}/campus_var.yaml", {"discount_rate": 0.10},
           "dallas", {"price_usd_per_mwh": 55, "facility_capex_usd_per_mw": 12000000})
 edit_xlsx(f"{tmp}/x/campus.xlsx", f"{tmp}/x/campus_edit.xlsx",
@@ -134,6 +156,10 @@ PY
 "$GS_BIN" underwrite "$tmp/campus_var.yaml" --out "$tmp/campus_var" > /dev/null
 cp "$tmp/base_var/underwrite.xlsx" "$tmp/x/base_var.xlsx"
 cp "$tmp/campus_var/underwrite.xlsx" "$tmp/x/campus_var.xlsx"
+if [ "$real" = 1 ]; then
+    "$GS_BIN" underwrite "$tmp/req_var.yaml" --out "$tmp/req_var" > /dev/null
+    cp "$tmp/req_var/underwrite.xlsx" "$tmp/x/req_var.xlsx"
+fi
 
 # ---- 3 and 4: LibreOffice, with and without recalculation on load -------------------------
 profile() { # $1: folder, $2: OOXMLRecalcMode (0 always, 1 never)
@@ -291,6 +317,12 @@ npv_base = check("base", "base", "deal.yaml")
 check("campus", "campus", "campus-deal.yaml")
 if real:
     check("real", "real", "deal-2020-2024.yaml")
+    check("req", "req", "deal-2020-2024-requests.yaml")
+    npv_req = num(next(r for r in table(sheets(f"{tmp}/csv", "req")["Summary"], "site")
+                       if r["site"] == "all")["NPV (USD)"])
+    npv_req_edit = check("req_edit", "req_var", "deal-2020-2024-requests.yaml edited in the "
+                         "sheet", "req_var")
+    assert abs(npv_req_edit - npv_req) > 1e6, (npv_req, npv_req_edit)
 npv_edit = check("base_edit", "base_var", "deal.yaml edited in the sheet", "base_var")
 check("campus_edit", "campus_var", "campus-deal.yaml edited in the sheet", "campus_var")
 check("base_var", "base_var", "the edited deal.yaml")

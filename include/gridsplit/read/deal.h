@@ -34,6 +34,9 @@ typedef enum gs_uw_key {
     GS_UW_DENSITY_BASE_KW,
     GS_UW_DENSITY_USD_PER_MW_PER_KW,
     GS_UW_YEARS_SAVED,
+    GS_UW_INFERENCE_USD_PER_1000_REQUESTS, /**< revenue per request: the price (default) */
+    GS_UW_TOKENS_PER_REQUEST,        /**< a price per million tokens x this = per request */
+    GS_UW_REQUEST_PRICE_ESCALATION,  /**< the price of a request changes by this a year */
     GS_UW_NKEYS
 } gs_uw_key;
 
@@ -63,6 +66,16 @@ typedef struct gs_deal_site {
     double facility_capex_usd_per_mw;
     double years_saved;              /**< time to power (NAN: the deal's or the catalogue's) */
     double headroom_mw;              /**< the zone's flexible-load headroom (NAN: not given) */
+    /* inference revenue per request (NAN: not given here) */
+    double inference_usd_per_1000_requests;
+    double inference_usd_per_million_tokens;
+    double tokens_per_request;
+    int demand_given;                /**< 1: the site's demand trajectory (`demand:`) */
+    int demand_line, demand_column;
+    size_t demand_npeak, demand_nmean;  /**< years listed (a number is one year) */
+    double demand_peak_rps[GS_ECON_DEMAND_YEARS_MAX];
+    double demand_mean_rps[GS_ECON_DEMAND_YEARS_MAX];
+    double demand_growth;            /**< NAN: the service's growth_per_year */
 } gs_deal_site;
 
 /** How a zone charges transmission and capacity (the catalogue's zones, `basis`). */
@@ -78,6 +91,10 @@ typedef struct gs_deal {
     int horizon_years;
     double price_usd_per_mwh;        /**< flat price where a site has no price series; NAN */
     double flex_usd_per_mw_year;     /**< flexibility revenue per MW of training grid draw */
+    int flex_given;                  /**< 1: the deal gives flex_usd_per_mw_year (top level):
+                                          every site takes it instead of the flex engine's */
+    int fig_given[GS_UW_NKEYS];      /**< 1: the deal overrides that catalogue figure */
+    double inference_usd_per_million_tokens; /**< NAN: not given at the top level */
     gs_uw_figure fig[GS_UW_NKEYS];
     gs_uw_figure capex[3];           /**< facility capex per MW by gs_cooling */
     size_t ngpus;
@@ -103,6 +120,34 @@ gs_uw_basis gs_deal_zone_basis(const gs_deal *d, const char *zone_id);
 int gs_deal_load(const char *path, gs_deal **out, gs_error *err);
 
 void gs_deal_free(gs_deal *d);
+
+/** Where a site's inference revenue per request came from (gs_deal_resolve_ex). */
+typedef struct gs_deal_req_note {
+    int on;                          /**< 1: the site earns per request */
+    char price[256];                 /**< "deal file (site): 0.22 USD per million tokens x 1366
+                                          tokens per request" */
+    char capacity[256];              /**< "fleet: 24576 GPUs x 10 requests/s per GPU (chat)" */
+    char demand[256];                /**< "deal file (site)" or the fleet's service peak */
+    char shape[256];                 /**< "fleet: the diurnal shape of service chat ..." */
+    char growth[192];
+    double requests_per_s_per_gpu;   /**< GPU-weighted over the site's inference clusters */
+    double tokens_per_request;       /**< NAN when the price is per request */
+    double usd_per_million_tokens;   /**< NAN when the price is per request */
+    int mean_from_shape;             /**< 1: every mean is its peak x the shape's mean */
+    int peak_from_shape;             /**< 1: every peak is its mean / the shape's mean */
+} gs_deal_req_note;
+
+/** gs_deal_resolve, and where each site's revenue per request came from (req_note[i], may be
+ * NULL). A site earns per request (sites[i].req.on) when the deal gives it (or the deal's top
+ * level) a price per 1000 requests or per million tokens, or the site a `demand:` trajectory:
+ * capacity = GPUs x the service's requests_per_s_per_gpu; demand from the site's `demand:`
+ * (else the services' peak_requests_per_s, each times the site's share of the service's
+ * GPUs); its form over a week from the services' diurnal shapes, each region in its own local
+ * time (reads the tz database). Errors name the deal's line (GS_EINPUT): a site without
+ * inference, a service with measured demand (no shape), two prices at one level. */
+int gs_deal_resolve_ex(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
+                       gs_econ_terms *terms, char (*price_note)[64], gs_deal_req_note *req_note,
+                       gs_error *err);
 
 /** The econ engine's inputs from the deal and its fleet (series loaded where the fleet has
  * them: a zone's price series gives one price per calendar year with at least 90 % of its

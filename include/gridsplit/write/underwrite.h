@@ -26,6 +26,48 @@ typedef struct gs_uw_cp {
     char note[256];                   /**< how the shares were found */
 } gs_uw_cp;
 
+/** Where a site's flexibility revenue came from, per price year (docs/underwrite.md
+ * "Flexibility revenue"). */
+typedef enum gs_uw_flex_source {
+    GS_UW_FLEX_NONE = 0,              /**< no training load at the site */
+    GS_UW_FLEX_DEAL,                  /**< flex_usd_per_mw_year of the deal (site or top level) */
+    GS_UW_FLEX_ENGINE,                /**< the flex engine over each price year */
+} gs_uw_flex_source;
+
+#define GS_UW_FLEX_TEXT 512
+
+/** The flex engine's figures of one site over its price years, for the outputs. */
+typedef struct gs_uw_flex {
+    gs_uw_flex_source source;
+    double grid_mw;                   /**< the training grid draw the figures are per MW of */
+    size_t nyears;                    /**< = the site's nprice_years */
+    char label[GS_ECON_PRICE_YEARS_MAX][96]; /**< "from the deal", "from the flex engine, price
+                                          year 2021" */
+    int64_t from_s[GS_ECON_PRICE_YEARS_MAX], to_s[GS_ECON_PRICE_YEARS_MAX]; /**< the period
+                                          backtested (engine) */
+    double scale[GS_ECON_PRICE_YEARS_MAX];    /**< to a year: 8760 h / the period's hours */
+    double revenue_usd[GS_ECON_PRICE_YEARS_MAX];   /**< the site's training clusters, the
+                                          period's products (peak products left out) */
+    double cost_usd[GS_ECON_PRICE_YEARS_MAX];      /**< curtailment cost and penalties */
+    double net_usd[GS_ECON_PRICE_YEARS_MAX];       /**< revenue - cost */
+    double hours_curtailed[GS_ECON_PRICE_YEARS_MAX];
+    double mwh_shed[GS_ECON_PRICE_YEARS_MAX];
+    char products[GS_ECON_PRICE_YEARS_MAX][GS_UW_FLEX_TEXT]; /**< "ERCOT-RT-ENERGY net 102719
+                                          USD; ERCOT-ECRS no price (...)" */
+} gs_uw_flex;
+
+/** Where a site's inference revenue per request came from (NULL pointers when the site earns
+ * per GPU-hour). */
+typedef struct gs_uw_req {
+    int on;
+    const char *price, *capacity, *demand, *shape, *growth;
+    double requests_per_s_per_gpu;
+    double tokens_per_request;        /**< NAN: priced per request */
+    double usd_per_million_tokens;    /**< NAN: priced per request */
+    int mean_from_shape;              /**< 1: the means are the peaks x the shape's mean */
+    int peak_from_shape;              /**< 1: the peaks are the means / the shape's mean */
+} gs_uw_req;
+
 typedef struct gs_uw_outputs {
     const char *deal_path;
     const char *fleet_path;
@@ -44,6 +86,8 @@ typedef struct gs_uw_outputs {
     const gs_econ_power *power;       /**< [r->nsites]: time to power */
     const char *const *headroom_note; /**< [r->nsites]: where each headroom came from ("" none) */
     const gs_uw_cp *cp;               /**< [r->nsites]: coincident peaks, NULL entries for none */
+    const gs_uw_flex *flex;           /**< [r->nsites]: where flexibility revenue came from */
+    const gs_uw_req *req;             /**< [r->nsites]: revenue per request's sources */
 } gs_uw_outputs;
 
 /** Write DIR/cashflow.csv (one row per site, class and year; the site totals; the deal's
