@@ -124,8 +124,9 @@ typedef struct gs_clean_opts {
  * least window/2 valid neighbours), or a one-hour jump (above both neighbouring hours, or below
  * both, by more than jump_fraction x m) is replaced by linear interpolation between the nearest
  * valid hours before and after (the nearest valid value at either end). Every replaced hour
- * is appended to *changes (may be NULL). The median slides along the series in a sorted
- * window (O(window) an hour, not a sort of every window). Returns 0, GS_ENOMEM, or GS_EINPUT
+ * is appended to *changes (may be NULL). Most hours are decided by the least and largest valid
+ * values of the blocks around them, between which the median lies; the others get the median
+ * from a sorted window slid along the series. Returns 0, GS_ENOMEM, or GS_EINPUT
  * when the series has no valid hour. */
 int gs_demand_clean(gs_series *demand, const gs_clean_opts *opts, gs_demand_changes *changes,
                     gs_error *err);

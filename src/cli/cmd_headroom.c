@@ -22,7 +22,9 @@
 static const char *const CMD = "headroom";
 
 static const gs_opt_decl HEADROOM_OPTS[] = {
-    {.name = "csv", .type = GS_OPT_INPUT, .flags = GS_OPT_STDIO, .help = "any hourly demand CSV"},
+    {.name = "csv", .type = GS_OPT_INPUT, .flags = GS_OPT_STDIO | GS_OPT_REPEAT, .max_items = 64,
+     .help = "any hourly demand CSV; give it again for more zones (one zone a file, named by "
+             "the file; the same --column in each)"},
     {.name = "column", .type = GS_OPT_STRING, .metavar = "NAME", .requires = "csv",
      .help = "the demand column"},
     {.name = "time-column", .type = GS_OPT_STRING, .metavar = "NAME", .requires = "csv",
@@ -67,8 +69,8 @@ static const gs_opt_group HEADROOM_GROUPS[] = {
 const gs_cmd_decl gs_cmd_headroom_decl = {
     .name = "headroom",
     .summary = "how much flexible load a grid takes at a curtailment rate",
-    .usage = "--csv FILE --column NAME [--time-column NAME]\n"
-             " [--tz TZ] [options]\n"
+    .usage = "--csv FILE [--csv FILE ...] --column NAME\n"
+             " [--time-column NAME] [--tz TZ] [options]\n"
              "--eia930 DIR --ba NAME [--from YEAR --to YEAR] [--raw]\n"
              " [options]\n"
              "--eia930 DIR (--all | --ba-list A,B,...) [--from YEAR]\n"
@@ -89,6 +91,8 @@ const gs_cmd_decl gs_cmd_headroom_decl = {
 
 typedef struct args {
     const char *csv, *column, *time_column, *tz;
+    const char *csvs[64]; /* every --csv given, in order */
+    size_t ncsv;
     const char *eia, *ba, *ba_list, *out, *changes, *format;
     int all, raw;
     int year_from, year_to;
@@ -110,6 +114,13 @@ static int read_args(const gs_opts *o, args *a)
 {
     memset(a, 0, sizeof *a);
     a->csv = gs_opts_str(o, "csv");
+    a->ncsv = a->csv ? gs_opts_count(o, "csv") : 0;
+    if (a->ncsv > sizeof a->csvs / sizeof a->csvs[0])
+        a->ncsv = sizeof a->csvs / sizeof a->csvs[0];
+    for (size_t i = 0; i < a->ncsv; i++) {
+        size_t len;
+        a->csvs[i] = gs_opts_item(o, "csv", i, &len); /* a whole argv string */
+    }
     a->column = gs_opts_str(o, "column");
     a->time_column = gs_opts_str(o, "time-column");
     a->tz = gs_opts_str(o, "tz");
@@ -128,7 +139,7 @@ static int read_args(const gs_opts *o, args *a)
     a->spike = gs_opts_num(o, "spike-factor");
     a->format = gs_opts_str(o, "format");
     if (!a->format)
-        a->format = (a->all || a->ba_list) ? "markdown" : "json";
+        a->format = (a->all || a->ba_list || a->ncsv > 1) ? "markdown" : "json";
     if (!tz_known(a->tz))
         return gs_opts_fail(o, "tz", "unknown time zone '%s' (not in the system's tz database)",
                             a->tz);
@@ -160,6 +171,21 @@ typedef struct zone_run {
     int year_from, year_to;
 } zone_run;
 
+/* "PJM" from ".../PJM.csv" or ".../PJM.csv.zst": a zone named by its file */
+static void zone_of_file(const char *path, char *out, size_t len)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    snprintf(out, len, "%s", b);
+    static const char *const ext[] = {".zst", ".gz", ".csv", ".txt"};
+    for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
+        size_t n = strlen(out), e = strlen(ext[k]);
+        if (n > e && strcasecmp(out + n - e, ext[k]) == 0)
+            out[n - e] = '\0';
+    }
+}
+
+/* One zone: ba is the balancing authority (--eia930) or the CSV file (--csv). */
 static int load_zone(const args *a, const char *ba, zone_run *z, gs_error *err)
 {
     gs_series *s = NULL;
@@ -167,6 +193,7 @@ static int load_zone(const args *a, const char *ba, zone_run *z, gs_error *err)
     gs_clean_opts co = {0};
     co.spike_factor = a->spike;
     if (a->csv) {
+        const char *file = ba;
         gs_import_opts io = {0};
         io.format = "csv";
         io.quantity = GS_QTY_POWER_MW; /* a zone's demand */
@@ -174,7 +201,7 @@ static int load_zone(const args *a, const char *ba, zone_run *z, gs_error *err)
         io.value_column = a->column;
         io.tz = a->tz;
         gs_points *p = NULL;
-        rc = gs_import_points(a->csv, &io, &p, err);
+        rc = gs_import_points(file, &io, &p, err);
         if (rc)
             return rc;
         int64_t from = 0, to = 0;
@@ -195,11 +222,14 @@ static int load_zone(const args *a, const char *ba, zone_run *z, gs_error *err)
         gs_points_free(p);
         if (rc) {
             if (!err->file[0])
-                snprintf(err->file, sizeof err->file, "%s", a->csv);
+                snprintf(err->file, sizeof err->file, "%s", file);
             return rc;
         }
-        snprintf(z->name, sizeof z->name, "%s", a->column);
-        snprintf(z->source, sizeof z->source, "%s (column %s)", a->csv, a->column);
+        if (a->ncsv > 1) /* several files: each zone by its file */
+            zone_of_file(file, z->name, sizeof z->name);
+        else
+            snprintf(z->name, sizeof z->name, "%s", a->column);
+        snprintf(z->source, sizeof z->source, "%s (column %s)", file, a->column);
         z->cleaning = "full rule: missing, <= 0, >= 1e9 MW, beyond k x / 1/k x the median of "
                       "+-24 h, or a one-hour jump > 0.2 x that median -> linear interpolation";
     } else {
@@ -227,7 +257,7 @@ static int load_zone(const args *a, const char *ba, zone_run *z, gs_error *err)
     if (rc == GS_OK) {
         rc = gs_headroom_solve(s, a->rates, a->n_rates, &z->h, err);
         if (rc && !err->file[0]) /* name the input: the file, or the zone of the releases */
-            snprintf(err->file, sizeof err->file, "%s", a->csv ? a->csv : z->name);
+            snprintf(err->file, sizeof err->file, "%s", a->csv ? ba : z->name);
     }
     gs_series_free(s);
     if (rc == GS_OK) {
@@ -429,6 +459,10 @@ int gs_cmd_headroom(int argc, char **argv)
             list[nz++] = t;
             t = comma ? comma + 1 : NULL;
         }
+    } else if (a.csv) {
+        nz = a.ncsv;
+        for (size_t i = 0; i < nz; i++)
+            list[i] = a.csvs[i];
     } else {
         list[0] = a.ba;
         nz = 1;
@@ -442,7 +476,7 @@ int gs_cmd_headroom(int argc, char **argv)
     }
     for (size_t i = 0; i < nz && rc == 0; i++)
         rc = load_zone(&a, list[i], &zs[i], &err);
-    int multi = a.all || a.ba_list;
+    int multi = a.all || a.ba_list || a.ncsv > 1;
 
     if (rc == 0) {
         gs__outfile o = {0};

@@ -94,12 +94,14 @@ void gs_headroom_thresholds(const gs_series *d, double *summer_mw, double *winte
     *winter_mw = w;
 }
 
-/* Per-hour context shared by solve and eval: slack e' = max(0, threshold - demand), the
- * year of each hour, and the per-year weights. */
+/* Per-hour context shared by solve and eval: slack e' = max(0, threshold - demand), where
+ * each year's hours start, and the per-year weights. */
 typedef struct ctx {
     size_t n;
     double *slack;       /* n */
-    int *yidx;           /* n: index of the hour's year */
+    double slack_max;
+    double peak, sum;    /* of the demand (sum in time order) */
+    size_t *ystart;      /* nyears + 1: the first hour of each year, then n */
     int nyears;
     double *rate_w;      /* per year: a_y / H_y (weight of one hour in the averaged rate) */
     double *count_w;     /* per year: a_y / min(1, H_y/8760) (weight of one hour in per-year counts) */
@@ -109,7 +111,7 @@ typedef struct ctx {
 static void ctx_free(ctx *c)
 {
     free(c->slack);
-    free(c->yidx);
+    free(c->ystart);
     free(c->rate_w);
     free(c->count_w);
     memset(c, 0, sizeof *c);
@@ -142,11 +144,11 @@ static int ctx_build(const gs_series *d, double summer, double winter, ctx *c, g
     c->n = d->n;
     c->nyears = y1 - y0 + 1;
     c->slack = malloc(d->n * sizeof *c->slack);
-    c->yidx = malloc(d->n * sizeof *c->yidx);
+    c->ystart = calloc((size_t)c->nyears + 1, sizeof *c->ystart);
     c->rate_w = calloc((size_t)c->nyears, sizeof *c->rate_w);
     c->count_w = calloc((size_t)c->nyears, sizeof *c->count_w);
     size_t *hy = calloc((size_t)c->nyears, sizeof *hy);
-    if (!c->slack || !c->yidx || !c->rate_w || !c->count_w || !hy) {
+    if (!c->slack || !c->ystart || !c->rate_w || !c->count_w || !hy) {
         free(hy);
         ctx_free(c);
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -166,10 +168,16 @@ static int ctx_build(const gs_series *d, double summer, double winter, ctx *c, g
                                 uses_summer_threshold(m) ? "June-August" : "December-February");
         }
         double e = thr - d->v[i];
+        c->sum += d->v[i];
+        if (i == 0 || d->v[i] > c->peak)
+            c->peak = d->v[i];
         c->slack[i] = e > 0 ? e : 0;
-        c->yidx[i] = y - y0;
+        if (c->slack[i] > c->slack_max)
+            c->slack_max = c->slack[i];
         hy[y - y0]++;
     }
+    for (int k = 0; k < c->nyears; k++)
+        c->ystart[k + 1] = c->ystart[k] + hy[k];
     double sum_a = 0;
     for (int k = 0; k < c->nyears; k++) {
         double frac = hy[k] >= 8760 ? 1.0 : (double)hy[k] / 8760.0;
@@ -188,19 +196,26 @@ static int ctx_build(const gs_series *d, double summer, double winter, ctx *c, g
     return GS_OK;
 }
 
-/* Direct evaluation of L over the context (O(n)). */
-static void ctx_eval(const ctx *c, double L, gs_headroom_result *r)
+/* Direct evaluation of L over the context: over every hour (hours NULL), or over the hours
+ * listed in time order (nh of them), which must hold every hour curtailed at L. Sums run in
+ * time order over the curtailed hours either way; an event is a run of consecutive curtailed
+ * hours. */
+static void ctx_eval(const ctx *c, const uint32_t *hours, size_t nh, double L,
+                     gs_headroom_result *r)
 {
-    double rate = 0, mwh = 0, hours = 0, k50 = 0, k75 = 0, k90 = 0;
-    size_t events = 0, run = 0, max_run = 0, curtailed = 0;
-    for (size_t i = 0; i < c->n; i++) {
+    double rate = 0, mwh = 0, tot = 0, k50 = 0, k75 = 0, k90 = 0;
+    size_t events = 0, run = 0, max_run = 0, curtailed = 0, prev = 0;
+    int y = 0; /* the year of hour i */
+    for (size_t j = 0; j < nh; j++) {
+        size_t i = hours ? hours[j] : j;
         double e = c->slack[i];
         if (L > 0 && e < L) {
             double cut = L - e; /* <= L since e >= 0 */
-            int y = c->yidx[i];
+            while (i >= c->ystart[y + 1])
+                y++;
             rate += c->rate_w[y] * cut / L;
             mwh += c->count_w[y] * cut;
-            hours += c->count_w[y];
+            tot += c->count_w[y];
             if (e >= 0.5 * L)
                 k50 += c->count_w[y];
             if (e >= 0.75 * L)
@@ -208,19 +223,20 @@ static void ctx_eval(const ctx *c, double L, gs_headroom_result *r)
             if (e >= 0.9 * L)
                 k90 += c->count_w[y];
             curtailed++;
-            if (run == 0)
+            if (run == 0 || prev + 1 != i) { /* the hour before was not curtailed */
                 events++;
+                run = 0;
+            }
             run++;
+            prev = i;
             if (run > max_run)
                 max_run = run;
-        } else {
-            run = 0;
         }
     }
     r->achieved_rate_pct = 100.0 * rate;
     r->headroom_mw = L;
     r->curtailed_mwh_per_year = mwh;
-    r->curtailed_hours_per_year = hours;
+    r->curtailed_hours_per_year = tot;
     r->hours_keeping_50pct = k50;
     r->hours_keeping_75pct = k75;
     r->hours_keeping_90pct = k90;
@@ -243,7 +259,7 @@ int gs_headroom_eval(const gs_series *d, double summer_mw, double winter_mw, dou
     if (rc)
         return rc;
     memset(r, 0, sizeof *r);
-    ctx_eval(&c, load_mw, r);
+    ctx_eval(&c, NULL, c.n, load_mw, r);
     r->rate_pct = r->achieved_rate_pct;
     ctx_free(&c);
     return GS_OK;
@@ -293,6 +309,118 @@ static void sort_slacks(sw *p, sw *tmp, size_t n)
     }
     if (src != p)
         memcpy(p, src, n * sizeof *p);
+}
+
+/* The solve reads the slacks in increasing order only until F reaches the largest rate: in
+ * demand data at 5 %, the smallest fifth of them or so. So it sorts only a prefix, the hours whose slacks
+ * fall in the lowest of PREFIX_BUCKETS equal buckets from 0 to the largest slack, enough
+ * buckets for F, estimated from each bucket's sums, to pass the largest rate one bucket before
+ * the last one taken. A bucket is a monotone function of the slack, so the prefix holds every
+ * slack below any slack it leaves out, ties all in or all out, and sorted (stably) it is the
+ * start of the sorted whole: the solve's steps over it are those over the whole. Where the
+ * prefix ends before the solve does (the estimate is not the exact F), the solve sorts the
+ * whole (solve_from). */
+#define PREFIX_BUCKETS 1024
+
+typedef struct prefix {
+    uint32_t *hours; /* the prefix's hours in time order */
+    size_t n;
+    double next;     /* the smallest slack left out ... */
+    int has_next;    /* ... if any */
+} prefix;
+
+static size_t bucket_of(double e, double inv)
+{
+    double b = e * inv;
+    return b < PREFIX_BUCKETS ? (size_t)b : PREFIX_BUCKETS;
+}
+
+/* 1 with the prefix for rates up to rmax; 0 when it would not save much (more than half of the
+ * hours), when the slacks are all 0, or when memory is short: then the solve sorts the whole. */
+static int prefix_build(const ctx *c, double rmax, prefix *pf)
+{
+    memset(pf, 0, sizeof *pf);
+    if (c->n > UINT32_MAX)
+        return 0;
+    double emax = c->slack_max, inv = PREFIX_BUCKETS / emax;
+    if (!(emax > 0) || !isfinite(inv))
+        return 0;
+    static const size_t nb = PREFIX_BUCKETS + 1;
+    size_t count[PREFIX_BUCKETS + 1] = {0};
+    double wsum[PREFIX_BUCKETS + 1] = {0}, esum[PREFIX_BUCKETS + 1] = {0};
+    for (size_t i = 0, y = 0; i < c->n; i++) {
+        while (i >= c->ystart[y + 1])
+            y++;
+        double e = c->slack[i], w = c->rate_w[y];
+        size_t b = bucket_of(e, inv);
+        count[b]++;
+        wsum[b] += w;
+        esum[b] += w * e;
+    }
+    /* F at the top of bucket b - 1 from the sums of buckets 0..b-1; one bucket more */
+    double W = 0, S = 0;
+    size_t take = 0, n = 0;
+    for (size_t b = 1; b < nb && !take; b++) {
+        W += wsum[b - 1];
+        S += esum[b - 1];
+        if (W - S / ((double)b / inv) >= rmax)
+            take = b + 1;
+    }
+    for (size_t b = 0; b < take && b < nb; b++)
+        n += count[b];
+    if (!take || n > c->n / 2)
+        return 0;
+    pf->hours = malloc((n ? n : 1) * sizeof *pf->hours);
+    if (!pf->hours)
+        return 0;
+    for (size_t i = 0; i < c->n; i++) {
+        double e = c->slack[i];
+        if (bucket_of(e, inv) < take) {
+            pf->hours[pf->n++] = (uint32_t)i;
+        } else if (!pf->has_next || e < pf->next) {
+            pf->next = e;
+            pf->has_next = 1;
+        }
+    }
+    return 1;
+}
+
+/* The headroom at rate r from the slacks p[0..n) sorted (all of them, or a prefix whose first
+ * slack left out is *next): 1 with *L, or 0 when the prefix ends before the answer does. */
+static int solve_from(const sw *p, size_t n, const double *next, double r, double *L)
+{
+    double W = 0, S = 0;
+    size_t i = 0;
+    /* hours at slack 0 are curtailed fully for any L > 0 */
+    while (i < n && p[i].e <= 0) {
+        W += p[i].w;
+        i++;
+    }
+    if (W >= r) {
+        *L = 0; /* even an infinitesimal load is curtailed more than r */
+        return 1;
+    }
+    for (;;) {
+        if (i == n && !next) {
+            *L = S / (W - r);
+            return 1;
+        }
+        /* F at the next breakpoint, with the sums over the slacks below it */
+        double e = i < n ? p[i].e : *next;
+        double F = W - S / e;
+        if (F >= r) {
+            *L = S / (W - r);
+            return 1;
+        }
+        if (i == n)
+            return 0;
+        /* take every slack equal to e */
+        while (i < n && p[i].e == e) {
+            W += p[i].w;
+            S += p[i].w * p[i].e;
+            i++;
+        }
+    }
 }
 
 /* Enough hours for the method: a calendar year's rate needs a year of hours (8,760) and the
@@ -352,14 +480,9 @@ int gs_headroom_solve(const gs_series *d, const double *rates_pct, size_t n_rate
 
     out->threshold_summer_mw = summer;
     out->threshold_winter_mw = winter;
-    double peak = -INFINITY, sum = 0;
-    for (size_t i = 0; i < d->n; i++) {
-        sum += d->v[i];
-        if (d->v[i] > peak)
-            peak = d->v[i];
-    }
+    double peak = c.peak;
     out->peak_mw = peak;
-    out->mean_mw = sum / (double)d->n;
+    out->mean_mw = c.sum / (double)d->n;
     out->load_factor = peak > 0 ? out->mean_mw / peak : NAN;
     out->start_s = d->start_s;
     out->end_s = d->start_s + (int64_t)d->n * d->step_s;
@@ -370,56 +493,53 @@ int gs_headroom_solve(const gs_series *d, const double *rates_pct, size_t n_rate
     out->years = c.years;
 
     /* F(L) = sum_{e_i < L} w_i (1 - e_i / L): on [e_(k-1), e_(k)] it is W_k - S_k / L with
-     * W_k, S_k the sums of w and w*e over the k smallest slacks. Increasing in L. */
-    sw *p = malloc(2 * c.n * sizeof *p);
-    if (!p) {
-        ctx_free(&c);
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
-    for (size_t i = 0; i < c.n; i++) {
-        p[i].e = c.slack[i];
-        p[i].w = c.rate_w[c.yidx[i]];
-    }
-    sort_slacks(p, p + c.n, c.n);
-
-    for (size_t k = 0; k < n_rates; k++) {
-        double r = rates_pct[k] / 100.0;
-        double W = 0, S = 0, L = 0;
-        size_t i = 0;
-        /* hours at slack 0 are curtailed fully for any L > 0 */
-        while (i < c.n && p[i].e <= 0) {
-            W += p[i].w;
-            i++;
+     * W_k, S_k the sums of w and w*e over the k smallest slacks. Increasing in L. The slacks
+     * sorted: a prefix of them (prefix_build), else (or when it falls short) all. */
+    double rmax = 0;
+    for (size_t k = 0; k < n_rates; k++)
+        if (rates_pct[k] / 100.0 > rmax)
+            rmax = rates_pct[k] / 100.0;
+    prefix pf;
+    int use_prefix = prefix_build(&c, rmax, &pf);
+    sw *p = NULL;
+    for (;;) {
+        size_t np = use_prefix ? pf.n : c.n;
+        p = malloc(2 * (np ? np : 1) * sizeof *p);
+        if (!p) {
+            free(pf.hours);
+            ctx_free(&c);
+            return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         }
-        if (W >= r) {
-            L = 0; /* even an infinitesimal load is curtailed more than r */
-        } else {
-            for (;;) {
-                if (i == c.n) {
-                    L = S / (W - r);
-                    break;
-                }
-                /* F at the next breakpoint, with the sums over the slacks below it */
-                double e = p[i].e;
-                double F = W - S / e;
-                if (F >= r) {
-                    L = S / (W - r);
-                    break;
-                }
-                /* take every slack equal to e */
-                while (i < c.n && p[i].e == e) {
-                    W += p[i].w;
-                    S += p[i].w * p[i].e;
-                    i++;
-                }
-            }
+        for (size_t j = 0, y = 0; j < np; j++) {
+            size_t i = use_prefix ? pf.hours[j] : j; /* in time order */
+            while (i >= c.ystart[y + 1])
+                y++;
+            p[j].e = c.slack[i];
+            p[j].w = c.rate_w[y];
         }
-        gs_headroom_result *res = &out->results[k];
-        ctx_eval(&c, L, res);
-        res->rate_pct = rates_pct[k];
+        sort_slacks(p, p + np, np);
+        const double *next = use_prefix && pf.has_next ? &pf.next : NULL;
+        size_t k = 0;
+        for (; k < n_rates; k++) {
+            double L;
+            if (!solve_from(p, np, next, rates_pct[k] / 100.0, &L))
+                break;
+            gs_headroom_result *res = &out->results[k];
+            /* the prefix holds every hour curtailed at L unless a slack left out is below L */
+            if (use_prefix && !(next && *next < L))
+                ctx_eval(&c, pf.hours, pf.n, L, res);
+            else
+                ctx_eval(&c, NULL, c.n, L, res);
+            res->rate_pct = rates_pct[k];
+        }
+        if (k == n_rates)
+            break;
+        free(p); /* the prefix fell short: sort the whole */
+        use_prefix = 0;
     }
     out->n_results = n_rates;
     free(p);
+    free(pf.hours);
     ctx_free(&c);
     return GS_OK;
 }
@@ -547,7 +667,7 @@ int gs_demand_clean(gs_series *d, const gs_clean_opts *opts, gs_demand_changes *
     size_t n = d->n;
     if (n == 0)
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "demand", "the demand series is empty");
-    int *kind = malloc(n * sizeof *kind);
+    signed char *kind = malloc(n * sizeof *kind); /* -1 (kept) or a GS_CHANGE_* */
     double *win_buf = malloc((size_t)(2 * win + 1) * sizeof *win_buf);
     if (!kind || !win_buf) {
         free(kind);
@@ -566,41 +686,102 @@ int gs_demand_clean(gs_series *d, const gs_clean_opts *opts, gs_demand_changes *
             kind[i] = GS_CHANGE_SENTINEL;
     }
     /* pass 2: spikes against the median of the point-valid values within +-win hours (the hour
-     * itself left out), the window slid along the series */
+     * itself left out). Which values are in a window is fixed by pass 1 (in_windows), so the
+     * count of a window slides along with it. The median lies between the least and the
+     * largest value of any span holding the window, and the tests are monotone in it: an hour
+     * at most k x such a least value, at least such a largest value / k, and off its neighbours
+     * by at most jump x the least value is kept whatever the median is (in floating point too:
+     * rounding is monotone, and a largest value below 2^1022 keeps the mean of the two middle
+     * values from overflowing). The spans: blocks of about win/3 hours, each hour's window
+     * within its block and r blocks either side. Only the other hours (a few hundred in 44,000
+     * of EIA demand) need the median itself: the sorted window is then slid from the last hour
+     * it served, or rebuilt when that is more than a window back. */
     if (!o.only_missing) {
+        size_t uwin = (size_t)win, span = 2 * uwin + 1;
+        size_t bs = uwin >= 3 ? (uwin + 2) / 3 : 1, r = (uwin + bs - 1) / bs; /* bs * r >= win */
+        size_t nblk = (n + bs - 1) / bs;
+        double *bmin = malloc(2 * nblk * sizeof *bmin), *bmax = bmin ? bmin + nblk : NULL;
+        if (!bmin) {
+            free(kind);
+            free(win_buf);
+            return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+        }
+        for (size_t b = 0, i = 0; b < nblk; b++) {
+            double lo = INFINITY, hi = -INFINITY;
+            for (size_t e = i + bs < n ? i + bs : n; i < e; i++)
+                if (kind[i] < 0) {
+                    lo = d->v[i] < lo ? d->v[i] : lo;
+                    hi = d->v[i] > hi ? d->v[i] : hi;
+                }
+            bmin[b] = lo;
+            bmax[b] = hi;
+        }
+        size_t count = 0, next = 0;
         sorted_window w = {win_buf, 0};
-        size_t uwin = (size_t)win;
-        for (size_t j = 0; j < n && j <= uwin; j++)
-            if (in_windows(kind[j]))
-                window_insert(&w, d->v[j]);
-        for (size_t i = 0; i < n; i++) {
-            if (i > 0) { /* [i-1-win, i-1+win] -> [i-win, i+win] */
-                int out = i > uwin && in_windows(kind[i - 1 - uwin]);
-                int in = i + uwin < n && in_windows(kind[i + uwin]);
-                if (out && in)
-                    window_replace(&w, d->v[i - 1 - uwin], d->v[i + uwin]);
-                else if (out)
-                    window_erase(&w, d->v[i - 1 - uwin]);
-                else if (in)
-                    window_insert(&w, d->v[i + uwin]);
+        size_t served = SIZE_MAX; /* the hour whose window w holds */
+        double lo = 0, hi = 0, hi_k = 0;
+        const double *v = d->v;
+        for (size_t i = 0, b = 0, in_b = 0; i < n; i++, in_b++) {
+            /* the window [i - win, i + win]: hours entering (untouched by this pass yet) ... */
+            for (; next < n && next <= i + uwin; next++)
+                count += kind[next] < 0;
+            /* ... and the hour leaving */
+            if (i > uwin && in_windows(kind[i - 1 - uwin]))
+                count--;
+            if (i == 0 || in_b == bs) { /* a new block: the bounds of blocks b - r .. b + r */
+                b += i > 0;
+                in_b = 0;
+                lo = INFINITY;
+                hi = -INFINITY;
+                for (size_t q = b > r ? b - r : 0; q < nblk && q <= b + r; q++) {
+                    lo = bmin[q] < lo ? bmin[q] : lo;
+                    hi = bmax[q] > hi ? bmax[q] : hi;
+                }
+                hi_k = hi / k;
             }
             if (kind[i] >= 0)
                 continue;
-            size_t m = w.n - 1; /* the valid neighbours: the window without hour i */
+            size_t m = count - 1; /* the valid neighbours: the window without hour i */
             if (m == 0 || m < (size_t)(win / 2))
                 continue;
-            double med = window_median_without(&w, d->v[i]);
-            if (d->v[i] > k * med)
-                kind[i] = GS_CHANGE_SPIKE_HIGH;
-            else if (d->v[i] < med / k)
-                kind[i] = GS_CHANGE_SPIKE_LOW;
-            else if (i > 0 && i + 1 < n && kind[i - 1] < 0 && kind[i + 1] < 0) {
-                double up = d->v[i] - fmax(d->v[i - 1], d->v[i + 1]);
-                double down = fmin(d->v[i - 1], d->v[i + 1]) - d->v[i];
-                if (up > jump * med || down > jump * med)
-                    kind[i] = GS_CHANGE_JUMP;
+            double x = v[i];
+            int nb = i > 0 && i + 1 < n && kind[i - 1] < 0 && kind[i + 1] < 0;
+            double up = 0, down = 0;
+            if (nb) { /* both neighbours are valid values: finite, > 0 */
+                double before = v[i - 1], after = v[i + 1];
+                up = x - (before > after ? before : after);
+                down = (before < after ? before : after) - x;
             }
+            if (hi <= 0x1p1022 && x <= k * lo && x >= hi_k &&
+                (!nb || (up <= jump * lo && down <= jump * lo)))
+                continue;
+            if (served == SIZE_MAX || i - served > span) {
+                w.n = 0;
+                for (size_t j = i > uwin ? i - uwin : 0; j < n && j <= i + uwin; j++)
+                    if (in_windows(kind[j]))
+                        window_insert(&w, v[j]);
+            } else {
+                for (size_t h = served + 1; h <= i; h++) { /* [h-1-win, h-1+win] -> [h-win, h+win] */
+                    int out = h > uwin && in_windows(kind[h - 1 - uwin]);
+                    int in = h + uwin < n && in_windows(kind[h + uwin]);
+                    if (out && in)
+                        window_replace(&w, v[h - 1 - uwin], v[h + uwin]);
+                    else if (out)
+                        window_erase(&w, v[h - 1 - uwin]);
+                    else if (in)
+                        window_insert(&w, v[h + uwin]);
+                }
+            }
+            served = i;
+            double med = window_median_without(&w, x);
+            if (x > k * med)
+                kind[i] = GS_CHANGE_SPIKE_HIGH;
+            else if (x < med / k)
+                kind[i] = GS_CHANGE_SPIKE_LOW;
+            else if (nb && (up > jump * med || down > jump * med))
+                kind[i] = GS_CHANGE_JUMP;
         }
+        free(bmin);
     }
     free(win_buf);
     /* pass 3: interpolate */

@@ -56,6 +56,8 @@ typedef struct imp {
     char *linebuf;          /* start of the current line (for columns) */
     char *hdr[MAX_FIELDS];  /* trimmed header names (copied) */
     int nhdr;
+    char day[10];           /* fast_time: the date of the last timestamp read, YYYY-MM-DD ... */
+    int64_t day_t;          /* ... and its midnight, UTC seconds (valid when day[0]) */
 } imp;
 
 static char *trim(char *s)
@@ -390,6 +392,145 @@ static int need_fields(imp *m, int nf, int need, const char *line_end, gs_error 
                         "expected %d fields as in the header, found %d", need, nf);
 }
 
+/* ---- the common rows, read directly ------------------------------------------------------ */
+
+/* Nearly every row of an hourly export is like `2024-01-01 00:00:00,12345`: unquoted fields, a
+ * timestamp YYYY-MM-DD[T ]HH:MM[:SS] followed by nothing, Z or +-HH:MM, and a plain decimal
+ * number. fast_row reads such a row in place, without splitting and trimming it or calling
+ * gs_parse_time_frac and strtod, giving bit for bit what the general path gives; any other row,
+ * and any row the general path would refuse, it leaves alone (0), and the general path reads
+ * that row from its start. The general path stays the definition. */
+
+static int two_digits(const char *s)
+{
+    unsigned a = (unsigned char)s[0] - '0', b = (unsigned char)s[1] - '0';
+    return a < 10 && b < 10 ? (int)(a * 10 + b) : -1;
+}
+
+/* A timestamp in one of the forms above at s, followed by a comma or the end of the line
+ * (avail characters from s to it): its length, with *t (UTC when *has_off, else naive) as
+ * gs_parse_time_frac reads it; 0 when it is not of those forms. The midnight of the last date
+ * read is kept, since rows come in order. Nothing at or past s + avail is read. */
+static size_t fast_time(imp *m, const char *s, size_t avail, int64_t *t, int *has_off)
+{
+    if (avail < 16)
+        return 0;
+    if (!m->day[0] || memcmp(s, m->day, 10) != 0) {
+        int y1 = two_digits(s), y2 = two_digits(s + 2), mo = two_digits(s + 5),
+            d = two_digits(s + 8);
+        if (y1 < 0 || y2 < 0 || mo < 1 || mo > 12 || d < 1 || (s[4] != '-' && s[4] != '/') ||
+            s[7] != s[4])
+            return 0;
+        int y = y1 * 100 + y2;
+        static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (d > dm[mo - 1] + (mo == 2 && leap))
+            return 0;
+        m->day_t = gs_utc_from_civil(y, mo, d, 0, 0, 0);
+        memcpy(m->day, s, 10);
+    }
+    int h = two_digits(s + 11), mi = two_digits(s + 14), sec = 0;
+    if ((s[10] != 'T' && s[10] != ' ') || s[13] != ':' || h < 0 || h > 23 || mi < 0 || mi > 59)
+        return 0; /* 24:00 (the end of a day) is the general path's */
+    size_t k = 16;
+    if (k < avail && s[k] == ':') {
+        if (avail < 19 || (sec = two_digits(s + 17)) < 0 || sec > 59)
+            return 0; /* a leap second :60 too */
+        k = 19;
+    }
+    int off = 0;
+    *has_off = 0;
+    if (k < avail && s[k] == 'Z') {
+        *has_off = 1;
+        k++;
+    } else if (k < avail && (s[k] == '+' || s[k] == '-')) {
+        if (avail < k + 6 || s[k + 3] != ':')
+            return 0;
+        int oh = two_digits(s + k + 1), om = two_digits(s + k + 4);
+        if (oh < 0 || oh > 18 || om < 0 || om > 59)
+            return 0;
+        off = (s[k] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+        *has_off = 1;
+        k += 6;
+    }
+    if (k < avail && s[k] != ',')
+        return 0;
+    *t = m->day_t + (int64_t)h * 3600 + (int64_t)mi * 60 + sec - off;
+    return k;
+}
+
+/* A plain decimal number at s, followed by a comma or the end of the line (avail characters
+ * from s to it): [+-] digits [. digits] or [+-] . digits, at most 15 digits in all, so that the
+ * digits make an integer below 2^53 and the power of ten dividing it is exact: the quotient,
+ * rounded once, is the correctly rounded value strtod gives. Its length, or 0. */
+static size_t fast_number(const char *s, size_t avail, double *x)
+{
+    static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = avail > 0 && (s[0] == '-' || s[0] == '+');
+    uint64_t u = 0;
+    int nd = 0, nf = 0;
+    for (; i < avail && (unsigned)(s[i] - '0') < 10; i++, nd++)
+        u = u * 10 + (uint64_t)(s[i] - '0');
+    if (i < avail && s[i] == '.')
+        for (i++; i < avail && (unsigned)(s[i] - '0') < 10; i++, nd++, nf++)
+            u = u * 10 + (uint64_t)(s[i] - '0');
+    if ((i < avail && s[i] != ',') || nd == 0 || nd > 15)
+        return 0;
+    double v = nf ? (double)u / p10[nf] : (double)u;
+    *x = s[0] == '-' ? -v : v;
+    return i;
+}
+
+/* A row of the common kind (above): 1 with its time (in UTC, as parse_ts gives it) and value
+ * (scaled and in range, as parse_value gives it); 0 for any other row, nothing changed but the
+ * date kept by fast_time; a negative code when the row's local time does not exist in --tz
+ * (the general path's error). Fields are unquoted up to the last one read: a quote opening
+ * one of them would change where the fields end. */
+static int fast_row(imp *m, char *line, size_t len, int tcol, int vcol, int use_tz, int64_t *t,
+                    double *v, gs_error *err)
+{
+    const char *p = line, *end = line + len, *ts = NULL;
+    int last = tcol > vcol ? tcol : vcol, has_off = 0, have_v = 0;
+    double x = 0;
+    for (int c = 0;; c++) {
+        if (p == end || *p == '"')
+            return 0;
+        size_t n;
+        if (c == tcol) {
+            ts = p;
+            if (!(n = fast_time(m, p, (size_t)(end - p), t, &has_off)))
+                return 0;
+        } else if (c == vcol) {
+            if (!(n = fast_number(p, (size_t)(end - p), &x)))
+                return 0;
+            have_v = 1;
+        } else {
+            for (n = 0; p + n < end && p[n] != ','; n++)
+                ;
+        }
+        p += n;
+        if (c == last)
+            break;
+        if (p == end)
+            return 0; /* too few fields */
+        p++;          /* the comma */
+    }
+    if (!ts || !have_v)
+        return 0;
+    double y = x * m->scale;
+    if (!(fabs(y * m->range_scale) <= m->limit))
+        return 0;
+    *v = y;
+    if (!has_off && use_tz && m->tz_loaded) {
+        m->linebuf = line; /* for the error's column */
+        int rc = local_to_utc(m, *t, 0, t, ts, tcol, err);
+        if (rc != GS_OK)
+            return rc;
+    }
+    return 1;
+}
+
 /* ---- simple formats: one timestamp column, one value column ------------------------------ */
 
 static int read_simple(imp *m, gs__reader *r, int tcol, int vcol, int use_tz, const char *unit_suffix,
@@ -400,8 +541,21 @@ static int read_simple(imp *m, gs__reader *r, int tcol, int vcol, int use_tz, co
     char *f[MAX_FIELDS];
     int need = (tcol > vcol ? tcol : vcol) + 1;
     int rc;
+    m->day[0] = '\0';
     while ((rc = gs__reader_line(r, &line, &len, err)) == 1) {
         m->line = gs__reader_lineno(r);
+        if (!unit_suffix) {
+            int64_t t;
+            double v;
+            int fr = fast_row(m, line, len, tcol, vcol, use_tz, &t, &v, err);
+            if (fr < 0)
+                return fr;
+            if (fr == 1) {
+                if ((rc = push(m, t, 0, v, err)) != GS_OK)
+                    return rc;
+                continue;
+            }
+        }
         int nf = split(m, line, f);
         if (nf == 0)
             continue;

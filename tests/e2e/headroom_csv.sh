@@ -35,4 +35,19 @@ assert lines[1].startswith("load_mw,2023-01-13T12:00:00Z,sentinel,2147480000"), 
 assert lines[2].startswith("load_mw,2023-01-13T13:00:00Z,non-positive,0"), lines[2]
 assert lines[3] == "load_mw,2023-01-17T16:00:00Z,missing,,1000.000", lines[3]
 PY
+# several zones in one run: --csv once per zone, each named by its file; the same figures as
+# one file alone, in a JSON array (and a markdown table by default)
+cp "$out/d.csv" "$out/north.csv"
+cp "$out/d.csv" "$out/south.csv.gz.tmp" && gzip -c "$out/d.csv" > "$out/south.csv.gz"
+"$GS_BIN" headroom --csv "$out/north.csv" --csv "$out/south.csv.gz" --column load_mw --rates 0.03,1 --format json > "$out/two.json" || { echo "headroom over two files failed"; exit 1; }
+python3 - "$out/h.json" "$out/two.json" <<'PY' || exit 1
+import json, sys
+one, two = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert isinstance(two, list) and [z["zone"] for z in two] == ["north", "south"], [z.get("zone") for z in two]
+for z in two:
+    assert z["results"] == one["results"] and z["threshold_mw"] == one["threshold_mw"], z["zone"]
+    assert z["cleaned_hours"] == one["cleaned_hours"]
+PY
+"$GS_BIN" headroom --csv "$out/north.csv" --csv "$out/south.csv.gz" --column load_mw > "$out/two.md" || { echo "markdown over two files failed"; exit 1; }
+grep -q '^| north |' "$out/two.md" && grep -q '^| south |' "$out/two.md" || { echo "markdown lacks a zone row"; cat "$out/two.md"; exit 1; }
 echo ok

@@ -1,6 +1,7 @@
 /* test_headroom.c: curtailment-enabled headroom on synthetic demand with hand-computed answers,
- * the averaging over years, monotonicity, the refusal of too little data, and the cleaning rule
- * (its sliding median against a sort of every window). */
+ * the averaging over years, monotonicity, the refusal of too little data, the cleaning rule
+ * (its sliding median and its bounds against a sort of every window) and the solve over a sorted
+ * prefix of the slacks against a sort of all of them. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 
 #include "gridsplit/headroom.h"
+#include "gridsplit/time.h"
 
 #define T2023 INT64_C(1672531200) /* 2023-01-01T00:00:00Z */
 #define T2022 INT64_C(1640995200) /* 2022-01-01T00:00:00Z */
@@ -440,6 +442,170 @@ static void ties_across_years_solve_exactly(void **state)
     gs_series_free(s);
 }
 
+/* Long series where most hours are plainly kept (the window's least and largest values decide
+ * them) and a few need the median itself: scattered spikes and jumps (the sorted window rebuilt),
+ * a stretch of 150 hours at twice the level and one of noise (the window slid hour by hour).
+ * Kinds as the plain rule's, for several windows and factors. */
+static void cleaning_bounds_leave_the_median_to_the_hours_that_need_it(void **state)
+{
+    (void)state;
+    uint64_t seed = 19;
+    int wins[] = {24, 7, 40, 1, 2, 24};
+    double ks[] = {2, 1.5, 2, 3, 2, 1.2};
+    for (int trial = 0; trial < 6; trial++) {
+        size_t n = 6000 + (size_t)(lcg(&seed) % 500);
+        gs_series *s = gs_series_new(T2023, 3600, n);
+        for (size_t i = 0; i < n; i++) {
+            double v = round(20000 + 5000 * sin((double)i * 2 * M_PI / 24)) +
+                       (double)(lcg(&seed) % 200);
+            uint64_t r = lcg(&seed) % 1000;
+            if (r < 3)
+                v *= 3;
+            else if (r < 6)
+                v /= 3;
+            else if (r < 8)
+                v = NAN;
+            else if (r < 12)
+                v *= 1.3; /* a one-hour jump */
+            if (i >= 3000 && i < 3150)
+                v *= 2;
+            if (i >= 4000 && i < 4100)
+                v *= 0.5 + (double)(lcg(&seed) % 1000) / 500;
+            s->v[i] = v;
+        }
+        int *want = malloc(n * sizeof *want);
+        reference_kinds(s->v, n, ks[trial], wins[trial], want);
+        gs_demand_changes ch = {0};
+        gs_error err = {0};
+        gs_clean_opts o = {.spike_factor = ks[trial], .window_hours = wins[trial]};
+        assert_int_equal(gs_demand_clean(s, &o, &ch, &err), 0);
+        size_t c = 0, spikes = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (want[i] < 0)
+                continue;
+            spikes += want[i] >= GS_CHANGE_SPIKE_HIGH;
+            assert_true(c < ch.n);
+            assert_true(ch.v[c].t == T2023 + (int64_t)i * 3600);
+            assert_int_equal(ch.v[c].kind, want[i]);
+            c++;
+        }
+        assert_int_equal(c, ch.n);
+        assert_true(spikes > 20); /* the rule found something to change */
+        gs_demand_changes_free(&ch);
+        free(want);
+        gs_series_free(s);
+    }
+}
+
+/* The solve as it was written before it sorted only a prefix of the slacks: every slack
+ * sorted (stably: equal slacks in time order), the breakpoints walked in order. */
+typedef struct slack_at {
+    double e, w;
+    size_t i;
+} slack_at;
+
+static int cmp_slack(const void *a, const void *b)
+{
+    const slack_at *x = a, *y = b;
+    if (x->e != y->e)
+        return x->e < y->e ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+static double reference_headroom(const gs_series *d, double rate_pct)
+{
+    double summer, winter;
+    gs_headroom_thresholds(d, &summer, &winter);
+    int64_t y0;
+    gs_civil_from_utc(d->start_s, &y0, NULL, NULL, NULL, NULL, NULL);
+    size_t hy[16] = {0};
+    slack_at *p = malloc(d->n * sizeof *p);
+    int *yi = malloc(d->n * sizeof *yi);
+    for (size_t i = 0; i < d->n; i++) {
+        int64_t y;
+        int m;
+        gs_civil_from_utc(d->start_s + (int64_t)i * 3600, &y, &m, NULL, NULL, NULL, NULL);
+        double e = (m >= 4 && m <= 10 ? summer : winter) - d->v[i];
+        p[i].e = e > 0 ? e : 0;
+        p[i].i = i;
+        yi[i] = (int)(y - y0);
+        hy[yi[i]]++;
+    }
+    double sum_a = 0, rate_w[16] = {0};
+    for (int k = 0; k < 16; k++)
+        sum_a += hy[k] >= 8760 ? 1.0 : (double)hy[k] / 8760.0;
+    for (int k = 0; k < 16; k++)
+        if (hy[k])
+            rate_w[k] = (hy[k] >= 8760 ? 1.0 : (double)hy[k] / 8760.0) / sum_a / (double)hy[k];
+    for (size_t i = 0; i < d->n; i++)
+        p[i].w = rate_w[yi[i]];
+    qsort(p, d->n, sizeof *p, cmp_slack);
+    double r = rate_pct / 100.0, W = 0, S = 0, L;
+    size_t i = 0;
+    while (i < d->n && p[i].e <= 0)
+        W += p[i++].w;
+    if (W >= r) {
+        L = 0;
+    } else {
+        for (;;) {
+            if (i == d->n) {
+                L = S / (W - r);
+                break;
+            }
+            double e = p[i].e;
+            if (W - S / e >= r) {
+                L = S / (W - r);
+                break;
+            }
+            while (i < d->n && p[i].e == e) {
+                W += p[i].w;
+                S += p[i].w * p[i].e;
+                i++;
+            }
+        }
+    }
+    free(p);
+    free(yi);
+    return L;
+}
+
+/* The solve sorts only the slacks it needs; it must land exactly where a sort of every slack
+ * does, and report what an evaluation over every hour reports at that load: on demand with
+ * ties (0.1 MW steps), partial years, rates whose prefix is small and rates that need most of
+ * the slacks (then every slack is sorted). */
+static void solve_sorts_what_it_needs_and_lands_where_a_full_sort_does(void **state)
+{
+    (void)state;
+    double rates[] = {0.25, 0.5, 1, 5, 0.01, 30, 60};
+    for (int c = 0; c < 3; c++) {
+        gs_series *s;
+        if (c == 0) {
+            s = synthetic(3);
+        } else {
+            s = gs_series_new(T2022 + INT64_C(200) * 86400, 3600, 8760 * (size_t)c + 3000);
+            uint64_t seed = 5 + (uint64_t)c;
+            for (size_t i = 0; i < s->n; i++)
+                s->v[i] = 900 + (double)(lcg(&seed) % 20000) / 10 +
+                          300 * sin((double)i * 2 * M_PI / 24);
+        }
+        size_t nr = c == 2 ? 7 : 5;
+        gs_headroom h;
+        gs_error err = {0};
+        assert_int_equal(gs_headroom_solve(s, rates, nr, &h, &err), 0);
+        for (size_t k = 0; k < nr; k++) {
+            double want = reference_headroom(s, rates[k]);
+            assert_memory_equal(&h.results[k].headroom_mw, &want, sizeof want);
+            gs_headroom_result r;
+            assert_int_equal(gs_headroom_eval(s, h.threshold_summer_mw, h.threshold_winter_mw,
+                                              want, &r, &err),
+                             0);
+            r.rate_pct = rates[k];
+            assert_memory_equal(&h.results[k], &r, sizeof r);
+        }
+        gs_series_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +619,8 @@ int main(void)
         cmocka_unit_test(sliding_median_matches_a_sort_of_every_window),
         cmocka_unit_test(too_little_data_is_refused),
         cmocka_unit_test(ties_across_years_solve_exactly),
+        cmocka_unit_test(cleaning_bounds_leave_the_median_to_the_hours_that_need_it),
+        cmocka_unit_test(solve_sorts_what_it_needs_and_lands_where_a_full_sort_does),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * input path check of every reader (gs__path_check); what a number is in a CSV cell (decimal,
  * denormals yes; hex, inf, overflow no) and the range of each quantity (1e308 is no price);
  * the GPUs an nvidia-smi log sums; NUL bytes and byte order marks; and the writers'
- * temporaries removed when the process is killed (write/outfile.c). */
+ * temporaries removed when the process is killed (write/outfile.c); the common rows read
+ * without the general parsers, bit for bit as with them, and the rows beside them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -606,6 +607,196 @@ static void test_malformed_rows_name_file_line_column_field(void **st)
     assert_non_null(strstr(e.message, "no such day"));
 }
 
+/* ---- the common rows, read directly (import.c, fast_row): bit for bit the general path ---- */
+
+static uint64_t next_rand(uint64_t *x)
+{
+    *x = *x * 6364136223846793005u + 1442695040888963407u;
+    return *x >> 33;
+}
+
+/* Thousands of rows of the common form, numbers of 1 to 17 digits (16 and 17 are the general
+ * path's), signed, with and without a fraction: each value is strtod's of its text bit for bit,
+ * each time gs_parse_time's, whichever path read the row. */
+static void test_common_rows_read_bit_for_bit_as_strtod_and_the_time_parser(void **st)
+{
+    (void)st;
+    enum { N = 4000 };
+    static char text[N * 80 + 64];
+    static char cells[N][32], stamps[N][40];
+    const char *forms[] = {"%04d-%02d-%02d %02d:00:00", "%04d-%02d-%02dT%02d:00:00Z",
+                           "%04d-%02d-%02dT%02d:00", "%04d/%02d/%02d %02d:00:00",
+                           "%04d-%02d-%02dT%02d:00:00+05:30", "%04d-%02d-%02d %02d:00:00-06:00"};
+    uint64_t seed = 11;
+    size_t u = (size_t)snprintf(text, sizeof text, "date_time,demand (MW)\n");
+    for (int i = 0; i < N; i++) {
+        int digits = 1 + (int)(next_rand(&seed) % 17), frac = (int)(next_rand(&seed) % 6);
+        if (frac >= digits)
+            frac = 0;
+        char num[24];
+        for (int k = 0; k < digits; k++)
+            num[k] = (char)('0' + next_rand(&seed) % 10);
+        num[digits] = '\0';
+        const char *sign = next_rand(&seed) % 5 == 0 ? "-" : next_rand(&seed) % 9 == 0 ? "+" : "";
+        if (frac)
+            snprintf(cells[i], sizeof cells[i], "%s%.*s.%s", sign, digits - frac, num,
+                     num + digits - frac);
+        else
+            snprintf(cells[i], sizeof cells[i], "%s%s", sign, num);
+        int day = i / 24;
+        snprintf(stamps[i], sizeof stamps[i], forms[next_rand(&seed) % 6], 2019 + day / 336,
+                 1 + day / 28 % 12, 1 + day % 28, i % 24);
+        u += (size_t)snprintf(text + u, sizeof text - u, "%.39s,%.31s%s", stamps[i], cells[i],
+                              i % 3 ? "\n" : "\r\n");
+    }
+    gs_import_opts o = {.format = "csv", .quantity = GS_QTY_POWER_W}; /* |v| <= 1e18 */
+    gs_points *p = imp(put("common.csv", text), &o);
+    assert_int_equal(p->n, N);
+    assert_null(p->t_frac);
+    for (int i = 0; i < N; i++) {
+        double want = strtod(cells[i], NULL);
+        if (memcmp(&p->v[i], &want, sizeof want) != 0)
+            fail_msg("row %d: '%s' read as %.17g, strtod gives %.17g", i + 2, cells[i], p->v[i],
+                     want);
+        assert_int_equal(p->t[i], T(stamps[i]));
+    }
+    gs_points_free(p);
+}
+
+/* Rows beside the common forms are the general path's, read as before: 24:00, a leap second,
+ * a fraction of a second, lower-case z, +HHMM, spaces, a quoted field, an exponent, 16 digits,
+ * the missing-value words, extra columns. */
+static void test_rows_beside_the_common_forms_read_as_before(void **st)
+{
+    (void)st;
+    const char *f = put("beside.csv", "time,mw,note\n"
+                                      "2024-01-01 24:00:00,1,a\n"
+                                      "2024-01-02 23:59:60,2.5,b\n"
+                                      "2024-01-03 00:00:00.5,3\n"
+                                      "2024-01-04T00:00z,1e3,\n"
+                                      "2024-01-05T00:00:00+0100,  7 ,\n"
+                                      "\"2024-01-06 00:00:00\",\"8\",\"x,y\"\n"
+                                      "2024-01-07 00:00:00,1234567890123456,c\n"
+                                      "2024-01-08 00:00:00,EMPTY,d\n"
+                                      "2024-01-09 00:00:00,,e\n"
+                                      "2024-01-10 00:00:00,NaN\n"
+                                      "2024-01-11 00:00:00,-0,f\n");
+    gs_import_opts o = {.value_column = "mw", .quantity = GS_QTY_POWER_W};
+    gs_points *p = imp(f, &o);
+    assert_int_equal(p->n, 11);
+    assert_int_equal(p->t[0], T("2024-01-02T00:00:00Z"));
+    assert_int_equal(p->t[1], T("2024-01-02T23:59:59Z"));
+    assert_int_equal(p->t[2], T("2024-01-03T00:00:00Z"));
+    assert_non_null(p->t_frac);
+    assert_true(p->t_frac[2] == 0.5 && p->t_frac[0] == 0);
+    assert_int_equal(p->t[3], T("2024-01-04T00:00:00Z"));
+    assert_int_equal(p->t[4], T("2024-01-04T23:00:00Z"));
+    assert_int_equal(p->t[5], T("2024-01-06T00:00:00Z"));
+    double want[] = {1, 2.5, 3, 1000, 7, 8, 1234567890123456.0};
+    for (int i = 0; i < 7; i++)
+        assert_true(p->v[i] == want[i]);
+    assert_true(isnan(p->v[7]) && isnan(p->v[8]) && isnan(p->v[9]));
+    assert_true(p->v[10] == 0 && signbit(p->v[10]));
+    gs_points_free(p);
+    /* a quoted field before the time column holds what looks like a whole row */
+    f = put("quoted.csv", "id,time,mw\n\"a,2024-01-01 00:00:00,5,b\",2024-01-02 00:00:00,7\n");
+    o.time_column = "time";
+    p = imp(f, &o);
+    assert_int_equal(p->n, 1);
+    assert_int_equal(p->t[0], T("2024-01-02T00:00:00Z"));
+    assert_true(p->v[0] == 7);
+    gs_points_free(p);
+}
+
+/* A row of the common form the general path refuses is refused with the general path's
+ * message, line, column and field: no day 30 in February, no hour 25, a value beyond the
+ * quantity's limit, a number followed by letters. */
+static void test_common_rows_are_refused_as_the_general_path_refuses(void **st)
+{
+    (void)st;
+    struct {
+        const char *row, *msg;
+        int col;
+    } bad[] = {
+        {"2024-02-30 00:00:00,5",
+         "expected an ISO 8601 time such as 2024-01-01T00:00:00Z: day out of range for the month, "
+         "found '2024-02-30 00:00:00'", 1},
+        {"2023-02-29 00:00:00,5",
+         "expected an ISO 8601 time such as 2024-01-01T00:00:00Z: day out of range for the month, "
+         "found '2023-02-29 00:00:00'", 1},
+        {"2100-02-29 00:00:00,5",
+         "expected an ISO 8601 time such as 2024-01-01T00:00:00Z: day out of range for the month, "
+         "found '2100-02-29 00:00:00'", 1},
+        {"2024-01-01 24:30:00,5",
+         "expected an ISO 8601 time such as 2024-01-01T00:00:00Z: hour, minute or second out of "
+         "range, found '2024-01-01 24:30:00'", 1},
+        {"2024-13-01 00:00:00,5",
+         "expected an ISO 8601 time such as 2024-01-01T00:00:00Z: month out of range, found "
+         "'2024-13-01 00:00:00'", 1},
+        {"2024-01-01T00:00:00+19:00,5",
+         "expected an ISO 8601 time such as 2024-01-01T00:00:00Z: UTC offset out of range, found "
+         "'2024-01-01T00:00:00+19:00'", 1},
+        {"2024-01-01 25:00:00,5",
+         "expected an ISO 8601 time such as 2024-01-01T00:00:00Z: hour, minute or second out of "
+         "range, found '2024-01-01 25:00:00'", 1},
+        {"2024-01-01 00:00:00,2000000000000",
+         "value '2000000000000' is out of range: expected |v| <= 1e12 for a power in MW", 21},
+        {"2024-01-01 00:00:00,12x", "expected a number, found '12x'", 21},
+        {"2024-01-01 00:00:00,", NULL, 0}, /* an empty cell is a missing value: read */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[160];
+        snprintf(text, sizeof text, "date_time,demand (MW)\n2024-01-01 00:00:00,1\n%s\n",
+                 bad[i].row);
+        gs_import_opts o = {.format = "csv", .quantity = GS_QTY_POWER_MW};
+        if (!bad[i].msg) {
+            gs_points *p = imp(put("read.csv", text), &o);
+            assert_int_equal(p->n, 2);
+            assert_true(isnan(p->v[1]));
+            gs_points_free(p);
+            continue;
+        }
+        gs_error e = imp_fail(put("refused.csv", text), &o);
+        assert_int_equal(e.line, 3);
+        assert_int_equal(e.column, bad[i].col);
+        assert_string_equal(e.field, bad[i].col == 1 ? "date_time" : "demand (MW)");
+        assert_string_equal(e.message, bad[i].msg);
+    }
+}
+
+/* Naive times of the common form in a time zone: the repeated hour of the autumn change in
+ * order (first EDT, then EST), an explicit offset winning, and the hour the spring change
+ * skips refused at its column. */
+static void test_common_rows_in_a_time_zone_across_dst(void **st)
+{
+    (void)st;
+    const char *f = put("tz.csv", "id,date_time,mw\n"
+                                  "a,2024-11-03 00:00:00,1\n"
+                                  "b,2024-11-03T01:00:00,2\n"
+                                  "c,2024-11-03 01:00:00,3\n"
+                                  "d,2024-11-03 02:00:00,4\n"
+                                  "e,2024-11-03 02:00:00Z,5\n");
+    gs_import_opts o = {.time_column = "date_time", .value_column = "mw",
+                        .tz = "America/New_York"};
+    gs_points *p = imp(f, &o);
+    assert_int_equal(p->n, 5);
+    assert_int_equal(p->t[0], T("2024-11-03T04:00:00Z"));
+    assert_int_equal(p->t[1], T("2024-11-03T05:00:00Z")); /* 01:00 EDT */
+    assert_int_equal(p->t[2], T("2024-11-03T06:00:00Z")); /* 01:00 EST, repeated */
+    assert_int_equal(p->t[3], T("2024-11-03T07:00:00Z"));
+    assert_int_equal(p->t[4], T("2024-11-03T02:00:00Z"));
+    assert_true(p->v[2] == 3);
+    gs_points_free(p);
+    gs_error e = imp_fail(put("gap2.csv", "id,date_time,mw\na,2024-03-10 01:00:00,1\n"
+                                          "b,2024-03-10 02:00:00,2\n"),
+                          &o);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.column, 3);
+    assert_string_equal(e.field, "date_time");
+    assert_non_null(strstr(e.message, "local time 2024-03-10T02:00:00 does not exist in time zone "
+                                      "America/New_York"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +818,10 @@ int main(void)
         cmocka_unit_test(test_nvidia_smi_reports_the_gpus_it_sums),
         cmocka_unit_test(test_outfile_temporary_is_removed_on_sigterm),
         cmocka_unit_test(test_malformed_rows_name_file_line_column_field),
+        cmocka_unit_test(test_common_rows_read_bit_for_bit_as_strtod_and_the_time_parser),
+        cmocka_unit_test(test_rows_beside_the_common_forms_read_as_before),
+        cmocka_unit_test(test_common_rows_are_refused_as_the_general_path_refuses),
+        cmocka_unit_test(test_common_rows_in_a_time_zone_across_dst),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
