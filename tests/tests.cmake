@@ -60,6 +60,8 @@ if(TARGET gridsplit_daemonlib)
   set_tests_properties(e2e.serve_slurm PROPERTIES TIMEOUT 400)
   gs_needs_slurm(e2e.ven_vtn)
   set_tests_properties(e2e.ven_vtn PROPERTIES TIMEOUT 300)
+  gs_needs_slurm(e2e.sweep_slurm)
+  set_tests_properties(e2e.sweep_slurm PROPERTIES TIMEOUT 300)
   add_test(NAME ven.vtn_selftest COMMAND bash ${CMAKE_SOURCE_DIR}/tests/ven/vtn_selftest.sh)
   set_tests_properties(ven.vtn_selftest PROPERTIES ENVIRONMENT "${GS_TEST_ENV}" SKIP_RETURN_CODE 77
                        TIMEOUT 120)

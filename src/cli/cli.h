@@ -31,6 +31,7 @@ int gs_cmd_site(int argc, char **argv);
 int gs_cmd_underwrite(int argc, char **argv);
 int gs_cmd_scenarios(int argc, char **argv);
 int gs_cmd_supply(int argc, char **argv);
+int gs_cmd_sweep(int argc, char **argv);
 
 /* The option declarations, one per subcommand (defined in cmd_NAME.c). */
 extern const gs_cmd_decl gs_cmd_check_decl;
@@ -47,6 +48,7 @@ extern const gs_cmd_decl gs_cmd_site_decl;
 extern const gs_cmd_decl gs_cmd_underwrite_decl;
 extern const gs_cmd_decl gs_cmd_scenarios_decl;
 extern const gs_cmd_decl gs_cmd_supply_decl;
+extern const gs_cmd_decl gs_cmd_sweep_decl;
 extern const gs_cmd_decl gs_cmd_regions_decl;
 extern const gs_cmd_decl gs_cmd_serve_decl;
 

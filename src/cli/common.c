@@ -26,6 +26,7 @@ static const gs_cli_command commands[] = {
     {"underwrite", gs_cmd_underwrite, NULL},
     {"scenarios", gs_cmd_scenarios, NULL},
     {"supply", gs_cmd_supply, NULL},
+    {"sweep", gs_cmd_sweep, NULL},
     {"regions", gs_cmd_regions, NULL},
 #ifdef GS_HAVE_SERVE
     {"serve", gs_cmd_serve, NULL},
@@ -47,6 +48,7 @@ static const gs_cmd_decl *const decls[] = {
     &gs_cmd_underwrite_decl,
     &gs_cmd_scenarios_decl,
     &gs_cmd_supply_decl,
+    &gs_cmd_sweep_decl,
     &gs_cmd_regions_decl,
 #ifdef GS_HAVE_SERVE
     &gs_cmd_serve_decl,
