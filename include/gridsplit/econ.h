@@ -122,8 +122,11 @@ typedef struct gs_econ_site {
                                           class's draw in the zone's coincident peaks (ERCOT
                                           4CP) instead of per MW of peak grid draw */
     double cp_firm_share[GS_NCLASS][GS_ECON_PRICE_YEARS_MAX]; /**< cp_basis: the class's mean
-                                          draw in the peaks of each price year as a share of its
-                                          grid_mw, running as it runs on a firm contract */
+                                          draw in the peaks of each price year, running as it
+                                          runs on a firm contract, per unit of its utilisation
+                                          (draw in the peaks / mean draw, 0..10): the share of
+                                          grid_mw charged is this x the year's utilisation,
+                                          at most 1 */
     double cp_paused_share[GS_NCLASS];/**< cp_basis: the same share when it pauses for the
                                           peaks (an interruptible class: its GPUs idle) */
     double years_saved;              /**< time to power: years a curtailable connection comes
@@ -241,7 +244,9 @@ size_t gs_econ_price_index(const gs_econ_site *s, int y);
 
 /** Share of a class's grid_mw charged capacity in year y (1..) at site s: with cp_basis, its
  * draw in the coincident peaks of that year's price year (cp_paused_share when interruptible,
- * cp_firm_share otherwise); without, 1 (firm) or 1 - interruptible_capacity_relief. */
+ * min(1, cp_firm_share x the year's utilisation) otherwise: the one row not affine in
+ * utilisation, which src/econ/scenarios.c composes apart); without, 1 (firm) or
+ * 1 - interruptible_capacity_relief. */
 double gs_econ_capacity_share(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
                               int interruptible);
 
@@ -310,9 +315,11 @@ void gs_econ_spread_free(gs_econ_spread *s);
 
 /** The inputs a tornado moves. */
 typedef enum gs_econ_lever {
-    GS_LEVER_DISCOUNT_RATE = 0,      /**< terms.discount_rate */
+    GS_LEVER_DISCOUNT_RATE = 0,      /**< terms.discount_rate (kept in [-0.99, 0.99], or at
+                                          the base rate if it lies beyond) */
     GS_LEVER_ENERGY_PRICE,           /**< every price year of every site */
-    GS_LEVER_ENERGY_ESCALATION,      /**< terms.energy_escalation */
+    GS_LEVER_ENERGY_ESCALATION,      /**< terms.energy_escalation (an escalation lever is kept
+                                          at -0.99 or above, or at the base if below) */
     GS_LEVER_FACILITY_CAPEX,         /**< facility_capex_usd_per_mw of every unit */
     GS_LEVER_GPU_PRICE,              /**< gpu_capex_usd of every unit */
     GS_LEVER_TRAINING_REVENUE,       /**< revenue_usd_per_gpu_hour of training units */
@@ -386,9 +393,11 @@ typedef struct gs_econ_power {
     int headroom_known;
     double headroom_mw;
     int fits;                        /**< headroom known and flexible_mw <= headroom_mw */
-    double npv_curtailable_usd;      /**< the site as underwritten, starting now */
-    double npv_firm_usd;             /**< every class firm (no discount, relief, curtailment or
-                                          flexibility revenue), starting now */
+    double npv_curtailable_usd;      /**< the site's training as underwritten (interruptible),
+                                          starting now; inference, firm and on its firm
+                                          connection either way, is not in the comparison */
+    double npv_firm_usd;             /**< the training firm (no discount, relief, curtailment
+                                          or flexibility revenue), starting now */
     double npv_firm_delayed_usd;     /**< the same, starting years_saved later:
                                           npv_firm / (1 + r)^years_saved */
     double value_usd;                /**< npv_curtailable - npv_firm_delayed */

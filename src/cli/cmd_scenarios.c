@@ -3,7 +3,8 @@
  * per site per year, the share of each site's interconnection and of its zone's headroom that
  * demand takes (gs_headroom_solve on the zone's demand series, or a figure given), flexibility
  * revenue from the market catalogue (as `site` values it), each site's NPV under each scenario
- * with --deal (the underwriting engine), and the conversion test of training campuses (RTT to
+ * with --deal (the underwriting engine, the deal resolved as `underwrite` resolves it:
+ * src/cli/dealrun.c), and the conversion test of training campuses (RTT to
  * the nearest large demand region vs the latency budget). Writes scenarios.csv and summary.json
  * with --out and prints a table or the summary (docs/scenarios.md). Options:
  * gs_cmd_scenarios_decl. */
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/dealrun.h"
 #include "cli/opts.h"
 #include "read/yaml_util.h"
 #include "gridsplit/econ.h"
@@ -86,43 +88,8 @@ const gs_cmd_decl gs_cmd_scenarios_decl = {
     .opts = SCEN_OPTS,
 };
 
-/* A zone's demand as an hourly series (a copy: cleaning changes it), or NULL with why. */
-static gs_series *hourly_copy(const gs_series *d, char *why, size_t len)
-{
-    if (d->step_s <= 0 || d->n == 0 || (d->step_s != 3600 && 3600 % d->step_s != 0)) {
-        snprintf(why, len, "its demand series has a step of %lld s, not an hour or a divisor of it",
-                 (long long)d->step_s);
-        return NULL;
-    }
-    int64_t t0 = d->start_s - ((d->start_s % 3600) + 3600) % 3600;
-    int64_t t1 = d->start_s + (int64_t)d->n * d->step_s;
-    size_t n = (size_t)((t1 - t0 + 3599) / 3600);
-    gs_series *h = gs_series_new(t0, 3600, n);
-    if (!h)
-        return NULL;
-    double *sum = calloc(n, sizeof *sum);
-    size_t *cnt = calloc(n, sizeof *cnt);
-    if (!sum || !cnt) {
-        free(sum);
-        free(cnt);
-        gs_series_free(h);
-        return NULL;
-    }
-    for (size_t i = 0; i < d->n; i++) {
-        size_t k = (size_t)((d->start_s + (int64_t)i * d->step_s - t0) / 3600);
-        if (k < n && isfinite(d->v[i])) {
-            sum[k] += d->v[i];
-            cnt[k]++;
-        }
-    }
-    for (size_t k = 0; k < n; k++)
-        h->v[k] = cnt[k] ? sum[k] / (double)cnt[k] : NAN;
-    free(sum);
-    free(cnt);
-    return h;
-}
-
-/* Each zone's headroom: --headroom, else gs_headroom_solve on its demand series at rate. */
+/* Each zone's headroom: --headroom, else the headroom engine on its demand series at rate (as
+ * `gridsplit underwrite` finds it: src/cli/dealrun.c). */
 static int zone_headrooms(const gs_opts *o, const gs_fleet *f, double rate, double *mw,
                           char (*note)[192], gs_error *err)
 {
@@ -146,34 +113,19 @@ static int zone_headrooms(const gs_opts *o, const gs_fleet *f, double rate, doub
         snprintf(note[z], 192, "given (--headroom %s=%g)", id, v);
     }
     for (size_t z = 0; z < f->nzones; z++) {
-        const gs_zone *zn = &f->zones[z];
-        if (!isnan(mw[z]) || !zn->demand_mw)
+        if (!isnan(mw[z]) || !f->zones[z].demand_mw)
             continue;
-        char why[160] = "";
-        gs_series *h = hourly_copy(zn->demand_mw, why, sizeof why);
-        if (!h) {
-            if (!why[0])
-                return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-            snprintf(note[z], 192, "unknown: %s", why);
-            continue;
-        }
-        gs_clean_opts co = {0};
-        co.only_missing = 1;
-        gs_headroom hr;
-        gs_error e = {0};
-        int rc = gs_demand_clean(h, &co, NULL, &e);
-        if (!rc)
-            rc = gs_headroom_solve(h, &rate, 1, &hr, &e);
-        gs_series_free(h);
-        if (rc == GS_ENOMEM)
-            return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-        if (rc) {
-            snprintf(note[z], 192, "unknown: %.170s", e.message);
+        gs__zone_headroom zh;
+        int rc = gs__dealrun_zone_headroom(f, z, rate, &zh, err);
+        if (rc)
+            return rc;
+        if (!zh.known) {
+            snprintf(note[z], 192, "unknown: %.170s", zh.why);
             continue;
         }
-        mw[z] = hr.results[0].headroom_mw;
+        mw[z] = zh.mw;
         snprintf(note[z], 192, "headroom engine on the zone's demand series, %d-%d, %zu hours",
-                 hr.year_first, hr.year_last, hr.hours);
+                 zh.year_first, zh.year_last, zh.hours);
     }
     return 0;
 }
@@ -369,7 +321,9 @@ int gs_cmd_scenarios(int argc, char **argv)
             rc = gs_error_set(&err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
             goto fail;
         }
-        if ((rc = gs_deal_resolve(d, f, esites, &terms, NULL, &err)))
+        /* as `gridsplit underwrite` resolves it (src/cli/dealrun.c): headroom and the
+         * capacity shares of zones charged on their coincident peaks (ERCOT 4CP) */
+        if ((rc = gs__dealrun_resolve(d, f, esites, &terms, NULL, NULL, NULL, NULL, &err)))
             goto fail;
         if (gs_opts_given(o, "years")) {
             if (years < GS_ECON_YEARS_MIN || years > GS_ECON_YEARS_MAX) {

@@ -4,7 +4,8 @@
  * over price years, the tornado and time to power (the zones' headroom from their demand
  * series, by the headroom engine), with capacity charges on the coincident peaks where the
  * zone sets them so (ERCOT 4CP: the intervals of the grid-event catalogue, inference's draw in
- * them simulated), and flexibility revenue from the flex engine (include/gridsplit/flexsim.h,
+ * them simulated; both resolved by src/cli/dealrun.c, which `gridsplit scenarios` shares), and
+ * flexibility revenue from the flex engine (include/gridsplit/flexsim.h,
  * prepared by src/cli/flexrun.c as `gridsplit flex` prepares it) over each price year, passed
  * to the econ engine as figures; writes cashflow.csv, spread.csv, tornado.csv, summary.json, underwrite.xlsx
  * (the base case as live formulas) and report.html and prints the figures
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/dealrun.h"
 #include "cli/flexrun.h"
 #include "cli/opts.h"
 #include "gridsplit/econ.h"
@@ -143,77 +145,6 @@ static void print_tornado(const gs_econ_tornado *t, const gs_econ_move *moves)
     }
 }
 
-/* The headroom of each site's zone (cached per zone): the deal's headroom_mw where given,
- * else the headroom engine on the zone's demand series at the curtailment rate of
- * curtailed_hours_per_year; notes[i] says which, or why there is none. */
-static int headroom(const gs_deal *d, const gs_fleet *f, const gs_econ_terms *t,
-                    gs_econ_site *sites, char (*notes)[192], gs_error *err)
-{
-    double rate = 100.0 * t->curtailed_hours_per_year / 8760.0;
-    double *zone_mw = calloc(f->nzones ? f->nzones : 1, sizeof *zone_mw);
-    int *zone_done = calloc(f->nzones ? f->nzones : 1, sizeof *zone_done);
-    char(*zone_note)[192] = calloc(f->nzones ? f->nzones : 1, sizeof *zone_note);
-    if (!zone_mw || !zone_done || !zone_note) {
-        free(zone_mw);
-        free(zone_done);
-        free(zone_note);
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
-    for (size_t i = 0; i < d->nsites; i++) {
-        gs_econ_site *s = &sites[i];
-        notes[i][0] = '\0';
-        if (s->headroom_known) {
-            snprintf(notes[i], sizeof notes[i], "deal file (headroom_mw)");
-            continue;
-        }
-        int fi = gs_fleet_find_site(f, s->id);
-        int z = fi >= 0 ? f->sites[fi].zone : -1;
-        if (z < 0 || (size_t)z >= f->nzones || !f->zones[z].demand_mw) {
-            snprintf(notes[i], sizeof notes[i], "none: no headroom_mw in the deal and no demand "
-                                                "series for the zone in the fleet");
-            continue;
-        }
-        if (!zone_done[z]) {
-            zone_done[z] = 1;
-            const gs_series *src = f->zones[z].demand_mw;
-            gs_series *dem = gs_series_new(src->start_s, src->step_s, src->n);
-            if (dem)
-                memcpy(dem->v, src->v, src->n * sizeof *dem->v);
-            gs_headroom h;
-            gs_error e = {0};
-            gs_clean_opts co = {.only_missing = 1};
-            int rc = dem ? gs_demand_clean(dem, &co, NULL, &e) : GS_ENOMEM;
-            if (!rc)
-                rc = gs_headroom_solve(dem, &rate, 1, &h, &e);
-            gs_series_free(dem);
-            if (rc == GS_ENOMEM) {
-                free(zone_mw);
-                free(zone_done);
-                free(zone_note);
-                return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-            }
-            if (rc) {
-                zone_mw[z] = NAN;
-                snprintf(zone_note[z], sizeof zone_note[z], "none: %.150s", e.message);
-            } else {
-                zone_mw[z] = h.results[0].headroom_mw;
-                snprintf(zone_note[z], sizeof zone_note[z],
-                         "gridsplit headroom of the %.40s demand series %d-%d at %.2f %% "
-                         "curtailment", f->zones[z].id, h.year_first, h.year_last, rate);
-            }
-        }
-        snprintf(notes[i], sizeof notes[i], "%s", zone_note[z]);
-        if (isfinite(zone_mw[z])) {
-            s->headroom_known = 1;
-            s->headroom_mw = zone_mw[z];
-        }
-    }
-    free(zone_mw);
-    free(zone_done);
-    free(zone_note);
-    return 0;
-}
-
 static void print_power(const gs_econ_power *p, const gs_econ_site *sites, size_t n,
                         const char (*notes)[192], const gs_econ_terms *t)
 {
@@ -241,197 +172,10 @@ static void print_power(const gs_econ_power *p, const gs_econ_site *sites, size_
         money(v, sizeof v, e->value_usd);
         money(k, sizeof k, e->contract_usd);
         money(m, sizeof m, e->timing_usd);
-        printf("  %-12s %.1f years earlier: NPV curtailable now %s, firm now %s, firm %.1f years "
-               "later %s\n", "", e->years_saved, a, b, e->years_saved, c);
+        printf("  %-12s %.1f years earlier: training NPV curtailable now %s, firm now %s, firm "
+               "%.1f years later %s\n", "", e->years_saved, a, b, e->years_saved, c);
         printf("  %-12s the earlier start is worth %s (contract %s + timing %s)\n", "", v, k, m);
     }
-}
-
-/* ---- coincident peaks (ERCOT 4CP) --------------------------------------------------------- */
-
-#define CP_STEP_S 900       /* the peaks are 15-minute intervals */
-#define CP_YEARS_MAX 16
-
-/* One calendar year of coincident peaks of a zone: its intervals, and (filled on demand) the
- * simulated inference draw of every site in them (MW at the grid, mean over the intervals). */
-typedef struct cp_year {
-    int year;
-    size_t n;
-    int64_t from[8], to[8];
-    int simulated;
-    double *ratio;                    /* [site of the fleet] MW; NAN: no step in the peaks */
-} cp_year;
-
-/* Simulate the fleet over calendar year y->year at 15 minutes and fill y->ratio. */
-static int cp_simulate(const gs_fleet *f, cp_year *y, gs_error *err)
-{
-    gs_sim_opts so = {0};
-    so.step_s = CP_STEP_S;
-    so.from_s = gs_utc_from_civil(y->year, 1, 1, 0, 0, 0);
-    so.to_s = gs_utc_from_civil(y->year + 1, 1, 1, 0, 0, 0);
-    gs_sim_tz tz;
-    int rc = gs_sim_tz_load(f, so.from_s, so.to_s, &tz, err);
-    if (rc < 0)
-        return rc;
-    gs_sim_result *r = NULL;
-    rc = gs_simulate(f, &tz, &so, &r, err);
-    gs_sim_tz_free(f, &tz);
-    if (rc < 0)
-        return rc;
-    y->ratio = calloc(f->nsites ? f->nsites : 1, sizeof *y->ratio);
-    if (!y->ratio) {
-        gs_sim_result_free(r);
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    }
-    for (size_t s = 0; s < f->nsites; s++) {
-        double all = 0, peak = 0; /* MW at the grid: all steps, the steps in the peaks */
-        size_t npeak = 0;
-        for (size_t i = 0; i < r->nsteps; i++) {
-            double mw = gs_sim_mw(r, s, GS_INFERENCE, i);
-            int64_t t0 = r->start_s + (int64_t)i * r->step_s, t1 = t0 + r->step_s;
-            all += mw;
-            for (size_t k = 0; k < y->n; k++)
-                if (t0 < y->to[k] && t1 > y->from[k]) {
-                    peak += mw;
-                    npeak++;
-                    break;
-                }
-        }
-        (void)all;
-        y->ratio[s] = npeak ? peak / (double)npeak : NAN;
-    }
-    gs_sim_result_free(r);
-    y->simulated = 1;
-    return 0;
-}
-
-/* The sites in zones that charge on coincident peaks (the catalogue's basis 4cp): their draw
- * in the peak intervals of each price year as a share of grid draw. Training runs as a flat
- * slab at its utilisation on a firm contract and pauses for the peaks when interruptible (its
- * GPUs idle: idle power / nameplate); inference cannot pause: its draw in the intervals comes
- * from the simulation of its service's demand that year (the fleet's inference model: MW at
- * the grid in the intervals / its grid_mw). A price year without intervals in the catalogue,
- * or a flat price, takes the mean over the years that have them. */
-static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
-                            gs_uw_cp *cp, gs_error *err)
-{
-    gs_market_catalog *cat = NULL;
-    cp_year years[CP_YEARS_MAX];
-    size_t ny = 0;
-    int rc = 0, loaded = 0;
-    memset(years, 0, sizeof years);
-    for (size_t i = 0; i < d->nsites && !rc; i++) {
-        gs_econ_site *s = &sites[i];
-        memset(&cp[i], 0, sizeof cp[i]);
-        int fi = gs_fleet_find_site(f, s->id);
-        int z = fi >= 0 ? f->sites[fi].zone : -1;
-        if (z < 0 || (size_t)z >= f->nzones ||
-            gs_deal_zone_basis(d, f->zones[z].id) != GS_UW_BASIS_4CP)
-            continue;
-        const char *zone = f->zones[z].id;
-        if (!loaded) {
-            loaded = 1;
-            if ((rc = gs_market_catalog_load(NULL, &cat, err)))
-                break;
-        }
-        /* the zone's intervals by calendar year (UTC year of the start) */
-        ny = 0;
-        for (size_t e = 0; e < cat->nevents; e++) {
-            const gs_grid_event *ev = &cat->events[e];
-            if (ev->kind != GS_EV_4CP || !gs_event_in_zone(ev, zone))
-                continue;
-            int64_t yy;
-            int mo, dd, hh, mi, ss;
-            gs_civil_from_utc(ev->start_s, &yy, &mo, &dd, &hh, &mi, &ss);
-            size_t k = 0;
-            while (k < ny && years[k].year != (int)yy)
-                k++;
-            if (k == ny) {
-                if (ny == CP_YEARS_MAX)
-                    continue;
-                memset(&years[ny], 0, sizeof years[ny]);
-                years[ny++].year = (int)yy;
-            }
-            if (years[k].n < 8) {
-                years[k].from[years[k].n] = ev->start_s;
-                years[k].to[years[k].n++] = ev->end_s;
-            }
-        }
-        gs_uw_cp *c = &cp[i];
-        snprintf(c->zone, sizeof c->zone, "%s", zone);
-        if (ny == 0) {
-            snprintf(c->note, sizeof c->note, "no coincident-peak interval of zone %s in the "
-                                              "grid-event catalogue: charged on peak draw", zone);
-            continue;
-        }
-        /* sort the years */
-        for (size_t a = 1; a < ny; a++)
-            for (size_t b = a; b > 0 && years[b - 1].year > years[b].year; b--) {
-                cp_year tmp = years[b];
-                years[b] = years[b - 1];
-                years[b - 1] = tmp;
-            }
-        c->present = 1;
-        s->cp_basis = 1;
-        /* paused: idle GPUs (and their servers' idle share) over nameplate, GPU-weighted */
-        double idle[GS_NCLASS] = {0}, name[GS_NCLASS] = {0};
-        for (size_t k = 0; k < f->nclusters; k++) {
-            const gs_cluster *cl = &f->clusters[k];
-            if (cl->site != fi || cl->gpu < 0 || (size_t)cl->gpu >= f->ngpus)
-                continue;
-            idle[cl->cls] += cl->gpus * gs_gpu_power_w(&f->gpus[cl->gpu], 0.0);
-            name[cl->cls] += cl->gpus * gs_gpu_power_w(&f->gpus[cl->gpu], 1.0);
-        }
-        for (int k = 0; k < GS_NCLASS; k++)
-            s->cp_paused_share[k] = name[k] > 0 ? idle[k] / name[k] : 0;
-        /* firm, per year with intervals */
-        int inf = s->cls[GS_INFERENCE].present;
-        double mean_share = 0;
-        c->nyears = 0;
-        for (size_t k = 0; k < ny && c->nyears < GS_ECON_PRICE_YEARS_MAX; k++) {
-            cp_year *y = &years[k];
-            if (inf && !y->simulated && (rc = cp_simulate(f, y, err)))
-                break;
-            const gs_econ_unit *ui = &s->cls[GS_INFERENCE];
-            double mw = inf ? y->ratio[fi] : NAN;
-            double share_inf = inf && isfinite(mw) ? mw / (ui->it_mw * ui->pue)
-                                                   : ui->utilisation;
-            size_t j = c->nyears++;
-            c->year[j] = y->year;
-            c->intervals[j] = (int)y->n;
-            c->share[j][GS_TRAINING] = s->cls[GS_TRAINING].present
-                                           ? s->cls[GS_TRAINING].utilisation
-                                           : 0;
-            c->share[j][GS_INFERENCE] = inf ? share_inf : 0;
-            mean_share += c->share[j][GS_INFERENCE];
-        }
-        if (rc)
-            break;
-        mean_share /= (double)c->nyears;
-        for (size_t p = 0; p < s->nprice_years; p++) {
-            double si = mean_share;
-            for (size_t j = 0; j < c->nyears; j++)
-                if (s->price_year[p] && c->year[j] == s->price_year[p])
-                    si = c->share[j][GS_INFERENCE];
-            s->cp_firm_share[GS_TRAINING][p] = s->cls[GS_TRAINING].present
-                                                    ? s->cls[GS_TRAINING].utilisation
-                                                    : 0;
-            s->cp_firm_share[GS_INFERENCE][p] = si;
-        }
-        snprintf(c->note, sizeof c->note,
-                 "%.64s 4CP intervals of %d-%d (grid_events.yaml); inference %s; other price "
-                 "years take the mean", zone, c->year[0], c->year[c->nyears - 1],
-                 inf ? "simulated at 15 min over each year" : "none at this site");
-        for (size_t k = 0; k < ny; k++) {
-            free(years[k].ratio);
-            years[k].ratio = NULL;
-            years[k].simulated = 0;
-        }
-    }
-    for (size_t k = 0; k < CP_YEARS_MAX; k++)
-        free(years[k].ratio);
-    gs_market_catalog_free(cat);
-    return rc;
 }
 
 /* ---- flexibility revenue from the flex engine --------------------------------------------- */
@@ -807,13 +551,11 @@ int gs_cmd_underwrite(int argc, char **argv)
         goto fail;
     }
     gs_econ_terms terms;
-    if ((rc = gs_deal_resolve_ex(d, f, sites, &terms, notes, rnotes, &err)))
+    if ((rc = gs__dealrun_resolve(d, f, sites, &terms, notes, rnotes, hnotes, cps, &err)))
         goto fail;
     if (years)
         terms.years = years;
-    if ((rc = headroom(d, f, &terms, sites, hnotes, &err)) ||
-        (rc = coincident_peaks(d, f, sites, cps, &err)) ||
-        (rc = flex_revenue(d, f, sites, flex, &err)))
+    if ((rc = flex_revenue(d, f, sites, flex, &err)))
         goto fail;
     for (size_t i = 0; i < d->nsites; i++) {
         const gs_deal_req_note *n = &rnotes[i];

@@ -148,8 +148,9 @@ static int check_site(const gs_econ_site *s, gs_error *err)
             CHECK(s->cp_paused_share[k] >= 0 && s->cp_paused_share[k] <= 2, "cp_paused_share",
                   "a share of grid draw in [0, 2]", s->cp_paused_share[k]);
             for (size_t i = 0; i < s->nprice_years; i++)
-                CHECK(s->cp_firm_share[k][i] >= 0 && s->cp_firm_share[k][i] <= 2,
-                      "cp_firm_share", "a share of grid draw in [0, 2]", s->cp_firm_share[k][i]);
+                CHECK(s->cp_firm_share[k][i] >= 0 && s->cp_firm_share[k][i] <= 10,
+                      "cp_firm_share", "a ratio of draw in the peaks to mean draw in [0, 10]",
+                      s->cp_firm_share[k][i]);
         }
     int any = 0;
     for (int k = 0; k < GS_NCLASS; k++) {

@@ -124,16 +124,6 @@ double gs_econ_price(const gs_econ_site *s, const gs_econ_terms *t, int y)
     return base * pow(1.0 + t->energy_escalation, y - 1);
 }
 
-double gs_econ_capacity_share(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
-                              int interruptible)
-{
-    if (k < 0 || k >= GS_NCLASS)
-        return NAN;
-    if (!s->cp_basis)
-        return interruptible ? 1.0 - t->interruptible_capacity_relief : 1.0;
-    return interruptible ? s->cp_paused_share[k] : s->cp_firm_share[k][gs_econ_price_index(s, y)];
-}
-
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

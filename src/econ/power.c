@@ -1,10 +1,13 @@
 /* power.c: time to power (gs_econ_time_to_power of include/gridsplit/econ.h, docs/underwrite.md
  * "Time to power"): a curtailable connection (the split contract: training interruptible,
  * inference firm) can come years_saved earlier where the grid has headroom for flexible load.
- * Per site, the NPV of the site as underwritten, starting now, against the same site on a firm
- * contract (no discount, relief, curtailment or flexibility revenue) starting years_saved later,
- * whose flows are the firm flows shifted: NPV / (1 + r)^years_saved. The difference splits into
- * the contract (curtailable - firm, both now) and the earlier start (firm now - firm later).
+ * Only the load that can use a curtailable connection comes earlier: training. An inference
+ * hall stays firm, so it waits for its firm connection either way and its flows cancel out of
+ * the comparison. Per site, the NPV of the training class as underwritten (interruptible),
+ * starting now, against the same class on a firm contract (no discount, relief, curtailment or
+ * flexibility revenue) starting years_saved later, whose flows are the firm flows shifted:
+ * NPV / (1 + r)^years_saved. The difference splits into the contract (curtailable - firm, both
+ * now) and the earlier start (firm now - firm later).
  * Whether the site's flexible draw fits the zone's headroom is reported beside it. Pure. */
 #include <math.h>
 #include <stdlib.h>
@@ -13,18 +16,14 @@
 #include "gridsplit/econ.h"
 #include "econ/econ_internal.h"
 
-/* NPV of site s with training on the interruptible contract (intr_training) or firm; inference
- * always firm. cf: years + 1 doubles of scratch. */
-static double site_npv(const gs_econ_site *s, const gs_econ_terms *t, int intr_training,
-                       double *cf)
+/* NPV of site s's training class on the interruptible contract (intr) or firm. cf: years + 1
+ * doubles of scratch. */
+static double training_npv(const gs_econ_site *s, const gs_econ_terms *t, int intr, double *cf)
 {
     for (int y = 0; y <= t->years; y++) {
-        cf[y] = 0;
-        for (int k = 0; k < GS_NCLASS; k++) {
-            gs_econ_row r;
-            gs__econ_class_row(s, t, k, y, k == GS_TRAINING && intr_training, &r);
-            cf[y] += r.net_usd;
-        }
+        gs_econ_row r;
+        gs__econ_class_row(s, t, GS_TRAINING, y, intr, &r);
+        cf[y] = r.net_usd;
     }
     return gs_econ_npv(cf, (size_t)t->years + 1, t->discount_rate);
 }
@@ -49,8 +48,8 @@ int gs_econ_time_to_power(const gs_econ_site *sites, size_t nsites, const gs_eco
         p->headroom_mw = s->headroom_known ? s->headroom_mw : NAN;
         p->fits = s->headroom_known && p->flexible_mw <= s->headroom_mw;
         p->present = u->present && s->years_saved > 0;
-        p->npv_curtailable_usd = site_npv(s, t, 1, cf);
-        p->npv_firm_usd = site_npv(s, t, 0, cf);
+        p->npv_curtailable_usd = u->present ? training_npv(s, t, 1, cf) : 0;
+        p->npv_firm_usd = u->present ? training_npv(s, t, 0, cf) : 0;
         p->npv_firm_delayed_usd =
             p->npv_firm_usd / pow(1.0 + t->discount_rate, p->present ? s->years_saved : 0);
         p->value_usd = p->npv_curtailable_usd - p->npv_firm_delayed_usd;

@@ -1,6 +1,8 @@
 /* requests.c: inference revenue per served request with a demand trajectory (gs_econ_demand_at
  * of include/gridsplit/econ.h, docs/underwrite.md "Inference revenue per request"), and the
- * flexibility revenue of a year (gs_econ_flex). A site's demand in year y has a peak and a mean
+ * flexibility revenue of a year (gs_econ_flex), and the capacity share of a class in a year
+ * (gs_econ_capacity_share: in a 4CP zone it scales with the utilisation). A site's demand in
+ * year y has a peak and a mean
  * (the listed years, then grown at the trajectory's rate); over the hours of a week it takes
  * the form of the shape, mapped so that its largest hour is the peak and its mean the mean:
  * demand(h) = mean + (peak - mean) x (shape[h] - m) / (1 - m), m the shape's mean. Each hour
@@ -54,4 +56,24 @@ gs_econ_demand_year gs_econ_demand_at(const gs_econ_site *s, int y)
         d.unserved_share = 0;
     d.utilisation = q->capacity_rps > 0 ? d.served_rps / q->capacity_rps : 0;
     return d;
+}
+
+/* The capacity share (econ.h) lives here, beside the year's utilisation it scales with. */
+double gs_econ_capacity_share(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
+                              int interruptible)
+{
+    if (k < 0 || k >= GS_NCLASS)
+        return NAN;
+    if (!s->cp_basis)
+        return interruptible ? 1.0 - t->interruptible_capacity_relief : 1.0;
+    if (interruptible)
+        return s->cp_paused_share[k];
+    /* firm: the class's draw in the peaks per unit of the utilisation its energy is counted
+     * at (the year's served / capacity when inference earns per request), so that a class
+     * running harder draws more in the peaks; never more than its grid draw */
+    const gs_econ_unit *u = &s->cls[k];
+    double util = k == GS_INFERENCE && s->req.on ? gs_econ_demand_at(s, y).utilisation
+                                                 : u->utilisation;
+    double share = s->cp_firm_share[k][gs_econ_price_index(s, y)] * util;
+    return share < 1.0 ? share : 1.0;
 }

@@ -487,9 +487,13 @@ static int check_inputs(const gs_scen_inputs *in, gs_error *err)
     return 0;
 }
 
-/* The affine rows of one underwritten site: net(k, y) = a + b x utilisation (flexibility 0). */
+/* The affine rows of one underwritten site: net(k, y) = a + b x utilisation (flexibility 0;
+ * in a zone charged on its coincident peaks, the firm inference class's capacity charge left
+ * out: min(1, draw in the peaks per unit of utilisation x utilisation) is not affine, and
+ * value_of adds it year by year, as the engine charges it). */
 typedef struct affine {
     double *a, *b; /* [k * (horizon + 1) + y] */
+    const gs_econ_site *es;
 } affine;
 
 static int affine_rows(const gs_econ_site *es, const gs_econ_terms *t, affine *out, gs_error *err)
@@ -499,6 +503,8 @@ static int affine_rows(const gs_econ_site *es, const gs_econ_terms *t, affine *o
     for (int i = 0; i < 3; i++) {
         three[i] = *es;
         three[i].flex_usd_per_mw_year = 0;
+        if (three[i].cp_basis) /* the firm capacity charge: value_of */
+            memset(three[i].cp_firm_share, 0, sizeof three[i].cp_firm_share);
         for (int k = 0; k < NK; k++)
             if (three[i].cls[k].present)
                 three[i].cls[k].utilisation = U[i];
@@ -508,6 +514,7 @@ static int affine_rows(const gs_econ_site *es, const gs_econ_terms *t, affine *o
     if (rc)
         return rc;
     size_t n = (size_t)t->years + 1;
+    out->es = es;
     out->a = calloc(NK * n, sizeof *out->a);
     out->b = calloc(NK * n, sizeof *out->b);
     if (!out->a || !out->b) {
@@ -564,6 +571,15 @@ static int value_of(run_ctx *c, size_t s, const affine *af, size_t r, gs_scen_va
                 continue;
             double u = utilisation(in, si, k, idx[k]);
             net += af->a[(size_t)k * n + y] + af->b[(size_t)k * n + y] * u;
+            if (k == GS_INFERENCE && af->es->cp_basis && y > 0) {
+                /* the firm class's charge on its draw in the coincident peaks at u */
+                gs_econ_site at = *af->es;
+                at.cls[k].utilisation = u;
+                const gs_econ_unit *eu = &at.cls[k];
+                net -= at.capacity_usd_per_mw_year *
+                       pow(1.0 + in->terms->cost_escalation, (double)y - 1) * eu->it_mw *
+                       eu->pue * gs_econ_capacity_share(&at, in->terms, k, (int)y, 0);
+            }
             if (k == GS_TRAINING && y > 0) {
                 int rc = flex_of_year(c, s, u, &flex, err);
                 if (rc) {

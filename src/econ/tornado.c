@@ -43,19 +43,30 @@ static double clamp(double v, double lo, double hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* A rate moved and kept in the engine's domain: a discount rate in (-1, 1), an escalation above
+ * -1, held 0.01 inside the bound (or at the base value, if that is closer to the bound) so that
+ * a valid deal's tornado never fails on its own move. */
+static double rate_moved(double v, const gs_econ_move *m, int end, int upper)
+{
+    double r = moved(v, m, end);
+    double lo = v < -0.99 ? v : -0.99, hi = v > 0.99 ? v : 0.99;
+    return upper ? clamp(r, lo, hi) : r < lo ? lo : r;
+}
+
 void gs_econ_move_apply(const gs_econ_move *m, int end, gs_econ_site *sites, size_t nsites,
                         gs_econ_terms *t)
 {
     switch (m->lever) {
-    case GS_LEVER_DISCOUNT_RATE: t->discount_rate = moved(t->discount_rate, m, end); return;
+    case GS_LEVER_DISCOUNT_RATE: t->discount_rate = rate_moved(t->discount_rate, m, end, 1); return;
     case GS_LEVER_ENERGY_ESCALATION:
-        t->energy_escalation = moved(t->energy_escalation, m, end);
+        t->energy_escalation = rate_moved(t->energy_escalation, m, end, 0);
         return;
     case GS_LEVER_REVENUE_ESCALATION:
-        t->revenue_escalation = moved(t->revenue_escalation, m, end);
+        t->revenue_escalation = rate_moved(t->revenue_escalation, m, end, 0);
         for (size_t s = 0; s < nsites; s++)
             if (sites[s].req.on)
-                sites[s].req.price_escalation = moved(sites[s].req.price_escalation, m, end);
+                sites[s].req.price_escalation =
+                    rate_moved(sites[s].req.price_escalation, m, end, 0);
         return;
     case GS_LEVER_CURTAILED_HOURS:
         t->curtailed_hours_per_year = clamp(moved(t->curtailed_hours_per_year, m, end), 0, 8760);

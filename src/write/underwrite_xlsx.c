@@ -622,13 +622,14 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
                     else
                         snprintf(key, sizeof key, "%s %s cp_firm_share", es->id, cn);
                     input_row(x, ws, row++, key, es->cp_firm_share[k][i], F_PCT, 1,
-                              "share of grid_mw drawn in the coincident peaks",
+                              "draw in the coincident peaks per unit of utilisation "
+                              "(x the year's utilisation: the share of grid_mw charged)",
                               k == GS_TRAINING
                                   ? "gridsplit: training running firm, a flat slab at its "
-                                    "utilisation; one row per price year, beside the prices"
-                                  : "gridsplit: inference's draw in that year's peak intervals "
-                                    "(simulated; years without intervals: their mean) x "
-                                    "utilisation; one row per price year, beside the prices");
+                                    "utilisation (1); one row per price year, beside the prices"
+                                  : "gridsplit: inference's simulated draw in that year's peak "
+                                    "intervals / its mean draw over the year (years without "
+                                    "intervals: their mean); one row per price year");
                 }
                 snprintf(ur->cp_firm, REF_MAX, "'%s'!$B$%d:$B$%d", INPUTS, first_cp + 1, row);
             }
@@ -735,8 +736,11 @@ static void derived_cols(xw *x, lxw_worksheet *ws, const gs_econ_row *er, double
 }
 
 /* The factor of a capacity formula (row r1) for class k at site s: nothing (firm, peak
- * draw), the relief (interruptible, peak draw), or the share drawn in the coincident peaks. */
-static void cap_factor(xw *x, char *out, size_t len, size_t s, int k, int intr, int r1)
+ * draw), the relief (interruptible, peak draw), or the share drawn in the coincident peaks
+ * (firm: the price year's draw in the peaks per unit of utilisation x util, the cell of the
+ * year's utilisation). */
+static void cap_factor(xw *x, char *out, size_t len, size_t s, int k, int intr, int r1,
+                       const char *util)
 {
     const unit_refs *u = &x->sr[s].u[k];
     if (!x->o->sites[s].cp_basis)
@@ -744,7 +748,8 @@ static void cap_factor(xw *x, char *out, size_t len, size_t s, int k, int intr, 
     else if (intr)
         snprintf(out, len, "*%s", u->cp_paused);
     else
-        snprintf(out, len, "*INDEX(%s,MOD(A%d-1,ROWS(%s))+1)", u->cp_firm, r1, u->cp_firm);
+        snprintf(out, len, "*MIN(1,INDEX(%s,MOD(A%d-1,ROWS(%s))+1)*%s)", u->cp_firm, r1,
+                 u->cp_firm, util);
 }
 
 /* One class of one site: every year's row as formulas over the Inputs (src/econ/cashflow.c). */
@@ -819,8 +824,8 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
             put_num(x, ws, row, C_CFAC, 0, usd);
             put_num(x, ws, row, C_CIC, 0, usd);
             put_fx(x, ws, row, C_ENERGY, usd, er->energy_usd, "=C%d*B%d", r1, r1);
-            char fac[3 * REF_MAX + 64];
-            cap_factor(x, fac, sizeof fac, s, k, intr, r1);
+            char fac[4 * REF_MAX + 64];
+            cap_factor(x, fac, sizeof fac, s, k, intr, r1, ut);
             put_fx(x, ws, row, C_CAP, usd, er->capacity_usd, "=%s*(1+cost_escalation)^(A%d-1)*%s%s",
                    sr->cap, r1, u->grid, fac);
             put_fx(x, ws, row, C_MAINT, usd, er->maintenance_usd,
@@ -959,12 +964,17 @@ static int write_contract_sheet(xw *x, lxw_worksheet *ws, size_t s)
                "=INDEX(%s,MOD(A%d-1,ROWS(%s))+1)*(1+energy_escalation)^(A%d-1)", sr->prices, r1,
                sr->prices, r1);
         put_fx(x, ws, row, K_CAP, usd, cap, "=%s*(1+cost_escalation)^(A%d-1)", sr->cap, r1);
-        char ftf[3 * REF_MAX + 64], fti[3 * REF_MAX + 64], fif[3 * REF_MAX + 64],
-            fii[3 * REF_MAX + 64];
-        cap_factor(x, ftf, sizeof ftf, s, GS_TRAINING, 0, r1);
-        cap_factor(x, fti, sizeof fti, s, GS_TRAINING, 1, r1);
-        cap_factor(x, fif, sizeof fif, s, GS_INFERENCE, 0, r1);
-        cap_factor(x, fii, sizeof fii, s, GS_INFERENCE, 1, r1);
+        char ftf[4 * REF_MAX + 64], fti[4 * REF_MAX + 64], fif[4 * REF_MAX + 64],
+            fii[4 * REF_MAX + 64];
+        char iutil[REF_MAX + 48];
+        if (es->req.on) /* the inference sheet's utilisation of the year, one row below */
+            snprintf(iutil, sizeof iutil, "'%s'!Y%d", sr->sheet[GS_INFERENCE], r1 + 1);
+        else
+            snprintf(iutil, sizeof iutil, "%s", ui->util);
+        cap_factor(x, ftf, sizeof ftf, s, GS_TRAINING, 0, r1, ut->util);
+        cap_factor(x, fti, sizeof fti, s, GS_TRAINING, 1, r1, ut->util);
+        cap_factor(x, fif, sizeof fif, s, GS_INFERENCE, 0, r1, iutil);
+        cap_factor(x, fii, sizeof fii, s, GS_INFERENCE, 1, r1, iutil);
         put_fx(x, ws, row, K_TFIRM, usd, contract_cost(es, t, GS_TRAINING, y, 0),
                "=B%d*%s*%s*hours_per_year+C%d*%s%s", r1, ut->grid, ut->util, r1, ut->grid, ftf);
         char flex[2 * REF_MAX + 64];

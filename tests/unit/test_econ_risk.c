@@ -198,6 +198,25 @@ static void tornado_swings_and_order(void **state)
         }
     }
     gs_econ_tornado_free(tor);
+    /* a valid deal near the engine's bounds: the rate levers stay in its domain (a discount
+     * rate of 0.99 + 0.02 is held at 0.99, an escalation of -0.98 - 0.05 at -0.99) */
+    {
+        gs_econ_terms e = t;
+        e.discount_rate = 0.99;
+        e.energy_escalation = -0.98;
+        const gs_econ_move edge[] = {
+            {GS_LEVER_DISCOUNT_RATE, GS_MOVE_ADD, -0.02, 0.02},
+            {GS_LEVER_ENERGY_ESCALATION, GS_MOVE_ADD, -0.05, 0.05},
+        };
+        assert_int_equal(gs_econ_tornado_run(&s, 1, &e, edge, 2, &tor, &err), 0);
+        for (size_t i = 0; i < tor->nbars; i++)
+            if (tor->bars[i].move == 0)
+                assert_true(fabs(tor->bars[i].npv_high_usd - tor->base_npv_usd) < 1e-6);
+        gs_econ_tornado_free(tor);
+        gs_econ_terms m = e;
+        gs_econ_move_apply(&edge[1], 0, NULL, 0, &m);
+        assert_true(m.energy_escalation == -0.99);
+    }
     /* a move of an unknown input is refused */
     gs_econ_move bad = {(gs_econ_lever)99, GS_MOVE_ADD, 0, 1};
     assert_int_equal(gs_econ_tornado_run(&s, 1, &t, &bad, 1, &tor, &err), GS_EINPUT);
@@ -218,11 +237,21 @@ static void time_to_power_values_the_earlier_start(void **state)
     assert_int_equal(p.present, 1);
     assert_int_equal(p.fits, 1);
     assert_true(fabs(p.flexible_mw - 48) < 1e-9);
-    /* curtailable now is the underwriting itself */
-    assert_true(fabs(p.npv_curtailable_usd - npv_of(&s, 1, &t)) < 1e-3);
-    /* firm: the site with training firm, no flexibility revenue, no curtailment, full price */
+    /* only training can use the curtailable connection: the inference hall stays firm and
+     * waits for its firm connection either way, so the comparison is training's alone */
+    assert_true(s.cls[GS_INFERENCE].present);
+    gs_econ_site tr = s;
+    memset(&tr.cls[GS_INFERENCE], 0, sizeof tr.cls[GS_INFERENCE]);
+    gs_econ_power pt;
+    assert_int_equal(gs_econ_time_to_power(&tr, 1, &t, &pt, &err), 0);
+    assert_true(p.npv_curtailable_usd == pt.npv_curtailable_usd);
+    assert_true(p.timing_usd == pt.timing_usd && p.value_usd == pt.value_usd);
+    /* curtailable now is the underwriting of training itself */
+    assert_true(fabs(p.npv_curtailable_usd - npv_of(&tr, 1, &t)) < 1e-3);
+    assert_true(fabs(p.npv_curtailable_usd - npv_of(&s, 1, &t)) > 1e3);
+    /* firm: training firm, no flexibility revenue, no curtailment, full price */
     double cf[11];
-    gs_econ_site firm = s;
+    gs_econ_site firm = tr;
     firm.flex_usd_per_mw_year = 0;
     gs_econ_terms ft = t;
     ft.curtailed_hours_per_year = 0;
@@ -258,8 +287,8 @@ static void capacity_on_coincident_peaks(void **state)
     s.cp_paused_share[GS_TRAINING] = 0.15;
     s.cp_paused_share[GS_INFERENCE] = 0.2;
     for (size_t i = 0; i < 3; i++) {
-        s.cp_firm_share[GS_TRAINING][i] = 0.85;
-        s.cp_firm_share[GS_INFERENCE][i] = 0.7 + 0.1 * (double)i;
+        s.cp_firm_share[GS_TRAINING][i] = 1.0;        /* a flat slab: 0.85 at utilisation 0.85 */
+        s.cp_firm_share[GS_INFERENCE][i] = (0.7 + 0.1 * (double)i) / 0.6; /* peak / mean */
     }
     gs_econ_result *r = NULL;
     gs_error err = {0};
@@ -267,7 +296,8 @@ static void capacity_on_coincident_peaks(void **state)
     /* training pauses for the peaks: charged on its idle draw, no relief factor */
     const gs_econ_row *t1 = gs_econ_row_at(r, 0, GS_TRAINING, 1);
     assert_true(fabs(t1->capacity_usd - 60000 * 48 * 0.15) < 1e-6);
-    /* inference cannot: charged on its draw in the peaks of each price year */
+    /* inference cannot: charged on its draw in the peaks of each price year (peak / mean x
+     * utilisation 0.6) */
     const gs_econ_row *i2 = gs_econ_row_at(r, 0, GS_INFERENCE, 2);
     assert_true(fabs(i2->capacity_usd - 60000 * 1.02 * 24 * 0.8) < 1e-6);
     const gs_econ_row *i4 = gs_econ_row_at(r, 0, GS_INFERENCE, 4); /* price year 0 again */
@@ -278,6 +308,14 @@ static void capacity_on_coincident_peaks(void **state)
     assert_true(fabs(gs_econ_capacity_share(&s, &t, GS_INFERENCE, 1, 0) - 0.8) < 1e-12);
     assert_true(fabs(gs_econ_capacity_share(&s, &t, GS_TRAINING, 1, 1) - 0.15) < 1e-12);
     s.price_start = 0;
+    /* the firm share scales with utilisation (affine, as `gridsplit scenarios` needs), the
+     * paused one does not */
+    gs_econ_site h = s;
+    h.cls[GS_INFERENCE].utilisation = 0.3;
+    h.cls[GS_TRAINING].utilisation = 0.5;
+    assert_true(fabs(gs_econ_capacity_share(&h, &t, GS_INFERENCE, 1, 0) - 0.35) < 1e-12);
+    assert_true(fabs(gs_econ_capacity_share(&h, &t, GS_TRAINING, 1, 0) - 0.5) < 1e-12);
+    assert_true(fabs(gs_econ_capacity_share(&h, &t, GS_TRAINING, 1, 1) - 0.15) < 1e-12);
     /* without the basis: 1 firm, 1 - relief interruptible */
     gs_econ_site p = s;
     p.cp_basis = 0;
