@@ -27,4 +27,11 @@ check route-forced yes -- env GS_PROGRESS=1 "$GS_BIN" route "$fleet" --out "$out
 check simulate-quiet no -- env GS_PROGRESS=1 "$GS_BIN" simulate "$fleet" --out "$out/s2" --no-csv --no-report --quiet
 check route-off no -- env GS_PROGRESS=0 "$GS_BIN" route "$fleet" --out "$out/r2" --no-flows --no-report
 check route-not-a-tty no -- env -u GS_PROGRESS "$GS_BIN" route "$fleet" --out "$out/r3" --no-flows --no-report
+# site --choose: three solves; the line moves between them (needs the candidates' real data)
+if [ -d "${GS_SHARED:-$GS_SRC/../shared}/data/prices" ]; then
+    check site-forced yes -- env GS_PROGRESS=1 "$GS_BIN" site "$GS_SRC/examples/sites/candidates.yaml" \
+        --class inference --out "$out/site" --choose 3
+elif [ -n "${CI:-}" ]; then
+    echo "FAIL site-forced: no ../shared/data under CI"; fail=1
+fi
 exit $fail
