@@ -1,7 +1,8 @@
 /* dealrun.c: the part of resolving a deal that reads files and runs simulations, shared by
  * `gridsplit underwrite` (src/cli/cmd_underwrite.c) and `gridsplit scenarios`
  * (src/cli/cmd_scenarios.c): the zones' headroom from their demand series and the capacity
- * shares of zones charged on their coincident peaks (ERCOT 4CP). See src/cli/dealrun.h. */
+ * shares of zones charged on their coincident peaks (ERCOT 4CP from the grid-event catalogue,
+ * PJM 5CP derived from the RTO's EIA-930 load). See src/cli/dealrun.h. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "gridsplit/headroom.h"
 #include "gridsplit/load.h"
 #include "gridsplit/market.h"
+#include "gridsplit/read/import.h"
 #include "gridsplit/read/market.h"
 #include "gridsplit/read/tz.h"
 #include "gridsplit/sim.h"
@@ -148,7 +150,7 @@ static int site_headrooms(const gs_deal *d, const gs_fleet *f, const gs_econ_ter
     return rc;
 }
 
-/* ---- coincident peaks (ERCOT 4CP) --------------------------------------------------------- */
+/* ---- coincident peaks (ERCOT 4CP, PJM 5CP) ------------------------------------------------ */
 #define CP_STEP_S 900       /* the peaks are 15-minute intervals */
 #define CP_YEARS_MAX 16
 
@@ -159,6 +161,7 @@ typedef struct cp_year {
     int year;
     size_t n;
     int64_t from[8], to[8];
+    double mw[8];                     /* 5CP: the RTO load that hour; 4CP: NAN */
     int simulated;
     double *ratio;                    /* [site of the fleet]; NAN: no step in the peaks or no
                                          inference draw */
@@ -207,6 +210,85 @@ static int cp_simulate(const gs_fleet *f, cp_year *y, gs_error *err)
     return 0;
 }
 
+/* PJM's five coincident peaks of summer `year` (PJM Manual 19; docs/underwrite.md): the five
+ * highest daily peak hours of the RTO load p from 1 June to 30 September, at most one per day,
+ * days being calendar days in tz. Fills y (highest first; y->n < 5 when fewer days have data). */
+static void five_cp(const gs_points *p, const gs_tz *tz, int year, cp_year *y)
+{
+    enum { NDAYS = 122 };             /* June 30 + July 31 + August 31 + September 30 */
+    double best[NDAYS];
+    int64_t at[NDAYS];
+    for (int k = 0; k < NDAYS; k++) {
+        best[k] = -INFINITY;
+        at[k] = 0;
+    }
+    int64_t jun1 = gs_utc_from_civil(year, 6, 1, 0, 0, 0);
+    size_t hint = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!isfinite(p->v[i]))
+            continue;
+        int64_t local = p->t[i] + gs_tz_offset(tz, p->t[i], &hint);
+        int64_t day = (local - jun1) >= 0 ? (local - jun1) / 86400 : -1;
+        if (day < 0 || day >= NDAYS)
+            continue;
+        /* the first of equal hours keeps the day's peak */
+        if (p->v[i] > best[day]) {
+            best[day] = p->v[i];
+            at[day] = p->t[i];
+        }
+    }
+    memset(y, 0, sizeof *y);
+    y->year = year;
+    int used[NDAYS] = {0};
+    while (y->n < 5) {
+        int b = -1;
+        for (int k = 0; k < NDAYS; k++)
+            if (!used[k] && isfinite(best[k]) && (b < 0 || best[k] > best[b]))
+                b = k;
+        if (b < 0)
+            break;
+        used[b] = 1;
+        y->from[y->n] = at[b];
+        y->to[y->n] = at[b] + 3600;
+        y->mw[y->n++] = best[b];
+    }
+}
+
+/* The price years of site s with PJM's 5CP derived from the zone's RTO load (the catalogue's
+ * peak_load, an hourly EIA-930 file; its days in peak_tz): years[] (n of them) gets each
+ * distinct price year with at least one summer day of data. A file that cannot be read is an
+ * error (the catalogue names it). */
+static int five_cp_years(const gs_deal *d, int zi, const gs_econ_site *s, cp_year *years,
+                         size_t *ny, gs_error *err)
+{
+    *ny = 0;
+    gs_import_opts io = {0};
+    io.format = "eia930";
+    gs_points *p = NULL;
+    int rc = gs_import_points(d->zone_peak_load[zi], &io, &p, err);
+    if (rc)
+        return rc;
+    for (size_t k = 0; k < s->nprice_years && *ny < CP_YEARS_MAX; k++) {
+        int yr = s->price_year[k], seen = 0;
+        for (size_t j = 0; j < *ny; j++)
+            seen |= years[j].year == yr;
+        if (!yr || seen)
+            continue;
+        gs_tz tz;
+        memset(&tz, 0, sizeof tz);
+        if ((rc = gs_tz_load(d->zone_peak_tz[zi], gs_utc_from_civil(yr, 5, 1, 0, 0, 0),
+                             gs_utc_from_civil(yr, 11, 1, 0, 0, 0), &tz, err)))
+            break;
+        cp_year y;
+        five_cp(p, &tz, yr, &y);
+        gs_tz_clear(&tz);
+        if (y.n)
+            years[(*ny)++] = y;
+    }
+    gs_points_free(p);
+    return rc;
+}
+
 /* The sites in zones that charge on coincident peaks (the catalogue's basis 4cp): their draw
  * in the peak intervals of each price year. Training runs as a flat slab at its utilisation on
  * a firm contract (firm share 1 per unit of utilisation) and pauses for the peaks when
@@ -230,18 +312,27 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
         memset(&cp[i], 0, sizeof cp[i]);
         int fi = gs_fleet_find_site(f, s->id);
         int z = fi >= 0 ? f->sites[fi].zone : -1;
-        if (z < 0 || (size_t)z >= f->nzones ||
-            gs_deal_zone_basis(d, f->zones[z].id) != GS_UW_BASIS_4CP)
+        gs_uw_basis basis = z >= 0 && (size_t)z < f->nzones
+                                ? gs_deal_zone_basis(d, f->zones[z].id) : GS_UW_BASIS_PEAK;
+        if (basis != GS_UW_BASIS_4CP && basis != GS_UW_BASIS_5CP)
             continue;
         const char *zone = f->zones[z].id;
-        if (!loaded) {
+        if (basis == GS_UW_BASIS_5CP) {
+            for (size_t k = 0; k < CP_YEARS_MAX; k++) {
+                free(years[k].ratio);
+                years[k].ratio = NULL;
+            }
+            if ((rc = five_cp_years(d, gs_deal_zone_index(d, zone), s, years, &ny, err)))
+                break;
+        } else if (!loaded) {
             loaded = 1;
             if ((rc = gs_market_catalog_load(NULL, &cat, err)))
                 break;
         }
         /* the zone's intervals by calendar year (UTC year of the start) */
-        ny = 0;
-        for (size_t e = 0; e < cat->nevents; e++) {
+        if (basis == GS_UW_BASIS_4CP)
+            ny = 0;
+        for (size_t e = 0; basis == GS_UW_BASIS_4CP && e < cat->nevents; e++) {
             const gs_grid_event *ev = &cat->events[e];
             if (ev->kind != GS_EV_4CP || !gs_event_in_zone(ev, zone))
                 continue;
@@ -259,14 +350,20 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
             }
             if (years[k].n < 8) {
                 years[k].from[years[k].n] = ev->start_s;
+                years[k].mw[years[k].n] = NAN;
                 years[k].to[years[k].n++] = ev->end_s;
             }
         }
         gs_uw_cp *c = &cp[i];
         snprintf(c->zone, sizeof c->zone, "%s", zone);
+        snprintf(c->basis, sizeof c->basis, "%s", basis == GS_UW_BASIS_5CP ? "5cp" : "4cp");
         if (ny == 0) {
-            snprintf(c->note, sizeof c->note, "no coincident-peak interval of zone %s in the "
-                                              "grid-event catalogue: charged on peak draw", zone);
+            if (basis == GS_UW_BASIS_5CP)
+                snprintf(c->note, sizeof c->note, "no summer (June-September) hour of the price "
+                         "years in the RTO load of zone %s: charged on peak draw", zone);
+            else
+                snprintf(c->note, sizeof c->note, "no coincident-peak interval of zone %s in "
+                         "the grid-event catalogue: charged on peak draw", zone);
             continue;
         }
         /* sort the years */
@@ -304,6 +401,11 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
             size_t j = c->nyears++;
             c->year[j] = y->year;
             c->intervals[j] = (int)y->n;
+            for (size_t q = 0; q < y->n; q++) {
+                c->peak_from[j][q] = y->from[q];
+                c->peak_to[j][q] = y->to[q];
+                c->peak_mw[j][q] = y->mw[q];
+            }
             ratio_of[j] = inf ? ratio : 0;
             c->share[j][GS_TRAINING] = s->cls[GS_TRAINING].present ? util[GS_TRAINING] : 0;
             c->share[j][GS_INFERENCE] = inf ? fmin(1.0, ratio * util[GS_INFERENCE]) : 0;
@@ -321,8 +423,11 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
             s->cp_firm_share[GS_INFERENCE][p] = ri;
         }
         snprintf(c->note, sizeof c->note,
-                 "%.64s 4CP intervals of %d-%d (grid_events.yaml); inference %s; other price "
-                 "years take the mean", zone, c->year[0], c->year[c->nyears - 1],
+                 basis == GS_UW_BASIS_5CP
+                     ? "%.64s 5CP hours of %d-%d (the RTO's EIA-930 load, five highest daily "
+                       "peaks of June-September); inference %s; other price years take the mean"
+                     : "%.64s 4CP intervals of %d-%d (grid_events.yaml); inference %s; other "
+                       "price years take the mean", zone, c->year[0], c->year[c->nyears - 1],
                  inf ? "simulated at 15 min over each year, its draw in the peaks / its mean "
                        "x utilisation"
                      : "none at this site");

@@ -2,7 +2,9 @@
  * simulations, shared by `gridsplit underwrite` and `gridsplit scenarios` so that one site
  * under one deal is valued alike by both: the zones' headroom from their demand series (the
  * headroom engine) and the capacity shares of zones charged on their coincident peaks (ERCOT
- * 4CP: the grid-event catalogue's intervals, inference's draw in them simulated). */
+ * 4CP: the grid-event catalogue's intervals; PJM 5CP: the five highest daily peak hours of
+ * June-September of the RTO's EIA-930 load, derived for each price year; inference's draw in
+ * them simulated). */
 #ifndef GS_CLI_DEALRUN_H
 #define GS_CLI_DEALRUN_H
 

@@ -116,10 +116,13 @@ static int cat_list(ctx *c, const yaml_node_t *root, const char *key, const char
     return 0;
 }
 
-/* zones: [{id, capacity_usd_per_mw_year, basis (peak_draw | 4cp, optional), source}] */
+/* zones: [{id, capacity_usd_per_mw_year, basis (peak_draw | 4cp | 5cp, optional), peak_load
+ * and peak_tz (5cp: the RTO's hourly load, an EIA-930 file, and the time zone of its days),
+ * source}] */
 static int cat_zones(ctx *c, const yaml_node_t *root, gs_deal *d)
 {
-    static const char *const keys[] = {"id", "capacity_usd_per_mw_year", "basis", "source", NULL};
+    static const char *const keys[] = {"id", "capacity_usd_per_mw_year", "basis", "peak_load",
+                                       "peak_tz", "source", NULL};
     yaml_node_t *seq;
     size_t len;
     char path[PATH_LEN], basis[16];
@@ -133,7 +136,7 @@ static int cat_zones(ctx *c, const yaml_node_t *root, gs_deal *d)
         yaml_node_t *e = gs__yaml_item(c, seq, i);
         gs__yaml_index(path, "zones", i);
         if ((rc = gs__yaml_check_map(c, e, path, "a zone {id, capacity_usd_per_mw_year, basis, "
-                                                 "source}", keys)) ||
+                                                 "peak_load, peak_tz, source}", keys)) ||
             (rc = gs__yaml_get_str(c, e, path, "id", REQ, d->zone_id[i], GS_ID_MAX)) < 0 ||
             (rc = get_range(c, e, path, "capacity_usd_per_mw_year", REQ, 0, 1e12,
                             &d->zone_capacity[i].value)) < 0 ||
@@ -144,12 +147,24 @@ static int cat_zones(ctx *c, const yaml_node_t *root, gs_deal *d)
         d->zone_basis[i] = GS_UW_BASIS_PEAK;
         if (rc == 1 && !strcmp(basis, "4cp"))
             d->zone_basis[i] = GS_UW_BASIS_4CP;
+        else if (rc == 1 && !strcmp(basis, "5cp"))
+            d->zone_basis[i] = GS_UW_BASIS_5CP;
         else if (rc == 1 && strcmp(basis, "peak_draw")) {
             char p2[PATH_LEN];
             gs__yaml_path_cut(p2, path, "basis");
             return gs__yaml_fail(c, gs__yaml_get(c, e, "basis"), p2,
-                                 "expected peak_draw or 4cp, found '%s'", basis);
+                                 "expected peak_draw, 4cp or 5cp, found '%s'", basis);
         }
+        int five = d->zone_basis[i] == GS_UW_BASIS_5CP;
+        char raw[GS_PATH_MAX];
+        d->zone_peak_load[i][0] = d->zone_peak_tz[i][0] = '\0';
+        if ((rc = gs__yaml_get_str(c, e, path, "peak_load", five ? REQ : OPT, raw,
+                                   sizeof raw)) < 0 ||
+            (rc = gs__yaml_get_str(c, e, path, "peak_tz", five ? REQ : OPT, d->zone_peak_tz[i],
+                                   GS_ID_MAX)) < 0)
+            return rc;
+        if (five)
+            gs__expand_shared(raw, d->path, d->zone_peak_load[i], GS_PATH_MAX);
     }
     d->nzones = len;
     return 0;
@@ -203,6 +218,14 @@ static int cat_tornado(ctx *c, const yaml_node_t *root, gs_deal *d)
     }
     d->nmoves = len;
     return 0;
+}
+
+int gs_deal_zone_index(const gs_deal *d, const char *zone_id)
+{
+    for (size_t k = 0; zone_id && k < d->nzones; k++)
+        if (!strcmp(d->zone_id[k], zone_id))
+            return (int)k;
+    return -1;
 }
 
 gs_uw_basis gs_deal_zone_basis(const gs_deal *d, const char *zone_id)

@@ -473,6 +473,7 @@ static json_t *summary(const gs_uw_outputs *o)
             const gs_uw_cp *cp = &o->cp[s];
             json_t *jp = json_object();
             json_object_set_new(jp, "zone", json_string(cp->zone));
+            json_object_set_new(jp, "basis", json_string(cp->basis[0] ? cp->basis : "4cp"));
             json_object_set_new(jp, "note", json_string(cp->note));
             json_t *ps = json_object();
             for (int k = 0; k < GS_NCLASS; k++)
@@ -484,6 +485,17 @@ static json_t *summary(const gs_uw_outputs *o)
                 json_t *e = json_object();
                 json_object_set_new(e, "year", json_integer(cp->year[j]));
                 json_object_set_new(e, "intervals", json_integer(cp->intervals[j]));
+                json_t *hs = json_array();
+                for (int q = 0; q < cp->intervals[j] && q < 8; q++) {
+                    char t0[32], t1[32];
+                    gs_format_time(cp->peak_from[j][q], t0);
+                    gs_format_time(cp->peak_to[j][q], t1);
+                    json_t *h = json_pack("{s:s,s:s}", "from", t0, "to", t1);
+                    if (isfinite(cp->peak_mw[j][q]))
+                        json_object_set_new(h, "rto_load_mw", gs__json_num(cp->peak_mw[j][q], 0));
+                    json_array_append_new(hs, h);
+                }
+                json_object_set_new(e, "peaks", hs);
                 for (int k = 0; k < GS_NCLASS; k++)
                     if (es->cls[k].present) {
                         char key[32];

@@ -82,6 +82,8 @@ typedef struct gs_deal_site {
 typedef enum gs_uw_basis {
     GS_UW_BASIS_PEAK = 0,            /**< per MW of peak grid draw */
     GS_UW_BASIS_4CP,                 /**< per MW drawn in the four coincident peaks (ERCOT) */
+    GS_UW_BASIS_5CP,                 /**< per MW drawn in the five coincident peak hours of the
+                                          zone's RTO load (PJM), derived from peak_load */
 } gs_uw_basis;
 
 /** A deal file with the catalogue's defaults applied. */
@@ -104,6 +106,9 @@ typedef struct gs_deal {
     char zone_id[GS_UW_LIST_MAX][GS_ID_MAX];
     gs_uw_figure zone_capacity[GS_UW_LIST_MAX];
     gs_uw_basis zone_basis[GS_UW_LIST_MAX];
+    char zone_peak_load[GS_UW_LIST_MAX][GS_PATH_MAX]; /**< basis 5cp: the RTO's hourly load
+                                          (EIA-930 file, ${GS_SHARED} expanded); else "" */
+    char zone_peak_tz[GS_UW_LIST_MAX][GS_ID_MAX];     /**< basis 5cp: the time zone of its days */
     size_t nmoves;                   /**< the tornado: each input's range, with its source */
     gs_econ_move moves[GS_NLEVERS];
     char move_source[GS_NLEVERS][GS_UW_SOURCE_MAX];
@@ -114,6 +119,9 @@ typedef struct gs_deal {
 
 /** The catalogue's basis of the fleet zone id (GS_UW_BASIS_PEAK when it has no entry). */
 gs_uw_basis gs_deal_zone_basis(const gs_deal *d, const char *zone_id);
+
+/** The catalogue's entry of the fleet zone id (-1 when it has none). */
+int gs_deal_zone_index(const gs_deal *d, const char *zone_id);
 
 /** Read the catalogue (embedded) and the deal file at path. *out owns a new deal (free with
  * gs_deal_free). Bad input: GS_EINPUT naming file, line, column, field, expected and found. */

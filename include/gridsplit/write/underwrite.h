@@ -15,13 +15,19 @@ typedef struct gs_uw_out_figure {
     const char *source;
 } gs_uw_out_figure;
 
-/** The coincident peaks that set a site's capacity charge (ERCOT 4CP), for the outputs. */
+/** The coincident peaks that set a site's capacity charge (ERCOT 4CP, PJM 5CP), for the
+ * outputs. */
 typedef struct gs_uw_cp {
     int present;
     char zone[GS_ID_MAX];
+    char basis[8];                    /**< "4cp" (catalogue intervals) or "5cp" (derived hours) */
     size_t nyears;                    /**< price years with their peaks */
     int year[GS_ECON_PRICE_YEARS_MAX];
     int intervals[GS_ECON_PRICE_YEARS_MAX]; /**< peak intervals found that year */
+    int64_t peak_from[GS_ECON_PRICE_YEARS_MAX][8]; /**< each interval's UTC start, highest first
+                                                        for 5cp */
+    int64_t peak_to[GS_ECON_PRICE_YEARS_MAX][8];
+    double peak_mw[GS_ECON_PRICE_YEARS_MAX][8]; /**< 5cp: the RTO load that hour (MW); 4cp: NAN */
     double share[GS_ECON_PRICE_YEARS_MAX][GS_NCLASS]; /**< firm draw in them / grid_mw */
     char note[256];                   /**< how the shares were found */
 } gs_uw_cp;
