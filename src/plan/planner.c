@@ -16,7 +16,10 @@
  * continuation of its pause (no restart, no redo, no lead) and the bridge of a short resume;
  * each interval's plan lists the jobs it curtails (every job with policy.all_entries), and
  * what did not change from one interval to the next (a job's options, its hull steps' order,
- * its entry, the scratch memory) is reused. The decision time is policy.decided_s (else the
+ * its entry, the scratch memory, what depends on the job and the policy only) is reused; a job
+ * whose only change is what it lost (in the run, the day, or its work since the checkpoint)
+ * has the options it was listed with priced again (reprice), and the entry of a lever it
+ * keeps, priced again (reprice_entry). The decision time is policy.decided_s (else the
  * event's start - notice); an event under way then is planned for what is left of it.
  * Inference is capped within its latency budget, serving its demand or, down to its tier over
  * its window, a share of it. The scope is a site, a zone or the fleet, and the event's load
@@ -94,6 +97,21 @@ typedef struct carry {
     double gap_s;
 } carry;
 
+/* What a training job's options need that depends on the job and the policy only, not on the
+ * interval: computed once per gs_plan_make_intervals call (jconst_init), by the expressions
+ * job_options uses when it has none (the same bits). */
+typedef struct jconst {
+    double cap_lead, pause_lead, cks_lead; /* the leads of a cap, a pause, a checkpoint-pause */
+    double idle_mw, shrink_mw;             /* the job idle, and shrunk (policy.shrink_frac) */
+    const double *capcut;                  /* [curve n - 1]: the cut of curve point k's cap */
+    unsigned drawn;                        /* bit k: point k's draw is below the running draw
+                                              (else it has no cap option) */
+    unsigned char lost_matters, day, training; /* cache_hit's and reprices_entry's flags (read
+                                              here, not from the larger job) */
+    double w;                              /* weight_of the job */
+    gs_class cls;                          /* its class */
+} jconst;
+
 /* One planning problem: an event (or one interval of one) and what came before it. The event
  * as planned is evc: the one given, or, under way at the decision time, what is left of it
  * (from the decision time, the ramp shortened by what has gone). A ctx is not copied (ev
@@ -108,6 +126,7 @@ typedef struct ctx {
     double dur;            /* end - start (what is left) */
     int later;             /* an interval after the first: no scheduled pause-at-checkpoint */
     const carry *cy;       /* [njobs] or NULL */
+    const jconst *jc;      /* [njobs] or NULL (filled for the training jobs in scope) */
 } ctx;
 
 static void ctx_init(ctx *c, const gs_plan_state *st, const gs_event *ev, const gs_policy *pol)
@@ -144,6 +163,9 @@ typedef struct buf {
 
 typedef struct wspace {
     buf jos, choice, pool[2], steps, cnt, hpos, inc, cur, late, sorted[2], rep, same;
+    buf step2;             /* sort_steps: runs of equal keys */
+    buf recs;              /* intervals: the rawopt records of the jobs (ocache.rfirst) */
+    size_t nrecs;          /* records used */
     int pcur;              /* pool[pcur]: this problem's options; pool[!pcur]: the previous one's */
     int scur;              /* sorted[scur]: this problem's hull steps in greedy order */
     int sprev_ok;          /* sorted[!scur] holds the previous problem's (nsprev of them, over
@@ -174,7 +196,8 @@ static void wspace_free(wspace *w)
 {
     buf *all[] = {&w->jos,  &w->choice, &w->pool[0],   &w->pool[1],   &w->steps,
                   &w->cnt,  &w->hpos,   &w->inc,       &w->cur,       &w->late,
-                  &w->rep,  &w->same,   &w->sorted[0], &w->sorted[1]};
+                  &w->rep,  &w->same,   &w->sorted[0], &w->sorted[1], &w->recs,
+                  &w->step2};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]->p);
     memset(w, 0, sizeof *w);
@@ -207,13 +230,14 @@ typedef struct jobopts {
     int n;                 /* options; [0] is "run" */
     int only;              /* -1: list every option; else only the one from source only */
     int full;              /* write d[] (the entries' details) too */
-    int since_used;        /* an option that depends on the work since the checkpoint is kept */
     int ckpt;              /* a scheduled checkpoint before the start was considered (the first
                               interval only: its options may differ from a later one's) */
     int any_late;          /* an option acts after start + ramp */
+    int nocut;             /* a cap was priced but cuts nothing (not listed) */
     double w, base;        /* the job's weight and its average over its window without a lever */
     gs_flex_pricer pr;     /* training: the job's pricer for this event */
     opt o[MAXOPT];
+    double lost[MAXOPT], evthr[MAXOPT]; /* what each training option was priced with */
     optdet d[MAXOPT];
 } jobopts;
 
@@ -248,17 +272,67 @@ typedef struct jobsol {
 
 /* Intervals: a job's kept options in the previous interval, what they depended on, and the
  * one the plan chose. The same inputs give the same options: then they are copied, not listed
- * again; the same choice gives the same entry, its times moved to this interval. */
+ * again; the same choice gives the same entry, its times moved to this interval. When only
+ * what the job lost grew, its options are its records priced again (rawopt, reprice), and the
+ * entry of the same lever the previous entry priced again (reprices_entry). */
 typedef struct ocache {
     int valid;
     double dur;
     int later, ontime_mask;
     double lost_s, lost_day_s, since_ckpt_s, gap_s;
-    int paused, bridge, lever, since_used, ckpt;
+    int paused, bridge, lever, ckpt;
+    int since_kept;        /* a kept option depends on the work since the checkpoint */
     int chosen;            /* option index chosen (into js's kept options); -1: none yet */
     double elost_s;        /* the lost time its last entry was priced with (NAN: none) */
     jobsol js;             /* js.first: into icache.pool */
+    int rfirst;            /* its records (rawopt) in wspace.recs: rfirst .. + nrec, room for */
+    unsigned char nrec, rroom, rok; /* rroom; rok: they hold the options listed (reprice) */
+    unsigned char keyed;   /* this interval: its options are those cached or its records, under
+                              what the previous interval's were listed with (not listed afresh) */
+    int esrc;              /* the source of the option of its entry in the previous interval;
+                              -1: none (it ran) */
 } ocache;
+
+/* Intervals: one option of a training job as it was listed (in listing order), with what it
+ * was priced with: when only what the job lost, lost in the day or did since its checkpoint
+ * grew, its options are those records, priced again (reprice). */
+typedef struct rawopt {
+    double cut, lost, evthr;
+    unsigned char lever, src;
+} rawopt;
+
+/* Compact intervals: the perf of each job in scope when it runs (what the weighted figure needs
+ * of the jobs not listed), logged as it changes from one interval to the next (most jobs run
+ * at the same perf all day): interval k's values are cur after the changes logged up to the
+ * end of interval k. */
+typedef struct perflog {
+    double *cur;           /* [nscope] each job's perf running, as last logged (NAN: none) */
+    int *x;                /* the changes: job x (its index in scope) ... */
+    double *v;             /* ... runs at perf v from the interval the change is logged in */
+    size_t n, cap;
+} perflog;
+
+/* Log that scope job x runs at perf v in this interval. Returns 0 when out of memory. */
+static int log_perf(perflog *pl, int x, double v)
+{
+    if (memcmp(&pl->cur[x], &v, sizeof v) == 0)
+        return 1; /* (the same bits: NANs too) */
+    if (pl->n == pl->cap) {
+        size_t nc = pl->cap ? 2 * pl->cap : 4096;
+        int *nx = realloc(pl->x, nc * sizeof *nx);
+        if (nx)
+            pl->x = nx;
+        double *nv = nx ? realloc(pl->v, nc * sizeof *nv) : NULL;
+        if (!nv)
+            return 0;
+        pl->v = nv;
+        pl->cap = nc;
+    }
+    pl->x[pl->n] = x;
+    pl->v[pl->n++] = v;
+    pl->cur[x] = v;
+    return 1;
+}
 
 /* The intervals' state for plan_core: the jobs in scope, the cache of their options in the
  * previous interval's pool, and that interval's entries (for the entries). Compact plans (the
@@ -274,8 +348,7 @@ typedef struct icache {
     int compact;           /* list only the jobs curtailed (lever != run) */
     const int *ppos;       /* compact: [nscope] each job's index in prev, -1: it ran */
     int *cpos;             /* compact: [nscope] the same for this interval (written) */
-    double *runperf;       /* compact: [nscope] this interval's perf of the jobs that run */
-    const double *prevperf; /* compact: [nscope] the previous interval's */
+    struct perflog *pl;    /* compact: the perf of the jobs that run, as it changes */
 } icache;
 
 static double weight_of(const gs_plan_job *j)
@@ -387,6 +460,8 @@ HOT optdet *add_priced(const ctx *c, jobopts *jo, const gs_flex_job *f, int src,
     o->cont = 0;
     o->from_s = from;
     o->cost_usd = usd;
+    jo->lost[jo->n] = lost_s;
+    jo->evthr[jo->n] = event_thr;
     double l = jo->w * (jo->base - perf);
     o->loss = l > 0 ? l : 0;
     set_obj(c, o);
@@ -610,26 +685,46 @@ typedef struct capctx {
     double hold, frac;     /* how long a cap holds, and as a share of the event */
 } capctx;
 
-/* A training cap at share `cap` of board power with throughput thr (one option). */
-HOT int cap_option(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_flex_job *f,
-                      const capctx *k, int src, double cap, double thr, double draw_frac,
-                      int ontime, int64_t from, double lead)
+/* The activity of a GPU capped to draw draw_w (0 .. 1). */
+HOT double cap_activity(const capctx *k, double draw_w)
+{
+    double a = k->board_w > k->idle_w ? (draw_w - k->idle_w) / (k->board_w - k->idle_w) : 0;
+    return a < 0 ? 0 : a;
+}
+
+/* A training cap with throughput thr whose GPU draws draw_frac of board power: its lost time,
+ * the job's throughput over the event and its cut. memo: NULL, or its cut when its draw is
+ * below the running draw (jconst; else it is not asked). Returns 0 when its draw is not below
+ * the running draw (no option). */
+HOT int cap_raw(const gs_plan_job *j, const capctx *k, double thr, double draw_frac,
+                   const double *memo, double *lost, double *evthr, double *cut)
 {
     double draw_w = draw_frac * k->board_w;
-    if (!(draw_w < k->run_gpu_w))
+    if (!memo && !(draw_w < k->run_gpu_w))
         return 0;
-    double a = k->board_w > k->idle_w ? (draw_w - k->idle_w) / (k->board_w - k->idle_w) : 0;
-    if (a < 0)
-        a = 0;
     double t = thr < 0 ? 0 : thr > 1 ? 1 : thr;
-    double lost = k->hold * (1 - t); /* gs_flex_lost_s(cap) */
-    double evthr = 1 - k->frac * (1 - thr);
+    *lost = k->hold * (1 - t); /* gs_flex_lost_s(cap) */
+    *evthr = 1 - k->frac * (1 - thr);
+    *cut = memo ? *memo : j->power_mw - train_mw(j, cap_activity(k, draw_w));
+    return 1;
+}
+
+/* A training cap at share `cap` of board power with throughput thr (one option); memo: as
+ * cap_raw. Returns -1 when it breaks the tier. */
+HOT int cap_option(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_flex_job *f,
+                      const capctx *k, int src, double cap, double thr, double draw_frac,
+                      int ontime, int64_t from, double lead, const double *memo)
+{
+    double lost, evthr, cut;
+    if (!cap_raw(j, k, thr, draw_frac, memo, &lost, &evthr, &cut))
+        return 0;
     double usd, perf;
     if (!gs_flex_quick(&jo->pr, lost, evthr, &usd, &perf))
         return -1; /* the tier: a lower cap loses more */
-    double cut = j->power_mw - train_mw(j, a);
-    if (!(cut > 1e-12))
+    if (!(cut > 1e-12)) {
+        jo->nocut = 1;
         return 0;
+    }
     optdet *d = add_priced(c, jo, f, src, GS_LEVER_CAP, cut, usd, perf, lost, evthr, cap, thr,
                            ontime, from, lead);
     if (d && jo->full)
@@ -637,19 +732,55 @@ HOT int cap_option(const ctx *c, jobopts *jo, const gs_plan_job *j, const gs_fle
     return 0;
 }
 
+/* Job j's caps over the event of c when they act from `from`. */
+static capctx cap_ctx(const ctx *c, const gs_plan_job *j, int64_t from)
+{
+    const gs_gpu *g = j->gpu;
+    capctx kc = {g->idle_w + j->utilisation * (g->board_w - g->idle_w), g->board_w, g->idle_w,
+                 (double)(c->ev->end_s - from), 0};
+    kc.frac = kc.hold / c->dur;
+    return kc;
+}
+
+/* The cap where the tier binds over the event or the day window (f's, tier `tier`), caps
+ * holding `hold` of the event of dur: 1 and *bc when it lies between the curve's points, else
+ * 0 (no such option). */
+static int bcap_of(const gs_capcurve *cv, const gs_flex_job *f, double tier, double dur,
+                   double hold, double *bc)
+{
+    if (f->window != GS_TIER_EVENT && f->window != GS_TIER_DAY)
+        return 0;
+    double tmin;
+    if (f->window == GS_TIER_EVENT) {
+        tmin = 1 - (1 - tier) * dur / hold;
+    } else {
+        double win = dur > 86400.0 ? dur : 86400.0;
+        double lday = f->lost_day_s > 0 ? f->lost_day_s : 0;
+        tmin = 1 - (win * (1 - tier) - lday) / hold;
+    }
+    if (!(tmin > cv->throughput_frac[0] + 1e-9 && tmin < 1))
+        return 0;
+    *bc = gs_capcurve_cap_for(cv, tmin);
+    int dup = !(*bc > 0 && *bc < 1);
+    for (size_t q = 0; q + 1 < cv->n && !dup; q++)
+        dup = fabs(cv->cap_frac[q] - *bc) < 1e-9;
+    return !dup;
+}
+
 /* The job's weight and its average over its window without a lever (jo->w, jo->base); with
  * run_cost the full cost of "run" there, else the job's pricer (training). Returns its view. */
 static gs_flex_job job_base(const ctx *c, int ji, jobopts *jo, gs_flex_cost *run_cost)
 {
-    const gs_plan_job *j = &c->st->jobs[ji];
-    jo->w = weight_of(j);
+    const jconst *m = c->jc ? &c->jc[ji] : NULL; /* (what it has of the job: not read again) */
+    gs_class cls = m ? m->cls : c->st->jobs[ji].cls;
+    jo->w = m ? m->w : weight_of(&c->st->jobs[ji]);
     jo->base = 1;
     gs_flex_job f = flex_of(c, ji);
-    if (j->cls == GS_INFERENCE) /* the share served without a lever: all of it, but for a day
-                                   window what earlier intervals did not serve */
+    if (cls == GS_INFERENCE) /* the share served without a lever: all of it, but for a day
+                                window what earlier intervals did not serve */
         jo->base = served_avg(f.window, 1, 0, c->dur, f.lost_day_s);
     /* (a must-run job listed for the search has no option: its base is not needed) */
-    if (j->cls == GS_TRAINING && (run_cost || f.tier < 1 || jo->full)) {
+    if (cls == GS_TRAINING && (run_cost || f.tier < 1 || jo->full)) {
         if (run_cost) {
             gs_flex_price_window(&f, 0, c->dur, 1, c->pol->deadline_penalty, run_cost);
             jo->base = run_cost->avg_window[(unsigned)f.window < 3 ? f.window : GS_TIER_RUN];
@@ -673,9 +804,9 @@ static void job_options(const ctx *c, int ji, int only, int full, jobopts *jo)
     jo->n = 1; /* run */
     jo->only = only;
     jo->full = full;
-    jo->since_used = 0;
     jo->any_late = 0;
     jo->ckpt = 0;
+    jo->nocut = 0;
     gs_flex_job f = job_base(c, ji, jo, NULL);
     run_opt(c, jo);
     if (j->cls == GS_INFERENCE) {
@@ -685,51 +816,34 @@ static void job_options(const ctx *c, int ji, int only, int full, jobopts *jo)
     if (!j->gpu || !(f.gpus > 0) || f.tier >= 1)
         return; /* must-run jobs have no lever */
     const gs_gpu *g = j->gpu;
+    const jconst *m = c->jc ? &c->jc[ji] : NULL;
     double dur = c->dur;
     int64_t now = c->now, start = ev->start_s;
     double tier = f.tier > 0 ? f.tier : 1;
     int ontime;
     int64_t from;
     /* power caps, smallest cut (highest cap) first */
-    double cap_lead = lead_of(j->cap_lead_s, pol->cap_lead_s);
+    double cap_lead = m ? m->cap_lead : lead_of(j->cap_lead_s, pol->cap_lead_s);
     if (j->curve && j->curve->n >= 2 && timing(c, cap_lead, &ontime, &from)) {
         const gs_capcurve *cv = j->curve;
-        capctx kc = {g->idle_w + j->utilisation * (g->board_w - g->idle_w), g->board_w, g->idle_w,
-                     (double)(ev->end_s - from), 0};
-        kc.frac = kc.hold / dur;
-        /* the cap where the tier binds (event and day windows), between the curve's points */
-        if (WANT(jo, SRC_BCAP) && (f.window == GS_TIER_EVENT || f.window == GS_TIER_DAY)) {
-            double tmin;
-            if (f.window == GS_TIER_EVENT) {
-                tmin = 1 - (1 - tier) * dur / kc.hold;
-            } else {
-                double win = dur > 86400.0 ? dur : 86400.0;
-                double lday = f.lost_day_s > 0 ? f.lost_day_s : 0;
-                tmin = 1 - (win * (1 - tier) - lday) / kc.hold;
-            }
-            if (tmin > cv->throughput_frac[0] + 1e-9 && tmin < 1) {
-                double bc = gs_capcurve_cap_for(cv, tmin);
-                int dup = !(bc > 0 && bc < 1);
-                for (size_t q = 0; q + 1 < cv->n && !dup; q++)
-                    dup = fabs(cv->cap_frac[q] - bc) < 1e-9;
-                if (!dup)
-                    cap_option(c, jo, j, &f, &kc, SRC_BCAP, bc, gs_capcurve_throughput(cv, bc),
-                               gs_capcurve_power_frac(cv, bc), ontime, from, cap_lead);
-            }
-        }
+        capctx kc = cap_ctx(c, j, from);
+        double bc;
+        if (WANT(jo, SRC_BCAP) && bcap_of(cv, &f, tier, dur, kc.hold, &bc))
+            cap_option(c, jo, j, &f, &kc, SRC_BCAP, bc, gs_capcurve_throughput(cv, bc),
+                       gs_capcurve_power_frac(cv, bc), ontime, from, cap_lead, NULL);
         for (size_t k = cv->n - 1; k-- > 0;)
-            if (WANT(jo, (int)k) &&
+            if (WANT(jo, (int)k) && (!m || (m->drawn >> k & 1)) &&
                 cap_option(c, jo, j, &f, &kc, (int)k, cv->cap_frac[k], cv->throughput_frac[k],
                            cv->has_power ? cv->power_frac[k] : cv->cap_frac[k], ontime, from,
-                           cap_lead) < 0 &&
+                           cap_lead, m ? &m->capcut[k] : NULL) < 0 &&
                 jo->only < 0)
                 break;
     }
     if (only >= 0 && only < SRC_BCAP + 1)
         return; /* a cap: nothing else to list */
-    double idle_mw = train_mw(j, 0);
+    double idle_mw = m ? m->idle_mw : train_mw(j, 0);
     double ro = f.restart_overhead_s > 0 ? f.restart_overhead_s : 0;
-    double pause_lead = lead_of(j->pause_lead_s, pol->pause_lead_s);
+    double pause_lead = m ? m->pause_lead : lead_of(j->pause_lead_s, pol->pause_lead_s);
     /* continuing the previous interval's pause, or bridging the resume since an earlier one */
     if (c->cy && (c->cy[ji].paused || c->cy[ji].bridge) && WANT(jo, SRC_CONT)) {
         const carry *y = &c->cy[ji];
@@ -757,11 +871,12 @@ static void job_options(const ctx *c, int ji, int only, int full, jobopts *jo)
     double redo = fl.since_ckpt_s;
     if (pause_ok && WANT(jo, SRC_NOW) && !(ev_win && 1 - hold / dur < tier - 1e-9)) {
         double lost = gs_flex_lost_s(&fl, GS_LEVER_PAUSE_NOW, hold, -1, 0, 0);
-        jo->since_used |= add_opt(c, jo, j, &f, SRC_NOW, GS_LEVER_PAUSE_NOW, idle_mw, lost,
-                                  1 - hold / dur, 0, 0, ontime, from, pause_lead) != NULL;
+        add_opt(c, jo, j, &f, SRC_NOW, GS_LEVER_PAUSE_NOW, idle_mw, lost, 1 - hold / dur, 0, 0,
+                ontime, from, pause_lead);
     }
     if (j->ckpt_on_signal && j->ckpt_signal_s >= 0 && WANT(jo, SRC_CKSIG)) {
-        double lead = lead_of(j->ckpt_lead_s, pol->ckpt_lead_s) + j->ckpt_signal_s + pause_lead;
+        double lead = m ? m->cks_lead
+                        : lead_of(j->ckpt_lead_s, pol->ckpt_lead_s) + j->ckpt_signal_s + pause_lead;
         int ot;
         int64_t fr;
         if (timing(c, lead, &ot, &fr)) {
@@ -779,8 +894,8 @@ static void job_options(const ctx *c, int ji, int only, int full, jobopts *jo)
         else
             lost = gs_flex_lost_s(&fl, GS_LEVER_REQUEUE, hold, -1, 0, pol->requeue_overhead_s);
         double evthr = ckpt_ok ? 0 : 1 - hold / dur;
-        jo->since_used |= add_opt(c, jo, j, &f, SRC_REQUEUE, GS_LEVER_REQUEUE, 0, lost, evthr, 0,
-                                  0, ckpt_ok ? 1 : ontime, rf, ckpt_ok ? 0 : pause_lead) != NULL;
+        add_opt(c, jo, j, &f, SRC_REQUEUE, GS_LEVER_REQUEUE, 0, lost, evthr, 0, 0,
+                ckpt_ok ? 1 : ontime, rf, ckpt_ok ? 0 : pause_lead);
     }
     double k = pol->shrink_frac;
     if (k > 0 && k < 1 && pause_ok && WANT(jo, SRC_SHRINK)) {
@@ -789,8 +904,46 @@ static void job_options(const ctx *c, int ji, int only, int full, jobopts *jo)
         double cap = g->board_w > 0 ? (g->idle_w + a * (g->board_w - g->idle_w)) / g->board_w : 1;
         /* the first restart and the redo fall inside the event */
         double evthr = 1 - hold / dur * (1 - k) - (ro + redo) * k / dur;
-        jo->since_used |= add_opt(c, jo, j, &f, SRC_SHRINK, GS_LEVER_SHRINK, train_mw(j, a), lost,
-                                  evthr, cap, k, ontime, from, pause_lead) != NULL;
+        add_opt(c, jo, j, &f, SRC_SHRINK, GS_LEVER_SHRINK, m ? m->shrink_mw : train_mw(j, a), lost,
+                evthr, cap, k, ontime, from, pause_lead);
+    }
+}
+
+/* The constants of training job ji (jconst) under pol; capcut: room for its curve's n - 1
+ * points. */
+static void jconst_init(const gs_plan_job *j, const gs_policy *pol, jconst *m, double *capcut)
+{
+    memset(m, 0, sizeof *m);
+    m->capcut = capcut;
+    m->cap_lead = lead_of(j->cap_lead_s, pol->cap_lead_s);
+    m->pause_lead = lead_of(j->pause_lead_s, pol->pause_lead_s);
+    m->cks_lead = lead_of(j->ckpt_lead_s, pol->ckpt_lead_s) + j->ckpt_signal_s + m->pause_lead;
+    /* what earlier intervals lost moves the run window and the deadline only, what they lost
+     * in the day the day window only: over the event with no deadline the options depend on
+     * neither */
+    const gs_flex_job *f = &j->flex;
+    m->lost_matters = f->window == GS_TIER_RUN || (unsigned)f->window > GS_TIER_RUN ||
+                      isfinite(f->deadline_margin_s);
+    m->day = f->window == GS_TIER_DAY;
+    m->training = j->cls == GS_TRAINING;
+    m->w = weight_of(j);
+    m->cls = j->cls;
+    if (j->cls != GS_TRAINING || !j->gpu)
+        return;
+    const gs_gpu *g = j->gpu;
+    m->idle_mw = train_mw(j, 0);
+    m->shrink_mw = train_mw(j, pol->shrink_frac * j->utilisation);
+    const gs_capcurve *cv = j->curve;
+    if (!cv || cv->n < 2)
+        return;
+    capctx kc = {g->idle_w + j->utilisation * (g->board_w - g->idle_w), g->board_w, g->idle_w, 0,
+                 0};
+    for (size_t k = 0; k + 1 < cv->n; k++) {
+        double draw_w = (cv->has_power ? cv->power_frac[k] : cv->cap_frac[k]) * kc.board_w;
+        if (!(draw_w < kc.run_gpu_w))
+            continue;
+        m->drawn |= 1u << k;
+        capcut[k] = j->power_mw - train_mw(j, cap_activity(&kc, draw_w));
     }
 }
 
@@ -804,61 +957,99 @@ static int lex_lt(double p1, double s1, double p2, double s2)
     return p1 < p2 || (p1 == p2 && s1 < s2);
 }
 
+/* An option as the pruning sees it. */
+typedef struct pz {
+    double cut, p, s;
+    unsigned char lever, src;
+} pz;
+
 /* Keep the options of jo that hold by `upto` (on time, or late from no later than upto) and
  * are not dominated, sorted by cut, in pool[js->first ..], and their lower convex hull of
  * (cut, p) from the origin ("run"). Option i is dominated by k != i when k cuts at least as
  * much and is no worse by the objective (priority cost: no more money, as before issue 9;
  * priority throughput: strictly better, so that a smaller cut at the same objective stays
  * for the trim), or cuts equally and comes first. */
+static void prune_sorted(int strict, const pz *v, int n, int nonan, jobsol *js, cand *pool);
+
+/* Insert x into v[1 .. n), sorted by (cut, p, s, lever), after its equals (v[0]: "run").
+ * Returns n + 1. */
+HOT int pz_insert(pz *v, int n, pz x)
+{
+    int p = n;
+    while (p > 1) {
+        const pz *u = &v[p - 1];
+        if (!(x.cut < u->cut ||
+              (x.cut == u->cut &&
+               (x.p < u->p ||
+                (x.p == u->p && (x.s < u->s || (x.s == u->s && x.lever < u->lever)))))))
+            break;
+        v[p] = v[p - 1];
+        p--;
+    }
+    v[p] = x;
+    return n + 1;
+}
+
 static void prune_and_hull(const ctx *c, const jobopts *jo, int64_t upto, jobsol *js, cand *pool)
 {
-    int strict = c->pol->priority != GS_PRIORITY_COST;
     /* the options holding by upto: [0] "run", the rest by (cut, p, s, lever), stably
-     * (insertion of indices; caps come smallest cut first, so it is nearly sorted) */
+     * (insertion; caps come smallest cut first, so it is nearly sorted), copied compact */
     const opt *o = jo->o;
-    unsigned char ix[MAXOPT];
+    pz v[MAXOPT];
     int n = 1;
-    ix[0] = 0;
+    v[0] = (pz){o[0].cut_mw, o[0].p, o[0].s, o[0].lever, o[0].src};
+    int nonan = o[0].p == o[0].p && o[0].s == o[0].s;
     for (int i = 1; i < jo->n; i++) {
-        const opt *v = &o[i];
-        if (!v->ontime && v->from_s > upto)
+        const opt *w = &o[i];
+        if (!w->ontime && w->from_s > upto)
             continue;
-        int p = n;
-        while (p > 1) {
-            const opt *u = &o[ix[p - 1]];
-            if (!(v->cut_mw < u->cut_mw ||
-                  (v->cut_mw == u->cut_mw &&
-                   (v->p < u->p ||
-                    (v->p == u->p && (v->s < u->s || (v->s == u->s && v->lever < u->lever)))))))
-                break;
-            ix[p] = ix[p - 1];
-            p--;
-        }
-        ix[p] = (unsigned char)i;
-        n++;
+        nonan &= w->p == w->p && w->s == w->s;
+        n = pz_insert(v, n, (pz){w->cut_mw, w->p, w->s, w->lever, w->src});
     }
-#define K(r) (&o[ix[r]])
+    prune_sorted(c->pol->priority != GS_PRIORITY_COST, v, n, nonan, js, pool);
+}
+
+/* prune_and_hull once the options are sorted: v[0] "run", v[1 .. n) by (cut, p, s, lever) and
+ * their listing order. */
+static void prune_sorted(int strict, const pz *v, int n, int nonan, jobsol *js, cand *pool)
+{
     /* In that order an option can only be dominated by "run", by an equal cut before it, or
      * by a strictly bigger cut: one pass from the right with the lexicographic least (p, s)
      * of the strictly bigger cuts. */
     char dom[MAXOPT];
     double mp = 0, ms = 0;
     int have = 0;
-    for (int p = n - 1; p >= 1;) {
-        double cut = K(p)->cut_mw;
+    /* Without a NaN the order is total: the least (p, s) of equal cuts is the first of them,
+     * the others are dominated, and one pass finds the same. */
+    for (int p = n - 1; nonan && p >= 1; p--) {
+        const pz *b = &v[p];
+        if (p > 1 && v[p - 1].cut == b->cut) {
+            dom[p] = 1;
+            continue;
+        }
+        int beaten = strict ? lex_lt(mp, ms, b->p, b->s) : lex_le(mp, ms, b->p, b->s);
+        dom[p] = (have && beaten) || (v[0].cut >= b->cut && lex_le(v[0].p, v[0].s, b->p, b->s));
+        if (!have || lex_lt(b->p, b->s, mp, ms)) {
+            mp = b->p;
+            ms = b->s;
+        }
+        have = 1;
+    }
+    for (int p = n - 1; !nonan && p >= 1;) {
+        double cut = v[p].cut;
         int q = p;
-        while (q > 1 && K(q - 1)->cut_mw == cut)
+        while (q > 1 && v[q - 1].cut == cut)
             q--;
         for (int r = q; r <= p; r++) {
-            const opt *b = K(r);
+            const pz *b = &v[r];
             int beaten = strict ? lex_lt(mp, ms, b->p, b->s) : lex_le(mp, ms, b->p, b->s);
             dom[r] = r > q || (have && beaten) ||
-                     (K(0)->cut_mw >= b->cut_mw && lex_le(K(0)->p, K(0)->s, b->p, b->s));
+                     (v[0].cut >= b->cut && lex_le(v[0].p, v[0].s, b->p, b->s));
         }
         for (int r = q; r <= p; r++) {
-            if (!have || lex_lt(K(r)->p, K(r)->s, mp, ms)) {
-                mp = K(r)->p;
-                ms = K(r)->s;
+            if (!have || lex_lt(v[r].p, v[r].s, mp, ms)) {
+                mp = v[r].p;
+                ms = v[r].s;
             }
             have = 1;
         }
@@ -868,11 +1059,10 @@ static void prune_and_hull(const ctx *c, const jobopts *jo, int64_t upto, jobsol
     int nk = 0;
     for (int p = 0; p < n; p++)
         if (p == 0 || !dom[p]) {
-            kc[nk] = (cand){K(p)->cut_mw, K(p)->p, K(p)->s};
-            js->tag[nk++] = K(p)->src;
+            kc[nk] = (cand){v[p].cut, v[p].p, v[p].s};
+            js->tag[nk++] = v[p].src;
         }
     js->n = (unsigned char)nk;
-#undef K
     /* lower convex hull from the origin (option 0) */
     int nh = 0;
     for (int i = 0; i < nk; i++) {
@@ -892,12 +1082,26 @@ static void prune_and_hull(const ctx *c, const jobopts *jo, int64_t upto, jobsol
 }
 
 /* One hull step of one job; the greedy takes them by (slope of p, slope of s, jo, h). key,
- * key2: the slopes as unsigned integers of the same order (-0 as +0), so that stable radix
- * sorts of the steps, generated in (jo, h) order, give that order without comparisons. */
+ * key2 (step_key2): the slopes as unsigned integers of the same order (-0 as +0), so that
+ * stable radix sorts of the steps, generated in (jo, h) order, give that order without
+ * comparisons. key2 decides only between equal keys (rare): found when needed, not kept. */
 typedef struct step {
-    uint64_t key, key2;
+    uint64_t key;
     int jo, h;          /* jobsol index, hull position reached */
 } step;
+
+/* A step with its key2 (sorting runs of equal keys with qsort). */
+typedef struct step2 {
+    uint64_t key, key2;
+    int jo, h;
+} step2;
+
+/* What the steps' key2 are found from: the jobs' kept options, and the priority. */
+typedef struct stepctx {
+    const jobsol *js;
+    const cand *pool;
+    int thrprio;
+} stepctx;
 
 static uint64_t slope_key(double slope)
 {
@@ -908,9 +1112,21 @@ static uint64_t slope_key(double slope)
     return (u >> 63) ? ~u : u | (1ULL << 63);
 }
 
-static int step_less(const step *a, const step *b)
+/* The slope of s along step t (priority throughput; else 0), as job_steps would key it. */
+static uint64_t step_key2(const stepctx *x, const step *t)
 {
-    return a->key < b->key || (a->key == b->key && a->key2 < b->key2);
+    if (!x->thrprio)
+        return 0;
+    const jobsol *j = &x->js[t->jo];
+    const cand *a = &x->pool[j->first + j->hull[t->h - 1]];
+    const cand *b = &x->pool[j->first + j->hull[t->h]];
+    double dc = b->cut_mw - a->cut_mw;
+    return slope_key((b->s - a->s) / dc);
+}
+
+static int step_less(const stepctx *x, const step *a, const step *b)
+{
+    return a->key < b->key || (a->key == b->key && step_key2(x, a) < step_key2(x, b));
 }
 
 #define RADIX_BITS 11
@@ -919,7 +1135,7 @@ static int step_less(const step *a, const step *b)
 
 static int cmp_step(const void *a, const void *b)
 {
-    const step *x = a, *y = b;
+    const step2 *x = a, *y = b;
     if (x->key != y->key)
         return x->key < y->key ? -1 : 1;
     if (x->key2 != y->key2)
@@ -933,8 +1149,9 @@ static int cmp_step(const void *a, const void *b)
  * counters. An LSD radix sort on key's top 32 bits (digits all steps share are skipped),
  * then the runs equal there sorted by (key, key2): by insertion when short (rare: slopes
  * within a few parts per million), else by qsort with (jo, h) last (the order they were
- * generated in: stable). Returns a or tmp, whichever holds the result. */
-static step *sort_steps(step *a, step *tmp, size_t n, size_t *cnt)
+ * generated in: stable), in t2 (ws). Returns a or tmp, whichever holds the result; NULL when
+ * out of memory. */
+static step *sort_steps(step *a, step *tmp, size_t n, size_t *cnt, const stepctx *x, buf *t2)
 {
     memset(cnt, 0, (size_t)RADIX_PASSES * RADIX_N * sizeof *cnt);
     for (size_t i = 0; i < n; i++)
@@ -964,17 +1181,24 @@ static step *sort_steps(step *a, step *tmp, size_t n, size_t *cnt)
             e++;
         int sorted = 1;
         for (size_t q = i + 1; q < e && sorted; q++)
-            sorted = !step_less(&src[q], &src[q - 1]);
+            sorted = !step_less(x, &src[q], &src[q - 1]);
         if (sorted) {
         } else if (e - i > 16) {
-            qsort(src + i, e - i, sizeof *src, cmp_step);
+            step2 *w = buf_get(t2, (e - i) * sizeof *w);
+            if (!w)
+                return NULL;
+            for (size_t q = i; q < e; q++)
+                w[q - i] = (step2){src[q].key, step_key2(x, &src[q]), src[q].jo, src[q].h};
+            qsort(w, e - i, sizeof *w, cmp_step);
+            for (size_t q = i; q < e; q++)
+                src[q] = (step){w[q - i].key, w[q - i].jo, w[q - i].h};
         } else {
             for (size_t q = i + 1; q < e; q++) {
-                if (!step_less(&src[q], &src[q - 1]))
+                if (!step_less(x, &src[q], &src[q - 1]))
                     continue;
                 step v = src[q];
                 size_t p = q;
-                while (p > i && step_less(&v, &src[p - 1])) {
+                while (p > i && step_less(x, &v, &src[p - 1])) {
                     src[p] = src[p - 1];
                     p--;
                 }
@@ -997,40 +1221,84 @@ typedef struct dfs {
     double bp, bs, ep;  /* the best (p, s) so far; the tolerance on p */
     long nodes, budget;
     int aborted;
+    double *stk;        /* [3 (ncore + 1)]: scratch of dfs_go */
+    const cand **ko;    /* [ncore]: scratch of dfs_go */
 } dfs;
 
-/* 1 when (p, s) is no better than the best: p more, or about equal p and no less s. */
-static int no_better(const dfs *d, double p, double s)
-{
-    return p > d->bp + d->ep || (p >= d->bp - d->ep && s >= d->bs - 1e-9);
-}
 
-static void dfs_go(dfs *d, int k, double need, double p, double s)
+/* The search from the root (need, p = s = 0), depth first, each core job's options bigger cuts
+ * first (finds covers early); a node is counted when visited (the budget), and is a leaf when
+ * it is no better than the best, covers the need (a new best), or cannot. Iterative: the
+ * nodes at depth k + 1 are visited from their parent at depth k, whose (need, p, s) is at [k]
+ * and whose child being visited is cur[k]; only a node that is not a leaf is entered. */
+static void dfs_go(dfs *d, double need0)
 {
-    if (d->aborted)
-        return;
-    if (++d->nodes > d->budget) {
+    int nc = d->ncore, k = 0;
+    int *cur = d->cur;
+    double *needv = d->stk, *pv = needv + nc + 1, *sv = pv + nc + 1;
+    const cand **ko = d->ko;
+    const double *suffix = d->suffix;
+    double bp = d->bp, bs = d->bs, ep = d->ep; /* in registers */
+    double hi = bp + ep, lo = bp - ep, sl = bs - 1e-9; /* no_better's bounds, as it sums them */
+    long nodes = d->nodes, budget = d->budget;
+    for (int c = 0; c < nc; c++)
+        ko[c] = d->pool + d->js[d->core[c]].first;
+    /* the root */
+    if (++nodes > budget) {
         d->aborted = 1;
-        return;
+        goto done;
     }
-    if (no_better(d, p, s))
-        return;
-    if (need <= 1e-9) {
-        d->bp = p;
-        d->bs = s;
-        for (int i = 0; i < d->ncore; i++)
-            d->best[i] = i < k ? d->cur[i] : 0;
-        return;
+    /* no better than the best: p more, or about equal p and no less s */
+    if (0 > hi || (0 >= lo && 0 >= sl))
+        goto done;
+    if (need0 <= 1e-9) {
+        bp = bs = 0;
+        for (int i = 0; i < nc; i++)
+            d->best[i] = 0;
+        goto done;
     }
-    if (k == d->ncore || d->suffix[k] < need - 1e-9)
-        return;
-    const jobsol *js = &d->js[d->core[k]];
-    const cand *o = d->pool + js->first;
-    for (int i = js->n - 1; i >= 0; i--) { /* bigger cuts first: finds covers early */
-        d->cur[k] = i;
-        dfs_go(d, k + 1, need - o[i].cut_mw, p + o[i].p, s + o[i].s);
+    if (nc == 0 || suffix[0] < need0 - 1e-9)
+        goto done;
+    needv[0] = need0;
+    pv[0] = sv[0] = 0;
+    cur[0] = d->js[d->core[0]].n - 1;
+    for (;;) {
+        if (cur[k] < 0) { /* every child of the node at depth k visited: back to its parent */
+            if (k == 0)
+                break;
+            k--;
+            cur[k]--;
+            continue;
+        }
+        const cand *o = &ko[k][cur[k]];
+        if (++nodes > budget) {
+            d->aborted = 1;
+            break;
+        }
+        double p = pv[k] + o->p, s = sv[k] + o->s, need = needv[k] - o->cut_mw;
+        if (p > hi || (p >= lo && s >= sl)) {
+        } else if (need <= 1e-9) {
+            bp = p;
+            bs = s;
+            hi = bp + ep;
+            lo = bp - ep;
+            sl = bs - 1e-9;
+            for (int i = 0; i < nc; i++)
+                d->best[i] = i <= k ? cur[i] : 0;
+        } else if (!(k + 1 == nc || suffix[k + 1] < need - 1e-9)) {
+            needv[k + 1] = need;
+            pv[k + 1] = p;
+            sv[k + 1] = s;
+            k++;
+            cur[k] = d->js[d->core[k]].n - 1;
+            continue;
+        }
+        cur[k]--;
     }
-    d->cur[k] = 0;
+done:
+    d->bp = bp;
+    d->bs = bs;
+    d->nodes = nodes;
 }
 
 typedef struct core_key {
@@ -1092,8 +1360,7 @@ HOT size_t job_steps(const jobsol *js, const cand *pool, int i, int thrprio, ste
     for (int h = 1; h < js[i].nhull; h++) {
         const cand *a = OPT(js[i], js[i].hull[h - 1]), *b = OPT(js[i], js[i].hull[h]);
         double dc = b->cut_mw - a->cut_mw;
-        steps[ns++] = (step){slope_key((b->p - a->p) / dc),
-                             thrprio ? slope_key((b->s - a->s) / dc) : 0, i, h};
+        steps[ns++] = (step){slope_key((b->p - a->p) / dc), i, h};
     }
     return ns;
 }
@@ -1108,6 +1375,7 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
 {
     int thrprio = pol->priority != GS_PRIORITY_COST;
     double ep = thrprio ? 1e-12 : 1e-9;
+    const stepctx sx = {js, pool, thrprio};
     int sprev_ok = ws->sprev_ok && ws->sprev_n == n && same;
     ws->sprev_ok = 0;
     for (int i = 0; i < n; i++)
@@ -1141,7 +1409,11 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
         for (int i = 0; i < n; i++)
             if (!same[i])
                 ns = job_steps(js, pool, i, thrprio, steps, ns);
-        const step *fresh = sort_steps(steps, steps + ns, ns, cnt);
+        const step *fresh = sort_steps(steps, steps + ns, ns, cnt, &sx, &ws->step2);
+        if (!fresh) {
+            *err_nomem = 1;
+            return 0;
+        }
         const step *old = ws->sorted[!ws->scur].p;
         size_t a = 0, b = 0, m = 0, nold = ws->nsprev;
         for (;;) {
@@ -1150,8 +1422,12 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
             if (a == nold || b == ns)
                 break;
             const step *x = &old[a], *y = &fresh[b];
-            int xfirst = step_less(x, y) ||
-                         (!step_less(y, x) && (x->jo < y->jo || (x->jo == y->jo && x->h < y->h)));
+            int xfirst = x->key < y->key;
+            if (x->key == y->key) { /* by key2, then (jo, h) */
+                uint64_t kx = step_key2(&sx, x), ky = step_key2(&sx, y);
+                xfirst = kx < ky ||
+                         (kx == ky && (x->jo < y->jo || (x->jo == y->jo && x->h < y->h)));
+            }
             sorted[m++] = xfirst ? old[a++] : fresh[b++];
         }
         for (; a < nold; a++)
@@ -1163,7 +1439,11 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
     } else {
         for (int i = 0; i < n; i++)
             ns = job_steps(js, pool, i, thrprio, steps, ns);
-        const step *srt = sort_steps(steps, steps + ns, ns, cnt);
+        const step *srt = sort_steps(steps, steps + ns, ns, cnt, &sx, &ws->step2);
+        if (!srt) {
+            *err_nomem = 1;
+            return 0;
+        }
         memcpy(sorted, srt, ns * sizeof *sorted);
     }
     ws->scur ^= 1; /* kept for the next call */
@@ -1256,13 +1536,15 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
         int *core = malloc((size_t)K * sizeof *core);
         int *cur = calloc((size_t)K, sizeof *cur), *best = calloc((size_t)K, sizeof *best);
         double *suffix = calloc((size_t)K + 1, sizeof *suffix);
+        double *stk = malloc(3 * ((size_t)K + 1) * sizeof *stk);
+        const cand **ko = malloc((size_t)K * sizeof *ko);
         char *inc = buf_get(&ws->inc, (size_t)n + 1);
         if (inc)
             memset(inc, 0, (size_t)n + 1);
         int nwith = 0;
         for (int i = 0; i < n; i++)
             nwith += js[i].n > 1;
-        if (core && cur && best && suffix && inc) {
+        if (core && cur && best && suffix && stk && ko && inc) {
             int nc = 0;
             if (nwith <= K) {
                 for (int i = 0; i < n; i++)
@@ -1300,8 +1582,8 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
                 /* the greedy's (p, s) must be beaten (cost priority: by 1e-9, as before) */
                 dfs d = {js, pool, core, nc, suffix, cur, best,
                          thrprio ? core_p : core_p + ep, thrprio ? core_s : 1e-9, ep, 0,
-                         nwith <= K ? 5000000L : 50000L, 0};
-                dfs_go(&d, 0, need - fixed_cut, 0, 0);
+                         nwith <= K ? 5000000L : 50000L, 0, stk, ko};
+                dfs_go(&d, need - fixed_cut);
                 for (int c = 0; c < nc; c++)
                     choice[core[c]] = best[c];
                 optimal = nwith <= K && !d.aborted;
@@ -1313,6 +1595,8 @@ static int solve_cover(const jobsol *js, const cand *pool, int n, double need, i
         free(cur);
         free(best);
         free(suffix);
+        free(stk);
+        free(ko);
     }
     /* trim (priority throughput): a smaller cut at the same objective when the target allows
      * (an inference cap deeper than needed costs nothing, but is not needed) */
@@ -1392,6 +1676,41 @@ static void fill_entry(const ctx *c, int ji, const jobopts *jo, int k, gs_plan_e
     e->server_ms = run ? 0 : d->server_ms;
     e->capacity_rps = run ? 0 : d->capacity_rps;
     e->continued = run ? 0 : o->cont;
+}
+
+/* Entry e of the previous interval (the same option) moved to the interval of c: when the lever
+ * holds and acts (every lever of a cached job acts on time). */
+static void move_entry(const ctx *c, gs_plan_entry *e)
+{
+    e->from_s = c->ev->start_s;
+    e->to_s = c->ev->end_s;
+    e->act_s = e->lever == GS_LEVER_RUN || !(e->lead_s > 0) ? c->ev->start_s
+                                                            : c->now + (int64_t)ceil(e->lead_s);
+}
+
+/* 1 when the entry of training job ji under the option from source src, listed with the same
+ * inputs as in the previous interval but what the job lost (in the run, the day), differs from
+ * that interval's only by its price (reprice_entry): the option loses the same time and gives
+ * the same throughput over the event. Not so for the options that depend on the work since
+ * the checkpoint or on a scheduled checkpoint, or for the cap where the tier binds over the
+ * day (it moves with what was lost in the day). */
+static int reprices_entry(const ctx *c, int ji, int src)
+{
+    const jconst *m = &c->jc[ji];
+    return m->training && src != SRC_NOW && src != SRC_REQUEUE && src != SRC_SHRINK &&
+           src != SRC_CKPT && !(src == SRC_BCAP && m->day);
+}
+
+/* Entry e (reprices_entry) priced again for what its job lost: its cost with the same lost
+ * time and throughput over the event (cost.avg_window[event] is that throughput, clamped as
+ * gs_flex_price_window clamps it), its perf and the slack left, as fill_entry gives them. */
+static void reprice_entry(const ctx *c, gs_plan_entry *e)
+{
+    gs_flex_job f = flex_of(c, e->job);
+    gs_flex_price_window(&f, e->cost.lost_s, c->dur, e->cost.avg_window[GS_TIER_EVENT],
+                         c->pol->deadline_penalty, &e->cost);
+    e->perf = e->cost.avg_window[(unsigned)f.window < 3 ? f.window : GS_TIER_RUN];
+    e->slack_left_s = gs_flex_slack_left_s(&f) - e->cost.lost_s;
 }
 
 /* The perf of job ji running (its "run" entry's perf, fill_entry), without the entry. */
@@ -1588,36 +1907,163 @@ static int nomem(gs_error *err)
 /* Plan the event of c: out's scope figures, options, the search and the entries (every job
  * in scope, in job order). Totals, the response curve and overrides: finish_plan. */
 /* Which of the job's leads (cap, pause, checkpoint-pause) act by start + ramp. */
-static int ontime_mask(const ctx *c, const gs_plan_job *j)
+static int ontime_mask(const ctx *c, const jconst *jc)
 {
-    const gs_policy *pol = c->pol;
-    double pause = lead_of(j->pause_lead_s, pol->pause_lead_s);
-    double lead[3] = {lead_of(j->cap_lead_s, pol->cap_lead_s), pause,
-                      lead_of(j->ckpt_lead_s, pol->ckpt_lead_s) + j->ckpt_signal_s + pause};
-    int m = 0;
-    for (int k = 0; k < 3; k++)
-        m |= ((double)c->now + lead[k] <= (double)c->ready) << k;
-    return m;
+    double now = (double)c->now, ready = (double)c->ready;
+    return (now + jc->cap_lead <= ready) | (now + jc->pause_lead <= ready) << 1 |
+           (now + jc->cks_lead <= ready) << 2;
 }
 
 /* 1 when the job's options in c are those cached (see ocache). */
 static int cache_hit(const ctx *c, int ji, const ocache *k, int mask)
 {
     const carry *y = &c->cy[ji];
-    const gs_flex_job *f = &c->st->jobs[ji].flex;
-    /* what earlier intervals lost moves the run window and the deadline only, what they lost
-     * in the day the day window only: over the event with no deadline the options depend on
-     * neither */
-    int lost_matters = f->window == GS_TIER_RUN || (unsigned)f->window > GS_TIER_RUN ||
-                       isfinite(f->deadline_margin_s);
+    const jconst *m = &c->jc[ji]; /* (lost_matters: see jconst_init) */
     return k->valid && k->dur == c->dur && (k->later == c->later || !k->ckpt) &&
            k->ontime_mask == mask &&
-           (!lost_matters || k->lost_s == y->lost_s) &&
-           (f->window != GS_TIER_DAY || k->lost_day_s == y->lost_day_s) &&
+           (!m->lost_matters || k->lost_s == y->lost_s) &&
+           (!m->day || k->lost_day_s == y->lost_day_s) &&
            k->paused == y->paused &&
            k->bridge == y->bridge && k->lever == (int)y->lever && k->gap_s == y->gap_s &&
-           (k->since_used ? k->since_ckpt_s == y->since_ckpt_s
+           (k->since_kept ? k->since_ckpt_s == y->since_ckpt_s
                           : y->since_ckpt_s >= k->since_ckpt_s);
+}
+
+/* 1 when a kept option of js depends on the work since the checkpoint (pause-now, shrink, a
+ * requeue without a checkpoint before the start). When none does, more work since the
+ * checkpoint leaves the kept options as they are: it only adds lost time to the options that
+ * depend on it (more cost, no more average throughput over any window, a tier that fails
+ * still failing), and an option beaten by another (or first among equal cuts) stays beaten by
+ * it, or by the kept option that beat that one, which did not change. */
+static int since_kept(const jobsol *js, int ckpt)
+{
+    for (int q = 1; q < js->n; q++) {
+        int t = js->tag[q];
+        if (t == SRC_NOW || t == SRC_SHRINK || (t == SRC_REQUEUE && !ckpt))
+            return 1;
+    }
+    return 0;
+}
+
+/* Keep the options job_options listed (jo, every one on time, none a scheduled checkpoint's)
+ * as the records of cache k in ws (none when out of memory). */
+static void store_records(const jobopts *jo, ocache *k, wspace *ws)
+{
+    k->rok = 0;
+    if (jo->nocut || jo->n >= MAXOPT - 1)
+        return; /* a cap priced but not listed, or no room for one more: listed afresh */
+    int room = jo->n; /* the options but "run", and one more: the cap where the tier binds */
+    if (k->rroom < room) {
+        rawopt *r = buf_get(&ws->recs, (ws->nrecs + (size_t)room) * sizeof *r);
+        if (!r)
+            return;
+        k->rfirst = (int)ws->nrecs;
+        k->rroom = (unsigned char)room;
+        ws->nrecs += (size_t)room;
+    }
+    rawopt *r = (rawopt *)ws->recs.p + k->rfirst;
+    for (int q = 1; q < jo->n; q++)
+        r[q - 1] = (rawopt){jo->o[q].cut_mw, jo->lost[q], jo->evthr[q], jo->o[q].lever,
+                            jo->o[q].src};
+    k->nrec = (unsigned char)(jo->n - 1);
+    k->rok = 1;
+}
+
+/* 1 when training job ji's options in c are its records of cache k (rawopt) priced again:
+ * they were listed with every lever on time, and since then only what the job lost, lost in
+ * the day and did since its checkpoint grew (everything else cache_hit compares is the same).
+ * Then the fresh listing lists what it did, in the same order, but the options that broke the
+ * tier (more lost time only makes a tier stricter, and an option that depends on the work
+ * since the checkpoint only loses more) and the caps after the first that breaks it, and the
+ * cap where the tier binds over the day, which moved (found again). */
+static int reprice_ok(const ctx *c, int ji, const ocache *k, int mask)
+{
+    const carry *y = &c->cy[ji];
+    return k->rok && k->valid && mask == 7 && k->ontime_mask == mask && k->dur == c->dur &&
+           (k->later == c->later || !k->ckpt) && k->paused == y->paused &&
+           k->bridge == y->bridge && k->lever == (int)y->lever && k->gap_s == y->gap_s &&
+           y->lost_s >= k->lost_s && y->lost_day_s >= k->lost_day_s &&
+           y->since_ckpt_s >= k->since_ckpt_s;
+}
+
+/* Job ji's options (reprice_ok) priced again from its records r (of cache k, rewritten: the
+ * options listed now), pruned into js at pool: the same as job_options and prune_and_hull.
+ * Returns 0 when it cannot say (a figure not a number, no room): then it is listed afresh. */
+static int reprice(const ctx *c, int ji, ocache *k, rawopt *r, jobsol *js, cand *pool)
+{
+    const gs_plan_job *j = &c->st->jobs[ji];
+    const gs_policy *pol = c->pol;
+    jobopts jo; /* only its w, base and pricer are written */
+    gs_flex_job f = job_base(c, ji, &jo, NULL);
+    int nr = k->nrec;
+    int levers = j->gpu && f.gpus > 0 && f.tier < 1; /* else "run" only (job_options) */
+    if (levers && f.window == GS_TIER_DAY && k->lost_day_s != c->cy[ji].lost_day_s) {
+        /* the cap where the tier binds over the day moved: found again, first (as listed) */
+        if (nr > 0 && r[0].src == SRC_BCAP)
+            memmove(r, r + 1, (size_t)--nr * sizeof *r);
+        int ontime;
+        int64_t from;
+        double bc, lost, evthr, cut;
+        capctx kc;
+        if (j->curve && j->curve->n >= 2 && timing(c, c->jc[ji].cap_lead, &ontime, &from) &&
+            (kc = cap_ctx(c, j, from),
+             bcap_of(j->curve, &f, f.tier > 0 ? f.tier : 1, c->dur, kc.hold, &bc)) &&
+            cap_raw(j, &kc, gs_capcurve_throughput(j->curve, bc),
+                    gs_capcurve_power_frac(j->curve, bc), NULL, &lost, &evthr, &cut) &&
+            cut > 1e-12) { /* (one that cuts nothing is not listed, and breaks nothing) */
+            if (nr + 1 > k->rroom)
+                return 0;
+            memmove(r + 1, r, (size_t)nr * sizeof *r);
+            r[0] = (rawopt){cut, lost, evthr, GS_LEVER_CAP, SRC_BCAP};
+            nr++;
+        }
+    }
+    /* the options that depend on the work since the checkpoint, as job_options prices them
+     * (every lever on time: from the start) */
+    int64_t start = c->ev->start_s, from = start;
+    gs_flex_job fl = f;
+    fl.since_ckpt_s = (f.since_ckpt_s > 0 ? f.since_ckpt_s : 0) + (double)(from - start);
+    double redo = fl.since_ckpt_s, dur = c->dur;
+    double hold = (double)(c->ev->end_s - from);
+    double ro = f.restart_overhead_s > 0 ? f.restart_overhead_s : 0;
+    double ks = pol->shrink_frac;
+    int cost = pol->priority == GS_PRIORITY_COST;
+    pz v[MAXOPT];
+    v[0] = (pz){0, 0, 0, GS_LEVER_RUN, 0};
+    int n = 1, q = 0, broken = 0, nan = 0;
+    for (int i = 0; i < nr; i++) {
+        rawopt x = r[i];
+        int curve = x.src < SRC_BCAP;
+        if (curve && broken)
+            continue;
+        if (x.src == SRC_NOW) {
+            x.lost = gs_flex_lost_s(&fl, GS_LEVER_PAUSE_NOW, hold, -1, 0, 0);
+        } else if (x.src == SRC_REQUEUE) {
+            x.lost = gs_flex_lost_s(&fl, GS_LEVER_REQUEUE, hold, -1, 0, pol->requeue_overhead_s);
+        } else if (x.src == SRC_SHRINK) {
+            x.lost = gs_flex_lost_s(&fl, GS_LEVER_SHRINK, hold, -1, ks, 0);
+            x.evthr = 1 - hold / dur * (1 - ks) - (ro + redo) * ks / dur;
+        }
+        double usd, perf;
+        if (!gs_flex_quick(&jo.pr, x.lost, x.evthr, &usd, &perf)) {
+            broken |= curve; /* the caps after it lose more */
+            continue;
+        }
+        double l = jo.w * (jo.base - perf);
+        double loss = l > 0 ? l : 0;
+        double p = cost ? usd : loss, sv = cost ? 0 : usd;
+        nan |= (p != p) | (sv != sv);
+        if (q != i) /* the records of the options listed now (what depends on the work since
+                       the checkpoint is priced again each time) */
+            r[q] = r[i];
+        q++;
+        n = pz_insert(v, n, (pz){x.cut, p, sv, x.lever, x.src});
+    }
+    if (nan)
+        return 0; /* the order of the options would depend on the listing's */
+    k->nrec = (unsigned char)q;
+    prune_sorted(!cost, v, n, 1, js, pool);
+    return 1;
 }
 
 static int plan_core(const ctx *c, gs_plan *out, icache *ic, wspace *ws, int *late_used,
@@ -1700,11 +2146,12 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, wspace *ws, int *la
     int listed = ic && ic->scope; /* intervals: the scope's jobs, known */
     for (size_t x = 0, i = 0; x < (listed ? ic->nscope : st->njobs); x++)
         if (listed ? (i = (size_t)ic->scope[x], 1) : (i = x, in_scope(st, ev, &st->jobs[i]))) {
-            int mask = cache ? ontime_mask(c, &st->jobs[i]) : 0;
+            int mask = cache ? ontime_mask(c, &c->jc[i]) : 0;
             if (same)
                 same[n] = 0;
             if (cache && cache_hit(c, (int)i, &cache[n], mask)) {
                 same[n] = 1;
+                cache[n].keyed = 1;
                 jos[n] = cache[n].js;
                 jos[n].first = npool;
                 memcpy(pool + npool, ic->pool + cache[n].js.first, (size_t)jos[n].n * sizeof *pool);
@@ -1715,13 +2162,32 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, wspace *ws, int *la
                 n++;
                 continue;
             }
-            job_options(c, (int)i, -1, 0, &jo);
             jos[n].job = (int)i;
             jos[n].first = npool;
-            prune_and_hull(c, &jo, c->ready, &jos[n], pool);
+            int listed_now = 1;
+            if (cache && reprice_ok(c, (int)i, &cache[n], mask)) {
+                ocache *k = &cache[n];
+                rawopt *r = (rawopt *)ws->recs.p + k->rfirst;
+                listed_now = !reprice(c, (int)i, k, r, &jos[n], pool);
+                if (listed_now)
+                    k->rok = 0; /* its records may be half rewritten */
+                jo.n = 1; /* (what the late levers below read: none) */
+                jo.any_late = 0;
+                jo.ckpt = 0;
+            }
+            if (listed_now) {
+                job_options(c, (int)i, -1, 0, &jo);
+                prune_and_hull(c, &jo, c->ready, &jos[n], pool);
+            }
             if (cache) {
                 ocache *k = &cache[n];
                 const carry *y = &c->cy[i];
+                k->keyed = !listed_now;
+                if (listed_now) {
+                    k->rok = 0; /* (records are only a shortcut: none when out of memory) */
+                    if (!jo.any_late && !jo.ckpt && st->jobs[i].cls == GS_TRAINING)
+                        store_records(&jo, k, ws);
+                }
                 k->valid = !jo.any_late;
                 k->dur = c->dur;
                 k->later = c->later;
@@ -1733,7 +2199,7 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, wspace *ws, int *la
                 k->paused = y->paused;
                 k->bridge = y->bridge;
                 k->lever = (int)y->lever;
-                k->since_used = jo.since_used;
+                k->since_kept = since_kept(&jos[n], jo.ckpt);
                 k->ckpt = jo.ckpt;
                 k->chosen = -1;
                 k->elost_s = NAN;
@@ -1890,34 +2356,47 @@ static int plan_core(const ctx *c, gs_plan *out, icache *ic, wspace *ws, int *la
             pe = &ic->prev[ic->ppos[i]];
         if (compact && choice[i] == 0) { /* runs: only its perf, for the weighted figure */
             ic->cpos[i] = -1;
-            if (kept) {
-                ic->runperf[i] = ic->prevperf[i];
-                continue;
-            }
+            if (kept)
+                continue; /* its perf running is the previous interval's (logged then) */
         } else if (pe) {
             if (compact)
                 ic->cpos[i] = (int)out->nentries;
             gs_plan_entry *e = &out->entries[out->nentries++];
             *e = *pe;
-            e->from_s = c->ev->start_s;
-            e->to_s = c->ev->end_s;
-            e->act_s = e->lever == GS_LEVER_RUN || !(e->lead_s > 0)
-                           ? c->ev->start_s
-                           : c->now + (int64_t)ceil(e->lead_s);
+            move_entry(c, e);
             continue;
+        }
+        /* the same lever as in the previous interval, listed with the same inputs but what
+         * the job lost: that entry, moved and priced again */
+        int src = choice[i] != 0 ? jos[i].tag[choice[i]] : -1;
+        const gs_plan_entry *pu = NULL;
+        if (cache && ic->prev && cache[i].keyed && cache[i].valid && src >= 0 &&
+            cache[i].esrc == src && reprices_entry(c, jos[i].job, src)) {
+            if (!compact && (size_t)i < ic->nprev && ic->prev[i].job == jos[i].job)
+                pu = &ic->prev[i];
+            else if (compact && ic->ppos[i] >= 0)
+                pu = &ic->prev[ic->ppos[i]];
         }
         if (cache) {
             cache[i].chosen = cache[i].valid ? choice[i] : -1;
             cache[i].elost_s = c->cy[jos[i].job].lost_s;
+            cache[i].esrc = src;
         }
         if (compact && choice[i] == 0) {
-            ic->runperf[i] = run_perf(c, jos[i].job);
+            if (!log_perf(ic->pl, i, run_perf(c, jos[i].job))) {
+                gs_plan_free(out);
+                return nomem(err);
+            }
             continue;
         }
         if (compact)
             ic->cpos[i] = (int)out->nentries;
         gs_plan_entry *e = &out->entries[out->nentries++];
-        if (choice[i] == 0) {
+        if (pu) {
+            *e = *pu;
+            move_entry(c, e);
+            reprice_entry(c, e);
+        } else if (choice[i] == 0) {
             fill_entry(c, jos[i].job, NULL, 0, e);
         } else {
             job_options(c, jos[i].job, jos[i].tag[choice[i]], 1, &jo);
@@ -1943,13 +2422,19 @@ typedef struct lvgroup {
 
 /* Why the plan at point t is what it is: the levers still waiting, grouped by lever and
  * time, earliest first. */
-static void point_why(const ctx *c, const lvgroup *cur, size_t ncur, gs_plan_point *pt)
-{
+/* The groups of point_why: the levers of cur[0 .. ncur) still waiting at at_s. */
+typedef struct whygroups {
     lvgroup g[4];
+    int ng, more;
+} whygroups;
+
+static void why_groups(const lvgroup *cur, size_t ncur, int64_t at_s, whygroups *wg)
+{
+    lvgroup *g = wg->g;
     int ng = 0, more = 0;
     for (size_t i = 0; i < ncur; i++) {
         const lvgroup *e = &cur[i];
-        if (e->from_s <= pt->at_s)
+        if (e->from_s <= at_s)
             continue;
         int k = 0;
         while (k < ng && !(g[k].lever == e->lever && g[k].from_s == e->from_s))
@@ -1983,6 +2468,15 @@ static void point_why(const ctx *c, const lvgroup *cur, size_t ncur, gs_plan_poi
             g[b] = g[b - 1];
             g[b - 1] = t;
         }
+    wg->ng = ng;
+    wg->more = more;
+}
+
+/* Why the plan at point pt is what it is, the levers still waiting grouped as wg. */
+static void point_why(const ctx *c, const whygroups *wg, gs_plan_point *pt)
+{
+    const lvgroup *g = wg->g;
+    int ng = wg->ng, more = wg->more;
     char *w = pt->why;
     size_t cap = sizeof pt->why, len = 0;
     w[0] = 0;
@@ -2090,12 +2584,17 @@ static void finish_plan(const ctx *c, gs_plan *out, int late_used, wspace *ws,
             cur[ncur++] = (lvgroup){e->lever, t, e->reduction_mw, 1};
     }
     /* once every lever acts, a point has them all: their sum, in the same order */
-    int64_t latest = INT64_MIN;
+    int64_t latest = INT64_MIN, earliest = INT64_MAX;
     double all_mw = 0;
     for (size_t i = 0; i < ncur; i++) {
         all_mw += cur[i].mw;
         latest = cur[i].from_s > latest ? cur[i].from_s : latest;
+        earliest = cur[i].from_s < earliest ? cur[i].from_s : earliest;
     }
+    /* before the first lever acts, every point waits for them all: the same sum and groups */
+    whygroups none, every, wg;
+    memset(&none, 0, sizeof none);
+    int have_every = 0;
     static const int64_t after[GS_PLAN_POINTS - 1] = {1, 10, 60, 300, 900};
     for (int k = 0; k < GS_PLAN_POINTS; k++) {
         gs_plan_point *pt = &out->points[k];
@@ -2103,9 +2602,11 @@ static void finish_plan(const ctx *c, gs_plan *out, int late_used, wspace *ws,
         pt->after_s = k < GS_PLAN_POINTS - 1 ? after[k] : c->ready - c->now;
         pt->at_s = c->now + pt->after_s;
         pt->in_force = pt->at_s >= c->ready && pt->at_s < ev->end_s;
-        int all = pt->at_s >= latest;
+        int all = pt->at_s >= latest, waits = pt->at_s < earliest;
         if (pt->at_s < ev->end_s && all)
             pt->achieved_mw = all_mw;
+        else if (pt->at_s < ev->end_s && waits)
+            pt->waiting_mw = all_mw;
         else if (pt->at_s < ev->end_s)
             for (size_t i = 0; i < ncur; i++) {
                 if (cur[i].from_s <= pt->at_s)
@@ -2115,7 +2616,17 @@ static void finish_plan(const ctx *c, gs_plan *out, int late_used, wspace *ws,
             }
         double sf = out->target_mw - pt->achieved_mw;
         pt->shortfall_mw = pt->in_force && sf > 1e-9 ? sf : 0;
-        point_why(c, cur, cur && !all ? ncur : 0, pt);
+        const whygroups *pw = &none;
+        if (cur && !all && waits) {
+            if (!have_every)
+                why_groups(cur, ncur, pt->at_s, &every);
+            have_every = 1;
+            pw = &every;
+        } else if (cur && !all) {
+            why_groups(cur, ncur, pt->at_s, &wg);
+            pw = &wg;
+        }
+        point_why(c, pw, pt);
     }
     if (out->note[0])
         return;
@@ -2265,25 +2776,38 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
     double *jw = malloc((ne ? ne : 1) * sizeof *jw); /* [ne] each job's weight */
     double *nck = malloc((ne ? ne : 1) * sizeof *nck); /* [ne] each job's next checkpoint */
     int *xof = malloc((st->njobs ? st->njobs : 1) * sizeof *xof); /* job -> x, -1: out */
+    jconst *jc = malloc((st->njobs ? st->njobs : 1) * sizeof *jc); /* [njobs], in scope filled */
+    double *capcut = NULL; /* the jconst's cuts */
     /* the work since the checkpoint at each interval's start of each entry that gets overrides
-     * (a lever, not continuing a pause), in interval and job order */
-    double *since = NULL;
-    size_t nsince = 0, since_cap = 0, since_q = 0;
+     * (a lever, not continuing a pause), in job order: since[k] for interval k (one array an
+     * interval: growing one would copy it) */
+    double **since = calloc(n, sizeof *since);
     double *dsum = calloc(ne ? ne : 1, sizeof *dsum); /* [ne] lost in the intervals lo..k-1 */
-    /* compact: the perf of each job running in each interval, where its entry is in this and
-     * the previous interval, which entries are continued pauses, which lists a bridge grew */
-    double *runperf = compact ? malloc(nne * sizeof *runperf) : NULL;
+    /* compact: the perf of each job running (logged as it changes: where each interval's
+     * changes start in the log; the values as finish_plan reads them), where its entry is in
+     * this and the previous interval, which entries are continued pauses, which lists a bridge
+     * grew */
+    perflog plog;
+    memset(&plog, 0, sizeof plog);
+    plog.cur = compact ? malloc((ne ? ne : 1) * sizeof *plog.cur) : NULL;
+    size_t *plfirst = compact ? malloc((n + 1) * sizeof *plfirst) : NULL;
+    double *runperf = compact ? malloc((ne ? ne : 1) * sizeof *runperf) : NULL;
     int *pos = compact ? malloc(2 * (ne ? ne : 1) * sizeof *pos) : NULL;
     unsigned char *contp = compact ? calloc(nne, 1) : NULL;
     unsigned char *grown = compact ? calloc(n, 1) : NULL;
+    /* each plan is finished (finish_plan) once its interval is planned, while its entries are
+     * fresh; again at the end when a later bridge changed it (refin), its note then cleared
+     * unless plan_core wrote it (cnote) */
+    unsigned char *refin = calloc(n, 1), *cnote = calloc(n, 1);
     icache ic;
     memset(&ic, 0, sizeof ic);
     wspace ws;
     memset(&ws, 0, sizeof ws);
     int rc = GS_OK;
     size_t done = 0;
-    if (!cy || !cs || !lu || !scope || !jw || !nck || !xof || !dsum ||
-        (compact && (!runperf || !pos || !contp || !grown))) {
+    if (!cy || !cs || !lu || !since || !refin || !cnote || !scope || !jw || !nck || !xof || !jc ||
+        !dsum ||
+        (compact && (!plog.cur || !plfirst || !runperf || !pos || !contp || !grown))) {
         rc = nomem(err);
         goto out;
     }
@@ -2295,9 +2819,25 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
             scope[x++] = (int)j;
         }
     }
+    size_t ncut = 0;
+    for (size_t x = 0; x < ne; x++) {
+        const gs_capcurve *cv = st->jobs[scope[x]].curve;
+        ncut += cv && cv->n >= 2 ? cv->n - 1 : 0;
+    }
+    if (!(capcut = malloc((ncut ? ncut : 1) * sizeof *capcut))) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (size_t x = 0, q = 0; x < ne; x++) {
+        const gs_plan_job *j = &st->jobs[scope[x]];
+        jconst_init(j, pol, &jc[scope[x]], capcut + q);
+        q += j->curve && j->curve->n >= 2 ? j->curve->n - 1 : 0;
+    }
     ic.scope = scope;
     ic.nscope = ne;
     ic.compact = compact;
+    for (size_t x = 0; compact && x < ne; x++)
+        plog.cur[x] = NAN; /* (finish_plan starts from the same) */
     if (!(ic.job = calloc(ne ? ne : 1, sizeof *ic.job))) { /* the cache of options */
         rc = nomem(err);
         goto out;
@@ -2309,6 +2849,7 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
         ctx_init(c, st, &evs[k], pol);
         c->later = k > 0;
         c->cy = cy;
+        c->jc = jc;
         /* the day window: what earlier intervals lost in the 24 h ending at this one's end
          * (dsum: the losses of intervals lo..k-1) */
         if (k > 0) {
@@ -2328,13 +2869,20 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
         if (compact) {
             ic.cpos = pos + (k % 2) * ne;
             ic.ppos = pos + ((k + 1) % 2) * ne;
-            ic.runperf = runperf + k * ne;
-            ic.prevperf = k >= 1 ? runperf + (k - 1) * ne : NULL;
+            ic.pl = &plog;
+            plfirst[k] = plog.n;
         }
         if ((rc = plan_core(c, &plans_out[k], &ic, &ws, &lu[k], err)) < 0)
             goto out;
         done = k + 1;
         gs_plan *p = &plans_out[k];
+        cnote[k] = p->note[0] != 0;
+        /* (at most one an entry: a bridge below makes none) */
+        size_t nsince = 0;
+        if (!(since[k] = malloc((p->nentries ? p->nentries : 1) * sizeof *since[k]))) {
+            rc = nomem(err);
+            goto out;
+        }
         gs_plan_entry runs; /* compact: what a job that runs reads as */
         memset(&runs, 0, sizeof runs);
         runs.lever = GS_LEVER_RUN;
@@ -2374,6 +2922,7 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
                         b = &plans_out[i].entries[x];
                     }
                     make_continued(&cs[i], b, y->lever, e->reduction_mw, &f);
+                    refin[i] = 1;
                     gap += b->cost.lost_s;
                     if (i >= lo) {
                         dsum[x] += b->cost.lost_s;
@@ -2389,19 +2938,8 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
             }
             y->lost_s += lost;
             dsum[x] += e->cost.lost_s;
-            if (e->lever != GS_LEVER_RUN && !(e->continued && is_pause(e->lever))) {
-                if (nsince == since_cap) {
-                    size_t nc = since_cap ? 2 * since_cap : 1024;
-                    double *ns2 = realloc(since, nc * sizeof *ns2);
-                    if (!ns2) {
-                        rc = nomem(err);
-                        goto out;
-                    }
-                    since = ns2;
-                    since_cap = nc;
-                }
-                since[nsince++] = since_start;
-            }
+            if (e->lever != GS_LEVER_RUN && !(e->continued && is_pause(e->lever)))
+                since[k][nsince++] = since_start;
             if (compact && e->continued && is_pause(e->lever))
                 contp[k * ne + x] = 1;
             double dur = c->dur;
@@ -2430,21 +2968,33 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
                     y->since_ckpt_s = (double)evs[k].end_s - nck[x];
             }
         }
+        /* (compact: the jobs that run at their perf logged so far) */
+        finish_plan(c, p, lu[k], &ws, compact ? plog.cur : NULL, scope, jw, ne);
     }
     /* lists a bridge grew: back in job order */
     for (size_t k = 0; compact && k < n; k++)
         if (grown[k])
             qsort(plans_out[k].entries, plans_out[k].nentries, sizeof *plans_out[k].entries,
                   cmp_entry_job);
-    for (size_t k = 0; k < n; k++)
-        finish_plan(&cs[k], &plans_out[k], lu[k], &ws, compact ? runperf + k * ne : NULL, scope,
-                    jw, ne);
+    for (size_t x = 0; compact && x < ne; x++)
+        runperf[x] = NAN;
+    for (size_t k = 0; k < n; k++) {
+        size_t q1 = compact ? (k + 1 < n ? plfirst[k + 1] : plog.n) : 0;
+        for (size_t q = compact ? plfirst[k] : 0; q < q1; q++)
+            runperf[plog.x[q]] = plog.v[q];
+        if (!refin[k])
+            continue;
+        if (!cnote[k])
+            plans_out[k].note[0] = 0;
+        finish_plan(&cs[k], &plans_out[k], lu[k], &ws, compact ? runperf : NULL, scope, jw, ne);
+    }
     /* overrides: a pause continued through later intervals is one pause (one restart) */
     for (size_t k = 0; k < n && rc == GS_OK; k++) {
         gs_plan *p = &plans_out[k];
-        size_t ocap = 0; /* room for two a curtailed entry: most need one, none more than two */
-        for (size_t q = 0; q < p->nentries; q++)
-            ocap += p->entries[q].lever != GS_LEVER_RUN && !p->entries[q].continued ? 2 : 0;
+        size_t since_q = 0;
+        /* room for two an entry (only one that is curtailed and not continued has any: most
+         * one, none more than two; what is not written is not touched) */
+        size_t ocap = 2 * p->nentries;
         if (ocap && !(p->overrides = malloc(ocap * sizeof *p->overrides)))
             ocap = 0; /* push_ovr grows it, or says out of memory */
         for (size_t q = 0; q < p->nentries && rc == GS_OK; q++) {
@@ -2461,7 +3011,7 @@ int gs_plan_make_intervals(const gs_plan_state *st, const gs_event *evs, size_t 
                      k2++)
                     end = evs[k2].end_s;
             if (entry_overrides(p, &ocap, &st->jobs[e->job], e, pol, cs[k].ev->start_s, end,
-                                since[since_q++]) < 0)
+                                since[k][since_q++]) < 0)
                 rc = nomem(err);
         }
     }
@@ -2471,6 +3021,8 @@ out:
     free(cy);
     free(cs);
     free(lu);
+    for (size_t k = 0; since && k < n; k++)
+        free(since[k]);
     free(since);
     free(dsum);
     free(ic.job);
@@ -2479,10 +3031,18 @@ out:
     free(jw);
     free(nck);
     free(xof);
+    free(jc);
+    free(capcut);
     free(runperf);
+    free(plog.cur);
+    free(plog.x);
+    free(plog.v);
+    free(plfirst);
     free(pos);
     free(contp);
     free(grown);
+    free(refin);
+    free(cnote);
     return rc;
 }
 

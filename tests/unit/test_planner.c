@@ -1415,6 +1415,102 @@ static void interval_plans_list_the_jobs_curtailed_and_lose_nothing(void **s)
     assert_true(compared > 1000 && continued > 100);
 }
 
+/* Intervals against each job planned alone: an entry of interval k of a job never paused before
+ * it is, byte for byte, the entry gs_plan_job_options lists for that job over interval k alone,
+ * with what the earlier intervals did to it folded into its state: the time it lost added to
+ * its slack used (and taken off its deadline margin) and to its time lost in the day, its work
+ * since the checkpoint as it ran through them (a scheduled checkpoint passed in one counts from
+ * there), no scheduled checkpoint before the start (a later interval). The intervals reuse a
+ * job's options, its records priced again, or its entry priced again, when only what it lost
+ * changed: this pins them to a listing afresh. Random fleets, hourly limits that come and go,
+ * both priorities, compact and every job listed. */
+static void interval_entries_equal_each_job_planned_alone(void **s)
+{
+    (void)s;
+    size_t compared = 0, carried = 0;
+    for (int seed = 0; seed < 10; seed++) {
+        rng r = {(uint64_t)(900 + seed)};
+        fleet f;
+        make_fleet(&f, 30, &r);
+        gs_plan_state st = state_of(&f);
+        double total = f.site_mw[0] + f.site_mw[1];
+        gs_event evs[24];
+        for (int h = 0; h < 24; h++) {
+            double on = (h % 6 == 5) ? 0 : 1;
+            evs[h] = reduce_by(on * (0.03 + 0.12 * urand(&r)) * total);
+            evs[h].start_s = T0 + 3600 * h;
+            evs[h].end_s = evs[h].start_s + 3600;
+            evs[h].notice_s = 3600 * (h + 1);
+            evs[h].ramp_s = 0;
+        }
+        for (int pr = 0; pr < 2; pr++)
+            for (int all = 0; all < 2; all++) {
+                gs_policy pol = policy((gs_priority)pr);
+                pol.all_entries = all;
+                gs_plan p[24];
+                gs_error err = {0};
+                assert_int_equal(gs_plan_make_intervals(&st, evs, 24, &pol, p, &err), 0);
+                /* what the intervals before k did to each job */
+                double lost[64] = {0}, since[64];
+                int paused[64] = {0};
+                for (size_t i = 0; i < f.n; i++)
+                    since[i] = f.jobs[i].flex.since_ckpt_s;
+                for (int k = 0; k < 24; k++) {
+                    for (size_t q = 0; q < p[k].nentries; q++) {
+                        const gs_plan_entry *e = &p[k].entries[q];
+                        size_t i = (size_t)e->job;
+                        if (paused[i] || e->continued)
+                            continue;
+                        fleet g = f;
+                        gs_plan_job *j = &g.jobs[i];
+                        j->flex.slack_used_s = f.jobs[i].flex.slack_used_s + lost[i];
+                        j->flex.lost_day_s =
+                            f.jobs[i].flex.lost_day_s + (lost[i] > 0 ? lost[i] : 0);
+                        if (isfinite(j->flex.deadline_margin_s))
+                            j->flex.deadline_margin_s = f.jobs[i].flex.deadline_margin_s - lost[i];
+                        j->flex.since_ckpt_s = since[i];
+                        if (k > 0)
+                            j->next_ckpt_s = -1;
+                        gs_plan_state sg = state_of(&g);
+                        gs_plan_entry o[MAXO];
+                        size_t no = gs_plan_job_options(&sg, &evs[k], &pol, i, o, MAXO);
+                        size_t m = 0;
+                        while (m < no && !(o[m].lever == e->lever && o[m].from_s == e->from_s &&
+                                           o[m].cap_frac == e->cap_frac))
+                            m++;
+                        assert_true(m < no);
+                        assert_memory_equal(&o[m], e, sizeof *e);
+                        compared++;
+                        carried += lost[i] > 0 && e->lever != GS_LEVER_RUN;
+                    }
+                    /* then what interval k did to them */
+                    for (size_t i = 0; i < f.n; i++) {
+                        const gs_plan_entry *e = NULL;
+                        for (size_t q = 0; q < p[k].nentries; q++)
+                            if ((size_t)p[k].entries[q].job == i)
+                                e = &p[k].entries[q];
+                        double thr = e ? e->throughput : 1;
+                        if (e) {
+                            lost[i] += e->cost.lost_s;
+                            paused[i] |= is_pause_lever(e->lever);
+                        } else {
+                            lost[i] += 0.0;
+                        }
+                        since[i] += 3600.0 * thr;
+                        double nck = f.jobs[i].next_ckpt_s;
+                        if (nck > (double)evs[k].start_s && nck <= (double)evs[k].end_s)
+                            since[i] = (double)evs[k].end_s - nck;
+                    }
+                }
+                for (int h = 0; h < 24; h++)
+                    gs_plan_free(&p[h]);
+            }
+    }
+    printf("interval entries against each job alone: %zu compared, %zu of curtailed jobs that "
+           "had lost time before\n", compared, carried);
+    assert_true(compared > 1000 && carried > 300);
+}
+
 static void bad_events_are_rejected(void **s)
 {
     (void)s;
@@ -2504,6 +2600,7 @@ int main(void)
         cmocka_unit_test(intervals_continue_a_pause_instead_of_restarting_it),
         cmocka_unit_test(intervals_bridge_a_short_resume_only_when_cheaper),
         cmocka_unit_test(interval_plans_list_the_jobs_curtailed_and_lose_nothing),
+        cmocka_unit_test(interval_entries_equal_each_job_planned_alone),
         cmocka_unit_test(bad_events_are_rejected),
         cmocka_unit_test(price_policy_curtails_when_price_exceeds_lost_value),
         cmocka_unit_test(reserve_deploys_at_most_the_commitment),
