@@ -70,6 +70,15 @@ typedef struct gs_econ_unit {
     double gpu_capex_usd;            /**< GPU (and its server share) price per GPU */
     int refresh_years;               /**< GPUs bought again every this many years */
     double revenue_usd_per_gpu_hour; /**< revenue of a sold GPU-hour, year 1 */
+    /* Added with colocation revenue (docs/underwrite.md "Colocation revenue per kW-month").
+     * Zeroed: revenue per GPU-hour (or per request). */
+    int colocation;                  /**< 1: the class's IT capacity is leased to a tenant:
+                                          revenue = colo_leased_kw x colo_usd_per_kw_month x 12
+                                          x (1 + revenue_escalation)^(y-1), not per GPU-hour */
+    double colo_usd_per_kw_month;    /**< rent per leased IT kW per month, year 1 */
+    double colo_leased_kw;           /**< IT kW leased (it_mw x 1000 x occupancy, or given) */
+    int colo_pass_through;           /**< 1: the tenant pays the energy: the operator's
+                                          energy_usd is 0 and the rent excludes it */
 } gs_econ_unit;
 
 /** Hours of a week at which the form of a site's inference demand is sampled

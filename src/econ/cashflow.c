@@ -172,6 +172,15 @@ static int check_site(const gs_econ_site *s, gs_error *err)
                        u->refresh_years);
         CHECK(u->revenue_usd_per_gpu_hour >= 0, "revenue_usd_per_gpu_hour", "revenue >= 0",
               u->revenue_usd_per_gpu_hour);
+        if (u->colocation) {
+            if (k == GS_INFERENCE && s->req.on)
+                return gs_error_set(err, GS_EINPUT, NULL, 0, 0, s->id,
+                                    "expected one revenue rule for inference, found colocation "
+                                    "and revenue per request");
+            CHECK(u->colo_usd_per_kw_month >= 0, "colocation_usd_per_kw_month",
+                  "a rent >= 0 USD per kW-month", u->colo_usd_per_kw_month);
+            CHECK(u->colo_leased_kw >= 0, "colocation_leased_kw", "kW >= 0", u->colo_leased_kw);
+        }
     }
     if (!any)
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, s->id,
@@ -223,7 +232,11 @@ void gs__econ_class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, in
                                (intr ? 1.0 - t->interruptible_energy_discount : 1.0);
         r->energy_mwh = grid_mw * util * hours;
         r->gpu_hours = u->gpus * util * hours;
-        r->energy_usd = r->energy_mwh * r->price_usd_per_mwh;
+        /* colocation with the energy passed through: the tenant pays it, the operator
+         * neither pays nor bills it */
+        r->energy_usd = u->colocation && u->colo_pass_through
+                            ? 0
+                            : r->energy_mwh * r->price_usd_per_mwh;
         r->capacity_usd = s->capacity_usd_per_mw_year * esc * grid_mw *
                           gs_econ_capacity_share(s, t, k, y, intr);
         r->maintenance_usd = t->maintenance_share * facility * esc;
@@ -232,7 +245,10 @@ void gs__econ_class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, in
         r->tax_usd = t->property_tax_share * facility;
         /* the GPU-hour price of a model moves by revenue_escalation a year; a refresh brings
          * new GPUs at the year-1 price again */
-        if (per_request) /* served requests x the price of a request */
+        if (u->colocation) /* leased kW x rent x 12 months, escalated with no reset */
+            r->revenue_usd = u->colo_leased_kw * u->colo_usd_per_kw_month * 12.0 *
+                             pow(1.0 + t->revenue_escalation, y - 1);
+        else if (per_request) /* served requests x the price of a request */
             r->revenue_usd = dy.served_rps * 3600.0 * hours * dy.usd_per_request;
         else
             r->revenue_usd = r->gpu_hours * u->revenue_usd_per_gpu_hour *

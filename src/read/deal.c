@@ -31,13 +31,14 @@ static const char *const KEY_NAMES[GS_UW_NKEYS + 1] = {
     "interruptible_energy_discount", "interruptible_capacity_relief", "curtailed_hours_per_year",
     "inference_sla_penalty", "mustrun_redundancy_usd_per_mw", "density_base_kw",
     "density_usd_per_mw_per_kw", "years_saved", "inference_usd_per_1000_requests",
-    "tokens_per_request", "request_price_escalation", NULL};
+    "tokens_per_request", "request_price_escalation", "colocation_usd_per_kw_month", NULL};
 
 /* Ranges of the scalar figures: [lo, hi]. */
 static const double KEY_LO[GS_UW_NKEYS] = {-0.99, -0.99, -0.99, -0.99, 0, 0, 0, 0, 0, 0, 1, 0, 0,
-                                           0.01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -0.99};
+                                           0.01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -0.99, 0};
 static const double KEY_HI[GS_UW_NKEYS] = {0.99, 10, 10, 10, 1, 1, 1, 1e9, 1e9, 1e9, 25, 1e4, 1e4,
-                                           1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9, 10, 1e4, 1e7, 10};
+                                           1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9, 10, 1e4, 1e7, 10,
+                                           1e4};
 
 /* The range of a price per million tokens, and of requests/s of demand. */
 #define USD_PER_MTOK_MAX 1e4
@@ -340,6 +341,61 @@ static int parse_demand(ctx *c, const yaml_node_t *site, const char *base, gs_de
     return 0;
 }
 
+/* A site's colocation fields (docs/underwrite.md "Colocation revenue per kW-month"). */
+static int parse_colocation(ctx *c, const yaml_node_t *e, const char *path, gs_deal_site *s)
+{
+    static const char *const num[] = {"colocation_usd_per_kw_month", "colocation_occupancy",
+                                      "colocation_leased_kw"};
+    double *f[] = {&s->colocation_usd_per_kw_month, &s->colocation_occupancy,
+                   &s->colocation_leased_kw};
+    static const double lo[] = {0, 0.01, 0}, hi[] = {1e4, 1, 1e9};
+    int rc;
+    s->colocation_pass_through = -1;
+    for (size_t j = 0; j < 3; j++) {
+        *f[j] = NAN;
+        if ((rc = get_range(c, e, path, num[j], OPT, lo[j], hi[j], f[j])) < 0)
+            return rc;
+        if (rc == 1)
+            s->colocation = 1;
+    }
+    char p2[PATH_LEN], str[32];
+    if ((rc = gs__yaml_get_str(c, e, path, "colocation_energy_pass_through", OPT, str,
+                               sizeof str)) < 0)
+        return rc;
+    if (rc == 1) {
+        s->colocation = 1;
+        if (!strcmp(str, "true"))
+            s->colocation_pass_through = 1;
+        else if (!strcmp(str, "false"))
+            s->colocation_pass_through = 0;
+        else {
+            gs__yaml_path_cut(p2, path, "colocation_energy_pass_through");
+            return gs__yaml_fail(c, gs__yaml_get(c, e, "colocation_energy_pass_through"), p2,
+                                 "expected true or false, found '%s'", str);
+        }
+    }
+    if ((rc = gs__yaml_get_str(c, e, path, "colocation_classes", OPT, str, sizeof str)) < 0)
+        return rc;
+    if (rc == 1) {
+        s->colocation = 1;
+        if (!strcmp(str, "training"))
+            s->colocation_classes = 1 << GS_TRAINING;
+        else if (!strcmp(str, "inference"))
+            s->colocation_classes = 1 << GS_INFERENCE;
+        else if (strcmp(str, "all")) {
+            gs__yaml_path_cut(p2, path, "colocation_classes");
+            return gs__yaml_fail(c, gs__yaml_get(c, e, "colocation_classes"), p2,
+                                 "expected training, inference or all, found '%s'", str);
+        }
+    }
+    if (!isnan(s->colocation_occupancy) && !isnan(s->colocation_leased_kw)) {
+        gs__yaml_path_cut(p2, path, "colocation_leased_kw");
+        return gs__yaml_fail(c, gs__yaml_get(c, e, "colocation_leased_kw"), p2,
+                             "expected colocation_leased_kw or colocation_occupancy, found both");
+    }
+    return 0;
+}
+
 static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
 {
     const char *keys[GS_UW_NKEYS + 8];
@@ -416,7 +472,10 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
                                         "years_saved", "headroom_mw",
                                         "inference_usd_per_1000_requests",
                                         "inference_usd_per_million_tokens", "tokens_per_request",
-                                        "demand", NULL};
+                                        "demand", "colocation_usd_per_kw_month",
+                                        "colocation_occupancy", "colocation_leased_kw",
+                                        "colocation_energy_pass_through", "colocation_classes",
+                                        NULL};
     yaml_node_t *seq;
     size_t n;
     if ((rc = gs__yaml_get_list(c, root, "", "sites", REQ, "a list of sites {id, ...}", &seq, &n)) <
@@ -461,7 +520,7 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
                                  "inference_usd_per_1000_requests and "
                                  "inference_usd_per_million_tokens");
         }
-        if ((rc = parse_demand(c, e, path, s)) < 0)
+        if ((rc = parse_demand(c, e, path, s)) < 0 || (rc = parse_colocation(c, e, path, s)) < 0)
             return rc;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(d->sites[j].id, s->id))
@@ -571,6 +630,44 @@ static size_t price_years(const gs_series *p, int *year, double *mean)
 static double pick(double site, double dflt)
 {
     return isnan(site) ? dflt : site;
+}
+
+/* A leased site (docs/underwrite.md "Colocation revenue per kW-month"): the classes named (or
+ * every class it has) earn rent on their leased IT kW; the tenant brings its own servers, so
+ * the operator buys no GPUs (gpu_capex_usd 0). A leased_kw for two classes is split by IT MW. */
+static int resolve_colocation(const gs_deal *d, const gs_deal_site *ds, size_t i,
+                              gs_econ_site *s, gs_error *err)
+{
+    int mask = ds->colocation_classes ? ds->colocation_classes
+                                      : (1 << GS_TRAINING) | (1 << GS_INFERENCE);
+    double it_all = 0;
+    for (int k = 0; k < GS_NCLASS; k++)
+        if ((mask >> k & 1) && s->cls[k].present)
+            it_all += s->cls[k].it_mw;
+    for (int k = 0; k < GS_NCLASS; k++)
+        if ((ds->colocation_classes >> k & 1) && !s->cls[k].present)
+            return site_fail(d, ds, i, err, "expected %s load at site '%s' for "
+                             "colocation_classes, found none",
+                             k == GS_TRAINING ? "training" : "inference", ds->id);
+    for (int k = 0; k < GS_NCLASS; k++) {
+        gs_econ_unit *u = &s->cls[k];
+        if (!(mask >> k & 1) || !u->present)
+            continue;
+        if (k == GS_INFERENCE && s->req.on)
+            return site_fail(d, ds, i, err, "expected one revenue rule for the inference of "
+                             "site '%s', found %s (set colocation_classes: training, or drop "
+                             "the request price)", ds->id,
+                             "colocation and revenue per request");
+        u->colocation = 1;
+        u->colo_usd_per_kw_month = pick(ds->colocation_usd_per_kw_month,
+                                        d->fig[GS_UW_COLOCATION_USD_PER_KW_MONTH].value);
+        u->colo_leased_kw = !isnan(ds->colocation_leased_kw)
+                                ? ds->colocation_leased_kw * u->it_mw / it_all
+                                : u->it_mw * 1000.0 * pick(ds->colocation_occupancy, 1.0);
+        u->colo_pass_through = ds->colocation_pass_through != 0;
+        u->gpu_capex_usd = 0;
+    }
+    return 0;
 }
 
 /* ---- inference revenue per request ---- */
@@ -944,6 +1041,8 @@ int gs_deal_resolve_ex(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
             memset(&req_note[i], 0, sizeof req_note[i]);
         int rc = resolve_requests(d, ds, i, f, fi, s, req_note ? &req_note[i] : NULL, err);
         if (rc)
+            return rc;
+        if (ds->colocation && (rc = resolve_colocation(d, ds, i, s, err)))
             return rc;
     }
     return 0;

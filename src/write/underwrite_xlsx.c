@@ -82,6 +82,8 @@ typedef struct unit_refs {
     char usd_req[REF_MAX], req_esc[REF_MAX], rps_gpu[REF_MAX], cap_rps[REF_MAX],
         growth[REF_MAX], peaks[REF_MAX], means[REF_MAX], shape[REF_MAX], shape_mean[REF_MAX];
     int shape_row;                   /* 0-based Inputs row of shape_mean */
+    /* colocation: rent per kW-month, leased kW, energy passed through (1/0) */
+    char colo_rate[REF_MAX], colo_kw[REF_MAX], colo_pass[REF_MAX];
 } unit_refs;
 
 typedef struct site_refs {
@@ -599,6 +601,25 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
             }
             if (per_request)
                 row = request_rows(x, ws, row, s);
+            if (u->colocation) {
+                snprintf(key, sizeof key, "%s %s colocation_usd_per_kw_month", es->id, cn);
+                input_row(x, ws, row, key, u->colo_usd_per_kw_month, F_DEC2, 1,
+                          "USD per leased IT kW per month, year 1",
+                          "deal: the site's colocation_usd_per_kw_month, else the deal's, "
+                          "else the catalogue's (CBRE H2 2024 asking rent; summary.json "
+                          "assumptions)");
+                ref(ur->colo_rate, INPUTS, row++, 1);
+                snprintf(key, sizeof key, "%s %s colocation_leased_kw", es->id, cn);
+                input_row(x, ws, row, key, u->colo_leased_kw, F_DEC2, 1, "IT kW leased",
+                          "deal: colocation_leased_kw (split by IT MW over the leased "
+                          "classes), else it_mw x 1000 x colocation_occupancy (default 1)");
+                ref(ur->colo_kw, INPUTS, row++, 1);
+                snprintf(key, sizeof key, "%s %s colocation_energy_pass_through", es->id, cn);
+                input_row(x, ws, row, key, u->colo_pass_through, F_INT, 1,
+                          "1: the tenant pays the energy (energy_usd 0), 0: the operator",
+                          "deal: colocation_energy_pass_through (default true)");
+                ref(ur->colo_pass, INPUTS, row++, 1);
+            }
             snprintf(key, sizeof key, "%s %s grid_mw", es->id, cn);
             put_str(x, ws, row, 0, key, NULL);
             put_fx(x, ws, row, 1, x->fmt[S_CALC][F_DEC4], u->it_mw * u->pue, "=%s*%s", ur->it,
@@ -763,6 +784,7 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
     snprintf(title, sizeof title, "%s: %s (%s), USD per year", o->sites[s].id, CLASS_NAME[k],
              intr ? "interruptible" : "firm");
     int per_request = k == GS_INFERENCE && o->sites[s].req.on;
+    const gs_econ_unit *eu = &o->sites[s].cls[k];
     sheet_head(x, ws, title,
                per_request
                    ? "Every cell is a formula over the Inputs sheet; year 0 is construction. "
@@ -823,7 +845,11 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
             put_fx(x, ws, row, C_GPUH, usd, er->gpu_hours, "=%s*%s*%s", u->gpus, ut, hours);
             put_num(x, ws, row, C_CFAC, 0, usd);
             put_num(x, ws, row, C_CIC, 0, usd);
-            put_fx(x, ws, row, C_ENERGY, usd, er->energy_usd, "=C%d*B%d", r1, r1);
+            if (eu->colocation) /* passed through: the tenant pays it */
+                put_fx(x, ws, row, C_ENERGY, usd, er->energy_usd, "=IF(%s=1,0,C%d*B%d)",
+                       u->colo_pass, r1, r1);
+            else
+                put_fx(x, ws, row, C_ENERGY, usd, er->energy_usd, "=C%d*B%d", r1, r1);
             char fac[4 * REF_MAX + 64];
             cap_factor(x, fac, sizeof fac, s, k, intr, r1, ut);
             put_fx(x, ws, row, C_CAP, usd, er->capacity_usd, "=%s*(1+cost_escalation)^(A%d-1)*%s%s",
@@ -836,7 +862,11 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
                    u->it, u->fac, u->gpus, u->gpu);
             put_fx(x, ws, row, C_TAX, usd, er->tax_usd, "=property_tax_share*%s*%s", u->it,
                    u->fac);
-            if (per_request)
+            if (eu->colocation) /* leased kW x rent x 12, escalated, no reset */
+                put_fx(x, ws, row, C_REV, usd, er->revenue_usd,
+                       "=%s*%s*12*(1+revenue_escalation)^(A%d-1)", u->colo_kw, u->colo_rate,
+                       r1);
+            else if (per_request)
                 put_fx(x, ws, row, C_REV, usd, er->revenue_usd, "=X%d*3600*%s*Z%d", r1, hours,
                        r1);
             else

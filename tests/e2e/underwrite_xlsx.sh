@@ -8,12 +8,14 @@
 #    where ../shared/data is present, examples/underwrite/deal-2020-2024.yaml (five real price
 #    years cycled by the sheet's INDEX/MOD, and the flex engine's figure of each beside them)
 #    and deal-2020-2024-requests.yaml (Ashburn paid per request: served requests as
-#    SUMPRODUCT over the demand shape). Two runs give byte-identical workbooks; every formula
+#    SUMPRODUCT over the demand shape), and examples/underwrite/deal-colocation.yaml (the
+#    campus's inference hall leased per kW-month: rent and energy pass-through). Two runs give byte-identical workbooks; every formula
 #    in them carries a cached value, and the cached deal NPV is summary.json's.
 # 2. Edited copies: the test rewrites input cells of the Inputs sheet inside the .xlsx
 #    (discount_rate 8 % -> 10 %, a site's energy price, the flexibility revenue the flex engine
 #    gave West Texas -> 30,000 USD per MW-year, the campus's facility capex per MW; with
-#    ../shared/data the price of a request, the peak demand and its growth), leaving every
+#    ../shared/data the price of a request, the peak demand and its growth; the colocation
+#    rent and its energy pass-through, true -> false), leaving every
 #    cached result stale; gridsplit also runs the same edits as deal files.
 # 3. LibreOffice headless (a throwaway profile whose OOXMLRecalcMode is 0: always recalculate
 #    on load) converts every sheet of every workbook to CSV. Compared, to the cent: each
@@ -52,6 +54,8 @@ grep -q "underwrite.xlsx" "$tmp/base.txt"
 "$GS_BIN" underwrite "$EX/campus-deal.yaml" --out "$tmp/campus" > /dev/null
 cp "$tmp/base/underwrite.xlsx" "$tmp/x/base.xlsx"
 cp "$tmp/campus/underwrite.xlsx" "$tmp/x/campus.xlsx"
+"$GS_BIN" underwrite "$EX/deal-colocation.yaml" --out "$tmp/colo" > /dev/null
+cp "$tmp/colo/underwrite.xlsx" "$tmp/x/colo.xlsx"
 real=0
 if [ -d "$GS_SHARED/data/prices/US-TEX-ERCO" ]; then
     "$GS_BIN" underwrite "$EX/deal-2020-2024.yaml" --out "$tmp/real" > /dev/null
@@ -151,11 +155,21 @@ edit_xlsx(f"{tmp}/x/campus.xlsx", f"{tmp}/x/campus_edit.xlsx",
           {"discount_rate": 0.10, "dallas price": 55,
            "dallas training facility_capex_usd_per_mw": 12000000,
            "dallas inference facility_capex_usd_per_mw": 12000000})
+# colocation: the rent 184.06 -> 150 USD per kW-month and the energy no longer passed through
+# (the operator pays it: the other branch of the energy formula)
+edit_deal(f"{ex}/deal-colocation.yaml", f"{tmp}/colo_var.yaml", {},
+          "dallas", {"colocation_usd_per_kw_month": 150,
+                     "colocation_energy_pass_through": "false"})
+edit_xlsx(f"{tmp}/x/colo.xlsx", f"{tmp}/x/colo_edit.xlsx",
+          {"dallas inference colocation_usd_per_kw_month": 150,
+           "dallas inference colocation_energy_pass_through": 0})
 PY
 "$GS_BIN" underwrite "$tmp/base_var.yaml" --out "$tmp/base_var" > /dev/null
 "$GS_BIN" underwrite "$tmp/campus_var.yaml" --out "$tmp/campus_var" > /dev/null
 cp "$tmp/base_var/underwrite.xlsx" "$tmp/x/base_var.xlsx"
 cp "$tmp/campus_var/underwrite.xlsx" "$tmp/x/campus_var.xlsx"
+"$GS_BIN" underwrite "$tmp/colo_var.yaml" --out "$tmp/colo_var" > /dev/null
+cp "$tmp/colo_var/underwrite.xlsx" "$tmp/x/colo_var.xlsx"
 if [ "$real" = 1 ]; then
     "$GS_BIN" underwrite "$tmp/req_var.yaml" --out "$tmp/req_var" > /dev/null
     cp "$tmp/req_var/underwrite.xlsx" "$tmp/x/req_var.xlsx"
@@ -315,6 +329,10 @@ cached(f"{tmp}/x/campus.xlsx")
 # 3: recalculated
 npv_base = check("base", "base", "deal.yaml")
 check("campus", "campus", "campus-deal.yaml")
+npv_colo = check("colo", "colo", "deal-colocation.yaml")
+npv_colo_edit = check("colo_edit", "colo_var", "deal-colocation.yaml edited in the sheet",
+                      "colo_var")
+assert abs(npv_colo_edit - npv_colo) > 1e6, (npv_colo, npv_colo_edit)
 if real:
     check("real", "real", "deal-2020-2024.yaml")
     check("req", "req", "deal-2020-2024-requests.yaml")

@@ -37,6 +37,7 @@ typedef enum gs_uw_key {
     GS_UW_INFERENCE_USD_PER_1000_REQUESTS, /**< revenue per request: the price (default) */
     GS_UW_TOKENS_PER_REQUEST,        /**< a price per million tokens x this = per request */
     GS_UW_REQUEST_PRICE_ESCALATION,  /**< the price of a request changes by this a year */
+    GS_UW_COLOCATION_USD_PER_KW_MONTH, /**< colocation: rent per leased IT kW per month */
     GS_UW_NKEYS
 } gs_uw_key;
 
@@ -76,6 +77,15 @@ typedef struct gs_deal_site {
     double demand_peak_rps[GS_ECON_DEMAND_YEARS_MAX];
     double demand_mean_rps[GS_ECON_DEMAND_YEARS_MAX];
     double demand_growth;            /**< NAN: the service's growth_per_year */
+    /* colocation revenue per kW-month (docs/underwrite.md): on when any colocation_ field is
+     * given; NAN / -1: not given */
+    int colocation;                  /**< 1: the site (colocation_classes of it) is leased */
+    int colocation_classes;          /**< bit 1 << GS_TRAINING, 1 << GS_INFERENCE (0: every
+                                          class the site has) */
+    double colocation_usd_per_kw_month; /**< NAN: the deal's or the catalogue's */
+    double colocation_occupancy;     /**< share of IT capacity leased (NAN: 1) */
+    double colocation_leased_kw;     /**< leased IT kW (NAN: it_mw x 1000 x occupancy) */
+    int colocation_pass_through;     /**< -1: not given (true); 0, 1 */
 } gs_deal_site;
 
 /** How a zone charges transmission and capacity (the catalogue's zones, `basis`). */

@@ -1,0 +1,154 @@
+/* test_econ_colocation.c: colocation revenue per kW-month in the underwriting engine
+ * (include/gridsplit/econ.h, docs/underwrite.md "Colocation revenue per kW-month"): the rent of
+ * the leased IT kW by hand (x 12 months, escalated by revenue_escalation with no reset at a
+ * refresh), the energy passed through to the tenant or paid by the operator, the other class
+ * untouched, and bad inputs refused. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gridsplit/econ.h"
+
+#define near(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))
+
+static gs_econ_terms terms(void)
+{
+    gs_econ_terms t = {
+        .years = 10, .discount_rate = 0.08, .energy_escalation = 0.02,
+        .revenue_escalation = -0.05, .cost_escalation = 0.02, .maintenance_share = 0.02,
+        .insurance_share = 0.005, .property_tax_share = 0.01, .staff_usd_per_mw_year = 60000,
+        .interruptible_energy_discount = 0.15, .interruptible_capacity_relief = 0.8,
+        .curtailed_hours_per_year = 43.8, .inference_sla_penalty = 10,
+        .mustrun_redundancy_usd_per_mw = 1.5e6};
+    return t;
+}
+
+/* Both classes at one flat price of 40 USD/MWh; the inference hall (20 MW IT, PUE 1.2, 60 %
+ * utilisation) leased: 18,000 kW (90 %) at 150 USD per kW-month, the tenant's own GPUs. */
+static gs_econ_site site(int pass_through)
+{
+    gs_econ_site s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.id, sizeof s.id, "campus");
+    for (int k = 0; k < GS_NCLASS; k++) {
+        gs_econ_unit *u = &s.cls[k];
+        u->present = 1;
+        u->it_mw = k == GS_TRAINING ? 40 : 20;
+        u->pue = 1.2;
+        u->gpus = k == GS_TRAINING ? 32768 : 16384;
+        u->utilisation = k == GS_TRAINING ? 0.85 : 0.6;
+        u->facility_capex_usd_per_mw = 11.7e6;
+        u->gpu_capex_usd = 30000;
+        u->refresh_years = 5;
+        u->revenue_usd_per_gpu_hour = 2.0;
+    }
+    s.nprice_years = 1;
+    s.price_usd_per_mwh[0] = 40;
+    s.capacity_usd_per_mw_year = 60000;
+    s.interconnect_usd_per_mw = 150000;
+    s.flex_usd_per_mw_year = 20000;
+    gs_econ_unit *u = &s.cls[GS_INFERENCE];
+    u->colocation = 1;
+    u->colo_usd_per_kw_month = 150;
+    u->colo_leased_kw = 18000;
+    u->colo_pass_through = pass_through;
+    u->gpu_capex_usd = 0; /* as the reader sets it: the tenant brings its servers */
+    return s;
+}
+
+static gs_econ_result *underwrite(const gs_econ_site *s, const gs_econ_terms *t)
+{
+    gs_econ_result *r = NULL;
+    gs_error err = {0};
+    assert_int_equal(gs_econ_underwrite(s, 1, t, &r, &err), 0);
+    return r;
+}
+
+static void rent_by_hand(void **state)
+{
+    (void)state;
+    gs_econ_terms t = terms();
+    gs_econ_site s = site(1);
+    gs_econ_result *r = underwrite(&s, &t);
+    const gs_econ_row *y1 = gs_econ_row_at(r, 0, GS_INFERENCE, 1);
+    /* 18,000 kW x 150 USD x 12 months */
+    near(y1->revenue_usd, 32400000.0, 1e-6);
+    /* year 7: 0.95^6, no reset at the refresh of year 5 (GPU-hours would reset) */
+    near(gs_econ_row_at(r, 0, GS_INFERENCE, 7)->revenue_usd,
+                        32400000.0 * pow(0.95, 6), 1e-6);
+    /* passed through: the MWh are counted, the operator pays none of them */
+    near(y1->energy_mwh, 20 * 1.2 * 0.6 * 8760.0, 1e-6);
+    near(y1->energy_usd, 0, 0);
+    near(y1->capex_gpu_usd, 0, 0);
+    /* net = 32.4 M - capacity 1.44 M - maintenance 4.68 M - staff 1.2 M - insurance 1.17 M -
+     * tax 2.34 M */
+    near(y1->net_usd, 21570000.0, 1e-6);
+    /* the training hall is as without colocation */
+    gs_econ_site plain = site(1);
+    plain.cls[GS_INFERENCE].colocation = 0;
+    gs_econ_result *p = underwrite(&plain, &t);
+    for (int y = 0; y <= t.years; y++)
+        near(gs_econ_row_at(r, 0, GS_TRAINING, y)->net_usd,
+                            gs_econ_row_at(p, 0, GS_TRAINING, y)->net_usd, 1e-9);
+    assert_true(fabs(gs_econ_row_at(p, 0, GS_INFERENCE, 1)->revenue_usd - 32400000.0) > 1e6);
+    gs_econ_result_free(p);
+    gs_econ_result_free(r);
+}
+
+static void energy_paid_by_the_operator(void **state)
+{
+    (void)state;
+    gs_econ_terms t = terms();
+    gs_econ_site s = site(0);
+    gs_econ_result *r = underwrite(&s, &t);
+    const gs_econ_row *y1 = gs_econ_row_at(r, 0, GS_INFERENCE, 1);
+    /* 126,144 MWh x 40 USD (firm: no discount) */
+    near(y1->energy_usd, 126144.0 * 40, 1e-6);
+    near(y1->net_usd, 21570000.0 - 126144.0 * 40, 1e-6);
+    /* year 2: the price escalated 2 %, the rent down 5 % */
+    const gs_econ_row *y2 = gs_econ_row_at(r, 0, GS_INFERENCE, 2);
+    near(y2->energy_usd, 126144.0 * 40 * 1.02, 1e-6);
+    near(y2->revenue_usd, 32400000.0 * 0.95, 1e-6);
+    gs_econ_result_free(r);
+}
+
+static void bad_colocation_is_refused(void **state)
+{
+    (void)state;
+    gs_econ_terms t = terms();
+    gs_econ_result *r = NULL;
+    gs_error err = {0};
+    gs_econ_site s = site(1);
+    s.cls[GS_INFERENCE].colo_usd_per_kw_month = -1;
+    assert_int_equal(gs_econ_underwrite(&s, 1, &t, &r, &err), GS_EINPUT);
+    assert_string_equal(err.field, "colocation_usd_per_kw_month");
+    s = site(1);
+    s.cls[GS_INFERENCE].colo_leased_kw = NAN;
+    assert_int_equal(gs_econ_underwrite(&s, 1, &t, &r, &err), GS_EINPUT);
+    assert_string_equal(err.field, "colocation_leased_kw");
+    s = site(1);
+    s.req.on = 1; /* a second revenue rule on the same inference, itself valid */
+    s.req.capacity_rps = 1000;
+    s.req.nyears = 1;
+    for (int h = 0; h < GS_ECON_SHAPE_HOURS; h++)
+        s.req.shape[h] = 1;
+    assert_int_equal(gs_econ_underwrite(&s, 1, &t, &r, &err), GS_EINPUT);
+    assert_non_null(strstr(err.message, "one revenue rule"));
+    assert_null(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rent_by_hand),
+        cmocka_unit_test(energy_paid_by_the_operator),
+        cmocka_unit_test(bad_colocation_is_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
