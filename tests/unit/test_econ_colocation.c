@@ -14,20 +14,9 @@
 #include <cmocka.h>
 
 #include "gridsplit/econ.h"
+#include "econ_fixture.h"
 
 #define near(a, b, tol) assert_true(fabs((double)(a) - (double)(b)) <= (tol))
-
-static gs_econ_terms terms(void)
-{
-    gs_econ_terms t = {
-        .years = 10, .discount_rate = 0.08, .energy_escalation = 0.02,
-        .revenue_escalation = -0.05, .cost_escalation = 0.02, .maintenance_share = 0.02,
-        .insurance_share = 0.005, .property_tax_share = 0.01, .staff_usd_per_mw_year = 60000,
-        .interruptible_energy_discount = 0.15, .interruptible_capacity_relief = 0.8,
-        .curtailed_hours_per_year = 43.8, .inference_sla_penalty = 10,
-        .mustrun_redundancy_usd_per_mw = 1.5e6};
-    return t;
-}
 
 /* Both classes at one flat price of 40 USD/MWh; the inference hall (20 MW IT, PUE 1.2, 60 %
  * utilisation) leased: 18,000 kW (90 %) at 150 USD per kW-month, the tenant's own GPUs. */
@@ -36,18 +25,7 @@ static gs_econ_site site(int pass_through)
     gs_econ_site s;
     memset(&s, 0, sizeof s);
     snprintf(s.id, sizeof s.id, "campus");
-    for (int k = 0; k < GS_NCLASS; k++) {
-        gs_econ_unit *u = &s.cls[k];
-        u->present = 1;
-        u->it_mw = k == GS_TRAINING ? 40 : 20;
-        u->pue = 1.2;
-        u->gpus = k == GS_TRAINING ? 32768 : 16384;
-        u->utilisation = k == GS_TRAINING ? 0.85 : 0.6;
-        u->facility_capex_usd_per_mw = 11.7e6;
-        u->gpu_capex_usd = 30000;
-        u->refresh_years = 5;
-        u->revenue_usd_per_gpu_hour = 2.0;
-    }
+    campus_classes(&s);
     s.nprice_years = 1;
     s.price_usd_per_mwh[0] = 40;
     s.capacity_usd_per_mw_year = 60000;

@@ -19,20 +19,9 @@
 #include <cmocka.h>
 
 #include "gridsplit/econ.h"
+#include "econ_fixture.h"
 #include "gridsplit/write/underwrite_xlsx.h"
 #include "write/outfile.h"
-
-static gs_econ_terms terms(void)
-{
-    gs_econ_terms t = {
-        .years = 10, .discount_rate = 0.08, .energy_escalation = 0.02,
-        .revenue_escalation = -0.05, .cost_escalation = 0.02, .maintenance_share = 0.02,
-        .insurance_share = 0.005, .property_tax_share = 0.01, .staff_usd_per_mw_year = 60000,
-        .interruptible_energy_discount = 0.15, .interruptible_capacity_relief = 0.8,
-        .curtailed_hours_per_year = 43.8, .inference_sla_penalty = 10,
-        .mustrun_redundancy_usd_per_mw = 1.5e6};
-    return t;
-}
 
 static gs_econ_site site(const char *id, int both)
 {
