@@ -23,7 +23,7 @@ build-san: setup
 
 demo: build
 	$(BUILD)/gridsplit simulate examples/demo/fleet.yaml --out $(OUT)
-	@echo "demo: outputs in $(OUT)/ (load.csv, summary.json, report.html: open it in a browser)"
+	@echo "demo: outputs in $(OUT)/ (load.csv, summary.json, clusters.csv, runs.csv, report.html: open it in a browser)"
 
 test-plain: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
