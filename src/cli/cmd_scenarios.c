@@ -28,6 +28,7 @@
 #include "gridsplit/read/import.h"
 #include "gridsplit/read/market.h"
 #include "gridsplit/read/scenarios.h"
+#include "gridsplit/read/site.h"
 #include "gridsplit/write/scenarios.h"
 
 static const char *const CMD = "scenarios";
@@ -130,77 +131,14 @@ static int zone_headrooms(const gs_opts *o, const gs_fleet *f, double rate, doub
     return 0;
 }
 
-/* The year's hourly price series of every catalogue product a training site of the fleet could
- * sell (as `gridsplit site` loads them, src/cli/cmd_site.c): a series that does not cover the
- * year, or whose files are absent, leaves price NULL with the reason. */
-static void free_mseries(gs_site_market_series *s, size_t n)
+/* A product one of the fleet's training clusters could sell: in its site's zone. */
+static int fleet_zone_uses(const gs_product *p, void *ctx)
 {
-    for (size_t i = 0; s && i < n; i++)
-        gs_series_free(s[i].price);
-    free(s);
-}
-
-static int load_mseries(const gs_fleet *f, const gs_market_catalog *cat, int year,
-                        gs_site_market_series **out, size_t *nout, gs_error *err)
-{
-    *out = NULL;
-    *nout = 0;
-    gs_site_market_series *ms = calloc(cat->nproducts ? cat->nproducts : 1, sizeof *ms);
-    if (!ms)
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    size_t n = 0;
-    int64_t t0 = gs_utc_from_civil(year, 1, 1, 0, 0, 0), t1 = gs_utc_from_civil(year + 1, 1, 1, 0, 0, 0);
-    for (size_t i = 0; i < cat->nproducts; i++) {
-        const gs_product *p = &cat->products[i];
-        if (!p->has_series || !gs_price_unit_is_availability(p->availability_unit) ||
-            gs_product_eligibility(p, GS_TRAINING) != GS_ELIG_YES)
-            continue;
-        int used = 0;
-        for (size_t c = 0; c < f->nclusters && !used; c++)
-            used = f->clusters[c].cls == GS_TRAINING &&
-                   gs_product_in_zone(p, f->zones[f->sites[f->clusters[c].site].zone].id);
-        if (!used)
-            continue;
-        gs_site_market_series *m = &ms[n++];
-        snprintf(m->product, sizeof m->product, "%s", p->id);
-        char path[GS_PATH_MAX + 256];
-        gs__expand_shared(p->series.path, f->path, path, sizeof path);
-        gs_import_opts io = {0};
-        io.quantity = GS_QTY_PRICE;
-        io.format = p->series.format;
-        io.value_column = p->series.column[0] ? p->series.column : NULL;
-        gs_points *pts = NULL;
-        gs_error ie = {0};
-        int rc = gs_import_points(path, &io, &pts, &ie);
-        if (rc == 0)
-            rc = gs_series_from_points(pts, t0, t1, 3600, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL,
-                                       &m->price, &ie);
-        gs_points_free(pts);
-        if (rc) {
-            if (rc == GS_ENOMEM) {
-                free_mseries(ms, n);
-                return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-            }
-            snprintf(m->note, sizeof m->note, "series %s not read (%.120s)", p->series.format,
-                     ie.message);
-            m->price = NULL;
-            continue;
-        }
-        size_t have = 0;
-        for (size_t h = 0; h < m->price->n; h++)
-            have += isfinite(m->price->v[h]) != 0;
-        if (!have) {
-            gs_series_free(m->price);
-            m->price = NULL;
-            snprintf(m->note, sizeof m->note, "series %s %s covers %s, not %d", p->series.format,
-                     p->series.column, p->series.span, year);
-        } else {
-            snprintf(m->note, sizeof m->note, "series %s %s, %d", p->series.format,
-                     p->series.column, year);
-        }
-    }
-    *out = ms;
-    *nout = n;
+    const gs_fleet *f = ctx;
+    for (size_t c = 0; c < f->nclusters; c++)
+        if (f->clusters[c].cls == GS_TRAINING &&
+            gs_product_in_zone(p, f->zones[f->sites[f->clusters[c].site].zone].id))
+            return 1;
     return 0;
 }
 
@@ -364,7 +302,8 @@ int gs_cmd_scenarios(int argc, char **argv)
         market_year = (int)y;
     }
     if ((rc = gs_market_catalog_load(gs_opts_str(o, "catalog"), &mcat, &err)) ||
-        (rc = load_mseries(f, mcat, market_year, &mser, &nmser, &err)))
+        (rc = gs_site_market_series_read(mcat, f->path, market_year, fleet_zone_uses, (void *)f, &mser,
+                                        &nmser, &err)))
         goto fail;
     char market_note[GS_PATH_MAX + 160];
     snprintf(market_note, sizeof market_note, "%s market catalogue%s%.400s, prices of %d",
@@ -457,7 +396,7 @@ out:
     free(assum);
     free(figs);
     gs_scen_result_free(res);
-    free_mseries(mser, nmser);
+    gs_site_market_series_free(mser, nmser);
     gs_market_catalog_free(mcat);
     free(hnote);
     free(hmw);

@@ -68,77 +68,15 @@ const gs_cmd_decl gs_cmd_site_decl = {
     .opts = SITE_OPTS,
 };
 
-/* The year's hourly price series of every catalogue product a training candidate could sell
- * (zone, training-eligible, availability paid, with a series), through the importers. A series
- * that does not cover the year, or whose files are absent, leaves price NULL with the reason. */
-static void free_market_series(gs_site_market_series *s, size_t n);
-
-static int load_market_series(const gs_site_file *f, const gs_market_catalog *cat,
-                              gs_site_market_series **out, size_t *nout, gs_error *err)
+/* A product one of the file's training candidates could sell: in its zone. */
+static int cand_zone_uses(const gs_product *p, void *ctx)
 {
-    *out = NULL;
-    *nout = 0;
-    gs_site_market_series *ms = calloc(cat->nproducts ? cat->nproducts : 1, sizeof *ms);
-    if (!ms)
-        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-    size_t n = 0;
-    int64_t t0 = gs_utc_from_civil(f->year, 1, 1, 0, 0, 0), t1 = gs_utc_from_civil(f->year + 1, 1, 1, 0, 0, 0);
-    for (size_t i = 0; i < cat->nproducts; i++) {
-        const gs_product *p = &cat->products[i];
-        if (!p->has_series || !gs_price_unit_is_availability(p->availability_unit) ||
-            gs_product_eligibility(p, GS_TRAINING) != GS_ELIG_YES)
-            continue;
-        int used = 0;
-        for (size_t k = 0; k < f->ncands && !used; k++)
-            used = (f->cands[k].classes & (1 << GS_TRAINING)) &&
-                   gs_product_in_zone(p, f->zones[f->cands[k].zone].id);
-        if (!used)
-            continue;
-        gs_site_market_series *m = &ms[n++];
-        snprintf(m->product, sizeof m->product, "%s", p->id);
-        char path[GS_PATH_MAX + 256];
-        gs__expand_shared(p->series.path, f->path, path, sizeof path);
-        gs_import_opts io = {0};
-        io.quantity = GS_QTY_PRICE;
-        io.format = p->series.format;
-        io.value_column = p->series.column[0] ? p->series.column : NULL;
-        gs_points *pts = NULL;
-        gs_error ie = {0};
-        int rc = gs_import_points(path, &io, &pts, &ie);
-        if (rc == 0)
-            rc = gs_series_from_points(pts, t0, t1, 3600, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL, &m->price, &ie);
-        gs_points_free(pts);
-        if (rc) {
-            if (rc == GS_ENOMEM) {
-                free_market_series(ms, n);
-                return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
-            }
-            snprintf(m->note, sizeof m->note, "series %s not read (%.120s)", p->series.format, ie.message);
-            m->price = NULL;
-            continue;
-        }
-        size_t have = 0;
-        for (size_t h = 0; h < m->price->n; h++)
-            have += isfinite(m->price->v[h]) != 0;
-        if (!have) {
-            gs_series_free(m->price);
-            m->price = NULL;
-            snprintf(m->note, sizeof m->note, "series %s %s covers %s, not %d", p->series.format,
-                     p->series.column, p->series.span, f->year);
-        } else {
-            snprintf(m->note, sizeof m->note, "series %s %s, %d", p->series.format, p->series.column, f->year);
-        }
-    }
-    *out = ms;
-    *nout = n;
-    return GS_OK;
-}
-
-static void free_market_series(gs_site_market_series *s, size_t n)
-{
-    for (size_t i = 0; s && i < n; i++)
-        gs_series_free(s[i].price);
-    free(s);
+    const gs_site_file *f = ctx;
+    for (size_t k = 0; k < f->ncands; k++)
+        if ((f->cands[k].classes & (1 << GS_TRAINING)) &&
+            gs_product_in_zone(p, f->zones[f->cands[k].zone].id))
+            return 1;
+    return 0;
 }
 
 static double now_s(void)
@@ -213,7 +151,7 @@ int gs_cmd_site(int argc, char **argv)
     so.latency = &lm;
     if (cls == GS_TRAINING) {
         if ((rc = gs_market_catalog_load(catalog, &cat, &err)) ||
-            (rc = load_market_series(f, cat, &mser, &nmser, &err)))
+            (rc = gs_site_market_series_read(cat, f->path, f->year, cand_zone_uses, f, &mser, &nmser, &err)))
             goto fail;
         so.markets = cat;
         so.mseries = mser;
@@ -346,7 +284,7 @@ out:
         gs_site_placement_free(&place[q]);
     gs_site_result_free(&res);
     gs_cities_free(&pop);
-    free_market_series(mser, nmser);
+    gs_site_market_series_free(mser, nmser);
     gs_market_catalog_free(cat);
     free(regs);
     gs_site_file_free(f);

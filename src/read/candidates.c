@@ -16,6 +16,8 @@
 #include <yaml.h>
 
 #include "gridsplit/geo.h"
+#include "gridsplit/series.h"
+#include "gridsplit/market.h"
 #include "gridsplit/headroom.h"
 #include "gridsplit/time.h"
 #include "gridsplit/read/eia930.h"
@@ -653,4 +655,71 @@ void gs_site_file_free(gs_site_file *f)
     free(f->cands);
     free(f->regions);
     free(f);
+}
+
+/* ---- market price series (site and scenarios) ---- */
+
+int gs_site_market_series_read(const gs_market_catalog *cat, const char *near_file, int year,
+                               int (*used)(const gs_product *p, void *arg), void *arg,
+                               gs_site_market_series **out, size_t *nout, gs_error *err)
+{
+    *out = NULL;
+    *nout = 0;
+    gs_site_market_series *ms = calloc(cat->nproducts ? cat->nproducts : 1, sizeof *ms);
+    if (!ms)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    size_t n = 0;
+    int64_t t0 = gs_utc_from_civil(year, 1, 1, 0, 0, 0), t1 = gs_utc_from_civil(year + 1, 1, 1, 0, 0, 0);
+    for (size_t i = 0; i < cat->nproducts; i++) {
+        const gs_product *p = &cat->products[i];
+        if (!p->has_series || !gs_price_unit_is_availability(p->availability_unit) ||
+            gs_product_eligibility(p, GS_TRAINING) != GS_ELIG_YES)
+            continue;
+        if (!used(p, arg))
+            continue;
+        gs_site_market_series *m = &ms[n++];
+        snprintf(m->product, sizeof m->product, "%s", p->id);
+        char path[GS_PATH_MAX + 256];
+        gs__expand_shared(p->series.path, near_file, path, sizeof path);
+        gs_import_opts io = {0};
+        io.quantity = GS_QTY_PRICE;
+        io.format = p->series.format;
+        io.value_column = p->series.column[0] ? p->series.column : NULL;
+        gs_points *pts = NULL;
+        gs_error ie = {0};
+        int rc = gs_import_points(path, &io, &pts, &ie);
+        if (rc == 0)
+            rc = gs_series_from_points(pts, t0, t1, 3600, GS_RESAMPLE_MEAN, GS_FILL_NONE, NULL, &m->price, &ie);
+        gs_points_free(pts);
+        if (rc) {
+            if (rc == GS_ENOMEM) {
+                gs_site_market_series_free(ms, n);
+                return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+            }
+            snprintf(m->note, sizeof m->note, "series %s not read (%.120s)", p->series.format, ie.message);
+            m->price = NULL;
+            continue;
+        }
+        size_t have = 0;
+        for (size_t h = 0; h < m->price->n; h++)
+            have += isfinite(m->price->v[h]) != 0;
+        if (!have) {
+            gs_series_free(m->price);
+            m->price = NULL;
+            snprintf(m->note, sizeof m->note, "series %s %s covers %s, not %d", p->series.format,
+                     p->series.column, p->series.span, year);
+        } else {
+            snprintf(m->note, sizeof m->note, "series %s %s, %d", p->series.format, p->series.column, year);
+        }
+    }
+    *out = ms;
+    *nout = n;
+    return GS_OK;
+}
+
+void gs_site_market_series_free(gs_site_market_series *s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        gs_series_free(s[i].price);
+    free(s);
 }
