@@ -14,37 +14,6 @@
 #include "write/html.h"
 #include "write/outfile.h"
 
-struct flex_fill {
-    const gs_fleet *fl;
-    const char *data;
-};
-
-static int fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
-{
-    const struct flex_fill *x = ctx;
-#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
-    if (IS("TITLE"))
-        gs__html_text(f, x->fl->name);
-    else if (IS("VERSION")) {
-#ifdef GS_VERSION
-        gs__html_text(f, GS_VERSION);
-#endif
-    } else if (IS("CSS"))
-        return gs__html_asset(f, "flex.css", err);
-    else if (IS("JS"))
-        return gs__html_asset(f, "flex.js", err);
-    else if (IS("UPLOT_CSS"))
-        return gs__html_asset(f, "uPlot.min.css", err);
-    else if (IS("UPLOT_JS"))
-        return gs__html_asset(f, "uPlot.iife.min.js", err);
-    else if (IS("DATA"))
-        gs__html_script_json(f, x->data);
-    else
-        return 1;
-#undef IS
-    return GS_OK;
-}
-
 int gs_flexsim_write_report(const gs_fleet *fl, const gs_flexsim_product *prods, size_t nprods,
                             const gs_flexsim_opts *opts, const gs_flexsim_result *r,
                             const gs_flexsim_notes *notes, const char *path, gs_error *err)
@@ -58,7 +27,8 @@ int gs_flexsim_write_report(const gs_fleet *fl, const gs_flexsim_product *prods,
         free(data);
         return rc;
     }
-    rc = gs__html_template(of.f, "flex.html", fill, &(struct flex_fill){fl, data}, err);
+    rc = gs__html_template(of.f, "flex.html", gs__html_page_fill,
+                           &(gs__html_page){fl->name, "flex.css", "flex.js", data}, err);
     free(data);
     if (rc) {
         gs__outfile_abort(&of);

@@ -97,3 +97,29 @@ int gs__html_template(FILE *f, const char *name, gs__html_fill fill, void *ctx, 
     }
     return GS_OK;
 }
+
+int gs__html_page_fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
+{
+    const gs__html_page *x = ctx;
+#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
+    if (IS("TITLE"))
+        gs__html_text(f, x->title);
+    else if (IS("VERSION")) {
+#ifdef GS_VERSION
+        gs__html_text(f, GS_VERSION);
+#endif
+    } else if (IS("CSS"))
+        return gs__html_asset(f, x->css, err);
+    else if (IS("JS"))
+        return gs__html_asset(f, x->js, err);
+    else if (IS("UPLOT_CSS"))
+        return gs__html_asset(f, "uPlot.min.css", err);
+    else if (IS("UPLOT_JS"))
+        return gs__html_asset(f, "uPlot.iife.min.js", err);
+    else if (IS("DATA"))
+        gs__html_script_json(f, x->data);
+    else
+        return 1;
+#undef IS
+    return GS_OK;
+}

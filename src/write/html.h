@@ -1,6 +1,7 @@
 /* html.h (internal): writing self-contained HTML reports: text escaped for HTML, JSON text made
  * safe inside <script>, and embedded assets inlined in <script> or <style>. Shared by every
- * report writer (report.c, flex_report.c, site_report.c, route_report.c, supply_report.c). */
+ * report writer (sim_report.c, flex_report.c, site_report.c, route_report.c, supply_report.c,
+ * underwrite_report.c). */
 #ifndef GS_IO_HTML_H
 #define GS_IO_HTML_H
 
@@ -36,5 +37,15 @@ typedef int (*gs__html_fill)(FILE *f, void *ctx, const char *key, size_t klen, g
  * Returns 0, or a negative gs_err (a missing template, an unterminated or unknown placeholder,
  * or fill's error). */
 int gs__html_template(FILE *f, const char *name, gs__html_fill fill, void *ctx, gs_error *err);
+
+/** The placeholders of a report page that holds one data block: @@GS_TITLE@@ (title, as text),
+ * @@GS_VERSION@@, @@GS_CSS@@ and @@GS_JS@@ (the embedded assets css and js), @@GS_UPLOT_CSS@@
+ * and @@GS_UPLOT_JS@@ (uPlot) and @@GS_DATA@@ (data, JSON text, with gs__html_script_json). */
+typedef struct gs__html_page {
+    const char *title, *css, *js, *data;
+} gs__html_page;
+
+/** A gs__html_fill for those (ctx: a gs__html_page); 1 for any other key. */
+int gs__html_page_fill(FILE *f, void *ctx, const char *key, size_t klen, gs_error *err);
 
 #endif

@@ -10,37 +10,6 @@
 #include "write/html.h"
 #include "write/outfile.h"
 
-struct supply_fill {
-    const char *title;
-    const char *data;
-};
-
-static int fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
-{
-    const struct supply_fill *x = ctx;
-#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
-    if (IS("TITLE"))
-        gs__html_text(f, x->title);
-    else if (IS("VERSION")) {
-#ifdef GS_VERSION
-        gs__html_text(f, GS_VERSION);
-#endif
-    } else if (IS("CSS"))
-        return gs__html_asset(f, "supply.css", err);
-    else if (IS("JS"))
-        return gs__html_asset(f, "supply.js", err);
-    else if (IS("UPLOT_CSS"))
-        return gs__html_asset(f, "uPlot.min.css", err);
-    else if (IS("UPLOT_JS"))
-        return gs__html_asset(f, "uPlot.iife.min.js", err);
-    else if (IS("DATA"))
-        gs__html_script_json(f, x->data);
-    else
-        return 1;
-#undef IS
-    return GS_OK;
-}
-
 int gs_supply_write_report(const char *title, const char *summary_json, const char *path,
                            gs_error *err)
 {
@@ -54,8 +23,8 @@ int gs_supply_write_report(const char *title, const char *summary_json, const ch
     int rc = gs__outfile_open(&of, path, err);
     if (rc)
         return rc;
-    struct supply_fill x = {title ? title : "gridsplit supply", summary_json};
-    rc = gs__html_template(of.f, "supply.html", fill, &x, err);
+    gs__html_page x = {title ? title : "gridsplit supply", "supply.css", "supply.js", summary_json};
+    rc = gs__html_template(of.f, "supply.html", gs__html_page_fill, &x, err);
     if (rc) {
         gs__outfile_abort(&of);
         return rc;

@@ -12,33 +12,6 @@
 #include "write/html.h"
 #include "write/outfile.h"
 
-struct uw_fill {
-    const char *title;
-    const char *data;
-};
-
-static int fill(FILE *f, void *ctx, const char *key, size_t kl, gs_error *err)
-{
-    const struct uw_fill *x = ctx;
-#define IS(k) (kl == sizeof(k) - 1 && memcmp(key, k, kl) == 0)
-    if (IS("TITLE"))
-        gs__html_text(f, x->title);
-    else if (IS("VERSION")) {
-#ifdef GS_VERSION
-        gs__html_text(f, GS_VERSION);
-#endif
-    } else if (IS("CSS"))
-        return gs__html_asset(f, "underwrite.css", err);
-    else if (IS("JS"))
-        return gs__html_asset(f, "underwrite.js", err);
-    else if (IS("DATA"))
-        gs__html_script_json(f, x->data);
-    else
-        return 1;
-#undef IS
-    return GS_OK;
-}
-
 int gs_uw_write_report(const gs_uw_outputs *o, const char *path, gs_error *err)
 {
     if (!path || !*path)
@@ -58,8 +31,8 @@ int gs_uw_write_report(const gs_uw_outputs *o, const char *path, gs_error *err)
     }
     const char *title = o->deal_path ? strrchr(o->deal_path, '/') : NULL;
     title = title ? title + 1 : o->deal_path ? o->deal_path : "gridsplit underwrite";
-    struct uw_fill x = {title, data};
-    rc = gs__html_template(of.f, "underwrite.html", fill, &x, err);
+    gs__html_page x = {title, "underwrite.css", "underwrite.js", data};
+    rc = gs__html_template(of.f, "underwrite.html", gs__html_page_fill, &x, err);
     free(data);
     if (rc) {
         gs__outfile_abort(&of);
