@@ -4,7 +4,8 @@
  * by year (canvas: stacked in and out, net and its running total) with their table, NPV per
  * site and class (canvas bars and a table), the contract comparison, the tornado (canvas), the
  * spread over price years (canvas: every scenario, P10-P90, P50), time to power, the coincident
- * peaks and the assumptions; flexibility revenue per site and price year with its source (canvas
+ * peaks (the shares, and each site's peak hours year by year in UTC and on the ISO's clock) and
+ * the assumptions; flexibility revenue per site and price year with its source (canvas
  * and table) and, where inference earns per request, demand against what the capacity serves
  * by year (canvas, table, sources). Every string from the data goes in with textContent, never as
  * HTML; any number may be null. Each chart's canvas carries an aria-label with its figures.
@@ -729,6 +730,91 @@
       var tr0 = el("tr"), td0 = el("td", null, "No site of this deal is in a zone that charges on its coincident peaks: capacity and transmission are charged per MW of peak draw (training relieved on its interruptible contract).");
       td0.colSpan = 7; tr0.appendChild(td0); t.tBodies[0].appendChild(tr0);
     }
+    peakHours(d);
+  }
+
+  /* each site's peak hours year by year, in UTC and on the ISO's own clock (summary.json's
+   * coincident_peaks.tz, the catalogue's peak_tz: PJM publishes its 5CP in Eastern Prevailing
+   * Time as hours ending, ERCOT its 4CP in Central Prevailing Time), so that they can be checked
+   * against the ISO's lists; UTC only where the catalogue names no clock */
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  function utcText(iso) {
+    var t = new Date(iso);
+    if (isNaN(t.getTime())) return null;
+    return { day: t.getUTCFullYear() + "-" + two(t.getUTCMonth() + 1) + "-" + two(t.getUTCDate()),
+             hm: two(t.getUTCHours()) + ":" + two(t.getUTCMinutes()) };
+  }
+  function localText(iso, tz) {
+    var t = new Date(iso);
+    if (!tz || isNaN(t.getTime())) return null;
+    try {
+      var p = {};
+      new Intl.DateTimeFormat("en-US", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" })
+        .formatToParts(t).forEach(function (x) { p[x.type] = x.value; });
+      if (!p.year || !p.hour) return null;
+      return { day: p.year + "-" + p.month + "-" + p.day, h: +p.hour, m: p.minute,
+               hm: two(+p.hour) + ":" + p.minute, zone: p.timeZoneName || "" };
+    } catch (e) { return null; }
+  }
+  function span(from, to) {
+    var s = (new Date(to) - new Date(from)) / 60000;
+    if (!(s > 0)) return "\u2014";
+    return s % 60 === 0 ? num(s / 60, 0) + (s === 60 ? " hour" : " hours") : num(s, 0) + " minutes";
+  }
+  function peakHours(d) {
+    var box = document.getElementById("peak-hours");
+    if (!box) return;
+    var n = 0;
+    arr(d.sites).forEach(function (s, si) {
+      var cp = s.coincident_peaks;
+      if (!cp || !arr(cp.years).some(function (y) { return arr(y.peaks).length; })) return;
+      var five = cp.basis === "5cp", tz = cp.tz || null;
+      if (tz && !localText("2024-07-01T00:00:00Z", tz)) tz = null;
+      box.appendChild(el("h3", "peak-site", s.id + " \u2014 " + (cp.zone || "") + " " +
+        (five ? "5CP: the RTO's five highest daily peak hours of June-September" :
+                "4CP: the ISO's peak interval of each month June-September")));
+      var wrap = el("div", "table-wrap"), t = el("table", "stats peak-hours");
+      t.id = "peak-hours-" + si;
+      t.dataset.site = s.id;
+      var hr = el("tr");
+      [["#", "num"], ["local day", null], [tz ? "local time (" + tz + ")" : "local time", null],
+       [five ? "hour ending (local)" : "interval ending (local)", "num"], ["UTC", null],
+       [five ? "RTO load (MW, EIA-930)" : "interval", five ? "num" : null]]
+        .forEach(function (h) { hr.appendChild(el("th", h[1], h[0])); });
+      t.appendChild(el("thead")).appendChild(hr);
+      var tb = t.appendChild(el("tbody"));
+      arr(cp.years).forEach(function (y) {
+        var g = el("tr", "group"), gh = el("th", null,
+          (y.year ? String(y.year) : "flat") + ": " + arr(y.peaks).length + (five ? " hours" : " intervals") +
+          (ok(y.pause_hours) ? "; an interruptible class pauses " + num(y.pause_hours, 2) + " h" +
+            (cp.pause_source ? " (" + cp.pause_source + ")" : "") : ""));
+        gh.colSpan = 6;
+        g.appendChild(gh);
+        tb.appendChild(g);
+        arr(y.peaks).forEach(function (h, k) {
+          var tr = el("tr"), a = utcText(h.from), b = utcText(h.to),
+              la = localText(h.from, tz), lb = localText(h.to, tz);
+          tr.dataset.peak = String(y.year) + "-" + (k + 1);
+          tr.appendChild(el("td", "num", String(k + 1)));
+          tr.appendChild(el("td", null, la ? la.day : "\u2014"));
+          tr.appendChild(el("td", null, la && lb ? la.hm + "\u2013" + (lb.day !== la.day && lb.h === 0 && lb.m === "00" ? "24:00" : lb.hm) + " " + lb.zone : "\u2014"));
+          var he = lb ? (lb.h === 0 && lb.m === "00" ? 24 : lb.h) : null;
+          tr.appendChild(el("td", "num", lb ? (five ? "HE " + he : lb.hm + " " + lb.zone) : "\u2014"));
+          tr.appendChild(el("td", null, a && b ? a.day + " " + a.hm + "\u2013" + b.hm + " UTC" : (h.from || "") + " \u2013 " + (h.to || "")));
+          tr.appendChild(el("td", five ? "num" : null, five ? num(h.rto_load_mw, 0) : span(h.from, h.to)));
+          tb.appendChild(tr);
+          n++;
+        });
+      });
+      wrap.appendChild(t);
+      box.appendChild(wrap);
+      if (tz) box.appendChild(el("p", "sub", "Local times on the ISO's clock (" + tz + ")" +
+        (five ? "; PJM lists its 5CP as hours ending (HE 18 = 17:00-18:00). The hours come from EIA-930, whose stamps mark the end of each hour, so each hour starts one hour before its EIA-930 stamp." :
+                "; the intervals are the grid-event catalogue's (data/catalog/grid_events.yaml): a 15-minute interval, or the window that holds it where only the hour is known.")));
+    });
+    box.dataset.rows = String(n);
+    if (!n) box.appendChild(el("p", "sub", "No peak hours to list: no site is charged on coincident peaks that the data name."));
   }
 
   /* ---------- assumptions ---------- */

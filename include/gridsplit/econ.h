@@ -74,7 +74,9 @@ typedef struct gs_econ_unit {
      * Zeroed: revenue per GPU-hour (or per request). */
     int colocation;                  /**< 1: the class's IT capacity is leased to a tenant:
                                           revenue = colo_leased_kw x colo_usd_per_kw_month x 12
-                                          x (1 + revenue_escalation)^(y-1), not per GPU-hour */
+                                          x (1 + colocation_escalation)^(y-1), not per GPU-hour;
+                                          on an interruptible contract the rent of the hours
+                                          curtailed or paused is credited to the tenant */
     double colo_usd_per_kw_month;    /**< rent per leased IT kW per month, year 1 */
     double colo_leased_kw;           /**< IT kW leased (it_mw x 1000 x occupancy, or given) */
     int colo_pass_through;           /**< 1: the tenant pays the energy: the operator's
@@ -152,6 +154,12 @@ typedef struct gs_econ_site {
     double flex_year_usd_per_mw_year[GS_ECON_PRICE_YEARS_MAX]; /**< net flexibility revenue
                                           per MW of training grid draw, per price year */
     gs_econ_requests req;            /**< inference revenue per request (req.on) */
+    /* Added with the training lost to coincident-peak pauses. Zeroed: no pause. */
+    double cp_pause_hours[GS_ECON_PRICE_YEARS_MAX]; /**< cp_basis: hours a year an
+                                          interruptible class pauses for the coincident peaks
+                                          of each price year (drawing cp_paused_share of its
+                                          grid_mw, selling nothing), on top of the contract's
+                                          curtailed hours */
 } gs_econ_site;
 
 /** Terms every site shares. Shares are fractions per year. */
@@ -171,6 +179,8 @@ typedef struct gs_econ_terms {
     double curtailed_hours_per_year;        /**< hours an interruptible load is called */
     double inference_sla_penalty;           /**< lost inference revenue x this when curtailed */
     double mustrun_redundancy_usd_per_mw;   /**< extra backup capex per MW for must-run */
+    /* Added with the lease's own escalator. Zeroed: a flat rent. */
+    double colocation_escalation;    /**< colocation rent changes by this per year */
 } gs_econ_terms;
 
 /** One row: one year, one site, one class (or a total). Costs positive, net = revenue +
@@ -243,6 +253,16 @@ const gs_econ_row *gs_econ_row_at(const gs_econ_result *r, size_t s, int k, int 
 /** The contract comparison of one site (src/econ/contracts.c): zeroed with present 0 unless
  * the site has both classes. */
 gs_econ_contracts gs_econ_compare_contracts(const gs_econ_site *s, const gs_econ_terms *t);
+
+/** The contract-dependent cost of class k at site s in year y (1..), firm or interruptible
+ * (src/econ/contracts.c): energy + capacity - flexibility revenue + the revenue the contract
+ * loses against a firm one (x inference_sla_penalty for inference). */
+double gs_econ_contract_cost(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
+                             int interruptible);
+
+/** Hours class k of site s is curtailed or paused in year y (1..) on an interruptible
+ * contract: curtailed_hours_per_year + the price year's cp_pause_hours (cp_basis). */
+double gs_econ_off_hours(const gs_econ_site *s, const gs_econ_terms *t, int y);
 
 /** Price of year y (1..) at site s: its price years cycled from price_start (or price year
  * price_start held), escalated by (1 + e)^(y - 1). */
@@ -345,6 +365,8 @@ typedef enum gs_econ_lever {
     GS_LEVER_CURTAILED_HOURS,        /**< terms.curtailed_hours_per_year (kept in [0, 8760]) */
     GS_LEVER_INFERENCE_DEMAND,       /**< every listed peak and mean of a site's demand (sites
                                           with revenue per request) */
+    GS_LEVER_COLOCATION_RENT,        /**< colo_usd_per_kw_month of every leased unit */
+    GS_LEVER_COLOCATION_ESCALATION,  /**< terms.colocation_escalation */
     GS_NLEVERS
 } gs_econ_lever;
 

@@ -569,10 +569,15 @@ int gs_cmd_underwrite(int argc, char **argv)
     }
     /* the tornado's inputs, less the two revenue per request replaces or brings: inference
      * demand where no site earns per request, inference utilisation where every inference
-     * site does */
+     * site does; the rent's two where no site is leased, and a class's revenue where every
+     * site leases that class */
     {
-        int any_req = 0, any_gpuh = 0;
+        int any_req = 0, any_gpuh = 0, any_lease = 0, sold[GS_NCLASS] = {0};
         for (size_t i = 0; i < d->nsites; i++) {
+            for (int k = 0; k < GS_NCLASS; k++) {
+                any_lease |= sites[i].cls[k].colocation;
+                sold[k] |= sites[i].cls[k].present && !sites[i].cls[k].colocation;
+            }
             if (!sites[i].cls[GS_INFERENCE].present)
                 continue;
             any_req |= sites[i].req.on;
@@ -581,6 +586,10 @@ int gs_cmd_underwrite(int argc, char **argv)
         for (size_t i = 0; i < d->nmoves; i++) {
             gs_econ_lever l = d->moves[i].lever;
             if ((l == GS_LEVER_INFERENCE_DEMAND && !any_req) ||
+                ((l == GS_LEVER_COLOCATION_RENT || l == GS_LEVER_COLOCATION_ESCALATION) &&
+                 !any_lease) ||
+                (l == GS_LEVER_TRAINING_REVENUE && !sold[GS_TRAINING] && any_lease) ||
+                (l == GS_LEVER_INFERENCE_REVENUE && !sold[GS_INFERENCE] && any_lease) ||
                 (l == GS_LEVER_INFERENCE_UTILISATION && any_req && !any_gpuh))
                 continue;
             move_src[nmoves] = d->move_source[i];
@@ -655,6 +664,17 @@ int gs_cmd_underwrite(int argc, char **argv)
                         printf(" %s firm %.1f %%", k == GS_TRAINING ? "training" : "inference",
                                100 * cps[s].share[j][k]);
             }
+            printf("\n");
+            /* the hours an interruptible class pauses for them, selling nothing */
+            printf("  paused for the peaks when interruptible (h a year, %s):",
+                   cps[s].pause_given ? "the deal's cp_pause_hours_per_year"
+                                      : "the intervals' length");
+            for (size_t p = 0; p < sites[s].nprice_years; p++)
+                if (sites[s].price_year[p])
+                    printf("%s %d %.2f", p ? ";" : "", sites[s].price_year[p],
+                           sites[s].cp_pause_hours[p]);
+                else /* a flat price: the mean of the years with intervals */
+                    printf(" %.2f every year", sites[s].cp_pause_hours[p]);
             printf("\n");
         }
         print_flex(&flex[s], &sites[s]);

@@ -12,6 +12,7 @@
 #include "gridsplit/headroom.h"
 #include "gridsplit/load.h"
 #include "gridsplit/market.h"
+#include "gridsplit/peaks.h"
 #include "gridsplit/read/import.h"
 #include "gridsplit/read/market.h"
 #include "gridsplit/read/tz.h"
@@ -210,54 +211,10 @@ static int cp_simulate(const gs_fleet *f, cp_year *y, gs_error *err)
     return 0;
 }
 
-/* PJM's five coincident peaks of summer `year` (PJM Manual 19; docs/underwrite.md): the five
- * highest daily peak hours of the RTO load p from 1 June to 30 September, at most one per day,
- * days being calendar days in tz. Fills y (highest first; y->n < 5 when fewer days have data). */
-static void five_cp(const gs_points *p, const gs_tz *tz, int year, cp_year *y)
-{
-    enum { NDAYS = 122 };             /* June 30 + July 31 + August 31 + September 30 */
-    double best[NDAYS];
-    int64_t at[NDAYS];
-    for (int k = 0; k < NDAYS; k++) {
-        best[k] = -INFINITY;
-        at[k] = 0;
-    }
-    int64_t jun1 = gs_utc_from_civil(year, 6, 1, 0, 0, 0);
-    size_t hint = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        if (!isfinite(p->v[i]))
-            continue;
-        int64_t local = p->t[i] + gs_tz_offset(tz, p->t[i], &hint);
-        int64_t day = (local - jun1) >= 0 ? (local - jun1) / 86400 : -1;
-        if (day < 0 || day >= NDAYS)
-            continue;
-        /* the first of equal hours keeps the day's peak */
-        if (p->v[i] > best[day]) {
-            best[day] = p->v[i];
-            at[day] = p->t[i];
-        }
-    }
-    memset(y, 0, sizeof *y);
-    y->year = year;
-    int used[NDAYS] = {0};
-    while (y->n < 5) {
-        int b = -1;
-        for (int k = 0; k < NDAYS; k++)
-            if (!used[k] && isfinite(best[k]) && (b < 0 || best[k] > best[b]))
-                b = k;
-        if (b < 0)
-            break;
-        used[b] = 1;
-        y->from[y->n] = at[b];
-        y->to[y->n] = at[b] + 3600;
-        y->mw[y->n++] = best[b];
-    }
-}
-
 /* The price years of site s with PJM's 5CP derived from the zone's RTO load (the catalogue's
- * peak_load, an hourly EIA-930 file; its days in peak_tz): years[] (n of them) gets each
- * distinct price year with at least one summer day of data. A file that cannot be read is an
- * error (the catalogue names it). */
+ * peak_load, an hourly EIA-930 file; its days in peak_tz) by gs_five_cp (src/econ/peaks.c):
+ * years[] (n of them) gets each distinct price year with at least one summer day of data. A
+ * file that cannot be read is an error (the catalogue names it). */
 static int five_cp_years(const gs_deal *d, int zi, const gs_econ_site *s, cp_year *years,
                          size_t *ny, gs_error *err)
 {
@@ -268,6 +225,11 @@ static int five_cp_years(const gs_deal *d, int zi, const gs_econ_site *s, cp_yea
     int rc = gs_import_points(d->zone_peak_load[zi], &io, &p, err);
     if (rc)
         return rc;
+    /* EIA-930 stamps each hour at its end ("hour ending", UTC; the release's date_time is EIA's
+     * own stamp: docs/underwrite.md): the hour starts an hour earlier, and its day is the day
+     * it starts on (23:00-24:00 is the evening's, not the next morning's) */
+    for (size_t i = 0; i < p->n; i++)
+        p->t[i] -= 3600;
     for (size_t k = 0; k < s->nprice_years && *ny < CP_YEARS_MAX; k++) {
         int yr = s->price_year[k], seen = 0;
         for (size_t j = 0; j < *ny; j++)
@@ -279,9 +241,18 @@ static int five_cp_years(const gs_deal *d, int zi, const gs_econ_site *s, cp_yea
         if ((rc = gs_tz_load(d->zone_peak_tz[zi], gs_utc_from_civil(yr, 5, 1, 0, 0, 0),
                              gs_utc_from_civil(yr, 11, 1, 0, 0, 0), &tz, err)))
             break;
-        cp_year y;
-        five_cp(p, &tz, yr, &y);
+        gs_cp_hour h[5];
+        size_t nh = gs_five_cp(p, &tz, yr, h, 5);
         gs_tz_clear(&tz);
+        cp_year y;
+        memset(&y, 0, sizeof y);
+        y.year = yr;
+        for (size_t q = 0; q < nh; q++) {
+            y.from[q] = h[q].from_s;
+            y.to[q] = h[q].to_s;
+            y.mw[q] = h[q].mw;
+        }
+        y.n = nh;
         if (y.n)
             years[(*ny)++] = y;
     }
@@ -357,6 +328,8 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
         gs_uw_cp *c = &cp[i];
         snprintf(c->zone, sizeof c->zone, "%s", zone);
         snprintf(c->basis, sizeof c->basis, "%s", basis == GS_UW_BASIS_5CP ? "5cp" : "4cp");
+        int zi = gs_deal_zone_index(d, zone);
+        snprintf(c->tz, sizeof c->tz, "%s", zi >= 0 ? d->zone_peak_tz[zi] : "");
         if (ny == 0) {
             if (basis == GS_UW_BASIS_5CP)
                 snprintf(c->note, sizeof c->note, "no summer (June-September) hour of the price "
@@ -388,7 +361,7 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
             s->cp_paused_share[k] = name[k] > 0 ? idle[k] / name[k] : 0;
         /* firm, per year with intervals */
         int inf = s->cls[GS_INFERENCE].present;
-        double mean_ratio = 0, ratio_of[GS_ECON_PRICE_YEARS_MAX] = {0};
+        double mean_ratio = 0, ratio_of[GS_ECON_PRICE_YEARS_MAX] = {0}, mean_pause = 0;
         double util[GS_NCLASS] = {s->cls[GS_TRAINING].utilisation,
                                   s->req.on ? gs_econ_demand_at(s, 1).utilisation
                                             : s->cls[GS_INFERENCE].utilisation};
@@ -407,6 +380,9 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
                 c->peak_mw[j][q] = y->mw[q];
             }
             ratio_of[j] = inf ? ratio : 0;
+            for (size_t q = 0; q < y->n; q++)
+                c->pause_hours[j] += (double)(y->to[q] - y->from[q]) / 3600.0;
+            mean_pause += c->pause_hours[j];
             c->share[j][GS_TRAINING] = s->cls[GS_TRAINING].present ? util[GS_TRAINING] : 0;
             c->share[j][GS_INFERENCE] = inf ? fmin(1.0, ratio * util[GS_INFERENCE]) : 0;
             mean_ratio += ratio_of[j];
@@ -414,11 +390,19 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
         if (rc)
             break;
         mean_ratio /= (double)c->nyears;
+        mean_pause /= (double)c->nyears;
+        c->pause_given = !isnan(d->sites[i].cp_pause_hours_per_year);
         for (size_t p = 0; p < s->nprice_years; p++) {
-            double ri = mean_ratio;
+            double ri = mean_ratio, ph = mean_pause;
             for (size_t j = 0; j < c->nyears; j++)
-                if (s->price_year[p] && c->year[j] == s->price_year[p])
+                if (s->price_year[p] && c->year[j] == s->price_year[p]) {
                     ri = ratio_of[j];
+                    ph = c->pause_hours[j];
+                }
+            /* an interruptible class pauses for the whole of each peak interval (perfect
+             * foresight: the fewest hours a pause can cost) */
+            s->cp_pause_hours[p] = isnan(d->sites[i].cp_pause_hours_per_year)
+                                       ? ph : d->sites[i].cp_pause_hours_per_year;
             s->cp_firm_share[GS_TRAINING][p] = s->cls[GS_TRAINING].present ? 1.0 : 0;
             s->cp_firm_share[GS_INFERENCE][p] = ri;
         }

@@ -191,14 +191,22 @@ static int apply_published(const gs_market_catalog *cat, const gs_product *p, co
     size_t nnamed = 0, lab = 0;
     int any = 0;
     label[0] = 0;
-    for (size_t i = 0; i < s->n; i++) {
+    /* the fleet's zones the product is sold in, matched once rather than at every step */
+    size_t *zones = malloc((f->nzones ? f->nzones : 1) * sizeof *zones), nz = 0;
+    if (!zones)
+        return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
+    for (size_t z = 0; z < f->nzones; z++)
+        if (gs_product_in_zone(p, f->zones[z].id))
+            zones[nz++] = z;
+    for (size_t i = 0; i < s->n && nz; i++) {
         int64_t t = s->start_s + (int64_t)i * s->step_s;
         gs_price_quote q;
         int rc = 0;
-        for (size_t z = 0; z < f->nzones && rc == 0; z++)
-            if (gs_product_in_zone(p, f->zones[z].id) &&
-                (rc = gs_market_price_at(cat, p, f->zones[z].id, t, &q, err)) < 0)
+        for (size_t k = 0; k < nz && rc == 0; k++)
+            if ((rc = gs_market_price_at(cat, p, f->zones[zones[k]].id, t, &q, err)) < 0) {
+                free(zones);
                 return rc;
+            }
         if (rc != 1)
             continue;
         s->v[i] = q.usd;
@@ -224,6 +232,7 @@ static int apply_published(const gs_market_catalog *cat, const gs_product *p, co
         if (lab >= len)
             lab = len - 1;
     }
+    free(zones);
     return any;
 }
 

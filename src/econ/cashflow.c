@@ -54,6 +54,8 @@ static int check_terms(const gs_econ_terms *t, gs_error *err)
     CHECK(t->revenue_escalation > -1, "revenue_escalation", "a rate above -1",
           t->revenue_escalation);
     CHECK(t->cost_escalation > -1, "cost_escalation", "a rate above -1", t->cost_escalation);
+    CHECK(t->colocation_escalation > -1, "colocation_escalation", "a rate above -1",
+          t->colocation_escalation);
     CHECK(t->maintenance_share >= 0, "maintenance_share", "a share >= 0", t->maintenance_share);
     CHECK(t->insurance_share >= 0, "insurance_share", "a share >= 0", t->insurance_share);
     CHECK(t->property_tax_share >= 0, "property_tax_share", "a share >= 0", t->property_tax_share);
@@ -116,7 +118,7 @@ static int check_requests(const gs_econ_site *s, gs_error *err)
     return 0;
 }
 
-static int check_site(const gs_econ_site *s, gs_error *err)
+static int check_site(const gs_econ_site *s, const gs_econ_terms *t, gs_error *err)
 {
     if (s->nprice_years < 1 || s->nprice_years > GS_ECON_PRICE_YEARS_MAX)
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, s->id,
@@ -152,6 +154,12 @@ static int check_site(const gs_econ_site *s, gs_error *err)
                       "cp_firm_share", "a ratio of draw in the peaks to mean draw in [0, 10]",
                       s->cp_firm_share[k][i]);
         }
+    if (s->cp_basis)
+        for (size_t i = 0; i < s->nprice_years; i++)
+            CHECK(s->cp_pause_hours[i] >= 0 &&
+                      s->cp_pause_hours[i] + t->curtailed_hours_per_year <= HOURS_PER_YEAR,
+                  "cp_pause_hours", "hours in [0, 8760 - curtailed_hours_per_year]",
+                  s->cp_pause_hours[i]);
     int any = 0;
     for (int k = 0; k < GS_NCLASS; k++) {
         const gs_econ_unit *u = &s->cls[k];
@@ -198,66 +206,9 @@ int gs__econ_check(const gs_econ_site *sites, size_t nsites, const gs_econ_terms
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "sites",
                             "expected at least one site, found none");
     for (size_t s = 0; s < nsites; s++)
-        if ((rc = check_site(&sites[s], err)))
+        if ((rc = check_site(&sites[s], t, err)))
             return rc;
     return 0;
-}
-
-/* One class at one site, year y (0: construction), on an interruptible contract (intr: a
- * discounted price over the hours not curtailed, capacity by gs_econ_capacity_share,
- * flexibility revenue for training) or a firm one. */
-void gs__econ_class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, int y, int intr,
-                        gs_econ_row *r)
-{
-    const gs_econ_unit *u = &s->cls[k];
-    memset(r, 0, sizeof *r);
-    r->year = y;
-    if (!u->present)
-        return;
-    double grid_mw = u->it_mw * u->pue;
-    double facility = u->it_mw * u->facility_capex_usd_per_mw;
-    double fleet_gpu = u->gpus * u->gpu_capex_usd;
-    if (y < t->years && y % u->refresh_years == 0)
-        r->capex_gpu_usd = fleet_gpu;
-    if (y == 0) {
-        r->capex_facility_usd = facility;
-        r->capex_interconnect_usd = grid_mw * s->interconnect_usd_per_mw;
-    } else {
-        double hours = HOURS_PER_YEAR - (intr ? t->curtailed_hours_per_year : 0);
-        double esc = pow(1.0 + t->cost_escalation, y - 1);
-        int per_request = k == GS_INFERENCE && s->req.on;
-        gs_econ_demand_year dy = gs_econ_demand_at(s, y);
-        double util = per_request ? dy.utilisation : u->utilisation;
-        r->price_usd_per_mwh = gs_econ_price(s, t, y) *
-                               (intr ? 1.0 - t->interruptible_energy_discount : 1.0);
-        r->energy_mwh = grid_mw * util * hours;
-        r->gpu_hours = u->gpus * util * hours;
-        /* colocation with the energy passed through: the tenant pays it, the operator
-         * neither pays nor bills it */
-        r->energy_usd = u->colocation && u->colo_pass_through
-                            ? 0
-                            : r->energy_mwh * r->price_usd_per_mwh;
-        r->capacity_usd = s->capacity_usd_per_mw_year * esc * grid_mw *
-                          gs_econ_capacity_share(s, t, k, y, intr);
-        r->maintenance_usd = t->maintenance_share * facility * esc;
-        r->staff_usd = t->staff_usd_per_mw_year * u->it_mw * esc;
-        r->insurance_usd = t->insurance_share * (facility + fleet_gpu);
-        r->tax_usd = t->property_tax_share * facility;
-        /* the GPU-hour price of a model moves by revenue_escalation a year; a refresh brings
-         * new GPUs at the year-1 price again */
-        if (u->colocation) /* leased kW x rent x 12 months, escalated with no reset */
-            r->revenue_usd = u->colo_leased_kw * u->colo_usd_per_kw_month * 12.0 *
-                             pow(1.0 + t->revenue_escalation, y - 1);
-        else if (per_request) /* served requests x the price of a request */
-            r->revenue_usd = dy.served_rps * 3600.0 * hours * dy.usd_per_request;
-        else
-            r->revenue_usd = r->gpu_hours * u->revenue_usd_per_gpu_hour *
-                             pow(1.0 + t->revenue_escalation, (y - 1) % u->refresh_years);
-        r->flex_usd = intr && k == GS_TRAINING ? gs_econ_flex(s, y) * grid_mw : 0;
-    }
-    r->net_usd = r->revenue_usd + r->flex_usd - r->capex_facility_usd - r->capex_gpu_usd -
-                 r->capex_interconnect_usd - r->energy_usd - r->capacity_usd -
-                 r->maintenance_usd - r->staff_usd - r->insurance_usd - r->tax_usd;
 }
 
 void gs__econ_add_row(gs_econ_row *a, const gs_econ_row *b)

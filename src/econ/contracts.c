@@ -3,17 +3,17 @@
  * under one roof (training interruptible, inference firm); and the two mistakes (a
  * training-style interruptible offer on the inference racks; the training racks framed as
  * must-run, with firm supply and redundancy built for it). Each is the present value of what
- * differs between them: energy, capacity charges (per MW of peak draw, with a relief when
- * interruptible, or per MW drawn in the coincident peaks: gs_econ_capacity_share), revenue lost
- * to curtailment (per GPU-hour, or the requests served in the curtailed hours), flexibility
+ * differs between them, from the class's own rows of the cash flow on each contract
+ * (gs__econ_class_row): energy (none where a tenant pays its own), capacity charges (per MW of
+ * peak draw, with a relief when interruptible, or per MW drawn in the coincident peaks:
+ * gs_econ_capacity_share), the revenue lost to the hours curtailed or paused for the peaks (per
+ * GPU-hour, the requests served in them, or a lease's rent credited for them), flexibility
  * revenue (gs_econ_flex: the deal's figure or the flex engine's of the year's price year) and
  * redundancy capex. Pure. */
-#include <math.h>
 #include <string.h>
 
 #include "gridsplit/econ.h"
-
-#define HOURS_PER_YEAR 8760.0
+#include "econ/econ_internal.h"
 
 const char *gs_contract_name(gs_contract c)
 {
@@ -26,35 +26,25 @@ const char *gs_contract_name(gs_contract c)
     }
 }
 
-/* The yearly contract-dependent cost of one class: energy + capacity + lost revenue - flex. */
-static double class_cost(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
-                         int interruptible)
+/* The yearly contract-dependent cost of one class: the rows of the cash flow (src/econ/
+ * cashflow.c) on that contract, so that every revenue rule (per GPU-hour, per request, a
+ * lease) and every energy rule (a tenant paying its own) counts the same here:
+ * energy + capacity - flex + what the contract loses against a firm one (the revenue of the
+ * hours curtailed or paused; x inference_sla_penalty for inference). */
+double gs_econ_contract_cost(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
+                             int interruptible)
 {
-    const gs_econ_unit *u = &s->cls[k];
-    if (!u->present)
+    if (k < 0 || k >= GS_NCLASS || !s->cls[k].present || y < 1)
         return 0;
-    double grid_mw = u->it_mw * u->pue;
-    double price = gs_econ_price(s, t, y);
-    double cap = s->capacity_usd_per_mw_year * pow(1.0 + t->cost_escalation, y - 1);
-    int refresh = u->refresh_years > 0 ? u->refresh_years : 1;
-    double rev = u->revenue_usd_per_gpu_hour *
-                 pow(1.0 + t->revenue_escalation, (y - 1) % refresh);
-    int per_request = k == GS_INFERENCE && s->req.on;
-    gs_econ_demand_year dy = gs_econ_demand_at(s, y);
-    double util = per_request ? dy.utilisation : u->utilisation;
+    gs_econ_row firm, r;
+    gs__econ_class_row(s, t, k, y, 0, &firm);
     if (!interruptible)
-        return price * grid_mw * util * HOURS_PER_YEAR +
-               cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 0);
-    double h = t->curtailed_hours_per_year;
-    double energy = price * (1.0 - t->interruptible_energy_discount) * grid_mw * util *
-                    (HOURS_PER_YEAR - h);
-    /* per request: the requests served in the curtailed hours, at the year's price */
-    double lost = per_request ? dy.served_rps * 3600.0 * h * dy.usd_per_request
-                              : u->gpus * util * h * rev;
+        return firm.energy_usd + firm.capacity_usd;
+    gs__econ_class_row(s, t, k, y, 1, &r);
+    double lost = firm.revenue_usd - r.revenue_usd;
     if (k == GS_INFERENCE)
         lost *= t->inference_sla_penalty;
-    double flex = k == GS_TRAINING ? gs_econ_flex(s, y) * grid_mw : 0;
-    return energy + cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 1) + lost - flex;
+    return r.energy_usd + r.capacity_usd + lost - r.flex_usd;
 }
 
 gs_econ_contracts gs_econ_compare_contracts(const gs_econ_site *s, const gs_econ_terms *t)
@@ -70,8 +60,8 @@ gs_econ_contracts gs_econ_compare_contracts(const gs_econ_site *s, const gs_econ
         double pv = 0, d = 1;
         for (int y = 1; y <= t->years; y++) {
             d *= 1.0 + t->discount_rate;
-            pv += (class_cost(s, t, GS_TRAINING, y, intr[k][0]) +
-                   class_cost(s, t, GS_INFERENCE, y, intr[k][1])) / d;
+            pv += (gs_econ_contract_cost(s, t, GS_TRAINING, y, intr[k][0]) +
+                   gs_econ_contract_cost(s, t, GS_INFERENCE, y, intr[k][1])) / d;
         }
         if (k == GS_CONTRACT_MUSTRUN_TRAINING) /* year 0: redundancy for must-run training */
             pv += t->mustrun_redundancy_usd_per_mw * s->cls[GS_TRAINING].it_mw *

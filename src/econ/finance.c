@@ -124,6 +124,12 @@ double gs_econ_price(const gs_econ_site *s, const gs_econ_terms *t, int y)
     return base * pow(1.0 + t->energy_escalation, y - 1);
 }
 
+double gs_econ_off_hours(const gs_econ_site *s, const gs_econ_terms *t, int y)
+{
+    double pause = s->cp_basis && y >= 1 ? s->cp_pause_hours[gs_econ_price_index(s, y)] : 0;
+    return t->curtailed_hours_per_year + pause;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;

@@ -15,7 +15,7 @@ static const char *const LEVER_NAME[GS_NLEVERS] = {
     "discount_rate", "energy_price", "energy_escalation", "facility_capex", "gpu_price",
     "training_revenue", "inference_revenue", "revenue_escalation", "flex_revenue", "pue",
     "training_utilisation", "inference_utilisation", "capacity_charge", "curtailed_hours",
-    "inference_demand"};
+    "inference_demand", "colocation_rent", "colocation_escalation"};
 
 const char *gs_econ_lever_name(gs_econ_lever l)
 {
@@ -68,6 +68,9 @@ void gs_econ_move_apply(const gs_econ_move *m, int end, gs_econ_site *sites, siz
                 sites[s].req.price_escalation =
                     rate_moved(sites[s].req.price_escalation, m, end, 0);
         return;
+    case GS_LEVER_COLOCATION_ESCALATION:
+        t->colocation_escalation = rate_moved(t->colocation_escalation, m, end, 0);
+        return;
     case GS_LEVER_CURTAILED_HOURS:
         t->curtailed_hours_per_year = clamp(moved(t->curtailed_hours_per_year, m, end), 0, 8760);
         return;
@@ -105,6 +108,10 @@ void gs_econ_move_apply(const gs_econ_move *m, int end, gs_econ_site *sites, siz
                     break;
                 case GS_LEVER_GPU_PRICE: u->gpu_capex_usd = moved(u->gpu_capex_usd, m, end); break;
                 case GS_LEVER_PUE: u->pue = fmax(1.0, moved(u->pue, m, end)); break;
+                case GS_LEVER_COLOCATION_RENT:
+                    if (u->colocation)
+                        u->colo_usd_per_kw_month = fmax(0, moved(u->colo_usd_per_kw_month, m, end));
+                    break;
                 case GS_LEVER_TRAINING_REVENUE:
                 case GS_LEVER_INFERENCE_REVENUE:
                     if (k == (m->lever == GS_LEVER_TRAINING_REVENUE ? GS_TRAINING : GS_INFERENCE))

@@ -102,17 +102,18 @@ static int is_reserve_like(const gs_product *p)
            p->kind == GS_PK_CAPACITY;
 }
 
-/* product offered hour by hour for availability by training on cluster c */
-static int offered_by(const gs_fleet *f, const gs_flexsim_product *fp, int c, gs_class cls)
+/* product offered hour by hour for availability on cluster c, whatever its class */
+static int offer_ok(const gs_fleet *f, const gs_flexsim_product *fp, int c)
 {
     const gs_product *p = fp->p;
     const gs_cluster *cl = &f->clusters[c];
-    if (cl->cls != cls || !is_reserve_like(p))
+    if (!is_reserve_like(p))
         return 0;
     if (!gs_product_in_zone(p, f->zones[f->sites[cl->site].zone].id))
         return 0;
     return p->eligible[GS_TRAINING] == GS_ELIG_YES;
 }
+
 
 static int in_scope_site(const gs_fleet *f, const gs_event *ev, int site)
 {
@@ -249,7 +250,17 @@ typedef struct eng {
     gs_product realized_product; /* stands for curtailments already made (down) */
     int *crun;              /* runs grouped by cluster */
     size_t *crun_off;       /* [cluster .. cluster + 1) in crun */
+    unsigned char *offer_ok;/* [cluster * nprods + product]: offered_by but for the class,
+                               matched once (zone names compared at every hour were a third of
+                               an underwriting's time) */
 } eng;
+
+/* product p offered hour by hour for availability by class k on cluster c (the matrix filled
+ * from offer_ok at the engine's start) */
+static int offered_by(const eng *e, size_t p, int c, gs_class k)
+{
+    return e->f->clusters[c].cls == k && e->offer_ok[(size_t)c * e->nprods + p];
+}
 
 static gs_flexsim_row *row(eng *e, int c, int p)
 {
@@ -272,7 +283,7 @@ static int stack_hour(eng *e, int c, size_t h, gs_class cls, double down_mw, dou
         e->oprod[n++] = -1;
     }
     for (size_t p = 0; p < e->nprods; p++) {
-        if (!offered_by(e->f, &e->prods[p], c, cls))
+        if (!offered_by(e, p, c, cls))
             continue;
         double pr = price_at(&e->prods[p], t);
         if (!isfinite(pr)) {
@@ -522,7 +533,7 @@ static int mistake_a(eng *e, const gs_sim_result *base, const gs_flexsim_event *
     for (size_t c = 0; c < f->nclusters; c++)
         if (f->clusters[c].cls == GS_INFERENCE && f->clusters[c].service >= 0)
             for (size_t p = 0; p < e->nprods; p++)
-                cap += offered_by(f, &e->prods[p], (int)c, GS_INFERENCE) && e->prods[p].p->direction == GS_DIR_DOWN;
+                cap += offered_by(e, p, (int)c, GS_INFERENCE) && e->prods[p].p->direction == GS_DIR_DOWN;
     res->infer = calloc(cap ? cap : 1, sizeof *res->infer);
     if (!res->infer)
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
@@ -537,7 +548,7 @@ static int mistake_a(eng *e, const gs_sim_result *base, const gs_flexsim_event *
                 site_gpus += f->clusters[k].gpus;
         size_t first = res->ninfer;
         for (size_t p = 0; p < e->nprods; p++) {
-            if (!offered_by(f, &e->prods[p], (int)c, GS_INFERENCE) || e->prods[p].p->direction != GS_DIR_DOWN)
+            if (!offered_by(e, p, (int)c, GS_INFERENCE) || e->prods[p].p->direction != GS_DIR_DOWN)
                 continue;
             gs_flexsim_infer *x = &res->infer[res->ninfer++];
             x->cluster = (int)c;
@@ -665,6 +676,7 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
     e->used = calloc(nm + 1, sizeof *e->used);
     e->crun = calloc(f->nruns + 1, sizeof *e->crun);
     e->crun_off = calloc(nc + 2, sizeof *e->crun_off);
+    e->offer_ok = calloc(nc * nprods + 1, sizeof *e->offer_ok);
     double *slack = calloc(f->nruns + 1, sizeof *slack);
     int64_t *busy = calloc(f->nruns + 1, sizeof *busy);
     double *screen = calloc(f->nzones + 1, sizeof *screen);
@@ -684,10 +696,13 @@ int gs_flexsim_run(const gs_fleet *f, const gs_sim_tz *tz, const gs_flexsim_prod
         rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         goto done;
     }
-    if (!e->crun || !e->crun_off) {
+    if (!e->crun || !e->crun_off || !e->offer_ok) {
         rc = gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
         goto done;
     }
+    for (size_t c = 0; c < nc; c++)
+        for (size_t p = 0; p < nprods; p++)
+            e->offer_ok[c * nprods + p] = (unsigned char)offer_ok(f, &e->prods[p], (int)c);
     for (size_t i = 0; i < f->nruns; i++)
         e->crun_off[f->runs[i].cluster + 1]++;
     for (size_t c = 0; c < nc; c++)
@@ -1396,6 +1411,7 @@ done:
     free(e->used);
     free(e->crun);
     free(e->crun_off);
+    free(e->offer_ok);
     free(slack);
     free(busy);
     free(screen);

@@ -31,14 +31,16 @@ static const char *const KEY_NAMES[GS_UW_NKEYS + 1] = {
     "interruptible_energy_discount", "interruptible_capacity_relief", "curtailed_hours_per_year",
     "inference_sla_penalty", "mustrun_redundancy_usd_per_mw", "density_base_kw",
     "density_usd_per_mw_per_kw", "years_saved", "inference_usd_per_1000_requests",
-    "tokens_per_request", "request_price_escalation", "colocation_usd_per_kw_month", NULL};
+    "tokens_per_request", "request_price_escalation", "colocation_usd_per_kw_month",
+    "colocation_escalation", NULL};
 
 /* Ranges of the scalar figures: [lo, hi]. */
 static const double KEY_LO[GS_UW_NKEYS] = {-0.99, -0.99, -0.99, -0.99, 0, 0, 0, 0, 0, 0, 1, 0, 0,
-                                           0.01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -0.99, 0};
+                                           0.01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -0.99, 0,
+                                           -0.99};
 static const double KEY_HI[GS_UW_NKEYS] = {0.99, 10, 10, 10, 1, 1, 1, 1e9, 1e9, 1e9, 25, 1e4, 1e4,
                                            1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9, 10, 1e4, 1e7, 10,
-                                           1e4};
+                                           1e4, 10};
 
 /* The range of a price per million tokens, and of requests/s of demand. */
 #define USD_PER_MTOK_MAX 1e4
@@ -475,7 +477,7 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
                                         "demand", "colocation_usd_per_kw_month",
                                         "colocation_occupancy", "colocation_leased_kw",
                                         "colocation_energy_pass_through", "colocation_classes",
-                                        NULL};
+                                        "cp_pause_hours_per_year", NULL};
     yaml_node_t *seq;
     size_t n;
     if ((rc = gs__yaml_get_list(c, root, "", "sites", REQ, "a list of sites {id, ...}", &seq, &n)) <
@@ -520,6 +522,10 @@ static int parse_deal(ctx *c, const yaml_node_t *root, gs_deal *d)
                                  "inference_usd_per_1000_requests and "
                                  "inference_usd_per_million_tokens");
         }
+        s->cp_pause_hours_per_year = NAN;
+        if ((rc = get_range(c, e, path, "cp_pause_hours_per_year", OPT, 0, 8760,
+                            &s->cp_pause_hours_per_year)) < 0)
+            return rc;
         if ((rc = parse_demand(c, e, path, s)) < 0 || (rc = parse_colocation(c, e, path, s)) < 0)
             return rc;
         for (size_t j = 0; j < i; j++)
@@ -929,6 +935,7 @@ int gs_deal_resolve_ex(const gs_deal *d, const gs_fleet *f, gs_econ_site *sites,
     t->curtailed_hours_per_year = d->fig[GS_UW_CURTAILED_HOURS_PER_YEAR].value;
     t->inference_sla_penalty = d->fig[GS_UW_INFERENCE_SLA_PENALTY].value;
     t->mustrun_redundancy_usd_per_mw = d->fig[GS_UW_MUSTRUN_REDUNDANCY_USD_PER_MW].value;
+    t->colocation_escalation = d->fig[GS_UW_COLOCATION_ESCALATION].value;
     for (size_t i = 0; i < d->nsites; i++) {
         const gs_deal_site *ds = &d->sites[i];
         gs_econ_site *s = &sites[i];

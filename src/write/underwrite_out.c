@@ -474,12 +474,16 @@ static json_t *summary(const gs_uw_outputs *o)
             json_t *jp = json_object();
             json_object_set_new(jp, "zone", json_string(cp->zone));
             json_object_set_new(jp, "basis", json_string(cp->basis[0] ? cp->basis : "4cp"));
+            json_object_set_new(jp, "tz", cp->tz[0] ? json_string(cp->tz) : json_null());
             json_object_set_new(jp, "note", json_string(cp->note));
             json_t *ps = json_object();
             for (int k = 0; k < GS_NCLASS; k++)
                 if (es->cls[k].present)
                     json_object_set_new(ps, CLASS_NAME[k], gs__json_num(es->cp_paused_share[k], 4));
             json_object_set_new(jp, "paused_share", ps);
+            json_object_set_new(jp, "pause_source",
+                                json_string(cp->pause_given ? "deal (cp_pause_hours_per_year)"
+                                                            : "the peak intervals' length"));
             json_t *ys = json_array();
             for (size_t j = 0; j < cp->nyears; j++) {
                 json_t *e = json_object();
@@ -496,6 +500,7 @@ static json_t *summary(const gs_uw_outputs *o)
                     json_array_append_new(hs, h);
                 }
                 json_object_set_new(e, "peaks", hs);
+                json_object_set_new(e, "pause_hours", gs__json_num(cp->pause_hours[j], 4));
                 for (int k = 0; k < GS_NCLASS; k++)
                     if (es->cls[k].present) {
                         char key[32];
@@ -514,6 +519,7 @@ static json_t *summary(const gs_uw_outputs *o)
                         snprintf(key, sizeof key, "%s_share", CLASS_NAME[k]);
                         json_object_set_new(e, key, gs__json_num(es->cp_firm_share[k][i], 4));
                     }
+                json_object_set_new(e, "pause_hours", gs__json_num(es->cp_pause_hours[i], 4));
                 json_array_append_new(fs, e);
             }
             json_object_set_new(jp, "price_year_firm_share", fs);

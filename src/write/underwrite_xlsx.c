@@ -27,6 +27,7 @@
 
 #include <xlsxwriter.h>
 
+#include "gridsplit/time.h"
 #include "write/outfile.h"
 
 #define NK (GS_NCLASS + 1)
@@ -91,6 +92,7 @@ typedef struct site_refs {
     char cap[REF_MAX], ic[REF_MAX];
     char flex[REF_MAX];              /* one cell, or a column range beside the prices */
     int flex_by_year;
+    char cp_pause[REF_MAX];          /* coincident peaks: hours paused per price year (a range) */
     unit_refs u[GS_NCLASS];
     char sheet[NK][SHEET_MAX + 1];   /* class sheets and the site's total */
     char contracts[SHEET_MAX + 1];   /* "" unless the site has both classes */
@@ -330,6 +332,48 @@ static void input_row(xw *x, lxw_worksheet *ws, int row, const char *key, double
     put_str(x, ws, row, 3, source, NULL);
 }
 
+/* The hours an interruptible class pauses for the coincident peaks, one row per price year
+ * beside the prices, each naming its peaks; returns the next row. */
+static int pause_rows(xw *x, lxw_worksheet *ws, int row, size_t s)
+{
+    const gs_econ_site *es = &x->o->sites[s];
+    const gs_uw_cp *cp = x->o->cp ? &x->o->cp[s] : NULL;
+    int first = row;
+    for (size_t i = 0; i < es->nprice_years; i++) {
+        char key[GS_ID_MAX + 64], src[1024];
+        int n = 0, yr = es->price_year[i];
+        if (yr)
+            snprintf(key, sizeof key, "%s cp_pause_hours %d", es->id, yr);
+        else
+            snprintf(key, sizeof key, "%s cp_pause_hours", es->id);
+        size_t j = 0;
+        while (cp && j < cp->nyears && !(yr && cp->year[j] == yr))
+            j++;
+        if (cp && cp->pause_given)
+            n = snprintf(src, sizeof src, "deal: the site's cp_pause_hours_per_year");
+        else if (cp && j < cp->nyears) {
+            n = snprintf(src, sizeof src, "gridsplit: the length of the %s %d peak intervals "
+                         "(UTC):", cp->basis, yr);
+            for (int q = 0; q < cp->intervals[j] && n > 0 && (size_t)n < sizeof src; q++) {
+                int64_t yy;
+                int mo, dd, hh, mi, ss, mo2, dd2, hh2, mi2;
+                gs_civil_from_utc(cp->peak_from[j][q], &yy, &mo, &dd, &hh, &mi, &ss);
+                gs_civil_from_utc(cp->peak_to[j][q], &yy, &mo2, &dd2, &hh2, &mi2, &ss);
+                n += snprintf(src + n, sizeof src - (size_t)n, "%s %02d-%02d %02d:%02d-%02d:%02d",
+                              q ? ";" : "", mo, dd, hh, mi, hh2, mi2);
+            }
+        } else
+            n = snprintf(src, sizeof src, "gridsplit: the mean of the years with peak "
+                         "intervals (this price year has none)");
+        (void)n;
+        input_row(x, ws, row++, key, es->cp_pause_hours[i], F_DEC2, 1,
+                  "hours a year an interruptible class pauses for the peaks (drawing its "
+                  "cp_paused_share, selling nothing)", src);
+    }
+    snprintf(x->sr[s].cp_pause, REF_MAX, "'%s'!$B$%d:$B$%d", INPUTS, first + 1, row);
+    return row;
+}
+
 static void define_name(xw *x, const char *name, int row)
 {
     char target[REF_MAX + 1];
@@ -450,6 +494,7 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
         {"curtailed_hours_per_year", t->curtailed_hours_per_year, 1},
         {"inference_sla_penalty", t->inference_sla_penalty, 1},
         {"mustrun_redundancy_usd_per_mw", t->mustrun_redundancy_usd_per_mw, 1},
+        {"colocation_escalation", t->colocation_escalation, 1},
         {"hours_per_year", HOURS_PER_YEAR, 0},
     };
     for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
@@ -545,6 +590,8 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
                           : "no training load: no flexibility revenue");
             ref(sr->flex, INPUTS, row++, 1);
         }
+        if (es->cp_basis)
+            row = pause_rows(x, ws, row, s);
         for (int k = 0; k < GS_NCLASS; k++) {
             const gs_econ_unit *u = &es->cls[k];
             unit_refs *ur = &sr->u[k];
@@ -756,6 +803,25 @@ static void derived_cols(xw *x, lxw_worksheet *ws, const gs_econ_row *er, double
            r1);
 }
 
+/* The hours of year row r1 of site s a class works (hours) and the hours it pauses for the
+ * coincident peaks (pause: "0" unless interruptible at a site charged on them), as formulas:
+ * firm hours_per_year; interruptible hours_per_year - curtailed_hours_per_year - pause. */
+static void hours_expr(const xw *x, size_t s, int intr, int r1, char *pause, size_t plen,
+                       char *hours, size_t hlen)
+{
+    const site_refs *sr = &x->sr[s];
+    if (intr && x->o->sites[s].cp_basis)
+        snprintf(pause, plen, "INDEX(%s,MOD(A%d-1,ROWS(%s))+1)", sr->cp_pause, r1, sr->cp_pause);
+    else
+        snprintf(pause, plen, "0");
+    if (!intr)
+        snprintf(hours, hlen, "hours_per_year");
+    else if (strcmp(pause, "0"))
+        snprintf(hours, hlen, "(hours_per_year-curtailed_hours_per_year-%s)", pause);
+    else
+        snprintf(hours, hlen, "(hours_per_year-curtailed_hours_per_year)");
+}
+
 /* The factor of a capacity formula (row r1) for class k at site s: nothing (firm, peak
  * draw), the relief (interruptible, peak draw), or the share drawn in the coincident peaks
  * (firm: the price year's draw in the peaks per unit of utilisation x util, the cell of the
@@ -796,11 +862,12 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
                      "net = revenue + flex - capex - operating costs.",
                per_request ? NCOL_REQ : NCOL, COL_HEAD);
     lxw_format *usd = x->fmt[S_CALC][F_USD], *dec = x->fmt[S_CALC][F_DEC2];
-    const char *hours = intr ? "(hours_per_year-curtailed_hours_per_year)" : "hours_per_year";
     double cum = 0;
     for (int y = 0; y <= years; y++) {
         const gs_econ_row *er = gs_econ_row_at(o->r, s, k, y);
         int row = FIRST_ROW + y, r1 = row + 1;
+        char pause[2 * REF_MAX + 48], hours[2 * REF_MAX + 96];
+        hours_expr(x, s, intr, r1, pause, sizeof pause, hours, sizeof hours);
         put_num(x, ws, row, C_YEAR, y, x->fmt[S_CALC][F_INT]);
         put_fx(x, ws, row, C_CGPU, usd, er->capex_gpu_usd, "=IF(AND(A%d<%d,MOD(A%d,%s)=0),%s*%s,0)",
                r1, years, r1, u->refresh, u->gpus, u->gpu);
@@ -841,7 +908,11 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
                 snprintf(util, sizeof util, "Y%d", r1);
             }
             const char *ut = per_request ? util : u->util;
-            put_fx(x, ws, row, C_MWH, usd, er->energy_mwh, "=%s*%s*%s", u->grid, ut, hours);
+            if (strcmp(pause, "0")) /* paused for the peaks: the idle draw */
+                put_fx(x, ws, row, C_MWH, usd, er->energy_mwh, "=%s*(%s*%s+%s*%s)", u->grid, ut,
+                       hours, u->cp_paused, pause);
+            else
+                put_fx(x, ws, row, C_MWH, usd, er->energy_mwh, "=%s*%s*%s", u->grid, ut, hours);
             put_fx(x, ws, row, C_GPUH, usd, er->gpu_hours, "=%s*%s*%s", u->gpus, ut, hours);
             put_num(x, ws, row, C_CFAC, 0, usd);
             put_num(x, ws, row, C_CIC, 0, usd);
@@ -862,10 +933,11 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
                    u->it, u->fac, u->gpus, u->gpu);
             put_fx(x, ws, row, C_TAX, usd, er->tax_usd, "=property_tax_share*%s*%s", u->it,
                    u->fac);
-            if (eu->colocation) /* leased kW x rent x 12, escalated, no reset */
+            if (eu->colocation) /* leased kW x rent x 12, escalated, no reset; the hours off
+                                   credited back */
                 put_fx(x, ws, row, C_REV, usd, er->revenue_usd,
-                       "=%s*%s*12*(1+revenue_escalation)^(A%d-1)", u->colo_kw, u->colo_rate,
-                       r1);
+                       "=%s*%s*12*(1+colocation_escalation)^(A%d-1)*%s/hours_per_year",
+                       u->colo_kw, u->colo_rate, r1, hours);
             else if (per_request)
                 put_fx(x, ws, row, C_REV, usd, er->revenue_usd, "=X%d*3600*%s*Z%d", r1, hours,
                        r1);
@@ -927,33 +999,62 @@ static void write_total_sheet(xw *x, lxw_worksheet *ws, const char *title,
 
 /* ---- the contract comparison -------------------------------------------------------------- */
 
-/* The yearly contract-dependent cost of one class, the way src/econ/contracts.c computes it:
- * the cached values of the contract sheet (the engine returns only present values). */
-static double contract_cost(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
-                            int interruptible)
+/* The formula of one class's contract-dependent cost in year row r1 of a contract sheet, as
+ * gs_econ_contract_cost computes it (src/econ/contracts.c): firm, energy + capacity;
+ * interruptible, discounted energy over the hours worked (and the idle draw of the hours
+ * paused for the coincident peaks) + relieved capacity + the revenue of the hours off (x
+ * inference_sla_penalty for inference) - flexibility revenue (training). util: the cell of
+ * the year's utilisation. */
+static void contract_fx(xw *x, lxw_worksheet *ws, int row, int col, size_t s, int k, int intr,
+                        int r1, const char *util)
 {
-    const gs_econ_unit *u = &s->cls[k];
-    double grid_mw = u->it_mw * u->pue;
-    double price = gs_econ_price(s, t, y);
-    double cap = s->capacity_usd_per_mw_year * pow(1.0 + t->cost_escalation, y - 1);
-    int refresh = u->refresh_years > 0 ? u->refresh_years : 1;
-    double rev = u->revenue_usd_per_gpu_hour *
-                 pow(1.0 + t->revenue_escalation, (y - 1) % refresh);
-    int per_request = k == GS_INFERENCE && s->req.on;
-    gs_econ_demand_year dy = gs_econ_demand_at(s, y);
-    double util = per_request ? dy.utilisation : u->utilisation;
-    if (!interruptible)
-        return price * grid_mw * util * HOURS_PER_YEAR +
-               cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 0);
-    double h = t->curtailed_hours_per_year;
-    double energy = price * (1.0 - t->interruptible_energy_discount) * grid_mw * util *
-                    (HOURS_PER_YEAR - h);
-    double lost = per_request ? dy.served_rps * 3600.0 * h * dy.usd_per_request
-                              : u->gpus * util * h * rev;
-    if (k == GS_INFERENCE)
-        lost *= t->inference_sla_penalty;
-    double flex = k == GS_TRAINING ? gs_econ_flex(s, y) * grid_mw : 0;
-    return energy + cap * grid_mw * gs_econ_capacity_share(s, t, k, y, 1) + lost - flex;
+    const gs_econ_site *es = &x->o->sites[s];
+    const gs_econ_unit *eu = &es->cls[k];
+    const site_refs *sr = &x->sr[s];
+    const unit_refs *u = &sr->u[k];
+    int per_request = k == GS_INFERENCE && es->req.on;
+    char pause[2 * REF_MAX + 48], hours[2 * REF_MAX + 96], fac[4 * REF_MAX + 64];
+    char energy[7 * REF_MAX + 288], lost[6 * REF_MAX + 256], flex[4 * REF_MAX + 64];
+    hours_expr(x, s, intr, r1, pause, sizeof pause, hours, sizeof hours);
+    cap_factor(x, fac, sizeof fac, s, k, intr, r1, util);
+    char core[6 * REF_MAX + 256];
+    if (strcmp(pause, "0"))
+        snprintf(core, sizeof core, "B%d%s*%s*(%s*%s+%s*%s)", r1,
+                 intr ? "*(1-interruptible_energy_discount)" : "", u->grid, util, hours,
+                 u->cp_paused, pause);
+    else
+        snprintf(core, sizeof core, "B%d%s*%s*%s*%s", r1,
+                 intr ? "*(1-interruptible_energy_discount)" : "", u->grid, util, hours);
+    if (eu->colocation) /* passed through: the tenant pays it */
+        snprintf(energy, sizeof energy, "IF(%s=1,0,%s)", u->colo_pass, core);
+    else
+        snprintf(energy, sizeof energy, "%s", core);
+    double v = gs_econ_contract_cost(es, x->o->terms, k, r1 - FIRST_ROW, intr);
+    if (!intr) {
+        put_fx(x, ws, row, col, x->fmt[S_CALC][F_USD], v, "=%s+C%d*%s%s", energy, r1, u->grid,
+               fac);
+        return;
+    }
+    char off[2 * REF_MAX + 96];
+    snprintf(off, sizeof off, "(curtailed_hours_per_year+%s)", pause);
+    if (eu->colocation)
+        snprintf(lost, sizeof lost, "%s*%s*12*(1+colocation_escalation)^(A%d-1)*%s/hours_per_year",
+                 u->colo_kw, u->colo_rate, r1, off);
+    else if (per_request) /* the inference sheet's row of the year is one below this one's */
+        snprintf(lost, sizeof lost, "'%s'!X%d*3600*%s*'%s'!Z%d", sr->sheet[GS_INFERENCE],
+                 r1 + 1, off, sr->sheet[GS_INFERENCE], r1 + 1);
+    else
+        snprintf(lost, sizeof lost, "%s*%s*%s*%s*(1+revenue_escalation)^MOD(A%d-1,%s)", u->gpus,
+                 util, off, u->rev, r1, u->refresh);
+    if (k == GS_TRAINING && sr->flex_by_year)
+        snprintf(flex, sizeof flex, "-INDEX(%s,MOD(A%d-1,ROWS(%s))+1)*%s", sr->flex, r1,
+                 sr->flex, u->grid);
+    else if (k == GS_TRAINING)
+        snprintf(flex, sizeof flex, "-%s*%s", sr->flex, u->grid);
+    else
+        flex[0] = 0;
+    put_fx(x, ws, row, col, x->fmt[S_CALC][F_USD], v, "=%s+C%d*%s%s+%s%s%s", energy, r1, u->grid,
+           fac, lost, k == GS_INFERENCE ? "*inference_sla_penalty" : "", flex);
 }
 
 /* The contract sheet of a site with both classes; returns the 0-based row of its PV line. */
@@ -994,59 +1095,19 @@ static int write_contract_sheet(xw *x, lxw_worksheet *ws, size_t s)
                "=INDEX(%s,MOD(A%d-1,ROWS(%s))+1)*(1+energy_escalation)^(A%d-1)", sr->prices, r1,
                sr->prices, r1);
         put_fx(x, ws, row, K_CAP, usd, cap, "=%s*(1+cost_escalation)^(A%d-1)", sr->cap, r1);
-        char ftf[4 * REF_MAX + 64], fti[4 * REF_MAX + 64], fif[4 * REF_MAX + 64],
-            fii[4 * REF_MAX + 64];
         char iutil[REF_MAX + 48];
         if (es->req.on) /* the inference sheet's utilisation of the year, one row below */
             snprintf(iutil, sizeof iutil, "'%s'!Y%d", sr->sheet[GS_INFERENCE], r1 + 1);
         else
             snprintf(iutil, sizeof iutil, "%s", ui->util);
-        cap_factor(x, ftf, sizeof ftf, s, GS_TRAINING, 0, r1, ut->util);
-        cap_factor(x, fti, sizeof fti, s, GS_TRAINING, 1, r1, ut->util);
-        cap_factor(x, fif, sizeof fif, s, GS_INFERENCE, 0, r1, iutil);
-        cap_factor(x, fii, sizeof fii, s, GS_INFERENCE, 1, r1, iutil);
-        put_fx(x, ws, row, K_TFIRM, usd, contract_cost(es, t, GS_TRAINING, y, 0),
-               "=B%d*%s*%s*hours_per_year+C%d*%s%s", r1, ut->grid, ut->util, r1, ut->grid, ftf);
-        char flex[2 * REF_MAX + 64];
-        if (sr->flex_by_year)
-            snprintf(flex, sizeof flex, "INDEX(%s,MOD(A%d-1,ROWS(%s))+1)", sr->flex, r1,
-                     sr->flex);
-        else
-            snprintf(flex, sizeof flex, "%s", sr->flex);
-        put_fx(x, ws, row, K_TINT, usd, contract_cost(es, t, GS_TRAINING, y, 1),
-               "=B%d*(1-interruptible_energy_discount)*%s*%s*(hours_per_year-curtailed_hours_"
-               "per_year)+C%d*%s%s+%s*%s*curtailed_hours_per_"
-               "year*%s*(1+revenue_escalation)^MOD(A%d-1,%s)-%s*%s",
-               r1, ut->grid, ut->util, r1, ut->grid, fti, ut->gpus, ut->util, ut->rev, r1,
-               ut->refresh, flex, ut->grid);
-        if (es->req.on) {
-            /* per request: the inference sheet's utilisation, served requests and price of
-             * the year (its row of year y is one below this sheet's) */
-            const char *is = sr->sheet[GS_INFERENCE];
-            int ir = r1 + 1;
-            put_fx(x, ws, row, K_IFIRM, usd, contract_cost(es, t, GS_INFERENCE, y, 0),
-                   "=B%d*%s*'%s'!Y%d*hours_per_year+C%d*%s%s", r1, ui->grid, is, ir, r1,
-                   ui->grid, fif);
-            put_fx(x, ws, row, K_IINT, usd, contract_cost(es, t, GS_INFERENCE, y, 1),
-                   "=B%d*(1-interruptible_energy_discount)*%s*'%s'!Y%d*(hours_per_year-"
-                   "curtailed_hours_per_year)+C%d*%s%s+'%s'!X%d*3600*curtailed_hours_per_year*"
-                   "'%s'!Z%d*inference_sla_penalty",
-                   r1, ui->grid, is, ir, r1, ui->grid, fii, is, ir, is, ir);
-        } else {
-            put_fx(x, ws, row, K_IFIRM, usd, contract_cost(es, t, GS_INFERENCE, y, 0),
-                   "=B%d*%s*%s*hours_per_year+C%d*%s%s", r1, ui->grid, ui->util, r1, ui->grid,
-                   fif);
-            put_fx(x, ws, row, K_IINT, usd, contract_cost(es, t, GS_INFERENCE, y, 1),
-                   "=B%d*(1-interruptible_energy_discount)*%s*%s*(hours_per_year-curtailed_"
-                   "hours_per_year)+C%d*%s%s+%s*%s*curtailed_hours_per_"
-                   "year*%s*(1+revenue_escalation)^MOD(A%d-1,%s)*inference_sla_penalty",
-                   r1, ui->grid, ui->util, r1, ui->grid, fii, ui->gpus, ui->util, ui->rev, r1,
-                   ui->refresh);
-        }
+        contract_fx(x, ws, row, K_TFIRM, s, GS_TRAINING, 0, r1, ut->util);
+        contract_fx(x, ws, row, K_TINT, s, GS_TRAINING, 1, r1, ut->util);
+        contract_fx(x, ws, row, K_IFIRM, s, GS_INFERENCE, 0, r1, iutil);
+        contract_fx(x, ws, row, K_IINT, s, GS_INFERENCE, 1, r1, iutil);
         for (int c = 0; c < GS_NCONTRACT; c++)
             put_fx(x, ws, row, K_FIRST_CONTRACT + c, usd,
-                   contract_cost(es, t, GS_TRAINING, y, intr[c][0]) +
-                       contract_cost(es, t, GS_INFERENCE, y, intr[c][1]),
+                   gs_econ_contract_cost(es, t, GS_TRAINING, y, intr[c][0]) +
+                       gs_econ_contract_cost(es, t, GS_INFERENCE, y, intr[c][1]),
                    "=%s%d+%s%d", cc[c][0], r1, cc[c][1], r1);
     }
     int pv = FIRST_ROW + years + 1, last = FIRST_ROW + years;

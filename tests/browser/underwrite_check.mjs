@@ -8,7 +8,9 @@
 // swing, every P50, each site's flexibility revenue per price year with its source, the first
 // site paid per request's year-1 demand and served requests), the tables filled (the
 // flexibility table's source column as summary.json says it, one row per year of demand) (a row per year, per site and class, per tornado input,
-// per spread row, per site's time to power, per assumption), nothing wider than the window and
+// per spread row, per site's time to power, per assumption; each coincident-peak site's hours:
+// one row per year and per peak hour, in UTC as summary.json says, the RTO load for 5CP, the
+// pause hours), nothing wider than the window and
 // no table cut; then another series in the cash-flow selector redraws the chart and the table.
 // Saves a full-page screenshot.
 //
@@ -130,6 +132,42 @@ await checkReport('underwrite_check', { viewport: { width: WIDTH, height: 900 },
   if ((await count('#assumptions-table tbody tr')) !== d.assumptions.length) fail('assumptions table: not one row per figure');
   if (!((await count('#spread-table tbody tr')) >= d.sites.length + 1)) fail('spread table: rows missing');
   if (!((await count('#peaks-table tbody tr')) >= 1)) fail('coincident-peak table is empty');
+  // the peak hours: one table per site with peaks, a row per year and one per peak hour, each
+  // in UTC as summary.json has it (and the RTO load for 5CP, the pause hours when given)
+  const cpSites = d.sites.filter((s) => s.coincident_peaks && (s.coincident_peaks.years || []).some((y) => (y.peaks || []).length));
+  const hourTables = await page.$$eval('#peak-hours table', (ts) => ts.map((t) => ({
+    site: t.dataset.site,
+    years: t.querySelectorAll('tbody tr.group').length,
+    rows: [...t.querySelectorAll('tbody tr[data-peak]')].map((r) => [...r.cells].map((c) => c.textContent)),
+    groups: [...t.querySelectorAll('tbody tr.group')].map((r) => r.textContent),
+  })));
+  if (hourTables.length !== cpSites.length) fail(`peak hours: ${hourTables.length} tables, expected one per site with peaks (${cpSites.length})`);
+  cpSites.forEach((s, i) => {
+    const t = hourTables[i], cp = s.coincident_peaks;
+    if (!t) return;
+    const peaks = cp.years.flatMap((y) => y.peaks || []);
+    if (t.site !== s.id) fail(`peak hours table ${i}: site ${t.site}, expected ${s.id}`);
+    if (t.years !== cp.years.length) fail(`peak hours of ${s.id}: ${t.years} year rows, expected ${cp.years.length}`);
+    if (t.rows.length !== peaks.length) fail(`peak hours of ${s.id}: ${t.rows.length} rows, expected ${peaks.length}`);
+    t.rows.forEach((r, k) => {
+      const h = peaks[k];
+      if (!h) return;
+      const utc = `${h.from.slice(0, 10)} ${h.from.slice(11, 16)}\u2013${h.to.slice(11, 16)} UTC`;
+      if (r[4] !== utc) fail(`peak hours of ${s.id} row ${k}: UTC "${r[4]}", expected "${utc}"`);
+      if (r[1] === '\u2014' || r[2] === '\u2014') fail(`peak hours of ${s.id} row ${k}: no local time`);
+      if (cp.basis === '5cp') {
+        const mw = h.rto_load_mw.toLocaleString('en-US', { maximumFractionDigits: 0 });
+        if (r[5] !== mw) fail(`peak hours of ${s.id} row ${k}: RTO load "${r[5]}", expected ${mw}`);
+        if (!/^HE \d+$/.test(r[3])) fail(`peak hours of ${s.id} row ${k}: hour ending "${r[3]}"`);
+      }
+    });
+    cp.years.forEach((y, k) => {
+      const g = t.groups[k] || '';
+      if (!g.startsWith(String(y.year))) fail(`peak hours of ${s.id}: year row ${k} "${g}"`);
+      if (typeof y.pause_hours === 'number' && !g.includes('pauses ' + y.pause_hours.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + ' h'))
+        fail(`peak hours of ${s.id} ${y.year}: pause hours not shown ("${g}")`);
+    });
+  });
   const npvCells = await page.$$eval('#npv-table tbody tr', (trs) => trs.map((r) => [r.dataset.unit, r.querySelectorAll('td')[1].textContent]));
   npvCells.forEach(([u, v], i) => { if (u !== units[i][0] || v !== usd(units[i][1])) fail(`NPV table row ${u}: ${v}, expected ${units[i][0]} ${usd(units[i][1])}`); });
 

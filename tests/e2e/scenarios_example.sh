@@ -10,7 +10,8 @@
 # infinity anywhere; --format json prints summary.json's very bytes; reruns are byte-identical;
 # idle training capacity convertible within the chat service's 150 ms, and stranded at the
 # campuses beyond a 15 ms --rtt-budget (West Texas 26.2 ms, mid-Norway 22.1 ms), not at those
-# within it (Iowa 10.9 ms, Quebec 11.1 ms).
+# within it (Iowa 10.9 ms, Quebec 11.1 ms). A leased hall (examples/underwrite/deal-colocation.yaml)
+# earns its rent whatever the scenario.
 set -euo pipefail
 : "${GS_BIN:?GS_BIN must name the gridsplit binary}"
 : "${GS_SRC:?GS_SRC must name the repository root}"
@@ -133,4 +134,20 @@ for r in rc:
         else:
             assert strand == spare and cv == 0, r
 print("ok: %d rows, %d scenarios" % (len(rows), len(ids)))
+PY
+
+# a leased hall earns its rent whatever the scenario (docs/scenarios.md): the campus with its
+# inference hall leased gains nothing when only inference grows (training-plateau), and the
+# same as the campus's training gains when training grows too
+"$GS_BIN" scenarios "$GS_SRC/examples/underwrite/campus.yaml" \
+    --deal "$GS_SRC/examples/underwrite/deal-colocation.yaml" --out "$tmp/lease" > /dev/null
+python3 - "$tmp/lease/summary.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+d = {sc["id"]: sc["sites"][0]["npv_vs_flat_usd"] for sc in j["scenarios"]}
+assert abs(d["training-plateau"]) < 1, d
+assert d["both-grow"] > 1e8 and abs(d["both-grow"] - d["mix"]) < 1, d
+assert abs(d["both-grow"] / 1e6 - 441.0) < 0.05, d   # docs/scenarios.md
+print("ok: leased hall +%.1f M under training-plateau, +%.1f M under both-grow"
+      % (d["training-plateau"] / 1e6, d["both-grow"] / 1e6))
 PY

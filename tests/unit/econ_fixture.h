@@ -1,5 +1,5 @@
 /* econ_fixture.h: what the econ and underwriting unit tests share: the terms of a 10-year deal
- * (8 % discount rate, 2 % escalation of energy and costs, -5 % a year of revenue, the
+ * (8 % discount rate, 2 % escalation of energy and costs, -5 % a year of revenue, +3 % of rent, the
  * catalogue's shares and charges) and the two classes of a campus (40 MW of training on 32,768
  * GPUs at 85 %, 20 MW of inference on 16,384 at 60 %, PUE 1.2, 11.7 M USD per MW, 30,000 USD a
  * GPU refreshed every 5 years, 2 USD per GPU-hour) before each test sets its prices. */
@@ -16,7 +16,7 @@ static inline gs_econ_terms terms(void)
         .insurance_share = 0.005, .property_tax_share = 0.01, .staff_usd_per_mw_year = 60000,
         .interruptible_energy_discount = 0.15, .interruptible_capacity_relief = 0.8,
         .curtailed_hours_per_year = 43.8, .inference_sla_penalty = 10,
-        .mustrun_redundancy_usd_per_mw = 1.5e6};
+        .mustrun_redundancy_usd_per_mw = 1.5e6, .colocation_escalation = 0.03};
     return t;
 }
 

@@ -316,6 +316,59 @@ static void capacity_on_coincident_peaks(void **state)
     assert_string_equal(err.field, "cp_firm_share");
 }
 
+/* An interruptible class pauses for the coincident peaks of its price year: it sells nothing
+ * in those hours (on top of the contract's curtailed hours), draws its idle share, and the
+ * contract comparison counts the revenue lost; a firm class does not pause. */
+static void paused_for_the_peaks(void **state)
+{
+    (void)state;
+    gs_econ_site s = site();
+    gs_econ_terms t = terms();
+    s.cp_basis = 1;
+    s.cp_paused_share[GS_TRAINING] = 0.25;
+    s.cp_paused_share[GS_INFERENCE] = 0.25;
+    for (size_t i = 0; i < 3; i++) {
+        s.cp_firm_share[GS_TRAINING][i] = 1.0;
+        s.cp_firm_share[GS_INFERENCE][i] = 1.0;
+    }
+    s.cp_pause_hours[0] = 8;   /* 2020 */
+    s.cp_pause_hours[1] = 1;   /* 2021 */
+    s.cp_pause_hours[2] = 0;   /* 2022 */
+    gs_econ_result *r = NULL;
+    gs_error err = {0};
+    assert_int_equal(gs_econ_underwrite(&s, 1, &t, &r, &err), 0);
+    /* year 1 (2020): 8,760 - 43.8 - 8 hours of work, 8 of idle draw */
+    const gs_econ_row *t1 = gs_econ_row_at(r, 0, GS_TRAINING, 1);
+    double h1 = 8760 - 43.8 - 8;
+    assert_true(fabs(t1->gpu_hours - 32768 * 0.85 * h1) < 1e-6);
+    assert_true(fabs(t1->energy_mwh - 48 * (0.85 * h1 + 0.25 * 8)) < 1e-6);
+    assert_true(fabs(t1->revenue_usd - 32768 * 0.85 * h1 * 2.0) < 1e-6);
+    assert_true(fabs(gs_econ_off_hours(&s, &t, 1) - 51.8) < 1e-12);
+    /* year 2 (2021): 1 h; year 4 cycles back to 2020 */
+    assert_true(fabs(gs_econ_row_at(r, 0, GS_TRAINING, 2)->gpu_hours -
+                     32768 * 0.85 * (8760 - 43.8 - 1)) < 1e-6);
+    assert_true(fabs(gs_econ_off_hours(&s, &t, 4) - 51.8) < 1e-12);
+    /* inference is firm: a whole year, whatever the peaks */
+    assert_true(fabs(gs_econ_row_at(r, 0, GS_INFERENCE, 1)->gpu_hours - 16384 * 0.6 * 8760) <
+                1e-6);
+    gs_econ_result_free(r);
+    /* the contracts: training's interruptible cost counts the revenue of the paused hours */
+    gs_econ_site none = s;
+    memset(none.cp_pause_hours, 0, sizeof none.cp_pause_hours);
+    double with = gs_econ_contract_cost(&s, &t, GS_TRAINING, 1, 1);
+    double without = gs_econ_contract_cost(&none, &t, GS_TRAINING, 1, 1);
+    /* 8 h: the revenue lost, less the energy not bought (the idle draw still bought) */
+    double price = 40 * 0.85; /* discounted */
+    double d = 32768 * 0.85 * 8 * 2.0 - price * 48 * (0.85 * 8 - 0.25 * 8);
+    assert_true(fabs((with - without) - d) < 1e-6);
+    assert_true(gs_econ_contract_cost(&s, &t, GS_TRAINING, 1, 0) ==
+                gs_econ_contract_cost(&none, &t, GS_TRAINING, 1, 0));
+    /* more hours off than a year holds is refused */
+    s.cp_pause_hours[1] = 8760;
+    assert_int_equal(gs_econ_underwrite(&s, 1, &t, &r, &err), GS_EINPUT);
+    assert_string_equal(err.field, "cp_pause_hours");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +378,7 @@ int main(void)
         cmocka_unit_test(tornado_swings_and_order),
         cmocka_unit_test(time_to_power_values_the_earlier_start),
         cmocka_unit_test(capacity_on_coincident_peaks),
+        cmocka_unit_test(paused_for_the_peaks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

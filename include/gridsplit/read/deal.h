@@ -38,6 +38,7 @@ typedef enum gs_uw_key {
     GS_UW_TOKENS_PER_REQUEST,        /**< a price per million tokens x this = per request */
     GS_UW_REQUEST_PRICE_ESCALATION,  /**< the price of a request changes by this a year */
     GS_UW_COLOCATION_USD_PER_KW_MONTH, /**< colocation: rent per leased IT kW per month */
+    GS_UW_COLOCATION_ESCALATION,     /**< colocation: the rent changes by this a year */
     GS_UW_NKEYS
 } gs_uw_key;
 
@@ -67,6 +68,9 @@ typedef struct gs_deal_site {
     double facility_capex_usd_per_mw;
     double years_saved;              /**< time to power (NAN: the deal's or the catalogue's) */
     double headroom_mw;              /**< the zone's flexible-load headroom (NAN: not given) */
+    double cp_pause_hours_per_year;  /**< hours an interruptible class pauses for the zone's
+                                          coincident peaks each year (NAN: the peaks' own
+                                          length) */
     /* inference revenue per request (NAN: not given here) */
     double inference_usd_per_1000_requests;
     double inference_usd_per_million_tokens;

@@ -21,6 +21,7 @@ typedef struct gs_uw_cp {
     int present;
     char zone[GS_ID_MAX];
     char basis[8];                    /**< "4cp" (catalogue intervals) or "5cp" (derived hours) */
+    char tz[GS_ID_MAX];               /**< the ISO's clock (the catalogue's peak_tz), "" unknown */
     size_t nyears;                    /**< price years with their peaks */
     int year[GS_ECON_PRICE_YEARS_MAX];
     int intervals[GS_ECON_PRICE_YEARS_MAX]; /**< peak intervals found that year */
@@ -29,6 +30,9 @@ typedef struct gs_uw_cp {
     int64_t peak_to[GS_ECON_PRICE_YEARS_MAX][8];
     double peak_mw[GS_ECON_PRICE_YEARS_MAX][8]; /**< 5cp: the RTO load that hour (MW); 4cp: NAN */
     double share[GS_ECON_PRICE_YEARS_MAX][GS_NCLASS]; /**< firm draw in them / grid_mw */
+    double pause_hours[GS_ECON_PRICE_YEARS_MAX]; /**< hours an interruptible class pauses
+                                                     for them that year: their length */
+    int pause_given;                  /**< 1: the deal's cp_pause_hours_per_year replaces them */
     char note[256];                   /**< how the shares were found */
 } gs_uw_cp;
 
