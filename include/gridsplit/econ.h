@@ -260,8 +260,9 @@ gs_econ_contracts gs_econ_compare_contracts(const gs_econ_site *s, const gs_econ
 double gs_econ_contract_cost(const gs_econ_site *s, const gs_econ_terms *t, int k, int y,
                              int interruptible);
 
-/** Hours class k of site s is curtailed or paused in year y (1..) on an interruptible
- * contract: curtailed_hours_per_year + the price year's cp_pause_hours (cp_basis). */
+/** Hours an interruptible class of site s is off in year y (1..): curtailed_hours_per_year +
+ * the price year's cp_pause_hours (cp_basis), at most the year's 8,760 (a pause beyond what
+ * the curtailments leave stops there). */
 double gs_econ_off_hours(const gs_econ_site *s, const gs_econ_terms *t, int y);
 
 /** Price of year y (1..) at site s: its price years cycled from price_start (or price year

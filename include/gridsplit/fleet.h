@@ -78,6 +78,9 @@ typedef struct gs_zone {
     gs_series *price_usd_per_mwh;
     gs_series *carbon_g_per_kwh;
     gs_series *demand_mw;      /**< the zone's system demand */
+    int demand_stamped_at_end; /**< 1: demand_mw's points carry the end of their hour (EIA-930's
+                                    "hour ending"): the zone's demand at time t is the value
+                                    stamped in the hour after t (set by the reader) */
 } gs_zone;
 
 typedef enum gs_pue_kind { GS_PUE_CONST = 0, GS_PUE_MONTHLY, GS_PUE_SERIES } gs_pue_kind;

@@ -665,17 +665,19 @@ int gs_cmd_underwrite(int argc, char **argv)
                                100 * cps[s].share[j][k]);
             }
             printf("\n");
-            /* the hours an interruptible class pauses for them, selling nothing */
-            printf("  paused for the peaks when interruptible (h a year, %s):",
-                   cps[s].pause_given ? "the deal's cp_pause_hours_per_year"
-                                      : "the intervals' length");
-            for (size_t p = 0; p < sites[s].nprice_years; p++)
-                if (sites[s].price_year[p])
-                    printf("%s %d %.2f", p ? ";" : "", sites[s].price_year[p],
-                           sites[s].cp_pause_hours[p]);
-                else /* a flat price: the mean of the years with intervals */
-                    printf(" %.2f every year", sites[s].cp_pause_hours[p]);
-            printf("\n");
+            /* the hours an interruptible class (training) pauses for them, selling nothing */
+            if (sites[s].cls[GS_TRAINING].present) {
+                printf("  paused for the peaks when interruptible (h a year, %s):",
+                       cps[s].pause_given ? "the deal's cp_pause_hours_per_year"
+                                          : "the intervals' length");
+                for (size_t p = 0; p < sites[s].nprice_years; p++)
+                    if (sites[s].price_year[p])
+                        printf("%s %d %.2f", p ? ";" : "", sites[s].price_year[p],
+                               sites[s].cp_pause_hours[p]);
+                    else /* a flat price: the mean of the years with intervals */
+                        printf(" %.2f every year", sites[s].cp_pause_hours[p]);
+                printf("\n");
+            }
         }
         print_flex(&flex[s], &sites[s]);
         print_requests(&sites[s], &rnotes[s], r->years);

@@ -220,15 +220,17 @@ static int five_cp_years(const gs_deal *d, int zi, const gs_econ_site *s, cp_yea
 {
     *ny = 0;
     gs_import_opts io = {0};
+    int stamped_at_end = 0;
     io.format = "eia930";
+    io.stamped_at_end_out = &stamped_at_end;
     gs_points *p = NULL;
     int rc = gs_import_points(d->zone_peak_load[zi], &io, &p, err);
     if (rc)
         return rc;
     /* EIA-930 stamps each hour at its end ("hour ending", UTC; the release's date_time is EIA's
-     * own stamp: docs/underwrite.md): the hour starts an hour earlier, and its day is the day
-     * it starts on (23:00-24:00 is the evening's, not the next morning's) */
-    for (size_t i = 0; i < p->n; i++)
+     * own stamp: docs/import-formats.md): the hour starts an hour earlier, and its day is the
+     * day it starts on (23:00-24:00 is the evening's, not the next morning's) */
+    for (size_t i = 0; stamped_at_end && i < p->n; i++)
         p->t[i] -= 3600;
     for (size_t k = 0; k < s->nprice_years && *ny < CP_YEARS_MAX; k++) {
         int yr = s->price_year[k], seen = 0;
@@ -392,6 +394,8 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
         mean_ratio /= (double)c->nyears;
         mean_pause /= (double)c->nyears;
         c->pause_given = !isnan(d->sites[i].cp_pause_hours_per_year);
+        for (size_t j = 0; c->pause_given && j < c->nyears; j++)
+            c->pause_hours[j] = d->sites[i].cp_pause_hours_per_year; /* what is charged */
         for (size_t p = 0; p < s->nprice_years; p++) {
             double ri = mean_ratio, ph = mean_pause;
             for (size_t j = 0; j < c->nyears; j++)
@@ -424,6 +428,31 @@ static int coincident_peaks(const gs_deal *d, const gs_fleet *f, gs_econ_site *s
     for (size_t k = 0; k < CP_YEARS_MAX; k++)
         free(years[k].ratio);
     gs_market_catalog_free(cat);
+    /* hours paused for peaks a site is not charged on are a mistake in the deal, not a figure
+     * to drop silently */
+    for (size_t i = 0; i < d->nsites && !rc; i++) {
+        if (!isnan(d->sites[i].cp_pause_hours_per_year) && cp[i].present &&
+            !sites[i].cls[GS_TRAINING].present) {
+            char field[64];
+            snprintf(field, sizeof field, "sites[%zu].cp_pause_hours_per_year", i);
+            rc = gs_error_set(err, GS_EINPUT, d->path, d->sites[i].line, d->sites[i].column,
+                              field, "expected a site with training load (the interruptible "
+                              "class, which pauses for the peaks), found site '%s' with "
+                              "inference only (firm: it never pauses)", sites[i].id);
+            break;
+        }
+        if (!cp[i].present && !isnan(d->sites[i].cp_pause_hours_per_year)) {
+            char field[64];
+            snprintf(field, sizeof field, "sites[%zu].cp_pause_hours_per_year", i);
+            rc = gs_error_set(err, GS_EINPUT, d->path, d->sites[i].line, d->sites[i].column,
+                              field, "expected a site charged on its zone's coincident peaks "
+                              "(the catalogue's basis 4cp or 5cp, with peaks in its price "
+                              "years), found site '%s' charged on its peak draw%s%s%s: "
+                              "nothing pauses for peaks there", sites[i].id,
+                              cp[i].note[0] ? " (" : "", cp[i].note[0] ? cp[i].note : "",
+                              cp[i].note[0] ? ")" : "");
+        }
+    }
     return rc;
 }
 

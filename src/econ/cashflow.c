@@ -118,7 +118,7 @@ static int check_requests(const gs_econ_site *s, gs_error *err)
     return 0;
 }
 
-static int check_site(const gs_econ_site *s, const gs_econ_terms *t, gs_error *err)
+static int check_site(const gs_econ_site *s, gs_error *err)
 {
     if (s->nprice_years < 1 || s->nprice_years > GS_ECON_PRICE_YEARS_MAX)
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, s->id,
@@ -154,12 +154,10 @@ static int check_site(const gs_econ_site *s, const gs_econ_terms *t, gs_error *e
                       "cp_firm_share", "a ratio of draw in the peaks to mean draw in [0, 10]",
                       s->cp_firm_share[k][i]);
         }
-    if (s->cp_basis)
+    if (s->cp_basis) /* with the curtailed hours, at most the year (gs_econ_off_hours) */
         for (size_t i = 0; i < s->nprice_years; i++)
-            CHECK(s->cp_pause_hours[i] >= 0 &&
-                      s->cp_pause_hours[i] + t->curtailed_hours_per_year <= HOURS_PER_YEAR,
-                  "cp_pause_hours", "hours in [0, 8760 - curtailed_hours_per_year]",
-                  s->cp_pause_hours[i]);
+            CHECK(s->cp_pause_hours[i] >= 0 && s->cp_pause_hours[i] <= HOURS_PER_YEAR,
+                  "cp_pause_hours", "hours in [0, 8760]", s->cp_pause_hours[i]);
     int any = 0;
     for (int k = 0; k < GS_NCLASS; k++) {
         const gs_econ_unit *u = &s->cls[k];
@@ -206,7 +204,7 @@ int gs__econ_check(const gs_econ_site *sites, size_t nsites, const gs_econ_terms
         return gs_error_set(err, GS_EINPUT, NULL, 0, 0, "sites",
                             "expected at least one site, found none");
     for (size_t s = 0; s < nsites; s++)
-        if ((rc = check_site(&sites[s], t, err)))
+        if ((rc = check_site(&sites[s], err)))
             return rc;
     return 0;
 }

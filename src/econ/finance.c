@@ -127,7 +127,8 @@ double gs_econ_price(const gs_econ_site *s, const gs_econ_terms *t, int y)
 double gs_econ_off_hours(const gs_econ_site *s, const gs_econ_terms *t, int y)
 {
     double pause = s->cp_basis && y >= 1 ? s->cp_pause_hours[gs_econ_price_index(s, y)] : 0;
-    return t->curtailed_hours_per_year + pause;
+    double off = t->curtailed_hours_per_year + pause;
+    return off < 8760.0 ? off : 8760.0;
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -33,8 +33,9 @@ void gs__econ_class_row(const gs_econ_site *s, const gs_econ_terms *t, int k, in
         /* interruptible: the contract's curtailed hours and, in a zone charged on its
          * coincident peaks, the hours paused for them (drawing the idle share, selling
          * nothing) */
-        double pause = intr && s->cp_basis ? s->cp_pause_hours[gs_econ_price_index(s, y)] : 0;
-        double hours = HOURS_PER_YEAR - (intr ? gs_econ_off_hours(s, t, y) : 0);
+        double off = intr ? gs_econ_off_hours(s, t, y) : 0;
+        double pause = intr ? off - t->curtailed_hours_per_year : 0; /* what the year leaves */
+        double hours = HOURS_PER_YEAR - off;
         double esc = pow(1.0 + t->cost_escalation, y - 1);
         int per_request = k == GS_INFERENCE && s->req.on;
         gs_econ_demand_year dy = gs_econ_demand_at(s, y);

@@ -251,8 +251,8 @@ typedef struct eng {
     int *crun;              /* runs grouped by cluster */
     size_t *crun_off;       /* [cluster .. cluster + 1) in crun */
     unsigned char *offer_ok;/* [cluster * nprods + product]: offered_by but for the class,
-                               matched once (zone names compared at every hour were a third of
-                               an underwriting's time) */
+                               matched once (zone names compared at every hour were about a
+                               third of `gridsplit underwrite examples/underwrite/deal.yaml`) */
 } eng;
 
 /* product p offered hour by hour for availability by class k on cluster c (the matrix filled

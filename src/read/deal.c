@@ -38,9 +38,10 @@ static const char *const KEY_NAMES[GS_UW_NKEYS + 1] = {
 static const double KEY_LO[GS_UW_NKEYS] = {-0.99, -0.99, -0.99, -0.99, 0, 0, 0, 0, 0, 0, 1, 0, 0,
                                            0.01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, -0.99, 0,
                                            -0.99};
-static const double KEY_HI[GS_UW_NKEYS] = {0.99, 10, 10, 10, 1, 1, 1, 1e9, 1e9, 1e9, 25, 1e4, 1e4,
-                                           1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9, 10, 1e4, 1e7, 10,
-                                           1e4, 10};
+/* an escalation is at most 1 (100 % a year): a 3 meant as 3 % is refused, not compounded */
+static const double KEY_HI[GS_UW_NKEYS] = {0.99, 1, 1, 1, 1, 1, 1, 1e9, 1e9, 1e9, 25, 1e4, 1e4,
+                                           1, 1, 1, 8760, 1e3, 1e9, 1e4, 1e9, 10, 1e4, 1e7, 1,
+                                           1e4, 1};
 
 /* The range of a price per million tokens, and of requests/s of demand. */
 #define USD_PER_MTOK_MAX 1e4

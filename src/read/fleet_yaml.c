@@ -1517,11 +1517,12 @@ out_delete_doc:
 /* ---- series ---- */
 
 static int load_ref(const gs_series_ref *r, gs_quantity qty, const char *field, const char *label,
-                    gs_series **out, gs_error *err)
+                    gs_series **out, int *stamped_at_end, gs_error *err)
 {
     if (!r->path[0])
         return GS_OK;
     gs_import_opts o = {0};
+    o.stamped_at_end_out = stamped_at_end;
     o.quantity = qty;
     o.range_scale = r->scale; /* applied below, after the resampling: values checked so scaled */
     o.format = r->format[0] ? r->format : NULL;
@@ -1558,16 +1559,16 @@ int gs_fleet_load_series(gs_fleet *f, gs_error *err)
     int rc = GS_OK;
     for (size_t i = 0; i < f->nzones && !rc; i++) {
         gs_zone *z = &f->zones[i];
-        struct { const gs_series_ref *r; gs_series **s; const char *key; gs_quantity q; } refs[] = {
-            {&z->price_ref, &z->price_usd_per_mwh, "price", GS_QTY_PRICE},
-            {&z->carbon_ref, &z->carbon_g_per_kwh, "carbon", GS_QTY_CARBON},
-            {&z->demand_ref, &z->demand_mw, "demand", GS_QTY_POWER_MW}};
+        struct { const gs_series_ref *r; gs_series **s; const char *key; gs_quantity q; int *end; } refs[] = {
+            {&z->price_ref, &z->price_usd_per_mwh, "price", GS_QTY_PRICE, NULL},
+            {&z->carbon_ref, &z->carbon_g_per_kwh, "carbon", GS_QTY_CARBON, NULL},
+            {&z->demand_ref, &z->demand_mw, "demand", GS_QTY_POWER_MW, &z->demand_stamped_at_end}};
         for (size_t k = 0; k < 3 && !rc; k++) {
             if (*refs[k].s)
                 continue;
             snprintf(field, sizeof field, "zones[%zu].%s", i, refs[k].key);
             snprintf(label, sizeof label, "%s %s", z->id, refs[k].key);
-            rc = load_ref(refs[k].r, refs[k].q, field, label, refs[k].s, err);
+            rc = load_ref(refs[k].r, refs[k].q, field, label, refs[k].s, refs[k].end, err);
         }
     }
     for (size_t i = 0; i < f->nsites && !rc; i++) {
@@ -1576,7 +1577,7 @@ int gs_fleet_load_series(gs_fleet *f, gs_error *err)
             continue;
         snprintf(field, sizeof field, "sites[%zu].pue", i);
         snprintf(label, sizeof label, "%s PUE", s->id);
-        rc = load_ref(&s->pue_ref, GS_QTY_ANY, field, label, &s->pue_series, err);
+        rc = load_ref(&s->pue_ref, GS_QTY_ANY, field, label, &s->pue_series, NULL, err);
     }
     for (size_t i = 0; i < f->nservices && !rc; i++) {
         gs_service *s = &f->services[i];
@@ -1584,7 +1585,7 @@ int gs_fleet_load_series(gs_fleet *f, gs_error *err)
             continue;
         snprintf(field, sizeof field, "services[%zu].demand", i);
         snprintf(label, sizeof label, "%s demand", s->id);
-        rc = load_ref(&s->demand_ref, GS_QTY_ANY, field, label, &s->demand_rps, err);
+        rc = load_ref(&s->demand_ref, GS_QTY_ANY, field, label, &s->demand_rps, NULL, err);
     }
     return rc;
 }

@@ -919,6 +919,8 @@ static int import_file(imp *m, const char *path, gs_error *err)
         }
         set_label(m, "MW", m->hdr[c]);
         rc = read_simple(m, r, 0, c, 0, NULL, err);
+        if (m->o->stamped_at_end_out) /* EIA's hour ending: the stamp closes its hour */
+            *m->o->stamped_at_end_out = 1;
         break;
     }
     case F_ERCOT_SPP:

@@ -150,8 +150,10 @@ void gs__curve_stats(const double *mw, size_t n, int64_t start_s, int64_t step_s
 }
 
 /* Mark the steps whose system demand is in the zone's top 1 % over the period. NULL when the
- * zone has no demand series covering the period. */
-static unsigned char *top_mask(const gs_series *demand, int64_t start_s, int64_t step_s, size_t n)
+ * zone has no demand series covering the period. A series stamped at the end of each hour
+ * (EIA-930, stamped_at_end) holds the demand of time t at t + 1 h. */
+static unsigned char *top_mask(const gs_series *demand, int stamped_at_end, int64_t start_s,
+                               int64_t step_s, size_t n)
 {
     if (!demand)
         return NULL;
@@ -162,7 +164,8 @@ static unsigned char *top_mask(const gs_series *demand, int64_t start_s, int64_t
     if (!v || !sorted || !mask)
         goto fail;
     for (size_t i = 0; i < n; i++) {
-        v[i] = gs_series_at(demand, start_s + (int64_t)i * step_s + step_s / 2);
+        v[i] = gs_series_at(demand, start_s + (int64_t)i * step_s + step_s / 2 +
+                                        (stamped_at_end ? 3600 : 0));
         if (!isnan(v[i]))
             sorted[k++] = v[i];
     }
@@ -227,7 +230,8 @@ int gs__sim_stats(const gs_fleet *f, const gs_sim_tz *tz, gs_sim_result *r, gs_e
         return gs_error_set(err, GS_ENOMEM, NULL, 0, 0, NULL, "out of memory");
     }
     for (size_t z = 0; z < f->nzones; z++)
-        masks[z] = top_mask(f->zones[z].demand_mw, r->start_s, r->step_s, n);
+        masks[z] = top_mask(f->zones[z].demand_mw, f->zones[z].demand_stamped_at_end, r->start_s,
+                            r->step_s, n);
     for (size_t s = 0; s < f->nsites; s++) {
         const gs_tz *stz = tz ? &tz->site_tz[s] : NULL;
         const unsigned char *m = masks[f->sites[s].zone];

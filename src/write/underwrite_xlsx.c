@@ -590,7 +590,7 @@ static int write_inputs(xw *x, lxw_worksheet *ws)
                           : "no training load: no flexibility revenue");
             ref(sr->flex, INPUTS, row++, 1);
         }
-        if (es->cp_basis)
+        if (es->cp_basis && es->cls[GS_TRAINING].present) /* only an interruptible class pauses */
             row = pause_rows(x, ws, row, s);
         for (int k = 0; k < GS_NCLASS; k++) {
             const gs_econ_unit *u = &es->cls[k];
@@ -804,14 +804,17 @@ static void derived_cols(xw *x, lxw_worksheet *ws, const gs_econ_row *er, double
 }
 
 /* The hours of year row r1 of site s a class works (hours) and the hours it pauses for the
- * coincident peaks (pause: "0" unless interruptible at a site charged on them), as formulas:
- * firm hours_per_year; interruptible hours_per_year - curtailed_hours_per_year - pause. */
+ * coincident peaks (pause: "0" unless interruptible at a site charged on them, and no more than
+ * the curtailments leave of the year: gs_econ_off_hours), as formulas: firm hours_per_year;
+ * interruptible hours_per_year - curtailed_hours_per_year - pause. */
 static void hours_expr(const xw *x, size_t s, int intr, int r1, char *pause, size_t plen,
                        char *hours, size_t hlen)
 {
     const site_refs *sr = &x->sr[s];
-    if (intr && x->o->sites[s].cp_basis)
-        snprintf(pause, plen, "INDEX(%s,MOD(A%d-1,ROWS(%s))+1)", sr->cp_pause, r1, sr->cp_pause);
+    if (intr && x->o->sites[s].cp_basis) /* with the curtailed hours, at most the year */
+        snprintf(pause, plen,
+                 "(MIN(hours_per_year,curtailed_hours_per_year+INDEX(%s,MOD(A%d-1,ROWS(%s))+1))-"
+                 "curtailed_hours_per_year)", sr->cp_pause, r1, sr->cp_pause);
     else
         snprintf(pause, plen, "0");
     if (!intr)
@@ -866,7 +869,7 @@ static void write_class_sheet(xw *x, lxw_worksheet *ws, size_t s, int k)
     for (int y = 0; y <= years; y++) {
         const gs_econ_row *er = gs_econ_row_at(o->r, s, k, y);
         int row = FIRST_ROW + y, r1 = row + 1;
-        char pause[2 * REF_MAX + 48], hours[2 * REF_MAX + 96];
+        char pause[2 * REF_MAX + 128], hours[2 * REF_MAX + 224];
         hours_expr(x, s, intr, r1, pause, sizeof pause, hours, sizeof hours);
         put_num(x, ws, row, C_YEAR, y, x->fmt[S_CALC][F_INT]);
         put_fx(x, ws, row, C_CGPU, usd, er->capex_gpu_usd, "=IF(AND(A%d<%d,MOD(A%d,%s)=0),%s*%s,0)",
@@ -1013,11 +1016,11 @@ static void contract_fx(xw *x, lxw_worksheet *ws, int row, int col, size_t s, in
     const site_refs *sr = &x->sr[s];
     const unit_refs *u = &sr->u[k];
     int per_request = k == GS_INFERENCE && es->req.on;
-    char pause[2 * REF_MAX + 48], hours[2 * REF_MAX + 96], fac[4 * REF_MAX + 64];
-    char energy[7 * REF_MAX + 288], lost[6 * REF_MAX + 256], flex[4 * REF_MAX + 64];
+    char pause[2 * REF_MAX + 128], hours[2 * REF_MAX + 224], fac[4 * REF_MAX + 64];
+    char energy[9 * REF_MAX + 544], lost[6 * REF_MAX + 512], flex[4 * REF_MAX + 64];
     hours_expr(x, s, intr, r1, pause, sizeof pause, hours, sizeof hours);
     cap_factor(x, fac, sizeof fac, s, k, intr, r1, util);
-    char core[6 * REF_MAX + 256];
+    char core[8 * REF_MAX + 512];
     if (strcmp(pause, "0"))
         snprintf(core, sizeof core, "B%d%s*%s*(%s*%s+%s*%s)", r1,
                  intr ? "*(1-interruptible_energy_discount)" : "", u->grid, util, hours,
@@ -1035,7 +1038,7 @@ static void contract_fx(xw *x, lxw_worksheet *ws, int row, int col, size_t s, in
                fac);
         return;
     }
-    char off[2 * REF_MAX + 96];
+    char off[2 * REF_MAX + 192];
     snprintf(off, sizeof off, "(curtailed_hours_per_year+%s)", pause);
     if (eu->colocation)
         snprintf(lost, sizeof lost, "%s*%s*12*(1+colocation_escalation)^(A%d-1)*%s/hours_per_year",
@@ -1077,10 +1080,12 @@ static int write_contract_sheet(xw *x, lxw_worksheet *ws, size_t s)
              es->id);
     sheet_head(x, ws, title,
                "firm: energy at the price x grid_mw x utilisation x hours + capacity; "
-               "interruptible: discounted energy over the hours not curtailed + relieved "
-               "capacity + revenue lost to curtailment (x inference_sla_penalty for inference) - "
-               "flexibility revenue. PV on the last line (mustrun_training adds its "
-               "redundancy in year 0).",
+               "interruptible: discounted energy over the hours not curtailed or paused for "
+               "the coincident peaks (and the idle draw of the paused ones) + relieved "
+               "capacity + the revenue of the hours off (GPU-hours, requests, or a lease's "
+               "rent credited; x inference_sla_penalty for inference) - flexibility revenue. "
+               "A lease whose tenant pays the energy has no energy term. PV on the last line "
+               "(mustrun_training adds its redundancy in year 0).",
                NKCOL, heads);
     lxw_format *usd = x->fmt[S_CALC][F_USD];
     static const int intr[GS_NCONTRACT][GS_NCLASS] = {{0, 0}, {1, 0}, {1, 1}, {0, 0}};

@@ -61,3 +61,17 @@ exp = 162155 * grid * share
 assert abs(cap - exp) <= 1e-3 * exp, (cap, exp)
 print("5cp ok:", {y: got[y]["inference_share"] for y in sorted(got)}, "year-1 capacity", round(cap))
 PY
+# Ashburn holds inference only, which is firm and never pauses: hours paused for its peaks are
+# a mistake in the deal, refused at their line (exit 2), not dropped
+ex="$GS_SRC/examples/underwrite"
+sed "s|^fleet: fleet-2020-2024.yaml|fleet: $ex/fleet-2020-2024.yaml|; s|^  - id: ashburn|  - id: ashburn\n    cp_pause_hours_per_year: 20|" \
+    "$ex/deal-2020-2024.yaml" > "$tmp/pause.yaml"
+grep -q "cp_pause_hours_per_year: 20" "$tmp/pause.yaml"
+set +e
+"$GS_BIN" underwrite "$tmp/pause.yaml" --out "$tmp/pause" > /dev/null 2> "$tmp/pause.err"
+rc=$?
+set -e
+line=$(grep -n "  - id: ashburn" "$tmp/pause.yaml" | cut -d: -f1)
+[ "$rc" = 2 ] && grep -qF "pause.yaml:$line:5: field 'sites[1].cp_pause_hours_per_year': expected a site with training load" "$tmp/pause.err" || {
+    echo "expected exit 2 naming Ashburn's cp_pause_hours_per_year, got $rc:"; cat "$tmp/pause.err"; exit 1; }
+echo "5cp ok: hours paused on an inference-only site refused"

@@ -9,13 +9,16 @@
 #    years cycled by the sheet's INDEX/MOD, and the flex engine's figure of each beside them)
 #    and deal-2020-2024-requests.yaml (Ashburn paid per request: served requests as
 #    SUMPRODUCT over the demand shape), and examples/underwrite/deal-colocation.yaml (the
-#    campus's inference hall leased per kW-month: rent and energy pass-through). Two runs give byte-identical workbooks; every formula
+#    campus's inference hall leased per kW-month: rent and energy pass-through; and the same
+#    with both halls leased, training's rent credited for its hours curtailed and paused for
+#    the 4CP intervals). Two runs give byte-identical workbooks; every formula
 #    in them carries a cached value, and the cached deal NPV is summary.json's.
 # 2. Edited copies: the test rewrites input cells of the Inputs sheet inside the .xlsx
 #    (discount_rate 8 % -> 10 %, a site's energy price, the flexibility revenue the flex engine
 #    gave West Texas -> 30,000 USD per MW-year, the campus's facility capex per MW; with
 #    ../shared/data the price of a request, the peak demand and its growth; the colocation
-#    rent and its energy pass-through, true -> false), leaving every
+#    rent, its energy pass-through, true -> false, its escalator and the hours training pauses
+#    for the 4CP intervals), leaving every
 #    cached result stale; gridsplit also runs the same edits as deal files.
 # 3. LibreOffice headless (a throwaway profile whose OOXMLRecalcMode is 0: always recalculate
 #    on load) converts every sheet of every workbook to CSV. Compared, to the cent: each
@@ -155,14 +158,20 @@ edit_xlsx(f"{tmp}/x/campus.xlsx", f"{tmp}/x/campus_edit.xlsx",
           {"discount_rate": 0.10, "dallas price": 55,
            "dallas training facility_capex_usd_per_mw": 12000000,
            "dallas inference facility_capex_usd_per_mw": 12000000})
-# colocation: the rent 184.06 -> 150 USD per kW-month and the energy no longer passed through
-# (the operator pays it: the other branch of the energy formula)
-edit_deal(f"{ex}/deal-colocation.yaml", f"{tmp}/colo_var.yaml", {},
+# colocation: the rent 184.06 -> 150 USD per kW-month, the energy no longer passed through
+# (the operator pays it: the other branch of the energy formula), the lease's escalator 3 % ->
+# 5 % and training pausing 12 h a year for the 4CP intervals instead of their 3.33
+edit_deal(f"{ex}/deal-colocation.yaml", f"{tmp}/colo_var.yaml", {"colocation_escalation": 0.05},
           "dallas", {"colocation_usd_per_kw_month": 150,
-                     "colocation_energy_pass_through": "false"})
+                     "colocation_energy_pass_through": "false", "cp_pause_hours_per_year": 12})
 edit_xlsx(f"{tmp}/x/colo.xlsx", f"{tmp}/x/colo_edit.xlsx",
           {"dallas inference colocation_usd_per_kw_month": 150,
-           "dallas inference colocation_energy_pass_through": 0})
+           "dallas inference colocation_energy_pass_through": 0,
+           "colocation_escalation": 0.05, "dallas cp_pause_hours": 12})
+# both halls leased: training's rent credited for its hours off on its interruptible contract,
+# in its sheet and in the contract sheet (checked as gridsplit computes it, no edit)
+edit_deal(f"{ex}/deal-colocation.yaml", f"{tmp}/colo_all.yaml", {}, "dallas",
+          {"colocation_classes": "all"})
 PY
 "$GS_BIN" underwrite "$tmp/base_var.yaml" --out "$tmp/base_var" > /dev/null
 "$GS_BIN" underwrite "$tmp/campus_var.yaml" --out "$tmp/campus_var" > /dev/null
@@ -170,6 +179,8 @@ cp "$tmp/base_var/underwrite.xlsx" "$tmp/x/base_var.xlsx"
 cp "$tmp/campus_var/underwrite.xlsx" "$tmp/x/campus_var.xlsx"
 "$GS_BIN" underwrite "$tmp/colo_var.yaml" --out "$tmp/colo_var" > /dev/null
 cp "$tmp/colo_var/underwrite.xlsx" "$tmp/x/colo_var.xlsx"
+"$GS_BIN" underwrite "$tmp/colo_all.yaml" --out "$tmp/colo_all" > /dev/null
+cp "$tmp/colo_all/underwrite.xlsx" "$tmp/x/colo_all.xlsx"
 if [ "$real" = 1 ]; then
     "$GS_BIN" underwrite "$tmp/req_var.yaml" --out "$tmp/req_var" > /dev/null
     cp "$tmp/req_var/underwrite.xlsx" "$tmp/x/req_var.xlsx"
@@ -333,6 +344,7 @@ npv_colo = check("colo", "colo", "deal-colocation.yaml")
 npv_colo_edit = check("colo_edit", "colo_var", "deal-colocation.yaml edited in the sheet",
                       "colo_var")
 assert abs(npv_colo_edit - npv_colo) > 1e6, (npv_colo, npv_colo_edit)
+check("colo_all", "colo_all", "deal-colocation.yaml with both halls leased")
 if real:
     check("real", "real", "deal-2020-2024.yaml")
     check("req", "req", "deal-2020-2024-requests.yaml")

@@ -363,8 +363,17 @@ static void paused_for_the_peaks(void **state)
     assert_true(fabs((with - without) - d) < 1e-6);
     assert_true(gs_econ_contract_cost(&s, &t, GS_TRAINING, 1, 0) ==
                 gs_econ_contract_cost(&none, &t, GS_TRAINING, 1, 0));
-    /* more hours off than a year holds is refused */
+    /* the curtailed and paused hours stop at the year: nothing sold, nothing negative (as the
+     * tornado's curtailed_hours x2 may take a valid deal) */
     s.cp_pause_hours[1] = 8760;
+    assert_int_equal(gs_econ_underwrite(&s, 1, &t, &r, &err), 0);
+    const gs_econ_row *t2 = gs_econ_row_at(r, 0, GS_TRAINING, 2);
+    assert_true(t2->gpu_hours == 0 && t2->revenue_usd == 0);
+    assert_true(fabs(t2->energy_mwh - 48 * 0.25 * (8760 - 43.8)) < 1e-6);
+    assert_true(fabs(gs_econ_off_hours(&s, &t, 2) - 8760) < 1e-12);
+    gs_econ_result_free(r);
+    /* a pause beyond a year is refused */
+    s.cp_pause_hours[1] = 8761;
     assert_int_equal(gs_econ_underwrite(&s, 1, &t, &r, &err), GS_EINPUT);
     assert_string_equal(err.field, "cp_pause_hours");
 }

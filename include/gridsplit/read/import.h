@@ -54,6 +54,9 @@ typedef struct gs_import_opts {
                                    values so scaled; 0 means 1 */
     size_t *gpus_out;         /**< out, may be NULL: an nvidia-smi per-GPU log's GPUs per sample
                                    (the rows summed into each point); 0 for other formats */
+    int *stamped_at_end_out;  /**< out, may be NULL: 1 when a file read stamps each value at the
+                                   end of its hour (eia930: EIA's "hour ending"; the points
+                                   keep the stamp, docs/import-formats.md), else 0 */
 } gs_import_opts;
 
 /** Import one file, or every file matching a glob pattern (sorted by name, concatenated).
