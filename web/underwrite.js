@@ -787,7 +787,7 @@
       arr(cp.years).forEach(function (y) {
         var g = el("tr", "group"), gh = el("th", null,
           (y.year ? String(y.year) : "flat") + ": " + arr(y.peaks).length + (five ? " hours" : " intervals") +
-          (ok(y.pause_hours) ? "; an interruptible class pauses " + num(y.pause_hours, 2) + " h" +
+          (ok(y.pause_hours) && s.training ? "; training (interruptible) pauses " + num(y.pause_hours, 2) + " h" +
             (cp.pause_source ? " (" + cp.pause_source + ")" : "") : ""));
         gh.colSpan = 6;
         g.appendChild(gh);

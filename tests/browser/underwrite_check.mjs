@@ -164,8 +164,12 @@ await checkReport('underwrite_check', { viewport: { width: WIDTH, height: 900 },
     cp.years.forEach((y, k) => {
       const g = t.groups[k] || '';
       if (!g.startsWith(String(y.year))) fail(`peak hours of ${s.id}: year row ${k} "${g}"`);
-      if (typeof y.pause_hours === 'number' && !g.includes('pauses ' + y.pause_hours.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + ' h'))
+      // the hours training pauses for the peaks, shown where the site has training (the
+      // interruptible class); an inference-only site never pauses
+      if (s.training && typeof y.pause_hours === 'number' && !g.includes('pauses ' + y.pause_hours.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + ' h'))
         fail(`peak hours of ${s.id} ${y.year}: pause hours not shown ("${g}")`);
+      if (!s.training && g.includes('pauses'))
+        fail(`peak hours of ${s.id} ${y.year}: a pause shown at a site without training ("${g}")`);
     });
   });
   const npvCells = await page.$$eval('#npv-table tbody tr', (trs) => trs.map((r) => [r.dataset.unit, r.querySelectorAll('td')[1].textContent]));
