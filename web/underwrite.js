@@ -312,7 +312,7 @@
     var t = document.getElementById("npv-table");
     var hr = el("tr");
     ["site and class", "contract", "NPV", "IRR", "payback", "cost (USD/MWh)", "cost (USD/GPU-hour)",
-     "PV cost", "PV revenue"].forEach(function (h, i) { hr.appendChild(el("th", i > 1 ? "num" : null, h)); });
+     "PV cost", "PV revenue", "revenue from"].forEach(function (h, i) { hr.appendChild(el("th", i > 1 && i < 9 ? "num" : null, h)); });
     t.tHead.appendChild(hr);
     U.forEach(function (u) {
       var m = u.m || {}, tr = el("tr", u.total ? "total" : null);
@@ -321,8 +321,21 @@
       tr.appendChild(el("td", null, m.contract || ""));
       [usd(m.npv_usd), irrText(m), payback(m), num(m.cost_usd_per_mwh, 2), num(m.cost_usd_per_gpu_hour, 3),
        usd(m.pv_cost_usd), usd(m.pv_revenue_usd)].forEach(function (x) { tr.appendChild(el("td", "num", x)); });
+      var rv = el("td", "revenue-basis", u.total ? "" : revenueBasis(m.revenue));
+      tr.appendChild(rv);
       t.tBodies[0].appendChild(tr);
     });
+  }
+
+  /* what a class's revenue is paid on (summary.json's sites[].<class>.revenue) */
+  function revenueBasis(r) {
+    if (!r) return "";
+    if (r.basis === "request") return "requests served (per request)";
+    if (r.basis === "colocation")
+      return "lease: " + num(r.leased_kw, 0) + " kW at " + num(r.usd_per_kw_month, 2) + " USD per kW-month, " +
+        (r.escalation >= 0 ? "+" : "") + num(100 * r.escalation, 1) + " % a year; energy paid by the " +
+        (r.energy_pass_through ? "tenant" : "operator");
+    return "GPU-hours sold";
   }
 
   /* ---------- contracts ---------- */

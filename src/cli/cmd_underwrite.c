@@ -473,6 +473,24 @@ static void print_requests(const gs_econ_site *s, const gs_deal_req_note *n, int
     printf("\n");
 }
 
+/* A leased class's terms (docs/underwrite.md "Colocation revenue per kW-month"). */
+static void print_leases(const gs_econ_site *s, const gs_econ_terms *t)
+{
+    for (int k = 0; k < GS_NCLASS; k++) {
+        const gs_econ_unit *u = &s->cls[k];
+        if (!u->present || !u->colocation)
+            continue;
+        char kw[48];
+        thousands(kw, sizeof kw, u->colo_leased_kw);
+        printf("  %s leased: %s kW at %.2f USD per kW-month, %+.1f %% a year; energy %s%s\n",
+               k == GS_TRAINING ? "training" : "inference", kw, u->colo_usd_per_kw_month,
+               100 * t->colocation_escalation,
+               u->colo_pass_through ? "paid by the tenant" : "paid by the operator",
+               k == GS_TRAINING ? "; the rent of the hours curtailed or paused credited back"
+                                : "");
+    }
+}
+
 static void print_metrics(const char *label, const gs_econ_metrics *m)
 {
     char npv[48], irr[64], pb[32];
@@ -681,6 +699,7 @@ int gs_cmd_underwrite(int argc, char **argv)
         }
         print_flex(&flex[s], &sites[s]);
         print_requests(&sites[s], &rnotes[s], r->years);
+        print_leases(&sites[s], &terms);
         const gs_econ_contracts *c = &r->contracts[s];
         if (c->present)
             for (int k = 0; k < GS_NCONTRACT; k++) {

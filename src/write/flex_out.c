@@ -25,6 +25,29 @@ static void csv_field(FILE *f, double v, int d)
     gs__csv_num(f, v, d);
 }
 
+/* The figures of a row (gs_flexsim_row) in column order, each with its decimals: flex.csv, the
+ * rows of summary.json and their totals. */
+#define NFIG 10
+static const char *const FIG_NAME[NFIG] = {
+    "revenue_usd", "availability_usd", "energy_usd", "avoided_usd", "curtailment_cost_usd",
+    "penalty_usd", "net_usd", "offered_mw_h", "hours_curtailed", "mwh_shed"};
+static const int FIG_DEC[NFIG] = {2, 2, 2, 2, 2, 2, 2, 3, 3, 3};
+
+static void row_figures(const gs_flexsim_row *w, double v[NFIG])
+{
+    const double x[NFIG] = {w->revenue_usd, w->availability_usd, w->energy_usd, w->avoided_usd,
+                            w->curtailment_cost_usd, w->penalty_usd, w->net_usd,
+                            w->offered_mw_h, w->hours_curtailed, w->mwh_shed};
+    memcpy(v, x, sizeof x);
+}
+
+/* The figures v (row_figures) into the JSON object j. */
+static void figures_json(json_t *j, const double v[NFIG])
+{
+    for (int i = 0; i < NFIG; i++)
+        json_object_set_new(j, FIG_NAME[i], gs__json_num(v[i], FIG_DEC[i]));
+}
+
 static const char *prod_id(const gs_flexsim_product *prods, int p)
 {
     return p >= 0 ? prods[p].p->id : "event";
@@ -50,9 +73,10 @@ static int write_flex_csv(const gs_fleet *f, const gs_flexsim_product *prods, co
     if (rc)
         return rc;
     FILE *o = of.f;
-    fputs("cluster,site,zone,product,kind,currency,revenue_usd,availability_usd,energy_usd,avoided_usd,"
-          "curtailment_cost_usd,penalty_usd,net_usd,offered_mw_h,hours_curtailed,mwh_shed,events,"
-          "excluded_price_h,price_source\n", o);
+    fputs("cluster,site,zone,product,kind,currency", o);
+    for (int i = 0; i < NFIG; i++)
+        fprintf(o, ",%s", FIG_NAME[i]);
+    fputs(",events,excluded_price_h,price_source\n", o);
     for (size_t k = 0; k < r->nrows; k++) {
         const gs_flexsim_row *w = &r->rows[k];
         const gs_cluster *c = &f->clusters[w->cluster];
@@ -65,16 +89,10 @@ static int write_flex_csv(const gs_fleet *f, const gs_flexsim_product *prods, co
         gs__csv_str(o, prod_id(prods, w->product));
         fprintf(o, ",%s,%s", w->product >= 0 ? gs_product_kind_name(prods[w->product].p->kind) : "event",
                 currency(prods, w->product));
-        csv_field(o, w->revenue_usd, 2);
-        csv_field(o, w->availability_usd, 2);
-        csv_field(o, w->energy_usd, 2);
-        csv_field(o, w->avoided_usd, 2);
-        csv_field(o, w->curtailment_cost_usd, 2);
-        csv_field(o, w->penalty_usd, 2);
-        csv_field(o, w->net_usd, 2);
-        csv_field(o, w->offered_mw_h, 3);
-        csv_field(o, w->hours_curtailed, 3);
-        csv_field(o, w->mwh_shed, 3);
+        double v[NFIG];
+        row_figures(w, v);
+        for (int i = 0; i < NFIG; i++)
+            csv_field(o, v[i], FIG_DEC[i]);
         fprintf(o, ",%d", w->events);
         csv_field(o, w->excluded_h, 0);
         fputc(',', o);
@@ -174,19 +192,21 @@ static json_t *row_json(const gs_fleet *f, const gs_flexsim_product *prods, cons
     json_object_set_new(j, "product", json_string(prod_id(prods, w->product)));
     json_object_set_new(j, "kind", json_string(w->product >= 0 ? gs_product_kind_name(prods[w->product].p->kind) : "event"));
     json_object_set_new(j, "currency", json_string(currency(prods, w->product)));
-    json_object_set_new(j, "revenue_usd", gs__json_num(w->revenue_usd, 2));
-    json_object_set_new(j, "availability_usd", gs__json_num(w->availability_usd, 2));
-    json_object_set_new(j, "energy_usd", gs__json_num(w->energy_usd, 2));
-    json_object_set_new(j, "avoided_usd", gs__json_num(w->avoided_usd, 2));
-    json_object_set_new(j, "curtailment_cost_usd", gs__json_num(w->curtailment_cost_usd, 2));
-    json_object_set_new(j, "penalty_usd", gs__json_num(w->penalty_usd, 2));
-    json_object_set_new(j, "net_usd", gs__json_num(w->net_usd, 2));
-    json_object_set_new(j, "offered_mw_h", gs__json_num(w->offered_mw_h, 3));
-    json_object_set_new(j, "hours_curtailed", gs__json_num(w->hours_curtailed, 3));
-    json_object_set_new(j, "mwh_shed", gs__json_num(w->mwh_shed, 3));
+    double v[NFIG];
+    row_figures(w, v);
+    figures_json(j, v);
     json_object_set_new(j, "events", json_integer(w->events));
     json_object_set_new(j, "excluded_price_h", gs__json_num(w->excluded_h, 0));
     return j;
+}
+
+/* One of the mistakes of summary.json: what it is and its rows (a new reference, stolen). */
+static void mistake(json_t *mis, const char *key, const char *what, json_t *rows)
+{
+    json_t *m = json_object();
+    json_object_set_new(m, "what", json_string(what));
+    json_object_set_new(m, "rows", rows);
+    json_object_set_new(mis, key, m);
 }
 
 char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods, size_t nprods,
@@ -243,33 +263,17 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
     }
     json_object_set_new(root, "products", pj);
 
-    gs_flexsim_row tot = {0};
+    double tot[NFIG] = {0};
     json_t *rows = json_array();
     for (size_t k = 0; k < r->nrows; k++) {
-        const gs_flexsim_row *w = &r->rows[k];
-        tot.revenue_usd += w->revenue_usd;
-        tot.availability_usd += w->availability_usd;
-        tot.energy_usd += w->energy_usd;
-        tot.avoided_usd += w->avoided_usd;
-        tot.curtailment_cost_usd += w->curtailment_cost_usd;
-        tot.penalty_usd += w->penalty_usd;
-        tot.net_usd += w->net_usd;
-        tot.hours_curtailed += w->hours_curtailed;
-        tot.mwh_shed += w->mwh_shed;
-        tot.offered_mw_h += w->offered_mw_h;
-        json_array_append_new(rows, row_json(f, prods, w));
+        double v[NFIG];
+        row_figures(&r->rows[k], v);
+        for (int i = 0; i < NFIG; i++)
+            tot[i] += v[i];
+        json_array_append_new(rows, row_json(f, prods, &r->rows[k]));
     }
     json_t *tj = json_object();
-    json_object_set_new(tj, "revenue_usd", gs__json_num(tot.revenue_usd, 2));
-    json_object_set_new(tj, "availability_usd", gs__json_num(tot.availability_usd, 2));
-    json_object_set_new(tj, "energy_usd", gs__json_num(tot.energy_usd, 2));
-    json_object_set_new(tj, "avoided_usd", gs__json_num(tot.avoided_usd, 2));
-    json_object_set_new(tj, "curtailment_cost_usd", gs__json_num(tot.curtailment_cost_usd, 2));
-    json_object_set_new(tj, "penalty_usd", gs__json_num(tot.penalty_usd, 2));
-    json_object_set_new(tj, "net_usd", gs__json_num(tot.net_usd, 2));
-    json_object_set_new(tj, "offered_mw_h", gs__json_num(tot.offered_mw_h, 3));
-    json_object_set_new(tj, "hours_curtailed", gs__json_num(tot.hours_curtailed, 3));
-    json_object_set_new(tj, "mwh_shed", gs__json_num(tot.mwh_shed, 3));
+    figures_json(tj, tot);
     json_object_set_new(tj, "events", json_integer((json_int_t)r->nevents));
     json_object_set_new(root, "totals", tj);
     json_object_set_new(root, "rows", rows);
@@ -357,13 +361,10 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
         json_object_set_new(j, "net_usd", gs__json_num(x->net_usd, 2));
         json_array_append_new(ia, j);
     }
-    json_t *a_obj = json_object();
-    json_object_set_new(a_obj, "what", json_string(
-        "inference racks offered into reserves as if they were training: availability earned, requests no "
-        "site could serve within the latency budget when deployed (simulated with the site's inference "
-        "capped), their value, and the penalty if the operator refused to shed instead"));
-    json_object_set_new(a_obj, "rows", ia);
-    json_object_set_new(mis, "inference_offered_like_training", a_obj);
+    mistake(mis, "inference_offered_like_training",
+            "inference racks offered into reserves as if they were training: availability earned, requests no "
+            "site could serve within the latency budget when deployed (simulated with the site's inference "
+            "capped), their value, and the penalty if the operator refused to shed instead", ia);
     json_t *mb = json_array();
     for (size_t k = 0; k < r->nmustrun; k++) {
         const gs_flexsim_mustrun *x = &r->mustrun[k];
@@ -377,12 +378,9 @@ char *gs_flexsim_summary_json(const gs_fleet *f, const gs_flexsim_product *prods
         json_object_set_new(j, "delivered_in_events_mw_h", gs__json_num(x->mustrun_shortfall_mw_h, 3));
         json_array_append_new(mb, j);
     }
-    json_t *b_obj = json_object();
-    json_object_set_new(b_obj, "what", json_string(
-        "training treated as must-run: nothing offered, nothing curtailed (the planner under must-run); "
-        "the flexible policy's net is what must-run leaves on the table"));
-    json_object_set_new(b_obj, "rows", mb);
-    json_object_set_new(mis, "training_must_run", b_obj);
+    mistake(mis, "training_must_run",
+            "training treated as must-run: nothing offered, nothing curtailed (the planner under must-run); "
+            "the flexible policy's net is what must-run leaves on the table", mb);
     json_object_set_new(root, "mistakes", mis);
 
     if (with_timeline) {

@@ -47,3 +47,14 @@ void gs__csv_num(FILE *f, double v, int decimals)
     }
     fputs(strcmp(buf, "-0") ? buf : "0", f);
 }
+
+const char *gs__irr_status_name(gs_irr_status s)
+{
+    switch (s) {
+    case GS_IRR_OK: return "ok";
+    case GS_IRR_NO_SIGN_CHANGE: return "no_sign_change";
+    case GS_IRR_NO_ROOT: return "no_root";
+    case GS_IRR_MULTIPLE: return "multiple_roots";
+    default: return "?";
+    }
+}

@@ -68,23 +68,12 @@ static int write_csv(const gs_scen_outputs *o, const char *path, gs_error *err)
 
 /* ---- JSON -------------------------------------------------------------------------------- */
 
-static const char *irr_status(gs_irr_status s)
-{
-    switch (s) {
-    case GS_IRR_OK: return "ok";
-    case GS_IRR_NO_SIGN_CHANGE: return "no_sign_change";
-    case GS_IRR_NO_ROOT: return "no_root";
-    case GS_IRR_MULTIPLE: return "multiple_roots";
-    default: return "?";
-    }
-}
-
 static json_t *value_json(const gs_scen_value *v)
 {
     json_t *o = json_object();
     json_object_set_new(o, "npv_usd", gs__json_num(v->npv_usd, 2));
     json_t *irr = json_object();
-    json_object_set_new(irr, "status", json_string(irr_status(v->irr.status)));
+    json_object_set_new(irr, "status", json_string(gs__irr_status_name(v->irr.status)));
     json_object_set_new(irr, "rate", gs__json_num(v->irr.status == GS_IRR_OK ? v->irr.irr : NAN, 6));
     json_object_set_new(irr, "sign_changes", json_integer(v->irr.sign_changes));
     json_object_set_new(o, "irr", irr);

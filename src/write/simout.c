@@ -749,23 +749,49 @@ static int csv_finish(gs__outfile *o, const char *path, gs_error *err)
     return gs__outfile_commit(o, err);
 }
 
-int gs_write_clusters_csv(const gs_fleet *f, const gs_sim_result *r, const char *path,
-                          gs_error *err)
+/* clusters.csv, or runs.csv (runs), opened with its header once the result has the n figures p
+ * (gs_sim_opts.detail) and every one is finite. */
+static int part_csv_open(gs__outfile *o, const gs_fleet *f, const gs_part_stats *p, size_t n,
+                         int runs, const char *header, const char *path, gs_error *err)
 {
-    if (!r->cluster)
+    const char *kind = runs ? "run" : "cluster";
+    if (!p)
         return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
-                            "clusters.csv: the result has no cluster figures (gs_sim_opts.detail)");
-    for (size_t c = 0; c < r->nclusters; c++) {
-        int frc = check_part_finite(&r->cluster[c], "cluster", f->clusters[c].id, path, err);
+                            "%ss.csv: the result has no %s figures (gs_sim_opts.detail)", kind, kind);
+    for (size_t i = 0; i < n; i++) {
+        int frc = check_part_finite(&p[i], kind, runs ? f->runs[i].id : f->clusters[i].id, path, err);
         if (frc)
             return frc;
     }
-    gs__outfile o;
-    int rc = gs__outfile_open(&o, path, err);
+    int rc = gs__outfile_open(o, path, err);
     if (rc < 0)
         return rc;
-    fputs("cluster,site,class,gpus,energy_mwh,peak_mw,mean_mw,gpu_hours,energy_cost_usd,"
-          "mean_price_usd_per_mwh,co2_t,runs,delay_h,curtailments,paused_h,capped_h\n", o.f);
+    fputs(header, o->f);
+    return GS_OK;
+}
+
+/* The columns both tables share, energy to CO2. */
+static void part_csv_figures(FILE *fp, const gs_part_stats *p)
+{
+    csv_sep_num(fp, p->energy_mwh, GS_SIM_DEC_MW);
+    csv_sep_num(fp, p->peak_mw, GS_SIM_DEC_MW);
+    csv_sep_num(fp, p->mean_mw, GS_SIM_DEC_MW);
+    csv_sep_num(fp, p->gpu_hours, GS_SIM_DEC_GPUH);
+    csv_sep_num(fp, p->energy_cost_usd, GS_SIM_DEC_USD);
+    csv_sep_num(fp, p->mean_price_usd_per_mwh, GS_SIM_DEC_USD);
+    csv_sep_num(fp, p->co2_t, GS_SIM_DEC_T);
+}
+
+int gs_write_clusters_csv(const gs_fleet *f, const gs_sim_result *r, const char *path,
+                          gs_error *err)
+{
+    gs__outfile o;
+    int rc = part_csv_open(&o, f, r->cluster, r->nclusters, 0,
+                           "cluster,site,class,gpus,energy_mwh,peak_mw,mean_mw,gpu_hours,"
+                           "energy_cost_usd,mean_price_usd_per_mwh,co2_t,runs,delay_h,"
+                           "curtailments,paused_h,capped_h\n", path, err);
+    if (rc)
+        return rc;
     for (size_t c = 0; c < r->nclusters; c++) {
         const gs_cluster *cl = &f->clusters[c];
         const gs_part_stats *p = &r->cluster[c];
@@ -775,13 +801,7 @@ int gs_write_clusters_csv(const gs_fleet *f, const gs_sim_result *r, const char 
         gs__csv_str(o.f, f->sites[cl->site].id);
         fprintf(o.f, ",%s", gs_class_name(cl->cls));
         csv_sep_num(o.f, cl->gpus, 0);
-        csv_sep_num(o.f, p->energy_mwh, GS_SIM_DEC_MW);
-        csv_sep_num(o.f, p->peak_mw, GS_SIM_DEC_MW);
-        csv_sep_num(o.f, p->mean_mw, GS_SIM_DEC_MW);
-        csv_sep_num(o.f, p->gpu_hours, GS_SIM_DEC_GPUH);
-        csv_sep_num(o.f, p->energy_cost_usd, GS_SIM_DEC_USD);
-        csv_sep_num(o.f, p->mean_price_usd_per_mwh, GS_SIM_DEC_USD);
-        csv_sep_num(o.f, p->co2_t, GS_SIM_DEC_T);
+        part_csv_figures(o.f, p);
         /* run counters: training clusters only (empty for inference) */
         csv_sep_num(o.f, tr ? p->runs : NAN, 0);
         csv_sep_num(o.f, tr ? p->delay_h : NAN, GS_SIM_DEC_H);
@@ -795,21 +815,13 @@ int gs_write_clusters_csv(const gs_fleet *f, const gs_sim_result *r, const char 
 
 int gs_write_runs_csv(const gs_fleet *f, const gs_sim_result *r, const char *path, gs_error *err)
 {
-    if (!r->run)
-        return gs_error_set(err, GS_EINPUT, path, 0, 0, NULL,
-                            "runs.csv: the result has no run figures (gs_sim_opts.detail)");
-    for (size_t q = 0; q < r->nruns; q++) {
-        int frc = check_part_finite(&r->run[q], "run", f->runs[q].id, path, err);
-        if (frc)
-            return frc;
-    }
     gs__outfile o;
-    int rc = gs__outfile_open(&o, path, err);
-    if (rc < 0)
+    int rc = part_csv_open(&o, f, r->run, r->nruns, 1,
+                           "run,cluster,site,gpus,planned_start,start,end,delay_h,hours,energy_mwh,"
+                           "peak_mw,mean_mw,gpu_hours,energy_cost_usd,mean_price_usd_per_mwh,co2_t,"
+                           "curtailments,paused_h,capped_h\n", path, err);
+    if (rc)
         return rc;
-    fputs("run,cluster,site,gpus,planned_start,start,end,delay_h,hours,energy_mwh,peak_mw,"
-          "mean_mw,gpu_hours,energy_cost_usd,mean_price_usd_per_mwh,co2_t,curtailments,paused_h,"
-          "capped_h\n", o.f);
     for (size_t q = 0; q < r->nruns; q++) {
         const gs_run *run = &f->runs[q];
         const gs_cluster *cl = &f->clusters[run->cluster];
@@ -826,13 +838,7 @@ int gs_write_runs_csv(const gs_fleet *f, const gs_sim_result *r, const char *pat
         fprintf(o.f, ",%d,%s,%s,%s", run->gpus, t0, t1, t2);
         csv_sep_num(o.f, p->delay_h, GS_SIM_DEC_H);
         csv_sep_num(o.f, p->hours, GS_SIM_DEC_H);
-        csv_sep_num(o.f, p->energy_mwh, GS_SIM_DEC_MW);
-        csv_sep_num(o.f, p->peak_mw, GS_SIM_DEC_MW);
-        csv_sep_num(o.f, p->mean_mw, GS_SIM_DEC_MW);
-        csv_sep_num(o.f, p->gpu_hours, GS_SIM_DEC_GPUH);
-        csv_sep_num(o.f, p->energy_cost_usd, GS_SIM_DEC_USD);
-        csv_sep_num(o.f, p->mean_price_usd_per_mwh, GS_SIM_DEC_USD);
-        csv_sep_num(o.f, p->co2_t, GS_SIM_DEC_T);
+        part_csv_figures(o.f, p);
         csv_sep_num(o.f, p->curtailments, 0);
         csv_sep_num(o.f, p->paused_h, GS_SIM_DEC_H);
         csv_sep_num(o.f, p->capped_h, GS_SIM_DEC_H);

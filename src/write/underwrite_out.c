@@ -17,15 +17,31 @@
 
 static const char *const CLASS_NAME[GS_NCLASS + 1] = {"training", "inference", "total"};
 
+/* The columns of a cash-flow row (gs_econ_row), the year and its figures: cashflow.csv and the
+ * report's JSON. */
+#define NFIG 15
+static const char *const ROW_COLS[1 + NFIG] = {
+    "year", "price_usd_per_mwh", "energy_mwh", "gpu_hours", "capex_facility_usd",
+    "capex_gpu_usd", "capex_interconnect_usd", "energy_usd", "capacity_usd",
+    "maintenance_usd", "staff_usd", "insurance_usd", "tax_usd", "revenue_usd", "flex_usd",
+    "net_usd"};
+
+static void row_figures(const gs_econ_row *r, double v[NFIG])
+{
+    const double x[NFIG] = {r->price_usd_per_mwh, r->energy_mwh, r->gpu_hours,
+                            r->capex_facility_usd, r->capex_gpu_usd, r->capex_interconnect_usd,
+                            r->energy_usd, r->capacity_usd, r->maintenance_usd, r->staff_usd,
+                            r->insurance_usd, r->tax_usd, r->revenue_usd, r->flex_usd, r->net_usd};
+    memcpy(v, x, sizeof x);
+}
+
 static void csv_row(FILE *f, const char *site, const char *cls, const gs_econ_row *r)
 {
     gs__csv_str(f, site);
     fprintf(f, ",%s,%d,", cls, r->year);
-    const double v[] = {r->price_usd_per_mwh, r->energy_mwh, r->gpu_hours,
-                        r->capex_facility_usd, r->capex_gpu_usd, r->capex_interconnect_usd,
-                        r->energy_usd, r->capacity_usd, r->maintenance_usd, r->staff_usd,
-                        r->insurance_usd, r->tax_usd, r->revenue_usd, r->flex_usd, r->net_usd};
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    double v[NFIG];
+    row_figures(r, v);
+    for (size_t i = 0; i < NFIG; i++) {
         if (i)
             fputc(',', f);
         gs__csv_num(f, v[i], 2);
@@ -40,10 +56,10 @@ static int write_csv(const gs_uw_outputs *o, const char *path, gs_error *err)
     if (rc)
         return rc;
     const gs_econ_result *r = o->r;
-    fputs("site,class,year,price_usd_per_mwh,energy_mwh,gpu_hours,capex_facility_usd,"
-          "capex_gpu_usd,capex_interconnect_usd,energy_usd,capacity_usd,maintenance_usd,"
-          "staff_usd,insurance_usd,tax_usd,revenue_usd,flex_usd,net_usd\n",
-          of.f);
+    fputs("site,class", of.f);
+    for (size_t i = 0; i < 1 + NFIG; i++)
+        fprintf(of.f, ",%s", ROW_COLS[i]);
+    fputc('\n', of.f);
     for (size_t s = 0; s < r->nsites; s++)
         for (int k = 0; k <= GS_NCLASS; k++) {
             if (k < GS_NCLASS && !o->sites[s].cls[k].present)
@@ -56,21 +72,10 @@ static int write_csv(const gs_uw_outputs *o, const char *path, gs_error *err)
     return gs__outfile_commit(&of, err);
 }
 
-static const char *irr_status(gs_irr_status s)
-{
-    switch (s) {
-    case GS_IRR_OK: return "ok";
-    case GS_IRR_NO_SIGN_CHANGE: return "no_sign_change";
-    case GS_IRR_NO_ROOT: return "no_root";
-    case GS_IRR_MULTIPLE: return "multiple_roots";
-    default: return "?";
-    }
-}
-
 static json_t *metrics_json(const gs_econ_metrics *m)
 {
     json_t *irr = json_object();
-    json_object_set_new(irr, "status", json_string(irr_status(m->irr.status)));
+    json_object_set_new(irr, "status", json_string(gs__irr_status_name(m->irr.status)));
     json_object_set_new(irr, "rate", gs__json_num(m->irr.irr, 6));
     json_object_set_new(irr, "sign_changes", json_integer(m->irr.sign_changes));
     if (m->irr.status == GS_IRR_MULTIPLE) {
@@ -461,10 +466,23 @@ static json_t *summary(const gs_uw_outputs *o)
                                 gs__json_num(u->revenue_usd_per_gpu_hour, 4));
             json_object_set_new(jc, "contract", json_string(k == GS_TRAINING ? "interruptible"
                                                                              : "firm"));
-            if (k == GS_INFERENCE)
-                json_object_set_new(jc, "revenue",
-                                    es->req.on ? requests_json(o, s)
-                                               : json_pack("{s:s}", "basis", "gpu_hour"));
+            /* what the class's revenue is paid on: GPU-hours, requests, or a lease */
+            json_t *rev;
+            if (u->colocation) {
+                rev = json_pack("{s:s}", "basis", "colocation");
+                json_object_set_new(rev, "usd_per_kw_month",
+                                    gs__json_num(u->colo_usd_per_kw_month, 4));
+                json_object_set_new(rev, "leased_kw", gs__json_num(u->colo_leased_kw, 2));
+                json_object_set_new(rev, "escalation",
+                                    gs__json_num(o->terms->colocation_escalation, 6));
+                json_object_set_new(rev, "energy_pass_through",
+                                    json_boolean(u->colo_pass_through));
+                json_object_set_new(rev, "credited_when_off", json_boolean(k == GS_TRAINING));
+            } else if (k == GS_INFERENCE && es->req.on)
+                rev = requests_json(o, s);
+            else
+                rev = json_pack("{s:s}", "basis", "gpu_hour");
+            json_object_set_new(jc, "revenue", rev);
             json_object_set_new(js, CLASS_NAME[k], jc);
         }
         json_object_set_new(js, "total", metrics_json(&r->metrics[s * (GS_NCLASS + 1) +
@@ -566,15 +584,11 @@ static json_t *rows_json(const gs_econ_row *rows, int years)
 {
     json_t *a = json_array();
     for (int y = 0; y <= years; y++) {
-        const gs_econ_row *r = &rows[y];
-        const double v[] = {r->price_usd_per_mwh, r->energy_mwh, r->gpu_hours,
-                            r->capex_facility_usd, r->capex_gpu_usd, r->capex_interconnect_usd,
-                            r->energy_usd, r->capacity_usd, r->maintenance_usd, r->staff_usd,
-                            r->insurance_usd, r->tax_usd, r->revenue_usd, r->flex_usd,
-                            r->net_usd};
+        double v[NFIG];
+        row_figures(&rows[y], v);
         json_t *e = json_array();
-        json_array_append_new(e, json_integer(r->year));
-        for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        json_array_append_new(e, json_integer(rows[y].year));
+        for (size_t i = 0; i < NFIG; i++)
             json_array_append_new(e, gs__json_num(v[i], 2));
         json_array_append_new(a, e);
     }
@@ -588,14 +602,9 @@ char *gs_uw_report_json(const gs_uw_outputs *o)
         return NULL;
     const gs_econ_result *r = o->r;
     json_t *cf = json_object();
-    static const char *const cols[] = {
-        "year", "price_usd_per_mwh", "energy_mwh", "gpu_hours", "capex_facility_usd",
-        "capex_gpu_usd", "capex_interconnect_usd", "energy_usd", "capacity_usd",
-        "maintenance_usd", "staff_usd", "insurance_usd", "tax_usd", "revenue_usd", "flex_usd",
-        "net_usd"};
     json_t *jc = json_array();
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        json_array_append_new(jc, json_string(cols[i]));
+    for (size_t i = 0; i < 1 + NFIG; i++)
+        json_array_append_new(jc, json_string(ROW_COLS[i]));
     json_object_set_new(cf, "columns", jc);
     json_t *series = json_array();
     for (size_t s = 0; s < r->nsites; s++)

@@ -29,6 +29,7 @@
 
 #include "gridsplit/time.h"
 #include "write/outfile.h"
+#include "write/outfmt.h"
 
 #define NK (GS_NCLASS + 1)
 #define HOURS_PER_YEAR 8760.0
@@ -1143,17 +1144,6 @@ static const char *const M_HEAD[NMCOL] = {
     "PV GPU-hours", "gridsplit NPV (USD)", "gridsplit IRR", "gridsplit IRR status",
     "gridsplit payback (years)", "cash-flow sheet"};
 
-static const char *irr_status(gs_irr_status s)
-{
-    switch (s) {
-    case GS_IRR_OK: return "ok";
-    case GS_IRR_NO_SIGN_CHANGE: return "no_sign_change";
-    case GS_IRR_NO_ROOT: return "no_root";
-    case GS_IRR_MULTIPLE: return "multiple_roots";
-    default: return "?";
-    }
-}
-
 /* PV of column c of a cash-flow sheet: year 0 undiscounted, years 1..N by NPV(). */
 static void pv_expr(char *out, size_t len, const char *sheet, int c, int years)
 {
@@ -1223,7 +1213,7 @@ static void metrics_row(xw *x, lxw_worksheet *ws, int row, const char *site, con
     } else
         put_str(x, ws, row, M_GS_IRR, "none", x->fmt[S_STATIC][F_GEN]);
     char status[64];
-    snprintf(status, sizeof status, "%s (%d sign change%s)", irr_status(m->irr.status),
+    snprintf(status, sizeof status, "%s (%d sign change%s)", gs__irr_status_name(m->irr.status),
              m->irr.sign_changes, m->irr.sign_changes == 1 ? "" : "s");
     put_str(x, ws, row, M_GS_IRR_STATUS, status, x->fmt[S_STATIC][F_GEN]);
     if (m->payback_reached)

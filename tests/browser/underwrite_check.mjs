@@ -174,6 +174,22 @@ await checkReport('underwrite_check', { viewport: { width: WIDTH, height: 900 },
   });
   const npvCells = await page.$$eval('#npv-table tbody tr', (trs) => trs.map((r) => [r.dataset.unit, r.querySelectorAll('td')[1].textContent]));
   npvCells.forEach(([u, v], i) => { if (u !== units[i][0] || v !== usd(units[i][1])) fail(`NPV table row ${u}: ${v}, expected ${units[i][0]} ${usd(units[i][1])}`); });
+  // what each class's revenue is paid on: a lease names its kW, rent, escalator and who pays
+  // the energy (summary.json's sites[].<class>.revenue)
+  const basis = await page.$$eval('#npv-table tbody tr', (trs) => trs.map((r) => [r.dataset.unit, (r.querySelector('td.revenue-basis') || {}).textContent]));
+  for (const s of d.sites)
+    for (const k of ['training', 'inference']) {
+      if (!s[k]) continue;
+      const got = (basis.find(([u]) => u === `${s.id} ${k}`) || [])[1] || '';
+      const r = s[k].revenue || {};
+      if (r.basis === 'colocation') {
+        const rent = r.usd_per_kw_month.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+        if (!got.startsWith('lease: ') || !got.includes(`${rent} USD per kW-month`) ||
+            !got.includes(r.energy_pass_through ? 'paid by the tenant' : 'paid by the operator'))
+          fail(`NPV table ${s.id} ${k}: lease not shown ("${got}")`);
+      } else if (got !== (r.basis === 'request' ? 'requests served (per request)' : 'GPU-hours sold'))
+        fail(`NPV table ${s.id} ${k}: revenue basis "${got}" for ${r.basis}`);
+    }
 
   // readable at 1400 px
   const wide = await page.evaluate((W) => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # e2e.underwrite_browser: the `gridsplit underwrite` report opens offline in headless Chromium
 # 1400 px wide and draws every chart and table (tests/browser/underwrite_check.mjs): the campus
-# example (one site with both classes: the contract comparison) and, with ../shared/data, the
+# example (one site with both classes: the contract comparison), the same with its inference
+# hall leased (the lease's terms in the NPV table) and, with ../shared/data, the
 # worked example on 2020-2024 prices (five price-year scenarios, time to power with the zones'
 # headroom, flexibility revenue from the flex engine per price year) and its variant with
 # Ashburn paid per request (demand against what the capacity serves); screenshots in $GS_BUILD/underwrite_browser*.png. Skips (77) without node,
@@ -34,6 +35,7 @@ run() { # name deal
     node "$GS_SRC/tests/browser/underwrite_check.mjs" "$out/$1/report.html" "$GS_BUILD/underwrite_browser$3.png" || exit 1
 }
 run campus "$GS_SRC/examples/underwrite/campus-deal.yaml" ""
+run colocation "$GS_SRC/examples/underwrite/deal-colocation.yaml" "-colocation"
 if [ -d "$GS_SHARED/data/prices/US-TEX-ERCO" ]; then
     run real "$GS_SRC/examples/underwrite/deal-2020-2024.yaml" "-2020-2024"
     run requests "$GS_SRC/examples/underwrite/deal-2020-2024-requests.yaml" "-requests"
