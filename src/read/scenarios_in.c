@@ -20,6 +20,9 @@
 
 typedef gs__yaml ctx;
 #define PATH_LEN GS__YAML_PATH_LEN
+/* An inference share is at least this and at most 1 - this: the indices divide shares (and their
+ * odds) by one another, and a share of 1e-300 made a class's demand inf. */
+#define SHARE_MIN 0.001
 enum { OPT = GS__YAML_OPT, REQ = GS__YAML_REQ };
 
 /* What is being read: the catalogue (sources required) or a user's file. */
@@ -259,6 +262,20 @@ static int parse_scenario(rd *r, gs_scen_catalog *cat, const yaml_node_t *e, con
         return have_share;
     if (have_share && (rc = get_curve(r, sh, path, 0, 1, 1, "a share", &s->share)))
         return rc;
+    for (size_t i = 0; have_share && i < s->share.n; i++) {
+        double v = s->share.pt[i].value;
+        if (v < SHARE_MIN || v > 1 - SHARE_MIN) {
+            char pi[PATH_LEN], p[PATH_LEN];
+            gs__yaml_index(pi, path, i);
+            gs__yaml_path_cut(p, pi, "value");
+            yaml_node_t *vn = gs__yaml_get(&r->c, gs__yaml_item(&r->c, sh, i), "value");
+            char found[96];
+            gs__yaml_describe(vn, found, sizeof found);
+            return gs__yaml_fail(&r->c, vn, p, "expected a share of %g to %g (the demand "
+                                 "indices divide shares by one another), found %s", SHARE_MIN,
+                                 1 - SHARE_MIN, found);
+        }
+    }
     if ((have_between = gs__yaml_lookup(&r->c, e, base, "between", OPT, "two scenario ids", path,
                                         &bw)) < 0)
         return have_between;

@@ -1048,10 +1048,12 @@ static int build_axis(lctx *c, size_t ai, const axis_src *a)
             } else if (vn->type == YAML_SEQUENCE_NODE && vn->data.sequence.items.top > vn->data.sequence.items.start) {
                 for (yaml_node_item_t *i = vn->data.sequence.items.start; i < vn->data.sequence.items.top; i++) {
                     const char *txt = scalar_of(d, *i);
-                    if (!txt)
+                    if (!txt) {
+                        free(b.p); /* the items joined so far */
                         return gs__yaml_fail(&c->y, vn, vpath, "expected a value or a list of values for %s, "
                                              "found a list holding %s", a->option,
                                              node_kind(yaml_document_get_node(d, *i)));
+                    }
                     if (i > vn->data.sequence.items.start)
                         sb_str(&b, ",");
                     sb_str(&b, txt);

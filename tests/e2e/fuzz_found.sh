@@ -151,6 +151,16 @@ for ev in "$FUZZ"/event_*.json; do
     run "$n" 2 -- plan "$SRC/examples/demo/fleet.yaml" --event "$ev" && has "$n" "$ev"
 done
 
+# ---- scenario and sweep files (fuzz_scenarios, fuzz_sweep; docs/fuzzing.md) --------------------
+# shares of 1 - 1e-16 and 1e-300 made the training index inf; an option value listing a mapping
+# leaked (ASan)
+f="$FUZZ/scenarios_share_1e-300.yaml"
+run scenarios_share_1e-300 2 -- scenarios "$SRC/examples/demo/fleet.yaml" --scenario "$f" &&
+    has scenarios_share_1e-300 "gridsplit scenarios: $f:3:99: field 'scenarios[0].inference_share[0].value': expected a share of 0.001 to 0.999" "found '0.9999999999999999'"
+f="$FUZZ/sweep_option_list_mapping.yaml"
+run sweep_option_list_mapping 2 -- sweep "$f" --out "$tmp/sweep" &&
+    has sweep_option_list_mapping "gridsplit sweep: $f:3:14: field 'axes.--s[0]': expected a value or a list of values for --s, found a list holding a mapping"
+
 # ---- series --out F killed by SIGTERM: neither F nor F.tmp.PID stays ---------------------------
 # two points 50 days apart at 1 s: 8.6 M steps (under the limit), a 190 MB CSV being written
 printf 'time,mw\n2024-01-01T00:00:00Z,1\n2024-02-20T00:00:00Z,2\n' >"$tmp/big.csv"

@@ -169,6 +169,27 @@ text ven simple.json '{"id": "e2", "programID": "p1", "createdDateTime": "2026-1
 text ven price.json '{"id": "e3", "programID": "p1", "targets": null, "payloadDescriptors": [{"payloadType": "PRICE", "units": "USD_PER_KWH"}], "intervalPeriod": {"start": "0001-01-01T00:00:00Z", "duration": "PT2H"}, "intervals": [{"id": 0, "payloads": [{"type": "PRICE", "values": [0.5]}]}, {"id": 1, "payloads": [{"type": "IMPORT_CAPACITY_SUBSCRIPTION", "values": [900]}]}]}\n'
 text ven time.txt '2026-12-07T17:00:00.5-05:30'
 
+# ---- underwriting deals (the harness resolves each against the fleet it names by base name) ---
+put deal "$SRC"/examples/underwrite/*deal*.yaml "$SRC"/tests/cli_bad/files/underwrite_*.yaml
+for f in "$SRC"/tests/fuzz/deal_*.yaml; do [ ! -f "$f" ] || put deal "$f"; done
+cp "$SRC/examples/scenarios/deal.yaml" "$OUT/deal/scenarios_deal.yaml"
+text deal requests.yaml 'fleet: campus.yaml\nhorizon_years: 12\nprice_spread: hold\ninference_usd_per_million_tokens: 0.4\ntokens_per_request: 900\nsites:\n  - id: dallas\n    price_usd_per_mwh: 45\n    cp_pause_hours_per_year: 12\n    demand: {peak_requests_per_s: [100000, 150000, 2e5], mean_requests_per_s: [60000, 90000, 120000], growth: 0.1}\n'
+text deal colocation.yaml 'fleet: campus.yaml\nhorizon_years: 10\nprice_usd_per_mwh: 50\nrefresh_years: 4\ncolocation_escalation: 0.03\nsites:\n  - {id: dallas, colocation_usd_per_kw_month: 150, colocation_leased_kw: 40000, colocation_classes: training, colocation_energy_pass_through: false, inference_usd_per_1000_requests: 0.2, demand: {mean_requests_per_s: 50000}}\n'
+
+# ---- scenario files (read into the built-in catalogue) ----------------------------------------
+put scenarios "$SRC"/examples/scenarios/training-decline.yaml "$SRC"/tests/cli_bad/files/scenarios_*.yaml
+for f in "$SRC"/tests/fuzz/scenarios_*.yaml; do [ ! -f "$f" ] || put scenarios "$f"; done
+sed -n '/^scenarios:/,$p' "$SRC/data/catalog/scenarios.yaml" | sed 's/id: \([a-z-]*\)$/id: \1-2/; s/between: \[\([a-z-]*\), \([a-z-]*\)\]/between: [\1-2, \2]/' >"$OUT/scenarios/catalogue_presets.yaml"
+text scenarios forms.yaml 'scenarios:\n  - {id: t-share, training: {growth: [{from: 2026, rate: 0.2}, {from: 2030, rate: -0.5}]}, inference_share: [{year: 2025, value: 0.3}, {year: 2035, value: 0.9}]}\n  - {id: i-share, inference: {growth: [{from: 1990, rate: 10}]}, inference_share: [{year: 2150, value: 0.01}]}\n  - {id: w, name: weighted, source: mine, between: [t-share, mix], weight: 0.9}\n'
+
+# ---- sweeps (written as sweep/sweep.yaml beside links to the folders of examples/) ------------
+put sweep "$SRC"/examples/sweep/*.yaml
+for f in "$SRC"/tests/cli_bad/files/sweep_*.yaml "$SRC"/tests/fuzz/sweep_*.yaml; do
+    [ -f "$f" ] || continue
+    sed -e 's|\.\./\.\./\.\./examples/|../|' "$f" >"$OUT/sweep/$(basename "$f")"
+done
+text sweep fields.yaml 'command: underwrite\ninput: ../underwrite/campus-deal.yaml\nresult: summary.json\nargs: [--years, "12"]\naxes:\n  - {field: "sites[0].price_usd_per_mwh", values: [30, 4.5e1, "60"]}\n  - {field: "clusters[id=dal-train].gpus", in: fleet, name: gpus, values: [1024, {a: [1, 2]}, null]}\n  - {option: --years, values: [[10, 20], true]}\ncollect: [/total/npv_usd, "/a~1b/~0x", "sites[id=ashburn].classes[1]", /sites/0/price_years/0]\n'
+
 # ---- limits ------------------------------------------------------------------------------------
 fail=0
 for d in "$OUT"/*/; do
